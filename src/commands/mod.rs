@@ -1,0 +1,34 @@
+//! The commands behind the CLI: each loads its inputs, calls the library, and writes its outputs.
+
+pub mod info;
+pub mod run;
+
+use crate::cli::{Cli, Command};
+use crate::output::atomic::OutputError;
+use crate::scenario::ScenarioError;
+
+/// Runs one parsed command line.
+pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run(cmd) => run::run(&cmd),
+        Command::Check(cmd) => info::check(&cmd),
+        Command::Schema => info::schema(),
+        Command::Params(cmd) => info::params(&cmd),
+        Command::Plot(cmd) => run::plot(&cmd.dir),
+    }
+}
+
+/// A usage error found by a command itself (bad flag combination, wrong folder): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Exit code for an error: 2 when the user's input is at fault, 1 otherwise.
+pub fn exit_code(e: &anyhow::Error) -> i32 {
+    for cause in e.chain() {
+        if cause.is::<ScenarioError>() || cause.is::<OutputError>() || cause.is::<UsageError>() {
+            return 2;
+        }
+    }
+    1
+}

@@ -1,0 +1,16 @@
+//! dugnad: an agent-based simulator of how volunteers and immigrant participants interact in
+//! voluntary integration activities, after Stein (2022, NJMR 12(1), doi 10.33134/njmr.436).
+//!
+//! Data flows one way: `scenario` (parse, override, validate) → `model` (agents, groups, the
+//! parameter table) → `sim` (the weekly schedule, seeded streams, parallel replicates) →
+//! `metrics` (weekly indicators, aggregation across replicates) → `output` (the only I/O).
+
+pub mod mechanisms;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+pub mod cli;
+pub mod commands;

@@ -1,0 +1,56 @@
+//! M8 Attendance: who comes to a meeting. P(attend) = p0·(1 − c·C)·(0.5 + 0.5·belonging) for
+//! participants (care load keeps mothers at home, Stein 2022); locals attend with p_attend_local.
+
+use super::Scratch;
+use crate::model::group::{Design, Group};
+use crate::sim::events::{Event, Events};
+use rand::Rng;
+
+/// Attendance probability of a participant: p0·(1 − c·C)·g(belonging), g(b) = 0.5 + 0.5·b.
+#[inline]
+pub fn attendance_probability(d: &Design, care_load: f64, belonging: f64) -> f64 {
+    let p = &d.params;
+    (p.p0_attend * (1.0 - p.c_care * care_load) * (0.5 + 0.5 * belonging)).clamp(0.0, 1.0)
+}
+
+/// Draws who attends; fills `s.present` with slot indices. Returns true if the meeting
+/// happens: at least one volunteer or staff member and one participant present.
+pub fn attend<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) -> bool {
+    s.present.clear();
+    let mut locals = 0;
+    let mut participants = 0;
+    for (i, x) in g.persons.iter_mut().enumerate() {
+        x.present = false;
+        if !x.active {
+            continue;
+        }
+        let prob = if x.status.is_participant() {
+            attendance_probability(d, x.care_load, x.belonging)
+        } else {
+            d.params.p_attend_local
+        };
+        // One draw per active person, whatever the outcome (common random numbers).
+        if rng.gen::<f64>() < prob {
+            x.present = true;
+            s.present.push(i);
+            if x.status.is_participant() {
+                participants += 1;
+            } else {
+                locals += 1;
+            }
+            if E::ENABLED {
+                ev.emit(Event::Attended { person: i });
+            }
+        } else if E::ENABLED {
+            ev.emit(Event::Absent { person: i });
+        }
+    }
+    let happens = locals > 0 && participants > 0;
+    if !happens {
+        for x in g.persons.iter_mut() {
+            x.present = false;
+        }
+        s.present.clear();
+    }
+    happens
+}

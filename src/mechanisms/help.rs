@@ -1,0 +1,185 @@
+//! M2 Help: dependency- vs autonomy-oriented help (Nadler 2002), requested or unsolicited, and
+//! participants' independent attempts (Baltes' dependency-support script).
+
+use super::{gain_k, sigmoid, Scratch};
+use crate::model::group::{Design, Group};
+use crate::sim::events::{AttemptOutcome, Event, Events};
+use rand::Rng;
+
+/// P(dependency) = σ(γ0 + γ1·N_v + γ2(e_v − e_j) + γ3·threat + γ4·sal·(1 − μ_G) − γ5·common + γu·unsolicited) (M2, Appendix A/C).
+pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolicited: bool) -> f64 {
+    let p = &d.params;
+    let n = g.n();
+    let origin = g.persons[j].origin as usize;
+    let mu = g.stereotype[v * g.n_origins + origin] as f64;
+    let perceived = g.perceived[v * n + j] as f64;
+    let threat = (perceived - mu).max(0.0); // defensive helping (Nadler et al. 2009)
+    let salience = if d.origin_targeted.get(origin).copied().unwrap_or(false) {
+        p.targeting_salience
+    } else {
+        1.0
+    };
+    let common = 0.5 * d.common_design + 0.5 * g.inclusion[v * n + j] as f64;
+    let gap = g.expectation(p, v) - g.expectation(p, j);
+    sigmoid(
+        p.gamma0 + p.gamma1 * g.persons[v].need_to_help + p.gamma2 * gap + p.gamma3 * threat
+            + p.gamma4 * salience * (1.0 - mu)
+            - p.gamma5 * common
+            + if unsolicited { p.gamma_u } else { 0.0 },
+    )
+}
+
+/// One help episode from v to j: the type is drawn, then its effects applied.
+/// Autonomy help: K += η(1 − K), A += κ_A(1 − A). Dependency help: K += ρη(1 − K), A −= κ_D·A,
+/// and the helper's need to help is met 1.5× (dep_weight) (Alvarez & van Leeuwen 2015).
+pub fn give_help<R: Rng, E: Events>(g: &mut Group, d: &Design, v: usize, j: usize, unsolicited: bool, rng: &mut R, ev: &mut E) -> bool {
+    let p = &d.params;
+    let dependency = rng.gen::<f64>() < dependency_probability(g, d, v, j, unsolicited);
+    let x = &mut g.persons[j];
+    if dependency {
+        x.knowhow = gain_k(x.knowhow, p.rho_dep * p.eta_k, 1);
+        x.agency -= p.kappa_d * x.agency;
+        x.dependency_received = true;
+        x.slights += 1;
+        g.persons[v].help_units += p.dep_weight;
+    } else {
+        x.knowhow = gain_k(x.knowhow, p.eta_k, 1);
+        x.agency = gain_k(x.agency, p.kappa_a, 1);
+        x.respect += 1;
+        g.persons[v].help_units += 1.0;
+    }
+    g.strengthen(v, j, p.tie_help);
+    if E::ENABLED {
+        ev.emit(Event::Help { helper: v, participant: j, unsolicited, dependency });
+    }
+    dependency
+}
+
+/// Requests: each present participant asks with p = r0·I·(1 − K); a present local answers,
+/// drawn by tie strength (+0.05 so strangers can be asked). Returns (episodes, dependency).
+pub fn ask_for_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) -> (u32, u32) {
+    let p = &d.params;
+    let mut episodes = (0, 0);
+    for pi in 0..s.present.len() {
+        let j = s.present[pi];
+        if !g.persons[j].status.is_participant() {
+            continue;
+        }
+        let ask = p.r0_request * g.persons[j].initiative * (1.0 - g.persons[j].knowhow);
+        if rng.gen::<f64>() >= ask {
+            continue;
+        }
+        s.buf.clear();
+        s.idx.clear();
+        for &v in &s.present {
+            if g.persons[v].status.is_local() {
+                s.idx.push(v);
+                s.buf.push(g.tie(v, j) + 0.05);
+            }
+        }
+        let total: f64 = s.buf.iter().sum();
+        let mut r = rng.gen::<f64>() * total;
+        let mut helper = s.idx[s.idx.len() - 1];
+        for (k, w) in s.buf.iter().enumerate() {
+            if r < *w {
+                helper = s.idx[k];
+                break;
+            }
+            r -= w;
+        }
+        if E::ENABLED {
+            ev.emit(Event::HelpRequested { participant: j, helper });
+        }
+        episodes.0 += 1;
+        episodes.1 += give_help(g, d, helper, j, false, rng, ev) as u32;
+    }
+    episodes
+}
+
+/// Unsolicited offers: each present local picks the participant who looks neediest (weight
+/// 1 − ĉ) and offers with p = u0·N_v·service_frame·(1 − ĉ_vj) (Malkki 2015: the need to help).
+pub fn offer_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) -> (u32, u32) {
+    let p = &d.params;
+    let n = g.n();
+    let mut episodes = (0, 0);
+    for vi in 0..s.present.len() {
+        let v = s.present[vi];
+        if !g.persons[v].status.is_local() {
+            continue;
+        }
+        s.buf.clear();
+        s.idx.clear();
+        for &j in &s.present {
+            if g.persons[j].status.is_participant() {
+                s.idx.push(j);
+                s.buf.push(1.0 - g.perceived[v * n + j] as f64 + 0.01);
+            }
+        }
+        if s.idx.is_empty() {
+            continue;
+        }
+        let total: f64 = s.buf.iter().sum();
+        let mut r = rng.gen::<f64>() * total;
+        let mut j = s.idx[s.idx.len() - 1];
+        for (k, w) in s.buf.iter().enumerate() {
+            if r < *w {
+                j = s.idx[k];
+                break;
+            }
+            r -= w;
+        }
+        let neediness = 1.0 - g.perceived[v * n + j] as f64;
+        let offer = p.u0_offer * g.persons[v].need_to_help * d.activity.service_frame * neediness;
+        if rng.gen::<f64>() >= offer {
+            continue;
+        }
+        if E::ENABLED {
+            ev.emit(Event::HelpOffered { volunteer: v, participant: j });
+        }
+        episodes.0 += 1;
+        episodes.1 += give_help(g, d, v, j, true, rng, ev) as u32;
+    }
+    episodes
+}
+
+/// Independent attempts: each present participant tries alone with p = p_indep; the attempt
+/// succeeds with p = c_j; it is pre-empted if dependency help came this meeting, otherwise a
+/// success is acknowledged with p = ack_base + ack_frame(1 − sf). p_indep ← p_indep + λ(r − p_indep),
+/// r = 1 if acknowledged (Baltes: independent attempts mostly go unacknowledged).
+pub fn try_alone<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng: &mut R, ev: &mut E) {
+    let p = &d.params;
+    for &j in &s.present {
+        let x = &mut g.persons[j];
+        if !x.status.is_participant() {
+            continue;
+        }
+        let (attempt, success, ack) = (rng.gen::<f64>(), rng.gen::<f64>(), rng.gen::<f64>());
+        if attempt >= x.p_indep {
+            continue;
+        }
+        let outcome = if x.dependency_received {
+            AttemptOutcome::PreEmpted
+        } else if success >= x.competence() {
+            AttemptOutcome::Failed
+        } else if ack < d.ack_p {
+            AttemptOutcome::Acknowledged
+        } else {
+            AttemptOutcome::Ignored
+        };
+        let r = match outcome {
+            AttemptOutcome::Acknowledged => {
+                x.acknowledged += 1;
+                1.0
+            }
+            AttemptOutcome::Failed => {
+                x.failed_attempts += 1;
+                0.0
+            }
+            _ => 0.0,
+        };
+        x.p_indep += p.lambda_indep * (r - x.p_indep);
+        if E::ENABLED {
+            ev.emit(Event::IndependentAttempt { participant: j, outcome });
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! M3 Volunteer satisfaction, burden and withdrawal; participants' dropout; refilling places.
+//! (Clary et al. 1998; Chacón, Vecina & Dávila 2007; Herslund & Paulgaard 2021.)
+
+use crate::model::group::{Design, Group};
+use crate::model::Status;
+use crate::sim::events::{Event, Events};
+use rand::Rng;
+
+/// Weekly tallies of life events of one group.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LifeTally {
+    pub withdrawals: u32,
+    pub stranded: u32,
+    pub dropouts: u32,
+    pub transitions: u32,
+    pub housing: u32,
+    pub job: u32,
+}
+
+/// Motive match of a volunteer this week: helping (N matched by help units, dependency help
+/// counting dep_weight), sociability (older 0.7 / younger 0.3, matched by completed turns heard),
+/// purpose (matched by her own proposals adopted), weighted by motive strength (Clary et al. 1998).
+pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
+    let p = &d.params;
+    let helping = x.need_to_help;
+    let soc = if x.older { p.soc_older } else { p.soc_younger };
+    let purpose = p.purpose_motive;
+    let help_met = (x.help_units / p.help_norm).min(1.0);
+    let soc_met = if x.heard_total > 0 { x.heard_completed as f64 / x.heard_total as f64 } else { 0.0 };
+    let purpose_met = if x.proposals_made > 0 { x.own_adopted as f64 / x.proposals_made as f64 } else { 0.0 };
+    let total = helping + soc + purpose;
+    if total <= 0.0 {
+        return 0.0;
+    }
+    (helping * help_met + soc * soc_met + purpose * purpose_met) / total
+}
+
+/// Weekly hazard h = h0·W·exp(β_b·B − β_m·S − β_r·R), × staff_hazard for staff (Appendix A).
+#[inline]
+pub fn withdrawal_hazard(d: &Design, x: &crate::model::Person) -> f64 {
+    let p = &d.params;
+    let staff = if x.status == Status::Staff { p.staff_hazard } else { 1.0 };
+    (p.h0_withdraw * x.withdrawal * (p.beta_b * x.burden - p.beta_m * x.satisfaction - p.beta_r * x.identity).exp() * staff)
+        .clamp(0.0, 1.0)
+}
+
+/// Updates satisfaction and burden (moving averages at sat_rate) of locals who met this week.
+/// Burden = max(0, participants per active local − manageable load)/load, × younger_burden.
+pub fn weigh_motives(g: &mut Group, d: &Design) {
+    let p = &d.params;
+    for x in g.persons.iter_mut() {
+        if !x.active || !x.status.is_local() || x.meetings_attended == 0 {
+            continue;
+        }
+        let m = motive_match(d, x);
+        let load = x.load_sum / x.meetings_attended as f64;
+        let mut b = (load - p.manageable_load).max(0.0) / p.manageable_load;
+        if !x.older {
+            b *= p.younger_burden;
+        }
+        x.satisfaction += p.sat_rate * (m - x.satisfaction);
+        x.burden += p.sat_rate * (b - x.burden);
+    }
+}
+
+/// Volunteers and staff may withdraw at will (M3). A participant for whom the leaver held more
+/// than half of her bridging tie strength is stranded: belonging × strand_factor.
+pub fn withdraw<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+    let n = g.n();
+    for v in 0..n {
+        if !g.persons[v].active || !g.persons[v].status.is_local() {
+            continue;
+        }
+        let h = withdrawal_hazard(d, &g.persons[v]);
+        if rng.gen::<f64>() >= h {
+            continue;
+        }
+        g.persons[v].active = false;
+        tally.withdrawals += 1;
+        let mut stranded = 0;
+        for j in 0..n {
+            if !g.persons[j].active || !g.persons[j].status.is_participant() {
+                continue;
+            }
+            let mine = g.tie(v, j);
+            let bridging: f64 = (0..n)
+                .filter(|&k| g.persons[k].status.is_local() && (g.persons[k].active || k == v))
+                .map(|k| g.tie(k, j))
+                .sum();
+            if mine > 0.0 && mine > 0.5 * bridging {
+                g.persons[j].belonging *= d.params.strand_factor;
+                stranded += 1;
+            }
+        }
+        tally.stranded += stranded;
+        if E::ENABLED {
+            ev.emit(Event::Withdrew { person: v, stranded });
+        }
+    }
+}
+
+/// Participants drop out with weekly hazard d0·(1 − belonging) (Appendix C).
+pub fn drop_out<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+    for j in 0..g.n() {
+        let x = &mut g.persons[j];
+        if !x.active || !x.status.is_participant() {
+            continue;
+        }
+        if rng.gen::<f64>() < d.params.d0_dropout * (1.0 - x.belonging) {
+            x.active = false;
+            tally.dropouts += 1;
+            if E::ENABLED {
+                ev.emit(Event::DroppedOut { person: j });
+            }
+        }
+    }
+}
+
+/// Refills: a volunteer or staff vacancy is filled with weekly probability `recruitment` by a
+/// new person of the same population; with `capacity` set, a waiting list refills a
+/// participant's place the week after she leaves.
+pub fn recruit<R: Rng, E: Events>(g: &mut Group, d: &Design, init: &mut R, life: &mut R, ev: &mut E) {
+    for i in 0..g.n() {
+        if g.persons[i].active {
+            continue;
+        }
+        let role = d.populations[g.persons[i].population as usize].role;
+        let refill = match role {
+            crate::scenario::Role::Participant => d.activity.capacity.is_some(),
+            _ => life.gen::<f64>() < d.activity.recruitment,
+        };
+        if refill {
+            g.replace(d, i, init);
+            if E::ENABLED {
+                ev.emit(Event::Joined { person: i });
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! M8 Door-opening (housing and job events through ties, Lancee 2010) and role transitions from
+//! participant to co-organizer to volunteer (gatekept by invitation).
+
+use super::{gain_k, sigmoid};
+use super::retention::LifeTally;
+use crate::model::group::{draw_trait, Design, Group};
+use crate::model::Status;
+use crate::sim::events::{Event, Events};
+use rand::Rng;
+
+/// Weekly hazard of a housing or job event: h0 + β·Σ_v tie(v, j)·network_v over active locals.
+pub fn door_opening_hazard(g: &Group, d: &Design, j: usize) -> f64 {
+    let linking: f64 = (0..g.n())
+        .filter(|&v| g.persons[v].active && g.persons[v].status.is_local())
+        .map(|v| g.tie(v, j) * g.persons[v].network)
+        .sum();
+    (d.params.h0_outcome + d.params.beta_outcome * linking).clamp(0.0, 1.0)
+}
+
+/// Housing and job are one-time events per participant (M8).
+pub fn open_doors<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+    for j in 0..g.n() {
+        if !g.persons[j].active || !g.persons[j].was_participant {
+            continue;
+        }
+        let h = door_opening_hazard(g, d, j);
+        let (uh, uj) = (rng.gen::<f64>(), rng.gen::<f64>());
+        if !g.persons[j].housing && uh < h {
+            g.persons[j].housing = true;
+            tally.housing += 1;
+            if E::ENABLED {
+                ev.emit(Event::Housing { person: j });
+            }
+        }
+        if !g.persons[j].job && uj < h {
+            g.persons[j].job = true;
+            tally.job += 1;
+            if E::ENABLED {
+                ev.emit(Event::Job { person: j });
+            }
+        }
+    }
+}
+
+/// Invitation probability: pathway × mean ĉ_vj of the active locals (gatekeeping).
+pub fn invitation_probability(g: &Group, d: &Design, j: usize) -> f64 {
+    if !d.activity.pathway {
+        return 0.0;
+    }
+    let n = g.n();
+    let (mut sum, mut count) = (0.0, 0);
+    for v in 0..n {
+        if v != j && g.persons[v].active && g.persons[v].status.is_local() {
+            sum += g.perceived[v * n + j] as f64;
+            count += 1;
+        }
+    }
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
+}
+
+/// Participant → co-organizer → (after a season) volunteer, with p = σ(θ0 + θ_L·L + θ_A·A) ×
+/// invitation; each transition restores agency (+boost·(1 − A)) (Alvarez & van Leeuwen 2015).
+/// A new volunteer gets volunteer traits from `[transition]`, keeps her origin, and the others'
+/// beliefs about her persist — so limbo can outlast the transition (Stein 2022, Azmia).
+pub fn step_up<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+    let p = &d.params;
+    for j in 0..g.n() {
+        if !g.persons[j].active || !g.persons[j].status.is_participant() {
+            continue;
+        }
+        let u = rng.gen::<f64>();
+        if g.persons[j].status == Status::CoOrganizer {
+            g.persons[j].weeks_as_co += 1;
+            if (g.persons[j].weeks_as_co as f64) < p.season_weeks {
+                continue;
+            }
+        }
+        if g.persons[j].meetings_attended == 0 {
+            continue;
+        }
+        let x = &g.persons[j];
+        let prob = sigmoid(p.theta0 + p.theta_l * x.language + p.theta_a * x.agency) * invitation_probability(g, d, j);
+        if u >= prob {
+            continue;
+        }
+        let to = if g.persons[j].status == Status::Participant { Status::CoOrganizer } else { Status::Volunteer };
+        if to == Status::Volunteer {
+            let need = draw_trait(&d.transition.need_to_help, rng);
+            let protect = draw_trait(&d.transition.protectiveness, rng);
+            let withdraw = draw_trait(&d.transition.withdrawal_propensity, rng);
+            let x = &mut g.persons[j];
+            x.need_to_help = need;
+            x.protectiveness = protect;
+            x.withdrawal = withdraw;
+            x.satisfaction = 0.5;
+            x.burden = 0.0;
+            x.identity = 0.2;
+        }
+        let x = &mut g.persons[j];
+        x.status = to;
+        x.weeks_as_co = 0;
+        x.agency = gain_k(x.agency, p.transition_boost, 1);
+        if to == Status::Volunteer {
+            g.reset_beliefs_of(d, j);
+        }
+        tally.transitions += 1;
+        if E::ENABLED {
+            ev.emit(Event::Transition { person: j, to });
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Aggregation across replicates, on the fly and in replicate order (so the thread count never
+//! changes a byte): per week and indicator a streaming summary, per replicate its final week and
+//! its run mean; per-replicate series only when asked.
+
+use super::indicators::{Row, N_INDICATORS};
+use crate::stats::{OnlineStats, Summary};
+
+/// What one replicate produced.
+#[derive(Debug, Clone)]
+pub struct ReplicateResult {
+    pub replicate: u64,
+    /// Pooled indicator row per week (index 0 = week 1).
+    pub rows: Vec<Row>,
+    /// Per group (in design order, then group index), rows per week; only with `--per-group`.
+    pub group_rows: Option<Vec<Vec<Row>>>,
+}
+
+impl ReplicateResult {
+    /// Final-week row.
+    pub fn final_row(&self) -> Row {
+        self.rows.last().copied().unwrap_or([f64::NAN; N_INDICATORS])
+    }
+
+    /// Each indicator's mean over the weeks where it is defined.
+    pub fn run_mean(&self) -> Row {
+        let mut out = [f64::NAN; N_INDICATORS];
+        for (k, o) in out.iter_mut().enumerate() {
+            let (s, n) = self
+                .rows
+                .iter()
+                .map(|r| r[k])
+                .filter(|x| !x.is_nan())
+                .fold((0.0, 0u32), |(s, n), x| (s + x, n + 1));
+            if n > 0 {
+                *o = s / n as f64;
+            }
+        }
+        out
+    }
+}
+
+/// Streaming statistics of a run.
+#[derive(Debug, Clone)]
+pub struct RunAggregate {
+    pub weeks: u32,
+    /// weeks × indicators, row-major by week.
+    pub by_week: Vec<OnlineStats>,
+    pub final_week: Vec<OnlineStats>,
+    pub run_mean: Vec<OnlineStats>,
+    /// (replicate, final-week row), in replicate order.
+    pub finals: Vec<(u64, Row)>,
+    /// Every replicate's series, when kept.
+    pub kept: Option<Vec<(u64, Vec<Row>)>>,
+    /// Per group: weeks × indicators stats, when asked.
+    pub groups: Option<Vec<Vec<OnlineStats>>>,
+}
+
+impl RunAggregate {
+    pub fn new(weeks: u32, keep_replicates: bool, groups: Option<usize>) -> RunAggregate {
+        let cells = weeks as usize * N_INDICATORS;
+        RunAggregate {
+            weeks,
+            by_week: vec![OnlineStats::new(); cells],
+            final_week: vec![OnlineStats::new(); N_INDICATORS],
+            run_mean: vec![OnlineStats::new(); N_INDICATORS],
+            finals: Vec::new(),
+            kept: keep_replicates.then(Vec::new),
+            groups: groups.map(|g| vec![vec![OnlineStats::new(); cells]; g]),
+        }
+    }
+
+    /// Folds one replicate in. Call in replicate order.
+    pub fn push(&mut self, r: ReplicateResult) {
+        for (w, row) in r.rows.iter().enumerate() {
+            for (k, x) in row.iter().enumerate() {
+                self.by_week[w * N_INDICATORS + k].push(*x);
+            }
+        }
+        let fin = r.final_row();
+        let mean = r.run_mean();
+        for k in 0..N_INDICATORS {
+            self.final_week[k].push(fin[k]);
+            self.run_mean[k].push(mean[k]);
+        }
+        self.finals.push((r.replicate, fin));
+        if let (Some(groups), Some(group_rows)) = (self.groups.as_mut(), r.group_rows.as_ref()) {
+            for (stats, rows) in groups.iter_mut().zip(group_rows) {
+                for (w, row) in rows.iter().enumerate() {
+                    for (k, x) in row.iter().enumerate() {
+                        stats[w * N_INDICATORS + k].push(*x);
+                    }
+                }
+            }
+        }
+        if let Some(kept) = self.kept.as_mut() {
+            kept.push((r.replicate, r.rows));
+        }
+    }
+
+    /// Summary of indicator `k` at week `week` (1-based).
+    pub fn week_summary(&self, week: u32, k: usize) -> Summary {
+        self.by_week[(week as usize - 1) * N_INDICATORS + k].summary()
+    }
+
+    pub fn replicates(&self) -> usize {
+        self.finals.len()
+    }
+}

@@ -1,0 +1,145 @@
+//! The weekly indicator row: what metrics observe of the model each week.
+
+/// Indicator names, in output order. `docs/indicators.md` documents each.
+pub const INDICATORS: &[&str] = &[
+    "voice_share_participants",
+    "voice_share_volunteers",
+    "voice_share_staff",
+    "voice_parity",
+    "usurp_rate_participants",
+    "usurp_rate_volunteers",
+    "usurp_ratio",
+    "usurp_share_by_participants",
+    "usurp_share_by_volunteers",
+    "usurp_share_by_staff",
+    "completed_turn_share",
+    "dependency_help_share",
+    "unsolicited_help_share",
+    "help_episodes",
+    "proposals_adopted_share",
+    "decision_share_locals",
+    "mean_agency",
+    "agency_gini",
+    "mean_p_indep",
+    "perceived_competence_gap",
+    "stereotype_mean",
+    "limbo_count",
+    "us_them_distance",
+    "bridging_tie_strength",
+    "bonding_tie_strength",
+    "linking_events",
+    "housing_events",
+    "job_events",
+    "mean_language",
+    "mean_knowhow",
+    "mean_belonging",
+    "attendance_rate",
+    "participants_active",
+    "dropouts",
+    "volunteers_active",
+    "volunteers_retained",
+    "volunteer_satisfaction",
+    "volunteer_burden",
+    "withdrawals",
+    "stranded_participants",
+    "role_transitions",
+    "co_organizers",
+    "agency_index",
+    "minoritization_index",
+];
+
+use super::observe::WeekTally;
+
+/// Number of indicators.
+pub const N_INDICATORS: usize = INDICATORS.len();
+
+/// One week's indicator values, in `INDICATORS` order; NaN where undefined (written `NA`).
+pub type Row = [f64; N_INDICATORS];
+
+/// a ÷ b, NaN when b is 0.
+#[inline]
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        f64::NAN
+    }
+}
+
+/// Mean of the defined (non-NaN) terms; NaN if none.
+fn mean_defined(xs: &[f64]) -> f64 {
+    let (s, n) = xs.iter().filter(|x| !x.is_nan()).fold((0.0, 0), |(s, n), x| (s + x, n + 1));
+    ratio(s, n as f64)
+}
+
+/// Computes the indicator row from a week's (pooled) sums. Formulas: docs/indicators.md.
+pub fn indicator_row(t: &WeekTally) -> Row {
+    let turns = t.turns;
+    let usurped_total = t.usurped_by_p + t.usurped_by_v + t.usurped_by_s;
+    let voice_share_p = ratio(t.voice_p, turns);
+    let voice_parity = ratio(voice_share_p, ratio(t.presence_p, t.presence_all));
+    let usurp_p = ratio(t.usurped_on_p, t.floors_p);
+    let usurp_v = ratio(t.usurped_on_v + t.usurped_on_s, t.floors_v + t.floors_s);
+    let completed_share = ratio(t.floors_p - t.usurped_on_p, t.floors_p);
+    let dep_share = ratio(t.help_dependency, t.help);
+    let adopted = ratio(t.decisions_participant, t.decisions);
+    let mean_agency = ratio(t.agency, t.participants);
+    let p_indep = ratio(t.p_indep, t.participants);
+    let gap = ratio(t.gap, t.gap_pairs);
+    let us_them = ratio(t.us_them, t.us_them_pairs);
+    let limbo_share = ratio(t.limbo, t.participants).min(1.0);
+    let agency_index = mean_defined(&[mean_agency, p_indep, completed_share, voice_parity.min(1.0), adopted]);
+    let minoritization_index =
+        mean_defined(&[usurp_p, dep_share, (2.0 * gap).clamp(0.0, 1.0), limbo_share, us_them]);
+    [
+        voice_share_p,
+        ratio(t.voice_v, turns),
+        ratio(t.voice_s, turns),
+        voice_parity,
+        usurp_p,
+        usurp_v,
+        ratio(usurp_p, usurp_v),
+        ratio(t.usurped_by_p, usurped_total),
+        ratio(t.usurped_by_v, usurped_total),
+        ratio(t.usurped_by_s, usurped_total),
+        completed_share,
+        dep_share,
+        ratio(t.help_unsolicited, t.help),
+        t.help,
+        adopted,
+        ratio(t.decisions - t.decisions_participant, t.decisions),
+        mean_agency,
+        ratio(t.gini_weighted, t.participants),
+        p_indep,
+        gap,
+        ratio(t.stereotype, t.stereotype_pairs),
+        t.limbo,
+        us_them,
+        ratio(t.bridging, t.bridging_pairs),
+        ratio(t.bonding, t.bonding_pairs),
+        t.housing + t.job,
+        t.housing,
+        t.job,
+        ratio(t.language, t.participants),
+        ratio(t.knowhow, t.participants),
+        ratio(t.belonging, t.participants),
+        ratio(t.attended, t.attend_possible),
+        t.participants,
+        t.dropouts,
+        t.volunteers_active,
+        ratio(t.initial_volunteers_active, t.initial_volunteers),
+        ratio(t.satisfaction, t.locals_active),
+        ratio(t.burden, t.locals_active),
+        t.withdrawals,
+        t.stranded,
+        t.transitions,
+        t.co_organizers,
+        agency_index,
+        minoritization_index,
+    ]
+}
+
+/// Position of an indicator by name.
+pub fn indicator_index(name: &str) -> Option<usize> {
+    INDICATORS.iter().position(|n| *n == name)
+}

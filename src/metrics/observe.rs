@@ -1,0 +1,175 @@
+//! Observation: the sums one group contributes to a week's indicators. Sums (not ratios) so that
+//! pooling over groups is a ratio of sums. Metrics read the model; they never change it.
+
+use crate::model::group::{Design, Group, MET, SUBTYPED};
+use crate::model::Status;
+
+macro_rules! tally {
+    ($( $(#[$doc:meta])* $field:ident ),* $(,)?) => {
+        /// Sums of one group (or of many, pooled) for one week.
+        #[derive(Debug, Clone, Copy, Default, PartialEq)]
+        pub struct WeekTally { $( $(#[$doc])* pub $field: f64, )* }
+        impl WeekTally {
+            /// Adds another group's sums (pooling).
+            pub fn add(&mut self, o: &WeekTally) { $( self.$field += o.$field; )* }
+        }
+    };
+}
+
+tally! {
+    /// Meetings held.
+    meetings,
+    /// Speaking turns.
+    turns,
+    floors_p, floors_v, floors_s,
+    usurped_on_p, usurped_on_v, usurped_on_s,
+    usurped_by_p, usurped_by_v, usurped_by_s,
+    voice_p, voice_v, voice_s,
+    /// Person-meetings of participants present / of everyone present.
+    presence_p, presence_all,
+    help, help_dependency, help_unsolicited,
+    decisions, decisions_participant,
+    attended, attend_possible,
+    /// Active participants (incl. co-organizers) at the end of the week.
+    participants,
+    agency, gini_weighted, p_indep, language, knowhow, belonging,
+    gap, gap_pairs, stereotype, stereotype_pairs,
+    limbo, us_them, us_them_pairs,
+    bridging, bridging_pairs, bonding, bonding_pairs,
+    housing, job, dropouts,
+    volunteers_active, initial_volunteers, initial_volunteers_active,
+    satisfaction, burden, locals_active,
+    withdrawals, stranded, transitions, co_organizers,
+}
+
+/// Adds the talk, help and agenda sums of one meeting (called by the engine after each meeting).
+pub fn observe_meeting(t: &mut WeekTally, g: &Group, present: &[usize], help: (u32, u32, u32), decision: Option<bool>) {
+    t.meetings += 1.0;
+    for &i in present {
+        let x = &g.persons[i];
+        let completed = x.completed as f64;
+        let by = x.usurped_by as f64;
+        let (f, on) = (x.floors as f64, x.usurped_on as f64);
+        match x.status.role_index() {
+            0 => {
+                t.floors_p += f;
+                t.usurped_on_p += on;
+                t.usurped_by_p += by;
+                t.voice_p += completed + by;
+                t.presence_p += 1.0;
+            }
+            1 => {
+                t.floors_v += f;
+                t.usurped_on_v += on;
+                t.usurped_by_v += by;
+                t.voice_v += completed + by;
+            }
+            _ => {
+                t.floors_s += f;
+                t.usurped_on_s += on;
+                t.usurped_by_s += by;
+                t.voice_s += completed + by;
+            }
+        }
+        t.turns += f;
+        t.presence_all += 1.0;
+    }
+    t.help += help.0 as f64;
+    t.help_dependency += help.1 as f64;
+    t.help_unsolicited += help.2 as f64;
+    if let Some(by_participant) = decision {
+        t.decisions += 1.0;
+        t.decisions_participant += by_participant as u8 as f64;
+    }
+}
+
+/// Adds the state sums of a group at the end of a week.
+pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Vec<f64>) {
+    let n = g.n();
+    let no = g.n_origins;
+    gini_buf.clear();
+    for (j, x) in g.persons.iter().enumerate() {
+        if !x.active {
+            continue;
+        }
+        if x.status.is_participant() {
+            t.participants += 1.0;
+            t.agency += x.agency;
+            gini_buf.push(x.agency);
+            t.p_indep += x.p_indep;
+            t.language += x.language;
+            t.knowhow += x.knowhow;
+            t.belonging += x.belonging;
+            t.co_organizers += (x.status == Status::CoOrganizer) as u8 as f64;
+        }
+        if x.status.is_local() {
+            t.locals_active += 1.0;
+            t.satisfaction += x.satisfaction;
+            t.burden += x.burden;
+            if x.status == Status::Volunteer {
+                t.volunteers_active += 1.0;
+            }
+        }
+        if x.initial_volunteer {
+            t.initial_volunteers_active += 1.0;
+        }
+        if !x.was_participant {
+            continue;
+        }
+        // Beliefs of the active locals about j (who entered as a participant).
+        let (mut met, mut subtyped, mut w_sum, mut locals) = (0u32, 0u32, 0.0, 0u32);
+        for (v, y) in g.persons.iter().enumerate() {
+            if v == j || !y.active || !y.status.is_local() {
+                continue;
+            }
+            let cell = v * n + j;
+            locals += 1;
+            w_sum += g.inclusion[cell] as f64;
+            if x.status.is_participant() {
+                t.gap += x.competence() - g.perceived[cell] as f64;
+                t.gap_pairs += 1.0;
+                t.stereotype += g.stereotype[v * no + x.origin as usize] as f64;
+                t.stereotype_pairs += 1.0;
+                t.us_them += 1.0 - g.inclusion[cell] as f64;
+                t.us_them_pairs += 1.0;
+            }
+            if g.flags[cell] & MET != 0 {
+                met += 1;
+                if g.flags[cell] & SUBTYPED != 0 {
+                    subtyped += 1;
+                }
+            }
+        }
+        // Limbo: subtyped by at least half of the active locals who have met her, and mean
+        // inclusion below θ_us (Appendix C, M4).
+        if met > 0 && 2 * subtyped >= met && locals > 0 && w_sum / (locals as f64) < d.params.theta_us {
+            t.limbo += 1.0;
+        }
+    }
+    // Ties: bridging (participant–local) and bonding (participant–participant), active persons.
+    for i in 0..n {
+        let xi = &g.persons[i];
+        if !xi.active {
+            continue;
+        }
+        for j in (i + 1)..n {
+            let xj = &g.persons[j];
+            if !xj.active {
+                continue;
+            }
+            let tie = g.ties[i * n + j] as f64;
+            match (xi.status.is_participant(), xj.status.is_participant()) {
+                (true, true) => {
+                    t.bonding += tie;
+                    t.bonding_pairs += 1.0;
+                }
+                (true, false) | (false, true) => {
+                    t.bridging += tie;
+                    t.bridging_pairs += 1.0;
+                }
+                _ => {}
+            }
+        }
+    }
+    t.gini_weighted += crate::stats::gini(gini_buf) * gini_buf.len() as f64;
+}

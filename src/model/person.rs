@@ -1,0 +1,164 @@
+//! A person in a group: volunteer, staff, or participant (who may become co-organizer, then volunteer).
+
+use crate::scenario::Role;
+use serde::Serialize;
+
+/// Where a person stands in the activity (MODEL.md §1.2, M8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Participant,
+    /// A participant who co-organizes: host 0.5, proposes like a volunteer.
+    CoOrganizer,
+    Volunteer,
+    Staff,
+}
+
+impl Status {
+    /// Index used by role-split indicators: 0 participant (incl. co-organizer), 1 volunteer, 2 staff.
+    pub fn role_index(self) -> usize {
+        match self {
+            Status::Participant | Status::CoOrganizer => 0,
+            Status::Volunteer => 1,
+            Status::Staff => 2,
+        }
+    }
+
+    /// Volunteers and staff: the locals who hold beliefs, help, judge and may withdraw.
+    pub fn is_local(self) -> bool {
+        matches!(self, Status::Volunteer | Status::Staff)
+    }
+
+    /// Participants and co-organizers: those whose agency the indicators follow.
+    pub fn is_participant(self) -> bool {
+        matches!(self, Status::Participant | Status::CoOrganizer)
+    }
+
+    /// Host position in the expectation value: staff 1, volunteer and co-organizer 0.5, participant 0.
+    pub fn host(self) -> f64 {
+        match self {
+            Status::Staff => 1.0,
+            Status::Volunteer | Status::CoOrganizer => 0.5,
+            Status::Participant => 0.0,
+        }
+    }
+
+    pub fn from_role(role: Role) -> Status {
+        match role {
+            Role::Volunteer => Status::Volunteer,
+            Role::Staff => Status::Staff,
+            Role::Participant => Status::Participant,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Participant => "participant",
+            Status::CoOrganizer => "co-organizer",
+            Status::Volunteer => "volunteer",
+            Status::Staff => "staff",
+        }
+    }
+}
+
+/// One person: traits drawn at entry, state that the mechanisms change, and counters of the
+/// current meeting and week (reset by the engine).
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub status: Status,
+    /// Index of the scenario population this slot belongs to (refills draw from it).
+    pub population: u16,
+    /// Index into the group's origin table.
+    pub origin: u16,
+    pub majority: bool,
+    pub older: bool,
+    pub active: bool,
+    /// Entered the activity as a participant (stays true after a transition).
+    pub was_participant: bool,
+    /// A volunteer present at week 0 (for the retention curve).
+    pub initial_volunteer: bool,
+    // traits
+    pub need_to_help: f64,
+    pub protectiveness: f64,
+    pub withdrawal: f64,
+    pub talkativeness: f64,
+    pub network: f64,
+    pub initiative: f64,
+    pub care_load: f64,
+    pub resources: f64,
+    // state
+    pub language: f64,
+    pub knowhow: f64,
+    pub agency: f64,
+    pub p_indep: f64,
+    pub belonging: f64,
+    /// Persistent status offset (M1): lowered by usurped turns, recovers weekly.
+    pub offset: f64,
+    pub satisfaction: f64,
+    pub burden: f64,
+    pub identity: f64,
+    pub housing: bool,
+    pub job: bool,
+    pub weeks_as_co: u32,
+    // per-meeting counters
+    pub present: bool,
+    pub floors: u32,
+    pub completed: u32,
+    pub usurped_on: u32,
+    pub usurped_by: u32,
+    pub hesitations: u32,
+    pub dependency_received: bool,
+    pub acknowledged: u32,
+    pub failed_attempts: u32,
+    pub respect: u32,
+    pub slights: u32,
+    // per-week counters
+    pub meetings_attended: u32,
+    pub help_units: f64,
+    pub heard_completed: u32,
+    pub heard_total: u32,
+    pub own_adopted: u32,
+    pub proposals_made: u32,
+    pub load_sum: f64,
+}
+
+impl Person {
+    /// True competence c = (L + K + Q)/3 (Appendix C).
+    #[inline]
+    pub fn competence(&self) -> f64 {
+        (self.language + self.knowhow + self.resources) / 3.0
+    }
+
+    /// Talk weight before status: participants talk from initiative, locals from talkativeness (Appendix A).
+    #[inline]
+    pub fn talk_weight(&self) -> f64 {
+        if self.status.is_participant() {
+            self.initiative.max(0.05)
+        } else {
+            self.talkativeness.max(0.05)
+        }
+    }
+
+    pub fn reset_meeting(&mut self) {
+        self.floors = 0;
+        self.completed = 0;
+        self.usurped_on = 0;
+        self.usurped_by = 0;
+        self.hesitations = 0;
+        self.dependency_received = false;
+        self.acknowledged = 0;
+        self.failed_attempts = 0;
+        self.respect = 0;
+        self.slights = 0;
+    }
+
+    pub fn reset_week(&mut self) {
+        self.meetings_attended = 0;
+        self.help_units = 0.0;
+        self.heard_completed = 0;
+        self.heard_total = 0;
+        self.own_adopted = 0;
+        self.proposals_made = 0;
+        self.load_sum = 0.0;
+    }
+}

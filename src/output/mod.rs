@@ -1,0 +1,6 @@
+//! Output: the only I/O of a run. CSV exporters return bytes; results go to a temporary folder
+//! that is renamed into place; charts and the report are drawn from the written files.
+
+pub mod atomic;
+pub mod csv;
+pub mod manifest;

@@ -1,0 +1,141 @@
+//! The weekly schedule of a group (MODEL.md §1.3): attend, meet (talk, help, agenda), perceive,
+//! learn, connect, transition, observe. Pure and seeded: same design, seed, replicate and group
+//! index give the same sequence of states.
+
+use super::events::{Event, Events};
+use super::rng::Streams;
+use crate::mechanisms::retention::LifeTally;
+use crate::mechanisms::{agenda, attendance, contact, help, learning, retention, transitions, Scratch};
+use crate::metrics::observe::{observe_meeting, observe_state};
+use crate::metrics::WeekTally;
+use crate::model::group::{Design, Group};
+
+/// One group of one replicate, ready to be stepped week by week.
+pub struct GroupRun<'d> {
+    pub design: &'d Design,
+    pub group: Group,
+    pub streams: Streams,
+    scratch: Scratch,
+    gini_buf: Vec<f64>,
+    initial_volunteers: f64,
+    week: u32,
+}
+
+impl<'d> GroupRun<'d> {
+    /// Draws group `index` of its activity for replicate `replicate` of a run seeded `seed`.
+    pub fn new(design: &'d Design, seed: u64, replicate: u64, index: u64) -> GroupRun<'d> {
+        let mut streams = Streams::new(seed, replicate, &design.activity.key, index);
+        let group = Group::new(design, &mut streams.init);
+        let initial_volunteers = group.persons.iter().filter(|p| p.initial_volunteer).count() as f64;
+        let n = group.n();
+        GroupRun {
+            design,
+            group,
+            streams,
+            scratch: Scratch {
+                present: Vec::with_capacity(n),
+                weight: Vec::with_capacity(n),
+                expectation: Vec::with_capacity(n),
+                buf: Vec::with_capacity(n),
+                idx: Vec::with_capacity(n),
+            },
+            gini_buf: Vec::with_capacity(n),
+            initial_volunteers,
+            week: 0,
+        }
+    }
+
+    /// Weeks simulated so far.
+    pub fn week(&self) -> u32 {
+        self.week
+    }
+
+    /// Simulates one week and returns its observation sums.
+    pub fn step<E: Events>(&mut self, ev: &mut E) -> WeekTally {
+        self.week += 1;
+        let week = self.week;
+        let d = self.design;
+        let g = &mut self.group;
+        let st = &mut self.streams;
+        let s = &mut self.scratch;
+        let mut t = WeekTally::default();
+        let mut life = LifeTally::default();
+        if E::ENABLED {
+            ev.emit(Event::WeekStart { week });
+        }
+        if week > 1 {
+            retention::recruit(g, d, &mut st.init, &mut st.life, ev);
+        }
+        for x in g.persons.iter_mut() {
+            x.reset_week();
+        }
+        for meeting in 0..d.activity.meetings_per_week {
+            for x in g.persons.iter_mut() {
+                x.reset_meeting();
+            }
+            if E::ENABLED {
+                ev.emit(Event::MeetingStart { week, meeting });
+            }
+            let active_participants = g.persons.iter().filter(|x| x.active && x.status.is_participant()).count();
+            let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
+            t.attend_possible += active_participants as f64;
+            if !happens {
+                if E::ENABLED {
+                    ev.emit(Event::MeetingCancelled { week, meeting });
+                }
+                continue;
+            }
+            t.attended += s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count() as f64;
+            // 2. Meet: talk (M1), help (M2), agenda (M6).
+            crate::mechanisms::talk::prepare_floor(g, d, s);
+            crate::mechanisms::talk::take_turns(g, d, s, &mut st.talk, ev);
+            let asked = help::ask_for_help(g, d, s, &mut st.help, ev);
+            let offered = help::offer_help(g, d, s, &mut st.help, ev);
+            help::try_alone(g, d, s, &mut st.help, ev);
+            let decision = agenda::decide_agenda(g, d, s, &mut st.perception, ev);
+            // 3. Perceive (M4, M5) and judge (M6).
+            contact::perceive(g, d, s, &mut st.perception, ev);
+            agenda::judge(g, d, s);
+            contact::respect_and_slights(g, d, s);
+            // 4. Learn (M7); 5. Connect (ties from talk).
+            learning::practise_language(g, d, s);
+            contact::talk_ties(g, d, s);
+            let participants_present = s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count();
+            let locals_present = s.present.len() - participants_present;
+            for &i in &s.present {
+                let x = &mut g.persons[i];
+                x.meetings_attended += 1;
+                if x.status.is_local() {
+                    x.identity += d.params.role_identity_rate * (1.0 - x.identity);
+                    x.load_sum += participants_present as f64 / locals_present.max(1) as f64;
+                }
+            }
+            observe_meeting(&mut t, g, &s.present, (asked.0 + offered.0, asked.1 + offered.1, offered.0), decision.map(|x| x.by_participant));
+        }
+        // End of week: agency trace for the transcript.
+        // 5. Connect: door-opening; 6. Transition; volunteers withdraw, participants drop out (M3).
+        retention::weigh_motives(g, d);
+        transitions::open_doors(g, d, &mut st.life, ev, &mut life);
+        transitions::step_up(g, d, &mut st.life, ev, &mut life);
+        retention::withdraw(g, d, &mut st.life, ev, &mut life);
+        retention::drop_out(g, d, &mut st.life, ev, &mut life);
+        let keep = 1.0 - d.params.tie_decay;
+        for tie in g.ties.iter_mut() {
+            *tie = (*tie as f64 * keep) as f32;
+        }
+        let recover = 1.0 - d.params.offset_recovery;
+        for x in g.persons.iter_mut() {
+            x.offset *= recover;
+        }
+        // 7. Observe.
+        observe_state(&mut t, g, d, &mut self.gini_buf);
+        t.initial_volunteers = self.initial_volunteers;
+        t.withdrawals = life.withdrawals as f64;
+        t.stranded = life.stranded as f64;
+        t.dropouts = life.dropouts as f64;
+        t.transitions = life.transitions as f64;
+        t.housing = life.housing as f64;
+        t.job = life.job as f64;
+        t
+    }
+}
