@@ -14,7 +14,7 @@ pub fn check(cmd: &CheckCmd) -> anyhow::Result<()> {
 
 /// `dugnad schema`: JSON Schema of the scenario format.
 pub fn schema() -> anyhow::Result<()> {
-    println!("{}", validate::json_schema());
+    println!("{}", crate::scenario::json_schema());
     Ok(())
 }
 

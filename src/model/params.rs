@@ -69,16 +69,16 @@ params! {
     alpha3: "M1", 0.2, [0.0, 10.0], [0.1, 0.5], "Usurp logit weight of the speaker's missing language (1 − L).";
     kappa_u: "M1", 0.01, [0.0, 0.5], [0.005, 0.02], "Agency loss per usurped turn (soft bound: × A).";
     kappa_t: "M1", 0.004, [0.0, 0.5], [0.002, 0.008], "Agency gain per completed turn (soft bound: × (1 − A)).";
-    lambda_obs: "M4", 0.1, [0.0, 1.0], [0.05, 0.2], "Rate at which one observed completed turn moves perceived competence toward observed performance.";
+    lambda_obs: "M4", 0.02, [0.0, 1.0], [0.01, 0.05], "Rate at which one observed completed turn moves perceived competence toward observed performance.";
     obs_noise: "M4", 0.1, [0.0, 1.0], [0.05, 0.2], "SD of observed performance around true competence: x = c + N(0, obs_noise).";
     // M2 help
-    r0_request: "M2", 0.3, [0.0, 1.0], [0.15, 0.45], "Help-request probability scale per meeting: p = r0·I·(1 − K).";
-    u0_offer: "M2", 0.6, [0.0, 1.0], [0.3, 0.9], "Unsolicited-offer probability scale per volunteer and meeting: p = u0·N·service_frame·(1 − ĉ).";
-    gamma0: "M2", -1.0, [-10.0, 10.0], [-1.5, -0.5], "Dependency-help logit intercept (Nadler 2002).";
+    r0_request: "M2", 0.8, [0.0, 1.0], [0.5, 1.0], "Help-request probability scale per meeting: p = r0·I·(1 − K).";
+    u0_offer: "M2", 1.0, [0.0, 1.0], [0.6, 1.0], "Unsolicited-offer probability scale per volunteer and meeting: p = u0·N·service_frame·(1 − ĉ).";
+    gamma0: "M2", -1.5, [-10.0, 10.0], [-2.0, -1.0], "Dependency-help logit intercept (Nadler 2002).";
     gamma1: "M2", 2.0, [0.0, 10.0], [1.0, 3.0], "Dependency-help logit weight of the helper's need to help.";
     gamma2: "M2", 0.5, [0.0, 10.0], [0.25, 1.0], "Dependency-help logit weight of the status gap e_v − e_j.";
     gamma3: "M2", 1.0, [0.0, 10.0], [0.5, 2.0], "Dependency-help logit weight of threat = max(0, ĉ − μ_G) (defensive helping, Nadler et al. 2009).";
-    gamma4: "M2", 1.5, [0.0, 10.0], [0.75, 2.5], "Dependency-help logit weight of the neediness stereotype 1 − μ_G(origin) (Nadler & Chernyak-Hai 2014).";
+    gamma4: "M2", 1.0, [0.0, 10.0], [0.5, 2.0], "Dependency-help logit weight of the neediness stereotype 1 − μ_G(origin) (Nadler & Chernyak-Hai 2014).";
     gamma5: "M2", 1.5, [0.0, 10.0], [0.75, 2.5], "Dependency-help logit weight (subtracted) of common identity.";
     gamma_u: "M2", 0.5, [0.0, 10.0], [0.25, 1.0], "Dependency-help logit bonus for unsolicited help.";
     targeting_salience: "M2", 1.5, [1.0, 5.0], [1.0, 2.0], "Multiplier of gamma4 for participants of an origin the activity targets.";
@@ -123,7 +123,7 @@ params! {
     b_neg: "M5", 0.01, [0.0, 1.0], [0.005, 0.02], "Belonging loss per usurped turn or dependency help, × belonging.";
     // M6 agenda, judging
     kappa_p: "M6", 0.05, [0.0, 1.0], [0.02, 0.1], "Agency gain of a participant whose proposal is adopted.";
-    judge_rate: "M6", 0.02, [0.0, 1.0], [0.01, 0.04], "Rate at which volunteers judge participants who spoke by their own criteria, (L + K)/2.";
+    judge_rate: "M6", 0.05, [0.0, 1.0], [0.02, 0.1], "Rate at which volunteers judge participants who spoke by their own criteria, (L + K)/2.";
     // M7 language and know-how
     eta_l: "M7", 0.00125, [0.0, 0.1], [0.0008, 0.002], "Language gain per hour of practice: L += eta_l·(1 − L)·practice hours (≈ 200 h per CEFR step).";
     w_speak: "M7", 1.0, [0.0, 1.0], [0.7, 1.0], "Practice weight of an hour spent speaking (own completed turns).";

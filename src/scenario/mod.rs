@@ -9,10 +9,14 @@ pub mod dist;
 pub mod error;
 pub mod overrides;
 pub mod raw;
+pub mod schema;
 pub mod validate;
 
 pub use dist::{Dist, Label};
 pub use error::ScenarioError;
+pub use overrides::{apply_overrides, parse_override};
+pub use schema::json_schema;
+pub use validate::{load, load_str, to_toml};
 
 use crate::model::params::Params;
 use serde::Serialize;

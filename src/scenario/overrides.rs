@@ -1,1 +1,313 @@
-//! stub
+//! `--set KEY=VALUE` overrides, applied to the TOML document before validation.
+//!
+//! KEY is a dotted path; VALUE is a TOML value (`0.6`, `true`, `"multilingual"`,
+//! `{beta=[2,2]}`, `["a","b"]`). A bare word such as `multilingual` that is not valid TOML is
+//! taken as a string, so shells need no extra quotes. The paths that may be set:
+//!
+//! | path | sets |
+//! |------|------|
+//! | `scenario.<field>` | `name`, `description`, `weeks`, `replicates`, `seed`, `majority_origins` |
+//! | `activity.<field>` | a field of the single `[activity]`; if the scenario has keyed designs, the field of **all** of them |
+//! | `activity.<key>.<field>` | a field of the keyed design `[activity.<key>]` (the key must exist) |
+//! | `population.<key>.<field>` | `role`, `count`, `origin`, `life_stage` or a trait of an existing population |
+//! | `stereotypes.<origin>` | the prior of an origin: `default`, a listed origin or the origin of a population |
+//! | `transition.<field>` | `need_to_help`, `protectiveness`, `withdrawal_propensity` |
+//! | `parameters.<name>` | any parameter of `dugnad params` |
+//!
+//! A field may be absent from the file (a parameter not listed, a trait left at its default):
+//! the override adds it. A whole value is replaced; paths inside a value (e.g.
+//! `population.x.origin.weights`) are not supported: set the whole value instead. Path segments
+//! are split at every '.', without quoting. Values are checked by validation afterwards, like
+//! values in the file, and their errors say that the value came from `--set`.
+
+use super::error::{Located, ScenarioError};
+use super::raw::{activity_is_keyed, ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS};
+use super::validate::closest;
+use crate::model::params::PARAMS;
+use std::collections::BTreeSet;
+use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
+
+type R<T> = Result<T, ScenarioError>;
+
+/// Settable path forms, for messages.
+const PATH_FORMS: &str = "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
+                          stereotypes.<origin>, transition.<field>, parameters.<name>";
+
+fn bad(file: &str, key: &str, message: String) -> ScenarioError {
+    ScenarioError::BadOverride(Located { file: file.to_string(), key: key.to_string(), line: None, message })
+}
+
+/// Parses one `KEY=VALUE` override into its dotted path and TOML value. Errors name the file
+/// `--set` (`apply_overrides` replaces it by the scenario file).
+pub fn parse_override(s: &str) -> Result<(String, Value), ScenarioError> {
+    let example = "write e.g. --set activity.co_design=0.6";
+    let Some((key, value)) = s.split_once('=') else {
+        return Err(bad("--set", "", format!("--set '{s}' is not KEY=VALUE; {example}")));
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(bad("--set", "", format!("--set '{s}' has no key before '='; {example}")));
+    }
+    if key.split('.').any(|seg| seg.trim().is_empty() || seg != seg.trim()) {
+        return Err(bad(
+            "--set",
+            key,
+            format!("--set '{s}': the key must be a dotted path without spaces or empty parts; {example}"),
+        ));
+    }
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(bad("--set", key, format!("--set '{s}' has no value after '='; {example}")));
+    }
+    let parsed = match value.parse::<Value>() {
+        Ok(v) => v,
+        Err(e) => {
+            let bare_word = value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if bare_word {
+                Value::from(value)
+            } else {
+                let detail = e.message().trim().replace('\n', "; ");
+                return Err(bad(
+                    "--set",
+                    key,
+                    format!(
+                        "--set '{s}': the value is not a TOML value ({detail}); use e.g. 0.6, true, \"multilingual\", \
+                         {{beta=[2,2]}} or [\"a\",\"b\"]"
+                    ),
+                ));
+            }
+        }
+    };
+    Ok((key.to_string(), parsed))
+}
+
+/// Applies `--set` overrides to a scenario document, in order (a later one wins). `origin` is
+/// the file name used in messages.
+pub fn apply_overrides(doc: &mut DocumentMut, overrides: &[String], origin: &str) -> Result<(), ScenarioError> {
+    apply_tracked(doc, overrides, origin).map(|_| ())
+}
+
+/// Like [`apply_overrides`], returning the full dotted paths that were set.
+pub(crate) fn apply_tracked(doc: &mut DocumentMut, overrides: &[String], origin: &str) -> R<Vec<String>> {
+    let mut set = Vec::new();
+    for s in overrides {
+        let (key, value) = parse_override(s).map_err(|e| {
+            let mut loc = e.location().clone();
+            loc.file = origin.to_string();
+            ScenarioError::BadOverride(loc)
+        })?;
+        let segs: Vec<&str> = key.split('.').collect();
+        let targets = resolve(doc, &segs).map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
+        for (parents, leaf) in targets {
+            insert(doc, &parents, &leaf, &value).map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
+            let mut path = parents.join(".");
+            path.push('.');
+            path.push_str(&leaf);
+            set.push(path);
+        }
+    }
+    Ok(set)
+}
+
+fn list(keys: &[&str]) -> String {
+    keys.join(", ")
+}
+
+fn unknown_field(what: &str, field: &str, allowed: &[&str]) -> String {
+    let hint = closest(field, allowed).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+    format!("{what} has no field '{field}'; {hint}allowed: {}", list(allowed))
+}
+
+fn too_deep(prefix: &str) -> String {
+    format!(
+        "cannot set a part inside a value; set the whole value {prefix}, e.g. --set population.newcomers.language='{{beta=[2,4]}}'"
+    )
+}
+
+fn table_keys(doc: &DocumentMut, name: &str) -> Vec<String> {
+    doc.get(name)
+        .and_then(Item::as_table_like)
+        .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// The (parent tables, leaf key) pairs a dotted path sets, or why it cannot exist.
+fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)>, String> {
+    let one = |parents: &[&str], leaf: &str| vec![(parents.iter().map(|s| s.to_string()).collect(), leaf.to_string())];
+    let Some((&head, rest)) = segs.split_first() else {
+        return Err(format!("no key; settable paths: {PATH_FORMS}"));
+    };
+    match head {
+        "scenario" | "transition" | "parameters" => {
+            let allowed: Vec<&str> = match head {
+                "scenario" => SCENARIO_KEYS.to_vec(),
+                "transition" => TRANSITION_KEYS.to_vec(),
+                _ => PARAMS.iter().map(|p| p.name).collect(),
+            };
+            let [field, deeper @ ..] = rest else {
+                return Err(format!("'{head}' is a table; set one of its fields: {head}.<field>"));
+            };
+            if !allowed.contains(field) {
+                if head == "parameters" {
+                    let hint = closest(field, &allowed).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                    return Err(format!("there is no parameter '{field}'; {hint}`dugnad params` lists all {}", allowed.len()));
+                }
+                return Err(unknown_field(&format!("[{head}]"), field, &allowed));
+            }
+            if !deeper.is_empty() {
+                return Err(too_deep(&format!("{head}.{field}")));
+            }
+            Ok(one(&[head], field))
+        }
+        "stereotypes" => {
+            let [label, deeper @ ..] = rest else {
+                return Err("'stereotypes' is a table; set one origin: stereotypes.<origin>".into());
+            };
+            let mut known: BTreeSet<String> = table_keys(doc, "stereotypes").into_iter().collect();
+            known.insert("default".into());
+            known.extend(population_origins(doc));
+            if !known.contains(*label) {
+                let names: Vec<&str> = known.iter().map(String::as_str).collect();
+                let hint = closest(label, &names).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                return Err(format!(
+                    "'{label}' is not an origin of this scenario; {hint}allowed: {}",
+                    names.join(", ")
+                ));
+            }
+            if !deeper.is_empty() {
+                return Err(too_deep(&format!("stereotypes.{label}")));
+            }
+            Ok(one(&["stereotypes"], label))
+        }
+        "population" => {
+            let pops = table_keys(doc, "population");
+            let names: Vec<&str> = pops.iter().map(String::as_str).collect();
+            let [key, rest @ ..] = rest else {
+                return Err(format!("set a field of a population: population.<key>.<field>; populations: {}", names.join(", ")));
+            };
+            if !names.contains(key) {
+                let hint = closest(key, &names).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                return Err(format!("there is no population '{key}'; {hint}populations: {}", names.join(", ")));
+            }
+            let [field, deeper @ ..] = rest else {
+                return Err(format!(
+                    "'population.{key}' is a table; set one of its fields: {}",
+                    list(POPULATION_KEYS)
+                ));
+            };
+            if !POPULATION_KEYS.contains(field) {
+                return Err(unknown_field(&format!("[population.{key}]"), field, POPULATION_KEYS));
+            }
+            if !deeper.is_empty() {
+                return Err(too_deep(&format!("population.{key}.{field}")));
+            }
+            Ok(one(&["population", key], field))
+        }
+        "activity" => {
+            let activity = doc.get("activity").and_then(Item::as_table_like);
+            let keyed = activity.is_some_and(activity_is_keyed);
+            let keys: Vec<String> = if keyed { table_keys(doc, "activity") } else { Vec::new() };
+            let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+            match rest {
+                [] => Err("'activity' is a table; set one of its fields: activity.<field>".into()),
+                [field] if ACTIVITY_KEYS.contains(field) => {
+                    if keyed {
+                        Ok(names.iter().map(|k| (vec!["activity".to_string(), k.to_string()], field.to_string())).collect())
+                    } else {
+                        Ok(one(&["activity"], field))
+                    }
+                }
+                [field, deeper @ ..] if ACTIVITY_KEYS.contains(field) => {
+                    let _ = deeper;
+                    Err(too_deep(&format!("activity.{field}")))
+                }
+                [key, field, deeper @ ..] if keyed && names.contains(key) => {
+                    if !ACTIVITY_KEYS.contains(field) {
+                        return Err(unknown_field(&format!("[activity.{key}]"), field, ACTIVITY_KEYS));
+                    }
+                    if !deeper.is_empty() {
+                        return Err(too_deep(&format!("activity.{key}.{field}")));
+                    }
+                    Ok(one(&["activity", key], field))
+                }
+                [key, ..] if keyed => {
+                    let mut allowed: Vec<&str> = ACTIVITY_KEYS.to_vec();
+                    allowed.extend(names.iter().copied());
+                    let hint = closest(key, &allowed).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                    Err(format!(
+                        "there is no activity '{key}' and no activity field '{key}'; {hint}activities: {}; fields: {}",
+                        names.join(", "),
+                        list(ACTIVITY_KEYS)
+                    ))
+                }
+                [field, ..] => {
+                    let hint = closest(field, ACTIVITY_KEYS).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                    Err(format!(
+                        "the scenario has a single [activity], which has no field '{field}'; {hint}allowed: {}",
+                        list(ACTIVITY_KEYS)
+                    ))
+                }
+            }
+        }
+        other => {
+            // A bare field name: point at the section that has it.
+            let mut sections = Vec::new();
+            for (section, keys) in [
+                ("scenario", SCENARIO_KEYS),
+                ("activity", ACTIVITY_KEYS),
+                ("population.<key>", POPULATION_KEYS),
+                ("transition", TRANSITION_KEYS),
+            ] {
+                if keys.contains(&other) {
+                    sections.push(format!("{section}.{other}"));
+                }
+            }
+            if PARAMS.iter().any(|p| p.name == other) {
+                sections.push(format!("parameters.{other}"));
+            }
+            let hint = if !sections.is_empty() {
+                format!("did you mean {}? ", sections.join(" or "))
+            } else {
+                closest(other, TOP_KEYS).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default()
+            };
+            Err(format!("'{other}' is not a section of a scenario; {hint}settable paths: {PATH_FORMS}"))
+        }
+    }
+}
+
+/// Origin labels used by populations in the document (fixed labels and choice options).
+fn population_origins(doc: &DocumentMut) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(pops) = doc.get("population").and_then(Item::as_table_like) {
+        for (_, pop) in pops.iter() {
+            let Some(origin) = pop.as_table_like().and_then(|t| t.get("origin")) else { continue };
+            if let Some(s) = origin.as_str() {
+                out.push(s.to_string());
+            } else if let Some(choice) = origin.as_table_like().and_then(|t| t.get("choice")).and_then(Item::as_array) {
+                out.extend(choice.iter().filter_map(|v| v.as_str().map(str::to_string)));
+            }
+        }
+    }
+    out
+}
+
+fn insert(doc: &mut DocumentMut, parents: &[String], leaf: &str, value: &Value) -> Result<(), String> {
+    let mut table: &mut dyn TableLike = doc.as_table_mut();
+    let mut path = String::new();
+    for p in parents {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(p);
+        if !table.contains_key(p) {
+            table.insert(p, Item::Table(Table::new()));
+        }
+        table = match table.get_mut(p).and_then(Item::as_table_like_mut) {
+            Some(t) => t,
+            None => return Err(format!("'{path}' is not a table in the file, so it has no field '{leaf}'")),
+        };
+    }
+    table.insert(leaf, Item::Value(value.clone()));
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! The scenario file format as plain serde structs (`deny_unknown_fields`).
 //!
 //! These structs are the documented shape of a scenario file: the JSON Schema
-//! (`dugnad schema`, [`super::schema::json_schema`]) is generated from them, and any bundled
+//! ([`super::schema::json_schema`]) is generated from them, and any bundled
 //! scenario deserializes into them. Validation itself ([`super::validate`]) walks the parsed TOML
 //! document directly, so that every error knows its dotted key path and line; it uses the key
 //! lists below, which a unit test keeps equal to these structs' fields.
@@ -287,7 +287,7 @@ pub struct RawTransition {
 #[serde(untagged, deny_unknown_fields)]
 pub enum RawDist {
     /// A constant in [0, 1].
-    Const(f64),
+    Const(#[schemars(range(min = 0, max = 1))] f64),
     /// `{ uniform = [lo, hi] }` with 0 <= lo <= hi <= 1.
     Uniform { uniform: [f64; 2] },
     /// `{ beta = [a, b] }` with a, b > 0.

@@ -211,12 +211,7 @@ pub fn to_toml(s: &Scenario) -> String {
 
     for p in &s.populations {
         let _ = writeln!(out, "\n[population.{}]", tkey(&p.key));
-        let role = match p.role {
-            Role::Volunteer => "volunteer",
-            Role::Staff => "staff",
-            Role::Participant => "participant",
-        };
-        kv(&mut out, "role", &tstr(role));
+        kv(&mut out, "role", &tstr(role_name(p.role)));
         kv(&mut out, "count", &p.count.to_string());
         kv(&mut out, "origin", &tlabel(&p.origin));
         kv(&mut out, "life_stage", &tlabel(&p.life_stage));
@@ -473,7 +468,10 @@ pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
     candidates
         .iter()
         .map(|c| (levenshtein(&w, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3) || (w.len() >= 3 && (c.contains(w.as_str()) || w.contains(c))))
+        .filter(|(d, c)| {
+            *d <= 2.max(c.chars().count().max(w.chars().count()) / 3)
+                || (w.len() >= 3 && (c.contains(w.as_str()) || w.contains(c)))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -504,7 +502,10 @@ fn describe(item: &Item) -> String {
         Item::Table(_) => "a table".into(),
         Item::ArrayOfTables(_) => "an array of tables [[...]]".into(),
         Item::Value(v) => {
-            let text = short(&v.to_string());
+            // Without the surrounding whitespace and comments of the file.
+            let mut bare = v.clone();
+            bare.decor_mut().clear();
+            let text = short(&bare.to_string());
             match v {
                 Value::String(_) => format!("the string {text}"),
                 Value::Integer(_) | Value::Float(_) | Value::Boolean(_) => text,
@@ -1111,6 +1112,8 @@ fn parse_activity(
             format!("an activity needs populations; list some of: {}", pop_keys.join(", ")),
         ));
     }
+    // How messages name this activity: a single [activity] is "the activity".
+    let who = if t.path == "activity" { "the activity".to_string() } else { format!("activity '{key}'") };
     let members: Vec<&Population> = pops.iter().filter(|p| populations.contains(&p.key)).collect();
     let participants: u32 = members.iter().filter(|p| p.role == Role::Participant).map(|p| p.count).sum();
     let hosts: u32 = members.iter().filter(|p| p.role != Role::Participant).map(|p| p.count).sum();
@@ -1123,7 +1126,7 @@ fn parse_activity(
                 Kind::EmptyPopulation,
                 &format!("population.{}.count", p.key),
                 format!(
-                    "activity '{key}' has no participants per group (every participant population has count 0); \
+                    "{who} has no participants per group (every participant population has count 0); \
                      each group needs at least one participant: set e.g. count = 12"
                 ),
             ),
@@ -1131,7 +1134,7 @@ fn parse_activity(
                 Kind::EmptyPopulation,
                 &where_,
                 format!(
-                    "activity '{key}' has no participants: none of its populations ({}) has role = \"participant\"; \
+                    "{who} has no participants: none of its populations ({}) has role = \"participant\"; \
                      add one, e.g. [population.newcomers] with role = \"participant\" and count = 12",
                     populations.join(", ")
                 ),
@@ -1144,7 +1147,7 @@ fn parse_activity(
                 Kind::EmptyPopulation,
                 &format!("population.{}.count", p.key),
                 format!(
-                    "activity '{key}' has no volunteer or staff member per group (every such population has count 0); \
+                    "{who} has no volunteer or staff member per group (every such population has count 0); \
                      each group needs at least one: set e.g. count = 3"
                 ),
             ),
@@ -1152,7 +1155,7 @@ fn parse_activity(
                 Kind::EmptyPopulation,
                 &where_,
                 format!(
-                    "activity '{key}' has no volunteer or staff member: none of its populations ({}) has role = \"volunteer\" \
+                    "{who} has no volunteer or staff member: none of its populations ({}) has role = \"volunteer\" \
                      or \"staff\"; add one, e.g. [population.volunteers] with role = \"volunteer\" and count = 3",
                     populations.join(", ")
                 ),
@@ -1165,7 +1168,7 @@ fn parse_activity(
             Kind::OutOfRange,
             &where_,
             format!(
-                "a group holds at most {MAX_GROUP_SIZE} persons, but the populations of activity '{key}' add up to {total} \
+                "a group holds at most {MAX_GROUP_SIZE} persons, but the populations of {who} add up to {total} \
                  ({}); lower their counts",
                 parts.join(", ")
             ),
@@ -1177,7 +1180,7 @@ fn parse_activity(
                 Kind::OutOfRange,
                 &t.sub("capacity"),
                 format!(
-                    "capacity ({c}) is below the {participants} participants per group of activity '{key}'; \
+                    "capacity ({c}) is below the {participants} participants per group of {who}; \
                      set capacity >= {participants} or lower the participant counts"
                 ),
             ));
@@ -1395,4 +1398,488 @@ fn validate_document(doc: &DocumentMut, ctx: &Ctx) -> R<Scenario> {
         transition,
         params,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::RawScenario;
+
+    const BUNDLED: &[&str] =
+        &["focus-group", "knitting-cafe", "co-designed-cafe", "dugnad", "municipality", "bench"];
+
+    fn bundled(name: &str) -> (String, String) {
+        let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        (path, text)
+    }
+
+    const MINIMAL: &str = r#"
+[scenario]
+name = "mini"
+
+[activity]
+groups = 2
+
+[population.vol]
+role = "volunteer"
+count = 2
+
+[population.new]
+role = "participant"
+count = 5
+"#;
+
+    fn load_err(text: &str) -> ScenarioError {
+        load_str(text, "x.toml", &[]).expect_err("should fail")
+    }
+
+    fn with(text: &str, sets: &[&str]) -> Result<Scenario, ScenarioError> {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        load_str(text, "x.toml", &sets)
+    }
+
+    fn json(s: &Scenario) -> String {
+        serde_json::to_string(s).unwrap()
+    }
+
+    #[test]
+    fn every_bundled_scenario_loads_and_round_trips() {
+        for name in BUNDLED {
+            let (path, text) = bundled(name);
+            let s = load_str(&text, &path, &[]).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.name, *name);
+            let resolved = to_toml(&s);
+            let again = load_str(&resolved, "resolved.toml", &[]).unwrap_or_else(|e| panic!("{name}: {e}\n{resolved}"));
+            assert_eq!(json(&s), json(&again), "{name}");
+            // The resolved text is a fixed point too.
+            assert_eq!(resolved, to_toml(&again), "{name}");
+        }
+    }
+
+    #[test]
+    fn bundled_scenarios_match_the_serde_structs() {
+        for name in BUNDLED {
+            let (_, text) = bundled(name);
+            let raw: Result<RawScenario, _> = toml::from_str(&text);
+            assert!(raw.is_ok(), "{name}: {:?}", raw.err());
+            let s = load_str(&text, name, &[]).unwrap();
+            let raw: Result<RawScenario, _> = toml::from_str(&to_toml(&s));
+            assert!(raw.is_ok(), "{name} resolved: {:?}", raw.err());
+        }
+    }
+
+    #[test]
+    fn bundled_files_load_from_disk() {
+        for name in BUNDLED {
+            let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+            let s = load(Path::new(&path), &[]).unwrap();
+            assert!(!s.populations.is_empty());
+        }
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let s = load_str(MINIMAL, "x.toml", &[]).unwrap();
+        assert_eq!((s.weeks, s.replicates, s.seed), (52, 100, 1));
+        assert_eq!(s.majority_origins, vec!["local"]);
+        assert_eq!(s.description, "");
+        let a = &s.activities[0];
+        assert_eq!(a.key, "activity");
+        assert_eq!(a.kind, "mini");
+        assert_eq!(a.groups, 2);
+        assert_eq!((a.meetings_per_week, a.turns_per_meeting), (1, 120));
+        assert_eq!((a.hours_per_meeting, a.service_frame, a.co_design, a.facilitation), (2.0, 0.5, 0.0, 0.0));
+        assert_eq!(a.language_policy, LanguagePolicy::LocalOnly);
+        assert_eq!(a.capacity, None);
+        assert_eq!(a.recruitment, 0.05);
+        assert_eq!(a.populations, vec!["new", "vol"]);
+        assert_eq!(s.populations[0].key, "new");
+        assert_eq!(s.populations[0].origin, Label::Fixed("other".into()));
+        assert_eq!(s.populations[1].origin, Label::Fixed("local".into()));
+        assert_eq!(s.populations[1].life_stage, Label::Fixed("older".into()));
+        assert_eq!(s.populations[1].traits.need_to_help, Dist::Beta(5.0, 3.0));
+        assert_eq!(s.populations[0].traits.language, Dist::Beta(2.0, 4.0));
+        assert_eq!(s.stereotypes.default, 0.5);
+        assert_eq!(s.stereotypes.prior("anything"), 0.5);
+        assert_eq!(s.transition.need_to_help, Dist::Const(0.3));
+        assert_eq!(s.params, Params::default());
+    }
+
+    #[test]
+    fn staff_defaults_differ_from_volunteers() {
+        let s = default_traits(Role::Staff);
+        let v = default_traits(Role::Volunteer);
+        assert!(s.need_to_help.mean() < v.need_to_help.mean());
+        assert_eq!(s.network, Dist::Uniform(0.5, 0.9));
+        assert_eq!(default_traits(Role::Participant).need_to_help, Dist::Const(0.0));
+    }
+
+    #[test]
+    fn every_distribution_form_is_accepted() {
+        let text = MINIMAL.replace(
+            "count = 5",
+            "count = 5\nlanguage = { normal = [0.4, 0.1] }\ninitiative = { triangular = [0.1, 0.3, 0.9] }\n\
+             care_load = 0\nresources = { uniform = [0.5, 0.5] }\n\
+             origin = { choice = [\"syria\", \"eritrea\"], weights = [0.6, 0.4] }\n\
+             life_stage = { choice = [\"older\", \"younger\"] }",
+        );
+        let s = load_str(&text, "x.toml", &[]).unwrap();
+        let p = &s.populations[0];
+        assert_eq!(p.traits.language, Dist::Normal(0.4, 0.1));
+        assert_eq!(p.traits.initiative, Dist::Triangular(0.1, 0.3, 0.9));
+        assert_eq!(p.traits.care_load, Dist::Const(0.0));
+        assert_eq!(
+            p.origin,
+            Label::Choice { options: vec!["syria".into(), "eritrea".into()], weights: vec![0.6, 0.4] }
+        );
+        assert_eq!(
+            p.life_stage,
+            Label::Choice { options: vec!["older".into(), "younger".into()], weights: vec![1.0, 1.0] }
+        );
+        let again = load_str(&to_toml(&s), "r.toml", &[]).unwrap();
+        assert_eq!(json(&s), json(&again));
+        // A distribution may also be written as a sub-table.
+        let text = MINIMAL.replace("count = 5", "count = 5\n[population.new.language]\nbeta = [3, 3]");
+        let s = load_str(&text, "x.toml", &[]).unwrap();
+        assert_eq!(s.populations[0].traits.language, Dist::Beta(3.0, 3.0));
+    }
+
+    #[test]
+    fn keyed_activities_keep_file_order() {
+        let text = MINIMAL.replace(
+            "[activity]\ngroups = 2\n",
+            "[activity.tour]\ngroups = 3\nservice_frame = 0.7\n\n[activity.cafe]\nkind = \"cafe\"\npopulations = [\"vol\", \"new\"]\n",
+        );
+        let s = load_str(&text, "x.toml", &[]).unwrap();
+        let keys: Vec<&str> = s.activities.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["tour", "cafe"]);
+        assert_eq!(s.activities[0].kind, "tour");
+        assert_eq!(s.activities[0].groups, 3);
+        assert_eq!(s.activities[1].populations, vec!["vol", "new"]);
+        let resolved = to_toml(&s);
+        assert!(resolved.contains("[activity.tour]") && resolved.contains("[activity.cafe]"));
+        assert_eq!(json(&s), json(&load_str(&resolved, "r.toml", &[]).unwrap()));
+        // An unknown field inside a keyed design is reported with its full path.
+        let e = load_err(&text.replace("groups = 3", "groupz = 3"));
+        assert!(matches!(e, ScenarioError::UnknownKey(_)), "{e}");
+        assert_eq!(e.key(), "activity.tour.groupz");
+        assert!(e.message().contains("did you mean 'groups'"), "{e}");
+    }
+
+    // ---- error classes, with keys and lines ----
+
+    #[test]
+    fn io_error_names_the_file() {
+        let e = load(Path::new("/no/such/dir/missing.toml"), &[]).unwrap_err();
+        assert!(matches!(e, ScenarioError::Io(_)));
+        let msg = e.to_string();
+        assert!(msg.starts_with("/no/such/dir/missing.toml: cannot read the scenario file"), "{msg}");
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let e = load_err("[scenario]\nname = \"x\"\nweeks = = 3\n");
+        assert!(matches!(e, ScenarioError::Syntax(_)), "{e}");
+        assert_eq!(e.line(), Some(3));
+        assert!(e.to_string().starts_with("x.toml:3: not valid TOML at column"), "{e}");
+        let e = load_err("[scenario]\nname = \"x\"\n[scenario]\n");
+        assert!(matches!(e, ScenarioError::Syntax(_)), "{e}");
+        assert_eq!(e.line(), Some(3));
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest() {
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nco_desing = 0.2"));
+        assert!(matches!(e, ScenarioError::UnknownKey(_)));
+        assert_eq!((e.key(), e.line()), ("activity.co_desing", Some(7)));
+        assert!(e.message().contains("did you mean 'co_design'?"), "{e}");
+        assert!(e.message().contains("allowed here: kind, groups"), "{e}");
+
+        let e = load_err(&format!("{MINIMAL}\n[activities]\nx = 1\n"));
+        assert_eq!(e.key(), "activities");
+        assert!(e.message().contains("did you mean 'activity'?"), "{e}");
+
+        let e = load_err(&MINIMAL.replace("count = 2", "count = 2\nneed_to_hlep = 0.5"));
+        assert_eq!((e.key(), e.line()), ("population.vol.need_to_hlep", Some(11)));
+        assert!(e.message().contains("did you mean 'need_to_help'?"), "{e}");
+
+        let e = load_err(&format!("{MINIMAL}\n[parameters]\nalpha_1 = 0.3\n"));
+        assert!(matches!(e, ScenarioError::UnknownKey(_)));
+        assert_eq!((e.key(), e.line()), ("parameters.alpha_1", Some(17)));
+        assert!(e.message().contains("did you mean 'alpha1'?"), "{e}");
+
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { betta = [2, 2] }"));
+        assert!(matches!(e, ScenarioError::UnknownKey(_)));
+        assert_eq!(e.key(), "population.new.language.betta");
+        assert!(e.message().contains("did you mean 'beta'?"), "{e}");
+
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\npopulations = [\"vol\", \"nwe\"]"));
+        assert!(matches!(e, ScenarioError::UnknownKey(_)));
+        assert!(e.message().contains("did you mean 'new'?"), "{e}");
+    }
+
+    #[test]
+    fn wrong_types_say_what_is_allowed() {
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = \"two\""));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        assert_eq!((e.key(), e.line()), ("activity.groups", Some(6)));
+        assert_eq!(
+            e.to_string(),
+            "x.toml:6: activity.groups: must be a whole number from 1 to 10000 (got the string \"two\"); write e.g. groups = 10"
+        );
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 2.5"));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        assert!(e.message().contains("without a decimal point"), "{e}");
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\npathway = \"yes\""));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        assert_eq!(e.key(), "activity.pathway");
+        let e = load_err(&MINIMAL.replace("role = \"volunteer\"", "role = 1"));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = \"high\""));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        assert!(e.message().contains("{ beta = [2.0, 5.0] }"), "{e}");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { beta = [2] }"));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        assert!(e.message().contains("beta needs 2 numbers [a, b]"), "{e}");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { beta = [2, 2], uniform = [0, 1] }"));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        assert!(e.message().contains("exactly one key"), "{e}");
+        let e = load_err(&MINIMAL.replace("[activity]\ngroups = 2", "").replace("[scenario]", "activity = 3\n[scenario]"));
+        assert!(matches!(e, ScenarioError::WrongType(_)));
+        assert_eq!(e.key(), "activity");
+        let e = load_err(&format!("{MINIMAL}\n[[transition]]\nx = 1\n"));
+        assert!(matches!(e, ScenarioError::WrongType(_)), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nservice_frame = 1.3"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert_eq!(
+            e.to_string(),
+            "x.toml:7: activity.service_frame: must be a probability in [0, 1] (got 1.3); write e.g. service_frame = 0.8"
+        );
+        let e = load_err(&MINIMAL.replace("count = 2", "count = -1"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert_eq!((e.key(), e.line()), ("population.vol.count", Some(10)));
+        assert!(e.message().contains("from 0 to 60 (got -1)"), "{e}");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { beta = [0, 5] }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert_eq!(
+            e.to_string(),
+            "x.toml:15: population.new.language: beta parameters must be > 0 (got a = 0); write e.g. { beta = [2.0, 5.0] }"
+        );
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { beta = [2, -1] }"));
+        assert!(e.message().contains("got b = -1"), "{e}");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { uniform = [0.9, 0.2] }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert!(e.message().contains("lo = 0.9, hi = 0.2"), "{e}");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { normal = [0.5, -0.1] }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { triangular = [0.1, 0.9, 0.5] }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = 1.5"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = nan"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\norigin = { choice = [\"a\", \"b\"], weights = [0, 0] }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert_eq!(e.key(), "population.new.origin.weights");
+        assert!(e.message().contains("sum to more than 0"), "{e}");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\norigin = { choice = [\"a\", \"b\"], weights = [1] }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlife_stage = \"old\""));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert!(e.message().contains("did you mean 'older'?"), "{e}");
+        let e = load_err(&MINIMAL.replace("name = \"mini\"", "name = \"Mini Cafe\""));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert_eq!(e.key(), "scenario.name");
+        let e = load_err(&MINIMAL.replace("name = \"mini\"", "name = \"mini\"\nweeks = 0"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("name = \"mini\"", "name = \"mini\"\nseed = -5"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&format!("{MINIMAL}\n[parameters]\nbeta_e = 12\n"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert!(e.message().contains("[0, 10] (got 12)"), "{e}");
+        let e = load_err(&format!("{MINIMAL}\n[stereotypes]\nsyria = 2\n"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nhours_per_meeting = 0"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\ncapacity = 3"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert_eq!(e.key(), "activity.capacity");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 59"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert!(e.message().contains("at most 60 persons"), "{e}");
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\ntargets = [\"non-westen\"]"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nlanguage_policy = \"multi\""));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace("role = \"volunteer\"", "role = \"volunter\""));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert!(e.message().contains("did you mean 'volunteer'?"), "{e}");
+    }
+
+    #[test]
+    fn missing_keys_are_named() {
+        let e = load_err(&MINIMAL.replace("name = \"mini\"", "weeks = 3"));
+        assert!(matches!(e, ScenarioError::Missing(_)));
+        assert_eq!((e.key(), e.line()), ("scenario.name", Some(2)));
+        let e = load_err(&MINIMAL.replace("role = \"volunteer\"\n", ""));
+        assert!(matches!(e, ScenarioError::Missing(_)));
+        assert_eq!((e.key(), e.line()), ("population.vol.role", Some(8)));
+        let e = load_err(&MINIMAL.replace("[activity]\ngroups = 2\n", ""));
+        assert!(matches!(e, ScenarioError::Missing(_)));
+        assert_eq!(e.key(), "activity");
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\norigin = { weights = [1] }"));
+        assert!(matches!(e, ScenarioError::Missing(_)));
+        assert_eq!(e.key(), "population.new.origin.choice");
+    }
+
+    #[test]
+    fn empty_populations_are_refused() {
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 0"));
+        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        assert_eq!((e.key(), e.line()), ("population.new.count", Some(14)));
+        assert!(e.message().contains("at least one participant"), "{e}");
+        let e = load_err(&MINIMAL.replace("count = 2", "count = 0"));
+        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        assert_eq!(e.key(), "population.vol.count");
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\npopulations = [\"new\"]"));
+        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        assert_eq!((e.key(), e.line()), ("activity.populations", Some(7)));
+        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\npopulations = []"));
+        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        let e = load_err("[scenario]\nname = \"x\"\n[activity]\n");
+        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        let e = load_err("[scenario]\nname = \"x\"\n[activity]\n[population]\n");
+        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        // A population of count 0 is fine while the group still has both sides.
+        let text = MINIMAL.replace("[population.new]", "[population.extra]\nrole = \"participant\"\ncount = 0\n\n[population.new]");
+        assert!(load_str(&text, "x.toml", &[]).is_ok());
+    }
+
+    // ---- overrides ----
+
+    #[test]
+    fn overrides_reach_every_kind_of_path() {
+        let s = with(
+            MINIMAL,
+            &[
+                "scenario.weeks=104",
+                "activity.co_design=0.6",
+                "activity.language_policy=\"multilingual\"",
+                "activity.targets=[\"syria\"]",
+                "population.vol.need_to_help={beta=[2,2]}",
+                "population.new.language=0.7",
+                "population.new.origin=syria",
+                "parameters.alpha1=0.5",
+                "stereotypes.syria=0.2",
+                "stereotypes.default=0.4",
+                "transition.protectiveness={uniform=[0.1,0.2]}",
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.weeks, 104);
+        let a = &s.activities[0];
+        assert_eq!(a.co_design, 0.6);
+        assert_eq!(a.language_policy, LanguagePolicy::Multilingual);
+        assert_eq!(a.targets, vec!["syria"]);
+        let vol = s.populations.iter().find(|p| p.key == "vol").unwrap();
+        assert_eq!(vol.traits.need_to_help, Dist::Beta(2.0, 2.0));
+        let new = s.populations.iter().find(|p| p.key == "new").unwrap();
+        assert_eq!(new.traits.language, Dist::Const(0.7));
+        assert_eq!(new.origin, Label::Fixed("syria".into()));
+        assert_eq!(s.params.alpha1, 0.5);
+        assert_eq!(s.stereotypes.prior("syria"), 0.2);
+        assert_eq!(s.stereotypes.default, 0.4);
+        assert_eq!(s.transition.protectiveness, Dist::Uniform(0.1, 0.2));
+    }
+
+    #[test]
+    fn overrides_on_keyed_activities() {
+        let (path, text) = bundled("municipality");
+        let s = with(&text, &["activity.facilitation=0.4", "activity.dugnad.groups=5"]).unwrap();
+        assert!(s.activities.iter().all(|a| a.facilitation == 0.4));
+        let groups: Vec<u32> = s.activities.iter().map(|a| a.groups).collect();
+        assert_eq!(groups, [80, 120, 30, 5]);
+        let e = with(&text, &["activity.cinema.groups=5"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::BadOverride(_)), "{e}");
+        assert_eq!(e.file(), "x.toml");
+        assert!(e.message().contains("activities: knitting, language-cafe, tour, dugnad"), "{e}");
+        let _ = path;
+    }
+
+    #[test]
+    fn bad_overrides_name_the_path() {
+        for (set, needle) in [
+            ("activity.co_desing=0.3", "did you mean 'co_design'?"),
+            ("population.volunters.count=3", "did you mean 'vol'?"),
+            ("population.vol.colour=3", "has no field 'colour'"),
+            ("parameters.alpha_1=0.3", "did you mean 'alpha1'?"),
+            ("weeks=10", "did you mean scenario.weeks?"),
+            ("stereotypes.narnia=0.3", "not an origin of this scenario"),
+            ("activity.cafe.groups=3", "single [activity]"),
+            ("population.vol.origin.weights=[1]", "set the whole value"),
+            ("scenario.weeks", "not KEY=VALUE"),
+            ("=3", "no key"),
+            ("scenario.weeks=", "no value"),
+            ("population.vol.need_to_help={beta=[2,", "not a TOML value"),
+            ("scenario..weeks=3", "dotted path"),
+        ] {
+            let e = with(MINIMAL, &[set]).unwrap_err();
+            assert!(matches!(e, ScenarioError::BadOverride(_)), "{set}: {e}");
+            assert!(e.to_string().starts_with("x.toml"), "{set}: {e}");
+            assert!(e.message().contains(needle), "{set}: {e}");
+        }
+    }
+
+    #[test]
+    fn values_from_set_are_validated_without_a_line() {
+        let e = with(MINIMAL, &["activity.service_frame=1.3"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        assert_eq!((e.key(), e.line()), ("activity.service_frame", None));
+        assert!(e.message().ends_with("(this value was given by --set)"), "{e}");
+        let e = with(MINIMAL, &["population.new.count=0"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        let e = with(MINIMAL, &["scenario.weeks=ten"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::WrongType(_)), "{e}");
+    }
+
+    #[test]
+    fn later_overrides_win() {
+        let s = with(MINIMAL, &["activity.groups=3", "activity.groups=4"]).unwrap();
+        assert_eq!(s.activities[0].groups, 4);
+    }
+
+    // ---- robustness ----
+
+    #[test]
+    fn never_panics_on_truncated_or_mangled_input() {
+        for name in ["focus-group", "municipality"] {
+            let (_, text) = bundled(name);
+            let mut cut = 0;
+            while cut < text.len() {
+                if text.is_char_boundary(cut) {
+                    let _ = load_str(&text[..cut], "t.toml", &[]);
+                }
+                cut += 7;
+            }
+            for (from, to) in [("=", "=="), ("[", ""), ("]", ""), ("\"", ""), ("0.", "-"), ("1", "1e400"), (".", "")] {
+                let _ = load_str(&text.replacen(from, to, 3), "t.toml", &[]);
+            }
+        }
+        for junk in ["", "\u{0}", "[[[", "a = {", "x = 1\n", "[scenario]\nname=1", "scenario = []", "population = 3\n"] {
+            let _ = load_str(junk, "t.toml", &["activity.groups=1".into()]);
+        }
+    }
+
+    #[test]
+    fn numbers_format_without_loss() {
+        let text = MINIMAL.replace("count = 5", "count = 5\nlanguage = 0.1234567890123\ninitiative = 1e-7");
+        let s = load_str(&text, "x.toml", &[]).unwrap();
+        let again = load_str(&to_toml(&s), "r.toml", &[]).unwrap();
+        assert_eq!(json(&s), json(&again));
+    }
 }

@@ -90,3 +90,17 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
     let pool = b.build()?;
     Ok(pool.install(f))
 }
+
+/// Runs a checked scenario on the current rayon pool with its own seed, replicates and weeks.
+pub fn run_scenario(s: &crate::scenario::Scenario) -> RunAggregate {
+    let designs = Design::compile_all(s);
+    let plan = RunPlan {
+        seed: s.seed,
+        replicates: s.replicates as u64,
+        first_replicate: 0,
+        weeks: s.weeks,
+        per_group: false,
+        keep_replicates: false,
+    };
+    run_plan(&designs, &plan, |_| {})
+}

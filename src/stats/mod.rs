@@ -1,9 +1,19 @@
 //! Statistics for replicate summaries, scenario comparisons, inequality, sampling designs and
-//! global sensitivity analysis. Pure, allocation-light and deterministic given inputs and seeds.
+//! global sensitivity analysis. Pure, deterministic given inputs and seeds, no I/O.
 
 pub mod ci;
+pub mod gini;
 pub mod online;
+pub mod sampling;
+pub mod sensitivity;
 mod special;
 
 pub use ci::{mean_ci, normal_quantile, paired_difference, t_quantile, PairedDiff};
-pub use online::{summarize, OnlineStats, Summary};
+pub use gini::gini;
+pub use online::{quantile_type7, summarize, OnlineStats, Summary};
+pub use sampling::{lhs, sobol, SOBOL_MAX_DIMS};
+pub use sensitivity::{
+    morris_analyze, morris_delta, morris_design, morris_indices, morris_indices_seeded,
+    noise_share, replicate_means, saltelli_design, scale_points, sobol_analyze, sobol_indices,
+    sobol_indices_noisy, MorrisIndex, SaltelliDesign, SobolIndex, SobolOptions, SobolResult,
+};

@@ -170,10 +170,14 @@ pub fn summarize(xs: &[f64]) -> Summary {
     }
 }
 
-/// Type-7 quantile of an ascending, non-empty slice: x[⌊h⌋] + (h−⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]),
-/// h = (n−1)p.
+/// The type-7 quantile at `p` ∈ [0, 1] of an ascending slice: x[⌊h⌋] + (h−⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]),
+/// h = (n−1)p (0-based).
+///
+/// # Panics
+/// If `sorted` is empty.
 // Hyndman & Fan (1996), definition 7 (R's default).
-pub(crate) fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
+pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
+    assert!(!sorted.is_empty(), "quantile_type7: empty slice");
     let h = (sorted.len() - 1) as f64 * p;
     let i = h.floor() as usize;
     let frac = h - i as f64;

@@ -1,0 +1,90 @@
+//! Integration tests that drive the real binary on the bundled scenarios.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn dugnad() -> Command {
+    Command::cargo_bin("dugnad").unwrap()
+}
+
+const BUNDLED: &[&str] = &["focus-group", "knitting-cafe", "co-designed-cafe", "dugnad", "municipality", "bench"];
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn every_bundled_scenario_checks_and_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in BUNDLED {
+        let file = format!("scenarios/{name}.toml");
+        let resolved = dugnad().args(["check", &file]).assert().success().get_output().stdout.clone();
+        let resolved = String::from_utf8(resolved).unwrap();
+        assert!(resolved.contains("[parameters]"), "{name}: check prints every parameter");
+        let out = tmp.path().join(name);
+        dugnad()
+            .args(["run", &file, "--replicates", "3", "--weeks", "6", "--quiet", "--no-charts", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        for f in ["timeseries.csv", "summary.csv", "final.csv", "manifest.json"] {
+            assert!(out.join(f).exists(), "{name}: {f} written");
+        }
+        let ts = read(&out.join("timeseries.csv"));
+        let rows: Vec<&str> = ts.lines().collect();
+        assert_eq!(rows[0], "week,indicator,mean,sd,ci_low,ci_high,p05,p95,n");
+        assert_eq!(rows.len(), 1 + 6 * dugnad::metrics::N_INDICATORS, "{name}: one row per week and indicator");
+        let fin = read(&out.join("final.csv"));
+        assert_eq!(fin.lines().count(), 1 + 3, "{name}: one final row per replicate");
+        let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+        assert_eq!(manifest["replicates"], 3);
+        assert_eq!(manifest["weeks"], 6);
+        assert_eq!(manifest["scenario"]["name"].as_str().unwrap(), *name);
+    }
+}
+
+#[test]
+fn run_refuses_to_overwrite_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("kc");
+    let args = ["run", "scenarios/knitting-cafe.toml", "--replicates", "2", "--weeks", "3", "--quiet", "--no-charts", "-o"];
+    dugnad().args(args).arg(&out).assert().success();
+    let before = read(&out.join("timeseries.csv"));
+    let a = dugnad().args(args).arg(&out).assert().code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("already exists") && err.contains("--force"), "{err}");
+    assert_eq!(read(&out.join("timeseries.csv")), before);
+    dugnad().args(args).arg(&out).args(["--force", "--seed", "9"]).assert().success();
+    assert_ne!(read(&out.join("timeseries.csv")), before, "--force replaced the result");
+}
+
+#[test]
+fn keep_replicates_and_per_group_write_their_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("m");
+    dugnad()
+        .args(["run", "scenarios/knitting-cafe.toml", "--replicates", "2", "--weeks", "4", "--quiet", "--no-charts"])
+        .args(["--keep-replicates", "--per-group", "--set", "activity.groups=3", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let reps = read(&out.join("replicates.csv"));
+    assert!(reps.starts_with("replicate,week,voice_share_participants"));
+    assert_eq!(reps.lines().count(), 1 + 2 * 4);
+    let groups = read(&out.join("groups.csv"));
+    assert_eq!(groups.lines().count(), 1 + 3 * 4 * dugnad::metrics::N_INDICATORS);
+}
+
+#[test]
+fn params_lists_every_parameter() {
+    let out = dugnad().args(["params", "--json"]).assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), dugnad::model::params::PARAMS.len());
+}
+
+#[test]
+fn schema_is_json() {
+    let out = dugnad().arg("schema").assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(v.get("properties").is_some() || v.get("$schema").is_some());
+}
