@@ -26,6 +26,9 @@ pub enum Command {
     Params(ParamsCmd),
     /// Redraw charts and report of a finished run from its CSVs and manifest.
     Plot(PlotCmd),
+    /// Print the calibration figures (attrition, interruption odds ratio, language growth)
+    /// that docs/calibration.md reports, computed on a calibration scenario.
+    Calibrate(CalibrateCmd),
 }
 
 /// Flags shared by every command that runs the model.
@@ -115,4 +118,16 @@ pub struct ParamsCmd {
 pub struct PlotCmd {
     /// A run folder written by `dugnad run`.
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateCmd {
+    /// Calibration scenario.
+    #[arg(default_value = "scenarios/calibration.toml")]
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -12,5 +12,6 @@ pub mod output;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod calibration;
 pub mod cli;
 pub mod commands;

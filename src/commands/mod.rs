@@ -15,6 +15,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Schema => info::schema(),
         Command::Params(cmd) => info::params(&cmd),
         Command::Plot(cmd) => run::plot(&cmd.dir),
+        Command::Calibrate(cmd) => info::calibrate(&cmd),
     }
 }
 

@@ -1,4 +1,4 @@
-//! M8 Attendance: who comes to a meeting. P(attend) = p0·(1 − c·C)·(0.5 + 0.5·belonging) for
+//! M8 Attendance: who comes to a meeting. P(attend) = p0·(1 − c·C)·(1 − w_b·(1 − belonging)) for
 //! participants (care load keeps mothers at home, Stein 2022); locals attend with p_attend_local.
 
 use super::Scratch;
@@ -6,11 +6,11 @@ use crate::model::group::{Design, Group};
 use crate::sim::events::{Event, Events};
 use rand::Rng;
 
-/// Attendance probability of a participant: p0·(1 − c·C)·g(belonging), g(b) = 0.5 + 0.5·b.
+/// Attendance probability of a participant: p0·(1 − c·C)·(1 − w_b·(1 − belonging)).
 #[inline]
 pub fn attendance_probability(d: &Design, care_load: f64, belonging: f64) -> f64 {
     let p = &d.params;
-    (p.p0_attend * (1.0 - p.c_care * care_load) * (0.5 + 0.5 * belonging)).clamp(0.0, 1.0)
+    (p.p0_attend * (1.0 - p.c_care * care_load) * (1.0 - p.w_belong_attend * (1.0 - belonging))).clamp(0.0, 1.0)
 }
 
 /// Draws who attends; fills `s.present` with slot indices. Returns true if the meeting

@@ -49,6 +49,8 @@ pub struct RunAggregate {
     pub run_mean: Vec<OnlineStats>,
     /// (replicate, final-week row), in replicate order.
     pub finals: Vec<(u64, Row)>,
+    /// (replicate, run-mean row), in replicate order.
+    pub means: Vec<(u64, Row)>,
     /// Every replicate's series, when kept.
     pub kept: Option<Vec<(u64, Vec<Row>)>>,
     /// Per group: weeks × indicators stats, when asked.
@@ -64,6 +66,7 @@ impl RunAggregate {
             final_week: vec![OnlineStats::new(); N_INDICATORS],
             run_mean: vec![OnlineStats::new(); N_INDICATORS],
             finals: Vec::new(),
+            means: Vec::new(),
             kept: keep_replicates.then(Vec::new),
             groups: groups.map(|g| vec![vec![OnlineStats::new(); cells]; g]),
         }
@@ -83,6 +86,7 @@ impl RunAggregate {
             self.run_mean[k].push(mean[k]);
         }
         self.finals.push((r.replicate, fin));
+        self.means.push((r.replicate, mean));
         if let (Some(groups), Some(group_rows)) = (self.groups.as_mut(), r.group_rows.as_ref()) {
             for (stats, rows) in groups.iter_mut().zip(group_rows) {
                 for (w, row) in rows.iter().enumerate() {

@@ -99,7 +99,7 @@ params! {
     manageable_load: "M3", 6.0, [1.0, 100.0], [4.0, 8.0], "Participants per active volunteer a volunteer can manage before burden grows.";
     younger_burden: "M3", 2.0, [0.0, 10.0], [1.0, 3.0], "Burden multiplier for younger volunteers (Herslund & Paulgaard 2021).";
     role_identity_rate: "M3", 0.01, [0.0, 1.0], [0.005, 0.02], "Role identity growth per meeting attended: R += rate·(1 − R).";
-    h0_withdraw: "M3", 0.03, [0.0, 1.0], [0.015, 0.05], "Weekly withdrawal hazard scale: h = h0·W·exp(beta_b·B − beta_m·S − beta_r·R).";
+    h0_withdraw: "M3", 0.036, [0.0, 1.0], [0.015, 0.05], "Weekly withdrawal hazard scale: h = h0·W·exp(beta_b·B − beta_m·S − beta_r·R).";
     beta_b: "M3", 1.0, [0.0, 10.0], [0.5, 2.0], "Hazard weight of burden.";
     beta_m: "M3", 1.0, [0.0, 10.0], [0.5, 2.0], "Hazard weight of satisfaction (motive match).";
     beta_r: "M3", 1.0, [0.0, 10.0], [0.5, 2.0], "Hazard weight of role identity.";
@@ -130,7 +130,8 @@ params! {
     w_hear: "M7", 0.3, [0.0, 1.0], [0.1, 0.5], "Practice weight of an hour spent listening.";
     // M8 attendance, door-opening, transitions, ties
     p0_attend: "M8", 0.85, [0.0, 1.0], [0.75, 0.95], "Base attendance probability of a participant.";
-    c_care: "M8", 0.5, [0.0, 1.0], [0.3, 0.6], "Attendance lost per unit of care load: p = p0·(1 − c·C)·(0.5 + 0.5·belonging).";
+    c_care: "M8", 0.5, [0.0, 1.0], [0.3, 0.6], "Attendance lost per unit of care load: p = p0·(1 − c·C)·(1 − w_belong_attend·(1 − belonging)).";
+    w_belong_attend: "M8", 0.3, [0.0, 1.0], [0.15, 0.5], "Attendance lost at zero belonging (participants who feel they do not belong stay away).";
     p_attend_local: "M8", 0.9, [0.0, 1.0], [0.8, 1.0], "Attendance probability of volunteers and staff.";
     h0_outcome: "M8", 0.001, [0.0, 1.0], [0.0005, 0.002], "Weekly base hazard of a housing or a job event.";
     beta_outcome: "M8", 0.01, [0.0, 1.0], [0.005, 0.02], "Door-opening: extra hazard per unit of Σ tie(v, j)·network_v (Lancee 2010).";

@@ -311,3 +311,104 @@ fn insert(doc: &mut DocumentMut, parents: &[String], leaf: &str, value: &Value) 
     table.insert(leaf, Item::Value(value.clone()));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYED: &str = "[scenario]\nname = \"m\"\n\n[activity.cafe]\ngroups = 2\n\n[activity.tour]\ngroups = 3\n\n\
+                         [population.vol]\nrole = \"volunteer\"\n\n[population.new]\nrole = \"participant\"\norigin = { choice = [\"syria\", \"iraq\"] }\n";
+
+    fn doc(text: &str) -> DocumentMut {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn parse_override_reads_toml_values() {
+        let (k, v) = parse_override("activity.co_design=0.6").unwrap();
+        assert_eq!(k, "activity.co_design");
+        assert_eq!(v.as_float(), Some(0.6));
+        let (_, v) = parse_override("activity.pathway=true").unwrap();
+        assert_eq!(v.as_bool(), Some(true));
+        let (_, v) = parse_override("activity.language_policy=\"multilingual\"").unwrap();
+        assert_eq!(v.as_str(), Some("multilingual"));
+        let (_, v) = parse_override("activity.language_policy=multilingual").unwrap();
+        assert_eq!(v.as_str(), Some("multilingual"));
+        let (_, v) = parse_override("population.x.language={beta=[2,2]}").unwrap();
+        assert!(v.as_inline_table().is_some());
+        let (_, v) = parse_override("activity.targets=[\"a\",\"b\"]").unwrap();
+        assert_eq!(v.as_array().map(|a| a.len()), Some(2));
+        let (k, v) = parse_override(" scenario.weeks = 10 ").unwrap();
+        assert_eq!((k.as_str(), v.as_integer()), ("scenario.weeks", Some(10)));
+        let e = parse_override("scenario.weeks").unwrap_err();
+        assert!(matches!(e, ScenarioError::BadOverride(_)));
+        assert_eq!(e.file(), "--set");
+        assert!(parse_override("a.b=[1,").is_err());
+        assert!(parse_override("a.b=1.2.3").is_err());
+    }
+
+    #[test]
+    fn keyed_activity_field_applies_to_all_designs() {
+        let mut d = doc(KEYED);
+        apply_overrides(&mut d, &["activity.facilitation=0.5".into(), "activity.tour.groups=9".into()], "m.toml").unwrap();
+        assert_eq!(d["activity"]["cafe"]["facilitation"].as_float(), Some(0.5));
+        assert_eq!(d["activity"]["tour"]["facilitation"].as_float(), Some(0.5));
+        assert_eq!(d["activity"]["tour"]["groups"].as_integer(), Some(9));
+        assert_eq!(d["activity"]["cafe"]["groups"].as_integer(), Some(2));
+    }
+
+    #[test]
+    fn absent_sections_and_fields_are_created() {
+        let mut d = doc(KEYED);
+        apply_overrides(
+            &mut d,
+            &[
+                "parameters.alpha1=0.4".into(),
+                "transition.need_to_help=0.1".into(),
+                "stereotypes.iraq=0.2".into(),
+                "population.new.language={beta=[3,3]}".into(),
+                "scenario.weeks=8".into(),
+            ],
+            "m.toml",
+        )
+        .unwrap();
+        assert_eq!(d["parameters"]["alpha1"].as_float(), Some(0.4));
+        assert_eq!(d["transition"]["need_to_help"].as_float(), Some(0.1));
+        assert_eq!(d["stereotypes"]["iraq"].as_float(), Some(0.2));
+        assert!(d["population"]["new"]["language"].as_inline_table().is_some());
+        assert_eq!(d["scenario"]["weeks"].as_integer(), Some(8));
+        // The edited document is still valid TOML text.
+        let again: DocumentMut = d.to_string().parse().unwrap();
+        assert_eq!(again["parameters"]["alpha1"].as_float(), Some(0.4));
+    }
+
+    #[test]
+    fn impossible_paths_are_refused_with_the_allowed_keys() {
+        for (set, needle) in [
+            ("activity.bistro.groups=1", "activities: cafe, tour"),
+            ("activity.cafe.groupz=1", "did you mean 'groups'?"),
+            ("activity=1", "is a table"),
+            ("population=1", "populations: vol, new"),
+            ("population.vol=1", "set one of its fields"),
+            ("stereotypes.norway=0.5", "allowed: default, iraq, syria"),
+            ("transition.language=0.5", "allowed: need_to_help, protectiveness, withdrawal_propensity"),
+            ("scenario.title=\"x\"", "allowed: name, description"),
+            ("parameters.nope=1", "`dugnad params` lists all"),
+            ("alpha1=0.3", "did you mean parameters.alpha1?"),
+            ("populaton.vol.count=2", "did you mean 'population'?"),
+        ] {
+            let mut d = doc(KEYED);
+            let e = apply_overrides(&mut d, &[set.to_string()], "m.toml").unwrap_err();
+            assert!(matches!(e, ScenarioError::BadOverride(_)), "{set}: {e}");
+            assert_eq!(e.file(), "m.toml");
+            assert!(e.message().contains(needle), "{set}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_scalar_where_a_table_belongs_is_refused() {
+        let mut d = doc("scenario = 3\n");
+        let e = apply_overrides(&mut d, &["scenario.weeks=2".into()], "m.toml").unwrap_err();
+        assert!(e.message().contains("not a table"), "{e}");
+    }
+}

@@ -1,0 +1,153 @@
+//! Calibration: the figures that tie dugnad's defaults to magnitudes from the literature
+//! (docs/calibration.md). `dugnad calibrate` prints them; tests pin each within its range.
+
+use crate::metrics::indicator_index;
+use crate::model::group::Design;
+use crate::model::Params;
+use crate::scenario::Scenario;
+use crate::sim::engine::GroupRun;
+use crate::sim::events::NoEvents;
+use crate::sim::replicates::run_scenario;
+use crate::stats::{summarize, Summary};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// A default participant and a default volunteer, as drawn from the default traits' means
+/// (Appendix C initial values): (language, know-how, agency, majority, host).
+pub const DEFAULT_PARTICIPANT: (f64, f64, f64, f64, f64) = (2.0 / 6.0, 0.2 + 0.3 * 0.5, 0.3 + 0.4 * 0.4, 0.0, 0.0);
+pub const DEFAULT_VOLUNTEER: (f64, f64, f64, f64, f64) = (1.0, 0.9, 0.5, 1.0, 0.5);
+
+fn expectation(p: &Params, x: (f64, f64, f64, f64, f64)) -> f64 {
+    p.w_majority * x.3 + p.w_language * x.0 + p.w_knowhow * x.1 + p.w_agency * x.2 + p.w_host * x.4
+}
+
+/// Odds ratio of being usurped, default participant vs default volunteer, by the same usurper
+/// after a hesitation, without facilitation: exp(α1(1 + s_f·sf)(e_vol − e_part) + α3(L_vol − L_part))
+/// (M1; Anderson & Leaper 1998 put the status effect at 1.3–1.8).
+pub fn usurp_odds_ratio(p: &Params, service_frame: f64) -> f64 {
+    let gap = expectation(p, DEFAULT_VOLUNTEER) - expectation(p, DEFAULT_PARTICIPANT);
+    let dl = DEFAULT_VOLUNTEER.0 - DEFAULT_PARTICIPANT.0;
+    (p.alpha1 * (1.0 + p.s_frame * service_frame) * gap + p.alpha3 * dl).exp()
+}
+
+/// Annual attrition of the initial volunteers: 1 − volunteers_retained at week 52, across replicates.
+pub fn annual_attrition(s: &Scenario) -> Summary {
+    let mut s = s.clone();
+    s.weeks = 52;
+    let agg = run_scenario(&s);
+    let k = indicator_index("volunteers_retained").expect("indicator exists");
+    let xs: Vec<f64> = agg.finals.iter().map(|(_, row)| 1.0 - row[k]).collect();
+    summarize(&xs)
+}
+
+/// Language growth of the initial participants over a scenario's weeks.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LanguageGrowth {
+    /// Hours attended per CEFR step (1/6 of the language scale).
+    pub hours_per_level: f64,
+    /// Mean hours attended per participant per week.
+    pub hours_per_week: f64,
+    /// Months (4.35 weeks) per CEFR step at that attendance.
+    pub months_per_level: f64,
+    /// Mean language gain per participant over the run.
+    pub mean_gain: f64,
+}
+
+/// Measures language growth: Σ gains and Σ hours attended of the participants present from week
+/// 1, each followed while active in her first slot.
+pub fn language_growth(s: &Scenario) -> LanguageGrowth {
+    let designs = Design::compile_all(s);
+    let weeks = s.weeks;
+    let (gain, hours, persons): (f64, f64, f64) = (0..s.replicates as u64)
+        .into_par_iter()
+        .map(|r| {
+            let mut acc = (0.0, 0.0, 0.0);
+            for d in &designs {
+                for gi in 0..d.activity.groups as u64 {
+                    let mut run = GroupRun::new(d, s.seed, r, gi);
+                    let n = run.group.n();
+                    let start: Vec<f64> = run.group.persons.iter().map(|x| x.language).collect();
+                    let mut last = start.clone();
+                    let mut followed: Vec<bool> = run.group.persons.iter().map(|x| x.status.is_participant()).collect();
+                    let mut h = vec![0.0; n];
+                    for _ in 0..weeks {
+                        run.step(&mut NoEvents);
+                        for (i, x) in run.group.persons.iter().enumerate() {
+                            if !followed[i] {
+                                continue;
+                            }
+                            if !x.active || !x.status.is_participant() {
+                                followed[i] = false;
+                                continue;
+                            }
+                            h[i] += x.meetings_attended as f64 * d.activity.hours_per_meeting;
+                            last[i] = x.language;
+                        }
+                    }
+                    for i in 0..n {
+                        if run.group.persons[i].was_participant && h[i] > 0.0 {
+                            acc.0 += last[i] - start[i];
+                            acc.1 += h[i];
+                            acc.2 += 1.0;
+                        }
+                    }
+                }
+            }
+            acc
+        })
+        .reduce(|| (0.0, 0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+    let hours_per_level = hours / (gain * 6.0);
+    let hours_per_week = hours / persons.max(1.0) / weeks as f64;
+    LanguageGrowth {
+        hours_per_level,
+        hours_per_week,
+        months_per_level: hours_per_level / hours_per_week / 4.35,
+        mean_gain: gain / persons.max(1.0),
+    }
+}
+
+/// Hours of full speaking practice (w_speak, own fair share of turns) that move language from
+/// `from` by one CEFR step: −ln((1 − from − 1/6)/(1 − from))/η_L.
+pub fn speaking_hours_per_level(p: &Params, from: f64) -> f64 {
+    -((1.0 - from - 1.0 / 6.0) / (1.0 - from)).ln() / (p.eta_l * p.w_speak)
+}
+
+/// Every calibration figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub attrition: Summary,
+    pub usurp_or_frame_05: f64,
+    pub usurp_or_frame_09: f64,
+    pub speaking_hours_per_level: f64,
+    pub language: LanguageGrowth,
+}
+
+/// Computes every figure on a calibration scenario.
+pub fn figures(s: &Scenario) -> Figures {
+    Figures {
+        attrition: annual_attrition(s),
+        usurp_or_frame_05: usurp_odds_ratio(&s.params, 0.5),
+        usurp_or_frame_09: usurp_odds_ratio(&s.params, 0.9),
+        speaking_hours_per_level: speaking_hours_per_level(&s.params, 0.25),
+        language: language_growth(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usurp_odds_ratio_lies_in_the_meta_analytic_band_and_grows_with_service_frame() {
+        let p = Params::default();
+        let or = usurp_odds_ratio(&p, 0.5);
+        assert!((1.3..=1.8).contains(&or), "OR at service frame 0.5 = {or}");
+        assert!(usurp_odds_ratio(&p, 0.9) > or);
+    }
+
+    #[test]
+    fn two_hundred_hours_of_speaking_make_one_cefr_step() {
+        let h = speaking_hours_per_level(&Params::default(), 0.25);
+        assert!((180.0..=220.0).contains(&h), "{h} hours");
+    }
+}
