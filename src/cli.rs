@@ -29,6 +29,26 @@ pub enum Command {
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
     /// that docs/calibration.md reports, computed on a calibration scenario.
     Calibrate(CalibrateCmd),
+    /// Print one week of one group as a readable transcript: who took the floor, who hesitated,
+    /// who finished whose sentence, which help was given and how, the agenda, and how views and
+    /// agency moved (rendered from the engine's own event stream; same seed, same transcript).
+    Trace(TraceCmd),
+    /// Serve the classroom page on this computer: sliders for two designs side by side, live
+    /// charts, a meeting replay, and the settings as a scenario file to download.
+    Serve(ServeCmd),
+    /// Compare designs on common random numbers (the same replicate seeds): per indicator each
+    /// design's mean and CI and the paired difference to the baseline with a 95 % CI and Cohen's
+    /// d_z; writes comparison.csv, charts/forest.png, report.html, manifest.json.
+    Compare(CompareCmd),
+    /// Sweep parameters over a grid (--vary) or a sample (--sample lhs:N|sobol:N --range):
+    /// resumable cell by cell, shardable (--shard I/N); writes sweep.csv, cells/, charts.
+    Sweep(SweepCmd),
+    /// Merge the folders of a sharded sweep into one result, identical to the unsharded sweep.
+    Merge(MergeCmd),
+    /// Time the simulation core on a benchmark scenario, on one thread and on all cores: turns
+    /// per second per core, ns per turn, group-weeks and replicates per second, parallel
+    /// speed-up and efficiency, peak memory (docs/performance.md).
+    Bench(BenchCmd),
 }
 
 /// Flags shared by every command that runs the model.
@@ -130,4 +150,152 @@ pub struct CalibrateCmd {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Output format of `dugnad trace`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceFormat {
+    /// A readable transcript.
+    Text,
+    /// The week's events as a JSON array, persons named.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TraceCmd {
+    /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Replicate to show (0-based; replicate R is replicate R of `dugnad run` on the same seed).
+    #[arg(long, value_name = "R", default_value_t = 0)]
+    pub replicate: u64,
+    /// Week to show (1-based; weeks 1..W are simulated, week W is shown).
+    #[arg(long, value_name = "W", default_value_t = 1)]
+    pub week: u32,
+    /// Group to show: an index over all groups of the scenario (from 0), or KEY:INDEX for a
+    /// keyed design, e.g. --group knitting:2.
+    #[arg(long, value_name = "G", default_value = "0")]
+    pub group: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    pub format: TraceFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeCmd {
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, value_name = "P", default_value_t = 8750)]
+    pub port: u16,
+    /// Address to listen on. The default serves this computer only; pass --host 0.0.0.0 to
+    /// let other computers on the network open the page.
+    #[arg(long, value_name = "H", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Worker threads answering requests.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub workers: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareCmd {
+    /// Scenario files; the first is the baseline unless --baseline, and fixes seed, replicates
+    /// and weeks for all (unless the flags do).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// A variant of the first file: 'NAME: KEY=VALUE, KEY=VALUE' (repeatable), e.g.
+    /// --variant 'cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5'.
+    #[arg(long, value_name = "NAME: KEY=VALUE,...")]
+    pub variant: Vec<String>,
+    /// The design the others are compared with (a scenario or variant name; default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// Which per-replicate value to compare.
+    #[arg(long, default_value = "final_week", value_parser = ["final_week", "run_mean"])]
+    pub scope: String,
+    /// Adaptive replication: add replicates until the 95 % CI half-width of every paired
+    /// difference in --indicator is below W.
+    #[arg(long, value_name = "W", requires = "indicator")]
+    pub target_ci: Option<f64>,
+    /// The indicator --target-ci applies to, e.g. voice_parity.
+    #[arg(long, value_name = "NAME", requires = "target_ci")]
+    pub indicator: Option<String>,
+    /// Most replicates per design adaptive replication may run.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_replicates: u64,
+    /// Replicates added per step of adaptive replication (fixed, so the thread count never
+    /// changes the result).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub batch: u64,
+    /// Skip charts and report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepCmd {
+    /// Scenario file (TOML); may declare the sweep in a [sweep] table (flags override it).
+    pub scenario: PathBuf,
+    /// A grid axis: KEY=v1,v2,... or KEY=lo:hi:step (hi included); several make a full
+    /// factorial, the first varying slowest.
+    #[arg(long, value_name = "KEY=VALUES")]
+    pub vary: Vec<String>,
+    /// Sample the --range box instead of a grid: lhs:N (Latin hypercube) or sobol:N.
+    #[arg(long, value_name = "lhs:N|sobol:N")]
+    pub sample: Option<String>,
+    /// A sampled parameter's range: KEY=lo:hi (integers when both are integers).
+    #[arg(long, value_name = "KEY=LO:HI")]
+    pub range: Vec<String>,
+    /// Run only shard I of N (0-based): the cells c with c mod N = I.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Which per-replicate value each cell summarizes.
+    #[arg(long, default_value = "final_week", value_parser = ["final_week", "run_mean"])]
+    pub scope: String,
+    /// Also write sweep-replicates.csv: every cell's per-replicate values.
+    #[arg(long)]
+    pub keep_replicates: bool,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeCmd {
+    /// Shard folders written by `dugnad sweep --shard I/N`.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder of the merged sweep.
+    #[arg(short = 'o', long = "output", value_name = "DIR", required = true)]
+    pub output: PathBuf,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No summary on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchCmd {
+    /// Benchmark scenario; size it so that one single-thread run takes seconds.
+    #[arg(default_value = "scenarios/bench.toml")]
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Timed runs of each configuration (1 thread, all cores), interleaved; the best is reported.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub repeats: usize,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with an error when a target (≤ 50 ns per turn, ≥ 95 % parallel efficiency) is missed.
+    #[arg(long)]
+    pub check: bool,
 }

@@ -5,6 +5,8 @@
 //! parameter table) → `sim` (the weekly schedule, seeded streams, parallel replicates) →
 //! `metrics` (weekly indicators, aggregation across replicates) → `output` (the only I/O).
 
+pub mod bench;
+pub mod experiment;
 pub mod mechanisms;
 pub mod metrics;
 pub mod model;
@@ -12,6 +14,7 @@ pub mod output;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod teach;
 pub mod calibration;
 pub mod cli;
 pub mod commands;

@@ -53,7 +53,10 @@ fn check_fails(path: &Path, sets: &[&str]) -> String {
     let out = cmd.output().expect("run dugnad");
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "panic on bad input:\n{stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "panic on bad input:\n{stderr}"
+    );
     assert!(stderr.contains("error"), "stderr says error:\n{stderr}");
     stderr
 }
@@ -82,7 +85,11 @@ fn missing_file() {
 #[test]
 fn syntax_error() {
     let dir = TempDir::new().unwrap();
-    let path = write(&dir, "syntax.toml", &GOOD.replace("weeks = 2", "weeks = = 2"));
+    let path = write(
+        &dir,
+        "syntax.toml",
+        &GOOD.replace("weeks = 2", "weeks = = 2"),
+    );
     let stderr = check_fails(&path, &[]);
     assert_names(&stderr, &["syntax.toml:3:", "not valid TOML"]);
 }
@@ -90,25 +97,50 @@ fn syntax_error() {
 #[test]
 fn unknown_key() {
     let dir = TempDir::new().unwrap();
-    let path = write(&dir, "unknown.toml", &GOOD.replace("co_design = 0.1", "co_desing = 0.1"));
+    let path = write(
+        &dir,
+        "unknown.toml",
+        &GOOD.replace("co_design = 0.1", "co_desing = 0.1"),
+    );
     let stderr = check_fails(&path, &[]);
-    assert_names(&stderr, &["unknown.toml:10:", "activity.co_desing", "did you mean 'co_design'?"]);
+    assert_names(
+        &stderr,
+        &[
+            "unknown.toml:10:",
+            "activity.co_desing",
+            "did you mean 'co_design'?",
+        ],
+    );
 }
 
 #[test]
 fn wrong_type() {
     let dir = TempDir::new().unwrap();
-    let path = write(&dir, "type.toml", &GOOD.replace("groups = 1", "groups = \"one\""));
+    let path = write(
+        &dir,
+        "type.toml",
+        &GOOD.replace("groups = 1", "groups = \"one\""),
+    );
     let stderr = check_fails(&path, &[]);
-    assert_names(&stderr, &["type.toml:8:", "activity.groups", "whole number"]);
+    assert_names(
+        &stderr,
+        &["type.toml:8:", "activity.groups", "whole number"],
+    );
 }
 
 #[test]
 fn probability_above_one() {
     let dir = TempDir::new().unwrap();
-    let path = write(&dir, "prob.toml", &GOOD.replace("service_frame = 0.8", "service_frame = 1.3"));
+    let path = write(
+        &dir,
+        "prob.toml",
+        &GOOD.replace("service_frame = 0.8", "service_frame = 1.3"),
+    );
     let stderr = check_fails(&path, &[]);
-    assert_names(&stderr, &["prob.toml:9:", "activity.service_frame", "[0, 1]", "1.3"]);
+    assert_names(
+        &stderr,
+        &["prob.toml:9:", "activity.service_frame", "[0, 1]", "1.3"],
+    );
 }
 
 #[test]
@@ -116,15 +148,29 @@ fn negative_count() {
     let dir = TempDir::new().unwrap();
     let path = write(&dir, "count.toml", &GOOD.replace("count = 2", "count = -2"));
     let stderr = check_fails(&path, &[]);
-    assert_names(&stderr, &["count.toml:15:", "population.volunteers.count", "-2"]);
+    assert_names(
+        &stderr,
+        &["count.toml:15:", "population.volunteers.count", "-2"],
+    );
 }
 
 #[test]
 fn beta_with_a_not_positive() {
     let dir = TempDir::new().unwrap();
-    let path = write(&dir, "beta.toml", &GOOD.replace("beta = [2.0, 4.0]", "beta = [0.0, 4.0]"));
+    let path = write(
+        &dir,
+        "beta.toml",
+        &GOOD.replace("beta = [2.0, 4.0]", "beta = [0.0, 4.0]"),
+    );
     let stderr = check_fails(&path, &[]);
-    assert_names(&stderr, &["beta.toml:21:", "population.newcomers.language", "beta parameters must be > 0"]);
+    assert_names(
+        &stderr,
+        &[
+            "beta.toml:21:",
+            "population.newcomers.language",
+            "beta parameters must be > 0",
+        ],
+    );
 }
 
 #[test]
@@ -132,7 +178,14 @@ fn empty_population() {
     let dir = TempDir::new().unwrap();
     let path = write(&dir, "empty.toml", &GOOD.replace("count = 4", "count = 0"));
     let stderr = check_fails(&path, &[]);
-    assert_names(&stderr, &["empty.toml:19:", "population.newcomers.count", "participant"]);
+    assert_names(
+        &stderr,
+        &[
+            "empty.toml:19:",
+            "population.newcomers.count",
+            "participant",
+        ],
+    );
 }
 
 #[test]
@@ -140,9 +193,23 @@ fn bad_set_path() {
     let dir = TempDir::new().unwrap();
     let path = write(&dir, "good.toml", GOOD);
     let stderr = check_fails(&path, &["activity.co_desing=0.5"]);
-    assert_names(&stderr, &["good.toml", "activity.co_desing", "did you mean 'co_design'?"]);
+    assert_names(
+        &stderr,
+        &[
+            "good.toml",
+            "activity.co_desing",
+            "did you mean 'co_design'?",
+        ],
+    );
     let stderr = check_fails(&path, &["population.refugees.count=3"]);
-    assert_names(&stderr, &["good.toml", "population.refugees.count", "populations: volunteers, newcomers"]);
+    assert_names(
+        &stderr,
+        &[
+            "good.toml",
+            "population.refugees.count",
+            "populations: volunteers, newcomers",
+        ],
+    );
 }
 
 #[test]
@@ -152,7 +219,14 @@ fn malformed_set() {
     let stderr = check_fails(&path, &["activity.co_design"]);
     assert_names(&stderr, &["good.toml", "KEY=VALUE"]);
     let stderr = check_fails(&path, &["population.newcomers.language={beta=[2,"]);
-    assert_names(&stderr, &["good.toml", "population.newcomers.language", "not a TOML value"]);
+    assert_names(
+        &stderr,
+        &[
+            "good.toml",
+            "population.newcomers.language",
+            "not a TOML value",
+        ],
+    );
 }
 
 #[test]
@@ -167,16 +241,33 @@ fn out_of_range_set_value() {
 fn run_of_a_bad_file_creates_no_output() {
     let dir = TempDir::new().unwrap();
     let input = TempDir::new().unwrap();
-    let path = write(&input, "prob.toml", &GOOD.replace("service_frame = 0.8", "service_frame = 1.3"));
+    let path = write(
+        &input,
+        "prob.toml",
+        &GOOD.replace("service_frame = 0.8", "service_frame = 1.3"),
+    );
     let out_dir = dir.path().join("out");
-    let out = dugnad().arg("run").arg(&path).arg("-o").arg(&out_dir).output().expect("run dugnad");
+    let out = dugnad()
+        .arg("run")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .expect("run dugnad");
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_names(&stderr, &["prob.toml:9:", "activity.service_frame"]);
-    assert!(!out_dir.exists(), "a failed run must not create {}", out_dir.display());
+    assert!(
+        !out_dir.exists(),
+        "a failed run must not create {}",
+        out_dir.display()
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert!(leftovers.is_empty(), "a failed run left files behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "a failed run left files behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -198,7 +289,10 @@ fn run_with_a_bad_set_creates_no_output() {
     assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_names(&stderr, &["good.toml", "parameters.no_such_parameter"]);
-    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "a failed run left files behind");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "a failed run left files behind"
+    );
 }
 
 #[test]

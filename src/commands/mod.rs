@@ -1,7 +1,10 @@
 //! The commands behind the CLI: each loads its inputs, calls the library, and writes its outputs.
 
+pub mod bench;
+pub mod experiment;
 pub mod info;
 pub mod run;
+pub mod teach;
 
 use crate::cli::{Cli, Command};
 use crate::output::atomic::OutputError;
@@ -16,6 +19,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Params(cmd) => info::params(&cmd),
         Command::Plot(cmd) => run::plot(&cmd.dir),
         Command::Calibrate(cmd) => info::calibrate(&cmd),
+        Command::Trace(cmd) => teach::trace(&cmd),
+        Command::Serve(cmd) => teach::serve(&cmd),
+        Command::Compare(cmd) => experiment::compare(&cmd),
+        Command::Sweep(cmd) => experiment::sweep(&cmd),
+        Command::Merge(cmd) => experiment::merge(&cmd),
+        Command::Bench(cmd) => bench::bench(&cmd),
     }
 }
 

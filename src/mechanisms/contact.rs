@@ -55,8 +55,10 @@ pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng: 
                 let xbar = competence + z * p.obs_noise / (k as f64).sqrt();
                 c += (1.0 - (1.0 - p.lambda_obs).powi(k as i32)) * (xbar - c);
                 g.flags[cell] |= MET;
-                let t = typicality(c, mu, p.sigma_typ);
-                if g.flags[cell] & SUBTYPED == 0 && c > mu && t < p.tau_subtype {
+                // Typicality of what v saw this meeting (x̄, not the slowly moving ĉ, which
+                // starts at μ_G and would move with it): a strong disconfirmer is atypical at once.
+                let t = typicality(xbar, mu, p.sigma_typ);
+                if g.flags[cell] & SUBTYPED == 0 && xbar > mu && t < p.tau_subtype {
                     g.flags[cell] |= SUBTYPED;
                 }
                 if g.flags[cell] & SUBTYPED == 0 {

@@ -31,6 +31,7 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
 
 /// One help episode from v to j: the type is drawn, then its effects applied.
 /// Autonomy help: K += η(1 − K), A += κ_A(1 − A). Dependency help: K += ρη(1 − K), A −= κ_D·A,
+/// p_indep −= λ·p_indep,
 /// and the helper's need to help is met 1.5× (dep_weight) (Alvarez & van Leeuwen 2015).
 pub fn give_help<R: Rng, E: Events>(g: &mut Group, d: &Design, v: usize, j: usize, unsolicited: bool, rng: &mut R, ev: &mut E) -> bool {
     let p = &d.params;
@@ -39,6 +40,8 @@ pub fn give_help<R: Rng, E: Events>(g: &mut Group, d: &Design, v: usize, j: usiz
     if dependency {
         x.knowhow = gain_k(x.knowhow, p.rho_dep * p.eta_k, 1);
         x.agency -= p.kappa_d * x.agency;
+        // Learned dependency: the task was done for her (Baltes; p_indep moves toward 0).
+        x.p_indep -= p.lambda_indep * x.p_indep;
         x.dependency_received = true;
         x.slights += 1;
         g.persons[v].help_units += p.dep_weight;

@@ -17,9 +17,9 @@ pub struct LifeTally {
     pub job: u32,
 }
 
-/// Motive match of a volunteer this week: helping (N matched by help units, dependency help
-/// counting dep_weight), sociability (older 0.7 / younger 0.3, matched by completed turns heard),
-/// purpose (matched by her own proposals adopted), weighted by motive strength (Clary et al. 1998).
+/// Motive match of a volunteer this week: (N·min(1, help units/help_norm) + soc·completed share heard
+/// + purpose·own proposals adopted share) / (1 + soc + purpose); dependency help counts dep_weight
+/// units, sociability is soc_older or soc_younger (Clary et al. 1998).
 pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
     let p = &d.params;
     let helping = x.need_to_help;
@@ -28,11 +28,9 @@ pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
     let help_met = (x.help_units / p.help_norm).min(1.0);
     let soc_met = if x.heard_total > 0 { x.heard_completed as f64 / x.heard_total as f64 } else { 0.0 };
     let purpose_met = if x.proposals_made > 0 { x.own_adopted as f64 / x.proposals_made as f64 } else { 0.0 };
-    let total = helping + soc + purpose;
-    if total <= 0.0 {
-        return 0.0;
-    }
-    (helping * help_met + soc * soc_met + purpose * purpose_met) / total
+    // The helping motive adds satisfaction in proportion to its strength N (Malkki 2015: helping
+    // meets the helper's own need), normalised by the largest possible motive total (N = 1).
+    (helping * help_met + soc * soc_met + purpose * purpose_met) / (1.0 + soc + purpose)
 }
 
 /// Weekly hazard h = h0·W·exp(β_b·B − β_m·S − β_r·R), × staff_hazard for staff (Appendix A).

@@ -42,10 +42,12 @@ pub fn speaking_weight(beta_e: f64, e: f64, talk: f64) -> f64 {
     (beta_e * e).exp() * talk
 }
 
-/// Hesitation probability of whoever holds the floor: h_base + h0·(1 − L) (Appendix C).
+/// Hesitation probability of whoever holds the floor: h_base + h0·(1 − L) + h_agency·(1 − A)
+/// (Appendix C plus confidence: a speaker whose agency was worn down hesitates more, which is
+/// how early interruptions compound, Cannon, Robinson & Smith-Lovin 2019).
 #[inline]
-pub fn hesitation_probability(d: &Design, language: f64) -> f64 {
-    (d.params.h_base + d.h0 * (1.0 - language)).clamp(0.0, 1.0)
+pub fn hesitation_probability(d: &Design, language: f64, agency: f64) -> f64 {
+    (d.params.h_base + d.h0 * (1.0 - language) + d.params.h_agency * (1.0 - agency)).clamp(0.0, 1.0)
 }
 
 /// Usurp probability: σ(α0 + α1(1 + s_f·sf)(e_v − e_j) + α2·N_v·P_v + α3(1 − L_j))·(1 − facilitation) (M1).
@@ -68,8 +70,8 @@ pub fn prepare_floor(g: &Group, d: &Design, s: &mut Scratch) {
 }
 
 /// Runs the speaking turns of one meeting: who takes the floor, who hesitates, who usurps.
-/// A usurped turn is a turn of the usurper's voice; the speaker loses δ of persistent status
-/// (compounding early interruptions). Agency and belonging effects are applied at the meeting's
+/// A usurped turn is a turn of the usurper's voice; the speaker loses δ·clamp(e_v − e_j, 0, 1)
+/// of persistent status (compounding early interruptions). Agency and belonging effects are applied at the meeting's
 /// end from the counters (see `contact::respect_and_slights`).
 pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) {
     let p = &d.params;
@@ -81,7 +83,7 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
         let i = s.present[k];
         g.persons[i].floors += 1;
         let lang = g.persons[i].language;
-        if rng.gen::<f64>() >= hesitation_probability(d, lang) || alone {
+        if rng.gen::<f64>() >= hesitation_probability(d, lang, g.persons[i].agency) || alone {
             g.persons[i].completed += 1;
             if E::ENABLED {
                 ev.emit(Event::Turn { turn, speaker: i });
@@ -96,8 +98,11 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
         if rng.gen::<f64>() < usurp {
             g.persons[i].usurped_on += 1;
             g.persons[v].usurped_by += 1;
-            g.persons[i].offset -= p.delta_usurp;
-            s.expectation[k] -= p.delta_usurp;
+            // Being spoken for by someone of higher status costs status in proportion to the gap
+            // (it signals incompetence); among equals it is collegial and costs nothing.
+            let loss = p.delta_usurp * (s.expectation[u] - s.expectation[k]).clamp(0.0, 1.0);
+            g.persons[i].offset -= loss;
+            s.expectation[k] -= loss;
             let w = speaking_weight(p.beta_e, s.expectation[k], g.persons[i].talk_weight());
             total += w - s.weight[k];
             s.weight[k] = w;

@@ -58,16 +58,17 @@ params! {
     w_knowhow: "M1", 0.2, [0.0, 2.0], [0.1, 0.3], "Weight of local know-how K in e.";
     w_agency: "M1", 0.1, [0.0, 2.0], [0.05, 0.15], "Weight of agency A in e.";
     w_host: "M1", 0.3, [0.0, 2.0], [0.15, 0.45], "Weight of host position (staff 1, volunteer/co-organizer 0.5) in e.";
-    delta_usurp: "M1", 0.02, [0.0, 0.5], [0.01, 0.03], "Persistent status offset lost by a person whose turn is usurped (compounding early interruptions, Cannon et al. 2019).";
-    offset_recovery: "M1", 0.1, [0.0, 1.0], [0.05, 0.2], "Weekly share of the status offset that recovers toward 0.";
+    delta_usurp: "M1", 0.02, [0.0, 0.5], [0.01, 0.03], "Persistent status offset lost per unit of status gap by a person whose turn is usurped by someone of higher status: δ·clamp(e_v − e_j, 0, 1) (Cannon et al. 2019).";
+    offset_recovery: "M1", 0.05, [0.0, 1.0], [0.025, 0.1], "Weekly share of the status offset that recovers toward 0.";
     h_base: "M1", 0.05, [0.0, 1.0], [0.02, 0.1], "Base hesitation probability of whoever holds the floor.";
     h0_hesitate: "M1", 0.4, [0.0, 1.0], [0.3, 0.6], "Extra hesitation probability per unit of missing language: p = h_base + h0·(1−L).";
+    h_agency: "M1", 0.1, [0.0, 1.0], [0.0, 0.2], "Extra hesitation probability per unit of missing agency (confidence): + h_agency·(1 − A).";
     alpha0: "M1", -1.5, [-10.0, 10.0], [-2.0, -1.0], "Usurp logit intercept.";
     alpha1: "M1", 0.3, [0.0, 10.0], [0.15, 0.45], "Usurp logit weight of the status gap e_v − e_j (calibrated to the odds ratio 1.3–1.8 of Anderson & Leaper 1998).";
     s_frame: "M1", 1.0, [0.0, 10.0], [0.5, 2.0], "Amplification of the status gap by service framing (expert-lay): alpha1·(1 + s_frame·service_frame).";
     alpha2: "M1", 1.0, [0.0, 10.0], [0.5, 2.0], "Usurp logit weight of the usurper's need to help × protectiveness (speaking for).";
     alpha3: "M1", 0.2, [0.0, 10.0], [0.1, 0.5], "Usurp logit weight of the speaker's missing language (1 − L).";
-    kappa_u: "M1", 0.01, [0.0, 0.5], [0.005, 0.02], "Agency loss per usurped turn (soft bound: × A).";
+    kappa_u: "M1", 0.02, [0.0, 0.5], [0.01, 0.04], "Agency loss per usurped turn (soft bound: × A).";
     kappa_t: "M1", 0.004, [0.0, 0.5], [0.002, 0.008], "Agency gain per completed turn (soft bound: × (1 − A)).";
     lambda_obs: "M4", 0.02, [0.0, 1.0], [0.01, 0.05], "Rate at which one observed completed turn moves perceived competence toward observed performance.";
     obs_noise: "M4", 0.1, [0.0, 1.0], [0.05, 0.2], "SD of observed performance around true competence: x = c + N(0, obs_noise).";
@@ -92,7 +93,7 @@ params! {
     // M3 satisfaction and withdrawal
     sat_rate: "M3", 0.1, [0.0, 1.0], [0.05, 0.2], "Rate of the moving averages of satisfaction and burden.";
     dep_weight: "M3", 1.5, [0.0, 5.0], [1.0, 2.0], "How much more a dependency-help episode feeds the helping motive than an autonomy episode.";
-    help_norm: "M3", 2.0, [0.1, 50.0], [1.0, 4.0], "Help units per week that fully satisfy the helping motive.";
+    help_norm: "M3", 1.5, [0.1, 50.0], [0.75, 3.0], "Help units per week that fully satisfy the helping motive.";
     soc_older: "M3", 0.7, [0.0, 1.0], [0.5, 0.9], "Sociability motive of older volunteers.";
     soc_younger: "M3", 0.3, [0.0, 1.0], [0.1, 0.5], "Sociability motive of younger volunteers.";
     purpose_motive: "M3", 0.5, [0.0, 1.0], [0.3, 0.7], "Purpose motive, matched by adopted proposals.";

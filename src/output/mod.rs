@@ -4,3 +4,5 @@
 pub mod atomic;
 pub mod csv;
 pub mod manifest;
+pub mod charts;
+pub mod report;

@@ -124,7 +124,8 @@ mod tests {
             file: "scenarios/x.toml".into(),
             key: key.into(),
             line,
-            message: "beta parameters must be > 0 (got a = 0); write e.g. { beta = [2.0, 5.0] }".into(),
+            message: "beta parameters must be > 0 (got a = 0); write e.g. { beta = [2.0, 5.0] }"
+                .into(),
         }
     }
 

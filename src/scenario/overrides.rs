@@ -21,7 +21,9 @@
 //! values in the file, and their errors say that the value came from `--set`.
 
 use super::error::{Located, ScenarioError};
-use super::raw::{activity_is_keyed, ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS};
+use super::raw::{
+    activity_is_keyed, ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
+};
 use super::validate::closest;
 use crate::model::params::PARAMS;
 use std::collections::BTreeSet;
@@ -30,11 +32,17 @@ use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 type R<T> = Result<T, ScenarioError>;
 
 /// Settable path forms, for messages.
-const PATH_FORMS: &str = "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
+const PATH_FORMS: &str =
+    "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
                           stereotypes.<origin>, transition.<field>, parameters.<name>";
 
 fn bad(file: &str, key: &str, message: String) -> ScenarioError {
-    ScenarioError::BadOverride(Located { file: file.to_string(), key: key.to_string(), line: None, message })
+    ScenarioError::BadOverride(Located {
+        file: file.to_string(),
+        key: key.to_string(),
+        line: None,
+        message,
+    })
 }
 
 /// Parses one `KEY=VALUE` override into its dotted path and TOML value. Errors name the file
@@ -42,13 +50,24 @@ fn bad(file: &str, key: &str, message: String) -> ScenarioError {
 pub fn parse_override(s: &str) -> Result<(String, Value), ScenarioError> {
     let example = "write e.g. --set activity.co_design=0.6";
     let Some((key, value)) = s.split_once('=') else {
-        return Err(bad("--set", "", format!("--set '{s}' is not KEY=VALUE; {example}")));
+        return Err(bad(
+            "--set",
+            "",
+            format!("--set '{s}' is not KEY=VALUE; {example}"),
+        ));
     };
     let key = key.trim();
     if key.is_empty() {
-        return Err(bad("--set", "", format!("--set '{s}' has no key before '='; {example}")));
+        return Err(bad(
+            "--set",
+            "",
+            format!("--set '{s}' has no key before '='; {example}"),
+        ));
     }
-    if key.split('.').any(|seg| seg.trim().is_empty() || seg != seg.trim()) {
+    if key
+        .split('.')
+        .any(|seg| seg.trim().is_empty() || seg != seg.trim())
+    {
         return Err(bad(
             "--set",
             key,
@@ -57,13 +76,22 @@ pub fn parse_override(s: &str) -> Result<(String, Value), ScenarioError> {
     }
     let value = value.trim();
     if value.is_empty() {
-        return Err(bad("--set", key, format!("--set '{s}' has no value after '='; {example}")));
+        return Err(bad(
+            "--set",
+            key,
+            format!("--set '{s}' has no value after '='; {example}"),
+        ));
     }
     let parsed = match value.parse::<Value>() {
         Ok(v) => v,
         Err(e) => {
-            let bare_word = value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let bare_word = value
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if bare_word {
                 Value::from(value)
             } else {
@@ -84,12 +112,20 @@ pub fn parse_override(s: &str) -> Result<(String, Value), ScenarioError> {
 
 /// Applies `--set` overrides to a scenario document, in order (a later one wins). `origin` is
 /// the file name used in messages.
-pub fn apply_overrides(doc: &mut DocumentMut, overrides: &[String], origin: &str) -> Result<(), ScenarioError> {
+pub fn apply_overrides(
+    doc: &mut DocumentMut,
+    overrides: &[String],
+    origin: &str,
+) -> Result<(), ScenarioError> {
     apply_tracked(doc, overrides, origin).map(|_| ())
 }
 
 /// Like [`apply_overrides`], returning the full dotted paths that were set.
-pub(crate) fn apply_tracked(doc: &mut DocumentMut, overrides: &[String], origin: &str) -> R<Vec<String>> {
+pub(crate) fn apply_tracked(
+    doc: &mut DocumentMut,
+    overrides: &[String],
+    origin: &str,
+) -> R<Vec<String>> {
     let mut set = Vec::new();
     for s in overrides {
         let (key, value) = parse_override(s).map_err(|e| {
@@ -98,9 +134,11 @@ pub(crate) fn apply_tracked(doc: &mut DocumentMut, overrides: &[String], origin:
             ScenarioError::BadOverride(loc)
         })?;
         let segs: Vec<&str> = key.split('.').collect();
-        let targets = resolve(doc, &segs).map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
+        let targets =
+            resolve(doc, &segs).map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
         for (parents, leaf) in targets {
-            insert(doc, &parents, &leaf, &value).map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
+            insert(doc, &parents, &leaf, &value)
+                .map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
             let mut path = parents.join(".");
             path.push('.');
             path.push_str(&leaf);
@@ -115,8 +153,13 @@ fn list(keys: &[&str]) -> String {
 }
 
 fn unknown_field(what: &str, field: &str, allowed: &[&str]) -> String {
-    let hint = closest(field, allowed).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
-    format!("{what} has no field '{field}'; {hint}allowed: {}", list(allowed))
+    let hint = closest(field, allowed)
+        .map(|c| format!("did you mean '{c}'? "))
+        .unwrap_or_default();
+    format!(
+        "{what} has no field '{field}'; {hint}allowed: {}",
+        list(allowed)
+    )
 }
 
 fn too_deep(prefix: &str) -> String {
@@ -134,7 +177,12 @@ fn table_keys(doc: &DocumentMut, name: &str) -> Vec<String> {
 
 /// The (parent tables, leaf key) pairs a dotted path sets, or why it cannot exist.
 fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)>, String> {
-    let one = |parents: &[&str], leaf: &str| vec![(parents.iter().map(|s| s.to_string()).collect(), leaf.to_string())];
+    let one = |parents: &[&str], leaf: &str| {
+        vec![(
+            parents.iter().map(|s| s.to_string()).collect(),
+            leaf.to_string(),
+        )]
+    };
     let Some((&head, rest)) = segs.split_first() else {
         return Err(format!("no key; settable paths: {PATH_FORMS}"));
     };
@@ -146,12 +194,19 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
                 _ => PARAMS.iter().map(|p| p.name).collect(),
             };
             let [field, deeper @ ..] = rest else {
-                return Err(format!("'{head}' is a table; set one of its fields: {head}.<field>"));
+                return Err(format!(
+                    "'{head}' is a table; set one of its fields: {head}.<field>"
+                ));
             };
             if !allowed.contains(field) {
                 if head == "parameters" {
-                    let hint = closest(field, &allowed).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
-                    return Err(format!("there is no parameter '{field}'; {hint}`dugnad params` lists all {}", allowed.len()));
+                    let hint = closest(field, &allowed)
+                        .map(|c| format!("did you mean '{c}'? "))
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "there is no parameter '{field}'; {hint}`dugnad params` lists all {}",
+                        allowed.len()
+                    ));
                 }
                 return Err(unknown_field(&format!("[{head}]"), field, &allowed));
             }
@@ -162,14 +217,18 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
         }
         "stereotypes" => {
             let [label, deeper @ ..] = rest else {
-                return Err("'stereotypes' is a table; set one origin: stereotypes.<origin>".into());
+                return Err(
+                    "'stereotypes' is a table; set one origin: stereotypes.<origin>".into(),
+                );
             };
             let mut known: BTreeSet<String> = table_keys(doc, "stereotypes").into_iter().collect();
             known.insert("default".into());
             known.extend(population_origins(doc));
             if !known.contains(*label) {
                 let names: Vec<&str> = known.iter().map(String::as_str).collect();
-                let hint = closest(label, &names).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                let hint = closest(label, &names)
+                    .map(|c| format!("did you mean '{c}'? "))
+                    .unwrap_or_default();
                 return Err(format!(
                     "'{label}' is not an origin of this scenario; {hint}allowed: {}",
                     names.join(", ")
@@ -184,11 +243,19 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
             let pops = table_keys(doc, "population");
             let names: Vec<&str> = pops.iter().map(String::as_str).collect();
             let [key, rest @ ..] = rest else {
-                return Err(format!("set a field of a population: population.<key>.<field>; populations: {}", names.join(", ")));
+                return Err(format!(
+                    "set a field of a population: population.<key>.<field>; populations: {}",
+                    names.join(", ")
+                ));
             };
             if !names.contains(key) {
-                let hint = closest(key, &names).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
-                return Err(format!("there is no population '{key}'; {hint}populations: {}", names.join(", ")));
+                let hint = closest(key, &names)
+                    .map(|c| format!("did you mean '{c}'? "))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "there is no population '{key}'; {hint}populations: {}",
+                    names.join(", ")
+                ));
             }
             let [field, deeper @ ..] = rest else {
                 return Err(format!(
@@ -197,7 +264,11 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
                 ));
             };
             if !POPULATION_KEYS.contains(field) {
-                return Err(unknown_field(&format!("[population.{key}]"), field, POPULATION_KEYS));
+                return Err(unknown_field(
+                    &format!("[population.{key}]"),
+                    field,
+                    POPULATION_KEYS,
+                ));
             }
             if !deeper.is_empty() {
                 return Err(too_deep(&format!("population.{key}.{field}")));
@@ -207,13 +278,25 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
         "activity" => {
             let activity = doc.get("activity").and_then(Item::as_table_like);
             let keyed = activity.is_some_and(activity_is_keyed);
-            let keys: Vec<String> = if keyed { table_keys(doc, "activity") } else { Vec::new() };
+            let keys: Vec<String> = if keyed {
+                table_keys(doc, "activity")
+            } else {
+                Vec::new()
+            };
             let names: Vec<&str> = keys.iter().map(String::as_str).collect();
             match rest {
                 [] => Err("'activity' is a table; set one of its fields: activity.<field>".into()),
                 [field] if ACTIVITY_KEYS.contains(field) => {
                     if keyed {
-                        Ok(names.iter().map(|k| (vec!["activity".to_string(), k.to_string()], field.to_string())).collect())
+                        Ok(names
+                            .iter()
+                            .map(|k| {
+                                (
+                                    vec!["activity".to_string(), k.to_string()],
+                                    field.to_string(),
+                                )
+                            })
+                            .collect())
                     } else {
                         Ok(one(&["activity"], field))
                     }
@@ -224,7 +307,11 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
                 }
                 [key, field, deeper @ ..] if keyed && names.contains(key) => {
                     if !ACTIVITY_KEYS.contains(field) {
-                        return Err(unknown_field(&format!("[activity.{key}]"), field, ACTIVITY_KEYS));
+                        return Err(unknown_field(
+                            &format!("[activity.{key}]"),
+                            field,
+                            ACTIVITY_KEYS,
+                        ));
                     }
                     if !deeper.is_empty() {
                         return Err(too_deep(&format!("activity.{key}.{field}")));
@@ -234,7 +321,9 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
                 [key, ..] if keyed => {
                     let mut allowed: Vec<&str> = ACTIVITY_KEYS.to_vec();
                     allowed.extend(names.iter().copied());
-                    let hint = closest(key, &allowed).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                    let hint = closest(key, &allowed)
+                        .map(|c| format!("did you mean '{c}'? "))
+                        .unwrap_or_default();
                     Err(format!(
                         "there is no activity '{key}' and no activity field '{key}'; {hint}activities: {}; fields: {}",
                         names.join(", "),
@@ -242,7 +331,9 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
                     ))
                 }
                 [field, ..] => {
-                    let hint = closest(field, ACTIVITY_KEYS).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default();
+                    let hint = closest(field, ACTIVITY_KEYS)
+                        .map(|c| format!("did you mean '{c}'? "))
+                        .unwrap_or_default();
                     Err(format!(
                         "the scenario has a single [activity], which has no field '{field}'; {hint}allowed: {}",
                         list(ACTIVITY_KEYS)
@@ -269,9 +360,13 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)
             let hint = if !sections.is_empty() {
                 format!("did you mean {}? ", sections.join(" or "))
             } else {
-                closest(other, TOP_KEYS).map(|c| format!("did you mean '{c}'? ")).unwrap_or_default()
+                closest(other, TOP_KEYS)
+                    .map(|c| format!("did you mean '{c}'? "))
+                    .unwrap_or_default()
             };
-            Err(format!("'{other}' is not a section of a scenario; {hint}settable paths: {PATH_FORMS}"))
+            Err(format!(
+                "'{other}' is not a section of a scenario; {hint}settable paths: {PATH_FORMS}"
+            ))
         }
     }
 }
@@ -281,10 +376,16 @@ fn population_origins(doc: &DocumentMut) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(pops) = doc.get("population").and_then(Item::as_table_like) {
         for (_, pop) in pops.iter() {
-            let Some(origin) = pop.as_table_like().and_then(|t| t.get("origin")) else { continue };
+            let Some(origin) = pop.as_table_like().and_then(|t| t.get("origin")) else {
+                continue;
+            };
             if let Some(s) = origin.as_str() {
                 out.push(s.to_string());
-            } else if let Some(choice) = origin.as_table_like().and_then(|t| t.get("choice")).and_then(Item::as_array) {
+            } else if let Some(choice) = origin
+                .as_table_like()
+                .and_then(|t| t.get("choice"))
+                .and_then(Item::as_array)
+            {
                 out.extend(choice.iter().filter_map(|v| v.as_str().map(str::to_string)));
             }
         }
@@ -292,7 +393,12 @@ fn population_origins(doc: &DocumentMut) -> Vec<String> {
     out
 }
 
-fn insert(doc: &mut DocumentMut, parents: &[String], leaf: &str, value: &Value) -> Result<(), String> {
+fn insert(
+    doc: &mut DocumentMut,
+    parents: &[String],
+    leaf: &str,
+    value: &Value,
+) -> Result<(), String> {
     let mut table: &mut dyn TableLike = doc.as_table_mut();
     let mut path = String::new();
     for p in parents {
@@ -305,7 +411,11 @@ fn insert(doc: &mut DocumentMut, parents: &[String], leaf: &str, value: &Value) 
         }
         table = match table.get_mut(p).and_then(Item::as_table_like_mut) {
             Some(t) => t,
-            None => return Err(format!("'{path}' is not a table in the file, so it has no field '{leaf}'")),
+            None => {
+                return Err(format!(
+                    "'{path}' is not a table in the file, so it has no field '{leaf}'"
+                ))
+            }
         };
     }
     table.insert(leaf, Item::Value(value.clone()));
@@ -350,7 +460,15 @@ mod tests {
     #[test]
     fn keyed_activity_field_applies_to_all_designs() {
         let mut d = doc(KEYED);
-        apply_overrides(&mut d, &["activity.facilitation=0.5".into(), "activity.tour.groups=9".into()], "m.toml").unwrap();
+        apply_overrides(
+            &mut d,
+            &[
+                "activity.facilitation=0.5".into(),
+                "activity.tour.groups=9".into(),
+            ],
+            "m.toml",
+        )
+        .unwrap();
         assert_eq!(d["activity"]["cafe"]["facilitation"].as_float(), Some(0.5));
         assert_eq!(d["activity"]["tour"]["facilitation"].as_float(), Some(0.5));
         assert_eq!(d["activity"]["tour"]["groups"].as_integer(), Some(9));
@@ -375,7 +493,9 @@ mod tests {
         assert_eq!(d["parameters"]["alpha1"].as_float(), Some(0.4));
         assert_eq!(d["transition"]["need_to_help"].as_float(), Some(0.1));
         assert_eq!(d["stereotypes"]["iraq"].as_float(), Some(0.2));
-        assert!(d["population"]["new"]["language"].as_inline_table().is_some());
+        assert!(d["population"]["new"]["language"]
+            .as_inline_table()
+            .is_some());
         assert_eq!(d["scenario"]["weeks"].as_integer(), Some(8));
         // The edited document is still valid TOML text.
         let again: DocumentMut = d.to_string().parse().unwrap();
@@ -391,7 +511,10 @@ mod tests {
             ("population=1", "populations: vol, new"),
             ("population.vol=1", "set one of its fields"),
             ("stereotypes.norway=0.5", "allowed: default, iraq, syria"),
-            ("transition.language=0.5", "allowed: need_to_help, protectiveness, withdrawal_propensity"),
+            (
+                "transition.language=0.5",
+                "allowed: need_to_help, protectiveness, withdrawal_propensity",
+            ),
             ("scenario.title=\"x\"", "allowed: name, description"),
             ("parameters.nope=1", "`dugnad params` lists all"),
             ("alpha1=0.3", "did you mean parameters.alpha1?"),

@@ -7,16 +7,32 @@
 //! lists below, which a unit test keeps equal to these structs' fields.
 
 use schemars::gen::SchemaGenerator;
-use schemars::schema::{InstanceType, Metadata, NumberValidation, ObjectValidation, Schema, SchemaObject};
+use schemars::schema::{
+    InstanceType, Metadata, NumberValidation, ObjectValidation, Schema, SchemaObject,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Top-level tables of a scenario file.
-pub const TOP_KEYS: &[&str] = &["scenario", "activity", "population", "stereotypes", "transition", "parameters"];
+pub const TOP_KEYS: &[&str] = &[
+    "scenario",
+    "activity",
+    "population",
+    "stereotypes",
+    "transition",
+    "parameters",
+];
 
 /// Keys of `[scenario]`.
-pub const SCENARIO_KEYS: &[&str] = &["name", "description", "weeks", "replicates", "seed", "majority_origins"];
+pub const SCENARIO_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "weeks",
+    "replicates",
+    "seed",
+    "majority_origins",
+];
 
 /// Keys of an activity design (`[activity]` or `[activity.<key>]`).
 pub const ACTIVITY_KEYS: &[&str] = &[
@@ -336,7 +352,12 @@ fn parameters_schema(_gen: &mut SchemaGenerator) -> Schema {
     for p in crate::model::params::PARAMS {
         properties.insert(
             p.name.to_string(),
-            number_schema(p.min, p.max, Some(p.default), format!("{}: {}", p.mechanism, p.meaning)),
+            number_schema(
+                p.min,
+                p.max,
+                Some(p.default),
+                format!("{}: {}", p.mechanism, p.meaning),
+            ),
         );
     }
     Schema::Object(SchemaObject {
@@ -370,5 +391,7 @@ fn stereotypes_schema(_gen: &mut SchemaGenerator) -> Schema {
 /// Whether an `activity` table holds keyed designs (`[activity.cafe]`, ...) rather than one
 /// design's fields: it is non-empty, every entry is a table and no entry is named like a field.
 pub(crate) fn activity_is_keyed(t: &dyn toml_edit::TableLike) -> bool {
-    !t.is_empty() && t.iter().all(|(k, v)| !ACTIVITY_KEYS.contains(&k) && v.is_table_like())
+    !t.is_empty()
+        && t.iter()
+            .all(|(k, v)| !ACTIVITY_KEYS.contains(&k) && v.is_table_like())
 }

@@ -13,11 +13,18 @@ pub fn json_schema() -> String {
 mod tests {
     use super::*;
     use crate::model::params::PARAMS;
-    use crate::scenario::raw::{ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRAIT_KEYS, TRANSITION_KEYS};
+    use crate::scenario::raw::{
+        ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRAIT_KEYS, TRANSITION_KEYS,
+    };
     use serde_json::Value;
 
     fn keys(v: &Value) -> Vec<String> {
-        let mut k: Vec<String> = v["properties"].as_object().expect("properties").keys().cloned().collect();
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
         k.sort();
         k
     }
@@ -38,9 +45,18 @@ mod tests {
         assert_eq!(keys(&defs["RawPopulation"]), sorted(POPULATION_KEYS));
         assert_eq!(keys(&defs["RawTransition"]), sorted(TRANSITION_KEYS));
         assert!(TRAIT_KEYS.iter().all(|k| POPULATION_KEYS.contains(k)));
-        assert_eq!(keys(&schema["properties"]["parameters"]).len(), PARAMS.len());
+        assert_eq!(
+            keys(&schema["properties"]["parameters"]).len(),
+            PARAMS.len()
+        );
         assert_eq!(schema["additionalProperties"], Value::Bool(false));
-        assert!(defs["RawDist"]["description"].as_str().unwrap().contains("clamped to [0, 1]"));
-        assert_eq!(schema["required"], serde_json::json!(["activity", "population", "scenario"]));
+        assert!(defs["RawDist"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("clamped to [0, 1]"));
+        assert_eq!(
+            schema["required"],
+            serde_json::json!(["activity", "population", "scenario"])
+        );
     }
 }

@@ -69,6 +69,12 @@ impl<'d> GroupRun<'d> {
         for x in g.persons.iter_mut() {
             x.reset_week();
         }
+        // Agency of the active participants at the start of the week (for AgencyChanged).
+        let agency_start: Vec<Option<f64>> = if E::ENABLED {
+            g.persons.iter().map(|x| (x.active && x.status.is_participant()).then_some(x.agency)).collect()
+        } else {
+            Vec::new()
+        };
         for meeting in 0..d.activity.meetings_per_week {
             for x in g.persons.iter_mut() {
                 x.reset_meeting();
@@ -112,13 +118,20 @@ impl<'d> GroupRun<'d> {
             }
             observe_meeting(&mut t, g, &s.present, (asked.0 + offered.0, asked.1 + offered.1, offered.0), decision.map(|x| x.by_participant));
         }
-        // End of week: agency trace for the transcript.
+        // End of week: agency trace for the transcript (AgencyChanged, after the life events).
         // 5. Connect: door-opening; 6. Transition; volunteers withdraw, participants drop out (M3).
         retention::weigh_motives(g, d);
         transitions::open_doors(g, d, &mut st.life, ev, &mut life);
         transitions::step_up(g, d, &mut st.life, ev, &mut life);
         retention::withdraw(g, d, &mut st.life, ev, &mut life);
         retention::drop_out(g, d, &mut st.life, ev, &mut life);
+        if E::ENABLED {
+            for (i, start) in agency_start.iter().enumerate() {
+                if let Some(before) = *start {
+                    ev.emit(Event::AgencyChanged { participant: i, before, after: g.persons[i].agency });
+                }
+            }
+        }
         let keep = 1.0 - d.params.tie_decay;
         for tie in g.ties.iter_mut() {
             *tie = (*tie as f64 * keep) as f32;

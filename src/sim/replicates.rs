@@ -1,11 +1,14 @@
 //! The replicate runner: replicates in parallel (rayon), results folded in replicate order.
-//! Groups within a replicate are independent, so each group runs through all its weeks before
-//! the next starts: memory holds one group at a time, whatever the number of groups.
+//! Groups within a replicate are independent, so each group runs through all its weeks at once
+//! and hands back only its weekly sums; groups run in parallel blocks of bounded size (idle
+//! threads steal them, so a chunk of replicates ends without threads waiting on one replicate)
+//! and are pooled in group order, so the thread count never changes a byte. Memory holds one
+//! block of groups' weekly sums per replicate in flight, whatever the number of groups.
 
 use super::engine::GroupRun;
 use super::events::NoEvents;
 use crate::metrics::aggregate::{ReplicateResult, RunAggregate};
-use crate::metrics::{indicator_row, WeekTally};
+use crate::metrics::{indicator_row, Row, WeekTally};
 use crate::model::group::Design;
 use rayon::prelude::*;
 
@@ -26,59 +29,126 @@ pub fn group_count(designs: &[Design]) -> usize {
     designs.iter().map(|d| d.activity.groups as usize).sum()
 }
 
+/// Work done by a run, counted for benchmarks (`dugnad bench`): replicates, group-weeks,
+/// meetings held and speaking turns (one turn of one meeting).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Work {
+    pub replicates: u64,
+    pub group_weeks: u64,
+    pub meetings: u64,
+    pub turns: u64,
+}
+
+impl Work {
+    pub fn add(&mut self, o: &Work) {
+        self.replicates += o.replicates;
+        self.group_weeks += o.group_weeks;
+        self.meetings += o.meetings;
+        self.turns += o.turns;
+    }
+}
+
+/// One group run through all its weeks: its weekly sums (and indicator rows with `per_group`).
+struct GroupOut {
+    tallies: Vec<WeekTally>,
+    rows: Option<Vec<Row>>,
+}
+
+fn run_group(d: &Design, seed: u64, replicate: u64, index: u64, weeks: u32, per_group: bool) -> GroupOut {
+    let mut run = GroupRun::new(d, seed, replicate, index);
+    let mut tallies = Vec::with_capacity(weeks as usize);
+    for _ in 0..weeks {
+        tallies.push(run.step(&mut NoEvents));
+    }
+    let rows = per_group.then(|| tallies.iter().map(indicator_row).collect());
+    GroupOut { tallies, rows }
+}
+
+/// Bytes of weekly sums a replicate may hold at once: groups run in parallel blocks of at most
+/// this size (so that threads idle at the end of a chunk of replicates steal groups), and are
+/// pooled in group order (so the sums, and every byte of output, do not depend on threads).
+const BLOCK_BYTES: usize = 1 << 20;
+
 /// Runs one replicate: every group of every design through all weeks, pooled per week.
 pub fn run_replicate(designs: &[Design], seed: u64, replicate: u64, weeks: u32, per_group: bool) -> ReplicateResult {
+    run_replicate_counted(designs, seed, replicate, weeks, per_group).0
+}
+
+/// [`run_replicate`], also counting the work done.
+pub fn run_replicate_counted(designs: &[Design], seed: u64, replicate: u64, weeks: u32, per_group: bool) -> (ReplicateResult, Work) {
     let mut pooled = vec![WeekTally::default(); weeks as usize];
     let mut group_rows = per_group.then(Vec::new);
-    for d in designs {
-        for gi in 0..d.activity.groups as u64 {
-            let mut run = GroupRun::new(d, seed, replicate, gi);
-            let mut rows = group_rows.as_ref().map(|_| Vec::with_capacity(weeks as usize));
-            for pool in pooled.iter_mut() {
-                let t = run.step(&mut NoEvents);
-                pool.add(&t);
-                if let Some(rows) = rows.as_mut() {
-                    rows.push(indicator_row(&t));
-                }
+    let mut work = Work { replicates: 1, ..Work::default() };
+    let units: Vec<(&Design, u64)> = designs
+        .iter()
+        .flat_map(|d| (0..d.activity.groups as u64).map(move |g| (d, g)))
+        .collect();
+    let block = (BLOCK_BYTES / (weeks.max(1) as usize * std::mem::size_of::<WeekTally>())).max(1);
+    let parallel = rayon::current_num_threads() > 1;
+    for chunk in units.chunks(block) {
+        let run = |&(d, g): &(&Design, u64)| run_group(d, seed, replicate, g, weeks, per_group);
+        let outs: Vec<GroupOut> = if parallel && chunk.len() > 1 {
+            chunk.par_iter().with_max_len(1).map(run).collect()
+        } else {
+            chunk.iter().map(run).collect()
+        };
+        for o in outs {
+            for (pool, t) in pooled.iter_mut().zip(&o.tallies) {
+                pool.add(t);
+                work.group_weeks += 1;
+                work.meetings += t.meetings as u64;
+                work.turns += t.turns as u64;
             }
-            if let (Some(all), Some(rows)) = (group_rows.as_mut(), rows) {
+            if let (Some(all), Some(rows)) = (group_rows.as_mut(), o.rows) {
                 all.push(rows);
             }
         }
     }
-    ReplicateResult { replicate, rows: pooled.iter().map(indicator_row).collect(), group_rows }
+    (ReplicateResult { replicate, rows: pooled.iter().map(indicator_row).collect(), group_rows }, work)
 }
 
 /// Runs replicates `first..first+replicates` on the current rayon pool, calling `sink` with
 /// each result in replicate order. Memory holds at most one chunk of results at a time.
 pub fn for_each_replicate(designs: &[Design], plan: &RunPlan, mut sink: impl FnMut(ReplicateResult)) {
+    for_each_replicate_counted(designs, plan, |r, _| sink(r));
+}
+
+/// [`for_each_replicate`], also passing each replicate's work count.
+pub fn for_each_replicate_counted(designs: &[Design], plan: &RunPlan, mut sink: impl FnMut(ReplicateResult, Work)) {
     let chunk = (rayon::current_num_threads() * 4).max(1) as u64;
     let end = plan.first_replicate + plan.replicates;
     let mut start = plan.first_replicate;
     while start < end {
         let stop = (start + chunk).min(end);
-        let results: Vec<ReplicateResult> = (start..stop)
+        let results: Vec<(ReplicateResult, Work)> = (start..stop)
             .into_par_iter()
-            .map(|r| run_replicate(designs, plan.seed, r, plan.weeks, plan.per_group))
+            .map(|r| run_replicate_counted(designs, plan.seed, r, plan.weeks, plan.per_group))
             .collect();
-        for r in results {
-            sink(r);
+        for (r, w) in results {
+            sink(r, w);
         }
         start = stop;
     }
 }
 
 /// Runs a plan and aggregates it; `progress` is told how many replicates are done.
-pub fn run_plan(designs: &[Design], plan: &RunPlan, mut progress: impl FnMut(u64)) -> RunAggregate {
+pub fn run_plan(designs: &[Design], plan: &RunPlan, progress: impl FnMut(u64)) -> RunAggregate {
+    run_plan_counted(designs, plan, progress).0
+}
+
+/// [`run_plan`], also counting the work done.
+pub fn run_plan_counted(designs: &[Design], plan: &RunPlan, mut progress: impl FnMut(u64)) -> (RunAggregate, Work) {
     let groups = plan.per_group.then(|| group_count(designs));
     let mut agg = RunAggregate::new(plan.weeks, plan.keep_replicates, groups);
+    let mut work = Work::default();
     let mut done = 0;
-    for_each_replicate(designs, plan, |r| {
+    for_each_replicate_counted(designs, plan, |r, w| {
         agg.push(r);
+        work.add(&w);
         done += 1;
         progress(done);
     });
-    agg
+    (agg, work)
 }
 
 /// Builds a rayon pool with `threads` threads (all cores when None) and runs `f` inside it.

@@ -1,0 +1,406 @@
+//! Benchmark support for `dugnad bench`, `benches/hot_paths.rs` and docs/performance.md.
+//!
+//! The figures time the production path (`sim::replicates::run_plan`, aggregation included,
+//! files excluded) on one thread and on all cores. A *turn* is one speaking turn of one meeting;
+//! everything else a replicate does (attendance, help, perception, weekly life events,
+//! observation, pooling, aggregation) is amortised over the turns:
+//! ns per turn = wall time × threads ÷ turns simulated.
+
+use crate::model::group::Design;
+use crate::sim::replicates::{run_plan_counted, with_threads, RunPlan, Work};
+use serde::Serialize;
+use std::time::Instant;
+
+/// Targets of issue 6 (docs/performance.md), checked by `dugnad bench --check`, never by a timed test.
+pub const TARGET_NS_PER_TURN: f64 = 50.0;
+/// Stretch target for the single-thread cost of a turn.
+pub const STRETCH_NS_PER_TURN: f64 = 25.0;
+/// Parallel efficiency from 1 to 2 threads.
+pub const TARGET_EFFICIENCY: f64 = 0.95;
+
+/// One measured run of a plan.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Sample {
+    /// Wall time, seconds.
+    pub wall: f64,
+    /// CPU time of all the process's threads (/proc/self/task/*/schedstat), seconds; NaN when
+    /// unavailable. Unlike wall time it does not grow when other processes share the cores.
+    pub cpu: f64,
+}
+
+/// Repeated runs of one configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub threads: usize,
+    /// Best (shortest) wall time over the repeats, in seconds.
+    pub seconds: f64,
+    /// Median wall time over the repeats.
+    pub median_seconds: f64,
+    /// CPU time of the best run, seconds.
+    pub cpu_seconds: f64,
+    /// Every repeat, in the order run.
+    pub runs: Vec<Sample>,
+}
+
+impl Timing {
+    fn from_runs(threads: usize, runs: Vec<Sample>) -> Timing {
+        let mut sorted = runs.clone();
+        sorted.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+        let median = sorted.get(sorted.len() / 2).map(|s| s.wall).unwrap_or(f64::NAN);
+        let best = sorted.first().copied().unwrap_or(Sample { wall: f64::NAN, cpu: f64::NAN });
+        Timing { threads, seconds: best.wall, median_seconds: median, cpu_seconds: best.cpu, runs }
+    }
+
+    /// Nanoseconds of one core per turn: wall × threads ÷ turns.
+    pub fn ns_per_turn(&self, w: &Work) -> f64 {
+        self.seconds * self.threads as f64 * 1e9 / w.turns.max(1) as f64
+    }
+}
+
+/// The machine a benchmark ran on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    pub cpu: String,
+    pub logical_cpus: usize,
+}
+
+impl Machine {
+    pub fn detect() -> Machine {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split_once(':'))
+                    .map(|(_, v)| v.trim().to_string())
+            })
+            .unwrap_or_else(|| "unknown".to_string());
+        let logical_cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        Machine { cpu, logical_cpus }
+    }
+}
+
+/// CPU time of each live thread of this process (first field of /proc/self/task/*/schedstat,
+/// nanoseconds), by thread id; None off Linux.
+pub fn thread_cpu_ns() -> Option<Vec<(u64, u64)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc/self/task").ok()? {
+        let entry = entry.ok()?;
+        let tid: u64 = match entry.file_name().to_str().and_then(|t| t.parse().ok()) {
+            Some(t) => t,
+            None => continue,
+        };
+        if let Ok(s) = std::fs::read_to_string(entry.path().join("schedstat")) {
+            if let Some(ns) = s.split_whitespace().next().and_then(|x| x.parse::<u64>().ok()) {
+                out.push((tid, ns));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// CPU seconds the threads alive at `after` spent since `before` (threads new since then count
+/// in full; threads that ended in between, such as an old pool's, are left out).
+pub fn cpu_seconds_between(before: &[(u64, u64)], after: &[(u64, u64)]) -> f64 {
+    let ns: u64 = after
+        .iter()
+        .map(|&(tid, t)| t.saturating_sub(before.iter().find(|b| b.0 == tid).map(|b| b.1).unwrap_or(0)))
+        .sum();
+    ns as f64 * 1e-9
+}
+
+/// The 1-minute load average (/proc/loadavg): above the number of cores, other processes were
+/// competing for them and wall times are inflated.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// Peak resident set size of this process so far (VmHWM of /proc/self/status), in bytes.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// What `dugnad bench` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub machine: Machine,
+    pub replicates: u64,
+    pub weeks: u32,
+    pub groups: usize,
+    /// Work of one run of the plan.
+    pub work: Work,
+    pub single: Timing,
+    pub parallel: Timing,
+    /// Single thread: ns of one core per turn, per-meeting and per-week work amortised.
+    pub ns_per_turn: f64,
+    /// The same from the CPU time of the best single-thread run (robust to a busy machine).
+    pub cpu_ns_per_turn: f64,
+    pub turns_per_second_per_core: f64,
+    pub group_weeks_per_second: f64,
+    pub replicates_per_second: f64,
+    /// All cores: ns of one core per turn (wall × threads ÷ turns).
+    pub parallel_ns_per_turn: f64,
+    pub parallel_turns_per_second: f64,
+    pub parallel_group_weeks_per_second: f64,
+    pub parallel_replicates_per_second: f64,
+    /// Single-thread time ÷ parallel time.
+    pub speedup: f64,
+    /// Speed-up ÷ threads.
+    pub efficiency: f64,
+    /// Peak RSS of the process after all runs (VmHWM), bytes.
+    pub peak_rss_bytes: Option<u64>,
+    /// 1-minute load average after the runs; above the core count the wall times are inflated.
+    pub load_average: Option<f64>,
+    pub targets: Targets,
+}
+
+/// Whether the issue-6 targets are met (NaN-safe: a missing figure misses).
+#[derive(Debug, Clone, Serialize)]
+pub struct Targets {
+    pub ns_per_turn_max: f64,
+    pub ns_per_turn_met: bool,
+    pub ns_per_turn_stretch: f64,
+    pub ns_per_turn_stretch_met: bool,
+    pub efficiency_min: f64,
+    /// Only judged when the parallel run used 2 or more threads.
+    pub efficiency_met: Option<bool>,
+}
+
+/// Options of a benchmark.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Threads of the parallel run (None: all cores).
+    pub threads: Option<usize>,
+    /// Timed repeats of each configuration (the best is reported).
+    pub repeats: usize,
+}
+
+/// Times `plan` once on `threads` threads (warm pool, aggregation included); returns the
+/// sample, the work done and the number of threads.
+pub fn time_plan(designs: &[Design], plan: &RunPlan, threads: Option<usize>) -> anyhow::Result<(Sample, Work, usize)> {
+    with_threads(threads, || {
+        let n = rayon::current_num_threads();
+        // Wake the pool's threads before the clock starts.
+        rayon::broadcast(|_| ());
+        let c0 = thread_cpu_ns();
+        let t0 = Instant::now();
+        let (agg, work) = run_plan_counted(designs, plan, |_| {});
+        let wall = t0.elapsed().as_secs_f64();
+        let cpu = match (c0, thread_cpu_ns()) {
+            (Some(a), Some(b)) => cpu_seconds_between(&a, &b),
+            _ => f64::NAN,
+        };
+        std::hint::black_box(&agg);
+        (Sample { wall, cpu }, work, n)
+    })
+}
+
+/// Runs the benchmark: `repeats` interleaved runs on one thread and on all cores (or
+/// `opts.threads`), after one untimed warm-up run on each.
+pub fn run(name: &str, designs: &[Design], plan: &RunPlan, opts: &Options, mut log: impl FnMut(&str)) -> anyhow::Result<Report> {
+    let warm = RunPlan { replicates: plan.replicates.min(2), weeks: plan.weeks.min(8), ..plan.clone() };
+    time_plan(designs, &warm, Some(1))?;
+    time_plan(designs, &warm, opts.threads)?;
+    let (mut single, mut parallel) = (Vec::new(), Vec::new());
+    let mut work = Work::default();
+    let mut threads = 1;
+    for rep in 0..opts.repeats.max(1) {
+        let (s1, w1, _) = time_plan(designs, plan, Some(1))?;
+        let (sn, wn, n) = time_plan(designs, plan, opts.threads)?;
+        anyhow::ensure!(w1 == wn, "the parallel run did different work from the single-thread run");
+        log(&format!(
+            "repeat {}: 1 thread {:.3} s (cpu {:.3} s), {} threads {:.3} s (cpu {:.3} s), load {:.2}",
+            rep + 1,
+            s1.wall,
+            s1.cpu,
+            n,
+            sn.wall,
+            sn.cpu,
+            load_average().unwrap_or(f64::NAN)
+        ));
+        single.push(s1);
+        parallel.push(sn);
+        work = w1;
+        threads = n;
+    }
+    let single = Timing::from_runs(1, single);
+    let parallel = Timing::from_runs(threads, parallel);
+    let ns_per_turn = single.ns_per_turn(&work);
+    let cpu_ns_per_turn = single.cpu_seconds * 1e9 / work.turns.max(1) as f64;
+    let speedup = single.seconds / parallel.seconds;
+    let efficiency = speedup / threads as f64;
+    let per = |x: u64, s: f64| x as f64 / s;
+    Ok(Report {
+        scenario: name.to_string(),
+        machine: Machine::detect(),
+        replicates: plan.replicates,
+        weeks: plan.weeks,
+        groups: crate::sim::replicates::group_count(designs),
+        work,
+        ns_per_turn,
+        cpu_ns_per_turn,
+        turns_per_second_per_core: per(work.turns, single.seconds),
+        group_weeks_per_second: per(work.group_weeks, single.seconds),
+        replicates_per_second: per(work.replicates, single.seconds),
+        parallel_ns_per_turn: parallel.ns_per_turn(&work),
+        parallel_turns_per_second: per(work.turns, parallel.seconds),
+        parallel_group_weeks_per_second: per(work.group_weeks, parallel.seconds),
+        parallel_replicates_per_second: per(work.replicates, parallel.seconds),
+        speedup,
+        efficiency,
+        peak_rss_bytes: peak_rss_bytes(),
+        load_average: load_average(),
+        targets: Targets {
+            ns_per_turn_max: TARGET_NS_PER_TURN,
+            ns_per_turn_met: ns_per_turn <= TARGET_NS_PER_TURN,
+            ns_per_turn_stretch: STRETCH_NS_PER_TURN,
+            ns_per_turn_stretch_met: ns_per_turn <= STRETCH_NS_PER_TURN,
+            efficiency_min: TARGET_EFFICIENCY,
+            efficiency_met: (threads >= 2).then_some(efficiency >= TARGET_EFFICIENCY),
+        },
+        single,
+        parallel,
+    })
+}
+
+/// Thousands separators for counts.
+fn count(x: u64) -> String {
+    let s = x.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn mark(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+impl Report {
+    /// The report as a plain-text table.
+    pub fn table(&self) -> String {
+        let w = &self.work;
+        let mut rows: Vec<(String, String)> = vec![
+            ("scenario".into(), self.scenario.clone()),
+            ("machine".into(), format!("{} ({} logical CPUs)", self.machine.cpu, self.machine.logical_cpus)),
+            (
+                "workload".into(),
+                format!("{} replicates × {} groups × {} weeks", self.replicates, self.groups, self.weeks),
+            ),
+            ("group-weeks".into(), count(w.group_weeks)),
+            ("meetings held".into(), count(w.meetings)),
+            ("turns".into(), count(w.turns)),
+            ("".into(), "".into()),
+            ("1 thread: wall time".into(), format!(
+                    "{:.3} s (best of {}; median {:.3} s; CPU {:.3} s)",
+                    self.single.seconds,
+                    self.single.runs.len(),
+                    self.single.median_seconds,
+                    self.single.cpu_seconds
+                )),
+            ("ns per turn".into(), format!("{:.1} (from CPU time: {:.1})", self.ns_per_turn, self.cpu_ns_per_turn)),
+            ("turns per second per core".into(), format!("{:.3e}", self.turns_per_second_per_core)),
+            ("group-weeks per second".into(), format!("{:.0}", self.group_weeks_per_second)),
+            ("replicates per second".into(), format!("{:.3}", self.replicates_per_second)),
+            ("".into(), "".into()),
+            (
+                format!("{} threads: wall time", self.parallel.threads),
+                format!(
+                    "{:.3} s (best of {}; median {:.3} s; CPU {:.3} s)",
+                    self.parallel.seconds,
+                    self.parallel.runs.len(),
+                    self.parallel.median_seconds,
+                    self.parallel.cpu_seconds
+                ),
+            ),
+            ("ns per turn (× threads)".into(), format!("{:.1}", self.parallel_ns_per_turn)),
+            ("turns per second".into(), format!("{:.3e}", self.parallel_turns_per_second)),
+            ("group-weeks per second".into(), format!("{:.0}", self.parallel_group_weeks_per_second)),
+            ("replicates per second".into(), format!("{:.3}", self.parallel_replicates_per_second)),
+            ("speed-up".into(), format!("{:.2}×", self.speedup)),
+            ("parallel efficiency".into(), format!("{:.1} %", 100.0 * self.efficiency)),
+            ("".into(), "".into()),
+            (
+                "peak memory (VmHWM)".into(),
+                self.peak_rss_bytes.map(|b| format!("{:.1} MB", b as f64 / 1_048_576.0)).unwrap_or_else(|| "unknown".into()),
+            ),
+            (
+                "load average (1 min)".into(),
+                self.load_average
+                    .map(|l| {
+                        let busy = l > self.machine.logical_cpus as f64 + 0.5;
+                        format!("{l:.2}{}", if busy { " — machine busy: wall times inflated" } else { "" })
+                    })
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
+            ("".into(), "".into()),
+            (
+                format!("target ≤ {} ns/turn", self.targets.ns_per_turn_max),
+                mark(self.targets.ns_per_turn_met).into(),
+            ),
+            (
+                format!("stretch ≤ {} ns/turn", self.targets.ns_per_turn_stretch),
+                mark(self.targets.ns_per_turn_stretch_met).into(),
+            ),
+            (
+                format!("target efficiency ≥ {:.0} %", 100.0 * self.targets.efficiency_min),
+                match self.targets.efficiency_met {
+                    Some(m) => mark(m).into(),
+                    None => "not judged (one thread)".into(),
+                },
+            ),
+        ];
+        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (k, v) in rows.drain(..) {
+            if k.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str(&format!("{k:<width$}  {v}\n"));
+            }
+        }
+        out
+    }
+
+    /// The report as pretty JSON.
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// True when every judged target is met.
+    pub fn targets_met(&self) -> bool {
+        self.targets.ns_per_turn_met && self.targets.efficiency_met.unwrap_or(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_have_separators() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(12_345_678), "12,345,678");
+    }
+
+    #[test]
+    fn peak_rss_is_read_on_linux() {
+        if cfg!(target_os = "linux") {
+            assert!(peak_rss_bytes().unwrap() > 0);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Comparing designs on common random numbers: replicate r of every design runs on the same
+//! seed streams (seed, r, activity key, group, purpose), so the paired differences
+//! design − baseline over replicates remove the noise the designs share.
+
+use super::{split_top_level, Refusal, Scope};
+use crate::metrics::{Row, INDICATORS};
+use crate::model::group::Design;
+use crate::output::csv::num;
+use crate::scenario::Scenario;
+use crate::sim::replicates::run_replicate;
+use crate::stats::{paired_difference, summarize, PairedDiff, Summary};
+use rayon::prelude::*;
+use std::fmt::Write;
+
+/// One design of a comparison.
+pub struct Contender {
+    /// Unique name (the scenario name, or the variant name).
+    pub name: String,
+    /// The scenario file it came from.
+    pub file: String,
+    /// Every override applied to the file (run flags, variant values, shared seed/size).
+    pub overrides: Vec<String>,
+    pub scenario: Scenario,
+    pub designs: Vec<Design>,
+}
+
+/// A `--variant 'NAME: KEY=VALUE, KEY=VALUE'`: its name and overrides.
+pub fn parse_variant(s: &str) -> Result<(String, Vec<String>), Refusal> {
+    let example = "write e.g. --variant 'cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5'";
+    let Some((name, rest)) = s.split_once(':') else {
+        return Err(Refusal(format!("--variant '{s}' has no name before ':'; {example}")));
+    };
+    let name = name.trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+        return Err(Refusal(format!("--variant '{s}': the name must be a-z, 0-9, '-' or '_'; {example}")));
+    }
+    let overrides: Vec<String> = split_top_level(rest).into_iter().filter(|o| !o.is_empty()).collect();
+    if let Some(bad) = overrides.iter().find(|o| !o.contains('=')) {
+        return Err(Refusal(format!("--variant '{s}': '{bad}' is not KEY=VALUE; {example}")));
+    }
+    Ok((name.to_string(), overrides))
+}
+
+/// Makes names unique by appending -2, -3, … to repeats (comparing a file with itself).
+pub fn unique_names(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for n in names {
+        let mut name = n.clone();
+        let mut i = 2;
+        while out.contains(&name) {
+            name = format!("{n}-{i}");
+            i += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// Runs replicates `first..first+count` of every contender on the current rayon pool, all on
+/// the first contender's seed and weeks. Returns per contender, per replicate (in order), the
+/// indicator row in `scope`.
+pub fn run_batch(contenders: &[Contender], first: u64, count: u64, scope: Scope) -> Vec<Vec<Row>> {
+    let (seed, weeks) = (contenders[0].scenario.seed, contenders[0].scenario.weeks);
+    let rows: Vec<Row> = (0..contenders.len() as u64 * count)
+        .into_par_iter()
+        .map(|i| {
+            let (d, r) = ((i / count) as usize, first + i % count);
+            scope.row(&run_replicate(&contenders[d].designs, seed, r, weeks, false))
+        })
+        .collect();
+    rows.chunks(count.max(1) as usize).map(<[Row]>::to_vec).collect()
+}
+
+/// Indicator `k` of each replicate.
+fn column(rows: &[Row], k: usize) -> Vec<f64> {
+    rows.iter().map(|r| r[k]).collect()
+}
+
+/// Paired difference design − baseline of indicator `k`.
+pub fn paired(values: &[Vec<Row>], design: usize, baseline: usize, k: usize) -> PairedDiff {
+    paired_difference(&column(&values[design], k), &column(&values[baseline], k))
+}
+
+/// Half-width of the 95 % CI of a paired difference; infinite until it has 2 pairs.
+pub fn half_width(d: &PairedDiff) -> f64 {
+    if d.n < 2 {
+        f64::INFINITY
+    } else {
+        (d.ci_high - d.ci_low) / 2.0
+    }
+}
+
+/// One line of `comparison.csv`.
+pub struct Line {
+    pub design: usize,
+    pub indicator: usize,
+    /// The design's values across replicates.
+    pub summary: Summary,
+    /// Design − baseline over the same replicates.
+    pub diff: PairedDiff,
+}
+
+/// Per design (in order, baseline included) and indicator: summary and paired difference.
+pub fn compare(values: &[Vec<Row>], baseline: usize) -> Vec<Line> {
+    let mut out = Vec::new();
+    for design in 0..values.len() {
+        for indicator in 0..INDICATORS.len() {
+            out.push(Line {
+                design,
+                indicator,
+                summary: summarize(&column(&values[design], indicator)),
+                diff: paired(values, design, baseline, indicator),
+            });
+        }
+    }
+    out
+}
+
+/// Header of `comparison.csv`.
+pub const HEADER: &str =
+    "design,baseline,indicator,scope,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,effect_size,n";
+
+/// `comparison.csv`.
+pub fn csv(lines: &[Line], names: &[String], baseline: usize, scope: Scope) -> Vec<u8> {
+    let mut out = format!("{HEADER}\n");
+    for l in lines {
+        let (s, d) = (&l.summary, &l.diff);
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            names[l.design],
+            names[baseline],
+            INDICATORS[l.indicator],
+            scope.name(),
+            num(s.mean),
+            num(s.ci_low),
+            num(s.ci_high),
+            num(d.mean_diff),
+            num(d.ci_low),
+            num(d.ci_high),
+            num(d.effect_size),
+            d.n
+        );
+    }
+    out.into_bytes()
+}
+
+/// Adaptive replication: add batches until the CI half-width of every design's paired
+/// difference to the baseline in `indicator` is below `target`, or `max` replicates.
+pub struct Adaptive {
+    pub indicator: usize,
+    pub target: f64,
+    pub batch: u64,
+    pub max: u64,
+}
+
+/// How adaptive replication ended.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AdaptiveOutcome {
+    pub indicator: String,
+    pub target_half_width: f64,
+    pub batch: u64,
+    pub max_replicates: u64,
+    /// Replicates run (per design).
+    pub replicates_needed: u64,
+    /// Whether every half-width fell below the target (false: stopped at max_replicates).
+    pub reached: bool,
+    /// Final half-width per design (against the baseline).
+    pub half_widths: Vec<(String, f64)>,
+}
+
+impl AdaptiveOutcome {
+    /// One sentence for stdout and the report.
+    pub fn sentence(&self) -> String {
+        let widths: Vec<String> = self.half_widths.iter().map(|(n, w)| format!("{n} ±{}", num(*w))).collect();
+        if self.reached {
+            format!(
+                "adaptive replication: {} replicates per design were needed for a 95 % CI half-width below {} \
+                 in the paired difference of {} ({})",
+                self.replicates_needed,
+                num(self.target_half_width),
+                self.indicator,
+                widths.join(", ")
+            )
+        } else {
+            format!(
+                "adaptive replication: stopped at --max-replicates {} without a 95 % CI half-width below {} in \
+                 the paired difference of {} ({})",
+                self.replicates_needed,
+                num(self.target_half_width),
+                self.indicator,
+                widths.join(", ")
+            )
+        }
+    }
+}
+
+/// Runs the comparison: `start` replicates, then, when `adaptive`, more batches until the
+/// target is met. `progress(replicates done per design)` is called as replicates finish.
+pub fn run(
+    contenders: &[Contender],
+    scope: Scope,
+    baseline: usize,
+    start: u64,
+    adaptive: Option<&Adaptive>,
+    mut progress: impl FnMut(u64),
+) -> Result<(Vec<Vec<Row>>, Option<AdaptiveOutcome>), Refusal> {
+    let mut values = vec![Vec::new(); contenders.len()];
+    extend(&mut values, contenders, 0, start, scope, &mut progress);
+    let mut n = start;
+    let Some(a) = adaptive else {
+        return Ok((values, None));
+    };
+    let others: Vec<usize> = (0..contenders.len()).filter(|d| *d != baseline).collect();
+    loop {
+        let diffs: Vec<PairedDiff> = others.iter().map(|d| paired(&values, *d, baseline, a.indicator)).collect();
+        if let Some(i) = diffs.iter().position(|d| d.n == 0) {
+            return Err(Refusal(format!(
+                "{} is undefined in every replicate of {} or the baseline ({} scope); choose another --indicator",
+                INDICATORS[a.indicator],
+                contenders[others[i]].name,
+                scope.name()
+            )));
+        }
+        let widths: Vec<f64> = diffs.iter().map(half_width).collect();
+        let reached = widths.iter().all(|w| *w < a.target);
+        if reached || n >= a.max {
+            let outcome = AdaptiveOutcome {
+                indicator: INDICATORS[a.indicator].to_string(),
+                target_half_width: a.target,
+                batch: a.batch,
+                max_replicates: a.max,
+                replicates_needed: n,
+                reached,
+                half_widths: others.iter().zip(&widths).map(|(d, w)| (contenders[*d].name.clone(), *w)).collect(),
+            };
+            return Ok((values, Some(outcome)));
+        }
+        let add = a.batch.min(a.max - n);
+        extend(&mut values, contenders, n, add, scope, &mut progress);
+        n += add;
+    }
+}
+
+/// Appends replicates `first..first+count` to `values`, in chunks of a few replicates per
+/// thread so that `progress(replicates done)` moves (chunking does not change any value).
+fn extend(
+    values: &mut [Vec<Row>],
+    contenders: &[Contender],
+    first: u64,
+    count: u64,
+    scope: Scope,
+    progress: &mut impl FnMut(u64),
+) {
+    let chunk = (rayon::current_num_threads() as u64 * 4).div_ceil(contenders.len() as u64).max(1);
+    let end = first + count;
+    let mut r = first;
+    while r < end {
+        let n = chunk.min(end - r);
+        for (v, more) in values.iter_mut().zip(run_batch(contenders, r, n, scope)) {
+            v.extend(more);
+        }
+        r += n;
+        progress(r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::indicator_index;
+
+    fn contender(name: &str, overrides: &[&str]) -> Contender {
+        let mut o: Vec<String> = vec!["scenario.weeks=8".into(), "scenario.replicates=6".into()];
+        o.extend(overrides.iter().map(|s| s.to_string()));
+        let scenario = crate::scenario::load(std::path::Path::new("scenarios/knitting-cafe.toml"), &o).unwrap();
+        let designs = Design::compile_all(&scenario);
+        Contender { name: name.into(), file: "kc".into(), overrides: o, scenario, designs }
+    }
+
+    #[test]
+    fn identical_designs_differ_by_exactly_zero() {
+        let c = [contender("a", &[]), contender("b", &[])];
+        let (values, _) = run(&c, Scope::FinalWeek, 0, 6, None, |_| {}).unwrap();
+        for l in compare(&values, 0) {
+            if l.diff.n > 0 {
+                assert_eq!((l.diff.mean_diff, l.diff.ci_low, l.diff.ci_high), (0.0, 0.0, 0.0));
+                assert_eq!(l.diff.effect_size, 0.0);
+            }
+        }
+        let text = String::from_utf8(csv(&compare(&values, 0), &["a".into(), "b".into()], 0, Scope::FinalWeek)).unwrap();
+        assert_eq!(text.lines().count(), 1 + 2 * INDICATORS.len());
+        assert!(text.lines().nth(1).unwrap().starts_with("a,a,voice_share_participants,final_week,"));
+    }
+
+    #[test]
+    fn paired_differences_use_common_random_numbers() {
+        // The design matters, the noise is shared: the paired CI is narrower than the two
+        // designs' separate CIs would suggest.
+        let c = [contender("base", &[]), contender("facil", &["activity.facilitation=0.6"])];
+        let (values, _) = run(&c, Scope::RunMean, 0, 6, None, |_| {}).unwrap();
+        let k = indicator_index("mean_agency").unwrap();
+        let d = paired(&values, 1, 0, k);
+        assert_eq!(d.n, 6);
+        let a = summarize(&column(&values[0], k));
+        let b = summarize(&column(&values[1], k));
+        assert!((d.mean_diff - (b.mean - a.mean)).abs() < 1e-12);
+        let unpaired_sd = (a.sd * a.sd + b.sd * b.sd).sqrt();
+        assert!(d.sd_diff < unpaired_sd, "CRN: sd of differences {} < unpaired {unpaired_sd}", d.sd_diff);
+        // Replicates run in a later batch equal the same replicates run at once.
+        let later = run_batch(&c, 3, 3, Scope::RunMean);
+        assert_eq!(later[1][..], values[1][3..]);
+    }
+
+    #[test]
+    fn adaptive_replication_adds_batches_until_the_target_or_the_cap() {
+        let c = [contender("base", &[]), contender("facil", &["activity.facilitation=0.6"])];
+        let k = indicator_index("mean_agency").unwrap();
+        let a = Adaptive { indicator: k, target: 1e-9, batch: 4, max: 10 };
+        let mut seen = Vec::new();
+        let (values, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |n| seen.push(n)).unwrap();
+        let out = out.unwrap();
+        assert_eq!(seen.last(), Some(&10));
+        assert!(seen.contains(&4) && seen.contains(&8), "{seen:?}");
+        assert!(!out.reached);
+        assert_eq!(out.replicates_needed, 10);
+        assert_eq!(values[0].len(), 10);
+        let a = Adaptive { indicator: k, target: 1e9, batch: 4, max: 100 };
+        let (_, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |_| {}).unwrap();
+        let out = out.unwrap();
+        assert!(out.reached && out.replicates_needed == 4);
+    }
+
+    #[test]
+    fn variants_and_names() {
+        let (n, o) = parse_variant("cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5").unwrap();
+        assert_eq!(n, "cafe-codesign");
+        assert_eq!(o, ["activity.co_design=0.7", "activity.facilitation=0.5"]);
+        let (_, o) = parse_variant("x: population.newcomers.language={beta=[2,2]}").unwrap();
+        assert_eq!(o, ["population.newcomers.language={beta=[2,2]}"]);
+        assert_eq!(parse_variant("same:").unwrap().1.len(), 0);
+        assert!(parse_variant("no colon").is_err() && parse_variant("Bad Name: a=1").is_err());
+        assert!(parse_variant("x: a").is_err());
+        let names: Vec<String> = ["a", "b", "a", "a"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(unique_names(&names), ["a", "b", "a-2", "a-3"]);
+    }
+}

@@ -1,0 +1,114 @@
+//! Experiments built on the replicate runner: design comparisons on common random numbers
+//! (`compare`) and parameter sweeps (`grid` turns a sweep design into a list of cells, `sweep`
+//! runs cells, `store` commits them cell by cell to a resumable folder and merges shard folders,
+//! `shard` splits the cells between machines). `docs/experiments.md` documents the commands
+//! and file formats.
+
+pub mod charts;
+pub mod compare;
+pub mod grid;
+pub mod shard;
+pub mod store;
+pub mod sweep;
+
+use crate::metrics::aggregate::ReplicateResult;
+use crate::metrics::Row;
+use serde::{Deserialize, Serialize};
+
+/// The user asked for something an experiment cannot do, or pointed it at the wrong folder
+/// (the command layer reports it with exit code 2). The message says what to do instead.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refusal(pub String);
+
+/// Which per-replicate value of an indicator an experiment summarizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The value in the last week.
+    FinalWeek,
+    /// The mean over the weeks where the indicator is defined.
+    RunMean,
+}
+
+impl Scope {
+    /// Parses `final_week` or `run_mean`.
+    pub fn parse(s: &str) -> Result<Scope, Refusal> {
+        match s {
+            "final_week" => Ok(Scope::FinalWeek),
+            "run_mean" => Ok(Scope::RunMean),
+            _ => Err(Refusal(format!("unknown scope '{s}'; use final_week or run_mean"))),
+        }
+    }
+
+    /// The name used in files: `final_week` or `run_mean`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::FinalWeek => "final_week",
+            Scope::RunMean => "run_mean",
+        }
+    }
+
+    /// One replicate's indicator row in this scope.
+    pub fn row(self, r: &ReplicateResult) -> Row {
+        match self {
+            Scope::FinalWeek => r.final_row(),
+            Scope::RunMean => r.run_mean(),
+        }
+    }
+}
+
+/// A stable 128-bit hash of text (FNV-1a 128), as 32 hex digits: sweep identities.
+pub fn hash_hex(text: &str) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let h = text.bytes().fold(OFFSET, |h, b| (h ^ b as u128).wrapping_mul(PRIME));
+    format!("{h:032x}")
+}
+
+/// Splits `text` at commas that are not inside brackets, braces or quotes
+/// (`0.1,{beta=[2,2]},"a,b"` → three parts), trimming each part.
+pub fn split_top_level(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut current = String::new();
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(current.trim().to_string());
+                    current.clear();
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        current.push(c);
+    }
+    parts.push(current.trim().to_string());
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_split_respects_nesting_and_quotes() {
+        assert_eq!(split_top_level("0.1, {beta=[2,2]},\"a,b\""), vec!["0.1", "{beta=[2,2]}", "\"a,b\""]);
+        assert_eq!(split_top_level("x"), vec!["x"]);
+    }
+
+    #[test]
+    fn hash_is_stable_and_sensitive() {
+        assert_eq!(hash_hex(""), "6c62272e07bb014262b821756295c58d");
+        assert_ne!(hash_hex("a"), hash_hex("b"));
+        assert_eq!(hash_hex("abc").len(), 32);
+    }
+}

@@ -1,0 +1,428 @@
+//! Reading a run folder's files (docs/output-format.md) into plain data. No drawing here.
+//!
+//! Parsing is tolerant: columns are found by header name, `NA` (or an empty or non-finite
+//! cell) becomes `None`, unknown columns are ignored, and a missing optional file gives an
+//! empty table rather than an error.
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Statistics across replicates of one indicator in one week (a `timeseries.csv` row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekStat {
+    pub week: u32,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub p05: Option<f64>,
+    pub p95: Option<f64>,
+    /// Replicates in which the value was defined.
+    pub n: u32,
+}
+
+/// `timeseries.csv`: per indicator, its weekly statistics sorted by week.
+#[derive(Debug, Clone, Default)]
+pub struct TimeSeries {
+    /// Indicator names in the order they first appear in the file.
+    pub indicators: Vec<String>,
+    pub by_indicator: BTreeMap<String, Vec<WeekStat>>,
+}
+
+impl TimeSeries {
+    /// Weekly statistics of an indicator (empty if absent).
+    pub fn get(&self, name: &str) -> &[WeekStat] {
+        self.by_indicator
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// First and last week present in the file.
+    pub fn week_range(&self) -> Option<(u32, u32)> {
+        let weeks = self.by_indicator.values().flatten().map(|s| s.week);
+        let (mut lo, mut hi) = (u32::MAX, 0);
+        let mut any = false;
+        for w in weeks {
+            any = true;
+            lo = lo.min(w);
+            hi = hi.max(w);
+        }
+        any.then_some((lo, hi))
+    }
+
+    /// Largest `n` in the file: the number of replicates that contributed.
+    pub fn max_n(&self) -> u32 {
+        self.by_indicator
+            .values()
+            .flatten()
+            .map(|s| s.n)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// One `summary.csv` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// `final_week` or `run_mean`.
+    pub scope: String,
+    pub indicator: String,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub p05: Option<f64>,
+    pub p95: Option<f64>,
+    pub n: u32,
+}
+
+/// `final.csv`: every replicate's final-week value of each indicator.
+#[derive(Debug, Clone, Default)]
+pub struct FinalTable {
+    /// Indicator columns, in file order.
+    pub columns: Vec<String>,
+    pub replicates: Vec<String>,
+    /// `rows[r][c]` = value of `columns[c]` in replicate `replicates[r]`.
+    pub rows: Vec<Vec<Option<f64>>>,
+}
+
+impl FinalTable {
+    /// One indicator's values over replicates (`None` where NA); empty if absent.
+    pub fn column(&self, name: &str) -> Vec<Option<f64>> {
+        match self.columns.iter().position(|c| c == name) {
+            Some(i) => self
+                .rows
+                .iter()
+                .map(|r| r.get(i).copied().flatten())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Defined values of an indicator over replicates.
+    pub fn values(&self, name: &str) -> Vec<f64> {
+        self.column(name).into_iter().flatten().collect()
+    }
+
+    /// Pairs (x, y) of two indicators for replicates where both are defined.
+    pub fn pairs(&self, x: &str, y: &str) -> Vec<(f64, f64)> {
+        self.column(x)
+            .into_iter()
+            .zip(self.column(y))
+            .filter_map(|(a, b)| Some((a?, b?)))
+            .collect()
+    }
+}
+
+/// Everything the charts and the report read from a run folder.
+#[derive(Debug, Clone, Default)]
+pub struct RunData {
+    pub timeseries: TimeSeries,
+    pub summary: Vec<SummaryRow>,
+    pub final_table: FinalTable,
+    /// `manifest.json`, if present and valid JSON.
+    pub manifest: Option<Value>,
+}
+
+impl RunData {
+    /// Reads a run folder. Fails only if the folder has neither `timeseries.csv` nor
+    /// `final.csv` (not a run folder) or a present file cannot be read or parsed as CSV.
+    pub fn load(dir: &Path) -> Result<RunData> {
+        let ts_path = dir.join("timeseries.csv");
+        let final_path = dir.join("final.csv");
+        if !ts_path.is_file() && !final_path.is_file() {
+            bail!(
+                "{} is not a run folder: it has neither timeseries.csv nor final.csv",
+                dir.display()
+            );
+        }
+        let timeseries = match open_opt(&ts_path)? {
+            Some(f) => {
+                parse_timeseries(f).with_context(|| format!("reading {}", ts_path.display()))?
+            }
+            None => TimeSeries::default(),
+        };
+        let summary_path = dir.join("summary.csv");
+        let summary = match open_opt(&summary_path)? {
+            Some(f) => {
+                parse_summary(f).with_context(|| format!("reading {}", summary_path.display()))?
+            }
+            None => Vec::new(),
+        };
+        let final_table = match open_opt(&final_path)? {
+            Some(f) => {
+                parse_final(f).with_context(|| format!("reading {}", final_path.display()))?
+            }
+            None => FinalTable::default(),
+        };
+        let manifest_path = dir.join("manifest.json");
+        let manifest = match std::fs::read_to_string(&manifest_path) {
+            Ok(s) => serde_json::from_str(&s).ok(),
+            Err(_) => None,
+        };
+        Ok(RunData {
+            timeseries,
+            summary,
+            final_table,
+            manifest,
+        })
+    }
+
+    /// Number of replicates: the manifest's `replicates`, else the largest `n` seen.
+    pub fn replicates(&self) -> u64 {
+        self.manifest
+            .as_ref()
+            .and_then(|m| m.get("replicates"))
+            .and_then(Value::as_u64)
+            .unwrap_or_else(|| {
+                (self.timeseries.max_n() as u64).max(self.final_table.replicates.len() as u64)
+            })
+    }
+
+    /// The scenario's name from the manifest, if any.
+    pub fn scenario_name(&self) -> Option<String> {
+        let m = self.manifest.as_ref()?;
+        m.pointer("/scenario/name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    /// The last week of the run (manifest `weeks`, else the last week in the time series).
+    pub fn final_week(&self) -> Option<u64> {
+        self.manifest
+            .as_ref()
+            .and_then(|m| m.get("weeks"))
+            .and_then(Value::as_u64)
+            .or_else(|| self.timeseries.week_range().map(|(_, hi)| hi as u64))
+    }
+
+    /// A `summary.csv` row.
+    pub fn summary_row(&self, scope: &str, indicator: &str) -> Option<&SummaryRow> {
+        self.summary
+            .iter()
+            .find(|r| r.scope == scope && r.indicator == indicator)
+    }
+}
+
+fn open_opt(path: &Path) -> Result<Option<std::fs::File>> {
+    match std::fs::File::open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("opening {}", path.display())),
+    }
+}
+
+/// Parses a number cell: `NA`, empty, unparsable or non-finite give `None`.
+pub fn parse_num(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("na") {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn parse_count(cell: &str) -> u32 {
+    parse_num(cell)
+        .filter(|v| *v >= 0.0)
+        .map(|v| v.round().min(u32::MAX as f64) as u32)
+        .unwrap_or(0)
+}
+
+struct Columns {
+    headers: Vec<String>,
+}
+
+impl Columns {
+    fn idx(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+    fn need(&self, name: &str) -> Result<usize> {
+        self.idx(name)
+            .with_context(|| format!("missing column `{name}`"))
+    }
+}
+
+fn reader<R: Read>(r: R) -> Result<(csv::Reader<R>, Columns)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(r);
+    let headers = rdr.headers()?.iter().map(str::to_string).collect();
+    Ok((rdr, Columns { headers }))
+}
+
+fn cell(rec: &csv::StringRecord, i: Option<usize>) -> &str {
+    i.and_then(|i| rec.get(i)).unwrap_or("")
+}
+
+/// Parses `timeseries.csv` content (`week,indicator,mean,sd,ci_low,ci_high,p05,p95,n`).
+pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
+    let (mut rdr, cols) = reader(r)?;
+    let week = cols.need("week")?;
+    let ind = cols.need("indicator")?;
+    let [mean, sd, lo, hi, p05, p95, n] =
+        ["mean", "sd", "ci_low", "ci_high", "p05", "p95", "n"].map(|c| cols.idx(c));
+    let mut ts = TimeSeries::default();
+    for rec in rdr.records() {
+        let rec = rec?;
+        let Some(w) = parse_num(cell(&rec, Some(week))) else {
+            continue;
+        };
+        let name = cell(&rec, Some(ind)).to_string();
+        if name.is_empty() {
+            continue;
+        }
+        let stat = WeekStat {
+            week: w.max(0.0) as u32,
+            mean: parse_num(cell(&rec, mean)),
+            sd: parse_num(cell(&rec, sd)),
+            ci_low: parse_num(cell(&rec, lo)),
+            ci_high: parse_num(cell(&rec, hi)),
+            p05: parse_num(cell(&rec, p05)),
+            p95: parse_num(cell(&rec, p95)),
+            n: match n {
+                Some(_) => parse_count(cell(&rec, n)),
+                // Without an `n` column, a defined mean counts as one replicate.
+                None => u32::from(parse_num(cell(&rec, mean)).is_some()),
+            },
+        };
+        if !ts.by_indicator.contains_key(&name) {
+            ts.indicators.push(name.clone());
+        }
+        ts.by_indicator.entry(name).or_default().push(stat);
+    }
+    for v in ts.by_indicator.values_mut() {
+        v.sort_by_key(|s| s.week);
+    }
+    Ok(ts)
+}
+
+/// Parses `summary.csv` content (`scope,indicator,mean,sd,ci_low,ci_high,p05,p95,n`).
+pub fn parse_summary<R: Read>(r: R) -> Result<Vec<SummaryRow>> {
+    let (mut rdr, cols) = reader(r)?;
+    let scope = cols.need("scope")?;
+    let ind = cols.need("indicator")?;
+    let [mean, sd, lo, hi, p05, p95, n] =
+        ["mean", "sd", "ci_low", "ci_high", "p05", "p95", "n"].map(|c| cols.idx(c));
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec?;
+        out.push(SummaryRow {
+            scope: cell(&rec, Some(scope)).to_string(),
+            indicator: cell(&rec, Some(ind)).to_string(),
+            mean: parse_num(cell(&rec, mean)),
+            sd: parse_num(cell(&rec, sd)),
+            ci_low: parse_num(cell(&rec, lo)),
+            ci_high: parse_num(cell(&rec, hi)),
+            p05: parse_num(cell(&rec, p05)),
+            p95: parse_num(cell(&rec, p95)),
+            n: parse_count(cell(&rec, n)),
+        });
+    }
+    Ok(out)
+}
+
+/// Parses `final.csv` content (`replicate,<indicator columns...>`).
+pub fn parse_final<R: Read>(r: R) -> Result<FinalTable> {
+    let (mut rdr, cols) = reader(r)?;
+    let rep = cols.idx("replicate");
+    let value_cols: Vec<usize> = (0..cols.headers.len())
+        .filter(|i| Some(*i) != rep)
+        .collect();
+    let mut t = FinalTable {
+        columns: value_cols
+            .iter()
+            .map(|&i| cols.headers[i].clone())
+            .collect(),
+        ..FinalTable::default()
+    };
+    for (k, rec) in rdr.records().enumerate() {
+        let rec = rec?;
+        t.replicates.push(match rep {
+            Some(i) => cell(&rec, Some(i)).to_string(),
+            None => k.to_string(),
+        });
+        t.rows.push(
+            value_cols
+                .iter()
+                .map(|&i| parse_num(cell(&rec, Some(i))))
+                .collect(),
+        );
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_na() {
+        assert_eq!(parse_num("0.25"), Some(0.25));
+        assert_eq!(parse_num(" 3 "), Some(3.0));
+        assert_eq!(parse_num("NA"), None);
+        assert_eq!(parse_num(""), None);
+        assert_eq!(parse_num("NaN"), None);
+        assert_eq!(parse_num("inf"), None);
+        assert_eq!(parse_num("x"), None);
+    }
+
+    #[test]
+    fn timeseries_groups_by_indicator_sorted_by_week() {
+        let csv = "week,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n\
+                   2,a,0.5,0.1,0.4,0.6,0.3,0.7,3\n\
+                   1,a,NA,NA,NA,NA,NA,NA,0\n\
+                   1,b,2,0,2,2,2,2,3\n";
+        let ts = parse_timeseries(csv.as_bytes()).unwrap();
+        assert_eq!(ts.indicators, vec!["a", "b"]);
+        let a = ts.get("a");
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].week, 1);
+        assert_eq!(a[0].mean, None);
+        assert_eq!(a[1].mean, Some(0.5));
+        assert_eq!(a[1].p95, Some(0.7));
+        assert_eq!(a[1].n, 3);
+        assert_eq!(ts.week_range(), Some((1, 2)));
+        assert_eq!(ts.max_n(), 3);
+        assert!(ts.get("zzz").is_empty());
+    }
+
+    #[test]
+    fn timeseries_columns_found_by_name() {
+        let csv = "indicator,week,n,mean\na,1,2,0.5\n";
+        let ts = parse_timeseries(csv.as_bytes()).unwrap();
+        let a = &ts.get("a")[0];
+        assert_eq!((a.week, a.n, a.mean, a.p05), (1, 2, Some(0.5), None));
+    }
+
+    #[test]
+    fn timeseries_without_week_column_is_an_error() {
+        assert!(parse_timeseries("indicator,mean\na,1\n".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn final_table_columns_and_pairs() {
+        let csv = "replicate,x,y\n0,0.1,0.9\n1,NA,0.8\n2,0.3,0.7\n";
+        let t = parse_final(csv.as_bytes()).unwrap();
+        assert_eq!(t.columns, vec!["x", "y"]);
+        assert_eq!(t.column("x"), vec![Some(0.1), None, Some(0.3)]);
+        assert_eq!(t.values("x"), vec![0.1, 0.3]);
+        assert_eq!(t.pairs("x", "y"), vec![(0.1, 0.9), (0.3, 0.7)]);
+        assert!(t.column("missing").is_empty());
+    }
+
+    #[test]
+    fn summary_rows() {
+        let csv = "scope,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n\
+                   final_week,a,0.5,0.1,0.4,0.6,0.3,0.7,10\nrun_mean,a,NA,NA,NA,NA,NA,NA,0\n";
+        let s = parse_summary(csv.as_bytes()).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].scope, "final_week");
+        assert_eq!(s[0].ci_high, Some(0.6));
+        assert_eq!(s[1].mean, None);
+    }
+}

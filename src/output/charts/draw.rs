@@ -1,0 +1,943 @@
+//! Drawing: turns the prepared series (`series`) into plotters figures. Every function is
+//! generic over the backend so that the PNG and the SVG of a chart come from the same code.
+
+use super::data::{RunData, WeekStat};
+use super::meta::{self, Kind, KEY_INDICATORS};
+use super::series::{
+    axis_range, band_polygon, clamp_segments, extent, histogram, line_segments, mean, padded_range,
+    pearson, presence_share, stack_layers, stack_segments, survival_curve, week_range, BandSegment,
+    Segment, Trajectory,
+};
+use super::style::*;
+use anyhow::{anyhow, Result};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Converts plotters' drawing errors (generic over the backend) into `anyhow` errors.
+pub(crate) trait Dr<T> {
+    fn dr(self) -> Result<T>;
+}
+
+impl<T, E: std::fmt::Debug> Dr<T> for std::result::Result<T, E> {
+    fn dr(self) -> Result<T> {
+        self.map_err(|e| anyhow!("drawing a chart failed: {e:?}"))
+    }
+}
+
+pub type Area<DB> = DrawingArea<DB, Shift>;
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+fn font(size: f64, bold: bool) -> TextStyle<'static> {
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    (FAMILY, size, style).into_font().color(&TEXT)
+}
+
+fn line_height(size: f64) -> i32 {
+    (size * 1.08).ceil() as i32
+}
+
+fn text_width<DB: DrawingBackend>(area: &Area<DB>, text: &str, style: &TextStyle) -> u32 {
+    area.estimate_text_size(text, style)
+        .map(|(w, _)| w)
+        .unwrap_or((text.chars().count() as f64 * style.font.get_size() * 0.5) as u32)
+}
+
+/// What a legend entry looks like.
+#[derive(Debug, Clone, Copy)]
+pub enum Swatch {
+    Line(RGBColor),
+    Dashed(RGBColor),
+    Fill(RGBColor, f64),
+    Point(RGBColor),
+    Cross(RGBColor),
+}
+
+#[derive(Debug, Clone)]
+pub struct LegendItem {
+    pub swatch: Swatch,
+    pub label: String,
+}
+
+impl LegendItem {
+    pub fn new(swatch: Swatch, label: impl Into<String>) -> Self {
+        LegendItem {
+            swatch,
+            label: label.into(),
+        }
+    }
+}
+
+const SWATCH_W: i32 = 34;
+
+fn draw_swatch<DB: DrawingBackend>(area: &Area<DB>, s: Swatch, x: i32, y: i32) -> Result<()> {
+    match s {
+        Swatch::Line(c) => area
+            .draw(&PathElement::new(
+                vec![(x, y), (x + SWATCH_W, y)],
+                c.stroke_width(4),
+            ))
+            .dr(),
+        Swatch::Dashed(c) => {
+            for k in 0..3 {
+                let x0 = x + k * 13;
+                area.draw(&PathElement::new(
+                    vec![(x0, y), (x0 + 8, y)],
+                    c.stroke_width(2),
+                ))
+                .dr()?;
+            }
+            Ok(())
+        }
+        Swatch::Fill(c, a) => area
+            .draw(&Rectangle::new(
+                [(x, y - 9), (x + SWATCH_W, y + 9)],
+                c.mix(a).filled(),
+            ))
+            .dr(),
+        Swatch::Point(c) => area
+            .draw(&Circle::new((x + SWATCH_W / 2, y), 7, c.mix(0.75).filled()))
+            .dr(),
+        Swatch::Cross(c) => area
+            .draw(&Cross::new((x + SWATCH_W / 2, y), 8, c.stroke_width(3)))
+            .dr(),
+    }
+}
+
+/// Draws legend entries in rows from `(x, y)`, wrapping at `x + max_w`; returns the y below.
+fn legend_rows<DB: DrawingBackend>(
+    area: &Area<DB>,
+    items: &[LegendItem],
+    x: i32,
+    y: i32,
+    max_w: i32,
+) -> Result<i32> {
+    let style = font(LEGEND_SIZE, false);
+    let row_h = line_height(LEGEND_SIZE) + 8;
+    let (mut cx, mut cy) = (x, y);
+    for it in items {
+        let w = SWATCH_W + 10 + text_width(area, &it.label, &style) as i32;
+        if cx > x && cx + w > x + max_w {
+            cx = x;
+            cy += row_h;
+        }
+        draw_swatch(area, it.swatch, cx, cy + row_h / 2 - 3)?;
+        area.draw(&Text::new(
+            it.label.clone(),
+            (cx + SWATCH_W + 10, cy + row_h / 2 - 3),
+            style.pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .dr()?;
+        cx += w + 30;
+    }
+    Ok(cy + row_h)
+}
+
+/// Draws wrapped text lines from `(x, y)`; returns the y below.
+fn text_block<DB: DrawingBackend>(
+    area: &Area<DB>,
+    text: &str,
+    style: &TextStyle,
+    x: i32,
+    y: i32,
+    max_w: u32,
+) -> Result<i32> {
+    let mut y = y;
+    for line in wrap(text, max_w, |s| text_width(area, s, style)) {
+        area.draw(&Text::new(line, (x, y), style.clone())).dr()?;
+        y += line_height(style.font.get_size());
+    }
+    Ok(y)
+}
+
+/// Fills the figure white and draws its title, subtitle and an optional legend row on top;
+/// returns the area left for the plot.
+fn header<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title: &str,
+    subtitle: &str,
+    legend: &[LegendItem],
+) -> Result<Area<DB>> {
+    root.fill(&WHITE).dr()?;
+    let (w, _) = root.dim_in_pixel();
+    let pad = 28;
+    let max_w = w.saturating_sub(2 * pad as u32);
+    let mut y = 18;
+    y = text_block(root, title, &font(TITLE_SIZE, true), pad, y, max_w)?;
+    y += 6;
+    y = text_block(
+        root,
+        subtitle,
+        &font(SUBTITLE_SIZE, false).color(&MUTED),
+        pad,
+        y,
+        max_w,
+    )?;
+    if !legend.is_empty() {
+        y += 6;
+        y = legend_rows(root, legend, pad, y, max_w as i32)?;
+    }
+    y += 8;
+    Ok(root.split_vertically(y).1)
+}
+
+/// Number of x labels for a week axis so ticks fall on whole, well-spaced weeks.
+fn week_labels(x0: f64, x1: f64) -> usize {
+    ((x1 - x0).round() as usize + 1).clamp(2, 12)
+}
+
+fn y_formatter(kind: Kind, span: f64) -> impl Fn(&f64) -> String {
+    move |v: &f64| match kind {
+        Kind::Share => fmt_percent(*v, span),
+        Kind::Count if span >= 4.0 || (*v - v.round()).abs() < 1e-9 => fmt_fixed(*v, 0),
+        Kind::Count => fmt_fixed(*v, 1),
+        _ => fmt_fixed(*v, decimals_for(span)),
+    }
+}
+
+fn build_chart<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    caption: Option<&str>,
+    x: (f64, f64),
+    y: (f64, f64),
+    y_label_area: u32,
+) -> Result<Chart<'a, DB>> {
+    let mut b = ChartBuilder::on(area);
+    b.margin(14)
+        .margin_right(30)
+        .x_label_area_size(62)
+        .y_label_area_size(y_label_area);
+    if let Some(c) = caption {
+        b.caption(c, font(PANEL_TITLE_SIZE, true));
+    }
+    b.build_cartesian_2d(x.0..x.1, y.0..y.1).dr()
+}
+
+struct MeshSpec<'s> {
+    x_desc: &'s str,
+    y_desc: &'s str,
+    x_labels: usize,
+    y_labels: usize,
+}
+
+fn mesh<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    spec: MeshSpec,
+    xf: &dyn Fn(&f64) -> String,
+    yf: &dyn Fn(&f64) -> String,
+) -> Result<()> {
+    chart
+        .configure_mesh()
+        .x_desc(spec.x_desc)
+        .y_desc(spec.y_desc)
+        .x_labels(spec.x_labels)
+        .y_labels(spec.y_labels)
+        .x_label_formatter(xf)
+        .y_label_formatter(yf)
+        .label_style(font(TICK_SIZE, false).color(&MUTED))
+        .axis_desc_style(font(DESC_SIZE, false))
+        .bold_line_style(GRID.stroke_width(1))
+        .max_light_lines(0)
+        .axis_style(AXIS.stroke_width(1))
+        .draw()
+        .dr()
+}
+
+/// Writes a centred grey note ("no data") in the plotting area.
+fn note<DB: DrawingBackend>(chart: &mut Chart<DB>, text: &str) -> Result<()> {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let at = ((xr.start + xr.end) / 2.0, (yr.start + yr.end) / 2.0);
+    let style = font(NOTE_SIZE, false)
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    chart
+        .draw_series(std::iter::once(Text::new(text.to_string(), at, style)))
+        .dr()?;
+    Ok(())
+}
+
+fn draw_bands<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    segs: &[BandSegment],
+    colour: RGBColor,
+    alpha: f64,
+    isolated_px: u32,
+) -> Result<()> {
+    for seg in segs {
+        if seg.len() >= 2 {
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band_polygon(seg),
+                    colour.mix(alpha).filled(),
+                )))
+                .dr()?;
+        } else if let Some(&(x, lo, hi)) = seg.first() {
+            // An isolated week: a vertical bar instead of an invisible zero-width band.
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, lo), (x, hi)],
+                    colour.mix(alpha).stroke_width(isolated_px),
+                )))
+                .dr()?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_lines<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    segs: &[Segment],
+    colour: RGBColor,
+    width: u32,
+) -> Result<()> {
+    for seg in segs {
+        if seg.len() >= 2 {
+            chart
+                .draw_series(LineSeries::new(
+                    seg.iter().copied(),
+                    colour.stroke_width(width),
+                ))
+                .dr()?;
+        } else if let Some(&p) = seg.first() {
+            chart
+                .draw_series(std::iter::once(Circle::new(p, 5, colour.filled())))
+                .dr()?;
+        }
+    }
+    Ok(())
+}
+
+fn reference_line<DB: DrawingBackend>(chart: &mut Chart<DB>, y: f64) -> Result<()> {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    if y < yr.start || y > yr.end {
+        return Ok(());
+    }
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(xr.start, y), (xr.end, y)],
+            10,
+            7,
+            REFERENCE.stroke_width(2),
+        ))
+        .dr()?;
+    Ok(())
+}
+
+/// One indicator's trajectory panel: mean line, 90 % band, 95 % CI, gaps at NA.
+fn trajectory_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    name: &str,
+    stats: &[WeekStat],
+    weeks: Option<(u32, u32)>,
+    caption: Option<&str>,
+) -> Result<()> {
+    let m = meta::meta(name);
+    let traj = match m.kind {
+        Kind::Share | Kind::Level => Trajectory::from_stats(stats).clamp_bands(0.0, 1.0),
+        Kind::Count | Kind::Ratio => Trajectory::from_stats(stats).clamp_bands(0.0, f64::MAX),
+        Kind::Signed => Trajectory::from_stats(stats),
+    };
+    let x = weeks.map(|(a, b)| week_range(a, b)).unwrap_or((0.0, 1.0));
+    let y = axis_range(m.kind, traj.y_extent());
+    let mut chart = build_chart(area, caption, x, y, 100)?;
+    let yf = y_formatter(m.kind, y.1 - y.0);
+    mesh(
+        &mut chart,
+        MeshSpec {
+            x_desc: "week",
+            y_desc: m.unit,
+            x_labels: week_labels(x.0, x.1),
+            y_labels: 6,
+        },
+        &|v| fmt_week(*v),
+        &yf,
+    )?;
+    if traj.is_empty() {
+        return note(&mut chart, "no data");
+    }
+    match m.kind {
+        Kind::Ratio => reference_line(&mut chart, 1.0)?,
+        Kind::Signed => reference_line(&mut chart, 0.0)?,
+        _ => {}
+    }
+    let colour = indicator_colour(name);
+    draw_bands(&mut chart, &traj.band90, colour, BAND90_ALPHA, 16)?;
+    draw_bands(&mut chart, &traj.ci95, colour, CI95_ALPHA, 8)?;
+    draw_lines(&mut chart, &traj.mean, colour, 3)
+}
+
+fn replicates_phrase(n: u64) -> String {
+    match n {
+        1 => "1 replicate".to_string(),
+        n => format!("{n} replicates"),
+    }
+}
+
+fn averaged_phrase(n: u64) -> String {
+    match n {
+        1 => "from a single replicate".to_string(),
+        n => format!("averaged over {n} replicates"),
+    }
+}
+
+fn scenario_suffix(data: &RunData) -> String {
+    data.scenario_name()
+        .map(|s| format!(" \u{2014} {s}"))
+        .unwrap_or_default()
+}
+
+fn band_legend(colour: RGBColor, n: u64, bands: bool) -> Vec<LegendItem> {
+    let mut items = vec![LegendItem::new(
+        Swatch::Line(colour),
+        if n == 1 {
+            "value (1 replicate: no band)".to_string()
+        } else {
+            format!("mean over {}", replicates_phrase(n))
+        },
+    )];
+    if bands {
+        items.push(LegendItem::new(
+            Swatch::Fill(colour, CI95_ALPHA + BAND90_ALPHA),
+            "95 % confidence interval of the mean",
+        ));
+        items.push(LegendItem::new(
+            Swatch::Fill(colour, BAND90_ALPHA),
+            "middle 90 % of replicates (5th\u{2013}95th percentile)",
+        ));
+    }
+    items
+}
+
+/// The sheet of small multiples: one trajectory panel per key indicator plus a legend cell.
+pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+    let n = data.replicates();
+    let weeks = data.timeseries.week_range();
+    let span = match weeks {
+        Some((a, b)) if a == b => format!("week {a}"),
+        Some((a, b)) => format!("weeks {a}\u{2013}{b}"),
+        None => "no weeks recorded".to_string(),
+    };
+    let body = header(
+        root,
+        &format!("Key indicators week by week{}", scenario_suffix(data)),
+        &format!(
+            "Each panel shows one indicator over the run ({span}), {}. Colours: vermillion = \
+             about participants, blue = about volunteers, black = overall.",
+            averaged_phrase(n)
+        ),
+        &[],
+    )?;
+    let cols = 3;
+    let cells = KEY_INDICATORS.len() + 1;
+    let rows = cells.div_ceil(cols);
+    let panels = body.split_evenly((rows, cols));
+    for (name, area) in KEY_INDICATORS.iter().zip(&panels) {
+        let stats = data.timeseries.get(name);
+        trajectory_panel(area, name, stats, weeks, Some(&meta::title(name)))?;
+    }
+    // The last cell explains how to read the panels.
+    let cell = &panels[KEY_INDICATORS.len()];
+    let (w, _) = cell.dim_in_pixel();
+    let x = 40;
+    let mut y = 40;
+    cell.draw(&Text::new(
+        "How to read the panels",
+        (x, y),
+        font(PANEL_TITLE_SIZE, true),
+    ))
+    .dr()?;
+    y += line_height(PANEL_TITLE_SIZE) + 10;
+    let has_bands = KEY_INDICATORS
+        .iter()
+        .any(|k| Trajectory::from_stats(data.timeseries.get(k)).has_bands());
+    let mut items = band_legend(NEUTRAL, n, has_bands);
+    items.push(LegendItem::new(
+        Swatch::Dashed(REFERENCE),
+        "parity (ratio 1) or no gap (0)",
+    ));
+    for it in &items {
+        y = legend_rows(cell, std::slice::from_ref(it), x, y, w as i32 - x - 10)?;
+    }
+    y += 10;
+    text_block(
+        cell,
+        "Breaks in a line are weeks where the indicator was undefined (NA), e.g. no meeting.",
+        &font(LEGEND_SIZE, false).color(&MUTED),
+        x,
+        y,
+        w.saturating_sub(x as u32 + 20),
+    )?;
+    Ok(())
+}
+
+/// One indicator's trajectory as its own figure.
+pub fn indicator_chart<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    name: &str,
+) -> Result<()> {
+    let m = meta::meta(name);
+    let n = data.replicates();
+    let stats = data.timeseries.get(name);
+    let traj = Trajectory::from_stats(stats);
+    let subtitle = if m.meaning.is_empty() {
+        format!("Indicator `{name}`, by week.")
+    } else {
+        m.meaning.to_string()
+    };
+    let body = header(
+        root,
+        &format!(
+            "{}, week by week{}",
+            meta::title(name),
+            scenario_suffix(data)
+        ),
+        &subtitle,
+        &if traj.is_empty() {
+            Vec::new()
+        } else {
+            band_legend(indicator_colour(name), n, traj.has_bands())
+        },
+    )?;
+    trajectory_panel(&body, name, stats, data.timeseries.week_range(), None)
+}
+
+/// A stacked-area panel of shares that sum to 1, one layer per role.
+fn stacked_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    caption: &str,
+    y_desc: &str,
+    layers: &[(&str, &[WeekStat])],
+    weeks: Option<(u32, u32)>,
+    empty_note: &str,
+    reference: Option<&[(f64, Option<f64>)]>,
+) -> Result<()> {
+    let stats: Vec<&[WeekStat]> = layers.iter().map(|l| l.1).collect();
+    let stacked = stack_layers(&stats);
+    let top = extent(stacked.iter().flatten().filter_map(|p| p.1.map(|b| b.1)));
+    let y1 = top.map(|t| t.1.max(1.0)).unwrap_or(1.0);
+    let x = weeks.map(|(a, b)| week_range(a, b)).unwrap_or((0.0, 1.0));
+    let mut chart = build_chart(area, Some(caption), x, (0.0, y1), 100)?;
+    let yf = y_formatter(Kind::Share, y1);
+    mesh(
+        &mut chart,
+        MeshSpec {
+            x_desc: "week",
+            y_desc,
+            x_labels: week_labels(x.0, x.1),
+            y_labels: 6,
+        },
+        &|v| fmt_week(*v),
+        &yf,
+    )?;
+    if top.is_none() {
+        return note(&mut chart, empty_note);
+    }
+    let half = ((x.1 - x.0) / 150.0).max(0.3);
+    for ((role, _), layer) in layers.iter().zip(&stacked) {
+        let colour = role_colour(role);
+        for seg in stack_segments(layer) {
+            if seg.len() >= 2 {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        band_polygon(&seg),
+                        colour.mix(0.9).filled(),
+                    )))
+                    .dr()?;
+            } else if let Some(&(x, lo, hi)) = seg.first() {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - half, lo), (x + half, hi)],
+                        colour.mix(0.9).filled(),
+                    )))
+                    .dr()?;
+            }
+        }
+    }
+    if let Some(points) = reference {
+        for seg in line_segments(points) {
+            if seg.len() >= 2 {
+                chart
+                    .draw_series(DashedLineSeries::new(seg, 12, 7, NEUTRAL.stroke_width(3)))
+                    .dr()?;
+            } else if let Some(&(x, y)) = seg.first() {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        vec![(x - half * 1.5, y), (x + half * 1.5, y)],
+                        12,
+                        7,
+                        NEUTRAL.stroke_width(3),
+                    ))
+                    .dr()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn role_legend() -> Vec<LegendItem> {
+    ["participants", "volunteers", "staff"]
+        .iter()
+        .map(|r| LegendItem::new(Swatch::Fill(role_colour(r), 0.9), *r))
+        .collect()
+}
+
+/// "Who talks": share of turns by role and share of usurped turns by usurper, side by side.
+pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+    let ts = &data.timeseries;
+    let presence = presence_share(ts.get("voice_share_participants"), ts.get("voice_parity"));
+    let has_presence = presence.iter().any(|p| p.1.is_some());
+    let mut legend = role_legend();
+    if has_presence {
+        legend.push(LegendItem::new(
+            Swatch::Dashed(NEUTRAL),
+            "participants' share of the people present (their fair share of turns)",
+        ));
+    }
+    let body = header(
+        root,
+        &format!(
+            "Who talks, and who speaks for whom{}",
+            scenario_suffix(data)
+        ),
+        &format!(
+            "Left: of all speaking turns, the share voiced by each role. Right: of the turns \
+             someone else took over (\u{201c}speaking for\u{201d}), the share taken by each role. \
+             Means {}; blank weeks had no turns (or no take-overs).",
+            match data.replicates() {
+                1 => "of a single replicate".to_string(),
+                n => format!("over {n} replicates"),
+            }
+        ),
+        &legend,
+    )?;
+    let voice_defined = [
+        "voice_share_participants",
+        "voice_share_volunteers",
+        "voice_share_staff",
+    ]
+    .iter()
+    .any(|k| ts.get(k).iter().any(|s| s.mean.is_some()));
+    let (w, _) = body.dim_in_pixel();
+    let (left, right) = body.split_horizontally(w / 2);
+    let weeks = ts.week_range();
+    stacked_panel(
+        &left,
+        "Who holds the floor",
+        "share of turns",
+        &[
+            ("participants", ts.get("voice_share_participants")),
+            ("volunteers", ts.get("voice_share_volunteers")),
+            ("staff", ts.get("voice_share_staff")),
+        ],
+        weeks,
+        "no data",
+        has_presence.then_some(presence.as_slice()),
+    )?;
+    stacked_panel(
+        &right,
+        "Who takes over others' turns",
+        "share of turns taken over",
+        &[
+            ("participants", ts.get("usurp_share_by_participants")),
+            ("volunteers", ts.get("usurp_share_by_volunteers")),
+            ("staff", ts.get("usurp_share_by_staff")),
+        ],
+        weeks,
+        if voice_defined {
+            "no turn was taken over"
+        } else {
+            "no data"
+        },
+        None,
+    )
+}
+
+fn histogram_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    name: &str,
+    values: &[f64],
+    final_week: Option<u64>,
+) -> Result<()> {
+    let m = meta::meta(name);
+    let hist = histogram(values, 20);
+    let x = match &hist {
+        // A single bin (all replicates equal) is drawn narrow inside a wider window.
+        Some(h) => padded_range(
+            Some((h.start, h.start + h.width * h.counts.len() as f64)),
+            (h.width * 6.0).max(0.05),
+        ),
+        None => (0.0, 1.0),
+    };
+    let max_count = hist.as_ref().map(|h| h.max_count()).unwrap_or(0);
+    let y1 = (max_count as f64 * 1.18).max(1.0);
+    let x_desc = match final_week {
+        Some(w) => format!("{} in week {w}", m.unit),
+        None => m.unit.to_string(),
+    };
+    let mut chart = build_chart(area, Some(&meta::title(name)), x, (0.0, y1), 80)?;
+    let xf = y_formatter(m.kind, x.1 - x.0);
+    mesh(
+        &mut chart,
+        MeshSpec {
+            x_desc: &x_desc,
+            y_desc: "replicates",
+            x_labels: 6,
+            y_labels: (max_count as usize + 1).clamp(2, 8),
+        },
+        &xf,
+        &|v| fmt_week(*v),
+    )?;
+    let Some(h) = hist else {
+        return note(&mut chart, "no data");
+    };
+    chart
+        .draw_series(
+            h.bins().into_iter().filter(|b| b.2 > 0).map(|(l, r, c)| {
+                Rectangle::new([(l, 0.0), (r, c as f64)], ACCENT.mix(0.85).filled())
+            }),
+        )
+        .dr()?;
+    chart
+        .draw_series(
+            h.bins()
+                .into_iter()
+                .filter(|b| b.2 > 0)
+                .map(|(l, r, c)| Rectangle::new([(l, 0.0), (r, c as f64)], WHITE.stroke_width(1))),
+        )
+        .dr()?;
+    if let Some(mu) = mean(values) {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(mu, 0.0), (mu, y1)],
+                NEUTRAL.stroke_width(3),
+            )))
+            .dr()?;
+        let right_half = mu > (x.0 + x.1) / 2.0;
+        let label = format!("mean {}", fmt_label(m.kind, mu));
+        let anchor = if right_half { HPos::Right } else { HPos::Left };
+        let dx = (x.1 - x.0) * 0.015 * if right_half { -1.0 } else { 1.0 };
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label,
+                (mu + dx, y1 * 0.97),
+                font(LEGEND_SIZE, true).pos(Pos::new(anchor, VPos::Top)),
+            )))
+            .dr()?;
+    }
+    Ok(())
+}
+
+/// A value as text for labels: percentages for shares, else 2–3 significant decimals.
+pub fn fmt_label(kind: Kind, v: f64) -> String {
+    match kind {
+        Kind::Share => format!("{} %", fmt_fixed(v * 100.0, 1)),
+        Kind::Count => fmt_fixed(v, if v.abs() >= 10.0 { 0 } else { 1 }),
+        _ => fmt_fixed(v, if v.abs() >= 10.0 { 1 } else { 2 }),
+    }
+}
+
+/// Final-week distributions across replicates of the agency and minoritization measures.
+pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+    let names = ["mean_agency", "agency_index", "minoritization_index"];
+    let fw = data.final_week();
+    let week = fw
+        .map(|w| format!("week {w}"))
+        .unwrap_or("the final week".into());
+    let body = header(
+        root,
+        &format!(
+            "How the final week varies between replicates{}",
+            scenario_suffix(data)
+        ),
+        &format!(
+            "Histograms of each replicate's value in {week} ({}); the black line marks the \
+             mean. A wide spread means the outcome depends a lot on chance.",
+            replicates_phrase(data.final_table.rows.len() as u64)
+        ),
+        &[],
+    )?;
+    let panels = body.split_evenly((1, names.len()));
+    for (name, area) in names.iter().zip(&panels) {
+        histogram_panel(area, name, &data.final_table.values(name), fw)?;
+    }
+    Ok(())
+}
+
+/// Volunteer retention: share of the initial volunteers still active, as a step curve.
+pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+    let stats = data.timeseries.get("volunteers_retained");
+    let x = match data.timeseries.week_range() {
+        // The curve starts at week 0 (everyone retained) when the data start at week 1, and
+        // the last step is held a little past the last week so that it shows.
+        Some((a, b)) => {
+            let first = if a == 1 { 0.0 } else { a as f64 };
+            let last = b as f64;
+            (first, last + ((last - first) * 0.015).max(0.5))
+        }
+        None => (0.0, 1.0),
+    };
+    let mut curve = survival_curve(stats, x.1);
+    clamp_segments(&mut curve.band90, 0.0, 1.0);
+    clamp_segments(&mut curve.ci95, 0.0, 1.0);
+    let n = data.replicates();
+    let mut subtitle = format!(
+        "Share of the volunteers present at the start who are still active, by week ({}).",
+        match n {
+            1 => "a single replicate".to_string(),
+            n => format!("mean over {n} replicates"),
+        }
+    );
+    let describe = |s: &WeekStat| {
+        let mut t = format!(
+            " After week {}: {} retained",
+            s.week,
+            fmt_label(Kind::Share, s.mean.unwrap_or(f64::NAN))
+        );
+        if let (Some(lo), Some(hi), true) = (s.p05, s.p95, s.n >= 2) {
+            t.push_str(&format!(
+                " (90 % of replicates between {} and {})",
+                fmt_label(Kind::Share, lo),
+                fmt_label(Kind::Share, hi)
+            ));
+        }
+        t.push('.');
+        t
+    };
+    let defined: Vec<&WeekStat> = stats.iter().filter(|s| s.mean.is_some()).collect();
+    if let Some(year) = defined.iter().find(|s| s.week == 52) {
+        if defined.last().is_some_and(|l| l.week > 52) {
+            subtitle.push_str(&describe(year));
+        }
+    }
+    if let Some(last) = defined.last() {
+        subtitle.push_str(&describe(last));
+    }
+    let has_bands = !curve.band90.is_empty();
+    let mut legend = band_legend(VOLUNTEERS, n, has_bands);
+    legend[0].label = if n == 1 {
+        "share retained (1 replicate: no band)".into()
+    } else {
+        format!("mean share retained ({})", replicates_phrase(n))
+    };
+    if curve.mean.is_empty() {
+        legend.clear();
+    }
+    let body = header(
+        root,
+        &format!("Volunteer retention{}", scenario_suffix(data)),
+        &subtitle,
+        &legend,
+    )?;
+    let ext = extent(
+        curve
+            .mean
+            .iter()
+            .flatten()
+            .map(|p| p.1)
+            .chain(curve.band90.iter().flatten().map(|p| p.2)),
+    );
+    let y1 = ext.map(|e| e.1.max(1.0) * 1.03).unwrap_or(1.03);
+    let mut chart = build_chart(&body, None, x, (0.0, y1), 100)?;
+    let yf = y_formatter(Kind::Share, 1.0);
+    mesh(
+        &mut chart,
+        MeshSpec {
+            x_desc: "week",
+            y_desc: "share of initial volunteers still active",
+            x_labels: week_labels(x.0, x.1),
+            y_labels: 6,
+        },
+        &|v| fmt_week(*v),
+        &yf,
+    )?;
+    if curve.mean.is_empty() {
+        return note(&mut chart, "no data");
+    }
+    draw_bands(&mut chart, &curve.band90, VOLUNTEERS, BAND90_ALPHA, 16)?;
+    draw_bands(&mut chart, &curve.ci95, VOLUNTEERS, CI95_ALPHA, 8)?;
+    draw_lines(&mut chart, &curve.mean, VOLUNTEERS, 3)
+}
+
+/// Scatter of replicates at the final week: agency index vs minoritization index.
+pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+    let pairs = data
+        .final_table
+        .pairs("agency_index", "minoritization_index");
+    let week = data
+        .final_week()
+        .map(|w| format!("week {w}"))
+        .unwrap_or("the final week".into());
+    let total = data.final_table.rows.len();
+    let counted = if pairs.len() == total {
+        replicates_phrase(total as u64)
+    } else {
+        format!("{} of {total} replicates have both values", pairs.len())
+    };
+    let mut subtitle = format!(
+        "Each dot is one replicate in {week} ({counted}). Further right = more agency; \
+         higher up = more minoritization."
+    );
+    if let Some(r) = pearson(&pairs) {
+        subtitle.push_str(&format!(
+            " Correlation across replicates: r = {}.",
+            fmt_fixed(r, 2)
+        ));
+    }
+    let body = header(
+        root,
+        &format!("Agency against minoritization{}", scenario_suffix(data)),
+        &subtitle,
+        &if pairs.len() >= 2 {
+            vec![
+                LegendItem::new(Swatch::Point(ACCENT), "one replicate"),
+                LegendItem::new(Swatch::Cross(NEUTRAL), "mean of the replicates"),
+            ]
+        } else {
+            vec![LegendItem::new(Swatch::Point(ACCENT), "one replicate")]
+        },
+    )?;
+    let x = padded_range(extent(pairs.iter().map(|p| p.0)), 0.05);
+    let y = padded_range(extent(pairs.iter().map(|p| p.1)), 0.05);
+    let mut chart = build_chart(&body, None, x, y, 100)?;
+    let xf = y_formatter(Kind::Level, x.1 - x.0);
+    let yf = y_formatter(Kind::Level, y.1 - y.0);
+    mesh(
+        &mut chart,
+        MeshSpec {
+            x_desc: "agency index (0\u{2013}1, higher = more agency)",
+            y_desc: "minoritization index (0\u{2013}1, higher = more)",
+            x_labels: 8,
+            y_labels: 8,
+        },
+        &xf,
+        &yf,
+    )?;
+    if pairs.is_empty() {
+        return note(&mut chart, "no data");
+    }
+    chart
+        .draw_series(
+            pairs
+                .iter()
+                .map(|&p| Circle::new(p, 7, ACCENT.mix(0.7).filled())),
+        )
+        .dr()?;
+    let xs: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let ys: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    if let (Some(mx), Some(my), true) = (mean(&xs), mean(&ys), pairs.len() >= 2) {
+        chart
+            .draw_series(std::iter::once(Cross::new(
+                (mx, my),
+                10,
+                NEUTRAL.stroke_width(3),
+            )))
+            .dr()?;
+    }
+    Ok(())
+}

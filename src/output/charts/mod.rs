@@ -1,0 +1,231 @@
+//! Charts of a run folder, drawn from its CSVs and manifest only (so `dugnad plot` can
+//! redraw them without re-running).
+//!
+//! - [`data`]: reading the folder's files into plain tables (tolerant of NA and missing files);
+//! - [`series`]: pure data-to-series code (gaps, bands, stacks, histogram bins, survival curve);
+//! - [`meta`]: what each indicator means, in words and units;
+//! - [`style`]: palette (Okabe–Ito, one fixed colour per role), fonts, number formats;
+//! - [`draw`]: the plotters figures, generic over the backend so PNG and SVG match.
+//!
+//! Text is rendered with the bundled DejaVu Sans (`assets/fonts/`), never a system font.
+
+pub mod data;
+pub mod draw;
+pub mod meta;
+pub mod series;
+pub mod style;
+
+pub use style::register_fonts;
+
+use anyhow::{Context, Result};
+use data::RunData;
+use draw::Area;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A figure of the run: what to draw, under which file stem, at which size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    /// Small multiples of the key indicators' trajectories.
+    Trajectories,
+    /// One key indicator's trajectory.
+    Indicator(&'static str),
+    /// Share of turns by role and share of usurped turns by usurper role.
+    WhoTalks,
+    /// Final-week histograms across replicates.
+    Distributions,
+    /// Volunteer retention (survival) curve.
+    Retention,
+    /// Agency index vs minoritization index of replicates at the final week.
+    AgencyVsMinoritization,
+}
+
+/// The run's charts in report order, with a title and a how-to-read caption each.
+pub const SHEETS: &[(Figure, &str, &str)] = &[
+    (
+        Figure::Trajectories,
+        "Key indicators week by week",
+        "Each panel is one indicator. The line is the mean over replicates; the light band \
+         holds the middle 90 % of replicates and the darker band is the 95 % confidence \
+         interval of the mean. A narrow dark band means the mean is well pinned down; a wide \
+         light band means single runs differ a lot. Breaks are weeks without data.",
+    ),
+    (
+        Figure::WhoTalks,
+        "Who talks, and who speaks for whom",
+        "Left: how the speaking turns are shared between participants, volunteers and staff. \
+         Right: when someone's turn is taken over (\u{201c}speaking for\u{201d}), who takes it. \
+         Compare the participants' band with their share of the people present.",
+    ),
+    (
+        Figure::Retention,
+        "Volunteer retention",
+        "The share of the volunteers present at the start who are still active. Defaults are \
+         calibrated to 25\u{2013}40 % of volunteers leaving within a year.",
+    ),
+    (
+        Figure::Distributions,
+        "How the final week varies between replicates",
+        "Every replicate is the same activity with different chance events. These histograms \
+         show how much the final outcome depends on chance.",
+    ),
+    (
+        Figure::AgencyVsMinoritization,
+        "Agency against minoritization",
+        "Each dot is one replicate at the final week. Runs in the lower right went well \
+         (more agency, less minoritization); runs in the upper left went badly.",
+    ),
+];
+
+impl Figure {
+    /// File name without extension.
+    pub fn stem(&self) -> String {
+        match self {
+            Figure::Trajectories => "trajectories".into(),
+            Figure::Indicator(name) => format!("indicator-{name}"),
+            Figure::WhoTalks => "who-talks".into(),
+            Figure::Distributions => "distributions".into(),
+            Figure::Retention => "retention".into(),
+            Figure::AgencyVsMinoritization => "agency-vs-minoritization".into(),
+        }
+    }
+
+    /// Size in pixels (single charts ~1200×800; sheets larger).
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Figure::Trajectories => {
+                let rows = (meta::KEY_INDICATORS.len() + 1).div_ceil(3) as u32;
+                (1800, 150 + rows * 430)
+            }
+            Figure::Indicator(_) | Figure::Retention => (1200, 800),
+            Figure::WhoTalks => (1800, 860),
+            Figure::Distributions => (1800, 720),
+            Figure::AgencyVsMinoritization => (1200, 940),
+        }
+    }
+
+    /// Every figure of a run, sheets first, then one per key indicator.
+    pub fn all() -> Vec<Figure> {
+        let mut v: Vec<Figure> = SHEETS.iter().map(|s| s.0).collect();
+        v.extend(meta::KEY_INDICATORS.iter().map(|k| Figure::Indicator(k)));
+        v
+    }
+
+    /// Draws the figure on any backend.
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, data: &RunData) -> Result<()> {
+        match self {
+            Figure::Trajectories => draw::trajectories_sheet(root, data),
+            Figure::Indicator(name) => draw::indicator_chart(root, data, name),
+            Figure::WhoTalks => draw::who_talks(root, data),
+            Figure::Distributions => draw::distributions(root, data),
+            Figure::Retention => draw::retention(root, data),
+            Figure::AgencyVsMinoritization => draw::agency_vs_minoritization(root, data),
+        }
+    }
+
+    /// Renders the figure as an SVG document.
+    pub fn to_svg(&self, data: &RunData) -> Result<String> {
+        style::register_fonts();
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, self.size()).into_drawing_area();
+            self.draw(&root, data)
+                .with_context(|| format!("drawing {}.svg", self.stem()))?;
+            root.present()
+                .map_err(|e| anyhow::anyhow!("finishing {}.svg: {e:?}", self.stem()))?;
+        }
+        Ok(out)
+    }
+
+    /// Renders the figure as a PNG file at `path`, atomically (temporary file, then rename).
+    pub fn write_png(&self, data: &RunData, path: &Path) -> Result<()> {
+        style::register_fonts();
+        // plotters' encoder picks the image format from the extension, so the temporary file
+        // keeps `.png` at the end: `<name>.tmp.png` beside the target, renamed when complete.
+        let tmp = sibling(path, |name| {
+            let stem = name.strip_suffix(".png").unwrap_or(name);
+            format!("{stem}.tmp.png")
+        });
+        let result = (|| -> Result<()> {
+            let root = BitMapBackend::new(&tmp, self.size()).into_drawing_area();
+            self.draw(&root, data)
+                .with_context(|| format!("drawing {}", path.display()))?;
+            root.present()
+                .map_err(|e| anyhow::anyhow!("writing {}: {e:?}", tmp.display()))?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+    }
+}
+
+fn sibling(path: &Path, name: impl Fn(&str) -> String) -> PathBuf {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(name(&file))
+}
+
+/// Writes `bytes` to `path` atomically: to `<name>.tmp` in the same folder, then renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = sibling(path, |name| format!("{name}.tmp"));
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", tmp.display()));
+    }
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+}
+
+/// Draws every chart of a run folder into `<dir>/charts/` (PNG and SVG), reading only the folder's files. Returns the written paths (sorted).
+pub fn draw_run_charts(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let data = RunData::load(dir)?;
+    let out = dir.join("charts");
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let mut written = Vec::new();
+    for fig in Figure::all() {
+        let svg_path = out.join(format!("{}.svg", fig.stem()));
+        write_atomic(&svg_path, fig.to_svg(&data)?.as_bytes())?;
+        written.push(svg_path);
+        let png_path = out.join(format!("{}.png", fig.stem()));
+        fig.write_png(&data, &png_path)?;
+        written.push(png_path);
+    }
+    written.sort();
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_are_unique_and_file_safe() {
+        let mut stems: Vec<String> = Figure::all().iter().map(Figure::stem).collect();
+        assert!(stems.iter().all(|s| s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')));
+        let n = stems.len();
+        stems.sort();
+        stems.dedup();
+        assert_eq!(stems.len(), n);
+        assert!(stems.contains(&"indicator-voice_parity".to_string()));
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("dugnad-charts-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("x.txt");
+        write_atomic(&p, b"hello").unwrap();
+        write_atomic(&p, b"again").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"again");
+        assert!(!dir.join("x.txt.tmp").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

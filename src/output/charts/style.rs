@@ -1,0 +1,171 @@
+//! Colours, fonts and text helpers shared by every chart.
+//!
+//! Palette: Okabe & Ito (2008), safe for the common forms of colour blindness. Each role
+//! has one fixed colour in every chart: participants vermillion, volunteers blue, staff
+//! bluish green. Indicators that are not about one role are drawn in near-black.
+
+use plotters::style::{FontStyle, RGBColor};
+use std::sync::Once;
+
+pub const PARTICIPANTS: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const VOLUNTEERS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const STAFF: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+/// Lines of indicators that are not about one role.
+pub const NEUTRAL: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Replicate-level marks (histogram bars, scatter points): Okabe–Ito reddish purple.
+pub const ACCENT: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+pub const TEXT: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+pub const MUTED: RGBColor = RGBColor(0x59, 0x59, 0x59);
+pub const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
+pub const AXIS: RGBColor = RGBColor(0x80, 0x80, 0x80);
+pub const REFERENCE: RGBColor = RGBColor(0x99, 0x99, 0x99);
+
+/// Opacity of the 90 % band of replicates (light) and of the 95 % CI of the mean (darker).
+pub const BAND90_ALPHA: f64 = 0.16;
+pub const CI95_ALPHA: f64 = 0.38;
+
+/// The font family every text uses; registered from the bundled DejaVu Sans.
+pub const FAMILY: &str = "sans-serif";
+
+// Font sizes in plotters units. plotters draws the em at size / 1.24, so 19 ≈ 15.3 px:
+// every text is at least 14 px tall at 100 % zoom, in PNG and SVG alike.
+pub const TITLE_SIZE: f64 = 33.0;
+pub const SUBTITLE_SIZE: f64 = 21.0;
+pub const PANEL_TITLE_SIZE: f64 = 23.0;
+pub const DESC_SIZE: f64 = 21.0;
+pub const TICK_SIZE: f64 = 19.0;
+pub const LEGEND_SIZE: f64 = 20.0;
+pub const NOTE_SIZE: f64 = 24.0;
+
+static FONTS: Once = Once::new();
+
+/// Registers the bundled font as "sans-serif" (normal and bold) once per process, so no
+/// system font or fontconfig is needed.
+pub fn register_fonts() {
+    FONTS.call_once(|| {
+        let regular: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+        let bold: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+        // The bytes are a valid TrueType font bundled with the crate; a failure here would
+        // only make text fall back to "font unavailable" errors reported by the drawing.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, regular);
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Bold, bold);
+    });
+}
+
+/// The colour of a role name ("participants", "volunteers", "staff").
+pub fn role_colour(role: &str) -> RGBColor {
+    match role {
+        "participants" | "participant" => PARTICIPANTS,
+        "volunteers" | "volunteer" => VOLUNTEERS,
+        "staff" => STAFF,
+        _ => NEUTRAL,
+    }
+}
+
+/// The line colour of an indicator: its role's colour if it is about one role.
+pub fn indicator_colour(name: &str) -> RGBColor {
+    if name.contains("volunteer") || name == "withdrawals" {
+        VOLUNTEERS
+    } else if name.ends_with("_staff") {
+        STAFF
+    } else if name.ends_with("_participants") {
+        PARTICIPANTS
+    } else {
+        NEUTRAL
+    }
+}
+
+/// Number of decimals so that ticks about `span / 5` apart stay distinct.
+pub fn decimals_for(span: f64) -> usize {
+    let step = span.abs() / 5.0;
+    if !step.is_finite() || step <= 0.0 || step >= 1.0 {
+        0
+    } else {
+        ((-step.log10()).ceil() as usize).min(6)
+    }
+}
+
+/// Formats a tick value with `decimals`, never printing "-0".
+pub fn fmt_fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, v);
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// Formats a share (0..1) as a percentage with enough decimals for an axis spanning `span`.
+pub fn fmt_percent(v: f64, span: f64) -> String {
+    format!("{} %", fmt_fixed(v * 100.0, decimals_for(span * 100.0)))
+}
+
+/// Formats a week tick: integers only (fractional ticks are left blank).
+pub fn fmt_week(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{}", v.round() as i64)
+    } else {
+        String::new()
+    }
+}
+
+/// Greedy word wrap of `text` into lines no wider than `max` according to `width`.
+pub fn wrap(text: &str, max: u32, width: impl Fn(&str) -> u32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && width(&candidate) > max {
+            lines.push(std::mem::replace(&mut cur, word.to_string()));
+        } else {
+            cur = candidate;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_formats() {
+        assert_eq!(decimals_for(1.0), 1);
+        assert_eq!(decimals_for(10.0), 0);
+        assert_eq!(decimals_for(0.05), 2);
+        assert_eq!(fmt_fixed(-0.0001, 2), "0.00");
+        assert_eq!(fmt_fixed(-0.5, 1), "-0.5");
+        assert_eq!(fmt_percent(0.25, 1.0), "25 %");
+        assert_eq!(fmt_percent(0.025, 0.02), "2.5 %");
+        assert_eq!(fmt_percent(0.03, 0.05), "3 %");
+        assert_eq!(fmt_week(3.0), "3");
+        assert_eq!(fmt_week(2.5), "");
+    }
+
+    #[test]
+    fn wrapping() {
+        let w = |s: &str| s.len() as u32;
+        assert_eq!(wrap("aa bb cc", 5, w), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("toolongword x", 3, w), vec!["toolongword", "x"]);
+        assert!(wrap("", 10, w).is_empty());
+    }
+
+    #[test]
+    fn role_colours_are_distinct_and_consistent() {
+        assert_eq!(indicator_colour("usurp_rate_participants"), PARTICIPANTS);
+        assert_eq!(indicator_colour("usurp_rate_volunteers"), VOLUNTEERS);
+        assert_eq!(indicator_colour("volunteers_active"), VOLUNTEERS);
+        assert_eq!(indicator_colour("voice_share_staff"), STAFF);
+        assert_eq!(indicator_colour("mean_agency"), NEUTRAL);
+        assert_eq!(role_colour("participants"), PARTICIPANTS);
+        assert_ne!(PARTICIPANTS, VOLUNTEERS);
+        assert_ne!(VOLUNTEERS, STAFF);
+    }
+}

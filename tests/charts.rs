@@ -1,0 +1,601 @@
+//! Charts and report of a run folder, drawn from a synthetic folder written here in the
+//! documented format (docs/output-format.md): files exist, PNGs decode, SVGs are well formed,
+//! the report is self-contained and escaped, and drawing is deterministic.
+
+use dugnad::metrics::indicators::INDICATORS;
+use dugnad::output::charts::draw_run_charts;
+use dugnad::output::report::{write_report, write_report_with};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+const DESCRIPTION: &str = "A knitting café <b>run</b> by older volunteers & their \"friends\"";
+
+/// How a synthetic run is shaped.
+struct Shape {
+    replicates: usize,
+    weeks: usize,
+    /// Weeks in which talk and help ratios are NA in every replicate (no meeting).
+    na_weeks: Vec<usize>,
+    /// Indicators that are NA everywhere.
+    all_na: Vec<&'static str>,
+}
+
+fn fmt(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => {
+            let s = format!("{x:.6}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" || s.is_empty() {
+                "0".into()
+            } else {
+                s.to_string()
+            }
+        }
+        _ => "NA".into(),
+    }
+}
+
+/// A deterministic per-replicate value of an indicator in a week (None = NA).
+fn value(ind: &str, rep: usize, week: usize, shape: &Shape) -> Option<f64> {
+    if shape.all_na.contains(&ind) {
+        return None;
+    }
+    let ratio_like = ind.starts_with("voice_")
+        || ind.starts_with("usurp_")
+        || ind.ends_with("help_share")
+        || ind == "completed_turn_share";
+    if ratio_like && shape.na_weeks.contains(&week) {
+        return None;
+    }
+    let t = week as f64 / shape.weeks.max(1) as f64;
+    let wiggle = ((rep * 7 + week * 3) % 11) as f64 / 11.0 - 0.5;
+    let v = match ind {
+        "voice_share_participants" => 0.25 + 0.1 * t + 0.02 * wiggle,
+        "voice_share_staff" => 0.08,
+        "voice_share_volunteers" => 1.0 - 0.08 - (0.25 + 0.1 * t + 0.02 * wiggle),
+        "usurp_share_by_participants" => 0.1,
+        "usurp_share_by_staff" => 0.15,
+        "usurp_share_by_volunteers" => 0.75,
+        "voice_parity" => 0.45 + 0.1 * t + 0.05 * wiggle,
+        "perceived_competence_gap" => 0.1 - 0.05 * t + 0.02 * wiggle,
+        "volunteers_retained" => (1.0 - 0.03 * week as f64 - 0.02 * (rep % 3) as f64).max(0.0),
+        "volunteers_active" => (6 - (week + rep) / 3).max(1) as f64,
+        "limbo_count" | "dropouts" | "withdrawals" | "help_episodes" => ((rep + week) % 4) as f64,
+        "usurp_ratio" => 3.0 + wiggle,
+        _ => 0.4 + 0.2 * t + 0.05 * wiggle,
+    };
+    // One replicate misses mean_agency in week 2 (n drops by one there).
+    if ind == "mean_agency" && week == 2 && rep == 0 {
+        return None;
+    }
+    Some(v)
+}
+
+struct Stats {
+    mean: Option<f64>,
+    sd: Option<f64>,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    p05: Option<f64>,
+    p95: Option<f64>,
+    n: usize,
+}
+
+fn stats(xs: &[Option<f64>]) -> Stats {
+    let v: Vec<f64> = xs.iter().flatten().copied().collect();
+    let n = v.len();
+    if n == 0 {
+        return Stats {
+            mean: None,
+            sd: None,
+            lo: None,
+            hi: None,
+            p05: None,
+            p95: None,
+            n,
+        };
+    }
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let (min, max) = v
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
+    if n == 1 {
+        return Stats {
+            mean: Some(mean),
+            sd: None,
+            lo: None,
+            hi: None,
+            p05: Some(mean),
+            p95: Some(mean),
+            n,
+        };
+    }
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+    let h = 2.5 * sd / (n as f64).sqrt();
+    Stats {
+        mean: Some(mean),
+        sd: Some(sd),
+        lo: Some(mean - h),
+        hi: Some(mean + h),
+        p05: Some(min),
+        p95: Some(max),
+        n,
+    }
+}
+
+fn stat_row(prefix: &str, s: &Stats) -> String {
+    format!(
+        "{prefix},{},{},{},{},{},{},{}\n",
+        fmt(s.mean),
+        fmt(s.sd),
+        fmt(s.lo),
+        fmt(s.hi),
+        fmt(s.p05),
+        fmt(s.p95),
+        s.n
+    )
+}
+
+/// Writes timeseries.csv, summary.csv, final.csv and manifest.json of a synthetic run.
+fn write_run(dir: &Path, shape: &Shape) {
+    std::fs::create_dir_all(dir).unwrap();
+    let (r, w) = (shape.replicates, shape.weeks);
+    let vals = |ind: &str, week: usize| -> Vec<Option<f64>> {
+        (0..r).map(|rep| value(ind, rep, week, shape)).collect()
+    };
+    let mut ts = String::from("week,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n");
+    for week in 1..=w {
+        for ind in INDICATORS {
+            ts.push_str(&stat_row(
+                &format!("{week},{ind}"),
+                &stats(&vals(ind, week)),
+            ));
+        }
+    }
+    std::fs::write(dir.join("timeseries.csv"), ts).unwrap();
+    let mut summary = String::from("scope,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n");
+    for ind in INDICATORS {
+        summary.push_str(&stat_row(
+            &format!("final_week,{ind}"),
+            &stats(&vals(ind, w)),
+        ));
+    }
+    for ind in INDICATORS {
+        let means: Vec<Option<f64>> = (0..r)
+            .map(|rep| {
+                let v: Vec<f64> = (1..=w)
+                    .filter_map(|wk| value(ind, rep, wk, shape))
+                    .collect();
+                (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+            })
+            .collect();
+        summary.push_str(&stat_row(&format!("run_mean,{ind}"), &stats(&means)));
+    }
+    std::fs::write(dir.join("summary.csv"), summary).unwrap();
+    let mut fin = format!("replicate,{}\n", INDICATORS.join(","));
+    for rep in 0..r {
+        let cells: Vec<String> = INDICATORS
+            .iter()
+            .map(|i| fmt(value(i, rep, w, shape)))
+            .collect();
+        let _ = writeln!(fin, "{rep},{}", cells.join(","));
+    }
+    std::fs::write(dir.join("final.csv"), fin).unwrap();
+    let traits = serde_json::json!({
+        "need_to_help": {"beta": [6.0, 3.0]}, "protectiveness": {"uniform": [0.3, 0.7]},
+        "withdrawal_propensity": {"const": 0.5}, "talkativeness": {"uniform": [0.3, 0.7]},
+        "network": {"uniform": [0.2, 0.8]}, "initiative": {"beta": [2.0, 2.0]},
+        "care_load": {"const": 0.3}, "resources": {"normal": [0.5, 0.1]},
+        "language": {"triangular": [0.1, 0.3, 0.6]}
+    });
+    let manifest = serde_json::json!({
+        "dugnad_version": "0.1.0",
+        "git_commit": null,
+        "command_line": ["dugnad", "run", "knitting.toml", "--set", "activity.facilitation=0.2"],
+        "seed": 4242,
+        "replicates": r,
+        "weeks": w,
+        "threads": 4,
+        "wall_time_seconds": 1.5,
+        "overrides": ["activity.facilitation=0.2"],
+        "scenario_file": "knitting.toml",
+        "scenario": {
+            "name": "knitting-test",
+            "description": DESCRIPTION,
+            "weeks": w, "replicates": r, "seed": 4242,
+            "majority_origins": ["local"],
+            "activities": [{
+                "key": "activity", "kind": "knitting café", "groups": 2, "meetings_per_week": 1,
+                "turns_per_meeting": 60, "hours_per_meeting": 2.0, "service_frame": 0.8,
+                "co_design": 0.1, "facilitation": 0.2, "pathway": false, "mixed": false,
+                "language_policy": "local-only", "targets": ["syria"], "capacity": null,
+                "recruitment": 0.05, "populations": ["participants", "volunteers"]
+            }],
+            "populations": [
+                {"key": "participants", "role": "participant", "count": 12,
+                 "origin": {"choice": {"options": ["syria", "eritrea"], "weights": [3.0, 1.0]}},
+                 "life_stage": {"fixed": "younger"}, "traits": traits},
+                {"key": "volunteers", "role": "volunteer", "count": 5,
+                 "origin": {"fixed": "local"}, "life_stage": {"fixed": "older"}, "traits": traits}
+            ],
+            "stereotypes": {"by_origin": [["syria", 0.4]], "default": 0.5},
+            "transition": {"need_to_help": {"const": 0.3}, "protectiveness": {"const": 0.2},
+                           "withdrawal_propensity": {"const": 0.5}},
+            "params": {"beta_e": 2.0, "h0": 0.4}
+        }
+    });
+    std::fs::write(
+        dir.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+}
+
+fn typical() -> Shape {
+    Shape {
+        replicates: 5,
+        weeks: 8,
+        na_weeks: vec![3],
+        all_na: vec![],
+    }
+}
+
+fn expected_stems() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "trajectories",
+        "who-talks",
+        "distributions",
+        "retention",
+        "agency-vs-minoritization",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for k in [
+        "voice_parity",
+        "usurp_rate_participants",
+        "usurp_rate_volunteers",
+        "dependency_help_share",
+        "mean_agency",
+        "perceived_competence_gap",
+        "limbo_count",
+        "bridging_tie_strength",
+        "volunteers_active",
+        "agency_index",
+        "minoritization_index",
+    ] {
+        v.push(format!("indicator-{k}"));
+    }
+    v
+}
+
+/// Decodes a PNG and returns its size.
+fn png_size(path: &Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    (info.width, info.height)
+}
+
+/// A minimal well-formedness check: starts with `<svg`, every tag closed in order.
+fn assert_well_formed_svg(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(
+        text.trim_start().starts_with("<svg"),
+        "{} does not start with <svg",
+        path.display()
+    );
+    assert!(
+        text.trim_end().ends_with("</svg>"),
+        "{} does not end with </svg>",
+        path.display()
+    );
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i + 1..];
+        let end = after.find('>').expect("unterminated tag");
+        let tag = &after[..end];
+        rest = &after[end + 1..];
+        assert!(!tag.contains('<'), "'<' inside a tag in {}", path.display());
+        if tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/')
+            .collect();
+        if tag.starts_with('/') {
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name.as_str()),
+                "unbalanced </{name}>"
+            );
+        } else if !tag.ends_with('/') {
+            stack.push(name);
+        }
+    }
+    assert!(
+        stack.is_empty(),
+        "unclosed tags {stack:?} in {}",
+        path.display()
+    );
+    // Quotes in attribute values come out balanced.
+    assert_eq!(text.matches('"').count() % 2, 0);
+}
+
+fn read_dir_sorted(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_chart_is_written_as_decodable_png_and_well_formed_svg() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    write_run(&dir, &typical());
+    let written = draw_run_charts(&dir).unwrap();
+
+    let mut expected: Vec<PathBuf> = expected_stems()
+        .iter()
+        .flat_map(|s| ["png", "svg"].map(|e| dir.join("charts").join(format!("{s}.{e}"))))
+        .collect();
+    expected.sort();
+    assert_eq!(written, expected, "returned paths are the charts, sorted");
+    assert_eq!(
+        read_dir_sorted(&dir.join("charts")),
+        expected,
+        "no temporary files left"
+    );
+
+    for p in &written {
+        assert!(p.is_file(), "{} missing", p.display());
+        match p.extension().and_then(|e| e.to_str()) {
+            Some("png") => {
+                let (w, h) = png_size(p);
+                assert!((1000..=2400).contains(&w), "{} width {w}", p.display());
+                assert!((600..=2400).contains(&h), "{} height {h}", p.display());
+            }
+            Some("svg") => assert_well_formed_svg(p),
+            other => panic!("unexpected file type {other:?}"),
+        }
+    }
+    // A single chart is ~1200×800 and the PNG matches its SVG's size.
+    assert_eq!(
+        png_size(&dir.join("charts/indicator-mean_agency.png")),
+        (1200, 800)
+    );
+    let svg = std::fs::read_to_string(dir.join("charts/indicator-mean_agency.svg")).unwrap();
+    assert!(svg.contains("width=\"1200\"") && svg.contains("height=\"800\""));
+    // Titles say what is shown, axes carry units.
+    let traj = std::fs::read_to_string(dir.join("charts/trajectories.svg")).unwrap();
+    assert!(traj.contains("Voice parity of participants"));
+    assert!(traj.contains(">\nweek\n<"), "week axis label");
+    let who = std::fs::read_to_string(dir.join("charts/who-talks.svg")).unwrap();
+    assert!(who.contains("share of turns") && who.contains("participants"));
+}
+
+#[test]
+fn drawing_is_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    write_run(&a, &typical());
+    write_run(&b, &typical());
+    let fa = draw_run_charts(&a).unwrap();
+    write_report(&a).unwrap();
+    let first_a: Vec<Vec<u8>> = fa.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    // Drawing the same folder again, and another folder with the same data, give the same bytes.
+    let fa2 = draw_run_charts(&a).unwrap();
+    let fb = draw_run_charts(&b).unwrap();
+    write_report(&b).unwrap();
+    assert_eq!(fa, fa2);
+    for ((pa, pb), bytes) in fa.iter().zip(&fb).zip(&first_a) {
+        assert_eq!(pa.file_name(), pb.file_name());
+        let (x, y) = (std::fs::read(pa).unwrap(), std::fs::read(pb).unwrap());
+        assert!(
+            x == *bytes && x == y,
+            "{} differs between draws",
+            pa.display()
+        );
+    }
+    assert_eq!(
+        std::fs::read(a.join("report.html")).unwrap(),
+        std::fs::read(b.join("report.html")).unwrap()
+    );
+}
+
+#[test]
+fn report_is_self_contained_escaped_and_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    write_run(&dir, &typical());
+    draw_run_charts(&dir).unwrap();
+    let path = write_report(&dir).unwrap();
+    assert_eq!(path, dir.join("report.html"));
+    assert!(!dir.join("report.html.tmp").exists());
+    let html = std::fs::read_to_string(&path).unwrap();
+
+    // Self-contained: inline SVG charts, nothing fetched from elsewhere.
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.matches("<svg").count() >= 5, "the charts are inline");
+    for bad in [
+        "http://", "https://", "<script", "<link", "<img", "<iframe", "@import", "url(",
+    ] {
+        assert!(!html.contains(bad), "report contains {bad}");
+    }
+    // The description is there, escaped (no HTML injection).
+    assert!(html.contains(
+        "A knitting café &lt;b&gt;run&lt;/b&gt; by older volunteers &amp; their &quot;friends&quot;"
+    ));
+    assert!(!html.contains("<b>run</b>"));
+    // What was run, in words.
+    for needle in [
+        "knitting-test",
+        "2 independent groups",
+        "once a week for 2 hours",
+        "12 participants",
+        "5 volunteers",
+        "syria 75 %, eritrea 25 %",
+        "Service frame",
+        "No pathway",
+        "0.67", // mean need to help of beta(6, 3)
+    ] {
+        assert!(html.contains(needle), "report lacks {needle:?}");
+    }
+    // Every indicator in the summary table, with its meaning.
+    for ind in INDICATORS {
+        assert!(
+            html.contains(&format!("<code>{ind}</code>")),
+            "summary lacks {ind}"
+        );
+    }
+    assert!(html.contains("confidence interval"));
+    // Manifest: seed, version, commit, command line, wall time.
+    assert!(html.contains("4242"));
+    assert!(html.contains("0.1.0"));
+    assert!(html.contains("dugnad run knitting.toml --set activity.facilitation=0.2"));
+    assert!(html.contains("1.50 s"));
+    assert!(html.contains("unknown (not built from a git checkout)"));
+}
+
+#[test]
+fn extra_sections_follow_the_summary_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    write_run(&dir, &typical());
+    draw_run_charts(&dir).unwrap();
+    let extra = vec![(
+        "Comparison <with baseline>".to_string(),
+        "<p id=\"extra-body\">difference</p>".to_string(),
+    )];
+    let html = std::fs::read_to_string(write_report_with(&dir, &extra).unwrap()).unwrap();
+    let summary = html.find("id=\"summary\"").unwrap();
+    let title = html.find("Comparison &lt;with baseline&gt;").unwrap();
+    let body = html.find("<p id=\"extra-body\">difference</p>").unwrap();
+    let manifest = html.find("id=\"manifest\"").unwrap();
+    assert!(summary < title && title < body && body < manifest);
+}
+
+#[test]
+fn edge_cases_draw_without_panicking() {
+    let shapes = [
+        (
+            "one-replicate",
+            Shape {
+                replicates: 1,
+                weeks: 6,
+                na_weeks: vec![2],
+                all_na: vec![],
+            },
+        ),
+        (
+            "one-week",
+            Shape {
+                replicates: 4,
+                weeks: 1,
+                na_weeks: vec![],
+                all_na: vec![],
+            },
+        ),
+        (
+            "all-na",
+            Shape {
+                replicates: 3,
+                weeks: 5,
+                na_weeks: vec![],
+                all_na: INDICATORS.to_vec(),
+            },
+        ),
+        (
+            "one-replicate-one-week-na",
+            Shape {
+                replicates: 1,
+                weeks: 1,
+                na_weeks: vec![1],
+                all_na: vec![],
+            },
+        ),
+    ];
+    for (name, shape) in shapes {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(name);
+        write_run(&dir, &shape);
+        let written = draw_run_charts(&dir).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        assert_eq!(written.len(), expected_stems().len() * 2, "{name}");
+        for p in &written {
+            if p.extension().is_some_and(|e| e == "png") {
+                png_size(p);
+            } else {
+                assert_well_formed_svg(p);
+            }
+        }
+        write_report(&dir).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        if name == "all-na" {
+            let svg = std::fs::read_to_string(dir.join("charts/trajectories.svg")).unwrap();
+            assert!(svg.contains("no data"), "all-NA panels say so");
+            let svg = std::fs::read_to_string(dir.join("charts/retention.svg")).unwrap();
+            assert!(svg.contains("no data"));
+        }
+        if name == "one-replicate" {
+            let svg =
+                std::fs::read_to_string(dir.join("charts/indicator-mean_agency.svg")).unwrap();
+            assert!(svg.contains("1 replicate: no band"));
+        }
+    }
+}
+
+#[test]
+fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    write_run(&dir, &typical());
+    std::fs::remove_file(dir.join("manifest.json")).unwrap();
+    std::fs::remove_file(dir.join("final.csv")).unwrap();
+    std::fs::remove_file(dir.join("summary.csv")).unwrap();
+    draw_run_charts(&dir).unwrap();
+    let html = std::fs::read_to_string(write_report(&dir).unwrap()).unwrap();
+    assert!(html.contains("No manifest.json was found"));
+
+    // A manifest whose scenario lacks optional fields still renders.
+    let dir2 = tmp.path().join("run2");
+    write_run(&dir2, &typical());
+    let sparse = serde_json::json!({"seed": 1, "scenario": {"name": "x", "activities": [{}], "populations": [{}]}});
+    std::fs::write(dir2.join("manifest.json"), sparse.to_string()).unwrap();
+    draw_run_charts(&dir2).unwrap();
+    write_report(&dir2).unwrap();
+
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    assert!(draw_run_charts(&empty).is_err());
+    assert!(write_report(&empty).is_err());
+}
+
+#[test]
+fn na_weeks_are_gaps_not_zeros() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    write_run(&dir, &typical());
+    let data = dugnad::output::charts::data::RunData::load(&dir).unwrap();
+    let t =
+        dugnad::output::charts::series::Trajectory::from_stats(data.timeseries.get("voice_parity"));
+    // Week 3 is NA: the line is two segments (weeks 1–2 and 4–8), never a drop to 0.
+    assert_eq!(t.mean.len(), 2);
+    assert_eq!(t.mean[0].last().unwrap().0, 2.0);
+    assert_eq!(t.mean[1].first().unwrap().0, 4.0);
+    assert!(t.mean.iter().flatten().all(|p| p.1 > 0.0));
+    let counts: BTreeMap<u32, u32> = data
+        .timeseries
+        .get("mean_agency")
+        .iter()
+        .map(|s| (s.week, s.n))
+        .collect();
+    assert_eq!(counts[&2], 4);
+    assert_eq!(counts[&1], 5);
+}

@@ -1,0 +1,109 @@
+//! The documentation cannot drift from the code: every parameter is described in
+//! docs/model.md, the generated parameter table there equals the code's, and every output
+//! indicator is documented in docs/indicators.md (and nothing else is documented as one).
+
+use dugnad::commands::info::params_markdown;
+use dugnad::metrics::INDICATORS;
+use dugnad::model::params::PARAMS;
+use std::path::Path;
+
+const BEGIN: &str = "<!-- params:begin -->";
+const END: &str = "<!-- params:end -->";
+
+fn read(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Splits docs/model.md into (text before the table, the table, text after the table).
+fn split_at_markers(doc: &str) -> (&str, &str, &str) {
+    assert_eq!(doc.matches(BEGIN).count(), 1, "docs/model.md needs exactly one {BEGIN}");
+    assert_eq!(doc.matches(END).count(), 1, "docs/model.md needs exactly one {END}");
+    let b = doc.find(BEGIN).unwrap();
+    let e = doc.find(END).unwrap();
+    assert!(b < e, "{BEGIN} must come before {END}");
+    let table_start = b + BEGIN.len();
+    let table_start = table_start + doc[table_start..].find('\n').map_or(0, |i| i + 1);
+    (&doc[..b], &doc[table_start..e], &doc[e + END.len()..])
+}
+
+/// Whether `name` occurs in `text` as a whole word (not as part of a longer identifier).
+fn has_word(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+#[test]
+fn every_parameter_is_described_in_the_model_text() {
+    let doc = read("docs/model.md");
+    let (before, _table, after) = split_at_markers(&doc);
+    let prose = format!("{before}{after}");
+    // The generated table lists every parameter anyway; require each to be used in the text
+    // (an equation or a rule of section 7), so that a new parameter gets documented.
+    let missing: Vec<&str> = PARAMS.iter().map(|p| p.name).filter(|n| !has_word(&prose, n)).collect();
+    assert!(
+        missing.is_empty(),
+        "parameters not described in docs/model.md outside the generated table: {missing:?}"
+    );
+    for p in PARAMS {
+        assert!(has_word(&doc, p.name), "{} missing from docs/model.md", p.name);
+    }
+}
+
+#[test]
+fn parameter_table_matches_the_code() {
+    let doc = read("docs/model.md");
+    let (_, table, _) = split_at_markers(&doc);
+    let want = params_markdown();
+    assert!(
+        table == want,
+        "the parameter table in docs/model.md is out of date: run docs/regen-params.sh\n\
+         --- in docs/model.md ---\n{table}\n--- from the code ---\n{want}"
+    );
+}
+
+/// Backticked names in the first cell of table rows and in headings of docs/indicators.md.
+fn documented_names(doc: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in doc.lines() {
+        let line = line.trim();
+        let cell = if line.starts_with('#') {
+            line.trim_start_matches('#')
+        } else if let Some(rest) = line.strip_prefix('|') {
+            rest.split('|').next().unwrap_or("")
+        } else {
+            continue;
+        };
+        let cell = cell.trim();
+        if let Some(name) = cell.strip_prefix('`').and_then(|c| c.strip_suffix('`')) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_indicator_is_documented() {
+    let doc = read("docs/indicators.md");
+    let names = documented_names(&doc);
+    let missing: Vec<&str> = INDICATORS.iter().copied().filter(|i| !names.iter().any(|n| n == i)).collect();
+    assert!(
+        missing.is_empty(),
+        "indicators without a heading or table row (`name` in the first cell) in docs/indicators.md: {missing:?}"
+    );
+}
+
+#[test]
+fn indicator_tables_name_only_real_indicators() {
+    let doc = read("docs/indicators.md");
+    // Inside the indicator reference, every backticked first cell must be an output column.
+    let start = doc.find("<!-- indicators:begin -->").expect("docs/indicators.md: <!-- indicators:begin --> marker");
+    let end = doc.find("<!-- indicators:end -->").expect("docs/indicators.md: <!-- indicators:end --> marker");
+    let unknown: Vec<String> =
+        documented_names(&doc[start..end]).into_iter().filter(|n| !INDICATORS.contains(&n.as_str())).collect();
+    assert!(unknown.is_empty(), "docs/indicators.md documents columns the code does not write: {unknown:?}");
+}
