@@ -45,6 +45,10 @@ pub enum Command {
     Sweep(SweepCmd),
     /// Merge the folders of a sharded sweep into one result, identical to the unsharded sweep.
     Merge(MergeCmd),
+    /// Global sensitivity analysis (Morris or Sobol) of chosen assumptions on agency and
+    /// minoritization indicators: resumable point by point, shardable (--shard I/N); writes
+    /// sensitivity.csv, noise.csv, points.csv, charts, report.html (docs/sensitivity.md).
+    Sensitivity(SensitivityCmd),
     /// Time the simulation core on a benchmark scenario, on one thread and on all cores: turns
     /// per second per core, ns per turn, group-weeks and replicates per second, parallel
     /// speed-up and efficiency, peak memory (docs/performance.md).
@@ -298,4 +302,44 @@ pub struct BenchCmd {
     /// Exit with an error when a target (≤ 50 ns per turn, ≥ 95 % parallel efficiency) is missed.
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityCmd {
+    /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
+    pub scenario: PathBuf,
+    /// Morris elementary effects (screening, cheap) or Sobol indices (variance shares).
+    #[arg(long, default_value = "morris", value_parser = ["morris", "sobol"])]
+    pub method: String,
+    /// A factor and its range: KEY=lo:hi for any numeric dotted path (repeatable), e.g.
+    /// --range population.volunteers.withdrawal_propensity=0.1:0.5.
+    #[arg(long, value_name = "KEY=LO:HI")]
+    pub range: Vec<String>,
+    /// Every model parameter (`dugnad params`) over its plausible range, as parameters.<name>.
+    #[arg(long)]
+    pub all_params: bool,
+    /// Morris: number of trajectories R (points: R·(k+1)).
+    #[arg(long, value_name = "R", default_value_t = 10)]
+    pub trajectories: usize,
+    /// Morris: number of grid levels p (even).
+    #[arg(long, value_name = "P", default_value_t = 4)]
+    pub levels: usize,
+    /// Sobol: base sample size N, ideally a power of two (points: N·(k+2)).
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub samples: usize,
+    /// Indicator to analyse (repeatable; default: mean_agency, minoritization_index,
+    /// agency_index, voice_parity, dependency_help_share, volunteers_retained).
+    #[arg(long, value_name = "NAME")]
+    pub indicator: Vec<String>,
+    /// Which per-replicate value is the output.
+    #[arg(long, default_value = "final_week", value_parser = ["final_week", "run_mean"])]
+    pub scope: String,
+    /// Run only shard I of N (0-based): the points p with p mod N = I.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Skip charts and report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 }

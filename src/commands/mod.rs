@@ -4,6 +4,7 @@ pub mod bench;
 pub mod experiment;
 pub mod info;
 pub mod run;
+pub mod sensitivity;
 pub mod teach;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +25,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(cmd) => experiment::compare(&cmd),
         Command::Sweep(cmd) => experiment::sweep(&cmd),
         Command::Merge(cmd) => experiment::merge(&cmd),
+        Command::Sensitivity(cmd) => sensitivity::sensitivity(&cmd),
         Command::Bench(cmd) => bench::bench(&cmd),
     }
 }

@@ -135,8 +135,8 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
 
 /// Draws charts and report into a run folder.
 pub fn draw(dir: &Path) -> Result<()> {
-    let _ = dir;
-    let _ = output::csv::num;
+    output::charts::draw_run_charts(dir)?;
+    output::report::write_report(dir)?;
     Ok(())
 }
 

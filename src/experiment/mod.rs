@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod compare;
 pub mod grid;
+pub mod sensitivity;
 pub mod shard;
 pub mod store;
 pub mod sweep;

@@ -48,4 +48,6 @@ pub struct Scratch {
     /// Generic buffer (helper choice, agenda, Gini).
     pub buf: Vec<f64>,
     pub idx: Vec<usize>,
+    /// State of the turn loop (`talk::take_turns`).
+    pub floor: talk::Floor,
 }

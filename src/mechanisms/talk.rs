@@ -36,6 +36,96 @@ fn pick_other(weights: &[f64], skip: usize, mut r: f64) -> usize {
     last
 }
 
+/// Per-meeting state of the turn loop, reused across meetings (so the loop never allocates):
+/// for each present person (by position k in `Scratch::present`) the running sums of the
+/// speaking weights and what the loop reads of her, copied once per meeting.
+#[derive(Debug, Default, Clone)]
+pub struct Floor {
+    /// prefix[k] = weight[0] + … + weight[k], summed left to right.
+    prefix: Vec<f64>,
+    /// Hesitation probability of each present person (her language and agency do not change
+    /// during the turns).
+    hesitation: Vec<f64>,
+    /// Language of each present person.
+    language: Vec<f64>,
+    /// need_to_help · protectiveness of each present person.
+    need_protect: Vec<f64>,
+}
+
+impl Floor {
+    /// Buffers for up to `n` persons present.
+    pub fn with_capacity(n: usize) -> Floor {
+        Floor {
+            prefix: Vec::with_capacity(n),
+            hesitation: Vec::with_capacity(n),
+            language: Vec::with_capacity(n),
+            need_protect: Vec::with_capacity(n),
+        }
+    }
+
+    /// Running sums from position `from` on (positions before it are unchanged).
+    #[inline]
+    fn sum_from(&mut self, weights: &[f64], from: usize) {
+        let mut acc = if from == 0 { 0.0 } else { self.prefix[from - 1] };
+        for (c, w) in self.prefix[from..].iter_mut().zip(&weights[from..]) {
+            acc += w;
+            *c = acc;
+        }
+    }
+}
+
+/// How far a uniform draw must lie from a running sum for the prefix-sum pick to be certain to
+/// agree with the linear scan. The scan's r − w₀ − … − w_{k−1} and the running sum w₀ + … + w_k
+/// each carry at most (n + 1) roundings of at most 2⁻⁵³·total; 2⁻⁵⁰·(n + 4)·total is over
+/// twice their sum. Closer draws (about one in 10¹³) fall back to the scan itself.
+#[inline]
+fn margin(total: f64, n: usize) -> f64 {
+    total * (n as f64 + 4.0) * (1.0 / (1u64 << 50) as f64)
+}
+
+/// Number of running sums ≤ r (a branch-free count the compiler vectorises).
+#[inline]
+fn count_le(prefix: &[f64], r: f64) -> usize {
+    prefix.iter().map(|&c| (c <= r) as usize).sum()
+}
+
+/// [`pick`] by the running sums: the same index, without the scan's unpredictable exit branch.
+#[inline]
+fn pick_by_prefix(weights: &[f64], prefix: &[f64], r: f64, total: f64) -> usize {
+    let n = prefix.len();
+    let k = count_le(prefix, r);
+    let m = margin(total, n);
+    if k < n && prefix[k] - r > m && (k == 0 || r - prefix[k - 1] > m) {
+        k
+    } else {
+        pick(weights, r)
+    }
+}
+
+/// [`pick_other`] by the running sums: the skipped weight counts as zero, so sums past it are
+/// lowered by it.
+#[inline]
+fn pick_other_by_prefix(weights: &[f64], prefix: &[f64], skip: usize, r: f64, total: f64) -> usize {
+    let n = prefix.len();
+    let m = margin(total, n);
+    let before = count_le(&prefix[..skip], r);
+    if before < skip {
+        if prefix[before] - r > m && (before == 0 || r - prefix[before - 1] > m) {
+            return before;
+        }
+    } else {
+        let ws = weights[skip];
+        let after: usize = prefix[skip + 1..].iter().map(|&c| (c - ws <= r) as usize).sum();
+        let k = skip + 1 + after;
+        let below_ok = skip == 0 || r - prefix[skip - 1] > m;
+        let lo_ok = after == 0 || r - (prefix[k - 1] - ws) > m;
+        if k < n && below_ok && lo_ok && (prefix[k] - ws) - r > m {
+            return k;
+        }
+    }
+    pick_other(weights, skip, r)
+}
+
 /// Speaking weight: exp(β_e·e)·talkativeness (Appendix A, speaker choice).
 #[inline]
 pub fn speaking_weight(beta_e: f64, e: f64, talk: f64) -> f64 {
@@ -78,12 +168,26 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
     let turns = d.activity.turns_per_meeting;
     let mut total: f64 = s.weight.iter().sum();
     let alone = s.present.len() < 2;
+    // What the turns read of the persons present, gathered once (none of it changes in the loop).
+    let f = &mut s.floor;
+    let m = s.present.len();
+    f.prefix.resize(m, 0.0);
+    f.hesitation.clear();
+    f.language.clear();
+    f.need_protect.clear();
+    for &i in &s.present {
+        let x = &g.persons[i];
+        f.hesitation.push(hesitation_probability(d, x.language, x.agency));
+        f.language.push(x.language);
+        f.need_protect.push(x.need_to_help * x.protectiveness);
+    }
+    f.sum_from(&s.weight, 0);
     for turn in 0..turns {
-        let k = pick(&s.weight, rng.gen::<f64>() * total);
+        let k = pick_by_prefix(&s.weight, &f.prefix, rng.gen::<f64>() * total, total);
         let i = s.present[k];
         g.persons[i].floors += 1;
-        let lang = g.persons[i].language;
-        if rng.gen::<f64>() >= hesitation_probability(d, lang, g.persons[i].agency) || alone {
+        let lang = f.language[k];
+        if rng.gen::<f64>() >= f.hesitation[k] || alone {
             g.persons[i].completed += 1;
             if E::ENABLED {
                 ev.emit(Event::Turn { turn, speaker: i });
@@ -91,9 +195,9 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
             continue;
         }
         // Hesitation: one would-be usurper drawn from the others by speaking weight.
-        let u = pick_other(&s.weight, k, rng.gen::<f64>() * (total - s.weight[k]));
+        let u = pick_other_by_prefix(&s.weight, &f.prefix, k, rng.gen::<f64>() * (total - s.weight[k]), total);
         let v = s.present[u];
-        let np = g.persons[v].need_to_help * g.persons[v].protectiveness;
+        let np = f.need_protect[u];
         let usurp = usurp_probability(d, s.expectation[u], s.expectation[k], np, lang);
         if rng.gen::<f64>() < usurp {
             g.persons[i].usurped_on += 1;
@@ -106,6 +210,7 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
             let w = speaking_weight(p.beta_e, s.expectation[k], g.persons[i].talk_weight());
             total += w - s.weight[k];
             s.weight[k] = w;
+            f.sum_from(&s.weight, k);
             if E::ENABLED {
                 ev.emit(Event::Usurped { turn, speaker: i, by: v });
             }

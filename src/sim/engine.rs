@@ -38,6 +38,7 @@ impl<'d> GroupRun<'d> {
                 expectation: Vec::with_capacity(n),
                 buf: Vec::with_capacity(n),
                 idx: Vec::with_capacity(n),
+                floor: crate::mechanisms::talk::Floor::with_capacity(n),
             },
             gini_buf: Vec::with_capacity(n),
             initial_volunteers,

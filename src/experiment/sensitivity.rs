@@ -1,0 +1,803 @@
+//! Global sensitivity analysis of a scenario (`dugnad sensitivity`, docs/sensitivity.md):
+//! which assumptions drive agency and minoritization.
+//!
+//! A sensitivity analysis is a sweep whose cells are the points of a Morris or Saltelli design:
+//! each factor (a dotted scenario path with a range) is set per point as a `--set` override,
+//! every point runs the scenario's replicates on the scenario's seed (common random numbers
+//! across points), and the points are committed one by one to a sweep folder (`store`), so a
+//! run resumes after a crash and can be split with `--shard I/N` and joined with `dugnad merge`.
+//! The analysis reads the per-replicate values back from the committed cell files (so a
+//! resumed, sharded or fresh run analyses the same bytes) and applies the estimators of
+//! `stats::sensitivity` to the per-point replicate means.
+
+use super::grid::{Cells, Range};
+use super::store::replicates_file;
+use super::Refusal;
+use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
+use crate::output::charts::style;
+use crate::output::csv::num;
+use crate::stats::{
+    morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design, scale_points,
+    sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult, SOBOL_MAX_DIMS,
+};
+use anyhow::{anyhow, Context, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::fmt::Write;
+use std::path::Path;
+
+/// Indicators analysed when no `--indicator` is given.
+pub const DEFAULT_INDICATORS: [&str; 6] = [
+    "mean_agency",
+    "minoritization_index",
+    "agency_index",
+    "voice_parity",
+    "dependency_help_share",
+    "volunteers_retained",
+];
+
+/// Bootstrap resamples of every CI.
+pub const RESAMPLES: usize = 1000;
+
+/// The Morris design's seed for a scenario seed: `seed XOR fnv1a-64("sensitivity-morris")`.
+pub fn morris_seed(seed: u64) -> u64 {
+    let h = "sensitivity-morris".bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    seed ^ h
+}
+
+/// The sensitivity method and its design size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Morris elementary effects: `trajectories` trajectories on a `levels`-level grid.
+    Morris { trajectories: usize, levels: usize },
+    /// Sobol indices on a Saltelli design with base sample size `samples`.
+    Sobol { samples: usize },
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Morris { .. } => "morris",
+            Method::Sobol { .. } => "sobol",
+        }
+    }
+}
+
+/// One factor: a dotted scenario path and its range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Factor {
+    pub key: String,
+    pub lo: f64,
+    pub hi: f64,
+    /// Values are rounded to whole numbers (the scenario holds an integer there).
+    pub integer: bool,
+}
+
+impl Factor {
+    /// A factor from a parsed `--range`; `integer` is decided by the caller from the scenario.
+    pub fn from_range(r: &Range, integer: bool) -> Factor {
+        Factor { key: r.key.clone(), lo: r.lo, hi: r.hi, integer }
+    }
+
+    /// The short name used in sentences: the last path segment.
+    pub fn short(&self) -> &str {
+        self.key.rsplit('.').next().unwrap_or(&self.key)
+    }
+}
+
+/// Every model parameter with its plausible range (`--all-params`).
+pub fn all_params() -> Vec<Factor> {
+    crate::model::params::PARAMS
+        .iter()
+        .map(|p| Factor { key: format!("parameters.{}", p.name), lo: p.plausible.0, hi: p.plausible.1, integer: false })
+        .collect()
+}
+
+/// Whether the resolved scenario (TOML text) holds an integer at a dotted path.
+pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
+    let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    let mut item: &toml_edit::Item = doc.as_item();
+    for seg in key.split('.') {
+        match item.get(seg) {
+            Some(i) => item = i,
+            None => return false,
+        }
+    }
+    item.as_integer().is_some()
+}
+
+/// A TOML literal for a factor value: shortest round-trip decimal, with `.0` on whole floats.
+pub fn literal(x: f64, integer: bool) -> String {
+    if integer {
+        return format!("{}", x.round() as i64);
+    }
+    let s = format!("{x}");
+    if s.contains(['.', 'e', 'E']) || s.contains("inf") || s.contains("NaN") {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// A sensitivity design: the method, the factors and the design points.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub method: Method,
+    pub factors: Vec<Factor>,
+    /// Seed of the Morris design (unused for Sobol).
+    pub seed: u64,
+    /// The design on the unit cube, in estimator order.
+    pub unit: Vec<Vec<f64>>,
+}
+
+impl Plan {
+    /// Builds the design, refusing sizes the estimators cannot use.
+    pub fn new(method: Method, factors: Vec<Factor>, seed: u64) -> Result<Plan, Refusal> {
+        let k = factors.len();
+        if k == 0 {
+            return Err(Refusal(
+                "no factors: give --range KEY=lo:hi (repeatable), e.g. --range parameters.need_to_help=0.3:0.9, or --all-params"
+                    .into(),
+            ));
+        }
+        for (i, f) in factors.iter().enumerate() {
+            if factors[..i].iter().any(|g| g.key == f.key) {
+                return Err(Refusal(format!("factor {} is given twice; give each --range once", f.key)));
+            }
+            if !(f.lo < f.hi) {
+                return Err(Refusal(format!("range of {}: need lo < hi (got {}:{})", f.key, f.lo, f.hi)));
+            }
+        }
+        let unit = match method {
+            Method::Morris { trajectories, levels } => {
+                if levels < 2 || levels % 2 != 0 {
+                    return Err(Refusal(format!("--levels {levels}: Morris needs an even number of levels ≥ 2, e.g. --levels 4")));
+                }
+                if trajectories < 2 {
+                    return Err(Refusal(format!(
+                        "--trajectories {trajectories}: need at least 2 (σ and the CI need several; 10–20 is usual)"
+                    )));
+                }
+                morris_design(k, trajectories, levels, morris_seed(seed))
+            }
+            Method::Sobol { samples } => {
+                if samples < 2 {
+                    return Err(Refusal(format!("--samples {samples}: need at least 2 (a power of two such as 64 or 256)")));
+                }
+                if 2 * k > SOBOL_MAX_DIMS {
+                    return Err(Refusal(format!(
+                        "{k} factors: the Saltelli design needs 2k ≤ {SOBOL_MAX_DIMS} Sobol dimensions; use ≤ {} factors or --method morris",
+                        SOBOL_MAX_DIMS / 2
+                    )));
+                }
+                saltelli_design(k, samples, 0).points()
+            }
+        };
+        Ok(Plan { method, factors, seed, unit })
+    }
+
+    /// Number of design points.
+    pub fn len(&self) -> usize {
+        self.unit.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.unit.is_empty()
+    }
+
+    /// The design description stored in `sweep.json` (part of the identity).
+    pub fn design_name(&self) -> String {
+        match self.method {
+            Method::Morris { trajectories, levels } => {
+                format!("sensitivity morris r={trajectories} p={levels} seed={}", morris_seed(self.seed))
+            }
+            Method::Sobol { samples } => format!("sensitivity sobol saltelli N={samples} skip=0"),
+        }
+    }
+
+    /// The design as sweep cells: one cell per point, each factor's value as a TOML literal.
+    pub fn cells(&self) -> Cells {
+        let lo: Vec<f64> = self.factors.iter().map(|f| f.lo).collect();
+        let hi: Vec<f64> = self.factors.iter().map(|f| f.hi).collect();
+        let real = scale_points(&self.unit, &lo, &hi);
+        Cells {
+            keys: self.factors.iter().map(|f| f.key.clone()).collect(),
+            design: self.design_name(),
+            sampler_seed: None,
+            values: real
+                .iter()
+                .map(|p| p.iter().zip(&self.factors).map(|(x, f)| literal(*x, f.integer)).collect())
+                .collect(),
+        }
+    }
+}
+
+/// Resolves indicator names (default: [`DEFAULT_INDICATORS`]).
+pub fn indicators(names: &[String]) -> Result<Vec<usize>, Refusal> {
+    let names: Vec<String> =
+        if names.is_empty() { DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect() } else { names.to_vec() };
+    let mut out = Vec::new();
+    for n in &names {
+        let i = indicator_index(n).ok_or_else(|| {
+            Refusal(format!("--indicator '{n}' is not an indicator; choose one of: {}", INDICATORS.join(", ")))
+        })?;
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_value(s: &str) -> f64 {
+    if s == "NA" {
+        f64::NAN
+    } else {
+        s.parse().unwrap_or(f64::NAN)
+    }
+}
+
+/// Per-replicate outputs read from a complete folder's cell files:
+/// `out[j][point][replicate]` for the `j`-th of `indicators`.
+pub fn read_outputs(dir: &Path, points: usize, indicators: &[usize]) -> Result<Vec<Vec<Vec<f64>>>> {
+    let mut out = vec![vec![Vec::new(); points]; indicators.len()];
+    for c in 0..points {
+        let p = dir.join("cells").join(replicates_file(c));
+        let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+            let cols: Vec<&str> = line.split(',').collect();
+            if cols.len() < N_INDICATORS + 2 {
+                return Err(Refusal(format!(
+                    "{} has a row with too few columns; delete it and rerun to recompute point {c}",
+                    p.display()
+                ))
+                .into());
+            }
+            let vals = &cols[cols.len() - N_INDICATORS..];
+            for (j, &i) in indicators.iter().enumerate() {
+                out[j][c].push(parse_value(vals[i]));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One line of `sensitivity.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Estimate {
+    pub factor: String,
+    pub indicator: &'static str,
+    pub statistic: &'static str,
+    pub value: f64,
+    pub ci: Option<(f64, f64)>,
+}
+
+/// The indices of one indicator.
+#[derive(Clone, Debug)]
+pub enum Indices {
+    Morris(Vec<MorrisIndex>),
+    Sobol {
+        /// Corrected for replicate noise (`sobol_indices_noisy`).
+        corrected: SobolResult,
+        /// On the replicate means as if they were deterministic.
+        uncorrected: SobolResult,
+    },
+}
+
+/// Everything the analysis found.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub method: Method,
+    pub factors: Vec<String>,
+    /// Per analysed indicator: its name, its noise share and its indices.
+    pub per_indicator: Vec<(&'static str, f64, Indices)>,
+    pub estimates: Vec<Estimate>,
+    pub warnings: Vec<String>,
+    /// Replicates per point (the most any point had).
+    pub replicates: usize,
+}
+
+/// Applies the estimators to per-point replicate outputs (`outputs[j][point][replicate]`).
+pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Analysis {
+    let k = plan.factors.len();
+    let names: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
+    let mut per_indicator = Vec::new();
+    let mut estimates = Vec::new();
+    let mut warnings = Vec::new();
+    let replicates = outputs.iter().flatten().map(Vec::len).max().unwrap_or(0);
+    for (j, &i) in indicators.iter().enumerate() {
+        let name = INDICATORS[i];
+        let reps = &outputs[j];
+        let share = noise_share(reps);
+        let est = |f: usize, statistic: &'static str, value: f64, ci: Option<(f64, f64)>| Estimate {
+            factor: names.get(f).cloned().unwrap_or_else(|| "(all)".into()),
+            indicator: name,
+            statistic,
+            value,
+            ci,
+        };
+        let indices = match plan.method {
+            Method::Morris { trajectories, levels } => {
+                let (means, _) = replicate_means(reps);
+                let m = morris_indices_seeded(&plan.unit, &means, k, trajectories, levels, RESAMPLES, 0);
+                for (f, x) in m.iter().enumerate() {
+                    estimates.push(est(f, "mu_star", x.mu_star, Some(x.mu_star_ci)));
+                    estimates.push(est(f, "mu", x.mu, None));
+                    estimates.push(est(f, "sigma", x.sigma, None));
+                }
+                if m.iter().any(|x| x.mu_star.is_nan()) {
+                    warnings.push(format!(
+                        "{name}: some elementary effects are undefined (the indicator is NA at some points)"
+                    ));
+                }
+                Indices::Morris(m)
+            }
+            Method::Sobol { samples } => {
+                let opts = SobolOptions { resamples: RESAMPLES, seed: 0, level: 0.95, noise_var: 0.0 };
+                let corrected = sobol_indices_noisy(reps, k, samples, &opts);
+                let (means, _) = replicate_means(reps);
+                let uncorrected = sobol_indices(&means, k, samples, &opts);
+                for (f, x) in corrected.indices.iter().enumerate() {
+                    estimates.push(est(f, "S1", x.s1, Some(x.s1_ci)));
+                    estimates.push(est(f, "ST", x.st, Some(x.st_ci)));
+                }
+                for (f, x) in uncorrected.indices.iter().enumerate() {
+                    estimates.push(est(f, "S1_uncorrected", x.s1, Some(x.s1_ci)));
+                    estimates.push(est(f, "ST_uncorrected", x.st, Some(x.st_ci)));
+                }
+                estimates.push(est(usize::MAX, "sum_S1", corrected.sum_s1, None));
+                estimates.push(est(usize::MAX, "sum_S1_uncorrected", uncorrected.sum_s1, None));
+                for w in &corrected.warnings {
+                    // The estimator names factors by index; name them by key.
+                    let w = match w.strip_prefix("factor ").and_then(|r| r.split_once(':')) {
+                        Some((n, rest)) => match n.parse::<usize>().ok().and_then(|f| names.get(f)) {
+                            Some(key) => format!("{key}:{rest}"),
+                            None => w.clone(),
+                        },
+                        None => w.clone(),
+                    };
+                    warnings.push(format!("{name}: {w}"));
+                }
+                Indices::Sobol { corrected, uncorrected }
+            }
+        };
+        if share.is_finite() && share > 0.5 {
+            warnings.push(format!(
+                "{name}: replicate noise is {:.0} % of the variance of the point means; the indices are unreliable — \
+                 raise --replicates (noise variance falls as 1/R)",
+                100.0 * share.min(1.0)
+            ));
+        }
+        per_indicator.push((name, share, indices));
+    }
+    let mut w = warnings;
+    w.dedup();
+    Analysis { method: plan.method, factors: names, per_indicator, estimates, warnings: w, replicates }
+}
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `sensitivity.csv`: factor,indicator,method,statistic,value,ci_low,ci_high.
+pub fn sensitivity_csv(a: &Analysis) -> Vec<u8> {
+    let mut out = String::from("factor,indicator,method,statistic,value,ci_low,ci_high\n");
+    for e in &a.estimates {
+        let (lo, hi) = e.ci.map(|(l, h)| (num(l), num(h))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{lo},{hi}",
+            field(&e.factor),
+            e.indicator,
+            a.method.name(),
+            e.statistic,
+            num(e.value)
+        );
+    }
+    out.into_bytes()
+}
+
+/// `noise.csv`: indicator,noise_share.
+pub fn noise_csv(a: &Analysis) -> Vec<u8> {
+    let mut out = String::from("indicator,noise_share\n");
+    for (name, share, _) in &a.per_indicator {
+        let _ = writeln!(out, "{name},{}", num(*share));
+    }
+    out.into_bytes()
+}
+
+/// `points.csv`: point, the block it belongs to (Morris trajectory, or Saltelli A/B/AB_i),
+/// the factor values, then per indicator the replicate mean and SD.
+pub fn points_csv(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Vec<u8> {
+    let cells = plan.cells();
+    let mut out = String::from("point,block");
+    for k in &cells.keys {
+        out.push(',');
+        out.push_str(&field(k));
+    }
+    for &i in indicators {
+        let _ = write!(out, ",{}_mean,{}_sd", INDICATORS[i], INDICATORS[i]);
+    }
+    out.push_str(",replicates\n");
+    let k = plan.factors.len();
+    for (c, vals) in cells.values.iter().enumerate() {
+        let block = match plan.method {
+            Method::Morris { .. } => format!("trajectory {}", c / (k + 1)),
+            Method::Sobol { samples } => match c / samples {
+                0 => "A".to_string(),
+                1 => "B".to_string(),
+                b => format!("AB_{}", plan.factors[b - 2].short()),
+            },
+        };
+        let _ = write!(out, "{c},{block}");
+        for v in vals {
+            let _ = write!(out, ",{v}");
+        }
+        let mut n = 0;
+        for reps in outputs {
+            let (r, mean, var) = crate::stats::ci::mean_var(reps[c].iter().copied());
+            n = n.max(reps[c].len());
+            let sd = if r >= 2 { var.sqrt() } else { f64::NAN };
+            let _ = write!(out, ",{},{}", num(mean), num(sd));
+        }
+        let _ = writeln!(out, ",{n}");
+    }
+    out.into_bytes()
+}
+
+fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.0} %", 100.0 * x)
+    } else {
+        "NA".into()
+    }
+}
+
+/// The plain-language ranking: per indicator, the factors in order of importance.
+pub fn ranking(a: &Analysis) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, _, ix) in &a.per_indicator {
+        match ix {
+            Indices::Morris(m) => {
+                let mut order: Vec<usize> = (0..m.len()).collect();
+                order.sort_by(|&x, &y| m[y].mu_star.total_cmp(&m[x].mu_star).then(x.cmp(&y)));
+                let top = order[0];
+                if !(m[top].mu_star > 0.0) {
+                    out.push(format!("No factor changes {name} (μ* = 0 for all)."));
+                    continue;
+                }
+                let dir = if m[top].mu >= 0.0 { "raises" } else { "lowers" };
+                let mut s = format!(
+                    "{} has the largest mean effect on {name}: moving it across its range changes {name} by {} on \
+                     average, and on balance {dir} it (μ = {}, σ = {}{}).",
+                    a.factors[top],
+                    num(m[top].mu_star),
+                    num(m[top].mu),
+                    num(m[top].sigma),
+                    if m[top].sigma > m[top].mu_star { ", σ > μ*: its effect depends on the other factors or is non-linear" } else { "" }
+                );
+                let rest: Vec<String> = order[1..]
+                    .iter()
+                    .filter(|&&f| m[f].mu_star > 0.0)
+                    .take(3)
+                    .map(|&f| format!("{} (μ* = {})", a.factors[f], num(m[f].mu_star)))
+                    .collect();
+                if !rest.is_empty() {
+                    let _ = write!(s, " Next: {}.", rest.join(", "));
+                }
+                let zero: Vec<&str> =
+                    order.iter().filter(|&&f| m[f].mu_star == 0.0).map(|&f| a.factors[f].as_str()).collect();
+                if !zero.is_empty() {
+                    let _ = write!(s, " No effect at all: {}.", zero.join(", "));
+                }
+                out.push(s);
+            }
+            Indices::Sobol { corrected, .. } => {
+                let ix = &corrected.indices;
+                let mut order: Vec<usize> = (0..ix.len()).collect();
+                order.sort_by(|&x, &y| ix[y].st.total_cmp(&ix[x].st).then(x.cmp(&y)));
+                if !corrected.variance.is_finite() || corrected.variance <= 0.0 {
+                    out.push(format!(
+                        "{name} does not vary beyond replicate noise over these ranges: no factor explains it."
+                    ));
+                    continue;
+                }
+                let t = order[0];
+                let mut s = format!(
+                    "{} explains ~{} of the variance of {name} on its own (S1) and ~{} including its interactions (ST).",
+                    a.factors[t],
+                    pct(ix[t].s1.max(0.0)),
+                    pct(ix[t].st.max(0.0))
+                );
+                let rest: Vec<String> = order[1..]
+                    .iter()
+                    .take(3)
+                    .map(|&f| format!("{} (S1 ~{}, ST ~{})", a.factors[f], pct(ix[f].s1.max(0.0)), pct(ix[f].st.max(0.0))))
+                    .collect();
+                if !rest.is_empty() {
+                    let _ = write!(s, " Next: {}.", rest.join(", "));
+                }
+                let _ = write!(
+                    s,
+                    " Together the factors' first-order effects explain ~{}; the rest is interactions.",
+                    pct(corrected.sum_s1)
+                );
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn inline_svg(dir: &Path, file: &str) -> Option<String> {
+    let svg = std::fs::read_to_string(dir.join(file)).ok()?;
+    let start = svg.find("<svg")?;
+    Some(svg[start..].to_string())
+}
+
+/// The body sections of `report.html`.
+pub fn report_sections(dir: &Path, plan: &Plan, a: &Analysis, scope: &str, ranking: &[String]) -> Vec<(String, String)> {
+    let mut s = Vec::new();
+    let mut h = String::from("<ul>\n");
+    for r in ranking {
+        let _ = writeln!(h, "<li>{}</li>", esc(r));
+    }
+    h.push_str("</ul>\n");
+    let method = match plan.method {
+        Method::Morris { trajectories, levels } => format!(
+            "Morris elementary effects (Morris 1991; μ* of Campolongo et al. 2007): {trajectories} trajectories on a \
+             {levels}-level grid, {} points. Effects are per full range of a factor, computed on the replicate means; \
+             95 % CIs of μ* bootstrap the trajectories.",
+            plan.len()
+        ),
+        Method::Sobol { samples } => format!(
+            "Sobol indices on a Saltelli (2010) design with N = {samples} ({} points): S1 by the Saltelli et al. (2010) \
+             estimator, ST by Jansen (1999), 95 % CIs by bootstrapping the N rows. Indices are computed on the replicate \
+             means with the replicate-noise variance σ²/R subtracted (Iooss &amp; Ribatet 2009; Marrel et al. 2012); the \
+             uncorrected indices are reported too (sensitivity.csv, statistics *_uncorrected).",
+            plan.len()
+        ),
+    };
+    let _ = write!(
+        h,
+        "<p>{method} Every point runs {} replicates on the same seed (common random numbers); outputs are each \
+         replicate's {scope} value.</p>\n",
+        a.replicates
+    );
+    s.push(("What drives the outcomes".to_string(), h));
+    if !a.warnings.is_empty() {
+        let mut h = String::from("<ul>\n");
+        for w in &a.warnings {
+            let _ = writeln!(h, "<li><b>{}</b></li>", esc(w));
+        }
+        h.push_str("</ul>\n");
+        s.push(("Warnings".to_string(), h));
+    }
+    let mut h = String::new();
+    for (name, _, _) in &a.per_indicator {
+        if let Some(svg) = inline_svg(dir, &format!("charts/sensitivity-{name}.svg")) {
+            let _ = writeln!(h, "<figure>{svg}</figure>");
+        }
+    }
+    h.push_str("<table><tr><th>factor</th><th>indicator</th><th>statistic</th><th>value</th><th>95 % CI</th></tr>\n");
+    for e in &a.estimates {
+        let ci = e.ci.map(|(l, h)| format!("[{}, {}]", num(l), num(h))).unwrap_or_default();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
+            esc(&e.factor),
+            e.indicator,
+            e.statistic,
+            num(e.value)
+        );
+    }
+    h.push_str("</table>\n");
+    s.push(("Indices".to_string(), h));
+    let mut h = String::from(
+        "<p>Share of the variance of the per-point replicate means that is replicate noise (mean within-point variance / R \
+         over the variance of the point means). Near 0: the means are essentially deterministic; near 1: the factors \
+         barely matter next to the noise. With common random numbers across points the σ²/R correction may \
+         over-correct (the noise is shared between points, so part of it cancels in the differences the estimators \
+         use): compare the corrected and uncorrected indices.</p>\n<table><tr><th>indicator</th><th>noise share</th></tr>\n",
+    );
+    for (name, share, _) in &a.per_indicator {
+        let _ = writeln!(h, "<tr><td>{name}</td><td>{}</td></tr>", num(*share));
+    }
+    h.push_str("</table>\n");
+    s.push(("Replicate noise".to_string(), h));
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts
+// ---------------------------------------------------------------------------------------------
+
+fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+    anyhow!("cannot draw a chart: {e:?}")
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    (style::FAMILY, size).into_font().color(&style::TEXT)
+}
+
+fn draw_one<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, name: &str, factors: &[String], ix: &Indices) -> Result<()> {
+    let title = crate::output::charts::meta::title(name);
+    match ix {
+        Indices::Morris(m) => {
+            let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
+            let xmax = m.iter().map(|x| fin(x.mu_star_ci.1).max(fin(x.mu_star))).fold(0.0, f64::max).max(1e-9) * 1.15;
+            let ymax = m.iter().map(|x| fin(x.sigma)).fold(0.0, f64::max).max(1e-9) * 1.15;
+            let mut chart = ChartBuilder::on(root)
+                .caption(format!("{title}: Morris μ* and σ"), font(style::PANEL_TITLE_SIZE))
+                .margin(20)
+                .x_label_area_size(60)
+                .y_label_area_size(80)
+                .build_cartesian_2d(0.0..xmax, 0.0..ymax)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("μ* (mean |elementary effect|, per full range)")
+                .y_desc("σ of the elementary effects")
+                .label_style(font(style::TICK_SIZE))
+                .axis_desc_style(font(style::DESC_SIZE))
+                .light_line_style(style::GRID)
+                .draw()
+                .map_err(err)?;
+            // σ = μ* line: above it, effects are non-linear or interacting.
+            let lim = xmax.min(ymax);
+            chart.draw_series(LineSeries::new([(0.0, 0.0), (lim, lim)], style::REFERENCE.stroke_width(1))).map_err(err)?;
+            for (f, x) in m.iter().enumerate() {
+                if !x.mu_star.is_finite() {
+                    continue;
+                }
+                let y = fin(x.sigma);
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        [(x.mu_star_ci.0, y), (x.mu_star_ci.1, y)],
+                        style::VOLUNTEERS.stroke_width(2),
+                    )))
+                    .map_err(err)?;
+                chart.draw_series(std::iter::once(Circle::new((x.mu_star, y), 5, style::PARTICIPANTS.filled()))).map_err(err)?;
+                let label = factors[f].rsplit('.').next().unwrap_or(&factors[f]).to_string();
+                chart
+                    .draw_series(std::iter::once(Text::new(label, (x.mu_star, y), font(style::LEGEND_SIZE))))
+                    .map_err(err)?;
+            }
+        }
+        Indices::Sobol { corrected, .. } => {
+            let ix = &corrected.indices;
+            let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
+            let ymax = ix.iter().flat_map(|x| [fin(x.st_ci.1), fin(x.s1_ci.1), fin(x.st)]).fold(1.0f64, f64::max).min(2.0);
+            let ymin = ix.iter().flat_map(|x| [fin(x.s1_ci.0), fin(x.st_ci.0)]).fold(0.0f64, f64::min).max(-1.0);
+            let n = ix.len();
+            let mut chart = ChartBuilder::on(root)
+                .caption(format!("{title}: Sobol S1 (orange) and ST (blue), 95 % CI"), font(style::PANEL_TITLE_SIZE))
+                .margin(20)
+                .x_label_area_size(70)
+                .y_label_area_size(70)
+                .build_cartesian_2d(-0.5..(n as f64 - 0.5), ymin..ymax)
+                .map_err(err)?;
+            let labels: Vec<String> = factors.iter().map(|f| f.rsplit('.').next().unwrap_or(f).to_string()).collect();
+            chart
+                .configure_mesh()
+                .x_labels(n.max(1))
+                .x_label_formatter(&|v| {
+                    let i = v.round();
+                    if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                        labels[i as usize].clone()
+                    } else {
+                        String::new()
+                    }
+                })
+                .y_desc("share of output variance")
+                .label_style(font(style::TICK_SIZE))
+                .axis_desc_style(font(style::DESC_SIZE))
+                .light_line_style(style::GRID)
+                .draw()
+                .map_err(err)?;
+            for (f, x) in ix.iter().enumerate() {
+                let c = f as f64;
+                for (off, v, ci, colour) in
+                    [(-0.2, x.s1, x.s1_ci, style::PARTICIPANTS), (0.2, x.st, x.st_ci, style::VOLUNTEERS)]
+                {
+                    if !v.is_finite() {
+                        continue;
+                    }
+                    let v = v.clamp(ymin, ymax);
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(c + off - 0.17, 0.0), (c + off + 0.17, v)],
+                            colour.mix(0.8).filled(),
+                        )))
+                        .map_err(err)?;
+                    if ci.0.is_finite() && ci.1.is_finite() {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                [(c + off, ci.0.clamp(ymin, ymax)), (c + off, ci.1.clamp(ymin, ymax))],
+                                style::TEXT.stroke_width(2),
+                            )))
+                            .map_err(err)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Draws `charts/sensitivity-<indicator>.png` and `.svg` per indicator (Morris: μ*–σ plane with
+/// the μ* CI; Sobol: S1 and ST bars with CIs). Each file is written to a temporary name and
+/// renamed. Returns the files written, relative to `dir`.
+pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
+    style::register_fonts();
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).with_context(|| format!("cannot create {}", charts.display()))?;
+    let mut files = Vec::new();
+    let size = (900u32, 640u32);
+    for (name, _, ix) in &a.per_indicator {
+        let stem = format!("sensitivity-{name}");
+        let (svg_tmp, png_tmp) = (charts.join(format!("{stem}.tmp.svg")), charts.join(format!("{stem}.tmp.png")));
+        {
+            let root = SVGBackend::new(&svg_tmp, size).into_drawing_area();
+            root.fill(&WHITE).map_err(err)?;
+            draw_one(&root, name, &a.factors, ix)?;
+            root.present().map_err(err)?;
+        }
+        {
+            let root = BitMapBackend::new(&png_tmp, size).into_drawing_area();
+            root.fill(&WHITE).map_err(err)?;
+            draw_one(&root, name, &a.factors, ix)?;
+            root.present().map_err(err)?;
+        }
+        std::fs::rename(&svg_tmp, charts.join(format!("{stem}.svg")))?;
+        std::fs::rename(&png_tmp, charts.join(format!("{stem}.png")))?;
+        files.push(format!("charts/{stem}.png"));
+        files.push(format!("charts/{stem}.svg"));
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(key: &str) -> Factor {
+        Factor { key: key.into(), lo: 0.0, hi: 1.0, integer: false }
+    }
+
+    #[test]
+    fn literals_are_toml_numbers() {
+        assert_eq!(literal(1.0, false), "1.0");
+        assert_eq!(literal(0.25, false), "0.25");
+        assert_eq!(literal(2.6, true), "3");
+    }
+
+    #[test]
+    fn integer_detection_reads_the_resolved_scenario() {
+        let t = "[scenario]\nweeks = 3\n[activity]\nco_design = 0.5\n";
+        assert!(is_integer_at(t, "scenario.weeks"));
+        assert!(!is_integer_at(t, "activity.co_design"));
+        assert!(!is_integer_at(t, "stereotypes.western"));
+    }
+
+    #[test]
+    fn plans_have_the_estimators_point_counts() {
+        let m = Plan::new(Method::Morris { trajectories: 3, levels: 4 }, vec![f("a.x"), f("a.y")], 1).unwrap();
+        assert_eq!(m.len(), 3 * 3);
+        assert_eq!(m.cells().len(), 9);
+        let s = Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.y")], 1).unwrap();
+        assert_eq!(s.len(), 8 * 4);
+        assert!(Plan::new(Method::Sobol { samples: 8 }, vec![], 1).is_err());
+        assert!(Plan::new(Method::Morris { trajectories: 3, levels: 3 }, vec![f("a.x")], 1).is_err());
+        assert!(Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.x")], 1).is_err());
+    }
+}
