@@ -163,7 +163,7 @@ fn shards_merge_to_the_unsharded_result_and_merge_refuses_mixed_or_incomplete_se
     assert!(err.contains("2, 5, 8, 11") && err.contains("2/3"), "{err}");
     // Shards of different sweeps are refused.
     let other = tmp.path().join("other");
-    sweep(&other, &["--shard", "2/3", "--set", "parameters.alpha1=0.3"]).success();
+    sweep(&other, &["--shard", "2/3", "--set", "activity.service_frame=0.5"]).success();
     let err = dugnad()
         .arg("merge")
         .args([&shards[0], &shards[1], &other])

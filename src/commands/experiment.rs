@@ -5,6 +5,7 @@ use crate::commands::run::default_output;
 use crate::commands::UsageError;
 use crate::experiment::compare::{self, Adaptive, AdaptiveOutcome, Contender};
 use crate::experiment::grid::{take_sweep_table, SweepSpec};
+use crate::experiment::sensitivity::is_integer_at;
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, SweepDef, Store};
 use crate::experiment::sweep::{header, replicates_header, SweepRun};
@@ -294,7 +295,8 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     let spec = from_file.unwrap_or_default().overridden_by(flags);
     let overrides = cmd.run.overrides();
     let base = load_str(&text, &origin, &overrides)?;
-    let cells = spec.cells(base.seed)?;
+    let resolved = scenario::to_toml(&base);
+    let cells = spec.cells(base.seed, &|key| is_integer_at(&resolved, key))?;
     let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
     let run = SweepRun { text: &text, origin: &origin, overrides: &overrides, cells: &cells, scope };
     run.check()?;

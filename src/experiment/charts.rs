@@ -7,7 +7,10 @@ use super::grid::display_value;
 use super::store::SweepDef;
 use super::Scope;
 use crate::metrics::INDICATORS;
+use crate::output::charts::register_fonts;
+use crate::output::charts::style::{self, decimals_for, fmt_fixed, DESC_SIZE, PANEL_TITLE_SIZE, TICK_SIZE};
 use crate::output::csv::num;
+use crate::output::report::{escape_html as esc, inline_svg};
 use anyhow::{anyhow, Context, Result};
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::coord::Shift;
@@ -26,20 +29,12 @@ pub const KEY_INDICATORS: [&str; 8] = [
     "minoritization_index",
 ];
 
-const FONT: &str = "sans-serif";
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const ORANGE: RGBColor = RGBColor(213, 94, 0);
-const GREY: RGBColor = RGBColor(150, 150, 150);
-
-/// Registers the chart font. TEMPORARY: waits for the shared helper of `output::charts`.
-fn register_fonts() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if let Ok(b) = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf") {
-            let _ = plotters::style::register_font(FONT, FontStyle::Normal, Box::leak(b.into_boxed_slice()));
-        }
-    });
-}
+const FONT: &str = style::FAMILY;
+/// Okabe–Ito blue and orange (not the role colours): a difference above / below zero.
+const ABOVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const BELOW: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+const GREY: RGBColor = style::REFERENCE;
+const LINE: RGBColor = style::NEUTRAL;
 
 fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("cannot draw a chart: {e:?}")
@@ -126,10 +121,10 @@ fn forest_panel<DB: DrawingBackend>(
 ) -> Result<()> {
     let n = rows.len();
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, 18))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(210)
+        .caption(title, (FONT, PANEL_TITLE_SIZE))
+        .margin(12)
+        .x_label_area_size(70)
+        .y_label_area_size(300)
         .build_cartesian_2d(-limit..limit, (0..n.max(1) - 1).into_segmented())
         .map_err(err)?;
     chart
@@ -140,7 +135,8 @@ fn forest_panel<DB: DrawingBackend>(
             _ => String::new(),
         })
         .x_desc(xlabel)
-        .label_style((FONT, 12))
+        .label_style((FONT, TICK_SIZE))
+        .axis_desc_style((FONT, DESC_SIZE))
         .disable_y_mesh()
         .draw()
         .map_err(err)?;
@@ -148,7 +144,7 @@ fn forest_panel<DB: DrawingBackend>(
     chart
         .draw_series(std::iter::once(PathElement::new(
             vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
-            BLACK.stroke_width(1),
+            LINE.stroke_width(1),
         )))
         .map_err(err)?;
     for (k, r) in rows.iter().enumerate() {
@@ -156,9 +152,9 @@ fn forest_panel<DB: DrawingBackend>(
             continue;
         }
         let colour = if r.lo > 0.0 {
-            BLUE
+            ABOVE
         } else if r.hi < 0.0 {
-            ORANGE
+            BELOW
         } else {
             GREY
         };
@@ -186,8 +182,8 @@ pub fn forest(dir: &Path, lines: &[Line], names: &[String], baseline: usize, sco
         .fold(0.25f64, f64::max)
         * 1.05;
     let xlabel = format!("difference to {} ({}), in SDs of {}", names[baseline], scope.name(), names[baseline]);
-    let height = 90 + 20 * INDICATORS.len() as u32;
-    let width = 560 * panels.len().max(1) as u32;
+    let height = 160 + 26 * INDICATORS.len() as u32;
+    let width = 900 * panels.len().max(1) as u32;
     fn all<DB: DrawingBackend>(
         root: &DrawingArea<DB, Shift>,
         panels: &[(usize, Vec<ForestRow>)],
@@ -209,10 +205,6 @@ pub fn forest(dir: &Path, lines: &[Line], names: &[String], baseline: usize, sco
         |r| all(r, &panels, names, baseline, &xlabel, limit),
         |r| all(r, &panels, names, baseline, &xlabel, limit),
     )
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The comparison section of `report.html`: the forest plot (inlined SVG, when drawn), the
@@ -238,14 +230,13 @@ pub fn compare_section(
     if let Some(a) = adaptive {
         h.push_str(&format!("<p><b>{}</b></p>\n", esc(a)));
     }
-    if let Ok(svg) = std::fs::read_to_string(dir.join("charts/forest.svg")) {
-        let svg = svg.trim_start_matches(|c| c != '<');
-        let svg = svg.strip_prefix("<?xml").map(|s| &s[s.find("?>").map(|i| i + 2).unwrap_or(0)..]).unwrap_or(svg);
+    if let Some(svg) = std::fs::read_to_string(dir.join("charts/forest.svg")).ok().and_then(|s| inline_svg(&s)) {
         h.push_str("<figure>");
-        h.push_str(svg);
+        h.push_str(&svg);
         h.push_str(&format!(
             "<figcaption>Paired differences to {} with 95 % CIs, in standard deviations of the baseline \
-             (blue: above 0, orange: below 0, grey: the CI includes 0).</figcaption></figure>\n",
+             (blue: above 0, orange: below 0, grey: the CI includes 0). Indicators whose baseline does not \
+             vary are left out unless the difference is 0.</figcaption></figure>\n",
             esc(&names[baseline])
         ));
     }
@@ -352,24 +343,33 @@ fn finite_range(xs: impl Iterator<Item = f64>) -> (f64, f64) {
 }
 
 fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, key: &str, name: &str, pts: &[(f64, f64, f64, f64)]) -> Result<()> {
+    let colour = style::indicator_colour(name);
     let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
     let (y0, y1) = finite_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]));
     let mut chart = ChartBuilder::on(area)
-        .caption(name, (FONT, 15))
-        .margin(8)
-        .x_label_area_size(36)
-        .y_label_area_size(50)
+        .caption(name, (FONT, PANEL_TITLE_SIZE))
+        .margin(12)
+        .x_label_area_size(64)
+        .y_label_area_size(90)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
-    chart.configure_mesh().x_desc(key).label_style((FONT, 11)).draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(key)
+        .label_style((FONT, TICK_SIZE))
+        .axis_desc_style((FONT, DESC_SIZE))
+        .x_labels(6)
+        .y_labels(6)
+        .draw()
+        .map_err(err)?;
     let ok: Vec<&(f64, f64, f64, f64)> = pts.iter().filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite()).collect();
     let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, p.2)).collect();
     band.extend(ok.iter().rev().map(|p| (p.0, p.3)));
     if band.len() >= 3 {
-        chart.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.2).filled()))).map_err(err)?;
+        chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(style::CI95_ALPHA).filled()))).map_err(err)?;
     }
-    chart.draw_series(LineSeries::new(ok.iter().map(|p| (p.0, p.1)), BLUE.stroke_width(2))).map_err(err)?;
-    chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1), 3, BLUE.filled()))).map_err(err)?;
+    chart.draw_series(LineSeries::new(ok.iter().map(|p| (p.0, p.1)), colour.stroke_width(3))).map_err(err)?;
+    chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1), 4, colour.filled()))).map_err(err)?;
     Ok(())
 }
 
@@ -395,11 +395,14 @@ fn heat_panel<DB: DrawingBackend>(
 ) -> Result<()> {
     let (lo, hi) = cells.iter().map(|c| c.2).filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let (nx, ny) = (xs.len(), ys.len());
+    let annotate = nx * ny <= 64;
+    // Without numbers in the cells, the caption gives the colour scale's ends.
+    let caption = if annotate { name.to_string() } else { format!("{name}: light {} → dark {}", num(lo), num(hi)) };
     let mut chart = ChartBuilder::on(area)
-        .caption(format!("{name} (range {} to {})", num(lo), num(hi)), (FONT, 14))
-        .margin(8)
-        .x_label_area_size(36)
-        .y_label_area_size(60)
+        .caption(caption, (FONT, PANEL_TITLE_SIZE))
+        .margin(12)
+        .x_label_area_size(64)
+        .y_label_area_size(90)
         .build_cartesian_2d((0..nx.max(1) - 1).into_segmented(), (0..ny.max(1) - 1).into_segmented())
         .map_err(err)?;
     let label = |labels: &[String], v: &SegmentValue<usize>| match v {
@@ -415,7 +418,8 @@ fn heat_panel<DB: DrawingBackend>(
         .y_label_formatter(&|v| label(ys, v))
         .x_desc(keys.0)
         .y_desc(keys.1)
-        .label_style((FONT, 11))
+        .label_style((FONT, TICK_SIZE))
+        .axis_desc_style((FONT, DESC_SIZE))
         .draw()
         .map_err(err)?;
     let t = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
@@ -428,14 +432,15 @@ fn heat_panel<DB: DrawingBackend>(
             )
         }))
         .map_err(err)?;
-    if nx * ny <= 100 {
+    if annotate {
+        let decimals = decimals_for(hi - lo).max(2);
         chart
             .draw_series(cells.iter().map(|&(i, j, v)| {
-                let colour = if t(v) > 0.6 { WHITE } else { BLACK };
+                let colour = if t(v) > 0.6 { WHITE } else { style::TEXT };
                 Text::new(
-                    num(v),
+                    if v.is_finite() { fmt_fixed(v, decimals) } else { "NA".into() },
                     (SegmentValue::CenterOf(i), SegmentValue::CenterOf(j)),
-                    (FONT, 11).into_font().color(&colour).pos(plotters::style::text_anchor::Pos::new(
+                    (FONT, TICK_SIZE).into_font().color(&colour).pos(plotters::style::text_anchor::Pos::new(
                         plotters::style::text_anchor::HPos::Center,
                         plotters::style::text_anchor::VPos::Center,
                     )),
@@ -472,7 +477,7 @@ pub fn sweep_charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
             }
             Ok(())
         }
-        return draw_both(dir, "sweep", (1600, 700), |r| all(r, &keys[0], &panels), |r| all(r, &keys[0], &panels));
+        return draw_both(dir, "sweep", (2400, 1100), |r| all(r, &keys[0], &panels), |r| all(r, &keys[0], &panels));
     }
     if keys.len() == 2 && grid {
         let mut xs: Vec<String> = Vec::new();
@@ -506,7 +511,7 @@ pub fn sweep_charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
             }
             Ok(())
         }
-        return draw_both(dir, "heatmap", (1800, 820), |r| draw(r, keys, &xs, &ys, &panels), |r| draw(r, keys, &xs, &ys, &panels));
+        return draw_both(dir, "heatmap", (2400, 1100), |r| draw(r, keys, &xs, &ys, &panels), |r| draw(r, keys, &xs, &ys, &panels));
     }
     Ok(Vec::new())
 }

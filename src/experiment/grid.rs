@@ -45,14 +45,13 @@ pub struct Sample {
     pub n: usize,
 }
 
-/// A parameter's range for sampling. Integer ranges (both bounds written as integers) give
-/// integers, each of lo..=hi equally likely.
+/// A parameter's range for sampling. A parameter that is a whole number in the scenario
+/// (e.g. `population.x.count`) is sampled as whole numbers, each of lo..=hi equally likely.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Range {
     pub key: String,
     pub lo: f64,
     pub hi: f64,
-    pub integer: bool,
 }
 
 /// A sweep as declared by flags or a `[sweep]` table (checked by [`SweepSpec::cells`]).
@@ -234,10 +233,9 @@ pub fn parse_sample(s: &str) -> Result<Sample, Refusal> {
 }
 
 fn range_of(key: &str, lo: &str, hi: &str) -> Result<Range, Refusal> {
-    let integer = lo.trim().parse::<i64>().is_ok() && hi.trim().parse::<i64>().is_ok();
     let parse = |t: &str| t.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     match (parse(lo), parse(hi)) {
-        (Some(lo), Some(hi)) if lo <= hi => Ok(Range { key: key.to_string(), lo, hi, integer }),
+        (Some(lo), Some(hi)) if lo <= hi => Ok(Range { key: key.to_string(), lo, hi }),
         _ => refuse(format!("range of {key}: need two numbers lo ≤ hi, e.g. --range {key}=0.1:0.9")),
     }
 }
@@ -358,8 +356,8 @@ impl SweepSpec {
     }
 
     /// The cells of this sweep; `seed` is the scenario's seed (the Latin hypercube's seed is
-    /// derived from it).
-    pub fn cells(&self, seed: u64) -> Result<Cells, Refusal> {
+    /// derived from it); `whole(key)` says whether a sampled key takes whole numbers.
+    pub fn cells(&self, seed: u64, whole: &dyn Fn(&str) -> bool) -> Result<Cells, Refusal> {
         let usage = "give --vary KEY=v1,v2,... (a grid) or --sample lhs:N with --range KEY=lo:hi (a sample), \
                      or declare them in the scenario's [sweep] table";
         let keys: Vec<&str> = if self.vary.is_empty() {
@@ -381,7 +379,7 @@ impl SweepSpec {
             }
             (None, true, false) => refuse(format!("--range needs --sample lhs:N or --sample sobol:N; {usage}")),
             (Some(_), true, true) => refuse(format!("--sample needs at least one --range KEY=lo:hi; {usage}")),
-            (Some(s), true, false) => self.sampled(keys, *s, seed),
+            (Some(s), true, false) => self.sampled(keys, *s, seed, whole),
         }
     }
 
@@ -406,7 +404,7 @@ impl SweepSpec {
         Ok(Cells { keys, design: format!("grid {}", shape.join(" × ")), sampler_seed: None, values })
     }
 
-    fn sampled(&self, keys: Vec<String>, s: Sample, seed: u64) -> Result<Cells, Refusal> {
+    fn sampled(&self, keys: Vec<String>, s: Sample, seed: u64, whole: &dyn Fn(&str) -> bool) -> Result<Cells, Refusal> {
         let dims = self.range.len();
         let (points, sampler_seed, name) = match s.sampler {
             Sampler::Lhs => {
@@ -422,17 +420,18 @@ impl SweepSpec {
         };
         let values = points
             .iter()
-            .map(|p| self.range.iter().zip(p).map(|(r, u)| scale(r, *u)).collect())
+            .map(|p| self.range.iter().zip(p).map(|(r, u)| scale(r, whole(&r.key), *u)).collect())
             .collect();
         Ok(Cells { keys, design: format!("{name}:{}", s.n), sampler_seed, values })
     }
 }
 
-/// Maps u in [0, 1) into a range: lo + u·(hi − lo) rounded to 6 decimals, or for an integer
-/// range lo + ⌊u·(hi − lo + 1)⌋.
-fn scale(r: &Range, u: f64) -> String {
-    if r.integer {
-        let x = (r.lo + (u * (r.hi - r.lo + 1.0)).floor()).min(r.hi);
+/// Maps u in [0, 1) into a range: lo + u·(hi − lo) rounded to 6 decimals, or for a whole-number
+/// parameter ⌈lo⌉ + ⌊u·(⌊hi⌋ − ⌈lo⌉ + 1)⌋.
+fn scale(r: &Range, whole: bool, u: f64) -> String {
+    if whole {
+        let (lo, hi) = (r.lo.ceil(), r.hi.floor().max(r.lo.ceil()));
+        let x = (lo + (u * (hi - lo + 1.0)).floor()).min(hi);
         format!("{}", x as i64)
     } else {
         let x = round_to(r.lo + u * (r.hi - r.lo), SAMPLE_DECIMALS).clamp(r.lo, r.hi);
@@ -533,7 +532,7 @@ mod tests {
 
     #[test]
     fn factorial_order_has_the_first_axis_varying_slowest() {
-        let cells = vary(&["a=1,2", "b=x,y,z"]).cells(1).unwrap();
+        let cells = vary(&["a=1,2", "b=x,y,z"]).cells(1, &|_| false).unwrap();
         assert_eq!(cells.len(), 6);
         assert_eq!(cells.keys, ["a", "b"]);
         let shown: Vec<String> = cells.values.iter().map(|r| format!("{}{}", r[0], display_value(&r[1]))).collect();
@@ -544,14 +543,14 @@ mod tests {
 
     #[test]
     fn a_sweep_is_a_grid_or_a_sample_and_needs_something() {
-        assert!(SweepSpec::default().cells(1).is_err());
-        assert!(vary(&["a=1,2", "a=3"]).cells(1).is_err(), "a key twice");
+        assert!(SweepSpec::default().cells(1, &|_| false).is_err());
+        assert!(vary(&["a=1,2", "a=3"]).cells(1, &|_| false).is_err(), "a key twice");
         let both = SweepSpec::from_flags(&["a=1,2".into()], Some("lhs:4"), &["b=0:1".into()]).unwrap();
-        assert!(both.cells(1).is_err());
+        assert!(both.cells(1, &|_| false).is_err());
         let no_range = SweepSpec::from_flags(&[], Some("lhs:4"), &[]).unwrap();
-        assert!(no_range.cells(1).is_err());
+        assert!(no_range.cells(1, &|_| false).is_err());
         let no_sample = SweepSpec::from_flags(&[], None, &["b=0:1".into()]).unwrap();
-        assert!(no_sample.cells(1).is_err());
+        assert!(no_sample.cells(1, &|_| false).is_err());
         assert!(parse_sample("lhs").is_err() && parse_sample("grid:3").is_err() && parse_sample("lhs:0").is_err());
     }
 
@@ -559,7 +558,8 @@ mod tests {
     fn samples_stay_in_range_are_stratified_and_seeded_from_the_scenario_seed() {
         let spec =
             SweepSpec::from_flags(&[], Some("lhs:10"), &["a=0.2:0.4".into(), "b=1:5".into()]).unwrap();
-        let cells = spec.cells(2019).unwrap();
+        let whole = |k: &str| k == "b";
+        let cells = spec.cells(2019, &whole).unwrap();
         assert_eq!(cells.len(), 10);
         assert_eq!(cells.sampler_seed, Some(sampler_seed(2019)));
         let a: Vec<f64> = cells.values.iter().map(|r| r[0].parse().unwrap()).collect();
@@ -569,9 +569,9 @@ mod tests {
         strata.dedup();
         assert!(strata.len() >= 9, "one point per stratum (up to rounding at edges)");
         assert!(cells.values.iter().all(|r| (1..=5).contains(&r[1].parse::<i64>().unwrap())));
-        assert_eq!(spec.cells(2019).unwrap(), cells, "deterministic");
-        assert_ne!(spec.cells(7).unwrap().values, cells.values, "the seed follows the scenario seed");
-        let sob = SweepSpec::from_flags(&[], Some("sobol:4"), &["a=0:1".into()]).unwrap().cells(1).unwrap();
+        assert_eq!(spec.cells(2019, &whole).unwrap(), cells, "deterministic");
+        assert_ne!(spec.cells(7, &whole).unwrap().values, cells.values, "the seed follows the scenario seed");
+        let sob = SweepSpec::from_flags(&[], Some("sobol:4"), &["a=0:1".into()]).unwrap().cells(1, &|_| false).unwrap();
         let a: Vec<&str> = sob.values.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(a, ["0.0", "0.5", "0.75", "0.25"]);
     }
@@ -602,7 +602,7 @@ mod tests {
         assert_eq!(rest.trim(), "");
         let spec = spec.unwrap();
         assert_eq!(spec.sample, Some(Sample { sampler: Sampler::Lhs, n: 5 }));
-        assert_eq!(spec.range, [Range { key: "a.b".into(), lo: 0.0, hi: 3.0, integer: true }]);
+        assert_eq!(spec.range, [Range { key: "a.b".into(), lo: 0.0, hi: 3.0 }]);
         assert!(take_sweep_table("[sweep]\nvaryy = 1\n", "f").is_err());
         assert!(take_sweep_table("[scenario]\n", "f").unwrap().1.is_none());
     }

@@ -278,10 +278,10 @@ pub struct Estimate {
 pub enum Indices {
     Morris(Vec<MorrisIndex>),
     Sobol {
-        /// Corrected for replicate noise (`sobol_indices_noisy`).
+        /// On the replicate means (the reported S1/ST; appropriate under common random numbers).
+        primary: SobolResult,
+        /// With the replicate-noise variance σ²/R subtracted (`sobol_indices_noisy`).
         corrected: SobolResult,
-        /// On the replicate means as if they were deterministic.
-        uncorrected: SobolResult,
     },
 }
 
@@ -335,20 +335,23 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
             }
             Method::Sobol { samples } => {
                 let opts = SobolOptions { resamples: RESAMPLES, seed: 0, level: 0.95, noise_var: 0.0 };
-                let corrected = sobol_indices_noisy(reps, k, samples, &opts);
+                // Primary: the replicate means as outputs. Under common random numbers the noise
+                // is shared by all points and largely cancels in f(A_B) − f(A); the σ²/R
+                // correction (which assumes independent noise per point) is reported alongside.
                 let (means, _) = replicate_means(reps);
-                let uncorrected = sobol_indices(&means, k, samples, &opts);
-                for (f, x) in corrected.indices.iter().enumerate() {
+                let primary = sobol_indices(&means, k, samples, &opts);
+                let corrected = sobol_indices_noisy(reps, k, samples, &opts);
+                for (f, x) in primary.indices.iter().enumerate() {
                     estimates.push(est(f, "S1", x.s1, Some(x.s1_ci)));
                     estimates.push(est(f, "ST", x.st, Some(x.st_ci)));
                 }
-                for (f, x) in uncorrected.indices.iter().enumerate() {
-                    estimates.push(est(f, "S1_uncorrected", x.s1, Some(x.s1_ci)));
-                    estimates.push(est(f, "ST_uncorrected", x.st, Some(x.st_ci)));
+                for (f, x) in corrected.indices.iter().enumerate() {
+                    estimates.push(est(f, "S1_noise_corrected", x.s1, Some(x.s1_ci)));
+                    estimates.push(est(f, "ST_noise_corrected", x.st, Some(x.st_ci)));
                 }
-                estimates.push(est(usize::MAX, "sum_S1", corrected.sum_s1, None));
-                estimates.push(est(usize::MAX, "sum_S1_uncorrected", uncorrected.sum_s1, None));
-                for w in &corrected.warnings {
+                estimates.push(est(usize::MAX, "sum_S1", primary.sum_s1, None));
+                estimates.push(est(usize::MAX, "sum_S1_noise_corrected", corrected.sum_s1, None));
+                for w in &primary.warnings {
                     // The estimator names factors by index; name them by key.
                     let w = match w.strip_prefix("factor ").and_then(|r| r.split_once(':')) {
                         Some((n, rest)) => match n.parse::<usize>().ok().and_then(|f| names.get(f)) {
@@ -359,14 +362,15 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
                     };
                     warnings.push(format!("{name}: {w}"));
                 }
-                Indices::Sobol { corrected, uncorrected }
+                Indices::Sobol { primary, corrected }
             }
         };
         if share.is_finite() && share > 0.5 {
             warnings.push(format!(
-                "{name}: replicate noise is {:.0} % of the variance of the point means; the indices are unreliable — \
-                 raise --replicates (noise variance falls as 1/R)",
-                100.0 * share.min(1.0)
+                "{name}: the replicate noise of a point mean (s²/R) is {:.0} % of the spread of the point means: \
+                 the factors move {name} little next to replicate-to-replicate noise, and the indices rest on common \
+                 random numbers cancelling that noise; check their CIs, or raise --replicates",
+                100.0 * share
             ));
         }
         per_indicator.push((name, share, indices));
@@ -497,13 +501,13 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
                 }
                 out.push(s);
             }
-            Indices::Sobol { corrected, .. } => {
-                let ix = &corrected.indices;
+            Indices::Sobol { primary, .. } => {
+                let ix = &primary.indices;
                 let mut order: Vec<usize> = (0..ix.len()).collect();
                 order.sort_by(|&x, &y| ix[y].st.total_cmp(&ix[x].st).then(x.cmp(&y)));
-                if !corrected.variance.is_finite() || corrected.variance <= 0.0 {
+                if !primary.variance.is_finite() || primary.variance <= 0.0 {
                     out.push(format!(
-                        "{name} does not vary beyond replicate noise over these ranges: no factor explains it."
+                        "{name} does not vary over these ranges (beyond replicate noise): no factor explains it."
                     ));
                     continue;
                 }
@@ -522,11 +526,14 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
                 if !rest.is_empty() {
                     let _ = write!(s, " Next: {}.", rest.join(", "));
                 }
-                let _ = write!(
-                    s,
-                    " Together the factors' first-order effects explain ~{}; the rest is interactions.",
-                    pct(corrected.sum_s1)
-                );
+                let sum = primary.sum_s1;
+                let _ = if sum > 1.05 {
+                    write!(s, " Σ S1 = ~{}, above 100 %: estimation error, try a larger --samples.", pct(sum))
+                } else if sum < 0.95 {
+                    write!(s, " Together the first-order effects explain ~{}; the rest is interactions.", pct(sum))
+                } else {
+                    write!(s, " The first-order effects explain ~{}: the factors act additively.", pct(sum))
+                };
                 out.push(s);
             }
         }
@@ -561,9 +568,12 @@ pub fn report_sections(dir: &Path, plan: &Plan, a: &Analysis, scope: &str, ranki
         ),
         Method::Sobol { samples } => format!(
             "Sobol indices on a Saltelli (2010) design with N = {samples} ({} points): S1 by the Saltelli et al. (2010) \
-             estimator, ST by Jansen (1999), 95 % CIs by bootstrapping the N rows. Indices are computed on the replicate \
-             means with the replicate-noise variance σ²/R subtracted (Iooss &amp; Ribatet 2009; Marrel et al. 2012); the \
-             uncorrected indices are reported too (sensitivity.csv, statistics *_uncorrected).",
+             estimator, ST by Jansen (1999), 95 % CIs by bootstrapping the N rows, computed on the replicate means. \
+             Because every point runs on the same seeds (common random numbers), most replicate noise is shared by all \
+             points and cancels in the differences the estimators use; the alternative correction that subtracts the \
+             noise variance σ²/R of a mean (Iooss &amp; Ribatet 2009; Marrel et al. 2012) assumes independent noise per \
+             point and over-corrects here, so it is only reported alongside (sensitivity.csv, statistics \
+             *_noise_corrected).",
             plan.len()
         ),
     };
@@ -604,10 +614,10 @@ pub fn report_sections(dir: &Path, plan: &Plan, a: &Analysis, scope: &str, ranki
     s.push(("Indices".to_string(), h));
     let mut h = String::from(
         "<p>Share of the variance of the per-point replicate means that is replicate noise (mean within-point variance / R \
-         over the variance of the point means). Near 0: the means are essentially deterministic; near 1: the factors \
-         barely matter next to the noise. With common random numbers across points the σ²/R correction may \
-         over-correct (the noise is shared between points, so part of it cancels in the differences the estimators \
-         use): compare the corrected and uncorrected indices.</p>\n<table><tr><th>indicator</th><th>noise share</th></tr>\n",
+         over the variance of the point means; Iooss &amp; Ribatet 2009). Near 0: the means are essentially deterministic; \
+         near or above 1: the factors move the indicator little next to the replicate noise. Above 1 is possible under \
+         common random numbers: the noise is shared by all points, so it spreads the point means less than \
+         independent noise would, which is also why the estimates can still be precise — judge them by their CIs.</p>\n<table><tr><th>indicator</th><th>noise share</th></tr>\n",
     );
     for (name, share, _) in &a.per_indicator {
         let _ = writeln!(h, "<tr><td>{name}</td><td>{}</td></tr>", num(*share));
@@ -673,8 +683,8 @@ fn draw_one<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, name: &str, facto
                     .map_err(err)?;
             }
         }
-        Indices::Sobol { corrected, .. } => {
-            let ix = &corrected.indices;
+        Indices::Sobol { primary, .. } => {
+            let ix = &primary.indices;
             let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
             let ymax = ix.iter().flat_map(|x| [fin(x.st_ci.1), fin(x.s1_ci.1), fin(x.st)]).fold(1.0f64, f64::max).min(2.0);
             let ymin = ix.iter().flat_map(|x| [fin(x.s1_ci.0), fin(x.st_ci.0)]).fold(0.0f64, f64::min).max(-1.0);

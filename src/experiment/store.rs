@@ -405,7 +405,7 @@ mod tests {
 
     fn cells(vary: &[&str]) -> Cells {
         let v: Vec<String> = vary.iter().map(|s| s.to_string()).collect();
-        SweepSpec::from_flags(&v, None, &[]).unwrap().cells(1).unwrap()
+        SweepSpec::from_flags(&v, None, &[]).unwrap().cells(1, &|_| false).unwrap()
     }
 
     #[test]

@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn a_cell_equals_a_run_of_the_scenario_with_its_values_set() {
         let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
-        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[]).unwrap().cells(1).unwrap();
+        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[]).unwrap().cells(1, &|_| false).unwrap();
         let overrides = vec!["scenario.replicates=4".to_string(), "scenario.weeks=6".to_string()];
         let run = SweepRun { text: &text, origin: "kc", overrides: &overrides, cells: &cells, scope: Scope::FinalWeek };
         run.check().unwrap();
@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn an_invalid_cell_is_named_before_anything_runs() {
         let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
-        let cells = SweepSpec::from_flags(&["activity.co_design=0.5,1.5".into()], None, &[]).unwrap().cells(1).unwrap();
+        let cells = SweepSpec::from_flags(&["activity.co_design=0.5,1.5".into()], None, &[]).unwrap().cells(1, &|_| false).unwrap();
         let run = SweepRun { text: &text, origin: "kc", overrides: &[], cells: &cells, scope: Scope::FinalWeek };
         let e = run.check().unwrap_err();
         assert!(format!("{e:#}").contains("cell 1"), "{e:#}");

@@ -177,7 +177,9 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
     f.need_protect.clear();
     for &i in &s.present {
         let x = &g.persons[i];
-        f.hesitation.push(hesitation_probability(d, x.language, x.agency));
+        // Locals' agency is not modelled: confidence only weighs on participants.
+        let confidence = if x.status.is_participant() { x.agency } else { 1.0 };
+        f.hesitation.push(hesitation_probability(d, x.language, confidence));
         f.language.push(x.language);
         f.need_protect.push(x.need_to_help * x.protectiveness);
     }
@@ -233,6 +235,69 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The prefix-sum picks return exactly what the linear scans return, also for draws at
+    /// and next to every running sum (where rounding could tell them apart).
+    #[test]
+    fn prefix_picks_equal_the_scans() {
+        use rand::SeedableRng;
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        let mut f = Floor::default();
+        for trial in 0..3000 {
+            let n = 1 + trial % 23;
+            let w: Vec<f64> = (0..n)
+                .map(|_| match rng.gen_range(0..4) {
+                    0 => rng.gen::<f64>() * 1e-9,
+                    1 => rng.gen::<f64>() * 1e3,
+                    _ => rng.gen::<f64>() * 3.0 + 0.05,
+                })
+                .collect();
+            f.prefix.resize(n, 0.0);
+            f.sum_from(&w, 0);
+            let total: f64 = w.iter().sum();
+            assert_eq!(total, f.prefix[n - 1]);
+            let mut draws: Vec<f64> = (0..50).map(|_| rng.gen::<f64>() * total).collect();
+            for &c in &f.prefix {
+                let mut x = c;
+                for _ in 0..3 {
+                    draws.push(x);
+                    x = f64::from_bits(x.to_bits().wrapping_sub(1)).max(0.0);
+                }
+                let mut x = c;
+                for _ in 0..3 {
+                    x = f64::from_bits(x.to_bits() + 1);
+                    draws.push(x);
+                }
+            }
+            draws.push(0.0);
+            for &r in &draws {
+                assert_eq!(pick_by_prefix(&w, &f.prefix, r, total), pick(&w, r), "{w:?} r={r}");
+                if n >= 2 {
+                    for skip in 0..n {
+                        let r2 = r.min(total - w[skip]).max(0.0);
+                        for r in [r2, r2 - w[skip], r] {
+                            let r = r.max(0.0);
+                            assert_eq!(
+                                pick_other_by_prefix(&w, &f.prefix, skip, r, total),
+                                pick_other(&w, skip, r),
+                                "{w:?} skip={skip} r={r}"
+                            );
+                        }
+                    }
+                }
+            }
+            // A weight change updates the sums from its position on as a full recount would.
+            let k = trial % n;
+            let mut w2 = w.clone();
+            w2[k] *= 0.5;
+            f.sum_from(&w2, k);
+            let full: Vec<f64> = w2.iter().scan(0.0, |a, x| {
+                *a += x;
+                Some(*a)
+            }).collect();
+            assert_eq!(f.prefix, full);
+        }
+    }
 
     #[test]
     fn pick_respects_weights_and_skip() {

@@ -66,6 +66,16 @@ fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
+/// min(x, 1) that keeps NaN (f64::min would turn an undefined value into 1).
+#[inline]
+fn cap1(x: f64) -> f64 {
+    if x.is_nan() {
+        x
+    } else {
+        x.min(1.0)
+    }
+}
+
 /// Mean of the defined (non-NaN) terms; NaN if none.
 fn mean_defined(xs: &[f64]) -> f64 {
     let (s, n) = xs.iter().filter(|x| !x.is_nan()).fold((0.0, 0), |(s, n), x| (s + x, n + 1));
@@ -87,8 +97,8 @@ pub fn indicator_row(t: &WeekTally) -> Row {
     let p_indep = ratio(t.p_indep, t.participants);
     let gap = ratio(t.gap, t.gap_pairs);
     let us_them = ratio(t.us_them, t.us_them_pairs);
-    let limbo_share = ratio(t.limbo, t.participants).min(1.0);
-    let agency_index = mean_defined(&[mean_agency, p_indep, completed_share, voice_parity.min(1.0), adopted]);
+    let limbo_share = cap1(ratio(t.limbo, t.entered_as_participants));
+    let agency_index = mean_defined(&[mean_agency, p_indep, completed_share, cap1(voice_parity), adopted]);
     let minoritization_index =
         mean_defined(&[usurp_p, dep_share, (2.0 * gap).clamp(0.0, 1.0), limbo_share, us_them]);
     [

@@ -34,7 +34,10 @@ tally! {
     participants,
     agency, gini_weighted, p_indep, language, knowhow, belonging,
     gap, gap_pairs, stereotype, stereotype_pairs,
-    limbo, us_them, us_them_pairs,
+    limbo,
+    /// Active persons who entered as participants (incl. those who became volunteers).
+    entered_as_participants,
+    us_them, us_them_pairs,
     bridging, bridging_pairs, bonding, bonding_pairs,
     housing, job, dropouts,
     volunteers_active, initial_volunteers, initial_volunteers_active,
@@ -116,6 +119,7 @@ pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Ve
         if !x.was_participant {
             continue;
         }
+        t.entered_as_participants += 1.0;
         // Beliefs of the active locals about j (who entered as a participant).
         let (mut met, mut subtyped, mut w_sum, mut locals) = (0u32, 0u32, 0.0, 0u32);
         for (v, y) in g.persons.iter().enumerate() {

@@ -62,7 +62,7 @@ params! {
     offset_recovery: "M1", 0.05, [0.0, 1.0], [0.025, 0.1], "Weekly share of the status offset that recovers toward 0.";
     h_base: "M1", 0.05, [0.0, 1.0], [0.02, 0.1], "Base hesitation probability of whoever holds the floor.";
     h0_hesitate: "M1", 0.4, [0.0, 1.0], [0.3, 0.6], "Extra hesitation probability per unit of missing language: p = h_base + h0·(1−L).";
-    h_agency: "M1", 0.1, [0.0, 1.0], [0.0, 0.2], "Extra hesitation probability per unit of missing agency (confidence): + h_agency·(1 − A).";
+    h_agency: "M1", 0.1, [0.0, 1.0], [0.0, 0.2], "Extra hesitation probability of a participant per unit of missing agency (confidence): + h_agency·(1 − A).";
     alpha0: "M1", -1.5, [-10.0, 10.0], [-2.0, -1.0], "Usurp logit intercept.";
     alpha1: "M1", 0.3, [0.0, 10.0], [0.15, 0.45], "Usurp logit weight of the status gap e_v − e_j (calibrated to the odds ratio 1.3–1.8 of Anderson & Leaper 1998).";
     s_frame: "M1", 1.0, [0.0, 10.0], [0.5, 2.0], "Amplification of the status gap by service framing (expert-lay): alpha1·(1 + s_frame·service_frame).";
@@ -108,7 +108,7 @@ params! {
     strand_factor: "M3", 0.5, [0.0, 1.0], [0.3, 0.7], "Belonging multiplier of a participant stranded by a withdrawing volunteer.";
     d0_dropout: "M3", 0.01, [0.0, 1.0], [0.005, 0.02], "Participant weekly dropout hazard scale: d0·(1 − belonging).";
     // M4 exemplars, subtyping, limbo
-    sigma_typ: "M4", 0.15, [0.01, 1.0], [0.1, 0.25], "Width of typicality: t = exp(−(x − μ_G)²/(2σ²)).";
+    sigma_typ: "M4", 0.15, [0.01, 1.0], [0.1, 0.25], "Width of typicality: t = exp(−(x̄ − μ_G)²/(2σ²)) on observed performance (subtyping, bookkeeping); on ĉ for contact without a completed turn.";
     tau_subtype: "M4", 0.2, [0.0, 1.0], [0.1, 0.3], "Typicality below which an above-stereotype performer is subtyped (Weber & Crocker 1983).";
     lambda_b: "M4", 0.02, [0.0, 1.0], [0.01, 0.05], "Bookkeeping rate of the stereotype from typical members.";
     lambda_away: "M4", 0.01, [0.0, 1.0], [0.0, 0.02], "Contrast: an exception pushes the stereotype away from her performance (Bless et al. 2001).";
@@ -120,7 +120,7 @@ params! {
     a_pos: "M5", 0.002, [0.0, 1.0], [0.001, 0.004], "Stereotype gain per positive contact with a typical member (× typicality × (1 − theta_gap·status gap)).";
     a_neg_ratio: "M5", 2.5, [0.0, 10.0], [2.0, 3.0], "Negative contact weighs this many times more (Barlow et al. 2012).";
     theta_gap: "M5", 0.5, [0.0, 1.0], [0.25, 0.75], "How much the status gap dampens positive contact (Allport's equal-status condition).";
-    b_pos: "M5", 0.01, [0.0, 1.0], [0.005, 0.02], "Belonging gain per respect event (completed turn, adopted proposal, autonomy help), × (1 − belonging).";
+    b_pos: "M5", 0.01, [0.0, 1.0], [0.005, 0.02], "Belonging gain per respect event (a meeting with at least one completed turn, an adopted proposal, an autonomy-help episode), × (1 − belonging).";
     b_neg: "M5", 0.01, [0.0, 1.0], [0.005, 0.02], "Belonging loss per usurped turn or dependency help, × belonging.";
     // M6 agenda, judging
     kappa_p: "M6", 0.05, [0.0, 1.0], [0.02, 0.1], "Agency gain of a participant whose proposal is adopted.";

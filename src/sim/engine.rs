@@ -15,7 +15,8 @@ pub struct GroupRun<'d> {
     pub design: &'d Design,
     pub group: Group,
     pub streams: Streams,
-    scratch: Scratch,
+    /// Per-meeting buffers (public for benchmarks and the allocation test).
+    pub scratch: Scratch,
     gini_buf: Vec<f64>,
     initial_volunteers: f64,
     week: u32,
@@ -77,47 +78,7 @@ impl<'d> GroupRun<'d> {
             Vec::new()
         };
         for meeting in 0..d.activity.meetings_per_week {
-            for x in g.persons.iter_mut() {
-                x.reset_meeting();
-            }
-            if E::ENABLED {
-                ev.emit(Event::MeetingStart { week, meeting });
-            }
-            let active_participants = g.persons.iter().filter(|x| x.active && x.status.is_participant()).count();
-            let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
-            t.attend_possible += active_participants as f64;
-            if !happens {
-                if E::ENABLED {
-                    ev.emit(Event::MeetingCancelled { week, meeting });
-                }
-                continue;
-            }
-            t.attended += s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count() as f64;
-            // 2. Meet: talk (M1), help (M2), agenda (M6).
-            crate::mechanisms::talk::prepare_floor(g, d, s);
-            crate::mechanisms::talk::take_turns(g, d, s, &mut st.talk, ev);
-            let asked = help::ask_for_help(g, d, s, &mut st.help, ev);
-            let offered = help::offer_help(g, d, s, &mut st.help, ev);
-            help::try_alone(g, d, s, &mut st.help, ev);
-            let decision = agenda::decide_agenda(g, d, s, &mut st.perception, ev);
-            // 3. Perceive (M4, M5) and judge (M6).
-            contact::perceive(g, d, s, &mut st.perception, ev);
-            agenda::judge(g, d, s);
-            contact::respect_and_slights(g, d, s);
-            // 4. Learn (M7); 5. Connect (ties from talk).
-            learning::practise_language(g, d, s);
-            contact::talk_ties(g, d, s);
-            let participants_present = s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count();
-            let locals_present = s.present.len() - participants_present;
-            for &i in &s.present {
-                let x = &mut g.persons[i];
-                x.meetings_attended += 1;
-                if x.status.is_local() {
-                    x.identity += d.params.role_identity_rate * (1.0 - x.identity);
-                    x.load_sum += participants_present as f64 / locals_present.max(1) as f64;
-                }
-            }
-            observe_meeting(&mut t, g, &s.present, (asked.0 + offered.0, asked.1 + offered.1, offered.0), decision.map(|x| x.by_participant));
+            Self::meet(d, g, st, s, week, meeting, &mut t, ev);
         }
         // End of week: agency trace for the transcript (AgencyChanged, after the life events).
         // 5. Connect: door-opening; 6. Transition; volunteers withdraw, participants drop out (M3).
@@ -151,5 +112,61 @@ impl<'d> GroupRun<'d> {
         t.housing = life.housing as f64;
         t.job = life.job as f64;
         t
+    }
+
+    /// Runs meeting `meeting` of the current week (attend, talk, help, agenda, perceive, judge,
+    /// learn, connect) without the week's end; for benchmarks (`benches/hot_paths.rs`). The
+    /// returned sums are this meeting's share of the week's.
+    pub fn meeting<E: Events>(&mut self, meeting: u32, ev: &mut E) -> WeekTally {
+        let mut t = WeekTally::default();
+        Self::meet(self.design, &mut self.group, &mut self.streams, &mut self.scratch, self.week, meeting, &mut t, ev);
+        t
+    }
+
+    /// One meeting of week `week`: its sums are added to `t`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn meet<E: Events>(d: &Design, g: &mut Group, st: &mut Streams, s: &mut Scratch, week: u32, meeting: u32, t: &mut WeekTally, ev: &mut E) {
+        for x in g.persons.iter_mut() {
+            x.reset_meeting();
+        }
+        if E::ENABLED {
+            ev.emit(Event::MeetingStart { week, meeting });
+        }
+        let active_participants = g.persons.iter().filter(|x| x.active && x.status.is_participant()).count();
+        let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
+        t.attend_possible += active_participants as f64;
+        if !happens {
+            if E::ENABLED {
+                ev.emit(Event::MeetingCancelled { week, meeting });
+            }
+            return;
+        }
+        t.attended += s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count() as f64;
+        // 2. Meet: talk (M1), help (M2), agenda (M6).
+        crate::mechanisms::talk::prepare_floor(g, d, s);
+        crate::mechanisms::talk::take_turns(g, d, s, &mut st.talk, ev);
+        let asked = help::ask_for_help(g, d, s, &mut st.help, ev);
+        let offered = help::offer_help(g, d, s, &mut st.help, ev);
+        help::try_alone(g, d, s, &mut st.help, ev);
+        let decision = agenda::decide_agenda(g, d, s, &mut st.perception, ev);
+        // 3. Perceive (M4, M5) and judge (M6).
+        contact::perceive(g, d, s, &mut st.perception, ev);
+        agenda::judge(g, d, s);
+        contact::respect_and_slights(g, d, s);
+        // 4. Learn (M7); 5. Connect (ties from talk).
+        learning::practise_language(g, d, s);
+        contact::talk_ties(g, d, s);
+        let participants_present = s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count();
+        let locals_present = s.present.len() - participants_present;
+        for &i in &s.present {
+            let x = &mut g.persons[i];
+            x.meetings_attended += 1;
+            if x.status.is_local() {
+                x.identity += d.params.role_identity_rate * (1.0 - x.identity);
+                x.load_sum += participants_present as f64 / locals_present.max(1) as f64;
+            }
+        }
+        observe_meeting(t, g, &s.present, (asked.0 + offered.0, asked.1 + offered.1, offered.0), decision.map(|x| x.by_participant));
     }
 }

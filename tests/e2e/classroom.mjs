@@ -64,7 +64,7 @@ try {
 
   // The replay panel shows a transcript, and its usurp lines match the engine's count.
   await page.waitForSelector("#transcript .l-title", { timeout: 20000 });
-  const replayed = await page.$eval("#transcript", (t) => ({ usurped: Number(t.dataset.usurped), lines: t.querySelectorAll(".l-usurped").length, all: t.children.length }));
+  const replayed = await page.$eval("#transcript", (t) => ({ usurped: Number(t.dataset.usurped), lines: t.querySelectorAll(".l-usurped").length, all: t.querySelectorAll(".pane > div").length }));
   console.log(`replay: ${replayed.all} lines, ${replayed.lines} usurped turns (engine: ${replayed.usurped})`);
   assert.equal(replayed.lines, replayed.usurped, "one transcript line per usurped turn");
 

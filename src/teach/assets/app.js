@@ -434,42 +434,40 @@ function lineChart(svg, ind, weeks, mark) {
 }
 
 function diffChart(svg, inds) {
-  const W = chartWidth(svg), rowH = 46, top = 34, H = top + inds.length * rowH + 34;
-  const lx = Math.round(W * 0.4), rx = Math.round(W * 0.72);
+  // One row per indicator: its name and the difference with its CI on a line, the bar below.
+  const W = chartWidth(svg), rowH = 58, top = 30, H = top + inds.length * rowH + 26;
+  const lx = 10, rx = W - 10;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.textContent = "";
   let maxAbs = 0;
   for (const i of inds) for (const v of [i.diff.mean, i.diff.ci_low, i.diff.ci_high]) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
   const lim = niceCeil(maxAbs || 0.01);
   const px = (v) => lx + ((v + lim) / (2 * lim)) * (rx - lx);
-  const head = svgEl("text", { x: px(0), y: 20, "text-anchor": "middle", "font-size": 15, "font-weight": 600 }, svg);
-  head.textContent = "← B lower · B higher →";
-  for (const v of [-lim, 0, lim]) {
-    svgEl("line", { x1: px(v), x2: px(v), y1: top - 6, y2: H - 30, class: v === 0 ? "zero" : "grid" }, svg);
-    const t = svgEl("text", { x: px(v), y: H - 10, "text-anchor": "middle", "font-size": 14 }, svg);
+  const left = svgEl("text", { x: px(0) - 8, y: 18, "text-anchor": "end", "font-size": 14, "font-weight": 600, class: "fill-a" }, svg);
+  left.textContent = "← A higher";
+  const right = svgEl("text", { x: px(0) + 8, y: 18, "font-size": 14, "font-weight": 600, class: "fill-b" }, svg);
+  right.textContent = "B higher →";
+  for (const v of [-lim, -lim / 2, 0, lim / 2, lim]) {
+    svgEl("line", { x1: px(v), x2: px(v), y1: top - 4, y2: H - 22, class: v === 0 ? "zero" : "grid" }, svg);
+    const t = svgEl("text", { x: px(v), y: H - 6, "text-anchor": v === -lim ? "start" : v === lim ? "end" : "middle", "font-size": 13 }, svg);
     t.textContent = v === 0 ? "0" : signed(v);
   }
   inds.forEach((ind, r) => {
-    const y = top + r * rowH + rowH / 2;
-    const label = svgEl("text", { x: lx - 12, y: y + 5, "text-anchor": "end", "font-size": 14 }, svg);
+    const y0 = top + r * rowH;
+    const label = svgEl("text", { x: lx, y: y0 + 16, "font-size": 14, "font-weight": 600 }, svg);
     label.textContent = ind.title;
     const d = ind.diff;
-    if (d.mean === null) {
-      const t = svgEl("text", { x: px(0) + 8, y: y + 5, "font-size": 14 }, svg);
-      t.textContent = "not defined";
-      return;
-    }
+    const value = svgEl("text", { x: rx, y: y0 + 16, "text-anchor": "end", "font-size": 14 }, svg);
+    if (d.mean === null) { value.textContent = "not defined"; return; }
+    value.textContent = `${signed(d.mean)}  [${signed(d.ci_low)}, ${signed(d.ci_high)}]`;
+    const y = y0 + 36;
     const x0 = px(0), x1 = px(d.mean);
-    svgEl("rect", { x: Math.min(x0, x1), y: y - 12, width: Math.max(1.5, Math.abs(x1 - x0)), height: 24, class: "bar" + (d.mean < 0 ? " neg" : ""), "data-key": ind.key }, svg);
+    svgEl("rect", { x: Math.min(x0, x1), y: y - 10, width: Math.max(1.5, Math.abs(x1 - x0)), height: 20, class: "bar" + (d.mean < 0 ? " neg" : ""), "data-key": ind.key }, svg);
     if (d.ci_low !== null && d.ci_high !== null) {
       svgEl("line", { x1: px(d.ci_low), x2: px(d.ci_high), y1: y, y2: y, class: "whisker" }, svg);
-      svgEl("line", { x1: px(d.ci_low), x2: px(d.ci_low), y1: y - 8, y2: y + 8, class: "whisker" }, svg);
-      svgEl("line", { x1: px(d.ci_high), x2: px(d.ci_high), y1: y - 8, y2: y + 8, class: "whisker" }, svg);
+      svgEl("line", { x1: px(d.ci_low), x2: px(d.ci_low), y1: y - 7, y2: y + 7, class: "whisker" }, svg);
+      svgEl("line", { x1: px(d.ci_high), x2: px(d.ci_high), y1: y - 7, y2: y + 7, class: "whisker" }, svg);
     }
-    const t = svgEl("text", { x: rx + 10, y: y - 2, "font-size": 14, "font-weight": 600 }, svg);
-    t.textContent = signed(d.mean);
-    const ci = svgEl("text", { x: rx + 10, y: y + 14, "font-size": 12 }, svg);
-    ci.textContent = `95 % CI ${signed(d.ci_low)} to ${signed(d.ci_high)}`;
   });
 }
 
@@ -499,7 +497,7 @@ function drawCharts(data) {
   const card = chartCard("chart-diff", "diff");
   card.querySelector(".title").textContent = `Difference B − A in week ${data.weeks}`;
   card.querySelector(".finals").textContent = "";
-  card.querySelector(".meaning").textContent = `Mean of the ${data.replicates} paired replicates (same random draws) with its 95 % confidence interval.`;
+  card.querySelector(".meaning").textContent = `Mean difference over the ${data.replicates} paired replicates (same random draws), 95 % confidence interval in brackets.`;
   diffChart(card.querySelector("svg"), data.indicators);
   // Keep the difference chart last.
   $("charts").appendChild(card);
