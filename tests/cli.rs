@@ -23,13 +23,24 @@ fn every_bundled_scenario_checks_and_runs() {
         assert!(resolved.contains("[parameters]"), "{name}: check prints every parameter");
         let out = tmp.path().join(name);
         dugnad()
-            .args(["run", &file, "--replicates", "3", "--weeks", "6", "--quiet", "--no-charts", "-o"])
+            .args(["run", &file, "--replicates", "3", "--weeks", "6", "--quiet", "-o"])
             .arg(&out)
             .assert()
             .success();
-        for f in ["timeseries.csv", "summary.csv", "final.csv", "manifest.json"] {
+        for f in ["timeseries.csv", "summary.csv", "final.csv", "manifest.json", "report.html"] {
             assert!(out.join(f).exists(), "{name}: {f} written");
         }
+        for chart in ["trajectories", "who-talks", "distributions", "retention", "agency-vs-minoritization"] {
+            let png = std::fs::File::open(out.join("charts").join(format!("{chart}.png"))).unwrap();
+            let mut reader = png::Decoder::new(png).read_info().unwrap_or_else(|e| panic!("{name}: {chart}.png: {e}"));
+            let mut buf = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut buf).unwrap();
+            assert!(info.width >= 800 && info.height >= 500, "{name}: {chart}.png is {}x{}", info.width, info.height);
+            let svg = read(&out.join("charts").join(format!("{chart}.svg")));
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{name}: {chart}.svg");
+        }
+        let report = read(&out.join("report.html"));
+        assert!(report.contains("<svg") && !report.contains("https://"), "{name}: report is self-contained");
         let ts = read(&out.join("timeseries.csv"));
         let rows: Vec<&str> = ts.lines().collect();
         assert_eq!(rows[0], "week,indicator,mean,sd,ci_low,ci_high,p05,p95,n");

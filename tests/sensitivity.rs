@@ -41,7 +41,10 @@ const INDICATORS: [&str; 6] = [
 /// `(factor, indicator, statistic) → value` of a sensitivity.csv.
 fn rows(csv: &str) -> Vec<(String, String, String, String)> {
     let mut lines = csv.lines();
-    assert_eq!(lines.next().unwrap(), "factor,indicator,method,statistic,value,ci_low,ci_high");
+    assert_eq!(
+        lines.next().unwrap(),
+        "factor,indicator,method,statistic,value,ci_low,ci_high"
+    );
     lines
         .map(|l| {
             let c: Vec<&str> = l.split(',').collect();
@@ -52,7 +55,11 @@ fn rows(csv: &str) -> Vec<(String, String, String, String)> {
 }
 
 fn value<'a>(rows: &'a [(String, String, String, String)], f: &str, i: &str, s: &str) -> &'a str {
-    &rows.iter().find(|r| r.0 == f && r.1 == i && r.2 == s).unwrap_or_else(|| panic!("{f} {i} {s} missing")).3
+    &rows
+        .iter()
+        .find(|r| r.0 == f && r.1 == i && r.2 == s)
+        .unwrap_or_else(|| panic!("{f} {i} {s} missing"))
+        .3
 }
 
 #[test]
@@ -61,7 +68,14 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
     let out = tmp.path().join("m");
     let morris = ["--method", "morris", "--trajectories", "4", "--levels", "4"];
     sensitivity(&morris, &out).success();
-    for f in ["sensitivity.csv", "noise.csv", "points.csv", "report.html", "manifest.json", "sweep.json"] {
+    for f in [
+        "sensitivity.csv",
+        "noise.csv",
+        "points.csv",
+        "report.html",
+        "manifest.json",
+        "sweep.json",
+    ] {
         assert!(out.join(f).is_file(), "{f} exists");
     }
     assert!(out.join("charts/sensitivity-mean_agency.png").is_file());
@@ -77,12 +91,19 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
             }
         }
     }
-    assert_ne!(value(&r, "parameters.alpha1", "voice_parity", "mu_star"), "0", "usurping matters for voice");
+    assert_ne!(
+        value(&r, "parameters.alpha1", "voice_parity", "mu_star"),
+        "0",
+        "usurping matters for voice"
+    );
     let noise = read(&out.join("noise.csv"));
     assert_eq!(noise.lines().count(), 1 + INDICATORS.len());
     assert_eq!(read(&out.join("points.csv")).lines().count(), 1 + 4 * 3);
     let report = read(&out.join("report.html"));
-    assert!(report.contains("has the largest mean effect on voice_parity"), "plain-language ranking");
+    assert!(
+        report.contains("has the largest mean effect on voice_parity"),
+        "plain-language ranking"
+    );
 
     // Crash simulation: lose some committed points, rerun: only they run again, same bytes.
     for c in [1, 5, 6] {
@@ -91,7 +112,11 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
     }
     std::fs::remove_file(out.join("sensitivity.csv")).unwrap();
     sensitivity(&morris, &out).success();
-    assert_eq!(read(&out.join("sensitivity.csv")), first, "resumed run is byte-identical");
+    assert_eq!(
+        read(&out.join("sensitivity.csv")),
+        first,
+        "resumed run is byte-identical"
+    );
     let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["points_run"], 3);
     assert_eq!(manifest["complete"], true);
@@ -101,10 +126,22 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
     let mut sharded: Vec<&str> = morris.to_vec();
     sharded.extend(["--shard", "0/2"]);
     sensitivity(&sharded, &s0).success();
-    assert!(!s0.join("sensitivity.csv").exists(), "an incomplete shard is not analysed");
-    sharded[sharded.len() - 1] = "1/2";
+    assert!(
+        !s0.join("sensitivity.csv").exists(),
+        "an incomplete shard is not analysed"
+    );
+    let last = sharded.len() - 1;
+    sharded[last] = "1/2";
     sensitivity(&sharded, &s1).success();
-    dugnad().arg("merge").arg(&s0).arg(&s1).arg("-o").arg(&merged).args(["--no-charts", "--quiet"]).assert().success();
+    dugnad()
+        .arg("merge")
+        .arg(&s0)
+        .arg(&s1)
+        .arg("-o")
+        .arg(&merged)
+        .args(["--no-charts", "--quiet"])
+        .assert()
+        .success();
     sensitivity(&morris, &merged).success();
     assert_eq!(read(&merged.join("sensitivity.csv")), first, "shards + merge = one run");
 }
@@ -138,7 +175,15 @@ fn bad_factors_are_usage_errors() {
         .code(2)
         .stderr(predicates::str::contains("--range"));
     dugnad()
-        .args(["sensitivity", "scenarios/knitting-cafe.toml", "--range", "parameters.alpha1=0:2", "--indicator", "nope", "-o"])
+        .args([
+            "sensitivity",
+            "scenarios/knitting-cafe.toml",
+            "--range",
+            "parameters.alpha1=0:2",
+            "--indicator",
+            "nope",
+            "-o",
+        ])
         .arg(tmp.path().join("y"))
         .assert()
         .code(2)

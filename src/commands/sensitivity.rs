@@ -75,7 +75,12 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     let origin = cmd.scenario.display().to_string();
     let text = match std::fs::read_to_string(&cmd.scenario) {
         Ok(t) => t,
-        Err(e) => return Err(scenario::load(&cmd.scenario, &[]).err().map(Into::into).unwrap_or_else(|| e.into())),
+        Err(e) => {
+            return Err(scenario::load(&cmd.scenario, &[])
+                .err()
+                .map(Into::into)
+                .unwrap_or_else(|| e.into()))
+        }
     };
     // A [sweep] table is not part of the scenario proper; a sensitivity analysis ignores it.
     let (text, _) = take_sweep_table(&text, &origin)?;
@@ -97,13 +102,22 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     }
     let method = match cmd.method.as_str() {
         "sobol" => Method::Sobol { samples: cmd.samples },
-        _ => Method::Morris { trajectories: cmd.trajectories, levels: cmd.levels },
+        _ => Method::Morris {
+            trajectories: cmd.trajectories,
+            levels: cmd.levels,
+        },
     };
     let indicators = sa::indicators(&cmd.indicator)?;
     let plan = Plan::new(method, factors, base.seed)?;
     let cells = plan.cells();
     let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
-    let run = SweepRun { text: &text, origin: &origin, overrides: &overrides, cells: &cells, scope };
+    let run = SweepRun {
+        text: &text,
+        origin: &origin,
+        overrides: &overrides,
+        cells: &cells,
+        scope,
+    };
     run.check()?;
     let def = SweepDef::new(&base, scope, cells.clone());
     let target = cmd
@@ -117,7 +131,11 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     let mine = shard_all.cells(cells.len()).count();
     if !cmd.run.quiet {
         let part = shard.map(|s| format!(", shard {s}: {mine} points")).unwrap_or_default();
-        let resume = if resumed { format!(", resuming: {} done", mine - pending.len()) } else { String::new() };
+        let resume = if resumed {
+            format!(", resuming: {} done", mine - pending.len())
+        } else {
+            String::new()
+        };
         eprintln!(
             "sensitivity {} ({}): {} factors, {} points × {} replicates × {} weeks{part}{resume} → {}",
             base.name,
@@ -151,7 +169,10 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     let threads = with_threads(cmd.run.threads, || {
         run.run_cells(&store, &pending, true, |n| {
             let total = done.fetch_add(n, Ordering::Relaxed) + n;
-            pb.set_message(format!("{:.0} replicates/s", total as f64 / t0.elapsed().as_secs_f64().max(1e-9)));
+            pb.set_message(format!(
+                "{:.0} replicates/s",
+                total as f64 / t0.elapsed().as_secs_f64().max(1e-9)
+            ));
             pb.inc(1);
         })
         .map(|()| rayon::current_num_threads())
@@ -168,7 +189,10 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
         let a = sa::analyze(&plan, &indicators, &outputs);
         write_file_atomic(&target.join("sensitivity.csv"), &sa::sensitivity_csv(&a))?;
         write_file_atomic(&target.join("noise.csv"), &sa::noise_csv(&a))?;
-        write_file_atomic(&target.join("points.csv"), &sa::points_csv(&plan, &indicators, &outputs))?;
+        write_file_atomic(
+            &target.join("points.csv"),
+            &sa::points_csv(&plan, &indicators, &outputs),
+        )?;
         files.extend(["sensitivity.csv", "noise.csv", "points.csv"].map(String::from));
         ranking = sa::ranking(&a);
         if !cmd.no_charts {
@@ -193,7 +217,12 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
         factors: plan
             .factors
             .iter()
-            .map(|f| FactorEntry { key: &f.key, lo: f.lo, hi: f.hi, integer: f.integer })
+            .map(|f| FactorEntry {
+                key: &f.key,
+                lo: f.lo,
+                hi: f.hi,
+                integer: f.integer,
+            })
             .collect(),
         indicators: indicators.iter().map(|&i| INDICATORS[i]).collect(),
         scope,

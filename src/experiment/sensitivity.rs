@@ -17,8 +17,8 @@ use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
 use crate::output::charts::style;
 use crate::output::csv::num;
 use crate::stats::{
-    morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design, scale_points,
-    sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult, SOBOL_MAX_DIMS,
+    morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design, scale_points, sobol_indices,
+    sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult, SOBOL_MAX_DIMS,
 };
 use anyhow::{anyhow, Context, Result};
 use plotters::coord::Shift;
@@ -41,7 +41,9 @@ pub const RESAMPLES: usize = 1000;
 
 /// The Morris design's seed for a scenario seed: `seed XOR fnv1a-64("sensitivity-morris")`.
 pub fn morris_seed(seed: u64) -> u64 {
-    let h = "sensitivity-morris".bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    let h = "sensitivity-morris".bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
     seed ^ h
 }
 
@@ -76,7 +78,12 @@ pub struct Factor {
 impl Factor {
     /// A factor from a parsed `--range`; `integer` is decided by the caller from the scenario.
     pub fn from_range(r: &Range, integer: bool) -> Factor {
-        Factor { key: r.key.clone(), lo: r.lo, hi: r.hi, integer }
+        Factor {
+            key: r.key.clone(),
+            lo: r.lo,
+            hi: r.hi,
+            integer,
+        }
     }
 
     /// The short name used in sentences: the last path segment.
@@ -89,7 +96,12 @@ impl Factor {
 pub fn all_params() -> Vec<Factor> {
     crate::model::params::PARAMS
         .iter()
-        .map(|p| Factor { key: format!("parameters.{}", p.name), lo: p.plausible.0, hi: p.plausible.1, integer: false })
+        .map(|p| Factor {
+            key: format!("parameters.{}", p.name),
+            lo: p.plausible.0,
+            hi: p.plausible.1,
+            integer: false,
+        })
         .collect()
 }
 
@@ -144,16 +156,24 @@ impl Plan {
         }
         for (i, f) in factors.iter().enumerate() {
             if factors[..i].iter().any(|g| g.key == f.key) {
-                return Err(Refusal(format!("factor {} is given twice; give each --range once", f.key)));
+                return Err(Refusal(format!(
+                    "factor {} is given twice; give each --range once",
+                    f.key
+                )));
             }
             if !(f.lo < f.hi) {
-                return Err(Refusal(format!("range of {}: need lo < hi (got {}:{})", f.key, f.lo, f.hi)));
+                return Err(Refusal(format!(
+                    "range of {}: need lo < hi (got {}:{})",
+                    f.key, f.lo, f.hi
+                )));
             }
         }
         let unit = match method {
             Method::Morris { trajectories, levels } => {
                 if levels < 2 || levels % 2 != 0 {
-                    return Err(Refusal(format!("--levels {levels}: Morris needs an even number of levels ≥ 2, e.g. --levels 4")));
+                    return Err(Refusal(format!(
+                        "--levels {levels}: Morris needs an even number of levels ≥ 2, e.g. --levels 4"
+                    )));
                 }
                 if trajectories < 2 {
                     return Err(Refusal(format!(
@@ -164,7 +184,9 @@ impl Plan {
             }
             Method::Sobol { samples } => {
                 if samples < 2 {
-                    return Err(Refusal(format!("--samples {samples}: need at least 2 (a power of two such as 64 or 256)")));
+                    return Err(Refusal(format!(
+                        "--samples {samples}: need at least 2 (a power of two such as 64 or 256)"
+                    )));
                 }
                 if 2 * k > SOBOL_MAX_DIMS {
                     return Err(Refusal(format!(
@@ -175,7 +197,12 @@ impl Plan {
                 saltelli_design(k, samples, 0).points()
             }
         };
-        Ok(Plan { method, factors, seed, unit })
+        Ok(Plan {
+            method,
+            factors,
+            seed,
+            unit,
+        })
     }
 
     /// Number of design points.
@@ -191,7 +218,10 @@ impl Plan {
     pub fn design_name(&self) -> String {
         match self.method {
             Method::Morris { trajectories, levels } => {
-                format!("sensitivity morris r={trajectories} p={levels} seed={}", morris_seed(self.seed))
+                format!(
+                    "sensitivity morris r={trajectories} p={levels} seed={}",
+                    morris_seed(self.seed)
+                )
             }
             Method::Sobol { samples } => format!("sensitivity sobol saltelli N={samples} skip=0"),
         }
@@ -208,7 +238,12 @@ impl Plan {
             sampler_seed: None,
             values: real
                 .iter()
-                .map(|p| p.iter().zip(&self.factors).map(|(x, f)| literal(*x, f.integer)).collect())
+                .map(|p| {
+                    p.iter()
+                        .zip(&self.factors)
+                        .map(|(x, f)| literal(*x, f.integer))
+                        .collect()
+                })
                 .collect(),
         }
     }
@@ -216,12 +251,18 @@ impl Plan {
 
 /// Resolves indicator names (default: [`DEFAULT_INDICATORS`]).
 pub fn indicators(names: &[String]) -> Result<Vec<usize>, Refusal> {
-    let names: Vec<String> =
-        if names.is_empty() { DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect() } else { names.to_vec() };
+    let names: Vec<String> = if names.is_empty() {
+        DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect()
+    } else {
+        names.to_vec()
+    };
     let mut out = Vec::new();
     for n in &names {
         let i = indicator_index(n).ok_or_else(|| {
-            Refusal(format!("--indicator '{n}' is not an indicator; choose one of: {}", INDICATORS.join(", ")))
+            Refusal(format!(
+                "--indicator '{n}' is not an indicator; choose one of: {}",
+                INDICATORS.join(", ")
+            ))
         })?;
         if !out.contains(&i) {
             out.push(i);
@@ -334,7 +375,12 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
                 Indices::Morris(m)
             }
             Method::Sobol { samples } => {
-                let opts = SobolOptions { resamples: RESAMPLES, seed: 0, level: 0.95, noise_var: 0.0 };
+                let opts = SobolOptions {
+                    resamples: RESAMPLES,
+                    seed: 0,
+                    level: 0.95,
+                    noise_var: 0.0,
+                };
                 // Primary: the replicate means as outputs. Under common random numbers the noise
                 // is shared by all points and largely cancels in f(A_B) − f(A); the σ²/R
                 // correction (which assumes independent noise per point) is reported alongside.
@@ -377,7 +423,14 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
     }
     let mut w = warnings;
     w.dedup();
-    Analysis { method: plan.method, factors: names, per_indicator, estimates, warnings: w, replicates }
+    Analysis {
+        method: plan.method,
+        factors: names,
+        per_indicator,
+        estimates,
+        warnings: w,
+        replicates,
+    }
 }
 
 fn field(s: &str) -> String {
@@ -483,7 +536,11 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
                     num(m[top].mu_star),
                     num(m[top].mu),
                     num(m[top].sigma),
-                    if m[top].sigma > m[top].mu_star { ", σ > μ*: its effect depends on the other factors or is non-linear" } else { "" }
+                    if m[top].sigma > m[top].mu_star {
+                        ", σ > μ*: its effect depends on the other factors or is non-linear"
+                    } else {
+                        ""
+                    }
                 );
                 let rest: Vec<String> = order[1..]
                     .iter()
@@ -494,8 +551,11 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
                 if !rest.is_empty() {
                     let _ = write!(s, " Next: {}.", rest.join(", "));
                 }
-                let zero: Vec<&str> =
-                    order.iter().filter(|&&f| m[f].mu_star == 0.0).map(|&f| a.factors[f].as_str()).collect();
+                let zero: Vec<&str> = order
+                    .iter()
+                    .filter(|&&f| m[f].mu_star == 0.0)
+                    .map(|&f| a.factors[f].as_str())
+                    .collect();
                 if !zero.is_empty() {
                     let _ = write!(s, " No effect at all: {}.", zero.join(", "));
                 }
@@ -505,7 +565,7 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
                 let ix = &primary.indices;
                 let mut order: Vec<usize> = (0..ix.len()).collect();
                 order.sort_by(|&x, &y| ix[y].st.total_cmp(&ix[x].st).then(x.cmp(&y)));
-                if !primary.variance.is_finite() || primary.variance <= 0.0 {
+                if !primary.variance.is_finite() || primary.variance <= 1e-24 {
                     out.push(format!(
                         "{name} does not vary over these ranges (beyond replicate noise): no factor explains it."
                     ));
@@ -521,18 +581,37 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
                 let rest: Vec<String> = order[1..]
                     .iter()
                     .take(3)
-                    .map(|&f| format!("{} (S1 ~{}, ST ~{})", a.factors[f], pct(ix[f].s1.max(0.0)), pct(ix[f].st.max(0.0))))
+                    .map(|&f| {
+                        format!(
+                            "{} (S1 ~{}, ST ~{})",
+                            a.factors[f],
+                            pct(ix[f].s1.max(0.0)),
+                            pct(ix[f].st.max(0.0))
+                        )
+                    })
                     .collect();
                 if !rest.is_empty() {
                     let _ = write!(s, " Next: {}.", rest.join(", "));
                 }
                 let sum = primary.sum_s1;
                 let _ = if sum > 1.05 {
-                    write!(s, " Σ S1 = ~{}, above 100 %: estimation error, try a larger --samples.", pct(sum))
+                    write!(
+                        s,
+                        " Σ S1 = ~{}, above 100 %: estimation error, try a larger --samples.",
+                        pct(sum)
+                    )
                 } else if sum < 0.95 {
-                    write!(s, " Together the first-order effects explain ~{}; the rest is interactions.", pct(sum))
+                    write!(
+                        s,
+                        " Together the first-order effects explain ~{}; the rest is interactions.",
+                        pct(sum)
+                    )
                 } else {
-                    write!(s, " The first-order effects explain ~{}: the factors act additively.", pct(sum))
+                    write!(
+                        s,
+                        " The first-order effects explain ~{}: the factors act additively.",
+                        pct(sum)
+                    )
                 };
                 out.push(s);
             }
@@ -542,7 +621,10 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn inline_svg(dir: &Path, file: &str) -> Option<String> {
@@ -552,7 +634,13 @@ fn inline_svg(dir: &Path, file: &str) -> Option<String> {
 }
 
 /// The body sections of `report.html`.
-pub fn report_sections(dir: &Path, plan: &Plan, a: &Analysis, scope: &str, ranking: &[String]) -> Vec<(String, String)> {
+pub fn report_sections(
+    dir: &Path,
+    plan: &Plan,
+    a: &Analysis,
+    scope: &str,
+    ranking: &[String],
+) -> Vec<(String, String)> {
     let mut s = Vec::new();
     let mut h = String::from("<ul>\n");
     for r in ranking {
@@ -600,7 +688,9 @@ pub fn report_sections(dir: &Path, plan: &Plan, a: &Analysis, scope: &str, ranki
     }
     h.push_str("<table><tr><th>factor</th><th>indicator</th><th>statistic</th><th>value</th><th>95 % CI</th></tr>\n");
     for e in &a.estimates {
-        let ci = e.ci.map(|(l, h)| format!("[{}, {}]", num(l), num(h))).unwrap_or_default();
+        let ci =
+            e.ci.map(|(l, h)| format!("[{}, {}]", num(l), num(h)))
+                .unwrap_or_default();
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
@@ -639,12 +729,22 @@ fn font(size: f64) -> TextStyle<'static> {
     (style::FAMILY, size).into_font().color(&style::TEXT)
 }
 
-fn draw_one<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, name: &str, factors: &[String], ix: &Indices) -> Result<()> {
+fn draw_one<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    name: &str,
+    factors: &[String],
+    ix: &Indices,
+) -> Result<()> {
     let title = crate::output::charts::meta::title(name);
     match ix {
         Indices::Morris(m) => {
             let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
-            let xmax = m.iter().map(|x| fin(x.mu_star_ci.1).max(fin(x.mu_star))).fold(0.0, f64::max).max(1e-9) * 1.15;
+            let xmax = m
+                .iter()
+                .map(|x| fin(x.mu_star_ci.1).max(fin(x.mu_star)))
+                .fold(0.0, f64::max)
+                .max(1e-9)
+                * 1.15;
             let ymax = m.iter().map(|x| fin(x.sigma)).fold(0.0, f64::max).max(1e-9) * 1.15;
             let mut chart = ChartBuilder::on(root)
                 .caption(format!("{title}: Morris μ* and σ"), font(style::PANEL_TITLE_SIZE))
@@ -664,7 +764,16 @@ fn draw_one<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, name: &str, facto
                 .map_err(err)?;
             // σ = μ* line: above it, effects are non-linear or interacting.
             let lim = xmax.min(ymax);
-            chart.draw_series(LineSeries::new([(0.0, 0.0), (lim, lim)], style::REFERENCE.stroke_width(1))).map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    [(0.0, 0.0), (lim, lim)],
+                    style::REFERENCE.stroke_width(1),
+                ))
+                .map_err(err)?;
+            // Only the 10 largest μ* are labelled, so that a screening of many factors stays legible.
+            let mut order: Vec<usize> = (0..m.len()).collect();
+            order.sort_by(|&a, &b| m[b].mu_star.total_cmp(&m[a].mu_star).then(a.cmp(&b)));
+            order.truncate(10);
             for (f, x) in m.iter().enumerate() {
                 if !x.mu_star.is_finite() {
                     continue;
@@ -676,27 +785,54 @@ fn draw_one<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, name: &str, facto
                         style::VOLUNTEERS.stroke_width(2),
                     )))
                     .map_err(err)?;
-                chart.draw_series(std::iter::once(Circle::new((x.mu_star, y), 5, style::PARTICIPANTS.filled()))).map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (x.mu_star, y),
+                        5,
+                        style::PARTICIPANTS.filled(),
+                    )))
+                    .map_err(err)?;
+                if !order.contains(&f) || x.mu_star <= 0.0 {
+                    continue;
+                }
                 let label = factors[f].rsplit('.').next().unwrap_or(&factors[f]).to_string();
                 chart
-                    .draw_series(std::iter::once(Text::new(label, (x.mu_star, y), font(style::LEGEND_SIZE))))
+                    .draw_series(std::iter::once(Text::new(
+                        label,
+                        (x.mu_star, y),
+                        font(style::LEGEND_SIZE),
+                    )))
                     .map_err(err)?;
             }
         }
         Indices::Sobol { primary, .. } => {
             let ix = &primary.indices;
             let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
-            let ymax = ix.iter().flat_map(|x| [fin(x.st_ci.1), fin(x.s1_ci.1), fin(x.st)]).fold(1.0f64, f64::max).min(2.0);
-            let ymin = ix.iter().flat_map(|x| [fin(x.s1_ci.0), fin(x.st_ci.0)]).fold(0.0f64, f64::min).max(-1.0);
+            let ymax = ix
+                .iter()
+                .flat_map(|x| [fin(x.st_ci.1), fin(x.s1_ci.1), fin(x.st)])
+                .fold(1.0f64, f64::max)
+                .min(2.0);
+            let ymin = ix
+                .iter()
+                .flat_map(|x| [fin(x.s1_ci.0), fin(x.st_ci.0)])
+                .fold(0.0f64, f64::min)
+                .max(-1.0);
             let n = ix.len();
             let mut chart = ChartBuilder::on(root)
-                .caption(format!("{title}: Sobol S1 (orange) and ST (blue), 95 % CI"), font(style::PANEL_TITLE_SIZE))
+                .caption(
+                    format!("{title}: Sobol S1 (orange) and ST (blue), 95 % CI"),
+                    font(style::PANEL_TITLE_SIZE),
+                )
                 .margin(20)
                 .x_label_area_size(70)
                 .y_label_area_size(70)
                 .build_cartesian_2d(-0.5..(n as f64 - 0.5), ymin..ymax)
                 .map_err(err)?;
-            let labels: Vec<String> = factors.iter().map(|f| f.rsplit('.').next().unwrap_or(f).to_string()).collect();
+            let labels: Vec<String> = factors
+                .iter()
+                .map(|f| f.rsplit('.').next().unwrap_or(f).to_string())
+                .collect();
             chart
                 .configure_mesh()
                 .x_labels(n.max(1))
@@ -716,9 +852,10 @@ fn draw_one<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, name: &str, facto
                 .map_err(err)?;
             for (f, x) in ix.iter().enumerate() {
                 let c = f as f64;
-                for (off, v, ci, colour) in
-                    [(-0.2, x.s1, x.s1_ci, style::PARTICIPANTS), (0.2, x.st, x.st_ci, style::VOLUNTEERS)]
-                {
+                for (off, v, ci, colour) in [
+                    (-0.2, x.s1, x.s1_ci, style::PARTICIPANTS),
+                    (0.2, x.st, x.st_ci, style::VOLUNTEERS),
+                ] {
                     if !v.is_finite() {
                         continue;
                     }
@@ -755,7 +892,10 @@ pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
     let size = (900u32, 640u32);
     for (name, _, ix) in &a.per_indicator {
         let stem = format!("sensitivity-{name}");
-        let (svg_tmp, png_tmp) = (charts.join(format!("{stem}.tmp.svg")), charts.join(format!("{stem}.tmp.png")));
+        let (svg_tmp, png_tmp) = (
+            charts.join(format!("{stem}.tmp.svg")),
+            charts.join(format!("{stem}.tmp.png")),
+        );
         {
             let root = SVGBackend::new(&svg_tmp, size).into_drawing_area();
             root.fill(&WHITE).map_err(err)?;
@@ -781,7 +921,12 @@ mod tests {
     use super::*;
 
     fn f(key: &str) -> Factor {
-        Factor { key: key.into(), lo: 0.0, hi: 1.0, integer: false }
+        Factor {
+            key: key.into(),
+            lo: 0.0,
+            hi: 1.0,
+            integer: false,
+        }
     }
 
     #[test]
@@ -801,13 +946,29 @@ mod tests {
 
     #[test]
     fn plans_have_the_estimators_point_counts() {
-        let m = Plan::new(Method::Morris { trajectories: 3, levels: 4 }, vec![f("a.x"), f("a.y")], 1).unwrap();
+        let m = Plan::new(
+            Method::Morris {
+                trajectories: 3,
+                levels: 4,
+            },
+            vec![f("a.x"), f("a.y")],
+            1,
+        )
+        .unwrap();
         assert_eq!(m.len(), 3 * 3);
         assert_eq!(m.cells().len(), 9);
         let s = Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.y")], 1).unwrap();
         assert_eq!(s.len(), 8 * 4);
         assert!(Plan::new(Method::Sobol { samples: 8 }, vec![], 1).is_err());
-        assert!(Plan::new(Method::Morris { trajectories: 3, levels: 3 }, vec![f("a.x")], 1).is_err());
+        assert!(Plan::new(
+            Method::Morris {
+                trajectories: 3,
+                levels: 3
+            },
+            vec![f("a.x")],
+            1
+        )
+        .is_err());
         assert!(Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.x")], 1).is_err());
     }
 }

@@ -2,11 +2,30 @@
 //! meeting, and what participants take from how they were treated. Observations of one meeting
 //! are applied together at its end (k completed turns act like k sequential updates).
 
-use super::{gain_k, loss_k, Scratch};
+use super::{gain_k, loss_k, powi, Scratch};
 use crate::model::group::{Design, Group, MET, SUBTYPED};
 use crate::sim::events::{Event, Events};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
+
+/// What perception reads of each person present (by position in `Scratch::present`), gathered
+/// once per meeting instead of once per (local, participant) pair; reused across meetings.
+#[derive(Debug, Default, Clone)]
+pub struct Seen {
+    /// Expectation value after the meeting's talk, help and agenda.
+    expectation: Vec<f64>,
+    /// 1 − (1 − λ_obs)^k for her k completed turns (0 when k = 0).
+    obs_gain: Vec<f64>,
+    /// √k (1 when k = 0).
+    sqrt_k: Vec<f64>,
+}
+
+impl Seen {
+    /// Buffers for up to `n` persons present.
+    pub fn with_capacity(n: usize) -> Seen {
+        Seen { expectation: Vec::with_capacity(n), obs_gain: Vec::with_capacity(n), sqrt_k: Vec::with_capacity(n) }
+    }
+}
 
 /// Typicality t = exp(−(ĉ − μ_G)² / 2σ²) (Appendix A, M4).
 #[inline]
@@ -23,16 +42,26 @@ pub fn typicality(perceived: f64, mu: f64, sigma: f64) -> f64 {
 /// a⁻ per hesitation or failed attempt, a⁻/a⁺ = 2–3, Barlow et al. 2012); exceptions push
 /// μ_G away (Bless et al. 2001); inclusion grows with positive contact toward a cap set by
 /// diffuse status (majority members: 1; others: cap_base + (1 − cap_base)·equal_status).
-pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng: &mut R, ev: &mut E) {
+pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) {
     let p = &d.params;
     let n = g.n();
     let no = g.n_origins;
-    for &v in &s.present {
+    let seen = &mut s.seen;
+    seen.expectation.clear();
+    seen.obs_gain.clear();
+    seen.sqrt_k.clear();
+    for &i in &s.present {
+        seen.expectation.push(g.expectation(p, i));
+        let k = g.persons[i].completed;
+        seen.obs_gain.push(if k > 0 { 1.0 - powi(1.0 - p.lambda_obs, k) } else { 0.0 });
+        seen.sqrt_k.push(if k > 0 { (k as f64).sqrt() } else { 1.0 });
+    }
+    for (a, &v) in s.present.iter().enumerate() {
         if !g.persons[v].status.is_local() {
             continue;
         }
-        let e_v = g.expectation(p, v);
-        for &j in &s.present {
+        let e_v = seen.expectation[a];
+        for (b, &j) in s.present.iter().enumerate() {
             if j == v || !g.persons[j].was_participant {
                 continue;
             }
@@ -41,7 +70,7 @@ pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng: 
             let positive = k + x.acknowledged;
             let negative = x.hesitations + x.failed_attempts;
             let origin = x.origin as usize;
-            let gap = (e_v - g.expectation(p, j)).clamp(0.0, 1.0);
+            let gap = (e_v - seen.expectation[b]).clamp(0.0, 1.0);
             let competence = x.competence();
             let majority = x.majority;
             let cell = v * n + j;
@@ -52,8 +81,8 @@ pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng: 
             // One draw per pair, whatever k is (common random numbers).
             let z: f64 = StandardNormal.sample(rng);
             if k > 0 {
-                let xbar = competence + z * p.obs_noise / (k as f64).sqrt();
-                c += (1.0 - (1.0 - p.lambda_obs).powi(k as i32)) * (xbar - c);
+                let xbar = competence + z * p.obs_noise / seen.sqrt_k[b];
+                c += seen.obs_gain[b] * (xbar - c);
                 g.flags[cell] |= MET;
                 // Typicality of what v saw this meeting (x̄, not the slowly moving ĉ, which
                 // starts at μ_G and would move with it): a strong disconfirmer is atypical at once.
@@ -63,15 +92,18 @@ pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng: 
                 }
                 if g.flags[cell] & SUBTYPED == 0 {
                     // Bookkeeping from a typical member.
-                    mu += (1.0 - (1.0 - p.lambda_b * t).powi(k as i32)) * (xbar - mu);
+                    mu += (1.0 - powi(1.0 - p.lambda_b * t, k)) * (xbar - mu);
                 } else {
                     // Contrast: the exception pushes the stereotype away from her.
                     mu += p.lambda_away * (mu - xbar);
                 }
             }
             if g.flags[cell] & SUBTYPED == 0 {
-                let t = typicality(c, mu, p.sigma_typ);
-                mu += p.a_pos * positive as f64 * t * (1.0 - p.theta_gap * gap);
+                // Without positive contact the gain is ±0 (t is finite: σ ≥ 0.01), so exp is skipped.
+                if positive > 0 {
+                    let t = typicality(c, mu, p.sigma_typ);
+                    mu += p.a_pos * positive as f64 * t * (1.0 - p.theta_gap * gap);
+                }
                 mu -= p.a_neg() * negative as f64;
             }
             let mu = mu.clamp(0.0, 1.0);

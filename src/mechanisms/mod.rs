@@ -16,13 +16,29 @@ pub fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// a^k by binary powering: the same multiplications in the same order as the runtime of
+/// `f64::powi` (compiler-builtins `__powidf2`), so the result is bit-identical, but inlined and
+/// without the library loop's data-dependent branches (multiplying by 1.0 is exact).
+#[inline]
+pub fn powi(a: f64, k: u32) -> f64 {
+    let mut base = a;
+    let mut acc = if k & 1 != 0 { a } else { 1.0 };
+    let mut k = k >> 1;
+    while k != 0 {
+        base *= base;
+        acc *= if k & 1 != 0 { base } else { 1.0 };
+        k >>= 1;
+    }
+    acc
+}
+
 /// Soft-bounded gain x += r·(1 − x) applied k times: 1 − (1 − x)(1 − r)^k.
 #[inline]
 pub fn gain_k(x: f64, r: f64, k: u32) -> f64 {
     if k == 0 {
         x
     } else {
-        1.0 - (1.0 - x) * (1.0 - r).powi(k as i32)
+        1.0 - (1.0 - x) * powi(1.0 - r, k)
     }
 }
 
@@ -32,7 +48,7 @@ pub fn loss_k(x: f64, r: f64, k: u32) -> f64 {
     if k == 0 {
         x
     } else {
-        x * (1.0 - r).powi(k as i32)
+        x * powi(1.0 - r, k)
     }
 }
 
@@ -50,4 +66,32 @@ pub struct Scratch {
     pub idx: Vec<usize>,
     /// State of the turn loop (`talk::take_turns`).
     pub floor: talk::Floor,
+    /// What perception reads of those present (`contact::perceive`).
+    pub seen: contact::Seen,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `powi` is bit-identical to `f64::powi` (what the model computed before).
+    #[test]
+    fn powi_matches_the_library_bit_for_bit() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        for _ in 0..20_000 {
+            let a: f64 = match rng.gen_range(0..3) {
+                0 => rng.gen::<f64>(),
+                1 => 1.0 - rng.gen::<f64>() * 1e-3,
+                _ => rng.gen::<f64>() * 4.0 - 2.0,
+            };
+            let k: u32 = rng.gen_range(0..600);
+            let want = std::hint::black_box(a).powi(std::hint::black_box(k as i32));
+            assert_eq!(powi(a, k).to_bits(), want.to_bits(), "{a}^{k}");
+        }
+        for k in 0..64 {
+            assert_eq!(powi(0.0, k).to_bits(), 0.0f64.powi(std::hint::black_box(k as i32)).to_bits());
+            assert_eq!(powi(-0.0, k).to_bits(), (-0.0f64).powi(std::hint::black_box(k as i32)).to_bits());
+        }
+    }
 }

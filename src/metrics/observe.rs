@@ -86,11 +86,15 @@ pub fn observe_meeting(t: &mut WeekTally, g: &Group, present: &[usize], help: (u
     }
 }
 
-/// Adds the state sums of a group at the end of a week.
-pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Vec<f64>) {
+/// Adds the state sums of a group at the end of a week. `slots` is a reused buffer (slot
+/// indices of the active locals, then of the active persons), so that the pair loops visit
+/// only the pairs they sum, in slot order.
+pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Vec<f64>, slots: &mut Vec<usize>) {
     let n = g.n();
     let no = g.n_origins;
     gini_buf.clear();
+    slots.clear();
+    slots.extend((0..n).filter(|&v| g.persons[v].active && g.persons[v].status.is_local()));
     for (j, x) in g.persons.iter().enumerate() {
         if !x.active {
             continue;
@@ -122,17 +126,20 @@ pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Ve
         t.entered_as_participants += 1.0;
         // Beliefs of the active locals about j (who entered as a participant).
         let (mut met, mut subtyped, mut w_sum, mut locals) = (0u32, 0u32, 0.0, 0u32);
-        for (v, y) in g.persons.iter().enumerate() {
-            if v == j || !y.active || !y.status.is_local() {
+        let participant = x.status.is_participant();
+        let competence = x.competence();
+        let origin = x.origin as usize;
+        for &v in slots.iter() {
+            if v == j {
                 continue;
             }
             let cell = v * n + j;
             locals += 1;
             w_sum += g.inclusion[cell] as f64;
-            if x.status.is_participant() {
-                t.gap += x.competence() - g.perceived[cell] as f64;
+            if participant {
+                t.gap += competence - g.perceived[cell] as f64;
                 t.gap_pairs += 1.0;
-                t.stereotype += g.stereotype[v * no + x.origin as usize] as f64;
+                t.stereotype += g.stereotype[v * no + origin] as f64;
                 t.stereotype_pairs += 1.0;
                 t.us_them += 1.0 - g.inclusion[cell] as f64;
                 t.us_them_pairs += 1.0;
@@ -151,18 +158,14 @@ pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Ve
         }
     }
     // Ties: bridging (participant–local) and bonding (participant–participant), active persons.
-    for i in 0..n {
-        let xi = &g.persons[i];
-        if !xi.active {
-            continue;
-        }
-        for j in (i + 1)..n {
-            let xj = &g.persons[j];
-            if !xj.active {
-                continue;
-            }
-            let tie = g.ties[i * n + j] as f64;
-            match (xi.status.is_participant(), xj.status.is_participant()) {
+    slots.clear();
+    slots.extend((0..n).filter(|&i| g.persons[i].active));
+    for (a, &i) in slots.iter().enumerate() {
+        let pi = g.persons[i].status.is_participant();
+        let row = &g.ties[i * n..(i + 1) * n];
+        for &j in &slots[a + 1..] {
+            let tie = row[j] as f64;
+            match (pi, g.persons[j].status.is_participant()) {
                 (true, true) => {
                     t.bonding += tie;
                     t.bonding_pairs += 1.0;

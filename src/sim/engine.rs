@@ -18,6 +18,7 @@ pub struct GroupRun<'d> {
     /// Per-meeting buffers (public for benchmarks and the allocation test).
     pub scratch: Scratch,
     gini_buf: Vec<f64>,
+    slot_buf: Vec<usize>,
     initial_volunteers: f64,
     week: u32,
 }
@@ -40,8 +41,10 @@ impl<'d> GroupRun<'d> {
                 buf: Vec::with_capacity(n),
                 idx: Vec::with_capacity(n),
                 floor: crate::mechanisms::talk::Floor::with_capacity(n),
+                seen: contact::Seen::with_capacity(n),
             },
             gini_buf: Vec::with_capacity(n),
+            slot_buf: Vec::with_capacity(n),
             initial_volunteers,
             week: 0,
         }
@@ -103,7 +106,7 @@ impl<'d> GroupRun<'d> {
             x.offset *= recover;
         }
         // 7. Observe.
-        observe_state(&mut t, g, d, &mut self.gini_buf);
+        observe_state(&mut t, g, d, &mut self.gini_buf, &mut self.slot_buf);
         t.initial_volunteers = self.initial_volunteers;
         t.withdrawals = life.withdrawals as f64;
         t.stranded = life.stranded as f64;

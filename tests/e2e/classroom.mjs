@@ -149,6 +149,7 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(out, "classroom.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForTimeout(600); // the charts redraw for the new width
   await page.screenshot({ path: join(out, "classroom-720p.png") });
   console.log(`screenshots: ${join(out, "classroom.png")}, ${join(out, "classroom-720p.png")}`);
 

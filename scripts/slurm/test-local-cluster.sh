@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# End-to-end test of the Slurm scripts on a single-node cluster started on this machine.
+#
+# Installs slurm-wlm and munge from Debian's packages (when missing), starts munged, slurmctld
+# and slurmd as root with a generated key and slurm.conf under a temporary folder, submits a
+# 12-cell sweep as a job array of 4 shards plus the merge job (scripts/slurm/submit.sh --wait),
+# checks that the merged sweep.csv and cell files are byte-identical to the same sweep run
+# directly, and stops every daemon it started (trap on EXIT, also on failure). Needs root.
+# KEEP=1 keeps the temporary folder (logs, results) for a look afterwards.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+started=$(date +%s)
+say() { printf '[slurm-test %3ss] %s\n' "$(($(date +%s) - started))" "$*"; }
+
+if [ "$(id -u)" != 0 ]; then
+  echo "test-local-cluster.sh starts slurmctld/slurmd/munged as root and installs packages: run it as root" >&2
+  exit 2
+fi
+
+# --- packages ---------------------------------------------------------------------------------
+if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null ||
+  ! command -v munged >/dev/null; then
+  say "installing slurm-wlm and munge"
+  # Keep the packages from starting their own daemons (with the system's config): we start ours.
+  made_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+  if [ -n "$made_policy" ]; then
+    rm -f /usr/sbin/policy-rc.d
+  fi
+fi
+
+say "building dugnad"
+cargo build --release --quiet
+export DUGNAD=$root/target/release/dugnad
+
+# --- a private cluster ------------------------------------------------------------------------
+work=$(mktemp -d /tmp/dugnad-slurm.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  status=$?
+  set +e
+  if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ] && command -v scancel >/dev/null; then
+    timeout 10 scancel --quiet --user=root >/dev/null 2>&1
+  fi
+  # Stop what we started, newest first, and wait until each has exited.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+  done
+  # slurmd starts a slurmstepd per job step; none may outlive the test.
+  for pidfile in "$work"/*.pid; do
+    [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
+  done
+  if [ "$status" != 0 ] && [ -d "$work/log" ]; then
+    echo "---- logs (test failed) ----" >&2
+    tail -n 30 "$work"/log/* "$work"/slurm/logs/* 2>/dev/null >&2
+  fi
+  if [ -n "${KEEP:-}" ]; then
+    echo "kept $work" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+host=$(hostname -s)
+cpus=$(nproc)
+mem=$(free -m | awk '/^Mem:/ {print int($2 * 0.9)}')
+mkdir -p "$work/munge" "$work/state" "$work/spool" "$work/log"
+chmod 700 "$work/munge"
+
+say "starting munged"
+dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
+chmod 400 "$work/munge/munge.key"
+munged --foreground --force --key-file="$work/munge/munge.key" --socket="$work/munge/munge.socket" \
+  --pid-file="$work/munge/munged.pid" --seed-file="$work/munge/munged.seed" \
+  --log-file="$work/log/munged.log" &
+pids+=($!)
+for _ in $(seq 1 50); do
+  [ -S "$work/munge/munge.socket" ] && break
+  sleep 0.1
+done
+[ -S "$work/munge/munge.socket" ] || { echo "munged did not start" >&2; exit 1; }
+
+# Ports off the default 6817/6818, so a cluster already on this machine is not disturbed.
+ctld_port=$((20000 + RANDOM % 20000))
+slurmd_port=$((ctld_port + 1))
+export SLURM_CONF=$work/slurm.conf
+cat >"$SLURM_CONF" <<CONF
+ClusterName=dugnadtest
+SlurmctldHost=$host
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket=$work/munge/munge.socket
+CredType=cred/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SchedulerType=sched/backfill
+MpiDefault=none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+ReturnToService=2
+StateSaveLocation=$work/state
+SlurmdSpoolDir=$work/spool
+SlurmctldPidFile=$work/slurmctld.pid
+SlurmdPidFile=$work/slurmd.pid
+SlurmctldLogFile=$work/log/slurmctld.log
+SlurmdLogFile=$work/log/slurmd.log
+SlurmctldTimeout=30
+SlurmdTimeout=30
+NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+CONF
+
+say "starting slurmctld and slurmd ($host: $cpus CPUs, ${mem} MB)"
+slurmctld -D -i -f "$SLURM_CONF" >"$work/log/slurmctld.out" 2>&1 &
+pids+=($!)
+slurmd -D -f "$SLURM_CONF" >"$work/log/slurmd.out" 2>&1 &
+pids+=($!)
+state=
+for _ in $(seq 1 120); do
+  state=$(sinfo -h -n "$host" -o %T 2>/dev/null | head -n 1 || true)
+  case $state in
+    idle*) break ;;
+    down*|drain*) scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true ;;
+  esac
+  sleep 0.5
+done
+case $state in
+  idle*) ;;
+  *) echo "the node did not become idle (state '$state')" >&2; exit 1 ;;
+esac
+say "cluster up: $(sinfo -h -o '%P %D %T %c CPUs')"
+
+# --- the sweep, directly and on the cluster ---------------------------------------------------
+sweep=(scenarios/knitting-cafe.toml --vary activity.co_design=0.1,0.4,0.7,1.0
+  --vary activity.facilitation=0,0.5,1 --replicates 4 --weeks 12 --keep-replicates)
+
+ms() { echo $(($(date +%s%N) / 1000000)); }
+t0=$(ms)
+"$DUGNAD" sweep "${sweep[@]}" --quiet -o "$work/direct"
+t1=$(ms)
+say "direct sweep: 12 cells in $((t1 - t0)) ms"
+
+"$here/submit.sh" -n 4 -c 1 -o "$work/slurm" --wait "${sweep[@]}"
+t2=$(ms)
+say "job array of 4 shards + merge job: $((t2 - t1)) ms"
+
+queued=$(squeue -h -o '%i %T' 2>/dev/null || true)
+[ -z "$queued" ] || { echo "jobs still queued: $queued" >&2; exit 1; }
+for i in 0 1 2 3; do
+  n=$(find "$work/slurm/shard-$i/cells" -name 'cell-??????.csv' | wc -l)
+  [ "$n" = 3 ] || { echo "shard $i holds $n cells, expected 3" >&2; exit 1; }
+done
+cmp "$work/direct/sweep.csv" "$work/slurm/merged/sweep.csv"
+cmp "$work/direct/sweep-replicates.csv" "$work/slurm/merged/sweep-replicates.csv"
+cmp "$work/direct/sweep.json" "$work/slurm/merged/sweep.json"
+diff -r "$work/direct/cells" "$work/slurm/merged/cells"
+say "PASS: the merged Slurm sweep is byte-identical to the direct sweep (sweep.csv, sweep-replicates.csv, sweep.json, cells/)"

@@ -1,0 +1,295 @@
+//! `dugnad serve`: the classroom server answers good requests, refuses bad ones with a 4xx and a
+//! message, bounds the work, and keeps answering. Runs the server in-process on a free port.
+
+use dugnad::teach::serve::{self, Running, BUNDLED};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn server() -> SocketAddr {
+    static SERVER: OnceLock<SocketAddr> = OnceLock::new();
+    *SERVER.get_or_init(|| {
+        let running: Running = serve::start("127.0.0.1", 0, 4, false).expect("the server starts");
+        let addr = running.addr;
+        // The server lives as long as the test process.
+        std::mem::forget(running);
+        addr
+    })
+}
+
+/// One HTTP/1.0 exchange (no chunking, the server closes the connection): (status, body).
+fn request(method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>, String) {
+    let mut s = TcpStream::connect(server()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.0\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
+    let headers = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status: u16 = headers.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, raw[split + 4..].to_vec(), headers)
+}
+
+fn post(path: &str, v: &Value) -> (u16, Value) {
+    let (status, body, _) = request("POST", path, v.to_string().as_bytes());
+    (status, serde_json::from_slice(&body).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&body) })))
+}
+
+fn get(path: &str) -> (u16, Vec<u8>, String) {
+    request("GET", path, b"")
+}
+
+fn compare(a: Value, b: Value, extra: Value) -> (u16, Value) {
+    let mut v = json!({ "a": a, "b": b });
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    post("/api/compare", &v)
+}
+
+fn assert_alive() {
+    let (status, body, _) = get("/api/scenarios");
+    assert_eq!(status, 200, "the server still answers");
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["scenarios"].as_array().unwrap().len(), BUNDLED.len());
+}
+
+#[test]
+fn page_assets_and_scenarios() {
+    let (status, body, headers) = get("/");
+    assert_eq!(status, 200);
+    assert!(headers.to_ascii_lowercase().contains("content-type: text/html"), "{headers}");
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("<script src=\"/app.js\">") && html.contains("/style.css"));
+    assert!(!html.contains("http://") && !html.contains("https://"), "no external resources");
+    for path in ["/app.js", "/style.css"] {
+        let (status, body, _) = get(path);
+        assert_eq!(status, 200, "{path}");
+        let text = String::from_utf8(body).unwrap();
+        assert!(!text.contains("https://") && !text.contains("http://"), "{path}: no CDN");
+    }
+    let (status, body, _) = get("/api/scenarios");
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    for s in v["scenarios"].as_array().unwrap() {
+        assert!(s.get("error").is_none(), "{s}");
+        assert!(!s["populations"].as_array().unwrap().is_empty());
+        assert!(s["classroom"]["replicates"].as_u64().unwrap() > 0);
+    }
+    let municipality = v["scenarios"].as_array().unwrap().iter().find(|s| s["name"] == "municipality").unwrap();
+    assert!(municipality["classroom"]["groups"].as_u64().unwrap() <= 20, "large scenarios get a classroom group count");
+}
+
+#[test]
+fn every_bundled_scenario_is_embedded() {
+    let mut files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".toml"))
+        .map(|n| n.trim_end_matches(".toml").to_string())
+        .collect();
+    files.sort();
+    let mut embedded: Vec<String> = BUNDLED.iter().map(|(n, _)| n.to_string()).collect();
+    embedded.sort();
+    assert_eq!(files, embedded, "add new scenarios to serve::BUNDLED");
+}
+
+#[test]
+fn a_valid_comparison_returns_series_and_paired_differences() {
+    let (status, v) = compare(
+        json!({ "scenario": "knitting-cafe", "overrides": [] }),
+        json!({ "scenario": "knitting-cafe", "overrides": ["activity.facilitation=0.9", "population.volunteers.need_to_help={beta=[8,2]}"] }),
+        json!({ "replicates": 12, "weeks": 15 }),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["weeks"], 15);
+    assert_eq!(v["replicates"], 12);
+    assert_eq!(v["seed"], 2019, "A's seed for both designs");
+    let inds = v["indicators"].as_array().unwrap();
+    let keys: Vec<&str> = inds.iter().map(|i| i["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["voice_parity", "usurp_rate_participants", "dependency_help_share", "mean_agency", "volunteers_retained"]);
+    for i in inds {
+        for d in ["a", "b"] {
+            for s in ["mean", "p05", "p95"] {
+                assert_eq!(i[d][s].as_array().unwrap().len(), 15, "{} {d} {s}", i["key"]);
+            }
+        }
+        assert_eq!(i["diff"]["n"].as_u64().unwrap(), 12);
+        let (m, lo, hi) = (i["diff"]["mean"].as_f64(), i["diff"]["ci_low"].as_f64(), i["diff"]["ci_high"].as_f64());
+        if let (Some(m), Some(lo), Some(hi)) = (m, lo, hi) {
+            assert!(lo <= m && m <= hi, "{i}");
+        }
+    }
+    // Facilitation 0.9 blocks most usurped turns: B − A is clearly negative.
+    let usurp = &inds[1]["diff"];
+    assert!(usurp["ci_high"].as_f64().unwrap() < 0.0, "{usurp}");
+
+    // The same request gives the same numbers (only the timing differs).
+    let (_, mut again) = compare(
+        json!({ "scenario": "knitting-cafe", "overrides": [] }),
+        json!({ "scenario": "knitting-cafe", "overrides": ["activity.facilitation=0.9", "population.volunteers.need_to_help={beta=[8,2]}"] }),
+        json!({ "replicates": 12, "weeks": 15 }),
+    );
+    let mut first = v.clone();
+    first["simulate_ms"] = json!(0);
+    again["simulate_ms"] = json!(0);
+    assert_eq!(first, again);
+}
+
+#[test]
+fn identical_designs_differ_by_exactly_zero() {
+    let d = json!({ "scenario": "co-designed-cafe", "overrides": ["activity.co_design=0.8"] });
+    let (status, v) = compare(d.clone(), d, json!({ "replicates": 6, "weeks": 8, "seed": 11 }));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["seed"], 11);
+    for i in v["indicators"].as_array().unwrap() {
+        assert_eq!(i["a"], i["b"], "common random numbers: {}", i["key"]);
+        if !i["diff"]["mean"].is_null() {
+            assert_eq!(i["diff"]["mean"].as_f64().unwrap(), 0.0);
+        }
+    }
+}
+
+#[test]
+fn bad_requests_get_400_with_a_message() {
+    let ok = json!({ "scenario": "knitting-cafe" });
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({ "a": ok, "b": { "scenario": "knitting-cafe", "overrides": ["activity.co_design=1.5"] } }), "co_design"),
+        (json!({ "a": ok, "b": { "scenario": "knitting-cafe", "overrides": ["activity.co_desing=0.5"] } }), "did you mean 'co_design'"),
+        (json!({ "a": ok, "b": { "scenario": "knitting-cafe", "overrides": ["no equals sign"] } }), "KEY=VALUE"),
+        (json!({ "a": ok, "b": { "scenario": "knitting-cafe", "overrides": ["population.nobody.count=3"] } }), "nobody"),
+        (json!({ "a": { "scenario": "no-such" }, "b": ok }), "unknown scenario 'no-such'"),
+        (json!({ "a": ok }), "missing field `b`"),
+        (json!({ "a": ok, "b": ok, "colour": "red" }), "unknown field `colour`"),
+        (json!({ "a": ok, "b": ok, "indicators": ["happiness"] }), "unknown indicator 'happiness'"),
+        (json!({ "a": ok, "b": ok, "weeks": 0 }), "weeks"),
+        (json!({ "a": ok, "b": ok, "seed": u64::MAX }), "seed"),
+    ];
+    for (body, needle) in cases {
+        let (status, v) = post("/api/compare", &body);
+        assert_eq!(status, 400, "{body}: {v}");
+        let msg = v["error"].as_str().unwrap_or_else(|| panic!("{body}: no error message: {v}"));
+        assert!(msg.contains(needle), "{body}: {msg}");
+    }
+    assert_alive();
+}
+
+#[test]
+fn work_is_bounded() {
+    let ok = json!({ "scenario": "knitting-cafe" });
+    for (extra, b, needle) in [
+        (json!({ "replicates": 201 }), ok.clone(), "at most 200"),
+        (json!({ "weeks": 261 }), ok.clone(), "at most 260"),
+        (json!({}), json!({ "scenario": "bench" }), "at most 20 per activity"),
+        (json!({ "replicates": 200, "weeks": 260 }), json!({ "scenario": "bench", "overrides": ["activity.groups=20"] }), "million person-turns"),
+    ] {
+        let started = std::time::Instant::now();
+        let (status, v) = compare(ok.clone(), b, extra.clone());
+        assert_eq!(status, 400, "{extra}: {v}");
+        assert!(v["error"].as_str().unwrap().contains(needle), "{extra}: {v}");
+        assert!(started.elapsed() < Duration::from_secs(2), "refused before simulating");
+    }
+    let (status, v) = post(
+        "/api/trace",
+        &json!({ "design": { "scenario": "knitting-cafe", "overrides": ["scenario.weeks=300"] }, "week": 290 }),
+    );
+    assert_eq!(status, 400, "{v}");
+    assert_alive();
+}
+
+#[test]
+fn garbage_is_refused_and_the_server_keeps_answering() {
+    for body in [&b"garbage"[..], b"", b"{", b"[1,2,3]", b"\xff\xfe\x00", b"{\"a\": 5, \"b\": null}"] {
+        let (status, resp, _) = request("POST", "/api/compare", body);
+        assert_eq!(status, 400, "{:?}", String::from_utf8_lossy(body));
+        let v: Value = serde_json::from_slice(&resp).unwrap();
+        assert!(v["error"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let big = vec![b' '; 70 * 1024];
+    assert_eq!(request("POST", "/api/compare", &big).0, 413);
+    assert_eq!(get("/nowhere").0, 404);
+    assert_eq!(get("/api/compare").0, 405);
+    assert_eq!(request("DELETE", "/", b"").0, 405);
+    // A connection that sends half a request and hangs up does not hurt either.
+    {
+        let mut s = TcpStream::connect(server()).unwrap();
+        s.write_all(b"POST /api/compare HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"a\":").unwrap();
+    }
+    assert_alive();
+    // Several requests at once.
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            std::thread::spawn(move || {
+                compare(
+                    json!({ "scenario": "focus-group" }),
+                    json!({ "scenario": "focus-group", "overrides": [format!("activity.co_design=0.{i}")] }),
+                    json!({ "replicates": 4, "weeks": 6 }),
+                )
+                .0
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 200);
+    }
+    assert_alive();
+}
+
+#[test]
+fn replay_a_meeting() {
+    let (status, v) = post(
+        "/api/trace",
+        &json!({ "design": { "scenario": "knitting-cafe", "overrides": [] }, "week": 4, "replicate": 1, "group": 0 }),
+    );
+    assert_eq!(status, 200, "{v}");
+    let lines = v["lines"].as_array().unwrap();
+    assert!(lines[0]["text"].as_str().unwrap().starts_with("knitting-cafe — week 4"));
+    let usurped = lines.iter().filter(|l| l["kind"] == "usurped").count();
+    assert_eq!(usurped as f64, v["usurped"].as_f64().unwrap());
+    assert!(v["text"].as_str().unwrap().contains("End of week 4"));
+    let (status, v) = post("/api/trace", &json!({ "design": { "scenario": "knitting-cafe" }, "group": 3 }));
+    assert_eq!(status, 400);
+    assert!(v["error"].as_str().unwrap().contains("group 3"), "{v}");
+}
+
+#[test]
+fn download_round_trips_through_check() {
+    let overrides = ["activity.co_design=0.65", "population.newcomers.language={beta=[3,3]}", "stereotypes.non-western=0.45"];
+    let (status, body, headers) = request(
+        "POST",
+        "/api/scenario.toml",
+        json!({ "design": { "scenario": "knitting-cafe", "overrides": overrides }, "weeks": 52, "seed": 7, "label": "b" })
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert!(headers.contains("filename=\"knitting-cafe-b.toml\""), "{headers}");
+    let text = String::from_utf8(body).unwrap();
+    let s = dugnad::scenario::load_str(&text, "download.toml", &[]).unwrap();
+    assert_eq!((s.name.as_str(), s.weeks, s.seed), ("knitting-cafe-b", 52, 7));
+    assert_eq!(s.activities[0].co_design, 0.65);
+    assert_eq!(s.stereotypes.prior("non-western"), 0.45);
+    // The same scenario as the overrides give on the command line.
+    let cli = dugnad::scenario::load(
+        std::path::Path::new("scenarios/knitting-cafe.toml"),
+        &[overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(), vec!["scenario.weeks=52".into(), "scenario.seed=7".into()]].concat(),
+    )
+    .unwrap();
+    assert_eq!(dugnad::scenario::to_toml(&cli).lines().filter(|l| !l.contains("name") && !l.contains("description")).collect::<Vec<_>>(),
+        text.lines().filter(|l| !l.contains("name") && !l.contains("description")).collect::<Vec<_>>());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("knitting-cafe-b.toml");
+    std::fs::write(&file, &text).unwrap();
+    assert_cmd::Command::cargo_bin("dugnad").unwrap().arg("check").arg(&file).assert().success();
+    let (status, v) = post("/api/scenario.toml", &json!({ "design": { "scenario": "knitting-cafe", "overrides": ["activity.facilitation=-1"] } }));
+    assert_eq!(status, 400);
+    assert!(v["error"].as_str().unwrap().contains("facilitation"), "{v}");
+}
