@@ -37,7 +37,10 @@ fn cell_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let p = e.unwrap().path();
-            (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap())
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
         })
         .collect();
     v.sort();
@@ -45,8 +48,15 @@ fn cell_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn same_result(a: &Path, b: &Path) {
-    assert!(read(&a.join("sweep.csv")) == read(&b.join("sweep.csv")), "sweep.csv differs");
-    assert_eq!(read(&a.join("sweep.json")), read(&b.join("sweep.json")), "sweep.json differs");
+    assert!(
+        read(&a.join("sweep.csv")) == read(&b.join("sweep.csv")),
+        "sweep.csv differs"
+    );
+    assert_eq!(
+        read(&a.join("sweep.json")),
+        read(&b.join("sweep.json")),
+        "sweep.json differs"
+    );
     assert!(cell_files(a) == cell_files(b), "cell files differ");
 }
 
@@ -58,35 +68,73 @@ fn a_sweep_writes_one_row_per_cell_in_factorial_order() {
     let csv = read(&out.join("sweep.csv"));
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 1 + 12);
-    assert!(rows[0].starts_with("cell,activity.co_design,activity.facilitation,voice_share_participants_mean,"));
+    assert!(rows[0].starts_with(
+        "cell,activity.co_design,activity.facilitation,voice_share_participants_mean,"
+    ));
     let cols = rows[0].split(',').count();
     assert_eq!(cols, 3 + 5 * dugnad::metrics::N_INDICATORS);
-    let params: Vec<String> = rows[1..].iter().map(|r| r.split(',').take(3).collect::<Vec<_>>().join(",")).collect();
-    assert_eq!(params[..5], ["0,0.1,0.0", "1,0.1,0.2", "2,0.1,0.4", "3,0.1,0.6", "4,0.5,0.0"]);
+    let params: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| r.split(',').take(3).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(
+        params[..5],
+        [
+            "0,0.1,0.0",
+            "1,0.1,0.2",
+            "2,0.1,0.4",
+            "3,0.1,0.6",
+            "4,0.5,0.0"
+        ]
+    );
     assert!(rows[1..].iter().all(|r| r.split(',').count() == cols));
     let reps = read(&out.join("sweep-replicates.csv"));
     assert_eq!(reps.lines().count(), 1 + 12 * 3);
-    assert!(reps.starts_with("cell,replicate,activity.co_design,activity.facilitation,voice_share_participants,"));
+    assert!(reps.starts_with(
+        "cell,replicate,activity.co_design,activity.facilitation,voice_share_participants,"
+    ));
     assert!(out.join("charts/heatmap.png").exists() && out.join("charts/heatmap.svg").exists());
-    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["complete"], true);
     assert_eq!(manifest["cells"], 12);
 
     // The cell with co_design 0.5, facilitation 0.2 equals a plain run with those values.
     let run = tmp.path().join("run");
     dugnad()
-        .args(["run", "scenarios/knitting-cafe.toml", "--replicates", "3", "--weeks", "8", "--quiet", "--no-charts"])
-        .args(["--set", "activity.co_design=0.5", "--set", "activity.facilitation=0.2", "-o"])
+        .args([
+            "run",
+            "scenarios/knitting-cafe.toml",
+            "--replicates",
+            "3",
+            "--weeks",
+            "8",
+            "--quiet",
+            "--no-charts",
+        ])
+        .args([
+            "--set",
+            "activity.co_design=0.5",
+            "--set",
+            "activity.facilitation=0.2",
+            "-o",
+        ])
         .arg(&run)
         .assert()
         .success();
     let summary = read(&run.join("summary.csv"));
-    let vp = summary.lines().find(|l| l.starts_with("final_week,voice_parity,")).unwrap();
+    let vp = summary
+        .lines()
+        .find(|l| l.starts_with("final_week,voice_parity,"))
+        .unwrap();
     let mean = vp.split(',').nth(2).unwrap();
     let head: Vec<&str> = rows[0].split(',').collect();
     let cell5: Vec<&str> = rows[1 + 5].split(',').collect();
     assert_eq!(cell5[1..3], ["0.5", "0.2"]);
-    assert_eq!(cell5[head.iter().position(|h| *h == "voice_parity_mean").unwrap()], mean);
+    assert_eq!(
+        cell5[head.iter().position(|h| *h == "voice_parity_mean").unwrap()],
+        mean
+    );
 }
 
 #[test]
@@ -121,9 +169,16 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes_and_a_changed_one_refuses() {
     assert!(!broken.join("cells/cell-000007.csv.tmp").exists());
 
     // A changed scenario refuses to resume into the folder (exit 2) and says what to do.
-    let err = sweep(&broken, &["--set", "activity.service_frame=0.5"]).code(2).get_output().stderr.clone();
+    let err = sweep(&broken, &["--set", "activity.service_frame=0.5"])
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(err).unwrap();
-    assert!(err.contains("different sweep") && err.contains("--force") && err.contains("-o"), "{err}");
+    assert!(
+        err.contains("different sweep") && err.contains("--force") && err.contains("-o"),
+        "{err}"
+    );
     // So does a changed replicate count, naming it.
     let err = dugnad()
         .args(&SWEEP[..SWEEP.len() - 5])
@@ -134,10 +189,24 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes_and_a_changed_one_refuses() {
         .get_output()
         .stderr
         .clone();
-    assert!(String::from_utf8(err).unwrap().contains("replicates 3 vs 4"));
+    assert!(String::from_utf8(err)
+        .unwrap()
+        .contains("replicates 3 vs 4"));
     // --force starts over.
-    sweep(&broken, &["--set", "activity.service_frame=0.5", "--force", "--no-charts"]).success();
-    assert_ne!(read(&broken.join("sweep.csv")), read(&whole.join("sweep.csv")));
+    sweep(
+        &broken,
+        &[
+            "--set",
+            "activity.service_frame=0.5",
+            "--force",
+            "--no-charts",
+        ],
+    )
+    .success();
+    assert_ne!(
+        read(&broken.join("sweep.csv")),
+        read(&whole.join("sweep.csv"))
+    );
 }
 
 #[test]
@@ -145,25 +214,60 @@ fn shards_merge_to_the_unsharded_result_and_merge_refuses_mixed_or_incomplete_se
     let tmp = tempfile::tempdir().unwrap();
     let whole = tmp.path().join("whole");
     sweep(&whole, &["--keep-replicates"]).success();
-    let shards: Vec<PathBuf> = (0..3).map(|i| tmp.path().join(format!("shard-{i}"))).collect();
+    let shards: Vec<PathBuf> = (0..3)
+        .map(|i| tmp.path().join(format!("shard-{i}")))
+        .collect();
     for (i, dir) in shards.iter().enumerate() {
         sweep(dir, &["--keep-replicates", "--shard", &format!("{i}/3")]).success();
-        assert!(!dir.join("sweep.csv").exists(), "a shard alone is not the result");
-        assert_eq!(cell_files(dir).len(), 2 * 4, "cells {i}, {}, {}, {} with replicates", i + 3, i + 6, i + 9);
+        assert!(
+            !dir.join("sweep.csv").exists(),
+            "a shard alone is not the result"
+        );
+        assert_eq!(
+            cell_files(dir).len(),
+            2 * 4,
+            "cells {i}, {}, {}, {} with replicates",
+            i + 3,
+            i + 6,
+            i + 9
+        );
     }
     let merged = tmp.path().join("merged");
-    dugnad().arg("merge").args(&shards).arg("-o").arg(&merged).args(["--quiet"]).assert().success();
+    dugnad()
+        .arg("merge")
+        .args(&shards)
+        .arg("-o")
+        .arg(&merged)
+        .args(["--quiet"])
+        .assert()
+        .success();
     same_result(&whole, &merged);
-    assert_eq!(read(&whole.join("sweep-replicates.csv")), read(&merged.join("sweep-replicates.csv")));
-    assert!(merged.join("charts/heatmap.png").exists(), "charts are redrawn");
+    assert_eq!(
+        read(&whole.join("sweep-replicates.csv")),
+        read(&merged.join("sweep-replicates.csv"))
+    );
+    assert!(
+        merged.join("charts/heatmap.png").exists(),
+        "charts are redrawn"
+    );
 
     // An incomplete set names the missing cells and their shard.
-    let err = dugnad().arg("merge").args(&shards[..2]).arg("-o").arg(tmp.path().join("m2")).assert().code(2);
+    let err = dugnad()
+        .arg("merge")
+        .args(&shards[..2])
+        .arg("-o")
+        .arg(tmp.path().join("m2"))
+        .assert()
+        .code(2);
     let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
     assert!(err.contains("2, 5, 8, 11") && err.contains("2/3"), "{err}");
     // Shards of different sweeps are refused.
     let other = tmp.path().join("other");
-    sweep(&other, &["--shard", "2/3", "--set", "activity.service_frame=0.5"]).success();
+    sweep(
+        &other,
+        &["--shard", "2/3", "--set", "activity.service_frame=0.5"],
+    )
+    .success();
     let err = dugnad()
         .arg("merge")
         .args([&shards[0], &shards[1], &other])
@@ -172,7 +276,10 @@ fn shards_merge_to_the_unsharded_result_and_merge_refuses_mixed_or_incomplete_se
         .assert()
         .code(2);
     let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
-    assert!(err.contains("different sweeps") && err.contains("resolved scenario"), "{err}");
+    assert!(
+        err.contains("different sweeps") && err.contains("resolved scenario"),
+        "{err}"
+    );
     assert!(!tmp.path().join("m3").exists());
 }
 
@@ -185,14 +292,23 @@ fn a_sweep_declared_in_the_scenario_file_runs_and_flags_override_it() {
     std::fs::write(&file, text).unwrap();
     let out = tmp.path().join("lhs");
     let small = ["--replicates", "2", "--weeks", "4", "--quiet", "-o"];
-    dugnad().arg("sweep").arg(&file).args(small).arg(&out).assert().success();
+    dugnad()
+        .arg("sweep")
+        .arg(&file)
+        .args(small)
+        .arg(&out)
+        .assert()
+        .success();
     let csv = read(&out.join("sweep.csv"));
     assert_eq!(csv.lines().count(), 1 + 5);
     for row in csv.lines().skip(1) {
         let f: Vec<&str> = row.split(',').collect();
         let cd: f64 = f[1].parse().unwrap();
         let count: i64 = f[2].parse().unwrap();
-        assert!((0.0..=1.0).contains(&cd) && (1..=4).contains(&count), "{row}");
+        assert!(
+            (0.0..=1.0).contains(&cd) && (1..=4).contains(&count),
+            "{row}"
+        );
     }
     let def: serde_json::Value = serde_json::from_str(&read(&out.join("sweep.json"))).unwrap();
     assert_eq!(def["cells"]["design"], "lhs:5");
@@ -208,22 +324,41 @@ fn a_sweep_declared_in_the_scenario_file_runs_and_flags_override_it() {
         .assert()
         .success();
     assert_eq!(read(&out.join("sweep.csv")).lines().count(), 1 + 2);
-    assert!(out.join("charts/sweep.png").exists(), "one parameter: a line chart");
+    assert!(
+        out.join("charts/sweep.png").exists(),
+        "one parameter: a line chart"
+    );
     // Bad values are refused before any work, naming the cell.
     let err = dugnad()
-        .args(["sweep", "scenarios/knitting-cafe.toml", "--vary", "activity.co_design=0.5,1.5", "-o"])
+        .args([
+            "sweep",
+            "scenarios/knitting-cafe.toml",
+            "--vary",
+            "activity.co_design=0.5,1.5",
+            "-o",
+        ])
         .arg(tmp.path().join("bad"))
         .assert()
         .code(2);
-    assert!(String::from_utf8(err.get_output().stderr.clone()).unwrap().contains("cell 1"));
+    assert!(String::from_utf8(err.get_output().stderr.clone())
+        .unwrap()
+        .contains("cell 1"));
     dugnad()
-        .args(["sweep", "scenarios/knitting-cafe.toml", "--vary", "activity.co_design=1:0:0.1"])
+        .args([
+            "sweep",
+            "scenarios/knitting-cafe.toml",
+            "--vary",
+            "activity.co_design=1:0:0.1",
+        ])
         .assert()
         .code(2);
 }
 
 fn comparison(dir: &Path) -> Vec<Vec<String>> {
-    read(&dir.join("comparison.csv")).lines().map(|l| l.split(',').map(str::to_string).collect()).collect()
+    read(&dir.join("comparison.csv"))
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
 }
 
 #[test]
@@ -231,7 +366,11 @@ fn compare_of_identical_designs_differs_by_exactly_zero() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("same");
     dugnad()
-        .args(["compare", "scenarios/knitting-cafe.toml", "scenarios/knitting-cafe.toml"])
+        .args([
+            "compare",
+            "scenarios/knitting-cafe.toml",
+            "scenarios/knitting-cafe.toml",
+        ])
         .args(["--replicates", "5", "--weeks", "10", "--quiet", "-o"])
         .arg(&out)
         .assert()
@@ -247,7 +386,12 @@ fn compare_of_identical_designs_differs_by_exactly_zero() {
             assert_eq!(r[7..10], ["0", "0", "0"], "{r:?}");
         }
     }
-    for f in ["charts/forest.png", "charts/forest.svg", "report.html", "manifest.json"] {
+    for f in [
+        "charts/forest.png",
+        "charts/forest.svg",
+        "report.html",
+        "manifest.json",
+    ] {
         assert!(out.join(f).exists(), "{f}");
     }
     let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
@@ -262,15 +406,35 @@ fn co_design_raises_voice_parity_over_the_knitting_cafe() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("kc-cd");
     dugnad()
-        .args(["compare", "scenarios/knitting-cafe.toml", "scenarios/co-designed-cafe.toml"])
-        .args(["--replicates", "20", "--weeks", "26", "--scope", "run_mean", "--quiet", "--no-charts", "-o"])
+        .args([
+            "compare",
+            "scenarios/knitting-cafe.toml",
+            "scenarios/co-designed-cafe.toml",
+        ])
+        .args([
+            "--replicates",
+            "20",
+            "--weeks",
+            "26",
+            "--scope",
+            "run_mean",
+            "--quiet",
+            "--no-charts",
+            "-o",
+        ])
         .arg(&out)
         .assert()
         .success();
     let rows = comparison(&out);
-    let vp = rows.iter().find(|r| r[0] == "co-designed-cafe" && r[2] == "voice_parity").unwrap();
+    let vp = rows
+        .iter()
+        .find(|r| r[0] == "co-designed-cafe" && r[2] == "voice_parity")
+        .unwrap();
     let (diff, lo): (f64, f64) = (vp[7].parse().unwrap(), vp[8].parse().unwrap());
-    assert!(diff > 0.0 && lo > 0.0, "voice parity difference {diff} [{lo}, ..]");
+    assert!(
+        diff > 0.0 && lo > 0.0,
+        "voice parity difference {diff} [{lo}, ..]"
+    );
     assert!(vp[10].parse::<f64>().unwrap() > 0.0, "positive effect size");
     assert_eq!(vp[3], "run_mean");
 }
@@ -280,8 +444,24 @@ fn compare_variants_and_adaptive_replication() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("var");
     let assert = dugnad()
-        .args(["compare", "scenarios/knitting-cafe.toml", "--variant", "cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5"])
-        .args(["--weeks", "8", "--target-ci", "0.2", "--indicator", "mean_agency", "--batch", "5", "--max-replicates", "40"])
+        .args([
+            "compare",
+            "scenarios/knitting-cafe.toml",
+            "--variant",
+            "cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5",
+        ])
+        .args([
+            "--weeks",
+            "8",
+            "--target-ci",
+            "0.2",
+            "--indicator",
+            "mean_agency",
+            "--batch",
+            "5",
+            "--max-replicates",
+            "40",
+        ])
         .args(["--quiet", "--no-charts", "-o"])
         .arg(&out)
         .assert()
@@ -291,21 +471,42 @@ fn compare_variants_and_adaptive_replication() {
     let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     let needed = m["adaptive"]["replicates_needed"].as_u64().unwrap();
     assert_eq!(m["replicates"].as_u64().unwrap(), needed);
-    assert!(needed >= 5 && needed <= 40 && needed % 5 == 0);
+    assert!((5..=40).contains(&needed) && needed.is_multiple_of(5));
     assert!(stdout.contains(&format!("{needed} replicates")) || stdout.contains("stopped at"));
     let rows = comparison(&out);
-    assert!(rows.iter().any(|r| r[0] == "cafe-codesign" && r[1] == "knitting-cafe"));
-    let n = rows.iter().find(|r| r[0] == "cafe-codesign" && r[2] == "mean_agency").unwrap()[11].clone();
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "cafe-codesign" && r[1] == "knitting-cafe"));
+    let n = rows
+        .iter()
+        .find(|r| r[0] == "cafe-codesign" && r[2] == "mean_agency")
+        .unwrap()[11]
+        .clone();
     assert_eq!(n, needed.to_string());
     // An unknown baseline or indicator is a usage error.
     dugnad()
-        .args(["compare", "scenarios/knitting-cafe.toml", "--variant", "x: activity.co_design=0.7", "--baseline", "nope"])
+        .args([
+            "compare",
+            "scenarios/knitting-cafe.toml",
+            "--variant",
+            "x: activity.co_design=0.7",
+            "--baseline",
+            "nope",
+        ])
         .assert()
         .code(2);
     dugnad()
-        .args(["compare", "scenarios/knitting-cafe.toml", "--variant", "x: activity.co_design=0.7"])
+        .args([
+            "compare",
+            "scenarios/knitting-cafe.toml",
+            "--variant",
+            "x: activity.co_design=0.7",
+        ])
         .args(["--target-ci", "0.1", "--indicator", "agencyy"])
         .assert()
         .code(2);
-    dugnad().args(["compare", "scenarios/knitting-cafe.toml"]).assert().code(2);
+    dugnad()
+        .args(["compare", "scenarios/knitting-cafe.toml"])
+        .assert()
+        .code(2);
 }

@@ -84,14 +84,14 @@ host=$(hostname -s)
 cpus=$(nproc)
 mem=$(free -m | awk '/^Mem:/ {print int($2 * 0.9)}')
 mkdir -p "$work/munge" "$work/state" "$work/spool" "$work/log"
-chmod 700 "$work/munge"
+chmod 711 "$work/munge"
 
 say "starting munged"
 dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$work/munge/munge.key"
 munged --foreground --force --key-file="$work/munge/munge.key" --socket="$work/munge/munge.socket" \
   --pid-file="$work/munge/munged.pid" --seed-file="$work/munge/munged.seed" \
-  --log-file="$work/log/munged.log" &
+  --log-file="$work/log/munged.log" >"$work/log/munged.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do
   [ -S "$work/munge/munge.socket" ] && break

@@ -7,7 +7,7 @@ use crate::experiment::compare::{self, Adaptive, AdaptiveOutcome, Contender};
 use crate::experiment::grid::{take_sweep_table, SweepSpec};
 use crate::experiment::sensitivity::is_integer_at;
 use crate::experiment::shard::Shard;
-use crate::experiment::store::{self, SweepDef, Store};
+use crate::experiment::store::{self, Store, SweepDef};
 use crate::experiment::sweep::{header, replicates_header, SweepRun};
 use crate::experiment::{charts, Refusal, Scope};
 use crate::metrics::{indicator_index, INDICATORS};
@@ -39,7 +39,9 @@ fn bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(len);
-    pb.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    pb.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     pb
 }
 
@@ -103,7 +105,9 @@ fn contender(file: &Path, name: Option<&str>, overrides: Vec<String>) -> Result<
     let scenario = scenario::load(file, &overrides)?;
     let designs = Design::compile_all(&scenario);
     Ok(Contender {
-        name: name.map(str::to_string).unwrap_or_else(|| scenario.name.clone()),
+        name: name
+            .map(str::to_string)
+            .unwrap_or_else(|| scenario.name.clone()),
         file: file.display().to_string(),
         overrides,
         scenario,
@@ -130,7 +134,12 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
         format!("scenario.weeks={}", first.scenario.weeks),
     ];
     let with_shared = |extra: &[String]| -> Vec<String> {
-        flags.iter().chain(extra).chain(shared.iter()).cloned().collect()
+        flags
+            .iter()
+            .chain(extra)
+            .chain(shared.iter())
+            .cloned()
+            .collect()
     };
     let mut contenders = vec![first];
     for f in &cmd.scenarios[1..] {
@@ -141,14 +150,22 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
         o.push(format!("scenario.name={name}"));
         contenders.push(contender(&cmd.scenarios[0], Some(&name), with_shared(&o))?);
     }
-    let names = compare::unique_names(&contenders.iter().map(|c| c.name.clone()).collect::<Vec<_>>());
+    let names = compare::unique_names(
+        &contenders
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>(),
+    );
     for (c, n) in contenders.iter_mut().zip(&names) {
         c.name = n.clone();
     }
     let baseline = match &cmd.baseline {
         None => 0,
         Some(b) => names.iter().position(|n| n == b).ok_or_else(|| {
-            Refusal(format!("--baseline '{b}' is not one of the designs: {}", names.join(", ")))
+            Refusal(format!(
+                "--baseline '{b}' is not one of the designs: {}",
+                names.join(", ")
+            ))
         })?,
     };
     let adaptive = match cmd.target_ci {
@@ -156,23 +173,43 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
         Some(w) => {
             let name = cmd.indicator.as_deref().unwrap_or_default();
             let indicator = indicator_index(name).ok_or_else(|| {
-                Refusal(format!("--indicator '{name}' is not an indicator; choose one of: {}", INDICATORS.join(", ")))
+                Refusal(format!(
+                    "--indicator '{name}' is not an indicator; choose one of: {}",
+                    INDICATORS.join(", ")
+                ))
             })?;
             if !(w > 0.0 && w.is_finite()) {
-                return Err(Refusal(format!("--target-ci {w}: the half-width must be a number > 0")).into());
+                return Err(Refusal(format!(
+                    "--target-ci {w}: the half-width must be a number > 0"
+                ))
+                .into());
             }
             if cmd.max_replicates < 2 || cmd.batch == 0 {
                 return Err(Refusal("--max-replicates must be ≥ 2 and --batch ≥ 1".into()).into());
             }
-            Some(Adaptive { indicator, target: w, batch: cmd.batch, max: cmd.max_replicates })
+            Some(Adaptive {
+                indicator,
+                target: w,
+                batch: cmd.batch,
+                max: cmd.max_replicates,
+            })
         }
     };
     let start = match &adaptive {
         // Adaptive: start with --replicates if given, else one batch.
-        Some(a) => cmd.run.replicates.map(u64::from).unwrap_or(a.batch).clamp(2.min(a.max), a.max),
+        Some(a) => cmd
+            .run
+            .replicates
+            .map(u64::from)
+            .unwrap_or(a.batch)
+            .clamp(2.min(a.max), a.max),
         None => contenders[0].scenario.replicates as u64,
     };
-    let target = cmd.run.output.clone().unwrap_or_else(|| default_output(&format!("compare-{}", names.join("-vs-"))));
+    let target = cmd
+        .run
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&format!("compare-{}", names.join("-vs-"))));
     let out = ResultDir::create(&target, cmd.run.force)?;
 
     let pb = bar(
@@ -182,10 +219,17 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
     );
     let designs = contenders.len() as u64;
     let (result, threads) = with_threads(cmd.run.threads, || {
-        let r = compare::run(&contenders, scope, baseline, start, adaptive.as_ref(), |n| {
-            pb.set_length(pb.length().unwrap_or(0).max(n * designs));
-            pb.set_position(n * designs);
-        });
+        let r = compare::run(
+            &contenders,
+            scope,
+            baseline,
+            start,
+            adaptive.as_ref(),
+            |n| {
+                pb.set_length(pb.length().unwrap_or(0).max(n * designs));
+                pb.set_position(n * designs);
+            },
+        );
         (r, rayon::current_num_threads())
     })?;
     pb.finish_and_clear();
@@ -194,7 +238,10 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
     let lines = compare::compare(&values, baseline);
 
     let mut files = vec!["comparison.csv".to_string()];
-    out.write("comparison.csv", &compare::csv(&lines, &names, baseline, scope))?;
+    out.write(
+        "comparison.csv",
+        &compare::csv(&lines, &names, baseline, scope),
+    )?;
     if !cmd.no_charts {
         files.extend(charts::forest(out.path(), &lines, &names, baseline, scope)?);
     }
@@ -212,11 +259,24 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
         adaptive: outcome.as_ref(),
         designs: contenders
             .iter()
-            .map(|c| DesignEntry { name: &c.name, file: &c.file, overrides: &c.overrides, scenario: &c.scenario })
+            .map(|c| DesignEntry {
+                name: &c.name,
+                file: &c.file,
+                overrides: &c.overrides,
+                scenario: &c.scenario,
+            })
             .collect(),
     };
     if !cmd.no_charts {
-        let html = charts::compare_report(out.path(), &lines, &names, baseline, scope, replicates, outcome.as_ref());
+        let html = charts::compare_report(
+            out.path(),
+            &lines,
+            &names,
+            baseline,
+            scope,
+            replicates,
+            outcome.as_ref(),
+        );
         out.write("report.html", html.as_bytes())?;
         files.push("report.html".into());
     }
@@ -233,8 +293,14 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
             started.elapsed().as_secs_f64(),
             dir.display()
         );
-        eprintln!("  {} − {} ({}), 95 % CI, Cohen's d_z:", "design", names[baseline], scope.name());
-        for l in lines.iter().filter(|l| l.design != baseline && charts::KEY_INDICATORS.contains(&INDICATORS[l.indicator])) {
+        eprintln!(
+            "  design − {} ({}), 95 % CI, Cohen's d_z:",
+            names[baseline],
+            scope.name()
+        );
+        for l in lines.iter().filter(|l| {
+            l.design != baseline && charts::KEY_INDICATORS.contains(&INDICATORS[l.indicator])
+        }) {
             eprintln!(
                 "  {:<20} {:<26} {:>9} [{}, {}]  d_z {}",
                 names[l.design],
@@ -288,7 +354,12 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     let text = match std::fs::read_to_string(&cmd.scenario) {
         Ok(t) => t,
         // The scenario loader words the error (missing file, not UTF-8) with a fix.
-        Err(e) => return Err(scenario::load(&cmd.scenario, &[]).err().map(Into::into).unwrap_or_else(|| e.into())),
+        Err(e) => {
+            return Err(scenario::load(&cmd.scenario, &[])
+                .err()
+                .map(Into::into)
+                .unwrap_or_else(|| e.into()))
+        }
     };
     let (text, from_file) = take_sweep_table(&text, &origin)?;
     let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
@@ -298,16 +369,32 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     let resolved = scenario::to_toml(&base);
     let cells = spec.cells(base.seed, &|key| is_integer_at(&resolved, key))?;
     let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
-    let run = SweepRun { text: &text, origin: &origin, overrides: &overrides, cells: &cells, scope };
+    let run = SweepRun {
+        text: &text,
+        origin: &origin,
+        overrides: &overrides,
+        cells: &cells,
+        scope,
+    };
     run.check()?;
     let def = SweepDef::new(&base, scope, cells.clone());
-    let target = cmd.run.output.clone().unwrap_or_else(|| default_output(&format!("sweep-{}", base.name)));
+    let target = cmd
+        .run
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&format!("sweep-{}", base.name)));
     let (store, resumed) = Store::open(&target, def, cmd.run.force)?;
     let pending = store.pending(shard.unwrap_or(Shard::ALL), cmd.keep_replicates)?;
     let mine = shard.unwrap_or(Shard::ALL).cells(cells.len()).count();
     if !cmd.run.quiet {
-        let part = shard.map(|s| format!(", shard {s}: {mine} cells")).unwrap_or_default();
-        let resume = if resumed { format!(", resuming: {} done", mine - pending.len()) } else { String::new() };
+        let part = shard
+            .map(|s| format!(", shard {s}: {mine} cells"))
+            .unwrap_or_default();
+        let resume = if resumed {
+            format!(", resuming: {} done", mine - pending.len())
+        } else {
+            String::new()
+        };
         eprintln!(
             "sweep {}: {} cells ({}) × {} replicates × {} weeks{part}{resume} → {}",
             base.name,
@@ -329,7 +416,10 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     let threads = with_threads(cmd.run.threads, || {
         run.run_cells(&store, &pending, cmd.keep_replicates, |n| {
             let total = replicates_done.fetch_add(n, Ordering::Relaxed) + n;
-            pb.set_message(format!("{:.0} replicates/s", total as f64 / t0.elapsed().as_secs_f64().max(1e-9)));
+            pb.set_message(format!(
+                "{:.0} replicates/s",
+                total as f64 / t0.elapsed().as_secs_f64().max(1e-9)
+            ));
             pb.inc(1);
         })
         .map(|()| rayon::current_num_threads())
@@ -337,11 +427,16 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     pb.finish_and_clear();
 
     let present = store::present(&target, cells.len())?;
-    let complete =
-        present.rows.len() == cells.len() && (!cmd.keep_replicates || present.replicates.len() == cells.len());
+    let complete = present.rows.len() == cells.len()
+        && (!cmd.keep_replicates || present.replicates.len() == cells.len());
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
     if complete {
-        files.extend(finish(&target, &store.def, cmd.keep_replicates, cmd.no_charts)?);
+        files.extend(finish(
+            &target,
+            &store.def,
+            cmd.keep_replicates,
+            cmd.no_charts,
+        )?);
     }
     files.push("manifest.json".into());
     let manifest = SweepManifest {
@@ -367,7 +462,12 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     if !cmd.run.quiet {
         let secs = started.elapsed().as_secs_f64();
         if complete {
-            eprintln!("{} cells run in {secs:.2} s; all {} cells done → {}", pending.len(), cells.len(), target.join("sweep.csv").display());
+            eprintln!(
+                "{} cells run in {secs:.2} s; all {} cells done → {}",
+                pending.len(),
+                cells.len(),
+                target.join("sweep.csv").display()
+            );
         } else {
             eprintln!(
                 "{} cells run in {secs:.2} s; this folder holds {} of {} cells: run the other shards, then \
@@ -385,7 +485,10 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
 /// files, and draws its charts. Returns the files written.
 fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Result<Vec<String>> {
     let mut files = vec!["sweep.csv".to_string()];
-    write_file_atomic(&dir.join("sweep.csv"), &store::assemble_rows(dir, def, &header(&def.cells.keys))?)?;
+    write_file_atomic(
+        &dir.join("sweep.csv"),
+        &store::assemble_rows(dir, def, &header(&def.cells.keys))?,
+    )?;
     if replicates {
         let bytes = store::assemble_replicates(dir, def, &replicates_header(&def.cells.keys))?;
         write_file_atomic(&dir.join("sweep-replicates.csv"), &bytes)?;
@@ -421,7 +524,9 @@ struct MergeManifest<'a> {
 fn shard_count(dir: &Path) -> Option<usize> {
     let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Shard::parse(v.get("shard")?.as_str()?).ok().map(|s| s.count)
+    Shard::parse(v.get("shard")?.as_str()?)
+        .ok()
+        .map(|s| s.count)
 }
 
 /// `dugnad merge`.
@@ -468,7 +573,12 @@ fn merge_inner(cmd: &MergeCmd) -> Result<()> {
     out.write("manifest.json", &to_json(&manifest))?;
     let dir: PathBuf = out.commit()?;
     if !cmd.quiet {
-        eprintln!("merged {} folders: {} cells → {}", cmd.dirs.len(), def.cells.len(), dir.join("sweep.csv").display());
+        eprintln!(
+            "merged {} folders: {} cells → {}",
+            cmd.dirs.len(),
+            def.cells.len(),
+            dir.join("sweep.csv").display()
+        );
     }
     Ok(())
 }

@@ -19,11 +19,19 @@ fn print_out(text: &str) -> Result<()> {
 /// `dugnad trace`.
 pub fn trace(cmd: &TraceCmd) -> Result<()> {
     if cmd.run.output.is_some() {
-        return Err(UsageError("trace prints to the terminal; to save it, redirect: dugnad trace FILE > week.txt".into()).into());
+        return Err(UsageError(
+            "trace prints to the terminal; to save it, redirect: dugnad trace FILE > week.txt"
+                .into(),
+        )
+        .into());
     }
     let group = tr::parse_group(&cmd.group).map_err(UsageError)?;
     let l = run::load(&cmd.scenario, &cmd.run)?;
-    let spec = tr::TraceSpec { replicate: cmd.replicate, week: cmd.week, group };
+    let spec = tr::TraceSpec {
+        replicate: cmd.replicate,
+        week: cmd.week,
+        group,
+    };
     let t = tr::simulate(&l.scenario, &l.designs, &spec).map_err(UsageError)?;
     match cmd.format {
         TraceFormat::Text => print_out(&tr::render_text(&t)),

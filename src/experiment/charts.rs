@@ -8,7 +8,9 @@ use super::store::SweepDef;
 use super::Scope;
 use crate::metrics::INDICATORS;
 use crate::output::charts::register_fonts;
-use crate::output::charts::style::{self, decimals_for, fmt_fixed, DESC_SIZE, PANEL_TITLE_SIZE, TICK_SIZE};
+use crate::output::charts::style::{
+    self, decimals_for, fmt_fixed, DESC_SIZE, PANEL_TITLE_SIZE, TICK_SIZE,
+};
 use crate::output::csv::num;
 use crate::output::report::{escape_html as esc, inline_svg};
 use anyhow::{anyhow, Context, Result};
@@ -51,9 +53,16 @@ fn draw_both(
 ) -> Result<Vec<String>> {
     register_fonts();
     let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts).with_context(|| format!("cannot create {}", charts.display()))?;
-    let (png, svg) = (charts.join(format!("{stem}.png")), charts.join(format!("{stem}.svg")));
-    let (png_tmp, svg_tmp) = (charts.join(format!("{stem}.tmp.png")), charts.join(format!("{stem}.tmp.svg")));
+    std::fs::create_dir_all(&charts)
+        .with_context(|| format!("cannot create {}", charts.display()))?;
+    let (png, svg) = (
+        charts.join(format!("{stem}.png")),
+        charts.join(format!("{stem}.svg")),
+    );
+    let (png_tmp, svg_tmp) = (
+        charts.join(format!("{stem}.tmp.png")),
+        charts.join(format!("{stem}.tmp.svg")),
+    );
     {
         let root = SVGBackend::new(&svg_tmp, size).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
@@ -68,7 +77,10 @@ fn draw_both(
     }
     std::fs::rename(&svg_tmp, &svg)?;
     std::fs::rename(&png_tmp, &png)?;
-    Ok(vec![format!("charts/{stem}.png"), format!("charts/{stem}.svg")])
+    Ok(vec![
+        format!("charts/{stem}.png"),
+        format!("charts/{stem}.svg"),
+    ])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,8 +99,16 @@ struct ForestRow {
 /// indicators in `INDICATORS` order; indicators whose baseline SD is 0 are shown only when
 /// the difference is 0.
 fn forest_rows(lines: &[Line], baseline: usize) -> Vec<(usize, Vec<ForestRow>)> {
-    let base_sd: Vec<f64> = lines.iter().filter(|l| l.design == baseline).map(|l| l.summary.sd).collect();
-    let mut designs: Vec<usize> = lines.iter().map(|l| l.design).filter(|d| *d != baseline).collect();
+    let base_sd: Vec<f64> = lines
+        .iter()
+        .filter(|l| l.design == baseline)
+        .map(|l| l.summary.sd)
+        .collect();
+    let mut designs: Vec<usize> = lines
+        .iter()
+        .map(|l| l.design)
+        .filter(|d| *d != baseline)
+        .collect();
     designs.dedup();
     designs
         .into_iter()
@@ -98,7 +118,15 @@ fn forest_rows(lines: &[Line], baseline: usize) -> Vec<(usize, Vec<ForestRow>)> 
                 .filter(|l| l.design == d)
                 .map(|l| {
                     let sd = base_sd[l.indicator];
-                    let scale = |x: f64| if sd > 0.0 { x / sd } else if x == 0.0 { 0.0 } else { f64::NAN };
+                    let scale = |x: f64| {
+                        if sd > 0.0 {
+                            x / sd
+                        } else if x == 0.0 {
+                            0.0
+                        } else {
+                            f64::NAN
+                        }
+                    };
                     ForestRow {
                         label: INDICATORS[l.indicator],
                         diff: scale(l.diff.mean_diff),
@@ -165,7 +193,13 @@ fn forest_panel<DB: DrawingBackend>(
                 colour.stroke_width(2),
             )))
             .map_err(err)?;
-        chart.draw_series(std::iter::once(Circle::new((clamp(r.diff), y(k)), 4, colour.filled()))).map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                (clamp(r.diff), y(k)),
+                4,
+                colour.filled(),
+            )))
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -173,7 +207,13 @@ fn forest_panel<DB: DrawingBackend>(
 /// `charts/forest.png` and `.svg`: per indicator, each design's paired difference to the
 /// baseline with its 95 % CI, in standard deviations of the baseline (one panel per design;
 /// blue: CI above 0, orange: below 0, grey: includes 0).
-pub fn forest(dir: &Path, lines: &[Line], names: &[String], baseline: usize, scope: Scope) -> Result<Vec<String>> {
+pub fn forest(
+    dir: &Path,
+    lines: &[Line],
+    names: &[String],
+    baseline: usize,
+    scope: Scope,
+) -> Result<Vec<String>> {
     let panels = forest_rows(lines, baseline);
     let limit = panels
         .iter()
@@ -181,7 +221,12 @@ pub fn forest(dir: &Path, lines: &[Line], names: &[String], baseline: usize, sco
         .filter(|x| x.is_finite())
         .fold(0.25f64, f64::max)
         * 1.05;
-    let xlabel = format!("difference to {} ({}), in SDs of {}", names[baseline], scope.name(), names[baseline]);
+    let xlabel = format!(
+        "difference to {} ({}), in SDs of {}",
+        names[baseline],
+        scope.name(),
+        names[baseline]
+    );
     let height = 160 + 26 * INDICATORS.len() as u32;
     let width = 900 * panels.len().max(1) as u32;
     fn all<DB: DrawingBackend>(
@@ -194,7 +239,13 @@ pub fn forest(dir: &Path, lines: &[Line], names: &[String], baseline: usize, sco
     ) -> Result<()> {
         let areas = root.split_evenly((1, panels.len().max(1)));
         for ((d, rows), area) in panels.iter().zip(&areas) {
-            forest_panel(area, &format!("{} − {}", names[*d], names[baseline]), xlabel, rows, limit)?;
+            forest_panel(
+                area,
+                &format!("{} − {}", names[*d], names[baseline]),
+                xlabel,
+                rows,
+                limit,
+            )?;
         }
         Ok(())
     }
@@ -230,7 +281,10 @@ pub fn compare_section(
     if let Some(a) = adaptive {
         h.push_str(&format!("<p><b>{}</b></p>\n", esc(a)));
     }
-    if let Some(svg) = std::fs::read_to_string(dir.join("charts/forest.svg")).ok().and_then(|s| inline_svg(&s)) {
+    if let Some(svg) = std::fs::read_to_string(dir.join("charts/forest.svg"))
+        .ok()
+        .and_then(|s| inline_svg(&s))
+    {
         h.push_str("<figure>");
         h.push_str(&svg);
         h.push_str(&format!(
@@ -293,8 +347,19 @@ pub fn compare_report(
     adaptive: Option<&AdaptiveOutcome>,
 ) -> String {
     let note = adaptive.map(AdaptiveOutcome::sentence);
-    let section = compare_section(dir, lines, names, baseline, scope, replicates, note.as_deref());
-    page(&format!("Comparison: {}", names.join(" vs ")), &[("Design comparison".into(), section)])
+    let section = compare_section(
+        dir,
+        lines,
+        names,
+        baseline,
+        scope,
+        replicates,
+        note.as_deref(),
+    );
+    page(
+        &format!("Comparison: {}", names.join(" vs ")),
+        &[("Design comparison".into(), section)],
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,18 +376,36 @@ struct SweepTable {
 
 fn read_sweep(dir: &Path, keys: usize) -> Result<SweepTable> {
     let p = dir.join("sweep.csv");
-    let mut r = ::csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
+    let mut r =
+        ::csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
     let head: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
-    let col = |name: String| head.iter().position(|h| *h == name).ok_or_else(|| anyhow!("{} has no column {name}", p.display()));
+    let col = |name: String| {
+        head.iter()
+            .position(|h| *h == name)
+            .ok_or_else(|| anyhow!("{} has no column {name}", p.display()))
+    };
     let cols: Vec<[usize; 3]> = KEY_INDICATORS
         .iter()
-        .map(|k| Ok([col(format!("{k}_mean"))?, col(format!("{k}_ci_low"))?, col(format!("{k}_ci_high"))?]))
+        .map(|k| {
+            Ok([
+                col(format!("{k}_mean"))?,
+                col(format!("{k}_ci_low"))?,
+                col(format!("{k}_ci_high"))?,
+            ])
+        })
         .collect::<Result<_>>()?;
-    let mut t = SweepTable { params: Vec::new(), stats: vec![Vec::new(); KEY_INDICATORS.len()] };
+    let mut t = SweepTable {
+        params: Vec::new(),
+        stats: vec![Vec::new(); KEY_INDICATORS.len()],
+    };
     let val = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
     for rec in r.records() {
         let rec = rec?;
-        t.params.push((1..=keys).map(|i| rec.get(i).unwrap_or("").to_string()).collect());
+        t.params.push(
+            (1..=keys)
+                .map(|i| rec.get(i).unwrap_or("").to_string())
+                .collect(),
+        );
         for (k, c) in cols.iter().enumerate() {
             t.stats[k].push((val(&rec[c[0]]), val(&rec[c[1]]), val(&rec[c[2]])));
         }
@@ -331,7 +414,11 @@ fn read_sweep(dir: &Path, keys: usize) -> Result<SweepTable> {
 }
 
 fn finite_range(xs: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = xs.filter(|x| x.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+    let (lo, hi) = xs
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
     if !lo.is_finite() {
         (0.0, 1.0)
     } else if hi - lo < 1e-12 {
@@ -342,7 +429,12 @@ fn finite_range(xs: impl Iterator<Item = f64>) -> (f64, f64) {
     }
 }
 
-fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, key: &str, name: &str, pts: &[(f64, f64, f64, f64)]) -> Result<()> {
+fn line_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    key: &str,
+    name: &str,
+    pts: &[(f64, f64, f64, f64)],
+) -> Result<()> {
     let colour = style::indicator_colour(name);
     let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
     let (y0, y1) = finite_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]));
@@ -362,21 +454,49 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, key: &str, name
         .y_labels(6)
         .draw()
         .map_err(err)?;
-    let ok: Vec<&(f64, f64, f64, f64)> = pts.iter().filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite()).collect();
+    let ok: Vec<&(f64, f64, f64, f64)> = pts
+        .iter()
+        .filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
+        .collect();
     let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, p.2)).collect();
     band.extend(ok.iter().rev().map(|p| (p.0, p.3)));
     if band.len() >= 3 {
-        chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(style::CI95_ALPHA).filled()))).map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band,
+                colour.mix(style::CI95_ALPHA).filled(),
+            )))
+            .map_err(err)?;
     }
-    chart.draw_series(LineSeries::new(ok.iter().map(|p| (p.0, p.1)), colour.stroke_width(3))).map_err(err)?;
-    chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1), 4, colour.filled()))).map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            ok.iter().map(|p| (p.0, p.1)),
+            colour.stroke_width(3),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            ok.iter()
+                .map(|p| Circle::new((p.0, p.1), 4, colour.filled())),
+        )
+        .map_err(err)?;
     Ok(())
 }
 
 /// A colour from a sequential palette (light yellow → dark blue) for t in [0, 1].
 fn palette(t: f64) -> RGBColor {
-    let stops = [(255.0, 255.0, 204.0), (161.0, 218.0, 180.0), (65.0, 182.0, 196.0), (44.0, 127.0, 184.0), (37.0, 52.0, 148.0)];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 } * (stops.len() - 1) as f64;
+    let stops = [
+        (255.0, 255.0, 204.0),
+        (161.0, 218.0, 180.0),
+        (65.0, 182.0, 196.0),
+        (44.0, 127.0, 184.0),
+        (37.0, 52.0, 148.0),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    } * (stops.len() - 1) as f64;
     let i = (t.floor() as usize).min(stops.len() - 2);
     let f = t - i as f64;
     let (a, b) = (stops[i], stops[i + 1]);
@@ -393,17 +513,30 @@ fn heat_panel<DB: DrawingBackend>(
     ys: &[String],
     cells: &[(usize, usize, f64)],
 ) -> Result<()> {
-    let (lo, hi) = cells.iter().map(|c| c.2).filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = cells
+        .iter()
+        .map(|c| c.2)
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
     let (nx, ny) = (xs.len(), ys.len());
     let annotate = nx * ny <= 64;
     // Without numbers in the cells, the caption gives the colour scale's ends.
-    let caption = if annotate { name.to_string() } else { format!("{name}: light {} → dark {}", num(lo), num(hi)) };
+    let caption = if annotate {
+        name.to_string()
+    } else {
+        format!("{name}: light {} → dark {}", num(lo), num(hi))
+    };
     let mut chart = ChartBuilder::on(area)
         .caption(caption, (FONT, PANEL_TITLE_SIZE))
         .margin(12)
         .x_label_area_size(64)
         .y_label_area_size(90)
-        .build_cartesian_2d((0..nx.max(1) - 1).into_segmented(), (0..ny.max(1) - 1).into_segmented())
+        .build_cartesian_2d(
+            (0..nx.max(1) - 1).into_segmented(),
+            (0..ny.max(1) - 1).into_segmented(),
+        )
         .map_err(err)?;
     let label = |labels: &[String], v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) if *i < labels.len() => labels[*i].clone(),
@@ -425,9 +558,16 @@ fn heat_panel<DB: DrawingBackend>(
     let t = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
     chart
         .draw_series(cells.iter().map(|&(i, j, v)| {
-            let colour = if v.is_finite() { palette(t(v)) } else { RGBColor(230, 230, 230) };
+            let colour = if v.is_finite() {
+                palette(t(v))
+            } else {
+                RGBColor(230, 230, 230)
+            };
             Rectangle::new(
-                [(SegmentValue::Exact(i), SegmentValue::Exact(j)), (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1))],
+                [
+                    (SegmentValue::Exact(i), SegmentValue::Exact(j)),
+                    (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1)),
+                ],
                 colour.filled(),
             )
         }))
@@ -438,12 +578,18 @@ fn heat_panel<DB: DrawingBackend>(
             .draw_series(cells.iter().map(|&(i, j, v)| {
                 let colour = if t(v) > 0.6 { WHITE } else { style::TEXT };
                 Text::new(
-                    if v.is_finite() { fmt_fixed(v, decimals) } else { "NA".into() },
+                    if v.is_finite() {
+                        fmt_fixed(v, decimals)
+                    } else {
+                        "NA".into()
+                    },
                     (SegmentValue::CenterOf(i), SegmentValue::CenterOf(j)),
-                    (FONT, TICK_SIZE).into_font().color(&colour).pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Center,
-                        plotters::style::text_anchor::VPos::Center,
-                    )),
+                    (FONT, TICK_SIZE).into_font().color(&colour).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Center,
+                            plotters::style::text_anchor::VPos::Center,
+                        ),
+                    ),
                 )
             }))
             .map_err(err)?;
@@ -466,18 +612,36 @@ pub fn sweep_charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
             .stats
             .iter()
             .map(|s| {
-                let mut pts: Vec<(f64, f64, f64, f64)> = xs.iter().zip(s).map(|(x, (m, lo, hi))| (*x, *m, *lo, *hi)).collect();
+                let mut pts: Vec<(f64, f64, f64, f64)> = xs
+                    .iter()
+                    .zip(s)
+                    .map(|(x, (m, lo, hi))| (*x, *m, *lo, *hi))
+                    .collect();
                 pts.sort_by(|a, b| a.0.total_cmp(&b.0));
                 pts
             })
             .collect();
-        fn all<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, key: &str, panels: &[Vec<(f64, f64, f64, f64)>]) -> Result<()> {
-            for ((name, pts), area) in KEY_INDICATORS.iter().zip(panels).zip(root.split_evenly((2, 4)).iter()) {
+        fn all<DB: DrawingBackend>(
+            root: &DrawingArea<DB, Shift>,
+            key: &str,
+            panels: &[Vec<(f64, f64, f64, f64)>],
+        ) -> Result<()> {
+            for ((name, pts), area) in KEY_INDICATORS
+                .iter()
+                .zip(panels)
+                .zip(root.split_evenly((2, 4)).iter())
+            {
                 line_panel(area, key, name, pts)?;
             }
             Ok(())
         }
-        return draw_both(dir, "sweep", (2400, 1100), |r| all(r, &keys[0], &panels), |r| all(r, &keys[0], &panels));
+        return draw_both(
+            dir,
+            "sweep",
+            (2400, 1100),
+            |r| all(r, &keys[0], &panels),
+            |r| all(r, &keys[0], &panels),
+        );
     }
     if keys.len() == 2 && grid {
         let mut xs: Vec<String> = Vec::new();
@@ -494,10 +658,23 @@ pub fn sweep_charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
         let pos: Vec<(usize, usize)> = t
             .params
             .iter()
-            .map(|p| (xs.iter().position(|x| *x == p[0]).unwrap_or(0), ys.iter().position(|y| *y == p[1]).unwrap_or(0)))
+            .map(|p| {
+                (
+                    xs.iter().position(|x| *x == p[0]).unwrap_or(0),
+                    ys.iter().position(|y| *y == p[1]).unwrap_or(0),
+                )
+            })
             .collect();
-        let panels: Vec<Vec<(usize, usize, f64)>> =
-            t.stats.iter().map(|s| pos.iter().zip(s).map(|((i, j), (m, _, _))| (*i, *j, *m)).collect()).collect();
+        let panels: Vec<Vec<(usize, usize, f64)>> = t
+            .stats
+            .iter()
+            .map(|s| {
+                pos.iter()
+                    .zip(s)
+                    .map(|((i, j), (m, _, _))| (*i, *j, *m))
+                    .collect()
+            })
+            .collect();
         let keys = (keys[0].as_str(), keys[1].as_str());
         fn draw<DB: DrawingBackend>(
             root: &DrawingArea<DB, Shift>,
@@ -506,12 +683,22 @@ pub fn sweep_charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
             ys: &[String],
             panels: &[Vec<(usize, usize, f64)>],
         ) -> Result<()> {
-            for ((name, cells), area) in KEY_INDICATORS.iter().zip(panels).zip(root.split_evenly((2, 4)).iter()) {
+            for ((name, cells), area) in KEY_INDICATORS
+                .iter()
+                .zip(panels)
+                .zip(root.split_evenly((2, 4)).iter())
+            {
                 heat_panel(area, name, keys, xs, ys, cells)?;
             }
             Ok(())
         }
-        return draw_both(dir, "heatmap", (2400, 1100), |r| draw(r, keys, &xs, &ys, &panels), |r| draw(r, keys, &xs, &ys, &panels));
+        return draw_both(
+            dir,
+            "heatmap",
+            (2400, 1100),
+            |r| draw(r, keys, &xs, &ys, &panels),
+            |r| draw(r, keys, &xs, &ys, &panels),
+        );
     }
     Ok(Vec::new())
 }

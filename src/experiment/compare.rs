@@ -26,17 +26,31 @@ pub struct Contender {
 
 /// A `--variant 'NAME: KEY=VALUE, KEY=VALUE'`: its name and overrides.
 pub fn parse_variant(s: &str) -> Result<(String, Vec<String>), Refusal> {
-    let example = "write e.g. --variant 'cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5'";
+    let example =
+        "write e.g. --variant 'cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5'";
     let Some((name, rest)) = s.split_once(':') else {
-        return Err(Refusal(format!("--variant '{s}' has no name before ':'; {example}")));
+        return Err(Refusal(format!(
+            "--variant '{s}' has no name before ':'; {example}"
+        )));
     };
     let name = name.trim();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
-        return Err(Refusal(format!("--variant '{s}': the name must be a-z, 0-9, '-' or '_'; {example}")));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(Refusal(format!(
+            "--variant '{s}': the name must be a-z, 0-9, '-' or '_'; {example}"
+        )));
     }
-    let overrides: Vec<String> = split_top_level(rest).into_iter().filter(|o| !o.is_empty()).collect();
+    let overrides: Vec<String> = split_top_level(rest)
+        .into_iter()
+        .filter(|o| !o.is_empty())
+        .collect();
     if let Some(bad) = overrides.iter().find(|o| !o.contains('=')) {
-        return Err(Refusal(format!("--variant '{s}': '{bad}' is not KEY=VALUE; {example}")));
+        return Err(Refusal(format!(
+            "--variant '{s}': '{bad}' is not KEY=VALUE; {example}"
+        )));
     }
     Ok((name.to_string(), overrides))
 }
@@ -65,10 +79,18 @@ pub fn run_batch(contenders: &[Contender], first: u64, count: u64, scope: Scope)
         .into_par_iter()
         .map(|i| {
             let (d, r) = ((i / count) as usize, first + i % count);
-            scope.row(&run_replicate(&contenders[d].designs, seed, r, weeks, false))
+            scope.row(&run_replicate(
+                &contenders[d].designs,
+                seed,
+                r,
+                weeks,
+                false,
+            ))
         })
         .collect();
-    rows.chunks(count.max(1) as usize).map(<[Row]>::to_vec).collect()
+    rows.chunks(count.max(1) as usize)
+        .map(<[Row]>::to_vec)
+        .collect()
 }
 
 /// Indicator `k` of each replicate.
@@ -172,7 +194,11 @@ pub struct AdaptiveOutcome {
 impl AdaptiveOutcome {
     /// One sentence for stdout and the report.
     pub fn sentence(&self) -> String {
-        let widths: Vec<String> = self.half_widths.iter().map(|(n, w)| format!("{n} ±{}", num(*w))).collect();
+        let widths: Vec<String> = self
+            .half_widths
+            .iter()
+            .map(|(n, w)| format!("{n} ±{}", num(*w)))
+            .collect();
         if self.reached {
             format!(
                 "adaptive replication: {} replicates per design were needed for a 95 % CI half-width below {} \
@@ -213,7 +239,10 @@ pub fn run(
     };
     let others: Vec<usize> = (0..contenders.len()).filter(|d| *d != baseline).collect();
     loop {
-        let diffs: Vec<PairedDiff> = others.iter().map(|d| paired(&values, *d, baseline, a.indicator)).collect();
+        let diffs: Vec<PairedDiff> = others
+            .iter()
+            .map(|d| paired(&values, *d, baseline, a.indicator))
+            .collect();
         if let Some(i) = diffs.iter().position(|d| d.n == 0) {
             return Err(Refusal(format!(
                 "{} is undefined in every replicate of {} or the baseline ({} scope); choose another --indicator",
@@ -232,7 +261,11 @@ pub fn run(
                 max_replicates: a.max,
                 replicates_needed: n,
                 reached,
-                half_widths: others.iter().zip(&widths).map(|(d, w)| (contenders[*d].name.clone(), *w)).collect(),
+                half_widths: others
+                    .iter()
+                    .zip(&widths)
+                    .map(|(d, w)| (contenders[*d].name.clone(), *w))
+                    .collect(),
             };
             return Ok((values, Some(outcome)));
         }
@@ -252,7 +285,9 @@ fn extend(
     scope: Scope,
     progress: &mut impl FnMut(u64),
 ) {
-    let chunk = (rayon::current_num_threads() as u64 * 4).div_ceil(contenders.len() as u64).max(1);
+    let chunk = (rayon::current_num_threads() as u64 * 4)
+        .div_ceil(contenders.len() as u64)
+        .max(1);
     let end = first + count;
     let mut r = first;
     while r < end {
@@ -273,9 +308,17 @@ mod tests {
     fn contender(name: &str, overrides: &[&str]) -> Contender {
         let mut o: Vec<String> = vec!["scenario.weeks=8".into(), "scenario.replicates=6".into()];
         o.extend(overrides.iter().map(|s| s.to_string()));
-        let scenario = crate::scenario::load(std::path::Path::new("scenarios/knitting-cafe.toml"), &o).unwrap();
+        let scenario =
+            crate::scenario::load(std::path::Path::new("scenarios/knitting-cafe.toml"), &o)
+                .unwrap();
         let designs = Design::compile_all(&scenario);
-        Contender { name: name.into(), file: "kc".into(), overrides: o, scenario, designs }
+        Contender {
+            name: name.into(),
+            file: "kc".into(),
+            overrides: o,
+            scenario,
+            designs,
+        }
     }
 
     #[test]
@@ -284,20 +327,36 @@ mod tests {
         let (values, _) = run(&c, Scope::FinalWeek, 0, 6, None, |_| {}).unwrap();
         for l in compare(&values, 0) {
             if l.diff.n > 0 {
-                assert_eq!((l.diff.mean_diff, l.diff.ci_low, l.diff.ci_high), (0.0, 0.0, 0.0));
+                assert_eq!(
+                    (l.diff.mean_diff, l.diff.ci_low, l.diff.ci_high),
+                    (0.0, 0.0, 0.0)
+                );
                 assert_eq!(l.diff.effect_size, 0.0);
             }
         }
-        let text = String::from_utf8(csv(&compare(&values, 0), &["a".into(), "b".into()], 0, Scope::FinalWeek)).unwrap();
+        let text = String::from_utf8(csv(
+            &compare(&values, 0),
+            &["a".into(), "b".into()],
+            0,
+            Scope::FinalWeek,
+        ))
+        .unwrap();
         assert_eq!(text.lines().count(), 1 + 2 * INDICATORS.len());
-        assert!(text.lines().nth(1).unwrap().starts_with("a,a,voice_share_participants,final_week,"));
+        assert!(text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("a,a,voice_share_participants,final_week,"));
     }
 
     #[test]
     fn paired_differences_use_common_random_numbers() {
         // The design matters, the noise is shared: the paired CI is narrower than the two
         // designs' separate CIs would suggest.
-        let c = [contender("base", &[]), contender("facil", &["activity.facilitation=0.6"])];
+        let c = [
+            contender("base", &[]),
+            contender("facil", &["activity.facilitation=0.6"]),
+        ];
         let (values, _) = run(&c, Scope::RunMean, 0, 6, None, |_| {}).unwrap();
         let k = indicator_index("mean_agency").unwrap();
         let d = paired(&values, 1, 0, k);
@@ -306,7 +365,11 @@ mod tests {
         let b = summarize(&column(&values[1], k));
         assert!((d.mean_diff - (b.mean - a.mean)).abs() < 1e-12);
         let unpaired_sd = (a.sd * a.sd + b.sd * b.sd).sqrt();
-        assert!(d.sd_diff < unpaired_sd, "CRN: sd of differences {} < unpaired {unpaired_sd}", d.sd_diff);
+        assert!(
+            d.sd_diff < unpaired_sd,
+            "CRN: sd of differences {} < unpaired {unpaired_sd}",
+            d.sd_diff
+        );
         // Replicates run in a later batch equal the same replicates run at once.
         let later = run_batch(&c, 3, 3, Scope::RunMean);
         assert_eq!(later[1][..], values[1][3..]);
@@ -314,9 +377,17 @@ mod tests {
 
     #[test]
     fn adaptive_replication_adds_batches_until_the_target_or_the_cap() {
-        let c = [contender("base", &[]), contender("facil", &["activity.facilitation=0.6"])];
+        let c = [
+            contender("base", &[]),
+            contender("facil", &["activity.facilitation=0.6"]),
+        ];
         let k = indicator_index("mean_agency").unwrap();
-        let a = Adaptive { indicator: k, target: 1e-9, batch: 4, max: 10 };
+        let a = Adaptive {
+            indicator: k,
+            target: 1e-9,
+            batch: 4,
+            max: 10,
+        };
         let mut seen = Vec::new();
         let (values, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |n| seen.push(n)).unwrap();
         let out = out.unwrap();
@@ -325,7 +396,12 @@ mod tests {
         assert!(!out.reached);
         assert_eq!(out.replicates_needed, 10);
         assert_eq!(values[0].len(), 10);
-        let a = Adaptive { indicator: k, target: 1e9, batch: 4, max: 100 };
+        let a = Adaptive {
+            indicator: k,
+            target: 1e9,
+            batch: 4,
+            max: 100,
+        };
         let (_, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |_| {}).unwrap();
         let out = out.unwrap();
         assert!(out.reached && out.replicates_needed == 4);
@@ -333,7 +409,9 @@ mod tests {
 
     #[test]
     fn variants_and_names() {
-        let (n, o) = parse_variant("cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5").unwrap();
+        let (n, o) =
+            parse_variant("cafe-codesign: activity.co_design=0.7, activity.facilitation=0.5")
+                .unwrap();
         assert_eq!(n, "cafe-codesign");
         assert_eq!(o, ["activity.co_design=0.7", "activity.facilitation=0.5"]);
         let (_, o) = parse_variant("x: population.newcomers.language={beta=[2,2]}").unwrap();

@@ -87,7 +87,11 @@ impl Cells {
 
     /// The `--set` overrides of cell `c`.
     pub fn overrides(&self, c: usize) -> Vec<String> {
-        self.keys.iter().zip(&self.values[c]).map(|(k, v)| format!("{k}={v}")).collect()
+        self.keys
+            .iter()
+            .zip(&self.values[c])
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect()
     }
 
     /// One line per cell, for identity hashing: `c: key=value key=value`.
@@ -151,7 +155,10 @@ fn decimals(text: &str) -> i32 {
         Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
         None => (t.clone(), 0),
     };
-    let frac = mantissa.split_once('.').map(|(_, f)| f.len() as i32).unwrap_or(0);
+    let frac = mantissa
+        .split_once('.')
+        .map(|(_, f)| f.len() as i32)
+        .unwrap_or(0);
     (frac - exp).clamp(0, 15)
 }
 
@@ -169,29 +176,45 @@ fn round_to(x: f64, d: i32) -> f64 {
 /// three are integers, else floats rounded to the decimals of the three numbers as written.
 pub fn arithmetic(key: &str, lo: &str, hi: &str, step: &str) -> Result<Vec<String>, Refusal> {
     let example = format!("write e.g. --vary {key}=0:1:0.25");
-    if let (Ok(a), Ok(b), Ok(s)) = (lo.trim().parse::<i64>(), hi.trim().parse::<i64>(), step.trim().parse::<i64>()) {
+    if let (Ok(a), Ok(b), Ok(s)) = (
+        lo.trim().parse::<i64>(),
+        hi.trim().parse::<i64>(),
+        step.trim().parse::<i64>(),
+    ) {
         if s <= 0 || a > b {
-            return refuse(format!("{key}={lo}:{hi}:{step}: need lo ≤ hi and a step > 0; {example}"));
+            return refuse(format!(
+                "{key}={lo}:{hi}:{step}: need lo ≤ hi and a step > 0; {example}"
+            ));
         }
         let n = ((b - a) / s) as usize + 1;
         if n > MAX_CELLS {
-            return refuse(format!("{key}={lo}:{hi}:{step} has {n} values, more than {MAX_CELLS}"));
+            return refuse(format!(
+                "{key}={lo}:{hi}:{step} has {n} values, more than {MAX_CELLS}"
+            ));
         }
         return Ok((0..n as i64).map(|i| (a + i * s).to_string()).collect());
     }
     let parse = |t: &str| t.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     let (Some(a), Some(b), Some(s)) = (parse(lo), parse(hi), parse(step)) else {
-        return refuse(format!("{key}={lo}:{hi}:{step}: lo, hi and step must be numbers; {example}"));
+        return refuse(format!(
+            "{key}={lo}:{hi}:{step}: lo, hi and step must be numbers; {example}"
+        ));
     };
     if s <= 0.0 || a > b {
-        return refuse(format!("{key}={lo}:{hi}:{step}: need lo ≤ hi and a step > 0; {example}"));
+        return refuse(format!(
+            "{key}={lo}:{hi}:{step}: need lo ≤ hi and a step > 0; {example}"
+        ));
     }
     let steps = ((b - a) / s + 1e-9).floor();
     if steps + 1.0 > MAX_CELLS as f64 {
-        return refuse(format!("{key}={lo}:{hi}:{step} has more than {MAX_CELLS} values"));
+        return refuse(format!(
+            "{key}={lo}:{hi}:{step} has more than {MAX_CELLS} values"
+        ));
     }
     let d = decimals(lo).max(decimals(hi)).max(decimals(step)).max(1);
-    Ok((0..=steps as u64).map(|i| format!("{:?}", round_to(a + i as f64 * s, d))).collect())
+    Ok((0..=steps as u64)
+        .map(|i| format!("{:?}", round_to(a + i as f64 * s, d)))
+        .collect())
 }
 
 /// The values of one `--vary` spec: `lo:hi:step` or a comma-separated list of TOML values.
@@ -212,13 +235,17 @@ fn axis_values(key: &str, spec: &str) -> Result<Vec<String>, Refusal> {
 fn split_key<'a>(flag: &str, s: &'a str, example: &str) -> Result<(&'a str, &'a str), Refusal> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim(), v.trim())),
-        _ => refuse(format!("{flag} '{s}' is not KEY=VALUES; write e.g. {flag} {example}")),
+        _ => refuse(format!(
+            "{flag} '{s}' is not KEY=VALUES; write e.g. {flag} {example}"
+        )),
     }
 }
 
 /// Parses `lhs:N` or `sobol:N`.
 pub fn parse_sample(s: &str) -> Result<Sample, Refusal> {
-    let bad = || Refusal(format!("--sample '{s}': write lhs:N (Latin hypercube) or sobol:N (Sobol sequence), e.g. lhs:20"));
+    let bad = || {
+        Refusal(format!("--sample '{s}': write lhs:N (Latin hypercube) or sobol:N (Sobol sequence), e.g. lhs:20"))
+    };
     let (name, n) = s.trim().split_once(':').ok_or_else(bad)?;
     let sampler = match name.trim() {
         "lhs" => Sampler::Lhs,
@@ -227,7 +254,9 @@ pub fn parse_sample(s: &str) -> Result<Sample, Refusal> {
     };
     let n: usize = n.trim().parse().map_err(|_| bad())?;
     if n == 0 || n > MAX_CELLS {
-        return refuse(format!("--sample '{s}': N must be between 1 and {MAX_CELLS}"));
+        return refuse(format!(
+            "--sample '{s}': N must be between 1 and {MAX_CELLS}"
+        ));
     }
     Ok(Sample { sampler, n })
 }
@@ -235,8 +264,14 @@ pub fn parse_sample(s: &str) -> Result<Sample, Refusal> {
 fn range_of(key: &str, lo: &str, hi: &str) -> Result<Range, Refusal> {
     let parse = |t: &str| t.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     match (parse(lo), parse(hi)) {
-        (Some(lo), Some(hi)) if lo <= hi => Ok(Range { key: key.to_string(), lo, hi }),
-        _ => refuse(format!("range of {key}: need two numbers lo ≤ hi, e.g. --range {key}=0.1:0.9")),
+        (Some(lo), Some(hi)) if lo <= hi => Ok(Range {
+            key: key.to_string(),
+            lo,
+            hi,
+        }),
+        _ => refuse(format!(
+            "range of {key}: need two numbers lo ≤ hi, e.g. --range {key}=0.1:0.9"
+        )),
     }
 }
 
@@ -245,23 +280,38 @@ pub fn parse_range(s: &str) -> Result<Range, Refusal> {
     let (key, spec) = split_key("--range", s, "activity.co_design=0:1")?;
     match spec.split_once(':') {
         Some((lo, hi)) => range_of(key, lo, hi),
-        None => refuse(format!("--range '{s}': write KEY=lo:hi, e.g. --range {key}=0:1")),
+        None => refuse(format!(
+            "--range '{s}': write KEY=lo:hi, e.g. --range {key}=0:1"
+        )),
     }
 }
 
 /// Parses `--vary KEY=v1,v2,...` or `--vary KEY=lo:hi:step`.
 pub fn parse_vary(s: &str) -> Result<Axis, Refusal> {
     let (key, spec) = split_key("--vary", s, "activity.co_design=0,0.5,1")?;
-    Ok(Axis { key: key.to_string(), values: axis_values(key, spec)? })
+    Ok(Axis {
+        key: key.to_string(),
+        values: axis_values(key, spec)?,
+    })
 }
 
 impl SweepSpec {
     /// The sweep given by command-line flags.
-    pub fn from_flags(vary: &[String], sample: Option<&str>, range: &[String]) -> Result<SweepSpec, Refusal> {
+    pub fn from_flags(
+        vary: &[String],
+        sample: Option<&str>,
+        range: &[String],
+    ) -> Result<SweepSpec, Refusal> {
         Ok(SweepSpec {
-            vary: vary.iter().map(|s| parse_vary(s)).collect::<Result<_, _>>()?,
+            vary: vary
+                .iter()
+                .map(|s| parse_vary(s))
+                .collect::<Result<_, _>>()?,
             sample: sample.map(parse_sample).transpose()?,
-            range: range.iter().map(|s| parse_range(s)).collect::<Result<_, _>>()?,
+            range: range
+                .iter()
+                .map(|s| parse_range(s))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -275,38 +325,66 @@ impl SweepSpec {
             match k {
                 "vary" => {
                     let Some(vary) = item.as_table_like() else {
-                        return refuse(format!("{}: write vary = {{ \"activity.co_design\" = [0.0, 0.5, 1.0] }}", at(k)));
+                        return refuse(format!(
+                            "{}: write vary = {{ \"activity.co_design\" = [0.0, 0.5, 1.0] }}",
+                            at(k)
+                        ));
                     };
                     for (key, v) in vary.iter() {
                         let values = match v.as_value() {
                             Some(Value::Array(a)) => a
                                 .iter()
-                                .map(|x| canonical(x).map_err(|m| Refusal(format!("{}: {m}", at(&format!("vary.{key}"))))))
+                                .map(|x| {
+                                    canonical(x).map_err(|m| {
+                                        Refusal(format!("{}: {m}", at(&format!("vary.{key}"))))
+                                    })
+                                })
                                 .collect::<Result<Vec<_>, _>>()?,
-                            Some(Value::String(s)) => match s.value().split(':').collect::<Vec<_>>()[..] {
-                                [lo, hi, step] => arithmetic(key, lo, hi, step)?,
-                                _ => return refuse(format!("{}: a string must be \"lo:hi:step\"", at(&format!("vary.{key}")))),
-                            },
+                            Some(Value::String(s)) => {
+                                match s.value().split(':').collect::<Vec<_>>()[..] {
+                                    [lo, hi, step] => arithmetic(key, lo, hi, step)?,
+                                    _ => {
+                                        return refuse(format!(
+                                            "{}: a string must be \"lo:hi:step\"",
+                                            at(&format!("vary.{key}"))
+                                        ))
+                                    }
+                                }
+                            }
                             _ => {
                                 return refuse(format!(
-                                    "{}: write a list of values [0.1, 0.5] or a string \"lo:hi:step\"",
-                                    at(&format!("vary.{key}"))
-                                ))
+                                "{}: write a list of values [0.1, 0.5] or a string \"lo:hi:step\"",
+                                at(&format!("vary.{key}"))
+                            ))
                             }
                         };
                         if values.is_empty() {
                             return refuse(format!("{}: no values", at(&format!("vary.{key}"))));
                         }
-                        spec.vary.push(Axis { key: key.to_string(), values });
+                        spec.vary.push(Axis {
+                            key: key.to_string(),
+                            values,
+                        });
                     }
                 }
                 "sample" => match item.as_str() {
-                    Some(s) => spec.sample = Some(parse_sample(s).map_err(|e| Refusal(format!("{}: {e}", at(k))))?),
-                    None => return refuse(format!("{}: write sample = \"lhs:20\" or \"sobol:32\"", at(k))),
+                    Some(s) => {
+                        spec.sample =
+                            Some(parse_sample(s).map_err(|e| Refusal(format!("{}: {e}", at(k))))?)
+                    }
+                    None => {
+                        return refuse(format!(
+                            "{}: write sample = \"lhs:20\" or \"sobol:32\"",
+                            at(k)
+                        ))
+                    }
                 },
                 "range" => {
                     let Some(range) = item.as_table_like() else {
-                        return refuse(format!("{}: write range = {{ \"activity.co_design\" = [0.0, 1.0] }}", at(k)));
+                        return refuse(format!(
+                            "{}: write range = {{ \"activity.co_design\" = [0.0, 1.0] }}",
+                            at(k)
+                        ));
                     };
                     for (key, v) in range.iter() {
                         let r = match v.as_value() {
@@ -321,12 +399,19 @@ impl SweepSpec {
                             },
                             _ => refuse(String::new()),
                         }
-                        .map_err(|_| Refusal(format!("{}: write [lo, hi] with lo ≤ hi", at(&format!("range.{key}")))))?;
+                        .map_err(|_| {
+                            Refusal(format!(
+                                "{}: write [lo, hi] with lo ≤ hi",
+                                at(&format!("range.{key}"))
+                            ))
+                        })?;
                         spec.range.push(r);
                     }
                 }
                 other => {
-                    return refuse(format!("{file}: [sweep] has no key '{other}'; allowed: vary, sample, range"));
+                    return refuse(format!(
+                        "{file}: [sweep] has no key '{other}'; allowed: vary, sample, range"
+                    ));
                 }
             }
         }
@@ -385,9 +470,13 @@ impl SweepSpec {
 
     fn grid(&self, keys: Vec<String>) -> Result<Cells, Refusal> {
         let sizes: Vec<usize> = self.vary.iter().map(|a| a.values.len()).collect();
-        let total = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n).filter(|t| *t <= MAX_CELLS));
+        let total = sizes.iter().try_fold(1usize, |acc, n| {
+            acc.checked_mul(*n).filter(|t| *t <= MAX_CELLS)
+        });
         let Some(total) = total else {
-            return refuse(format!("the grid has more than {MAX_CELLS} cells; sweep fewer values"));
+            return refuse(format!(
+                "the grid has more than {MAX_CELLS} cells; sweep fewer values"
+            ));
         };
         let mut values = Vec::with_capacity(total);
         for c in 0..total {
@@ -401,10 +490,21 @@ impl SweepSpec {
             values.push(row);
         }
         let shape: Vec<String> = sizes.iter().map(|n| n.to_string()).collect();
-        Ok(Cells { keys, design: format!("grid {}", shape.join(" × ")), sampler_seed: None, values })
+        Ok(Cells {
+            keys,
+            design: format!("grid {}", shape.join(" × ")),
+            sampler_seed: None,
+            values,
+        })
     }
 
-    fn sampled(&self, keys: Vec<String>, s: Sample, seed: u64, whole: &dyn Fn(&str) -> bool) -> Result<Cells, Refusal> {
+    fn sampled(
+        &self,
+        keys: Vec<String>,
+        s: Sample,
+        seed: u64,
+        whole: &dyn Fn(&str) -> bool,
+    ) -> Result<Cells, Refusal> {
         let dims = self.range.len();
         let (points, sampler_seed, name) = match s.sampler {
             Sampler::Lhs => {
@@ -413,16 +513,29 @@ impl SweepSpec {
             }
             Sampler::Sobol => {
                 if dims > SOBOL_MAX_DIMS {
-                    return refuse(format!("sobol supports at most {SOBOL_MAX_DIMS} ranges (got {dims})"));
+                    return refuse(format!(
+                        "sobol supports at most {SOBOL_MAX_DIMS} ranges (got {dims})"
+                    ));
                 }
                 (sobol(s.n, dims, 0), None, "sobol")
             }
         };
         let values = points
             .iter()
-            .map(|p| self.range.iter().zip(p).map(|(r, u)| scale(r, whole(&r.key), *u)).collect())
+            .map(|p| {
+                self.range
+                    .iter()
+                    .zip(p)
+                    .map(|(r, u)| scale(r, whole(&r.key), *u))
+                    .collect()
+            })
             .collect();
-        Ok(Cells { keys, design: format!("{name}:{}", s.n), sampler_seed, values })
+        Ok(Cells {
+            keys,
+            design: format!("{name}:{}", s.n),
+            sampler_seed,
+            values,
+        })
     }
 }
 
@@ -451,7 +564,9 @@ pub fn take_sweep_table(text: &str, file: &str) -> Result<(String, Option<SweepS
         return Ok((text.to_string(), None));
     };
     let Some(table) = item.as_table_like() else {
-        return refuse(format!("{file}: sweep must be a table: [sweep] with vary, sample or range"));
+        return refuse(format!(
+            "{file}: sweep must be a table: [sweep] with vary, sample or range"
+        ));
     };
     let spec = SweepSpec::from_table(table, file)?;
     let mut spans = Vec::new();
@@ -470,7 +585,11 @@ pub fn take_sweep_table(text: &str, file: &str) -> Result<(String, Option<SweepS
             *b = true;
         }
     }
-    let out: Vec<&str> = text.split('\n').enumerate().map(|(i, l)| if blank[i] { "" } else { l }).collect();
+    let out: Vec<&str> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| if blank[i] { "" } else { l })
+        .collect();
     Ok((out.join("\n"), Some(spec)))
 }
 
@@ -486,7 +605,9 @@ fn collect_spans(item: &Item, spans: &mut Vec<std::ops::Range<usize>>) {
             }
         }
         Item::Value(v) => spans.extend(v.span()),
-        Item::ArrayOfTables(a) => a.iter().for_each(|t| collect_spans(&Item::Table(t.clone()), spans)),
+        Item::ArrayOfTables(a) => a
+            .iter()
+            .for_each(|t| collect_spans(&Item::Table(t.clone()), spans)),
         Item::None => {}
     }
 }
@@ -496,7 +617,12 @@ mod tests {
     use super::*;
 
     fn vary(v: &[&str]) -> SweepSpec {
-        SweepSpec::from_flags(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>(), None, &[]).unwrap()
+        SweepSpec::from_flags(
+            &v.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            None,
+            &[],
+        )
+        .unwrap()
     }
 
     #[test]
@@ -508,7 +634,11 @@ mod tests {
         let a = parse_vary("parameters.alpha1=0.1:0.5:0.1").unwrap();
         assert_eq!(a.values, ["0.1", "0.2", "0.3", "0.4", "0.5"]);
         let a = parse_vary("x=0:0.9:0.25").unwrap();
-        assert_eq!(a.values, ["0.0", "0.25", "0.5", "0.75"], "hi not on the lattice is not reached");
+        assert_eq!(
+            a.values,
+            ["0.0", "0.25", "0.5", "0.75"],
+            "hi not on the lattice is not reached"
+        );
         let a = parse_vary("activity.groups=1:7:3").unwrap();
         assert_eq!(a.values, ["1", "4", "7"], "integer ranges stay integers");
         assert_eq!(parse_vary("x=-1:1:1").unwrap().values, ["-1", "0", "1"]);
@@ -524,7 +654,10 @@ mod tests {
         assert_eq!(display_value(&a.values[1]), "multilingual");
         let a = parse_vary("population.n.language={beta=[2,2]}, 0.5, 1").unwrap();
         assert_eq!(a.values, ["{beta=[2,2]}", "0.5", "1"]);
-        assert_eq!(parse_vary("activity.pathway=true,false").unwrap().values, ["true", "false"]);
+        assert_eq!(
+            parse_vary("activity.pathway=true,false").unwrap().values,
+            ["true", "false"]
+        );
         assert!(parse_vary("x=").is_err());
         assert!(parse_vary("x=1,,2").is_err());
         assert!(parse_vary("novalue").is_err());
@@ -535,7 +668,11 @@ mod tests {
         let cells = vary(&["a=1,2", "b=x,y,z"]).cells(1, &|_| false).unwrap();
         assert_eq!(cells.len(), 6);
         assert_eq!(cells.keys, ["a", "b"]);
-        let shown: Vec<String> = cells.values.iter().map(|r| format!("{}{}", r[0], display_value(&r[1]))).collect();
+        let shown: Vec<String> = cells
+            .values
+            .iter()
+            .map(|r| format!("{}{}", r[0], display_value(&r[1])))
+            .collect();
         assert_eq!(shown, ["1x", "1y", "1z", "2x", "2y", "2z"]);
         assert_eq!(cells.overrides(4), ["a=2", "b=\"y\""]);
         assert_eq!(cells.design, "grid 2 × 3");
@@ -544,34 +681,59 @@ mod tests {
     #[test]
     fn a_sweep_is_a_grid_or_a_sample_and_needs_something() {
         assert!(SweepSpec::default().cells(1, &|_| false).is_err());
-        assert!(vary(&["a=1,2", "a=3"]).cells(1, &|_| false).is_err(), "a key twice");
-        let both = SweepSpec::from_flags(&["a=1,2".into()], Some("lhs:4"), &["b=0:1".into()]).unwrap();
+        assert!(
+            vary(&["a=1,2", "a=3"]).cells(1, &|_| false).is_err(),
+            "a key twice"
+        );
+        let both =
+            SweepSpec::from_flags(&["a=1,2".into()], Some("lhs:4"), &["b=0:1".into()]).unwrap();
         assert!(both.cells(1, &|_| false).is_err());
         let no_range = SweepSpec::from_flags(&[], Some("lhs:4"), &[]).unwrap();
         assert!(no_range.cells(1, &|_| false).is_err());
         let no_sample = SweepSpec::from_flags(&[], None, &["b=0:1".into()]).unwrap();
         assert!(no_sample.cells(1, &|_| false).is_err());
-        assert!(parse_sample("lhs").is_err() && parse_sample("grid:3").is_err() && parse_sample("lhs:0").is_err());
+        assert!(
+            parse_sample("lhs").is_err()
+                && parse_sample("grid:3").is_err()
+                && parse_sample("lhs:0").is_err()
+        );
     }
 
     #[test]
     fn samples_stay_in_range_are_stratified_and_seeded_from_the_scenario_seed() {
         let spec =
-            SweepSpec::from_flags(&[], Some("lhs:10"), &["a=0.2:0.4".into(), "b=1:5".into()]).unwrap();
+            SweepSpec::from_flags(&[], Some("lhs:10"), &["a=0.2:0.4".into(), "b=1:5".into()])
+                .unwrap();
         let whole = |k: &str| k == "b";
         let cells = spec.cells(2019, &whole).unwrap();
         assert_eq!(cells.len(), 10);
         assert_eq!(cells.sampler_seed, Some(sampler_seed(2019)));
         let a: Vec<f64> = cells.values.iter().map(|r| r[0].parse().unwrap()).collect();
         assert!(a.iter().all(|x| (0.2..=0.4).contains(x)));
-        let mut strata: Vec<usize> = a.iter().map(|x| (((x - 0.2) / 0.02) as usize).min(9)).collect();
+        let mut strata: Vec<usize> = a
+            .iter()
+            .map(|x| (((x - 0.2) / 0.02) as usize).min(9))
+            .collect();
         strata.sort();
         strata.dedup();
-        assert!(strata.len() >= 9, "one point per stratum (up to rounding at edges)");
-        assert!(cells.values.iter().all(|r| (1..=5).contains(&r[1].parse::<i64>().unwrap())));
+        assert!(
+            strata.len() >= 9,
+            "one point per stratum (up to rounding at edges)"
+        );
+        assert!(cells
+            .values
+            .iter()
+            .all(|r| (1..=5).contains(&r[1].parse::<i64>().unwrap())));
         assert_eq!(spec.cells(2019, &whole).unwrap(), cells, "deterministic");
-        assert_ne!(spec.cells(7, &whole).unwrap().values, cells.values, "the seed follows the scenario seed");
-        let sob = SweepSpec::from_flags(&[], Some("sobol:4"), &["a=0:1".into()]).unwrap().cells(1, &|_| false).unwrap();
+        assert_ne!(
+            spec.cells(7, &whole).unwrap().values,
+            cells.values,
+            "the seed follows the scenario seed"
+        );
+        let sob = SweepSpec::from_flags(&[], Some("sobol:4"), &["a=0:1".into()])
+            .unwrap()
+            .cells(1, &|_| false)
+            .unwrap();
         let a: Vec<&str> = sob.values.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(a, ["0.0", "0.5", "0.75", "0.25"]);
     }
@@ -601,8 +763,21 @@ mod tests {
         let (rest, spec) = take_sweep_table(text, "f.toml").unwrap();
         assert_eq!(rest.trim(), "");
         let spec = spec.unwrap();
-        assert_eq!(spec.sample, Some(Sample { sampler: Sampler::Lhs, n: 5 }));
-        assert_eq!(spec.range, [Range { key: "a.b".into(), lo: 0.0, hi: 3.0 }]);
+        assert_eq!(
+            spec.sample,
+            Some(Sample {
+                sampler: Sampler::Lhs,
+                n: 5
+            })
+        );
+        assert_eq!(
+            spec.range,
+            [Range {
+                key: "a.b".into(),
+                lo: 0.0,
+                hi: 3.0
+            }]
+        );
         assert!(take_sweep_table("[sweep]\nvaryy = 1\n", "f").is_err());
         assert!(take_sweep_table("[scenario]\n", "f").unwrap().1.is_none());
     }

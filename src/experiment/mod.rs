@@ -38,7 +38,9 @@ impl Scope {
         match s {
             "final_week" => Ok(Scope::FinalWeek),
             "run_mean" => Ok(Scope::RunMean),
-            _ => Err(Refusal(format!("unknown scope '{s}'; use final_week or run_mean"))),
+            _ => Err(Refusal(format!(
+                "unknown scope '{s}'; use final_week or run_mean"
+            ))),
         }
     }
 
@@ -63,7 +65,9 @@ impl Scope {
 pub fn hash_hex(text: &str) -> String {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    let h = text.bytes().fold(OFFSET, |h, b| (h ^ b as u128).wrapping_mul(PRIME));
+    let h = text
+        .bytes()
+        .fold(OFFSET, |h, b| (h ^ b as u128).wrapping_mul(PRIME));
     format!("{h:032x}")
 }
 
@@ -102,7 +106,10 @@ mod tests {
 
     #[test]
     fn top_level_split_respects_nesting_and_quotes() {
-        assert_eq!(split_top_level("0.1, {beta=[2,2]},\"a,b\""), vec!["0.1", "{beta=[2,2]}", "\"a,b\""]);
+        assert_eq!(
+            split_top_level("0.1, {beta=[2,2]},\"a,b\""),
+            vec!["0.1", "{beta=[2,2]}", "\"a,b\""]
+        );
         assert_eq!(split_top_level("x"), vec!["x"]);
     }
 

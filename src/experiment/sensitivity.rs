@@ -161,7 +161,7 @@ impl Plan {
                     f.key
                 )));
             }
-            if !(f.lo < f.hi) {
+            if f.lo.partial_cmp(&f.hi) != Some(std::cmp::Ordering::Less) {
                 return Err(Refusal(format!(
                     "range of {}: need lo < hi (got {}:{})",
                     f.key, f.lo, f.hi
@@ -170,7 +170,7 @@ impl Plan {
         }
         let unit = match method {
             Method::Morris { trajectories, levels } => {
-                if levels < 2 || levels % 2 != 0 {
+                if levels < 2 || !levels.is_multiple_of(2) {
                     return Err(Refusal(format!(
                         "--levels {levels}: Morris needs an even number of levels ≥ 2, e.g. --levels 4"
                     )));
@@ -283,6 +283,7 @@ fn parse_value(s: &str) -> f64 {
 /// `out[j][point][replicate]` for the `j`-th of `indicators`.
 pub fn read_outputs(dir: &Path, points: usize, indicators: &[usize]) -> Result<Vec<Vec<Vec<f64>>>> {
     let mut out = vec![vec![Vec::new(); points]; indicators.len()];
+    #[allow(clippy::needless_range_loop)] // `c` names the file and indexes an inner dimension
     for c in 0..points {
         let p = dir.join("cells").join(replicates_file(c));
         let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
@@ -524,7 +525,7 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
                 let mut order: Vec<usize> = (0..m.len()).collect();
                 order.sort_by(|&x, &y| m[y].mu_star.total_cmp(&m[x].mu_star).then(x.cmp(&y)));
                 let top = order[0];
-                if !(m[top].mu_star > 0.0) {
+                if m[top].mu_star.is_nan() || m[top].mu_star <= 0.0 {
                     out.push(format!("No factor changes {name} (μ* = 0 for all)."));
                     continue;
                 }
@@ -665,10 +666,10 @@ pub fn report_sections(
             plan.len()
         ),
     };
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<p>{method} Every point runs {} replicates on the same seed (common random numbers); outputs are each \
-         replicate's {scope} value.</p>\n",
+         replicate's {scope} value.</p>",
         a.replicates
     );
     s.push(("What drives the outcomes".to_string(), h));

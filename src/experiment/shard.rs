@@ -25,8 +25,14 @@ impl Shard {
             ))
         };
         let (i, n) = s.split_once('/').ok_or_else(|| bad("not I/N"))?;
-        let index: usize = i.trim().parse().map_err(|_| bad("I is not a whole number"))?;
-        let count: usize = n.trim().parse().map_err(|_| bad("N is not a whole number"))?;
+        let index: usize = i
+            .trim()
+            .parse()
+            .map_err(|_| bad("I is not a whole number"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| bad("N is not a whole number"))?;
         if count == 0 || index >= count {
             return Err(bad("need 0 ≤ I < N"));
         }
@@ -59,7 +65,11 @@ pub fn ranges(cells: &[usize]) -> String {
         while j + 1 < cells.len() && cells[j + 1] == cells[j] + 1 {
             j += 1;
         }
-        out.push(if j > i { format!("{}-{}", cells[i], cells[j]) } else { cells[i].to_string() });
+        out.push(if j > i {
+            format!("{}-{}", cells[i], cells[j])
+        } else {
+            cells[i].to_string()
+        });
         i = j + 1;
     }
     out.join(", ")
@@ -80,9 +90,15 @@ mod tests {
                         assert!(shard.owns(c));
                         seen[c] += 1;
                     }
-                    assert_eq!(shard.cells(total).count(), (0..total).filter(|c| shard.owns(*c)).count());
+                    assert_eq!(
+                        shard.cells(total).count(),
+                        (0..total).filter(|c| shard.owns(*c)).count()
+                    );
                 }
-                assert!(seen.iter().all(|n| *n == 1), "{total} cells in {count} shards");
+                assert!(
+                    seen.iter().all(|n| *n == 1),
+                    "{total} cells in {count} shards"
+                );
             }
         }
     }

@@ -92,7 +92,11 @@ impl SweepDef {
         }
         for (what, a, b) in [
             ("seed", self.seed, other.seed),
-            ("replicates", self.replicates as u64, other.replicates as u64),
+            (
+                "replicates",
+                self.replicates as u64,
+                other.replicates as u64,
+            ),
             ("weeks", self.weeks as u64, other.weeks as u64),
         ] {
             if a != b {
@@ -100,17 +104,36 @@ impl SweepDef {
             }
         }
         if self.scope != other.scope {
-            d.push(format!("scope {} vs {}", self.scope.name(), other.scope.name()));
+            d.push(format!(
+                "scope {} vs {}",
+                self.scope.name(),
+                other.scope.name()
+            ));
         }
         if self.cells != other.cells {
             let (a, b) = (&self.cells, &other.cells);
             if a.keys != b.keys {
-                d.push(format!("swept keys [{}] vs [{}]", a.keys.join(", "), b.keys.join(", ")));
+                d.push(format!(
+                    "swept keys [{}] vs [{}]",
+                    a.keys.join(", "),
+                    b.keys.join(", ")
+                ));
             } else if a.values.len() != b.values.len() {
-                d.push(format!("{} cells ({}) vs {} cells ({})", a.len(), a.design, b.len(), b.design));
+                d.push(format!(
+                    "{} cells ({}) vs {} cells ({})",
+                    a.len(),
+                    a.design,
+                    b.len(),
+                    b.design
+                ));
             } else {
-                let first = (0..a.len()).find(|c| a.values[*c] != b.values[*c]).unwrap_or(0);
-                d.push(format!("the cells' values differ from cell {first} on ({} vs {})", a.design, b.design));
+                let first = (0..a.len())
+                    .find(|c| a.values[*c] != b.values[*c])
+                    .unwrap_or(0);
+                d.push(format!(
+                    "the cells' values differ from cell {first} on ({} vs {})",
+                    a.design, b.design
+                ));
             }
         }
         if d.is_empty() && self.identity != other.identity {
@@ -144,7 +167,8 @@ pub fn read_def(dir: &Path) -> Result<Option<SweepDef>> {
     if !p.exists() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+    let text =
+        std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
     let def: SweepDef = serde_json::from_str(&text).map_err(|e| {
         Refusal(format!(
             "{} is not a sweep definition dugnad can read ({e}); pass --force to start over or -o DIR to write elsewhere",
@@ -168,7 +192,9 @@ pub fn present(dir: &Path, total: usize) -> Result<Present> {
     if !cells.exists() {
         return Ok(p);
     }
-    for e in std::fs::read_dir(&cells).with_context(|| format!("cannot list {}", cells.display()))? {
+    for e in
+        std::fs::read_dir(&cells).with_context(|| format!("cannot list {}", cells.display()))?
+    {
         let name = e?.file_name().to_string_lossy().to_string();
         if let Some((c, reps)) = parse_cell_file(&name) {
             if c < total {
@@ -198,10 +224,15 @@ impl Store {
         let mut resumed = false;
         if dir.exists() {
             if !dir.is_dir() {
-                return Err(Refusal(format!("{} is a file, not a folder; pass -o DIR", dir.display())).into());
+                return Err(Refusal(format!(
+                    "{} is a file, not a folder; pass -o DIR",
+                    dir.display()
+                ))
+                .into());
             }
             if force {
-                std::fs::remove_dir_all(dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+                std::fs::remove_dir_all(dir)
+                    .with_context(|| format!("cannot remove {}", dir.display()))?;
             } else if let Some(old) = read_def(dir)? {
                 if old.identity != def.identity {
                     return Err(Refusal(format!(
@@ -222,17 +253,25 @@ impl Store {
             }
         }
         let cells = dir.join("cells");
-        std::fs::create_dir_all(&cells).with_context(|| format!("cannot create {}", cells.display()))?;
+        std::fs::create_dir_all(&cells)
+            .with_context(|| format!("cannot create {}", cells.display()))?;
         for e in std::fs::read_dir(&cells)? {
             let p = e?.path();
             if p.extension().is_some_and(|x| x == "tmp") {
-                std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+                std::fs::remove_file(&p)
+                    .with_context(|| format!("cannot remove {}", p.display()))?;
             }
         }
         if !resumed {
             write_file_atomic(&dir.join("sweep.json"), &def.to_json())?;
         }
-        Ok((Store { dir: dir.to_path_buf(), def }, resumed))
+        Ok((
+            Store {
+                dir: dir.to_path_buf(),
+                def,
+            },
+            resumed,
+        ))
     }
 
     /// The cells of `shard` still to run: without a row file, or (when replicates are kept)
@@ -261,7 +300,8 @@ fn concat(files: impl Iterator<Item = PathBuf>, header: &str) -> Result<Vec<u8>>
     let mut out = String::from(header);
     out.push('\n');
     for p in files {
-        let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        let text =
+            std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
         let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
         if head != header {
             return Err(Refusal(format!(
@@ -279,13 +319,19 @@ fn concat(files: impl Iterator<Item = PathBuf>, header: &str) -> Result<Vec<u8>>
 /// `sweep.csv` assembled from the cell files of `dir` (all cells must be present).
 pub fn assemble_rows(dir: &Path, def: &SweepDef, header: &str) -> Result<Vec<u8>> {
     let cells = dir.join("cells");
-    concat((0..def.cells.len()).map(|c| cells.join(cell_file(c))), header)
+    concat(
+        (0..def.cells.len()).map(|c| cells.join(cell_file(c))),
+        header,
+    )
 }
 
 /// `sweep-replicates.csv` assembled from the cell files of `dir`.
 pub fn assemble_replicates(dir: &Path, def: &SweepDef, header: &str) -> Result<Vec<u8>> {
     let cells = dir.join("cells");
-    concat((0..def.cells.len()).map(|c| cells.join(replicates_file(c))), header)
+    concat(
+        (0..def.cells.len()).map(|c| cells.join(replicates_file(c))),
+        header,
+    )
 }
 
 /// Shard folders of one sweep, checked to be complete.
@@ -405,30 +451,72 @@ mod tests {
 
     fn cells(vary: &[&str]) -> Cells {
         let v: Vec<String> = vary.iter().map(|s| s.to_string()).collect();
-        SweepSpec::from_flags(&v, None, &[]).unwrap().cells(1, &|_| false).unwrap()
+        SweepSpec::from_flags(&v, None, &[])
+            .unwrap()
+            .cells(1, &|_| false)
+            .unwrap()
     }
 
     #[test]
     fn identity_follows_scenario_cells_and_run_size_but_nothing_else() {
-        let base = SweepDef::new(&scenario(&[]), Scope::FinalWeek, cells(&["activity.co_design=0,0.5"]));
-        let same = SweepDef::new(&scenario(&[]), Scope::FinalWeek, cells(&["activity.co_design=0,0.5"]));
+        let base = SweepDef::new(
+            &scenario(&[]),
+            Scope::FinalWeek,
+            cells(&["activity.co_design=0,0.5"]),
+        );
+        let same = SweepDef::new(
+            &scenario(&[]),
+            Scope::FinalWeek,
+            cells(&["activity.co_design=0,0.5"]),
+        );
         assert_eq!(base.identity, same.identity);
         assert_eq!(base.to_json(), same.to_json(), "sweep.json is reproducible");
         let changed = [
-            SweepDef::new(&scenario(&["activity.facilitation=0.3"]), Scope::FinalWeek, base.cells.clone()),
-            SweepDef::new(&scenario(&["scenario.replicates=7"]), Scope::FinalWeek, base.cells.clone()),
-            SweepDef::new(&scenario(&["scenario.weeks=7"]), Scope::FinalWeek, base.cells.clone()),
-            SweepDef::new(&scenario(&["scenario.seed=7"]), Scope::FinalWeek, base.cells.clone()),
+            SweepDef::new(
+                &scenario(&["activity.facilitation=0.3"]),
+                Scope::FinalWeek,
+                base.cells.clone(),
+            ),
+            SweepDef::new(
+                &scenario(&["scenario.replicates=7"]),
+                Scope::FinalWeek,
+                base.cells.clone(),
+            ),
+            SweepDef::new(
+                &scenario(&["scenario.weeks=7"]),
+                Scope::FinalWeek,
+                base.cells.clone(),
+            ),
+            SweepDef::new(
+                &scenario(&["scenario.seed=7"]),
+                Scope::FinalWeek,
+                base.cells.clone(),
+            ),
             SweepDef::new(&scenario(&[]), Scope::RunMean, base.cells.clone()),
-            SweepDef::new(&scenario(&[]), Scope::FinalWeek, cells(&["activity.co_design=0,0.6"])),
-            SweepDef::new(&scenario(&[]), Scope::FinalWeek, cells(&["activity.co_design=0,0.5,1"])),
-            SweepDef::new(&scenario(&[]), Scope::FinalWeek, cells(&["activity.facilitation=0,0.5"])),
+            SweepDef::new(
+                &scenario(&[]),
+                Scope::FinalWeek,
+                cells(&["activity.co_design=0,0.6"]),
+            ),
+            SweepDef::new(
+                &scenario(&[]),
+                Scope::FinalWeek,
+                cells(&["activity.co_design=0,0.5,1"]),
+            ),
+            SweepDef::new(
+                &scenario(&[]),
+                Scope::FinalWeek,
+                cells(&["activity.facilitation=0,0.5"]),
+            ),
         ];
         for (i, c) in changed.iter().enumerate() {
             assert_ne!(c.identity, base.identity, "change {i} changes the identity");
             assert!(!base.differences(c).is_empty(), "change {i} is explained");
         }
-        assert!(base.differences(&changed[1]).iter().any(|d| d.contains("replicates 100 vs 7")));
+        assert!(base
+            .differences(&changed[1])
+            .iter()
+            .any(|d| d.contains("replicates 100 vs 7")));
         let back: SweepDef = serde_json::from_slice(&base.to_json()).unwrap();
         assert_eq!(back, base);
     }
@@ -437,7 +525,11 @@ mod tests {
     fn a_store_resumes_its_own_sweep_and_refuses_another() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("s");
-        let def = SweepDef::new(&scenario(&[]), Scope::FinalWeek, cells(&["activity.co_design=0,0.5,1"]));
+        let def = SweepDef::new(
+            &scenario(&[]),
+            Scope::FinalWeek,
+            cells(&["activity.co_design=0,0.5,1"]),
+        );
         let (store, resumed) = Store::open(&dir, def.clone(), false).unwrap();
         assert!(!resumed);
         assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 1, 2]);
@@ -446,13 +538,30 @@ mod tests {
         let (store, resumed) = Store::open(&dir, def.clone(), false).unwrap();
         assert!(resumed);
         assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 2]);
-        assert_eq!(store.pending(Shard { index: 1, count: 2 }, false).unwrap(), Vec::<usize>::new());
-        assert!(!dir.join("cells").join("cell-000002.csv.tmp").exists(), "temporary files are cleared");
-        let other = SweepDef::new(&scenario(&["scenario.weeks=3"]), Scope::FinalWeek, def.cells.clone());
+        assert_eq!(
+            store.pending(Shard { index: 1, count: 2 }, false).unwrap(),
+            Vec::<usize>::new()
+        );
+        assert!(
+            !dir.join("cells").join("cell-000002.csv.tmp").exists(),
+            "temporary files are cleared"
+        );
+        let other = SweepDef::new(
+            &scenario(&["scenario.weeks=3"]),
+            Scope::FinalWeek,
+            def.cells.clone(),
+        );
         let err = Store::open(&dir, other.clone(), false).unwrap_err();
-        assert!(err.is::<Refusal>() && format!("{err}").contains("weeks"), "{err}");
+        assert!(
+            err.is::<Refusal>() && format!("{err}").contains("weeks"),
+            "{err}"
+        );
         let (store, resumed) = Store::open(&dir, other, true).unwrap();
         assert!(!resumed);
-        assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 1, 2], "--force starts over");
+        assert_eq!(
+            store.pending(Shard::ALL, false).unwrap(),
+            [0, 1, 2],
+            "--force starts over"
+        );
     }
 }

@@ -68,7 +68,11 @@ pub fn header(keys: &[String]) -> String {
 /// `sweep-replicates.csv` header: `cell,replicate,<keys...>,<indicators...>`.
 pub fn replicates_header(keys: &[String]) -> String {
     let mut h = String::from("cell,replicate");
-    for k in keys.iter().map(|k| field(k)).chain(INDICATORS.iter().map(|s| s.to_string())) {
+    for k in keys
+        .iter()
+        .map(|k| field(k))
+        .chain(INDICATORS.iter().map(|s| s.to_string()))
+    {
         h.push(',');
         h.push_str(&k);
     }
@@ -76,14 +80,25 @@ pub fn replicates_header(keys: &[String]) -> String {
 }
 
 fn params(cells: &Cells, c: usize) -> String {
-    cells.values[c].iter().map(|v| format!(",{}", field(&display_value(v)))).collect()
+    cells.values[c]
+        .iter()
+        .map(|v| format!(",{}", field(&display_value(v))))
+        .collect()
 }
 
 /// One cell's `sweep.csv` row (without newline).
 pub fn row(cells: &Cells, c: usize, stats: &[Summary]) -> String {
     let mut out = format!("{c}{}", params(cells, c));
     for s in stats {
-        let _ = write!(out, ",{},{},{},{},{}", num(s.mean), num(s.sd), num(s.ci_low), num(s.ci_high), s.n);
+        let _ = write!(
+            out,
+            ",{},{},{},{},{}",
+            num(s.mean),
+            num(s.sd),
+            num(s.ci_low),
+            num(s.ci_high),
+            s.n
+        );
     }
     out
 }
@@ -94,14 +109,20 @@ impl SweepRun<'_> {
         let mut o = self.overrides.to_vec();
         o.extend(self.cells.overrides(c));
         load_str(self.text, self.origin, &o).with_context(|| {
-            format!("sweep cell {c} ({}) is not a valid scenario", self.cells.overrides(c).join(", "))
+            format!(
+                "sweep cell {c} ({}) is not a valid scenario",
+                self.cells.overrides(c).join(", ")
+            )
         })
     }
 
     /// Checks every cell's scenario, so that a bad value stops the sweep before any work.
     pub fn check(&self) -> Result<()> {
         // The first bad cell in cell order, whatever the thread count.
-        match (0..self.cells.len()).into_par_iter().find_map_first(|c| self.scenario(c).err()) {
+        match (0..self.cells.len())
+            .into_par_iter()
+            .find_map_first(|c| self.scenario(c).err())
+        {
             Some(e) => Err(e),
             None => Ok(()),
         }
@@ -137,13 +158,27 @@ impl SweepRun<'_> {
             }
         });
         let summaries: Vec<Summary> = stats.iter().map(OnlineStats::summary).collect();
-        let row = format!("{}\n{}\n", header(&self.cells.keys), row(self.cells, c, &summaries));
-        Ok(CellResult { row: row.into_bytes(), replicates: kept.map(String::into_bytes), n: plan.replicates })
+        let row = format!(
+            "{}\n{}\n",
+            header(&self.cells.keys),
+            row(self.cells, c, &summaries)
+        );
+        Ok(CellResult {
+            row: row.into_bytes(),
+            replicates: kept.map(String::into_bytes),
+            n: plan.replicates,
+        })
     }
 
     /// Runs `pending` cells in parallel on the current rayon pool, committing each to `store` as
     /// it finishes; `done(replicates)` is called after each commit.
-    pub fn run_cells(&self, store: &Store, pending: &[usize], keep: bool, done: impl Fn(u64) + Sync) -> Result<()> {
+    pub fn run_cells(
+        &self,
+        store: &Store,
+        pending: &[usize],
+        keep: bool,
+        done: impl Fn(u64) + Sync,
+    ) -> Result<()> {
         pending.par_iter().try_for_each(|&c| {
             let r = self.run_cell(c, keep)?;
             store.commit(c, &r.row, r.replicates.as_deref())?;
@@ -161,9 +196,21 @@ mod tests {
     #[test]
     fn a_cell_equals_a_run_of_the_scenario_with_its_values_set() {
         let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
-        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[]).unwrap().cells(1, &|_| false).unwrap();
-        let overrides = vec!["scenario.replicates=4".to_string(), "scenario.weeks=6".to_string()];
-        let run = SweepRun { text: &text, origin: "kc", overrides: &overrides, cells: &cells, scope: Scope::FinalWeek };
+        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[])
+            .unwrap()
+            .cells(1, &|_| false)
+            .unwrap();
+        let overrides = vec![
+            "scenario.replicates=4".to_string(),
+            "scenario.weeks=6".to_string(),
+        ];
+        let run = SweepRun {
+            text: &text,
+            origin: "kc",
+            overrides: &overrides,
+            cells: &cells,
+            scope: Scope::FinalWeek,
+        };
         run.check().unwrap();
         let r = run.run_cell(1, true).unwrap();
         let mut o = overrides.clone();
@@ -188,11 +235,23 @@ mod tests {
     #[test]
     fn an_invalid_cell_is_named_before_anything_runs() {
         let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
-        let cells = SweepSpec::from_flags(&["activity.co_design=0.5,1.5".into()], None, &[]).unwrap().cells(1, &|_| false).unwrap();
-        let run = SweepRun { text: &text, origin: "kc", overrides: &[], cells: &cells, scope: Scope::FinalWeek };
+        let cells = SweepSpec::from_flags(&["activity.co_design=0.5,1.5".into()], None, &[])
+            .unwrap()
+            .cells(1, &|_| false)
+            .unwrap();
+        let run = SweepRun {
+            text: &text,
+            origin: "kc",
+            overrides: &[],
+            cells: &cells,
+            scope: Scope::FinalWeek,
+        };
         let e = run.check().unwrap_err();
         assert!(format!("{e:#}").contains("cell 1"), "{e:#}");
-        assert!(e.chain().any(|c| c.is::<crate::scenario::ScenarioError>()), "exit code 2");
+        assert!(
+            e.chain().any(|c| c.is::<crate::scenario::ScenarioError>()),
+            "exit code 2"
+        );
     }
 
     #[test]

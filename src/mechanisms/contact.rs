@@ -18,12 +18,24 @@ pub struct Seen {
     obs_gain: Vec<f64>,
     /// √k (1 when k = 0).
     sqrt_k: Vec<f64>,
+    /// Positions of the locals present.
+    locals: Vec<usize>,
+    /// Each pair's N(0, 1) draw, local by local; and each local's next draw.
+    z: Vec<f64>,
+    cursor: Vec<usize>,
 }
 
 impl Seen {
     /// Buffers for up to `n` persons present.
     pub fn with_capacity(n: usize) -> Seen {
-        Seen { expectation: Vec::with_capacity(n), obs_gain: Vec::with_capacity(n), sqrt_k: Vec::with_capacity(n) }
+        Seen {
+            expectation: Vec::with_capacity(n),
+            obs_gain: Vec::with_capacity(n),
+            sqrt_k: Vec::with_capacity(n),
+            locals: Vec::with_capacity(n),
+            z: Vec::with_capacity(n * n),
+            cursor: Vec::with_capacity(n),
+        }
     }
 }
 
@@ -44,91 +56,145 @@ pub fn typicality(perceived: f64, mu: f64, sigma: f64) -> f64 {
 /// diffuse status (majority members: 1; others: cap_base + (1 − cap_base)·equal_status).
 pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) {
     let p = &d.params;
-    let n = g.n();
-    let no = g.n_origins;
     let seen = &mut s.seen;
     seen.expectation.clear();
     seen.obs_gain.clear();
     seen.sqrt_k.clear();
-    for &i in &s.present {
+    seen.locals.clear();
+    for (a, &i) in s.present.iter().enumerate() {
         seen.expectation.push(g.expectation(p, i));
         let k = g.persons[i].completed;
         seen.obs_gain.push(if k > 0 { 1.0 - powi(1.0 - p.lambda_obs, k) } else { 0.0 });
         seen.sqrt_k.push(if k > 0 { (k as f64).sqrt() } else { 1.0 });
-    }
-    for (a, &v) in s.present.iter().enumerate() {
-        if !g.persons[v].status.is_local() {
-            continue;
+        if g.persons[i].status.is_local() {
+            seen.locals.push(a);
         }
-        let e_v = seen.expectation[a];
-        for (b, &j) in s.present.iter().enumerate() {
-            if j == v || !g.persons[j].was_participant {
-                continue;
-            }
-            let x = &g.persons[j];
-            let k = x.completed;
-            let positive = k + x.acknowledged;
-            let negative = x.hesitations + x.failed_attempts;
-            let origin = x.origin as usize;
-            let gap = (e_v - seen.expectation[b]).clamp(0.0, 1.0);
-            let competence = x.competence();
-            let majority = x.majority;
-            let cell = v * n + j;
-            let before = g.perceived[cell] as f64;
-            let mu0 = g.stereotype[v * no + origin] as f64;
-            let mut mu = mu0;
-            let mut c = before;
-            // One draw per pair, whatever k is (common random numbers).
-            let z: f64 = StandardNormal.sample(rng);
-            if k > 0 {
-                let xbar = competence + z * p.obs_noise / seen.sqrt_k[b];
-                c += seen.obs_gain[b] * (xbar - c);
-                g.flags[cell] |= MET;
-                // Typicality of what v saw this meeting (x̄, not the slowly moving ĉ, which
-                // starts at μ_G and would move with it): a strong disconfirmer is atypical at once.
-                let t = typicality(xbar, mu, p.sigma_typ);
-                if g.flags[cell] & SUBTYPED == 0 && xbar > mu && t < p.tau_subtype {
-                    g.flags[cell] |= SUBTYPED;
-                }
-                if g.flags[cell] & SUBTYPED == 0 {
-                    // Bookkeeping from a typical member.
-                    mu += (1.0 - powi(1.0 - p.lambda_b * t, k)) * (xbar - mu);
-                } else {
-                    // Contrast: the exception pushes the stereotype away from her.
-                    mu += p.lambda_away * (mu - xbar);
+    }
+    // A pair: a present local v and a present person j ≠ v who entered as a participant.
+    let pair = |g: &Group, v: usize, j: usize| j != v && g.persons[j].was_participant;
+    let present = &s.present;
+    let (e, gain, root) = (&seen.expectation, &seen.obs_gain, &seen.sqrt_k);
+    if E::ENABLED {
+        // Transcripts: pair after pair, local by local, drawing as we go.
+        for &a in &seen.locals {
+            for (b, &j) in present.iter().enumerate() {
+                if pair(g, present[a], j) {
+                    // One draw per pair, whatever k is (common random numbers).
+                    let z: f64 = StandardNormal.sample(rng);
+                    perceive_pair(g, d, e, gain, root, a, present[a], b, j, z, ev);
                 }
             }
-            if g.flags[cell] & SUBTYPED == 0 {
-                // Without positive contact the gain is ±0 (t is finite: σ ≥ 0.01), so exp is skipped.
-                if positive > 0 {
-                    let t = typicality(c, mu, p.sigma_typ);
-                    mu += p.a_pos * positive as f64 * t * (1.0 - p.theta_gap * gap);
-                }
-                mu -= p.a_neg() * negative as f64;
+        }
+        return;
+    }
+    // The same pairs with the same draws, in another order: the draws are taken local by local
+    // (the order above), then the pairs are visited participant by participant, each local in
+    // turn. Each local's beliefs still change pair after pair in the order above, and no pair
+    // reads another local's beliefs, so the result is the same; but consecutive updates belong
+    // to different locals, so their chains of dependent arithmetic (two exp, one powi per pair,
+    // through the local's stereotype) overlap in the processor.
+    seen.z.clear();
+    seen.cursor.clear();
+    for &a in &seen.locals {
+        seen.cursor.push(seen.z.len());
+        for &j in present {
+            if pair(g, present[a], j) {
+                seen.z.push(StandardNormal.sample(rng));
             }
-            let mu = mu.clamp(0.0, 1.0);
-            g.perceived[cell] = c.clamp(0.0, 1.0) as f32;
-            g.stereotype[v * no + origin] = mu as f32;
-            if positive > 0 {
-                let cap = if majority { 1.0 } else { d.inclusion_cap };
-                let w = g.inclusion[cell] as f64;
-                if w < cap {
-                    g.inclusion[cell] = (w + p.w_us_rate * (cap - w)) as f32;
-                }
+        }
+    }
+    for (b, &j) in present.iter().enumerate() {
+        for (l, &a) in seen.locals.iter().enumerate() {
+            if pair(g, present[a], j) {
+                let z = seen.z[seen.cursor[l]];
+                seen.cursor[l] += 1;
+                perceive_pair(g, d, e, gain, root, a, present[a], b, j, z, ev);
             }
-            if E::ENABLED && (k > 0 || positive > 0 || negative > 0) {
-                ev.emit(Event::Perceived {
-                    volunteer: v,
-                    participant: j,
-                    before,
-                    after: g.perceived[cell] as f64,
-                    subtyped: g.flags[cell] & SUBTYPED != 0,
-                    inclusion: g.inclusion[cell] as f64,
-                });
-                if (mu - mu0).abs() > 1e-12 {
-                    ev.emit(Event::StereotypeChanged { volunteer: v, origin: d.origins[origin].clone(), before: mu0, after: mu });
-                }
-            }
+        }
+    }
+}
+
+/// One pair of [`perceive`]: local v (at position `a` of those present) updates her beliefs
+/// about j (at position `b`) from what she saw this meeting; `z` is the pair's N(0, 1) draw.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn perceive_pair<E: Events>(
+    g: &mut Group,
+    d: &Design,
+    expectation: &[f64],
+    obs_gain: &[f64],
+    sqrt_k: &[f64],
+    a: usize,
+    v: usize,
+    b: usize,
+    j: usize,
+    z: f64,
+    ev: &mut E,
+) {
+    let p = &d.params;
+    let n = g.n();
+    let no = g.n_origins;
+    let e_v = expectation[a];
+    let x = &g.persons[j];
+    let k = x.completed;
+    let positive = k + x.acknowledged;
+    let negative = x.hesitations + x.failed_attempts;
+    let origin = x.origin as usize;
+    let gap = (e_v - expectation[b]).clamp(0.0, 1.0);
+    let competence = x.competence();
+    let majority = x.majority;
+    let cell = v * n + j;
+    let before = g.perceived[cell] as f64;
+    let mu0 = g.stereotype[v * no + origin] as f64;
+    let mut mu = mu0;
+    let mut c = before;
+    if k > 0 {
+        let xbar = competence + z * p.obs_noise / sqrt_k[b];
+        c += obs_gain[b] * (xbar - c);
+        g.flags[cell] |= MET;
+        // Typicality of what v saw this meeting (x̄, not the slowly moving ĉ, which
+        // starts at μ_G and would move with it): a strong disconfirmer is atypical at once.
+        let t = typicality(xbar, mu, p.sigma_typ);
+        if g.flags[cell] & SUBTYPED == 0 && xbar > mu && t < p.tau_subtype {
+            g.flags[cell] |= SUBTYPED;
+        }
+        if g.flags[cell] & SUBTYPED == 0 {
+            // Bookkeeping from a typical member.
+            mu += (1.0 - powi(1.0 - p.lambda_b * t, k)) * (xbar - mu);
+        } else {
+            // Contrast: the exception pushes the stereotype away from her.
+            mu += p.lambda_away * (mu - xbar);
+        }
+    }
+    if g.flags[cell] & SUBTYPED == 0 {
+        // Without positive contact the gain is ±0 (t is finite: σ ≥ 0.01), so exp is skipped.
+        if positive > 0 {
+            let t = typicality(c, mu, p.sigma_typ);
+            mu += p.a_pos * positive as f64 * t * (1.0 - p.theta_gap * gap);
+        }
+        mu -= p.a_neg() * negative as f64;
+    }
+    let mu = mu.clamp(0.0, 1.0);
+    g.perceived[cell] = c.clamp(0.0, 1.0) as f32;
+    g.stereotype[v * no + origin] = mu as f32;
+    if positive > 0 {
+        let cap = if majority { 1.0 } else { d.inclusion_cap };
+        let w = g.inclusion[cell] as f64;
+        if w < cap {
+            g.inclusion[cell] = (w + p.w_us_rate * (cap - w)) as f32;
+        }
+    }
+    if E::ENABLED && (k > 0 || positive > 0 || negative > 0) {
+        ev.emit(Event::Perceived {
+            volunteer: v,
+            participant: j,
+            before,
+            after: g.perceived[cell] as f64,
+            subtyped: g.flags[cell] & SUBTYPED != 0,
+            inclusion: g.inclusion[cell] as f64,
+        });
+        if (mu - mu0).abs() > 1e-12 {
+            ev.emit(Event::StereotypeChanged { volunteer: v, origin: d.origins[origin].clone(), before: mu0, after: mu });
         }
     }
 }

@@ -8,25 +8,33 @@
 use crate::sim::rng::{mix, stream_seed};
 
 const NORWEGIAN: &[&str] = &[
-    "Liv", "Kari", "Ingrid", "Anne", "Solveig", "Astrid", "Randi", "Berit", "Marit", "Sigrid", "Tone", "Hilde",
-    "Grete", "Inger", "Ragnhild", "Gunn", "Bjørg", "Turid", "Elin", "Siri", "Bjørn", "Odd", "Lars", "Knut", "Per",
-    "Ola", "Eirik", "Håkon", "Nils", "Trond", "Arne", "Geir",
+    "Liv", "Kari", "Ingrid", "Anne", "Solveig", "Astrid", "Randi", "Berit", "Marit", "Sigrid",
+    "Tone", "Hilde", "Grete", "Inger", "Ragnhild", "Gunn", "Bjørg", "Turid", "Elin", "Siri",
+    "Bjørn", "Odd", "Lars", "Knut", "Per", "Ola", "Eirik", "Håkon", "Nils", "Trond", "Arne",
+    "Geir",
 ];
 const ARABIC: &[&str] = &[
-    "Amal", "Fatima", "Layla", "Rania", "Noor", "Huda", "Samira", "Yasmin", "Mariam", "Salma", "Rasha", "Dima",
-    "Ahmad", "Omar", "Khaled", "Yusuf", "Karim", "Bilal",
+    "Amal", "Fatima", "Layla", "Rania", "Noor", "Huda", "Samira", "Yasmin", "Mariam", "Salma",
+    "Rasha", "Dima", "Ahmad", "Omar", "Khaled", "Yusuf", "Karim", "Bilal",
 ];
 const TIGRINYA: &[&str] = &[
-    "Senait", "Selam", "Feven", "Rahwa", "Luwam", "Semhar", "Abeba", "Saba", "Tesfay", "Yonas", "Dawit", "Filmon",
+    "Senait", "Selam", "Feven", "Rahwa", "Luwam", "Semhar", "Abeba", "Saba", "Tesfay", "Yonas",
+    "Dawit", "Filmon",
 ];
-const SOMALI: &[&str] =
-    &["Hodan", "Faadumo", "Ayaan", "Sahra", "Ifrah", "Hibo", "Nimco", "Asha", "Abdi", "Guled", "Farah", "Liibaan"];
+const SOMALI: &[&str] = &[
+    "Hodan", "Faadumo", "Ayaan", "Sahra", "Ifrah", "Hibo", "Nimco", "Asha", "Abdi", "Guled",
+    "Farah", "Liibaan",
+];
 const DARI: &[&str] = &[
-    "Zahra", "Parwana", "Shabnam", "Farida", "Mahnaz", "Nilofar", "Roya", "Soraya", "Farid", "Jawed", "Wahid",
-    "Nasir",
+    "Zahra", "Parwana", "Shabnam", "Farida", "Mahnaz", "Nilofar", "Roya", "Soraya", "Farid",
+    "Jawed", "Wahid", "Nasir",
 ];
-const SWEDISH: &[&str] = &["Elsa", "Maja", "Ebba", "Linnea", "Karin", "Anders", "Erik", "Johan"];
-const BOSNIAN: &[&str] = &["Amra", "Lejla", "Emina", "Selma", "Aida", "Adnan", "Emir", "Haris", "Mirza"];
+const SWEDISH: &[&str] = &[
+    "Elsa", "Maja", "Ebba", "Linnea", "Karin", "Anders", "Erik", "Johan",
+];
+const BOSNIAN: &[&str] = &[
+    "Amra", "Lejla", "Emina", "Selma", "Aida", "Adnan", "Emir", "Haris", "Mirza",
+];
 
 /// The name list for an origin label. `majority` origins get Norwegian names; other labels are
 /// matched by country or language; anything else draws from the Arabic, Tigrinya, Somali and
@@ -36,7 +44,9 @@ pub fn list_for(origin: &str, majority: bool) -> Vec<&'static str> {
     let has = |keys: &[&str]| keys.iter().any(|k| o.contains(k));
     if majority || has(&["local", "norw", "majority"]) {
         NORWEGIAN.to_vec()
-    } else if has(&["syria", "iraq", "arab", "sudan", "leban", "palest", "jordan", "yemen", "egypt", "moroc"]) {
+    } else if has(&[
+        "syria", "iraq", "arab", "sudan", "leban", "palest", "jordan", "yemen", "egypt", "moroc",
+    ]) {
         ARABIC.to_vec()
     } else if has(&["eritrea", "tigr", "ethiop"]) {
         TIGRINYA.to_vec()
@@ -110,7 +120,11 @@ mod tests {
     #[test]
     fn names_are_deterministic_distinct_and_by_origin() {
         let slots: Vec<Slot> = (0..40)
-            .map(|i| Slot { origin: if i < 5 { "local" } else { "non-western" }, majority: i < 5, generation: 0 })
+            .map(|i| Slot {
+                origin: if i < 5 { "local" } else { "non-western" },
+                majority: i < 5,
+                generation: 0,
+            })
             .collect();
         let a = cast(7, 0, "activity", 0, &slots);
         let b = cast(7, 0, "activity", 0, &slots);
@@ -129,7 +143,19 @@ mod tests {
 
     #[test]
     fn a_refilled_slot_gets_a_new_name() {
-        let one = |g| cast(1, 0, "a", 0, &[Slot { origin: "syria", majority: false, generation: g }]);
+        let one = |g| {
+            cast(
+                1,
+                0,
+                "a",
+                0,
+                &[Slot {
+                    origin: "syria",
+                    majority: false,
+                    generation: g,
+                }],
+            )
+        };
         let names: Vec<String> = (0..6).flat_map(one).collect();
         assert!(names.iter().any(|n| n != &names[0]), "{names:?}");
     }

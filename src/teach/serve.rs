@@ -26,11 +26,27 @@ use std::time::Instant;
 
 /// The bundled scenarios, embedded at compile time (name, file text).
 pub const BUNDLED: &[(&str, &str)] = &[
-    ("knitting-cafe", include_str!("../../scenarios/knitting-cafe.toml")),
-    ("co-designed-cafe", include_str!("../../scenarios/co-designed-cafe.toml")),
-    ("focus-group", include_str!("../../scenarios/focus-group.toml")),
+    (
+        "knitting-cafe",
+        include_str!("../../scenarios/knitting-cafe.toml"),
+    ),
+    (
+        "co-designed-cafe",
+        include_str!("../../scenarios/co-designed-cafe.toml"),
+    ),
+    (
+        "focus-group",
+        include_str!("../../scenarios/focus-group.toml"),
+    ),
     ("dugnad", include_str!("../../scenarios/dugnad.toml")),
-    ("municipality", include_str!("../../scenarios/municipality.toml")),
+    (
+        "municipality",
+        include_str!("../../scenarios/municipality.toml"),
+    ),
+    (
+        "calibration",
+        include_str!("../../scenarios/calibration.toml"),
+    ),
     ("bench", include_str!("../../scenarios/bench.toml")),
 ];
 
@@ -54,8 +70,14 @@ pub struct Limits {
     pub overrides: usize,
 }
 
-pub const LIMITS: Limits =
-    Limits { replicates: 200, weeks: 260, groups: 20, work: 2.0e8, body: 64 * 1024, overrides: 200 };
+pub const LIMITS: Limits = Limits {
+    replicates: 200,
+    weeks: 260,
+    groups: 20,
+    work: 2.0e8,
+    body: 64 * 1024,
+    overrides: 200,
+};
 
 /// Default replicates of the page (a few dozen: enough for a band, fast enough to feel live).
 pub const CLASSROOM_REPLICATES: u32 = 40;
@@ -86,7 +108,8 @@ impl Reply {
         Reply {
             status,
             content_type: "application/json; charset=utf-8",
-            body: serde_json::to_vec(v).unwrap_or_else(|_| b"{\"error\":\"cannot encode the reply\"}".to_vec()),
+            body: serde_json::to_vec(v)
+                .unwrap_or_else(|_| b"{\"error\":\"cannot encode the reply\"}".to_vec()),
             headers: vec![("Cache-Control".into(), "no-store".into())],
         }
     }
@@ -167,21 +190,37 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Res<T> {
     if body.is_empty() {
         return Err(bad("the request has no body; send JSON, e.g. {\"a\": {\"scenario\": \"knitting-cafe\", \"overrides\": []}, ...}"));
     }
-    serde_json::from_slice(body).map_err(|e| bad(format!("the request is not valid JSON for this endpoint: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        bad(format!(
+            "the request is not valid JSON for this endpoint: {e}"
+        ))
+    })
 }
 
 fn bundled(name: &str) -> Res<&'static str> {
-    BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).ok_or_else(|| {
-        let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
-        bad(format!("unknown scenario '{name}'; the bundled scenarios are: {}", names.join(", ")))
-    })
+    BUNDLED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
+            bad(format!(
+                "unknown scenario '{name}'; the bundled scenarios are: {}",
+                names.join(", ")
+            ))
+        })
 }
 
 /// Loads a design exactly as `dugnad run --set ...` would, with the shared run settings last.
 fn load_design(which: &str, d: &DesignReq, run: &RunReq) -> Res<(Scenario, Vec<Design>)> {
-    let text = bundled(&d.scenario).map_err(|Fail(s, m)| Fail(s, format!("design {which}: {m}")))?;
+    let text =
+        bundled(&d.scenario).map_err(|Fail(s, m)| Fail(s, format!("design {which}: {m}")))?;
     if d.overrides.len() > LIMITS.overrides {
-        return Err(bad(format!("design {which}: {} overrides; at most {} are accepted", d.overrides.len(), LIMITS.overrides)));
+        return Err(bad(format!(
+            "design {which}: {} overrides; at most {} are accepted",
+            d.overrides.len(),
+            LIMITS.overrides
+        )));
     }
     let mut overrides = d.overrides.clone();
     if let Some(r) = run.replicates {
@@ -192,12 +231,16 @@ fn load_design(which: &str, d: &DesignReq, run: &RunReq) -> Res<(Scenario, Vec<D
     }
     if let Some(s) = run.seed {
         if s > i64::MAX as u64 {
-            return Err(bad(format!("seed {s} is too large; use a seed from 0 to {}", i64::MAX)));
+            return Err(bad(format!(
+                "seed {s} is too large; use a seed from 0 to {}",
+                i64::MAX
+            )));
         }
         overrides.push(format!("scenario.seed={s}"));
     }
     let origin = format!("scenarios/{}.toml", d.scenario);
-    let s = scenario::load_str(text, &origin, &overrides).map_err(|e| bad(format!("design {which}: {e}")))?;
+    let s = scenario::load_str(text, &origin, &overrides)
+        .map_err(|e| bad(format!("design {which}: {e}")))?;
     let designs = Design::compile_all(&s);
     Ok((s, designs))
 }
@@ -282,13 +325,21 @@ fn compare(body: &[u8]) -> Res<Value> {
         None => CHARTED.iter().map(|c| c.0.to_string()).collect(),
     };
     if names.is_empty() || names.len() > INDICATORS.len() {
-        return Err(bad(format!("indicators: give 1 to {} indicator names", INDICATORS.len())));
+        return Err(bad(format!(
+            "indicators: give 1 to {} indicator names",
+            INDICATORS.len()
+        )));
     }
     let mut ks = Vec::new();
     for n in &names {
         match indicator_index(n) {
             Some(k) => ks.push(k),
-            None => return Err(bad(format!("unknown indicator '{n}'; known: {}", INDICATORS.join(", ")))),
+            None => {
+                return Err(bad(format!(
+                    "unknown indicator '{n}'; known: {}",
+                    INDICATORS.join(", ")
+                )))
+            }
         }
     }
     let plan = RunPlan {
@@ -300,7 +351,10 @@ fn compare(body: &[u8]) -> Res<Value> {
         keep_replicates: false,
     };
     let started = Instant::now();
-    let (agg_a, agg_b) = rayon::join(|| run_plan(&a_d, &plan, |_| {}), || run_plan(&b_d, &plan, |_| {}));
+    let (agg_a, agg_b) = rayon::join(
+        || run_plan(&a_d, &plan, |_| {}),
+        || run_plan(&b_d, &plan, |_| {}),
+    );
     let sim_ms = started.elapsed().as_secs_f64() * 1e3;
     let series = |agg: &crate::metrics::aggregate::RunAggregate, k: usize| {
         let (mut mean, mut p05, mut p95) = (Vec::new(), Vec::new(), Vec::new());
@@ -346,25 +400,48 @@ fn compare(body: &[u8]) -> Res<Value> {
 
 fn trace_endpoint(body: &[u8]) -> Res<Value> {
     let req: TraceReq = parse(body)?;
-    let run = RunReq { replicates: Some(1), weeks: req.weeks, seed: req.seed };
-    let (s, designs) = load_design("", &req.design, &run).map_err(|Fail(c, m)| Fail(c, m.replacen("design : ", "", 1)))?;
+    let run = RunReq {
+        replicates: Some(1),
+        weeks: req.weeks,
+        seed: req.seed,
+    };
+    let (s, designs) = load_design("", &req.design, &run)
+        .map_err(|Fail(c, m)| Fail(c, m.replacen("design : ", "", 1)))?;
     if s.weeks > LIMITS.weeks {
-        return Err(bad(format!("{} weeks; the classroom server runs at most {}", s.weeks, LIMITS.weeks)));
+        return Err(bad(format!(
+            "{} weeks; the classroom server runs at most {}",
+            s.weeks, LIMITS.weeks
+        )));
     }
     let group = match &req.group {
         None => GroupRef::Index(0),
-        Some(Value::Number(n)) => GroupRef::Index(n.as_u64().ok_or_else(|| bad("group: use a whole number from 0"))? as usize),
+        Some(Value::Number(n)) => GroupRef::Index(
+            n.as_u64()
+                .ok_or_else(|| bad("group: use a whole number from 0"))? as usize,
+        ),
         Some(Value::String(g)) => trace::parse_group(g).map_err(bad)?,
         Some(_) => return Err(bad("group: use a number (0, 1, ...) or \"KEY:INDEX\"")),
     };
     let week = req.week.unwrap_or(1);
-    let one_group = designs.iter().map(|d| d.slots.len() as f64 * d.activity.turns_per_meeting as f64 * d.activity.meetings_per_week as f64).fold(0.0, f64::max)
+    let one_group = designs
+        .iter()
+        .map(|d| {
+            d.slots.len() as f64
+                * d.activity.turns_per_meeting as f64
+                * d.activity.meetings_per_week as f64
+        })
+        .fold(0.0, f64::max)
         * week as f64;
     if one_group > LIMITS.work {
         return Err(over_budget(one_group));
     }
-    let spec = TraceSpec { replicate: req.replicate.unwrap_or(0), week, group };
-    let t = trace::simulate(&s, &designs, &spec).map_err(|m| bad(m.replace("--week", "week").replace("--group", "group")))?;
+    let spec = TraceSpec {
+        replicate: req.replicate.unwrap_or(0),
+        week,
+        group,
+    };
+    let t = trace::simulate(&s, &designs, &spec)
+        .map_err(|m| bad(m.replace("--week", "week").replace("--group", "group")))?;
     let usurped = t.tally.usurped_on_p + t.tally.usurped_on_v + t.tally.usurped_on_s;
     Ok(json!({
         "scenario": t.scenario,
@@ -382,9 +459,18 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
 
 fn toml_endpoint(body: &[u8]) -> Res<Reply> {
     let req: TomlReq = parse(body)?;
-    let run = RunReq { replicates: req.replicates, weeks: req.weeks, seed: req.seed };
-    let (mut s, _) = load_design("", &req.design, &run).map_err(|Fail(c, m)| Fail(c, m.replacen("design : ", "", 1)))?;
-    let named = req.design.overrides.iter().any(|o| o.trim_start().starts_with("scenario.name"));
+    let run = RunReq {
+        replicates: req.replicates,
+        weeks: req.weeks,
+        seed: req.seed,
+    };
+    let (mut s, _) = load_design("", &req.design, &run)
+        .map_err(|Fail(c, m)| Fail(c, m.replacen("design : ", "", 1)))?;
+    let named = req
+        .design
+        .overrides
+        .iter()
+        .any(|o| o.trim_start().starts_with("scenario.name"));
     if !named {
         let label = match req.label.as_deref() {
             Some(l @ ("a" | "b")) => l,
@@ -398,18 +484,29 @@ fn toml_endpoint(body: &[u8]) -> Res<Reply> {
         } else {
             req.design.overrides.join(", ")
         };
-        s.description = format!("From the dugnad classroom page (design {}): {} with {listed}.", label.to_uppercase(), req.design.scenario);
+        s.description = format!(
+            "From the dugnad classroom page (design {}): {} with {listed}.",
+            label.to_uppercase(),
+            req.design.scenario
+        );
     }
     let text = scenario::to_toml(&s);
     // The file must load again with the CLI's validation: check before handing it out.
-    scenario::load_str(&text, &format!("{}.toml", s.name), &[])
-        .map_err(|e| Fail(500, format!("the downloaded scenario would not load again: {e}")))?;
+    scenario::load_str(&text, &format!("{}.toml", s.name), &[]).map_err(|e| {
+        Fail(
+            500,
+            format!("the downloaded scenario would not load again: {e}"),
+        )
+    })?;
     Ok(Reply {
         status: 200,
         content_type: "application/toml; charset=utf-8",
         body: text.into_bytes(),
         headers: vec![
-            ("Content-Disposition".into(), format!("attachment; filename=\"{}.toml\"", s.name)),
+            (
+                "Content-Disposition".into(),
+                format!("attachment; filename=\"{}.toml\"", s.name),
+            ),
             ("Cache-Control".into(), "no-store".into()),
         ],
     })
@@ -422,7 +519,9 @@ fn dist_json(d: &Dist) -> Value {
         Dist::Uniform(lo, hi) => (hi - lo) / 12f64.sqrt(),
         Dist::Beta(a, b) => (a * b / ((a + b).powi(2) * (a + b + 1.0))).sqrt(),
         Dist::Normal(_, sd) => sd,
-        Dist::Triangular(a, c, b) => ((a * a + b * b + c * c - a * b - a * c - b * c) / 18.0).sqrt(),
+        Dist::Triangular(a, c, b) => {
+            ((a * a + b * b + c * c - a * b - a * c - b * c) / 18.0).sqrt()
+        }
     };
     json!({ "mean": r4(d.mean()), "sd": r4(sd) })
 }
@@ -446,10 +545,17 @@ fn scenario_info(name: &str, text: &str) -> Value {
     // Fewer groups for large scenarios, so that the page stays live.
     let max_groups = s.activities.iter().map(|a| a.groups).max().unwrap_or(1);
     let per_group_week: f64 = per_replicate_week(&designs)
-        / designs.iter().map(|d| d.activity.groups as f64).sum::<f64>().max(1.0)
+        / designs
+            .iter()
+            .map(|d| d.activity.groups as f64)
+            .sum::<f64>()
+            .max(1.0)
         * designs.len() as f64;
     let mut groups = max_groups.min(LIMITS.groups);
-    while groups > 1 && per_group_week * groups as f64 * weeks as f64 * CLASSROOM_REPLICATES as f64 > CLASSROOM_WORK {
+    while groups > 1
+        && per_group_week * groups as f64 * weeks as f64 * CLASSROOM_REPLICATES as f64
+            > CLASSROOM_WORK
+    {
         groups -= 1;
     }
     let classroom_groups = (groups < max_groups).then_some(groups);
@@ -458,7 +564,10 @@ fn scenario_info(name: &str, text: &str) -> Value {
         .iter()
         .map(|p| {
             let origins: Vec<&str> = p.origin.options();
-            let newcomer = p.role == Role::Participant && origins.iter().any(|o| !s.majority_origins.iter().any(|m| m == o));
+            let newcomer = p.role == Role::Participant
+                && origins
+                    .iter()
+                    .any(|o| !s.majority_origins.iter().any(|m| m == o));
             let t = &p.traits;
             json!({
                 "key": p.key,
@@ -485,7 +594,10 @@ fn scenario_info(name: &str, text: &str) -> Value {
         .collect();
     origins.sort();
     origins.dedup();
-    let stereotypes: Vec<Value> = origins.iter().map(|o| json!({ "origin": o, "prior": r4(s.stereotypes.prior(o)) })).collect();
+    let stereotypes: Vec<Value> = origins
+        .iter()
+        .map(|o| json!({ "origin": o, "prior": r4(s.stereotypes.prior(o)) }))
+        .collect();
     let activities: Vec<Value> = s
         .activities
         .iter()
@@ -603,17 +715,31 @@ fn serve_one(mut rq: tiny_http::Request, log: bool) {
     let method = rq.method().as_str().to_string();
     let url = rq.url().to_string();
     let mut body = Vec::new();
-    let read = rq.as_reader().take(LIMITS.body as u64 + 1).read_to_end(&mut body);
+    let read = rq
+        .as_reader()
+        .take(LIMITS.body as u64 + 1)
+        .read_to_end(&mut body);
     let reply = if read.is_err() {
         Reply::error(400, "could not read the request body")
     } else if body.len() > LIMITS.body {
-        Reply::error(413, format!("the request body is larger than {} bytes", LIMITS.body))
+        Reply::error(
+            413,
+            format!("the request body is larger than {} bytes", LIMITS.body),
+        )
     } else {
-        std::panic::catch_unwind(|| handle(&method, &url, &body))
-            .unwrap_or_else(|_| Reply::error(500, "internal error while answering this request; the server keeps running"))
+        std::panic::catch_unwind(|| handle(&method, &url, &body)).unwrap_or_else(|_| {
+            Reply::error(
+                500,
+                "internal error while answering this request; the server keeps running",
+            )
+        })
     };
     if log && url.starts_with("/api/") {
-        eprintln!("{method} {url} → {} in {:.0} ms", reply.status, started.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "{method} {url} → {} in {:.0} ms",
+            reply.status,
+            started.elapsed().as_secs_f64() * 1e3
+        );
     }
     respond(rq, reply);
 }
@@ -641,5 +767,10 @@ pub fn start(host: &str, port: u16, workers: usize, log: bool) -> anyhow::Result
             })
         })
         .collect();
-    Ok(Running { addr, server, stopping, workers })
+    Ok(Running {
+        addr,
+        server,
+        stopping,
+        workers,
+    })
 }

@@ -31,9 +31,14 @@ pub enum GroupRef {
 /// Parses `--group`: `3` (index over all groups) or `KEY:3` (group 3 of design KEY).
 pub fn parse_group(s: &str) -> Result<GroupRef, String> {
     let s = s.trim();
-    let bad = || format!("--group '{s}' is not a group; write e.g. --group 0, or --group KEY:0 for a keyed design");
+    let bad = || {
+        format!("--group '{s}' is not a group; write e.g. --group 0, or --group KEY:0 for a keyed design")
+    };
     match s.rsplit_once(':') {
-        Some((key, i)) => Ok(GroupRef::Keyed(key.to_string(), i.parse().map_err(|_| bad())?)),
+        Some((key, i)) => Ok(GroupRef::Keyed(
+            key.to_string(),
+            i.parse().map_err(|_| bad())?,
+        )),
         None => Ok(GroupRef::Index(s.parse().map_err(|_| bad())?)),
     }
 }
@@ -121,7 +126,14 @@ fn resolve(designs: &[Design], group: &GroupRef) -> Result<(usize, u32, usize), 
     let listing = || {
         designs
             .iter()
-            .map(|d| format!("{} ({} group{})", d.activity.key, d.activity.groups, if d.activity.groups == 1 { "" } else { "s" }))
+            .map(|d| {
+                format!(
+                    "{} ({} group{})",
+                    d.activity.key,
+                    d.activity.groups,
+                    if d.activity.groups == 1 { "" } else { "s" }
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -157,13 +169,20 @@ fn resolve(designs: &[Design], group: &GroupRef) -> Result<(usize, u32, usize), 
                 }
                 first += d.activity.groups as usize;
             }
-            Err(format!("--group {key}:{i}: no design '{key}'; the designs are: {}", listing()))
+            Err(format!(
+                "--group {key}:{i}: no design '{key}'; the designs are: {}",
+                listing()
+            ))
         }
     }
 }
 
 /// Simulates weeks 1..=W of one group and keeps week W's events.
-pub fn simulate(scenario: &Scenario, designs: &[Design], spec: &TraceSpec) -> Result<Trace, String> {
+pub fn simulate(
+    scenario: &Scenario,
+    designs: &[Design],
+    spec: &TraceSpec,
+) -> Result<Trace, String> {
     if spec.week == 0 || spec.week > scenario.weeks {
         return Err(format!(
             "--week {}: weeks are numbered 1 to {} in this scenario; pick one of them (or raise --weeks)",
@@ -175,7 +194,11 @@ pub fn simulate(scenario: &Scenario, designs: &[Design], spec: &TraceSpec) -> Re
     let seed = scenario.seed;
     let mut run = GroupRun::new(d, seed, spec.replicate, gi as u64);
     let n = run.group.n();
-    let mut rec = Recorder { record: false, events: Vec::new(), joins: vec![0; n] };
+    let mut rec = Recorder {
+        record: false,
+        events: Vec::new(),
+        joins: vec![0; n],
+    };
     for _ in 1..spec.week {
         run.step(&mut rec);
     }
@@ -183,13 +206,22 @@ pub fn simulate(scenario: &Scenario, designs: &[Design], spec: &TraceSpec) -> Re
     rec.record = true;
     let tally = run.step(&mut rec);
     let after = &run.group.persons;
-    let joined: Vec<bool> =
-        (0..n).map(|i| rec.events.iter().any(|e| matches!(e, Event::Joined { person } if *person == i))).collect();
+    let joined: Vec<bool> = (0..n)
+        .map(|i| {
+            rec.events
+                .iter()
+                .any(|e| matches!(e, Event::Joined { person } if *person == i))
+        })
+        .collect();
     let slots: Vec<Slot> = (0..n)
         .map(|i| {
             let p = if joined[i] { &after[i] } else { &before[i] };
             Slot {
-                origin: d.origins.get(p.origin as usize).map(String::as_str).unwrap_or(""),
+                origin: d
+                    .origins
+                    .get(p.origin as usize)
+                    .map(String::as_str)
+                    .unwrap_or(""),
                 majority: p.majority,
                 generation: rec.joins[i],
             }
@@ -259,7 +291,10 @@ pub struct Line {
 }
 
 fn line(kind: &'static str, text: impl Into<String>) -> Line {
-    Line { kind, text: text.into() }
+    Line {
+        kind,
+        text: text.into(),
+    }
 }
 
 /// Width of the turn column ("Turns 100–120" and a space).
@@ -315,20 +350,23 @@ struct WeekCounts {
 
 /// The transcript as lines.
 pub fn lines(t: &Trace) -> Vec<Line> {
-    let name = |i: usize| t.cast.get(i).map(|m| m.name.clone()).unwrap_or_else(|| format!("#{i}"));
+    let name = |i: usize| {
+        t.cast
+            .get(i)
+            .map(|m| m.name.clone())
+            .unwrap_or_else(|| format!("#{i}"))
+    };
     let mut out = Vec::new();
-    let design = if t.keyed { format!(", design '{}'", t.activity) } else { String::new() };
+    let design = if t.keyed {
+        format!(", design '{}'", t.activity)
+    } else {
+        String::new()
+    };
     out.push(line(
         "title",
         format!(
             "{} — week {}, group {} of {}{}, replicate {}, seed {}",
-            t.scenario,
-            t.week,
-            t.group,
-            t.groups_total,
-            design,
-            t.replicate,
-            t.seed
+            t.scenario, t.week, t.group, t.groups_total, design, t.replicate, t.seed
         ),
     ));
     if !t.description.is_empty() {
@@ -343,7 +381,13 @@ pub fn lines(t: &Trace) -> Vec<Line> {
     }
     let gone = t.cast.iter().filter(|m| !m.active).count();
     if gone > 0 {
-        out.push(line("note", format!("({gone} place{} left empty by people who stopped coming)", if gone == 1 { "" } else { "s" })));
+        out.push(line(
+            "note",
+            format!(
+                "({gone} place{} left empty by people who stopped coming)",
+                if gone == 1 { "" } else { "s" }
+            ),
+        ));
     }
 
     let mut counts = vec![WeekCounts::default(); t.cast.len()];
@@ -362,7 +406,11 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                 let title = if t.meetings_per_week == 1 {
                     format!("The meeting of week {week}")
                 } else {
-                    format!("Meeting {} of {} in week {week}", meeting + 1, t.meetings_per_week)
+                    format!(
+                        "Meeting {} of {} in week {week}",
+                        meeting + 1,
+                        t.meetings_per_week
+                    )
                 };
                 out.push(line("heading", title));
                 let (mut present, mut absent) = (Vec::new(), Vec::new());
@@ -389,14 +437,28 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     (Status::CoOrganizer, "co-organizers"),
                     (Status::Participant, "participants"),
                 ] {
-                    let who: Vec<usize> = present.iter().copied().filter(|&p| t.cast[p].role == role).collect();
+                    let who: Vec<usize> = present
+                        .iter()
+                        .copied()
+                        .filter(|&p| t.cast[p].role == role)
+                        .collect();
                     if !who.is_empty() {
                         groups.push(format!("{plural}: {}", names_of(&who).join(", ")));
                     }
                 }
-                out.push(line("present", format!("Present ({}) — {}", present.len(), groups.join(" · "))));
+                out.push(line(
+                    "present",
+                    format!("Present ({}) — {}", present.len(), groups.join(" · ")),
+                ));
                 if !absent.is_empty() {
-                    out.push(line("present", format!("Absent ({}): {}", absent.len(), names_of(&absent).join(", "))));
+                    out.push(line(
+                        "present",
+                        format!(
+                            "Absent ({}): {}",
+                            absent.len(),
+                            names_of(&absent).join(", ")
+                        ),
+                    ));
                 }
                 continue;
             }
@@ -423,20 +485,33 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     }
                     i += 1;
                 }
-                who.sort_by(|a, b| b.1.cmp(&a.1));
+                who.sort_by_key(|w| std::cmp::Reverse(w.1));
                 let speakers: Vec<String> = who
                     .iter()
-                    .map(|&(s, c)| if c > 1 { format!("{} ×{c}", name(s)) } else { name(s) })
+                    .map(|&(s, c)| {
+                        if c > 1 {
+                            format!("{} ×{c}", name(s))
+                        } else {
+                            name(s)
+                        }
+                    })
                     .collect();
                 let col = if first == last {
                     format!("Turn {}", first + 1)
                 } else {
                     format!("Turns {}–{}", first + 1, last + 1)
                 };
-                out.push(line("turns", format!("{}{}", turn_col(&col), speakers.join(", "))));
+                out.push(line(
+                    "turns",
+                    format!("{}{}", turn_col(&col), speakers.join(", ")),
+                ));
                 continue;
             }
-            Event::Hesitated { turn, speaker, would_be } => {
+            Event::Hesitated {
+                turn,
+                speaker,
+                would_be,
+            } => {
                 if t.cast[*speaker].role.is_participant() {
                     hesitations += 1;
                 }
@@ -447,7 +522,10 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     Some(v) => format!("{s} hesitates; {} lets {s} finish.", name(*v)),
                     None => format!("{s} hesitates, then finishes."),
                 };
-                out.push(line("hesitated", format!("{}{text}", turn_col(&format!("Turn {}", turn + 1)))));
+                out.push(line(
+                    "hesitated",
+                    format!("{}{text}", turn_col(&format!("Turn {}", turn + 1))),
+                ));
             }
             Event::Usurped { turn, speaker, by } => {
                 counts[*speaker].usurped_on += 1;
@@ -462,7 +540,14 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     ),
                 ));
             }
-            Event::HelpRequested { participant, helper } | Event::HelpOffered { volunteer: helper, participant } => {
+            Event::HelpRequested {
+                participant,
+                helper,
+            }
+            | Event::HelpOffered {
+                volunteer: helper,
+                participant,
+            } => {
                 let asked = matches!(ev[i], Event::HelpRequested { .. });
                 let (p, h) = (name(*participant), name(*helper));
                 let opening = if asked {
@@ -474,17 +559,34 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     i += 1;
                     let (kind, what) = if *dependency {
                         counts[*participant].dependency += 1;
-                        ("help-dependency", format!("{h} does it for {p} (dependency-oriented help)"))
+                        (
+                            "help-dependency",
+                            format!("{h} does it for {p} (dependency-oriented help)"),
+                        )
                     } else {
                         counts[*participant].autonomy += 1;
-                        ("help-autonomy", format!("{h} shows {p} how to do it (autonomy-oriented help)"))
+                        (
+                            "help-autonomy",
+                            format!("{h} shows {p} how to do it (autonomy-oriented help)"),
+                        )
                     };
-                    out.push(line(kind, format!("{}{opening} → {what}.", turn_col("Help"))));
+                    out.push(line(
+                        kind,
+                        format!("{}{opening} → {what}.", turn_col("Help")),
+                    ));
                 } else {
-                    out.push(line("help-autonomy", format!("{}{opening}.", turn_col("Help"))));
+                    out.push(line(
+                        "help-autonomy",
+                        format!("{}{opening}.", turn_col("Help")),
+                    ));
                 }
             }
-            Event::Help { helper, participant, unsolicited, dependency } => {
+            Event::Help {
+                helper,
+                participant,
+                unsolicited,
+                dependency,
+            } => {
                 // A help event without its request or offer (not emitted by the engine today).
                 let (p, h) = (name(*participant), name(*helper));
                 let how = if *unsolicited { "unasked" } else { "asked" };
@@ -493,11 +595,18 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                 } else {
                     ("help-autonomy", "autonomy-oriented")
                 };
-                out.push(line(kind, format!("{}{h} helps {p} ({how}, {what}).", turn_col("Help"))));
+                out.push(line(
+                    kind,
+                    format!("{}{h} helps {p} ({how}, {what}).", turn_col("Help")),
+                ));
             }
             Event::IndependentAttempt { .. } => {
                 let mut by_outcome: [Vec<String>; 4] = Default::default();
-                while let Some(Event::IndependentAttempt { participant, outcome }) = ev.get(i) {
+                while let Some(Event::IndependentAttempt {
+                    participant,
+                    outcome,
+                }) = ev.get(i)
+                {
                     let k = match outcome {
                         AttemptOutcome::Acknowledged => {
                             counts[*participant].acknowledged += 1;
@@ -514,15 +623,30 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     i += 1;
                 }
                 let texts: [(&str, &str); 4] = [
-                    ("manages alone — and someone notices", "manage alone — and someone notices"),
-                    ("manages alone — but nobody notices", "manage alone — but nobody notices"),
-                    ("tries alone and does not manage this time", "try alone and do not manage this time"),
-                    ("tries alone, but someone has already done it for them", "try alone, but someone has already done it for them"),
+                    (
+                        "manages alone — and someone notices",
+                        "manage alone — and someone notices",
+                    ),
+                    (
+                        "manages alone — but nobody notices",
+                        "manage alone — but nobody notices",
+                    ),
+                    (
+                        "tries alone and does not manage this time",
+                        "try alone and do not manage this time",
+                    ),
+                    (
+                        "tries alone, but someone has already done it for them",
+                        "try alone, but someone has already done it for them",
+                    ),
                 ];
                 for (who, (one, many)) in by_outcome.iter().zip(texts) {
                     if !who.is_empty() {
                         let verb = if who.len() == 1 { one } else { many };
-                        out.push(line("attempt", format!("{}{} {verb}.", turn_col("On their own"), and_list(who))));
+                        out.push(line(
+                            "attempt",
+                            format!("{}{} {verb}.", turn_col("On their own"), and_list(who)),
+                        ));
                     }
                 }
                 continue;
@@ -544,7 +668,11 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                         Status::Volunteer => "a volunteer",
                         Status::Staff => "staff",
                     };
-                    let _ = write!(text, " → the group goes with {}'s proposal ({whose}).", who.name);
+                    let _ = write!(
+                        text,
+                        " → the group goes with {}'s proposal ({whose}).",
+                        who.name
+                    );
                 } else {
                     text.push('.');
                 }
@@ -552,10 +680,27 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                 continue;
             }
             Event::Decision { adopted } => {
-                out.push(line("agenda", format!("{}The group goes with {}'s proposal.", turn_col("Agenda"), name(*adopted))));
+                out.push(line(
+                    "agenda",
+                    format!(
+                        "{}The group goes with {}'s proposal.",
+                        turn_col("Agenda"),
+                        name(*adopted)
+                    ),
+                ));
             }
-            Event::Perceived { volunteer, participant, before, after, subtyped, .. } => {
-                match views.iter_mut().find(|v| v.0 == *volunteer && v.1 == *participant) {
+            Event::Perceived {
+                volunteer,
+                participant,
+                before,
+                after,
+                subtyped,
+                ..
+            } => {
+                match views
+                    .iter_mut()
+                    .find(|v| v.0 == *volunteer && v.1 == *participant)
+                {
                     Some(v) => {
                         v.3 = *after;
                         v.4 = *subtyped;
@@ -563,13 +708,25 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     None => views.push((*volunteer, *participant, *before, *after, *subtyped)),
                 }
             }
-            Event::StereotypeChanged { volunteer, origin, before, after } => {
-                match stereo.iter_mut().find(|s| s.0 == *volunteer && &s.1 == origin) {
+            Event::StereotypeChanged {
+                volunteer,
+                origin,
+                before,
+                after,
+            } => {
+                match stereo
+                    .iter_mut()
+                    .find(|s| s.0 == *volunteer && &s.1 == origin)
+                {
                     Some(s) => s.3 = *after,
                     None => stereo.push((*volunteer, origin.clone(), *before, *after)),
                 }
             }
-            Event::AgencyChanged { participant, before, after } => agency.push((*participant, *before, *after)),
+            Event::AgencyChanged {
+                participant,
+                before,
+                after,
+            } => agency.push((*participant, *before, *after)),
             Event::Withdrew { person, stranded } => {
                 let extra = if *stranded > 0 {
                     format!(
@@ -580,9 +737,15 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                 } else {
                     String::new()
                 };
-                life.push(line("life", format!("{} stops coming (withdraws){extra}.", name(*person))));
+                life.push(line(
+                    "life",
+                    format!("{} stops coming (withdraws){extra}.", name(*person)),
+                ));
             }
-            Event::DroppedOut { person } => life.push(line("life", format!("{} stops coming (drops out).", name(*person)))),
+            Event::DroppedOut { person } => life.push(line(
+                "life",
+                format!("{} stops coming (drops out).", name(*person)),
+            )),
             Event::Transition { person, to } => {
                 let role = match to {
                     Status::CoOrganizer => "a co-organizer",
@@ -590,11 +753,23 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     Status::Staff => "staff",
                     Status::Participant => "a participant",
                 };
-                life.push(line("life", format!("{} is invited to become {role}.", name(*person))));
+                life.push(line(
+                    "life",
+                    format!("{} is invited to become {role}.", name(*person)),
+                ));
             }
-            Event::Housing { person } => life.push(line("life", format!("{} finds housing through a contact.", name(*person)))),
-            Event::Job { person } => life.push(line("life", format!("{} finds a job through a contact.", name(*person)))),
-            Event::WeekStart { .. } | Event::Joined { .. } | Event::Attended { .. } | Event::Absent { .. } => {}
+            Event::Housing { person } => life.push(line(
+                "life",
+                format!("{} finds housing through a contact.", name(*person)),
+            )),
+            Event::Job { person } => life.push(line(
+                "life",
+                format!("{} finds a job through a contact.", name(*person)),
+            )),
+            Event::WeekStart { .. }
+            | Event::Joined { .. }
+            | Event::Attended { .. }
+            | Event::Absent { .. } => {}
         }
         i += 1;
     }
@@ -613,26 +788,54 @@ pub fn lines(t: &Trace) -> Vec<Line> {
             let mut parts = Vec::new();
             let mut exception = Vec::new();
             for v in views.iter().filter(|v| v.1 == j) {
-                parts.push(format!("{} {:.2} → {:.2} {}", name(v.0), v.2, v.3, arrow(v.2, v.3, 2)));
+                parts.push(format!(
+                    "{} {:.2} → {:.2} {}",
+                    name(v.0),
+                    v.2,
+                    v.3,
+                    arrow(v.2, v.3, 2)
+                ));
                 if v.4 {
                     exception.push(name(v.0));
                 }
             }
-            let mut text = format!("{} ({:.2}): {}", name(j), t.cast[j].competence, parts.join(" · "));
+            let mut text = format!(
+                "{} ({:.2}): {}",
+                name(j),
+                t.cast[j].competence,
+                parts.join(" · ")
+            );
             if !exception.is_empty() {
-                let _ = write!(text, " — an exception to the stereotype for {}", and_list(&exception));
+                let _ = write!(
+                    text,
+                    " — an exception to the stereotype for {}",
+                    and_list(&exception)
+                );
             }
             out.push(line("view", text));
         }
     }
     if !stereo.is_empty() {
-        out.push(line("subheading", "Stereotypes: each host's picture of an origin group (0–1)"));
+        out.push(line(
+            "subheading",
+            "Stereotypes: each host's picture of an origin group (0–1)",
+        ));
         for (v, origin, b, a) in &stereo {
-            out.push(line("stereotype", format!("{} about '{origin}': {b:.3} → {a:.3} {}", name(*v), arrow(*b, *a, 3))));
+            out.push(line(
+                "stereotype",
+                format!(
+                    "{} about '{origin}': {b:.3} → {a:.3} {}",
+                    name(*v),
+                    arrow(*b, *a, 3)
+                ),
+            ));
         }
     }
     if !agency.is_empty() {
-        out.push(line("subheading", "How each participant's agency moved (0–1)"));
+        out.push(line(
+            "subheading",
+            "How each participant's agency moved (0–1)",
+        ));
         for (j, b, a) in &agency {
             let c = &counts[*j];
             let mut notes = Vec::new();
@@ -641,7 +844,11 @@ pub fn lines(t: &Trace) -> Vec<Line> {
             } else {
                 notes.push(format!("spoke {}×", c.spoke));
                 if c.usurped_on > 0 {
-                    notes.push(format!("{} sentence{} finished by others", c.usurped_on, if c.usurped_on == 1 { "" } else { "s" }));
+                    notes.push(format!(
+                        "{} sentence{} finished by others",
+                        c.usurped_on,
+                        if c.usurped_on == 1 { "" } else { "s" }
+                    ));
                 }
                 if c.dependency > 0 {
                     notes.push(format!("had it done for them {}×", c.dependency));
@@ -653,7 +860,15 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     notes.push(format!("noticed succeeding alone {}×", c.acknowledged));
                 }
             }
-            out.push(line("agency", format!("{} {b:.2} → {a:.2} {} — {}", name(*j), arrow(*b, *a, 2), notes.join(", "))));
+            out.push(line(
+                "agency",
+                format!(
+                    "{} {b:.2} → {a:.2} {} — {}",
+                    name(*j),
+                    arrow(*b, *a, 2),
+                    notes.join(", ")
+                ),
+            ));
         }
     }
     if !life.is_empty() {
@@ -715,7 +930,16 @@ pub fn render_text(t: &Trace) -> String {
 }
 
 /// Event fields that hold a person's slot index.
-const PERSON_FIELDS: &[&str] = &["person", "speaker", "would_be", "by", "helper", "participant", "volunteer", "adopted"];
+const PERSON_FIELDS: &[&str] = &[
+    "person",
+    "speaker",
+    "would_be",
+    "by",
+    "helper",
+    "participant",
+    "volunteer",
+    "adopted",
+];
 
 fn person_json(t: &Trace, slot: usize) -> Value {
     match t.cast.get(slot) {
@@ -749,7 +973,9 @@ pub fn events_json(t: &Trace) -> Value {
             _ => Map::new(),
         };
         let turn = match e {
-            Event::Turn { turn, .. } | Event::Hesitated { turn, .. } | Event::Usurped { turn, .. } => Some(turn + 1),
+            Event::Turn { turn, .. }
+            | Event::Hesitated { turn, .. }
+            | Event::Usurped { turn, .. } => Some(turn + 1),
             _ => None,
         };
         for key in PERSON_FIELDS {
@@ -761,7 +987,14 @@ pub fn events_json(t: &Trace) -> Value {
         }
         obj.insert("week".into(), json!(t.week));
         obj.insert("phase".into(), json!(phase));
-        obj.insert("meeting".into(), if phase == "meeting" { json!(meeting) } else { Value::Null });
+        obj.insert(
+            "meeting".into(),
+            if phase == "meeting" {
+                json!(meeting)
+            } else {
+                Value::Null
+            },
+        );
         obj.insert("turn".into(), json!(turn));
         out.push(Value::Object(obj));
     }
@@ -775,7 +1008,10 @@ mod tests {
     #[test]
     fn group_refs_parse() {
         assert_eq!(parse_group("3"), Ok(GroupRef::Index(3)));
-        assert_eq!(parse_group("knitting:2"), Ok(GroupRef::Keyed("knitting".into(), 2)));
+        assert_eq!(
+            parse_group("knitting:2"),
+            Ok(GroupRef::Keyed("knitting".into(), 2))
+        );
         assert!(parse_group("x").is_err());
         assert!(parse_group("k:x").is_err());
     }
