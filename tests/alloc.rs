@@ -61,7 +61,8 @@ fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
 
 fn designs(file: &str, overrides: &[&str]) -> Vec<Design> {
     let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    let s = dugnad::scenario::validate::load(Path::new(file), &o).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let s = dugnad::scenario::validate::load(Path::new(file), &o)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     Design::compile_all(&s)
 }
 
@@ -74,18 +75,34 @@ fn the_counter_sees_allocations() {
 
 #[test]
 fn the_turn_loop_never_allocates() {
-    for file in ["scenarios/bench.toml", "scenarios/knitting-cafe.toml", "scenarios/municipality.toml"] {
+    for file in [
+        "scenarios/bench.toml",
+        "scenarios/knitting-cafe.toml",
+        "scenarios/municipality.toml",
+    ] {
         for d in &designs(file, &[]) {
             let mut run = GroupRun::new(d, 7, 0, 0);
             run.step(&mut NoEvents);
             let mut meetings = 0;
             for _ in 0..50 {
-                if !attendance::attend(&mut run.group, d, &mut run.scratch, &mut run.streams.attendance, &mut NoEvents) {
+                if !attendance::attend(
+                    &mut run.group,
+                    d,
+                    &mut run.scratch,
+                    &mut run.streams.attendance,
+                    &mut NoEvents,
+                ) {
                     continue;
                 }
                 talk::prepare_floor(&run.group, d, &mut run.scratch);
                 let (n, ()) = allocations(|| {
-                    talk::take_turns(&mut run.group, d, &mut run.scratch, &mut run.streams.talk, &mut NoEvents)
+                    talk::take_turns(
+                        &mut run.group,
+                        d,
+                        &mut run.scratch,
+                        &mut run.streams.talk,
+                        &mut NoEvents,
+                    )
                 });
                 assert_eq!(n, 0, "{file} {}: take_turns allocated", d.activity.key);
                 meetings += 1;
@@ -116,7 +133,11 @@ fn a_week_of_a_group_never_allocates_after_the_first() {
                         std::hint::black_box(run.step(&mut NoEvents));
                     }
                 });
-                assert_eq!(n, 0, "{file} {} group {gi}: GroupRun::step allocated after the warm-up week", d.activity.key);
+                assert_eq!(
+                    n, 0,
+                    "{file} {} group {gi}: GroupRun::step allocated after the warm-up week",
+                    d.activity.key
+                );
             }
         }
     }

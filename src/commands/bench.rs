@@ -20,7 +20,10 @@ pub fn bench(cmd: &BenchCmd) -> Result<()> {
         keep_replicates: false,
     };
     let quiet = cmd.run.quiet || cmd.json;
-    let opts = Options { threads: cmd.run.threads, repeats: cmd.repeats };
+    let opts = Options {
+        threads: cmd.run.threads,
+        repeats: cmd.repeats,
+    };
     if !quiet {
         eprintln!(
             "benchmarking {}: {} replicates × {} weeks, {} repeats on 1 thread and on {} …",
@@ -28,7 +31,9 @@ pub fn bench(cmd: &BenchCmd) -> Result<()> {
             plan.replicates,
             plan.weeks,
             cmd.repeats,
-            opts.threads.map(|t| format!("{t} threads")).unwrap_or_else(|| "all cores".into())
+            opts.threads
+                .map(|t| format!("{t} threads"))
+                .unwrap_or_else(|| "all cores".into())
         );
     }
     let report = bench::run(&l.scenario.name, &l.designs, &plan, &opts, |line| {

@@ -17,9 +17,9 @@ pub struct LifeTally {
     pub job: u32,
 }
 
-/// Motive match of a volunteer this week: (N·min(1, help units/help_norm) + soc·completed share heard
-/// + purpose·own proposals adopted share) / (1 + soc + purpose); dependency help counts dep_weight
-/// units, sociability is soc_older or soc_younger (Clary et al. 1998).
+/// Motive match of a volunteer this week: (N·min(1, help units/help_norm) + soc·completed share
+/// heard + purpose·own proposals adopted share) / (1 + soc + purpose); dependency help counts
+/// dep_weight units, sociability is soc_older or soc_younger (Clary et al. 1998).
 pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
     let p = &d.params;
     let helping = x.need_to_help;

@@ -17,7 +17,7 @@ use super::{
     TransitionTraits,
 };
 use crate::model::params::{Params, PARAMS};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use toml_edit::{DocumentMut, ImDocument, Item, TableLike, Value};
@@ -160,7 +160,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
 pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let im = ImDocument::parse(text).map_err(|e| syntax_error(text, origin, &e))?;
     let index = LineIndex::new(text);
-    let mut lines = HashMap::new();
+    let mut lines = BTreeMap::new();
     collect_lines(im.as_table(), "", &index, &mut lines);
     let mut doc: DocumentMut = im.into_mut();
     let overridden = overrides::apply_tracked(&mut doc, overrides, origin)?;
@@ -415,7 +415,7 @@ fn collect_lines(
     t: &dyn TableLike,
     prefix: &str,
     index: &LineIndex,
-    map: &mut HashMap<String, usize>,
+    map: &mut BTreeMap<String, usize>,
 ) {
     for (k, item) in t.iter() {
         let path = join(prefix, k);
@@ -442,7 +442,7 @@ enum Kind {
 /// were set by `--set` (those have no line).
 struct Ctx {
     origin: String,
-    lines: HashMap<String, usize>,
+    lines: BTreeMap<String, usize>,
     overridden: Vec<String>,
 }
 

@@ -13,7 +13,7 @@ const CONTROLS = [
   { id: "facilitation", label: "Facilitation", hint: "a turn-taking norm: let people finish", kind: "activity", min: 0, max: 1, step: 0.05 },
   { id: "pathway", label: "Pathway", hint: "participants can become co-organizers and volunteers", kind: "bool" },
   { id: "group_size", label: "Group size", hint: "people per group", kind: "size", min: 3, max: 40, step: 1 },
-  { id: "ratio", label: "Participants per volunteer", hint: "how many each volunteer hosts", kind: "size", min: 0.5, max: 12, step: 0.5 },
+  { id: "ratio", label: "Participants per volunteer", hint: "how many each volunteer hosts", kind: "size", min: 0.2, max: 12, step: 0.1 },
   { group: "The people" },
   { id: "need_to_help", label: "Need to help", hint: "volunteers", kind: "trait", who: "volunteers", min: 0, max: 1, step: 0.05 },
   { id: "protectiveness", label: "Protectiveness", hint: "volunteers: mothering, speaking for", kind: "trait", who: "volunteers", min: 0, max: 1, step: 0.05 },
