@@ -140,31 +140,44 @@ fn a_sweep_writes_one_row_per_cell_in_factorial_order() {
 #[test]
 fn an_interrupted_sweep_resumes_to_the_same_bytes_and_a_changed_one_refuses() {
     let tmp = tempfile::tempdir().unwrap();
+    // Heavier than SWEEP (about 0.3 s), so that the kill below lands mid-run.
+    let heavy = |out: &Path, threads: &str| {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"));
+        c.args(&SWEEP[..SWEEP.len() - 5])
+            .args([
+                "--replicates",
+                "40",
+                "--weeks",
+                "52",
+                "--quiet",
+                "--no-charts",
+            ])
+            .args(["--threads", threads, "-o"])
+            .arg(out);
+        c
+    };
     let whole = tmp.path().join("whole");
-    sweep(&whole, &["--threads", "1", "--no-charts"]).success();
+    assert!(heavy(&whole, "1").status().unwrap().success());
 
-    // Interrupt: kill the process mid-run, then lose some committed cells and the final CSV.
+    // Interrupt: kill -9 the process mid-run, then also lose some committed cells and the
+    // final CSV, and leave a half-written temporary file.
     let broken = tmp.path().join("broken");
-    let bin = assert_cmd::cargo::cargo_bin("dugnad");
-    let mut child = std::process::Command::new(&bin)
-        .args(SWEEP)
-        .args(["--threads", "2", "--no-charts", "-o"])
-        .arg(&broken)
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(60));
+    let mut child = heavy(&broken, "2").spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(80));
     let _ = child.kill();
     let _ = child.wait();
+    let survived = std::fs::read_dir(broken.join("cells"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    eprintln!("the kill left {survived} of 12 cells");
     if broken.join("cells").exists() {
-        // Whatever the kill left, a rerun must complete it; make sure there is work left.
         for c in [0, 4, 11] {
             let _ = std::fs::remove_file(broken.join(format!("cells/cell-{c:06}.csv")));
         }
         let _ = std::fs::remove_file(broken.join("sweep.csv"));
         std::fs::write(broken.join("cells/cell-000007.csv.tmp"), "half a file").unwrap();
     }
-    let resumed = sweep(&broken, &["--threads", "2", "--no-charts"]).success();
-    let _ = resumed;
+    assert!(heavy(&broken, "2").status().unwrap().success());
     same_result(&whole, &broken);
     assert!(!broken.join("cells/cell-000007.csv.tmp").exists());
 
@@ -182,7 +195,7 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes_and_a_changed_one_refuses() {
     // So does a changed replicate count, naming it.
     let err = dugnad()
         .args(&SWEEP[..SWEEP.len() - 5])
-        .args(["--replicates", "4", "--weeks", "8", "--quiet", "-o"])
+        .args(["--replicates", "41", "--weeks", "52", "--quiet", "-o"])
         .arg(&broken)
         .assert()
         .code(2)
@@ -191,7 +204,7 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes_and_a_changed_one_refuses() {
         .clone();
     assert!(String::from_utf8(err)
         .unwrap()
-        .contains("replicates 3 vs 4"));
+        .contains("replicates 40 vs 41"));
     // --force starts over.
     sweep(
         &broken,

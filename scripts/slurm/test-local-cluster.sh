@@ -45,9 +45,12 @@ export DUGNAD=$root/target/release/dugnad
 work=$(mktemp -d /tmp/dugnad-slurm.XXXXXX)
 chmod 755 "$work"
 pids=()
+child=
 cleanup() {
   status=$?
   set +e
+  # submit.sh and its sbatch --wait run in their own process group.
+  [ -n "$child" ] && kill -- "-$child" 2>/dev/null
   if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ] && command -v scancel >/dev/null; then
     timeout 10 scancel --quiet --user=root >/dev/null 2>&1
   fi
@@ -68,7 +71,7 @@ cleanup() {
   done
   if [ "$status" != 0 ] && [ -d "$work/log" ]; then
     echo "---- logs (test failed) ----" >&2
-    tail -n 30 "$work"/log/* "$work"/slurm/logs/* 2>/dev/null >&2
+    tail -n 30 "$work"/log/*.log "$work"/log/*.out "$work"/slurm/logs/* 1>&2 2>/dev/null
   fi
   if [ -n "${KEEP:-}" ]; then
     echo "kept $work" >&2
@@ -165,7 +168,14 @@ t0=$(ms)
 t1=$(ms)
 say "direct sweep: 12 cells in $((t1 - t0)) ms"
 
-"$here/submit.sh" -n 4 -c 1 -o "$work/slurm" --wait "${sweep[@]}"
+# In the background, in its own process group (set -m), so that a signal reaches the trap at
+# once (bash defers traps while a foreground command runs) and the trap can stop it whole.
+set -m
+"$here/submit.sh" -n 4 -c 1 -o "$work/slurm" --wait "${sweep[@]}" &
+child=$!
+set +m
+wait "$child"
+child=
 t2=$(ms)
 say "job array of 4 shards + merge job: $((t2 - t1)) ms"
 

@@ -244,6 +244,7 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
     )?;
     if !cmd.no_charts {
         files.extend(charts::forest(out.path(), &lines, &names, baseline, scope)?);
+        files.push("report.html".into());
     }
     files.push("manifest.json".into());
     let manifest = CompareManifest {
@@ -278,7 +279,6 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
             outcome.as_ref(),
         );
         out.write("report.html", html.as_bytes())?;
-        files.push("report.html".into());
     }
     out.write("manifest.json", &to_json(&manifest))?;
     let dir = out.commit()?;

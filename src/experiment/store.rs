@@ -32,7 +32,8 @@ pub struct SweepDef {
     pub identity: String,
     /// Name of the scenario swept.
     pub scenario: String,
-    /// Hash of the fully resolved scenario (`dugnad check` output, with --set etc. applied).
+    /// Hash of the fully resolved scenario (`dugnad check` output, with --set etc. applied),
+    /// seed, replicates and weeks left out (they are listed below).
     pub scenario_hash: String,
     pub seed: u64,
     pub replicates: u32,
@@ -46,7 +47,9 @@ impl SweepDef {
     /// identity = FNV-1a-128 of the format tag, the resolved scenario's hash, the scope,
     /// replicates, weeks, seed and the cell list (keys, design, every cell's values).
     pub fn new(base: &Scenario, scope: Scope, cells: Cells) -> SweepDef {
-        let scenario_hash = hash_hex(&to_toml(base));
+        let mut rest = base.clone();
+        (rest.seed, rest.replicates, rest.weeks) = (0, 0, 0);
+        let scenario_hash = hash_hex(&to_toml(&rest));
         let mut def = SweepDef {
             format: FORMAT.to_string(),
             identity: String::new(),
@@ -85,9 +88,13 @@ impl SweepDef {
     pub fn differences(&self, other: &SweepDef) -> Vec<String> {
         let mut d = Vec::new();
         if self.scenario_hash != other.scenario_hash {
+            let names = if self.scenario == other.scenario {
+                format!("'{}'", self.scenario)
+            } else {
+                format!("'{}' vs '{}'", self.scenario, other.scenario)
+            };
             d.push(format!(
-                "the resolved scenario differs ('{}' vs '{}': the scenario file or a --set changed; compare with `dugnad check`)",
-                self.scenario, other.scenario
+                "the resolved scenario {names} differs (the scenario file or a --set changed; compare with `dugnad check`)"
             ));
         }
         for (what, a, b) in [
@@ -236,8 +243,9 @@ impl Store {
             } else if let Some(old) = read_def(dir)? {
                 if old.identity != def.identity {
                     return Err(Refusal(format!(
-                        "{} holds a different sweep, so it cannot be resumed: {}. Pass --force to start this sweep \
-                         over in it (its results are deleted), or -o DIR to write elsewhere",
+                        "{} holds a different sweep, so it cannot be resumed: {} (the folder's first, this \
+                         command's second). Pass --force to start this sweep over in it (its results are \
+                         deleted), or -o DIR to write elsewhere",
                         dir.display(),
                         old.differences(&def).join("; ")
                     ))

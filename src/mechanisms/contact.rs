@@ -20,9 +20,6 @@ pub struct Seen {
     sqrt_k: Vec<f64>,
     /// Positions of the locals present.
     locals: Vec<usize>,
-    /// Each pair's N(0, 1) draw, local by local; and each local's next draw.
-    z: Vec<f64>,
-    cursor: Vec<usize>,
 }
 
 impl Seen {
@@ -33,8 +30,6 @@ impl Seen {
             obs_gain: Vec::with_capacity(n),
             sqrt_k: Vec::with_capacity(n),
             locals: Vec::with_capacity(n),
-            z: Vec::with_capacity(n * n),
-            cursor: Vec::with_capacity(n),
         }
     }
 }
@@ -54,7 +49,13 @@ pub fn typicality(perceived: f64, mu: f64, sigma: f64) -> f64 {
 /// a⁻ per hesitation or failed attempt, a⁻/a⁺ = 2–3, Barlow et al. 2012); exceptions push
 /// μ_G away (Bless et al. 2001); inclusion grows with positive contact toward a cap set by
 /// diffuse status (majority members: 1; others: cap_base + (1 − cap_base)·equal_status).
-pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) {
+pub fn perceive<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &mut Scratch,
+    rng: &mut R,
+    ev: &mut E,
+) {
     let p = &d.params;
     let seen = &mut s.seen;
     seen.expectation.clear();
@@ -64,8 +65,13 @@ pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, r
     for (a, &i) in s.present.iter().enumerate() {
         seen.expectation.push(g.expectation(p, i));
         let k = g.persons[i].completed;
-        seen.obs_gain.push(if k > 0 { 1.0 - powi(1.0 - p.lambda_obs, k) } else { 0.0 });
-        seen.sqrt_k.push(if k > 0 { (k as f64).sqrt() } else { 1.0 });
+        seen.obs_gain.push(if k > 0 {
+            1.0 - powi(1.0 - p.lambda_obs, k)
+        } else {
+            0.0
+        });
+        seen.sqrt_k
+            .push(if k > 0 { (k as f64).sqrt() } else { 1.0 });
         if g.persons[i].status.is_local() {
             seen.locals.push(a);
         }
@@ -74,40 +80,11 @@ pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, r
     let pair = |g: &Group, v: usize, j: usize| j != v && g.persons[j].was_participant;
     let present = &s.present;
     let (e, gain, root) = (&seen.expectation, &seen.obs_gain, &seen.sqrt_k);
-    if E::ENABLED {
-        // Transcripts: pair after pair, local by local, drawing as we go.
-        for &a in &seen.locals {
-            for (b, &j) in present.iter().enumerate() {
-                if pair(g, present[a], j) {
-                    // One draw per pair, whatever k is (common random numbers).
-                    let z: f64 = StandardNormal.sample(rng);
-                    perceive_pair(g, d, e, gain, root, a, present[a], b, j, z, ev);
-                }
-            }
-        }
-        return;
-    }
-    // The same pairs with the same draws, in another order: the draws are taken local by local
-    // (the order above), then the pairs are visited participant by participant, each local in
-    // turn. Each local's beliefs still change pair after pair in the order above, and no pair
-    // reads another local's beliefs, so the result is the same; but consecutive updates belong
-    // to different locals, so their chains of dependent arithmetic (two exp, one powi per pair,
-    // through the local's stereotype) overlap in the processor.
-    seen.z.clear();
-    seen.cursor.clear();
     for &a in &seen.locals {
-        seen.cursor.push(seen.z.len());
-        for &j in present {
+        for (b, &j) in present.iter().enumerate() {
             if pair(g, present[a], j) {
-                seen.z.push(StandardNormal.sample(rng));
-            }
-        }
-    }
-    for (b, &j) in present.iter().enumerate() {
-        for (l, &a) in seen.locals.iter().enumerate() {
-            if pair(g, present[a], j) {
-                let z = seen.z[seen.cursor[l]];
-                seen.cursor[l] += 1;
+                // One draw per pair, whatever k is (common random numbers).
+                let z: f64 = StandardNormal.sample(rng);
                 perceive_pair(g, d, e, gain, root, a, present[a], b, j, z, ev);
             }
         }
@@ -117,7 +94,7 @@ pub fn perceive<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, r
 /// One pair of [`perceive`]: local v (at position `a` of those present) updates her beliefs
 /// about j (at position `b`) from what she saw this meeting; `z` is the pair's N(0, 1) draw.
 #[allow(clippy::too_many_arguments)]
-#[inline(always)]
+#[inline]
 fn perceive_pair<E: Events>(
     g: &mut Group,
     d: &Design,
@@ -194,7 +171,12 @@ fn perceive_pair<E: Events>(
             inclusion: g.inclusion[cell] as f64,
         });
         if (mu - mu0).abs() > 1e-12 {
-            ev.emit(Event::StereotypeChanged { volunteer: v, origin: d.origins[origin].clone(), before: mu0, after: mu });
+            ev.emit(Event::StereotypeChanged {
+                volunteer: v,
+                origin: d.origins[origin].clone(),
+                before: mu0,
+                after: mu,
+            });
         }
     }
 }
@@ -209,8 +191,16 @@ pub fn respect_and_slights(g: &mut Group, d: &Design, s: &Scratch) {
         if !x.status.is_participant() {
             continue;
         }
-        x.agency = loss_k(gain_k(x.agency, p.kappa_t, x.completed), p.kappa_u, x.usurped_on);
-        x.belonging = loss_k(gain_k(x.belonging, p.b_pos, x.completed.min(1) + x.respect), p.b_neg, x.usurped_on + x.slights);
+        x.agency = loss_k(
+            gain_k(x.agency, p.kappa_t, x.completed),
+            p.kappa_u,
+            x.usurped_on,
+        );
+        x.belonging = loss_k(
+            gain_k(x.belonging, p.b_pos, x.completed.min(1) + x.respect),
+            p.b_neg,
+            x.usurped_on + x.slights,
+        );
     }
 }
 
@@ -231,7 +221,11 @@ pub fn talk_ties(g: &mut Group, d: &Design, s: &Scratch) {
             if both_locals {
                 continue;
             }
-            let rate = if bridging { p.tie_talk * (1.0 + mixed) } else { p.tie_talk };
+            let rate = if bridging {
+                p.tie_talk * (1.0 + mixed)
+            } else {
+                p.tie_talk
+            };
             g.strengthen(i, j, rate);
         }
     }

@@ -66,7 +66,11 @@ impl Floor {
     /// Running sums from position `from` on (positions before it are unchanged).
     #[inline]
     fn sum_from(&mut self, weights: &[f64], from: usize) {
-        let mut acc = if from == 0 { 0.0 } else { self.prefix[from - 1] };
+        let mut acc = if from == 0 {
+            0.0
+        } else {
+            self.prefix[from - 1]
+        };
         for (c, w) in self.prefix[from..].iter_mut().zip(&weights[from..]) {
             acc += w;
             *c = acc;
@@ -115,7 +119,10 @@ fn pick_other_by_prefix(weights: &[f64], prefix: &[f64], skip: usize, r: f64, to
         }
     } else {
         let ws = weights[skip];
-        let after: usize = prefix[skip + 1..].iter().map(|&c| (c - ws <= r) as usize).sum();
+        let after: usize = prefix[skip + 1..]
+            .iter()
+            .map(|&c| (c - ws <= r) as usize)
+            .sum();
         let k = skip + 1 + after;
         let below_ok = skip == 0 || r - prefix[skip - 1] > m;
         let lo_ok = after == 0 || r - (prefix[k - 1] - ws) > m;
@@ -142,10 +149,20 @@ pub fn hesitation_probability(d: &Design, language: f64, agency: f64) -> f64 {
 
 /// Usurp probability: σ(α0 + α1(1 + s_f·sf)(e_v − e_j) + α2·N_v·P_v + α3(1 − L_j))·(1 − facilitation) (M1).
 #[inline]
-pub fn usurp_probability(d: &Design, e_v: f64, e_j: f64, need_protect_v: f64, language_j: f64) -> f64 {
+pub fn usurp_probability(
+    d: &Design,
+    e_v: f64,
+    e_j: f64,
+    need_protect_v: f64,
+    language_j: f64,
+) -> f64 {
     let p = &d.params;
-    sigmoid(p.alpha0 + d.usurp_gap * (e_v - e_j) + p.alpha2 * need_protect_v + p.alpha3 * (1.0 - language_j))
-        * d.usurp_keep
+    sigmoid(
+        p.alpha0
+            + d.usurp_gap * (e_v - e_j)
+            + p.alpha2 * need_protect_v
+            + p.alpha3 * (1.0 - language_j),
+    ) * d.usurp_keep
 }
 
 /// Prepares the speaking weights of the persons present.
@@ -155,7 +172,11 @@ pub fn prepare_floor(g: &Group, d: &Design, s: &mut Scratch) {
     for &i in &s.present {
         let e = g.expectation(&d.params, i);
         s.expectation.push(e);
-        s.weight.push(speaking_weight(d.params.beta_e, e, g.persons[i].talk_weight()));
+        s.weight.push(speaking_weight(
+            d.params.beta_e,
+            e,
+            g.persons[i].talk_weight(),
+        ));
     }
 }
 
@@ -163,7 +184,13 @@ pub fn prepare_floor(g: &Group, d: &Design, s: &mut Scratch) {
 /// A usurped turn is a turn of the usurper's voice; the speaker loses δ·clamp(e_v − e_j, 0, 1)
 /// of persistent status (compounding early interruptions). Agency and belonging effects are applied at the meeting's
 /// end from the counters (see `contact::respect_and_slights`).
-pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) {
+pub fn take_turns<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &mut Scratch,
+    rng: &mut R,
+    ev: &mut E,
+) {
     let p = &d.params;
     let turns = d.activity.turns_per_meeting;
     let mut total: f64 = s.weight.iter().sum();
@@ -178,8 +205,13 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
     for &i in &s.present {
         let x = &g.persons[i];
         // Locals' agency is not modelled: confidence only weighs on participants.
-        let confidence = if x.status.is_participant() { x.agency } else { 1.0 };
-        f.hesitation.push(hesitation_probability(d, x.language, confidence));
+        let confidence = if x.status.is_participant() {
+            x.agency
+        } else {
+            1.0
+        };
+        f.hesitation
+            .push(hesitation_probability(d, x.language, confidence));
         f.language.push(x.language);
         f.need_protect.push(x.need_to_help * x.protectiveness);
     }
@@ -197,7 +229,13 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
             continue;
         }
         // Hesitation: one would-be usurper drawn from the others by speaking weight.
-        let u = pick_other_by_prefix(&s.weight, &f.prefix, k, rng.gen::<f64>() * (total - s.weight[k]), total);
+        let u = pick_other_by_prefix(
+            &s.weight,
+            &f.prefix,
+            k,
+            rng.gen::<f64>() * (total - s.weight[k]),
+            total,
+        );
         let v = s.present[u];
         let np = f.need_protect[u];
         let usurp = usurp_probability(d, s.expectation[u], s.expectation[k], np, lang);
@@ -214,13 +252,21 @@ pub fn take_turns<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
             s.weight[k] = w;
             f.sum_from(&s.weight, k);
             if E::ENABLED {
-                ev.emit(Event::Usurped { turn, speaker: i, by: v });
+                ev.emit(Event::Usurped {
+                    turn,
+                    speaker: i,
+                    by: v,
+                });
             }
         } else {
             g.persons[i].hesitations += 1;
             g.persons[i].completed += 1;
             if E::ENABLED {
-                ev.emit(Event::Hesitated { turn, speaker: i, would_be: Some(v) });
+                ev.emit(Event::Hesitated {
+                    turn,
+                    speaker: i,
+                    would_be: Some(v),
+                });
             }
         }
     }
@@ -271,7 +317,11 @@ mod tests {
             }
             draws.push(0.0);
             for &r in &draws {
-                assert_eq!(pick_by_prefix(&w, &f.prefix, r, total), pick(&w, r), "{w:?} r={r}");
+                assert_eq!(
+                    pick_by_prefix(&w, &f.prefix, r, total),
+                    pick(&w, r),
+                    "{w:?} r={r}"
+                );
                 if n >= 2 {
                     for skip in 0..n {
                         let r2 = r.min(total - w[skip]).max(0.0);
@@ -291,10 +341,13 @@ mod tests {
             let mut w2 = w.clone();
             w2[k] *= 0.5;
             f.sum_from(&w2, k);
-            let full: Vec<f64> = w2.iter().scan(0.0, |a, x| {
-                *a += x;
-                Some(*a)
-            }).collect();
+            let full: Vec<f64> = w2
+                .iter()
+                .scan(0.0, |a, x| {
+                    *a += x;
+                    Some(*a)
+                })
+                .collect();
             assert_eq!(f.prefix, full);
         }
     }

@@ -46,7 +46,13 @@ tally! {
 }
 
 /// Adds the talk, help and agenda sums of one meeting (called by the engine after each meeting).
-pub fn observe_meeting(t: &mut WeekTally, g: &Group, present: &[usize], help: (u32, u32, u32), decision: Option<bool>) {
+pub fn observe_meeting(
+    t: &mut WeekTally,
+    g: &Group,
+    present: &[usize],
+    help: (u32, u32, u32),
+    decision: Option<bool>,
+) {
     t.meetings += 1.0;
     for &i in present {
         let x = &g.persons[i];
@@ -89,7 +95,13 @@ pub fn observe_meeting(t: &mut WeekTally, g: &Group, present: &[usize], help: (u
 /// Adds the state sums of a group at the end of a week. `slots` is a reused buffer (slot
 /// indices of the active locals, then of the active persons), so that the pair loops visit
 /// only the pairs they sum, in slot order.
-pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Vec<f64>, slots: &mut Vec<usize>) {
+pub fn observe_state(
+    t: &mut WeekTally,
+    g: &Group,
+    d: &Design,
+    gini_buf: &mut Vec<f64>,
+    slots: &mut Vec<usize>,
+) {
     let n = g.n();
     let no = g.n_origins;
     gini_buf.clear();
@@ -153,7 +165,11 @@ pub fn observe_state(t: &mut WeekTally, g: &Group, d: &Design, gini_buf: &mut Ve
         }
         // Limbo: subtyped by at least half of the active locals who have met her, and mean
         // inclusion below θ_us (Appendix C, M4).
-        if met > 0 && 2 * subtyped >= met && locals > 0 && w_sum / (locals as f64) < d.params.theta_us {
+        if met > 0
+            && 2 * subtyped >= met
+            && locals > 0
+            && w_sum / (locals as f64) < d.params.theta_us
+        {
             t.limbo += 1.0;
         }
     }

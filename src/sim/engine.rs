@@ -5,7 +5,9 @@
 use super::events::{Event, Events};
 use super::rng::Streams;
 use crate::mechanisms::retention::LifeTally;
-use crate::mechanisms::{agenda, attendance, contact, help, learning, retention, transitions, Scratch};
+use crate::mechanisms::{
+    agenda, attendance, contact, help, learning, retention, transitions, Scratch,
+};
 use crate::metrics::observe::{observe_meeting, observe_state};
 use crate::metrics::WeekTally;
 use crate::model::group::{Design, Group};
@@ -28,7 +30,8 @@ impl<'d> GroupRun<'d> {
     pub fn new(design: &'d Design, seed: u64, replicate: u64, index: u64) -> GroupRun<'d> {
         let mut streams = Streams::new(seed, replicate, &design.activity.key, index);
         let group = Group::new(design, &mut streams.init);
-        let initial_volunteers = group.persons.iter().filter(|p| p.initial_volunteer).count() as f64;
+        let initial_volunteers =
+            group.persons.iter().filter(|p| p.initial_volunteer).count() as f64;
         let n = group.n();
         GroupRun {
             design,
@@ -76,7 +79,10 @@ impl<'d> GroupRun<'d> {
         }
         // Agency of the active participants at the start of the week (for AgencyChanged).
         let agency_start: Vec<Option<f64>> = if E::ENABLED {
-            g.persons.iter().map(|x| (x.active && x.status.is_participant()).then_some(x.agency)).collect()
+            g.persons
+                .iter()
+                .map(|x| (x.active && x.status.is_participant()).then_some(x.agency))
+                .collect()
         } else {
             Vec::new()
         };
@@ -93,7 +99,11 @@ impl<'d> GroupRun<'d> {
         if E::ENABLED {
             for (i, start) in agency_start.iter().enumerate() {
                 if let Some(before) = *start {
-                    ev.emit(Event::AgencyChanged { participant: i, before, after: g.persons[i].agency });
+                    ev.emit(Event::AgencyChanged {
+                        participant: i,
+                        before,
+                        after: g.persons[i].agency,
+                    });
                 }
             }
         }
@@ -122,21 +132,43 @@ impl<'d> GroupRun<'d> {
     /// returned sums are this meeting's share of the week's.
     pub fn meeting<E: Events>(&mut self, meeting: u32, ev: &mut E) -> WeekTally {
         let mut t = WeekTally::default();
-        Self::meet(self.design, &mut self.group, &mut self.streams, &mut self.scratch, self.week, meeting, &mut t, ev);
+        Self::meet(
+            self.design,
+            &mut self.group,
+            &mut self.streams,
+            &mut self.scratch,
+            self.week,
+            meeting,
+            &mut t,
+            ev,
+        );
         t
     }
 
     /// One meeting of week `week`: its sums are added to `t`.
     #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn meet<E: Events>(d: &Design, g: &mut Group, st: &mut Streams, s: &mut Scratch, week: u32, meeting: u32, t: &mut WeekTally, ev: &mut E) {
+    fn meet<E: Events>(
+        d: &Design,
+        g: &mut Group,
+        st: &mut Streams,
+        s: &mut Scratch,
+        week: u32,
+        meeting: u32,
+        t: &mut WeekTally,
+        ev: &mut E,
+    ) {
         for x in g.persons.iter_mut() {
             x.reset_meeting();
         }
         if E::ENABLED {
             ev.emit(Event::MeetingStart { week, meeting });
         }
-        let active_participants = g.persons.iter().filter(|x| x.active && x.status.is_participant()).count();
+        let active_participants = g
+            .persons
+            .iter()
+            .filter(|x| x.active && x.status.is_participant())
+            .count();
         let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
         t.attend_possible += active_participants as f64;
         if !happens {
@@ -145,7 +177,11 @@ impl<'d> GroupRun<'d> {
             }
             return;
         }
-        t.attended += s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count() as f64;
+        t.attended += s
+            .present
+            .iter()
+            .filter(|&&i| g.persons[i].status.is_participant())
+            .count() as f64;
         // 2. Meet: talk (M1), help (M2), agenda (M6).
         crate::mechanisms::talk::prepare_floor(g, d, s);
         crate::mechanisms::talk::take_turns(g, d, s, &mut st.talk, ev);
@@ -160,7 +196,11 @@ impl<'d> GroupRun<'d> {
         // 4. Learn (M7); 5. Connect (ties from talk).
         learning::practise_language(g, d, s);
         contact::talk_ties(g, d, s);
-        let participants_present = s.present.iter().filter(|&&i| g.persons[i].status.is_participant()).count();
+        let participants_present = s
+            .present
+            .iter()
+            .filter(|&&i| g.persons[i].status.is_participant())
+            .count();
         let locals_present = s.present.len() - participants_present;
         for &i in &s.present {
             let x = &mut g.persons[i];
@@ -170,6 +210,12 @@ impl<'d> GroupRun<'d> {
                 x.load_sum += participants_present as f64 / locals_present.max(1) as f64;
             }
         }
-        observe_meeting(t, g, &s.present, (asked.0 + offered.0, asked.1 + offered.1, offered.0), decision.map(|x| x.by_participant));
+        observe_meeting(
+            t,
+            g,
+            &s.present,
+            (asked.0 + offered.0, asked.1 + offered.1, offered.0),
+            decision.map(|x| x.by_participant),
+        );
     }
 }

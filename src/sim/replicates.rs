@@ -54,7 +54,14 @@ struct GroupOut {
     rows: Option<Vec<Row>>,
 }
 
-fn run_group(d: &Design, seed: u64, replicate: u64, index: u64, weeks: u32, per_group: bool) -> GroupOut {
+fn run_group(
+    d: &Design,
+    seed: u64,
+    replicate: u64,
+    index: u64,
+    weeks: u32,
+    per_group: bool,
+) -> GroupOut {
     let mut run = GroupRun::new(d, seed, replicate, index);
     let mut tallies = Vec::with_capacity(weeks as usize);
     for _ in 0..weeks {
@@ -70,15 +77,30 @@ fn run_group(d: &Design, seed: u64, replicate: u64, index: u64, weeks: u32, per_
 const BLOCK_BYTES: usize = 1 << 20;
 
 /// Runs one replicate: every group of every design through all weeks, pooled per week.
-pub fn run_replicate(designs: &[Design], seed: u64, replicate: u64, weeks: u32, per_group: bool) -> ReplicateResult {
+pub fn run_replicate(
+    designs: &[Design],
+    seed: u64,
+    replicate: u64,
+    weeks: u32,
+    per_group: bool,
+) -> ReplicateResult {
     run_replicate_counted(designs, seed, replicate, weeks, per_group).0
 }
 
 /// [`run_replicate`], also counting the work done.
-pub fn run_replicate_counted(designs: &[Design], seed: u64, replicate: u64, weeks: u32, per_group: bool) -> (ReplicateResult, Work) {
+pub fn run_replicate_counted(
+    designs: &[Design],
+    seed: u64,
+    replicate: u64,
+    weeks: u32,
+    per_group: bool,
+) -> (ReplicateResult, Work) {
     let mut pooled = vec![WeekTally::default(); weeks as usize];
     let mut group_rows = per_group.then(Vec::new);
-    let mut work = Work { replicates: 1, ..Work::default() };
+    let mut work = Work {
+        replicates: 1,
+        ..Work::default()
+    };
     let units: Vec<(&Design, u64)> = designs
         .iter()
         .flat_map(|d| (0..d.activity.groups as u64).map(move |g| (d, g)))
@@ -104,17 +126,32 @@ pub fn run_replicate_counted(designs: &[Design], seed: u64, replicate: u64, week
             }
         }
     }
-    (ReplicateResult { replicate, rows: pooled.iter().map(indicator_row).collect(), group_rows }, work)
+    (
+        ReplicateResult {
+            replicate,
+            rows: pooled.iter().map(indicator_row).collect(),
+            group_rows,
+        },
+        work,
+    )
 }
 
 /// Runs replicates `first..first+replicates` on the current rayon pool, calling `sink` with
 /// each result in replicate order. Memory holds at most one chunk of results at a time.
-pub fn for_each_replicate(designs: &[Design], plan: &RunPlan, mut sink: impl FnMut(ReplicateResult)) {
+pub fn for_each_replicate(
+    designs: &[Design],
+    plan: &RunPlan,
+    mut sink: impl FnMut(ReplicateResult),
+) {
     for_each_replicate_counted(designs, plan, |r, _| sink(r));
 }
 
 /// [`for_each_replicate`], also passing each replicate's work count.
-pub fn for_each_replicate_counted(designs: &[Design], plan: &RunPlan, mut sink: impl FnMut(ReplicateResult, Work)) {
+pub fn for_each_replicate_counted(
+    designs: &[Design],
+    plan: &RunPlan,
+    mut sink: impl FnMut(ReplicateResult, Work),
+) {
     let chunk = (rayon::current_num_threads() * 4).max(1) as u64;
     let end = plan.first_replicate + plan.replicates;
     let mut start = plan.first_replicate;
@@ -137,7 +174,11 @@ pub fn run_plan(designs: &[Design], plan: &RunPlan, progress: impl FnMut(u64)) -
 }
 
 /// [`run_plan`], also counting the work done.
-pub fn run_plan_counted(designs: &[Design], plan: &RunPlan, mut progress: impl FnMut(u64)) -> (RunAggregate, Work) {
+pub fn run_plan_counted(
+    designs: &[Design],
+    plan: &RunPlan,
+    mut progress: impl FnMut(u64),
+) -> (RunAggregate, Work) {
     let groups = plan.per_group.then(|| group_count(designs));
     let mut agg = RunAggregate::new(plan.weeks, plan.keep_replicates, groups);
     let mut work = Work::default();
@@ -152,7 +193,10 @@ pub fn run_plan_counted(designs: &[Design], plan: &RunPlan, mut progress: impl F
 }
 
 /// Builds a rayon pool with `threads` threads (all cores when None) and runs `f` inside it.
-pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> anyhow::Result<T> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         b = b.num_threads(t);

@@ -606,7 +606,7 @@ fn scenario_info(name: &str, text: &str) -> Value {
                 "key": a.key, "kind": a.kind, "groups": a.groups,
                 "meetings_per_week": a.meetings_per_week, "turns_per_meeting": a.turns_per_meeting,
                 "service_frame": a.service_frame, "co_design": a.co_design, "facilitation": a.facilitation,
-                "pathway": a.pathway, "mixed": a.mixed, "populations": a.populations,
+                "pathway": a.pathway, "mixed": a.mixed, "populations": a.populations, "capacity": a.capacity,
             })
         })
         .collect();

@@ -47,6 +47,11 @@ try {
 
   const updates = () => page.evaluate(() => Number(document.body.dataset.updates || 0));
   const waitUpdates = (n) => page.waitForFunction((n) => Number(document.body.dataset.updates || 0) >= n, n, { timeout: 20000 });
+  // An update, or a message from the server: then fail with the message.
+  const waitUpdateOrError = async (n, what) => {
+    await page.waitForFunction((n) => Number(document.body.dataset.updates || 0) >= n || !document.getElementById("error").hidden, n, { timeout: 20000 });
+    assert.equal(await page.isHidden("#error"), true, `${what}: ${await page.textContent("#error")}`);
+  };
   const lines = () => page.$$eval("#charts path[class^=line-]", (ps) => ps.map((p) => p.getAttribute("d")));
   const diffBars = () => page.$$eval("#chart-diff rect.bar", (rs) => rs.map((r) => `${r.getAttribute("x")} ${r.getAttribute("width")}`));
 
@@ -152,6 +157,26 @@ try {
   await page.waitForTimeout(600); // the charts redraw for the new width
   await page.screenshot({ path: join(out, "classroom-720p.png") });
   console.log(`screenshots: ${join(out, "classroom.png")}, ${join(out, "classroom-720p.png")}`);
+
+  // Every bundled scenario loads and updates on both sides (large ones with fewer groups).
+  const names = await page.$$eval("#scenario-a option", (os) => os.map((o) => o.value));
+  for (const name of names) {
+    for (const which of ["a", "b"]) {
+      if ((await page.inputValue(`#scenario-${which}`)) === name) continue;
+      const n = await updates();
+      await page.selectOption(`#scenario-${which}`, name);
+      await waitUpdateOrError(n + 1, `${name} (${which})`);
+    }
+    // Group size and ratio of this scenario become valid counts.
+    for (const [id, v] of [["group_size", "20"], ["ratio", "1.5"], ["language", "0.9"], ["stereotype", "0.8"], ["protectiveness", "0.1"], ["care_load", "0"]]) {
+      const input = page.locator(`#in-b-${id}`);
+      if (await input.isDisabled()) continue; // not in this scenario (e.g. no volunteers)
+      const n = await updates();
+      await input.fill(v);
+      await waitUpdateOrError(n + 1, `${name}: ${id} = ${v}`);
+    }
+  }
+  console.log(`scenarios checked: ${names.join(", ")}`);
 
   assert.deepEqual(problems, [], "no page errors, console errors or off-site requests");
   console.log("e2e: all checks passed");

@@ -135,6 +135,7 @@ function sizeOverrides(d) {
     parts = room;
   }
   const out = [];
+  let newCounts = {};
   const first = firstActivityPops(info).map((p) => p.key);
   for (const [role, total, base] of [["volunteer", vols, z.volunteers], ["participant", parts, z.participants]]) {
     const inFirst = info.populations.filter((p) => p.role === role && first.includes(p.key));
@@ -146,6 +147,17 @@ function sizeOverrides(d) {
     for (const p of info.populations.filter((p) => p.role === role)) {
       if (counts[p.key] !== undefined && counts[p.key] !== p.count) out.push(`population.${p.key}.count=${counts[p.key]}`);
     }
+    if (role === "participant") newCounts = counts;
+  }
+  // A waiting list (capacity) scales with the participants and never falls below them.
+  const single = info.activities.length === 1 && info.activities[0].key === "activity";
+  for (const a of info.activities) {
+    if (a.capacity === null || a.capacity === undefined) continue;
+    const pops = info.populations.filter((p) => p.role === "participant" && a.populations.includes(p.key));
+    const before = pops.reduce((s, p) => s + p.count, 0);
+    const now = pops.reduce((s, p) => s + (newCounts[p.key] !== undefined ? newCounts[p.key] : p.count), 0);
+    const cap = clamp(Math.max(now, Math.round(before > 0 ? (a.capacity * now) / before : a.capacity)), 1, 60);
+    if (cap !== a.capacity) out.push(`activity.${single ? "" : a.key + "."}capacity=${cap}`);
   }
   return out;
 }
