@@ -29,12 +29,17 @@ pub enum Command {
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
     /// that docs/calibration.md reports, computed on a calibration scenario.
     Calibrate(CalibrateCmd),
-    /// Print one week of one group as a readable transcript: who took the floor, who hesitated,
-    /// who finished whose sentence, which help was given and how, the agenda, and how views and
-    /// agency moved (rendered from the engine's own event stream; same seed, same transcript).
+    /// Print one week of one group as a readable meeting transcript (for teaching).
+    ///
+    /// Who took the floor, who hesitated, who finished whose sentence, which help was given and
+    /// how, the agenda, and how views and agency moved; rendered from the engine's own event
+    /// stream (same seed, same transcript). See docs/teaching.md.
     Trace(TraceCmd),
-    /// Serve the classroom page on this computer: sliders for two designs side by side, live
-    /// charts, a meeting replay, and the settings as a scenario file to download.
+    /// Serve the classroom page: two designs side by side, live charts, a meeting replay.
+    ///
+    /// Sliders for the design and the people of two designs run on the same seed, charts that
+    /// follow them, a replay of any meeting, and the settings as a scenario file to download.
+    /// Listens on 127.0.0.1 unless --host says otherwise. See docs/teaching.md.
     Serve(ServeCmd),
     /// Compare designs on common random numbers (the same replicate seeds): per indicator each
     /// design's mean and CI and the paired difference to the baseline with a 95 % CI and Cohen's
