@@ -14,7 +14,8 @@ use serde::Serialize;
 
 /// A default participant and a default volunteer, as drawn from the default traits' means
 /// (Appendix C initial values): (language, know-how, agency, majority, host).
-pub const DEFAULT_PARTICIPANT: (f64, f64, f64, f64, f64) = (2.0 / 6.0, 0.2 + 0.3 * 0.5, 0.3 + 0.4 * 0.4, 0.0, 0.0);
+pub const DEFAULT_PARTICIPANT: (f64, f64, f64, f64, f64) =
+    (2.0 / 6.0, 0.2 + 0.3 * 0.5, 0.3 + 0.4 * 0.4, 0.0, 0.0);
 pub const DEFAULT_VOLUNTEER: (f64, f64, f64, f64, f64) = (1.0, 0.9, 0.5, 1.0, 0.5);
 
 fn expectation(p: &Params, x: (f64, f64, f64, f64, f64)) -> f64 {
@@ -68,7 +69,12 @@ pub fn language_growth(s: &Scenario) -> LanguageGrowth {
                     let n = run.group.n();
                     let start: Vec<f64> = run.group.persons.iter().map(|x| x.language).collect();
                     let mut last = start.clone();
-                    let mut followed: Vec<bool> = run.group.persons.iter().map(|x| x.status.is_participant()).collect();
+                    let mut followed: Vec<bool> = run
+                        .group
+                        .persons
+                        .iter()
+                        .map(|x| x.status.is_participant())
+                        .collect();
                     let mut h = vec![0.0; n];
                     for _ in 0..weeks {
                         run.step(&mut NoEvents);

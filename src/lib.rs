@@ -6,6 +6,9 @@
 //! `metrics` (weekly indicators, aggregation across replicates) → `output` (the only I/O).
 
 pub mod bench;
+pub mod calibration;
+pub mod cli;
+pub mod commands;
 pub mod experiment;
 pub mod mechanisms;
 pub mod metrics;
@@ -15,6 +18,3 @@ pub mod scenario;
 pub mod sim;
 pub mod stats;
 pub mod teach;
-pub mod calibration;
-pub mod cli;
-pub mod commands;

@@ -7,7 +7,14 @@ fn dugnad() -> Command {
     Command::cargo_bin("dugnad").unwrap()
 }
 
-const BUNDLED: &[&str] = &["focus-group", "knitting-cafe", "co-designed-cafe", "dugnad", "municipality", "bench"];
+const BUNDLED: &[&str] = &[
+    "focus-group",
+    "knitting-cafe",
+    "co-designed-cafe",
+    "dugnad",
+    "municipality",
+    "bench",
+];
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
@@ -18,36 +25,88 @@ fn every_bundled_scenario_checks_and_runs() {
     let tmp = tempfile::tempdir().unwrap();
     for name in BUNDLED {
         let file = format!("scenarios/{name}.toml");
-        let resolved = dugnad().args(["check", &file]).assert().success().get_output().stdout.clone();
+        let resolved = dugnad()
+            .args(["check", &file])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let resolved = String::from_utf8(resolved).unwrap();
-        assert!(resolved.contains("[parameters]"), "{name}: check prints every parameter");
+        assert!(
+            resolved.contains("[parameters]"),
+            "{name}: check prints every parameter"
+        );
         let out = tmp.path().join(name);
         dugnad()
-            .args(["run", &file, "--replicates", "3", "--weeks", "6", "--quiet", "-o"])
+            .args([
+                "run",
+                &file,
+                "--replicates",
+                "3",
+                "--weeks",
+                "6",
+                "--quiet",
+                "-o",
+            ])
             .arg(&out)
             .assert()
             .success();
-        for f in ["timeseries.csv", "summary.csv", "final.csv", "manifest.json", "report.html"] {
+        for f in [
+            "timeseries.csv",
+            "summary.csv",
+            "final.csv",
+            "manifest.json",
+            "report.html",
+        ] {
             assert!(out.join(f).exists(), "{name}: {f} written");
         }
-        for chart in ["trajectories", "who-talks", "distributions", "retention", "agency-vs-minoritization"] {
+        for chart in [
+            "trajectories",
+            "who-talks",
+            "distributions",
+            "retention",
+            "agency-vs-minoritization",
+        ] {
             let png = std::fs::File::open(out.join("charts").join(format!("{chart}.png"))).unwrap();
-            let mut reader = png::Decoder::new(png).read_info().unwrap_or_else(|e| panic!("{name}: {chart}.png: {e}"));
+            let mut reader = png::Decoder::new(png)
+                .read_info()
+                .unwrap_or_else(|e| panic!("{name}: {chart}.png: {e}"));
             let mut buf = vec![0; reader.output_buffer_size()];
             let info = reader.next_frame(&mut buf).unwrap();
-            assert!(info.width >= 800 && info.height >= 500, "{name}: {chart}.png is {}x{}", info.width, info.height);
+            assert!(
+                info.width >= 800 && info.height >= 500,
+                "{name}: {chart}.png is {}x{}",
+                info.width,
+                info.height
+            );
             let svg = read(&out.join("charts").join(format!("{chart}.svg")));
-            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{name}: {chart}.svg");
+            assert!(
+                svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+                "{name}: {chart}.svg"
+            );
         }
         let report = read(&out.join("report.html"));
-        assert!(report.contains("<svg") && !report.contains("https://"), "{name}: report is self-contained");
+        assert!(
+            report.contains("<svg") && !report.contains("https://"),
+            "{name}: report is self-contained"
+        );
         let ts = read(&out.join("timeseries.csv"));
         let rows: Vec<&str> = ts.lines().collect();
         assert_eq!(rows[0], "week,indicator,mean,sd,ci_low,ci_high,p05,p95,n");
-        assert_eq!(rows.len(), 1 + 6 * dugnad::metrics::N_INDICATORS, "{name}: one row per week and indicator");
+        assert_eq!(
+            rows.len(),
+            1 + 6 * dugnad::metrics::N_INDICATORS,
+            "{name}: one row per week and indicator"
+        );
         let fin = read(&out.join("final.csv"));
-        assert_eq!(fin.lines().count(), 1 + 3, "{name}: one final row per replicate");
-        let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+        assert_eq!(
+            fin.lines().count(),
+            1 + 3,
+            "{name}: one final row per replicate"
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
         assert_eq!(manifest["replicates"], 3);
         assert_eq!(manifest["weeks"], 6);
         assert_eq!(manifest["scenario"]["name"].as_str().unwrap(), *name);
@@ -58,15 +117,37 @@ fn every_bundled_scenario_checks_and_runs() {
 fn run_refuses_to_overwrite_without_force() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("kc");
-    let args = ["run", "scenarios/knitting-cafe.toml", "--replicates", "2", "--weeks", "3", "--quiet", "--no-charts", "-o"];
+    let args = [
+        "run",
+        "scenarios/knitting-cafe.toml",
+        "--replicates",
+        "2",
+        "--weeks",
+        "3",
+        "--quiet",
+        "--no-charts",
+        "-o",
+    ];
     dugnad().args(args).arg(&out).assert().success();
     let before = read(&out.join("timeseries.csv"));
     let a = dugnad().args(args).arg(&out).assert().code(2);
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
-    assert!(err.contains("already exists") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(read(&out.join("timeseries.csv")), before);
-    dugnad().args(args).arg(&out).args(["--force", "--seed", "9"]).assert().success();
-    assert_ne!(read(&out.join("timeseries.csv")), before, "--force replaced the result");
+    dugnad()
+        .args(args)
+        .arg(&out)
+        .args(["--force", "--seed", "9"])
+        .assert()
+        .success();
+    assert_ne!(
+        read(&out.join("timeseries.csv")),
+        before,
+        "--force replaced the result"
+    );
 }
 
 #[test]
@@ -74,8 +155,23 @@ fn keep_replicates_and_per_group_write_their_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("m");
     dugnad()
-        .args(["run", "scenarios/knitting-cafe.toml", "--replicates", "2", "--weeks", "4", "--quiet", "--no-charts"])
-        .args(["--keep-replicates", "--per-group", "--set", "activity.groups=3", "-o"])
+        .args([
+            "run",
+            "scenarios/knitting-cafe.toml",
+            "--replicates",
+            "2",
+            "--weeks",
+            "4",
+            "--quiet",
+            "--no-charts",
+        ])
+        .args([
+            "--keep-replicates",
+            "--per-group",
+            "--set",
+            "activity.groups=3",
+            "-o",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -83,19 +179,37 @@ fn keep_replicates_and_per_group_write_their_files() {
     assert!(reps.starts_with("replicate,week,voice_share_participants"));
     assert_eq!(reps.lines().count(), 1 + 2 * 4);
     let groups = read(&out.join("groups.csv"));
-    assert_eq!(groups.lines().count(), 1 + 3 * 4 * dugnad::metrics::N_INDICATORS);
+    assert_eq!(
+        groups.lines().count(),
+        1 + 3 * 4 * dugnad::metrics::N_INDICATORS
+    );
 }
 
 #[test]
 fn params_lists_every_parameter() {
-    let out = dugnad().args(["params", "--json"]).assert().success().get_output().stdout.clone();
+    let out = dugnad()
+        .args(["params", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), dugnad::model::params::PARAMS.len());
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        dugnad::model::params::PARAMS.len()
+    );
 }
 
 #[test]
 fn schema_is_json() {
-    let out = dugnad().arg("schema").assert().success().get_output().stdout.clone();
+    let out = dugnad()
+        .arg("schema")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert!(v.get("properties").is_some() || v.get("$schema").is_some());
 }

@@ -5,7 +5,18 @@ use assert_cmd::Command;
 fn run(threads: &str, out: &std::path::Path, scenario: &str) {
     Command::cargo_bin("dugnad")
         .unwrap()
-        .args(["run", scenario, "--replicates", "9", "--weeks", "20", "--quiet", "--no-charts", "--threads", threads])
+        .args([
+            "run",
+            scenario,
+            "--replicates",
+            "9",
+            "--weeks",
+            "20",
+            "--quiet",
+            "--no-charts",
+            "--threads",
+            threads,
+        ])
         .args(["--keep-replicates", "--per-group", "-o"])
         .arg(out)
         .assert()
@@ -15,12 +26,21 @@ fn run(threads: &str, out: &std::path::Path, scenario: &str) {
 #[test]
 fn one_and_two_threads_give_identical_bytes() {
     let tmp = tempfile::tempdir().unwrap();
-    for scenario in ["scenarios/knitting-cafe.toml", "scenarios/co-designed-cafe.toml"] {
+    for scenario in [
+        "scenarios/knitting-cafe.toml",
+        "scenarios/co-designed-cafe.toml",
+    ] {
         let a = tmp.path().join("a");
         let b = tmp.path().join("b");
         run("1", &a, scenario);
         run("2", &b, scenario);
-        for f in ["timeseries.csv", "summary.csv", "final.csv", "replicates.csv", "groups.csv"] {
+        for f in [
+            "timeseries.csv",
+            "summary.csv",
+            "final.csv",
+            "replicates.csv",
+            "groups.csv",
+        ] {
             let x = std::fs::read(a.join(f)).unwrap();
             let y = std::fs::read(b.join(f)).unwrap();
             assert!(x == y, "{scenario}: {f} differs between 1 and 2 threads");
@@ -35,8 +55,32 @@ fn a_different_seed_gives_different_results() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
-    let base = ["run", "scenarios/knitting-cafe.toml", "--replicates", "3", "--weeks", "5", "--quiet", "--no-charts"];
-    Command::cargo_bin("dugnad").unwrap().args(base).arg("-o").arg(&a).assert().success();
-    Command::cargo_bin("dugnad").unwrap().args(base).args(["--seed", "7", "-o"]).arg(&b).assert().success();
-    assert_ne!(std::fs::read(a.join("final.csv")).unwrap(), std::fs::read(b.join("final.csv")).unwrap());
+    let base = [
+        "run",
+        "scenarios/knitting-cafe.toml",
+        "--replicates",
+        "3",
+        "--weeks",
+        "5",
+        "--quiet",
+        "--no-charts",
+    ];
+    Command::cargo_bin("dugnad")
+        .unwrap()
+        .args(base)
+        .arg("-o")
+        .arg(&a)
+        .assert()
+        .success();
+    Command::cargo_bin("dugnad")
+        .unwrap()
+        .args(base)
+        .args(["--seed", "7", "-o"])
+        .arg(&b)
+        .assert()
+        .success();
+    assert_ne!(
+        std::fs::read(a.join("final.csv")).unwrap(),
+        std::fs::read(b.join("final.csv")).unwrap()
+    );
 }

@@ -17,8 +17,16 @@ fn read(rel: &str) -> String {
 
 /// Splits docs/model.md into (text before the table, the table, text after the table).
 fn split_at_markers(doc: &str) -> (&str, &str, &str) {
-    assert_eq!(doc.matches(BEGIN).count(), 1, "docs/model.md needs exactly one {BEGIN}");
-    assert_eq!(doc.matches(END).count(), 1, "docs/model.md needs exactly one {END}");
+    assert_eq!(
+        doc.matches(BEGIN).count(),
+        1,
+        "docs/model.md needs exactly one {BEGIN}"
+    );
+    assert_eq!(
+        doc.matches(END).count(),
+        1,
+        "docs/model.md needs exactly one {END}"
+    );
     let b = doc.find(BEGIN).unwrap();
     let e = doc.find(END).unwrap();
     assert!(b < e, "{BEGIN} must come before {END}");
@@ -44,13 +52,21 @@ fn every_parameter_is_described_in_the_model_text() {
     let prose = format!("{before}{after}");
     // The generated table lists every parameter anyway; require each to be used in the text
     // (an equation or a rule of section 7), so that a new parameter gets documented.
-    let missing: Vec<&str> = PARAMS.iter().map(|p| p.name).filter(|n| !has_word(&prose, n)).collect();
+    let missing: Vec<&str> = PARAMS
+        .iter()
+        .map(|p| p.name)
+        .filter(|n| !has_word(&prose, n))
+        .collect();
     assert!(
         missing.is_empty(),
         "parameters not described in docs/model.md outside the generated table: {missing:?}"
     );
     for p in PARAMS {
-        assert!(has_word(&doc, p.name), "{} missing from docs/model.md", p.name);
+        assert!(
+            has_word(&doc, p.name),
+            "{} missing from docs/model.md",
+            p.name
+        );
     }
 }
 
@@ -90,7 +106,11 @@ fn documented_names(doc: &str) -> Vec<String> {
 fn every_indicator_is_documented() {
     let doc = read("docs/indicators.md");
     let names = documented_names(&doc);
-    let missing: Vec<&str> = INDICATORS.iter().copied().filter(|i| !names.iter().any(|n| n == i)).collect();
+    let missing: Vec<&str> = INDICATORS
+        .iter()
+        .copied()
+        .filter(|i| !names.iter().any(|n| n == i))
+        .collect();
     assert!(
         missing.is_empty(),
         "indicators without a heading or table row (`name` in the first cell) in docs/indicators.md: {missing:?}"
@@ -101,9 +121,18 @@ fn every_indicator_is_documented() {
 fn indicator_tables_name_only_real_indicators() {
     let doc = read("docs/indicators.md");
     // Inside the indicator reference, every backticked first cell must be an output column.
-    let start = doc.find("<!-- indicators:begin -->").expect("docs/indicators.md: <!-- indicators:begin --> marker");
-    let end = doc.find("<!-- indicators:end -->").expect("docs/indicators.md: <!-- indicators:end --> marker");
-    let unknown: Vec<String> =
-        documented_names(&doc[start..end]).into_iter().filter(|n| !INDICATORS.contains(&n.as_str())).collect();
-    assert!(unknown.is_empty(), "docs/indicators.md documents columns the code does not write: {unknown:?}");
+    let start = doc
+        .find("<!-- indicators:begin -->")
+        .expect("docs/indicators.md: <!-- indicators:begin --> marker");
+    let end = doc
+        .find("<!-- indicators:end -->")
+        .expect("docs/indicators.md: <!-- indicators:end --> marker");
+    let unknown: Vec<String> = documented_names(&doc[start..end])
+        .into_iter()
+        .filter(|n| !INDICATORS.contains(&n.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "docs/indicators.md documents columns the code does not write: {unknown:?}"
+    );
 }

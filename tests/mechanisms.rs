@@ -46,17 +46,28 @@ fn m1_full_facilitation_blocks_usurping() {
 #[test]
 fn m1_hesitation_falls_with_language_and_usurping_rises_with_the_status_gap() {
     let (_, d) = design(&[]);
-    assert!(talk::hesitation_probability(&d, 0.2, 0.5) > talk::hesitation_probability(&d, 0.8, 0.5));
-    assert!(talk::hesitation_probability(&d, 0.5, 0.2) > talk::hesitation_probability(&d, 0.5, 0.8));
-    assert!(talk::usurp_probability(&d, 1.0, 0.2, 0.3, 0.3) > talk::usurp_probability(&d, 1.0, 0.8, 0.3, 0.3));
-    assert!(talk::usurp_probability(&d, 1.0, 0.5, 0.9, 0.3) > talk::usurp_probability(&d, 1.0, 0.5, 0.1, 0.3));
+    assert!(
+        talk::hesitation_probability(&d, 0.2, 0.5) > talk::hesitation_probability(&d, 0.8, 0.5)
+    );
+    assert!(
+        talk::hesitation_probability(&d, 0.5, 0.2) > talk::hesitation_probability(&d, 0.5, 0.8)
+    );
+    assert!(
+        talk::usurp_probability(&d, 1.0, 0.2, 0.3, 0.3)
+            > talk::usurp_probability(&d, 1.0, 0.8, 0.3, 0.3)
+    );
+    assert!(
+        talk::usurp_probability(&d, 1.0, 0.5, 0.9, 0.3)
+            > talk::usurp_probability(&d, 1.0, 0.5, 0.1, 0.3)
+    );
 }
 
 #[test]
 fn m1_status_sensitivity_concentrates_the_floor_on_locals() {
     let voice = |beta: &str| {
         let (s, d) = design(&[beta]);
-        indicator_row(&pooled(&d, s.seed, 20, 10))[indicator_index("voice_share_participants").unwrap()]
+        indicator_row(&pooled(&d, s.seed, 20, 10))
+            [indicator_index("voice_share_participants").unwrap()]
     };
     assert!(voice("parameters.beta_e=0.0") > voice("parameters.beta_e=4.0") + 0.05);
 }
@@ -65,15 +76,32 @@ fn m1_status_sensitivity_concentrates_the_floor_on_locals() {
 fn m2_dependency_help_rises_with_need_to_help_and_falls_with_common_identity() {
     let (s, d) = design(&[]);
     let mut run = GroupRun::new(&d, s.seed, 0, 0);
-    let v = run.group.persons.iter().position(|p| p.status == Status::Volunteer).unwrap();
-    let j = run.group.persons.iter().position(|p| p.status == Status::Participant).unwrap();
+    let v = run
+        .group
+        .persons
+        .iter()
+        .position(|p| p.status == Status::Volunteer)
+        .unwrap();
+    let j = run
+        .group
+        .persons
+        .iter()
+        .position(|p| p.status == Status::Participant)
+        .unwrap();
     run.group.persons[v].need_to_help = 0.1;
     let low = help::dependency_probability(&run.group, &d, v, j, false);
     run.group.persons[v].need_to_help = 0.9;
     let high = help::dependency_probability(&run.group, &d, v, j, false);
     assert!(high > low);
-    assert!(help::dependency_probability(&run.group, &d, v, j, true) > high, "unsolicited help is more dependency-oriented");
-    let (_, co) = design(&["activity.co_design=1.0", "activity.mixed=true", "activity.service_frame=0.0"]);
+    assert!(
+        help::dependency_probability(&run.group, &d, v, j, true) > high,
+        "unsolicited help is more dependency-oriented"
+    );
+    let (_, co) = design(&[
+        "activity.co_design=1.0",
+        "activity.mixed=true",
+        "activity.service_frame=0.0",
+    ]);
     assert!(help::dependency_probability(&run.group, &co, v, j, false) < high);
 }
 
@@ -81,17 +109,45 @@ fn m2_dependency_help_rises_with_need_to_help_and_falls_with_common_identity() {
 fn m2_dependency_help_lowers_agency_and_p_indep_autonomy_help_raises_know_how_and_agency() {
     let (s, d) = design(&["parameters.gamma0=10.0"]); // always dependency
     let mut run = GroupRun::new(&d, s.seed, 0, 0);
-    let v = run.group.persons.iter().position(|p| p.status == Status::Volunteer).unwrap();
-    let j = run.group.persons.iter().position(|p| p.status == Status::Participant).unwrap();
+    let v = run
+        .group
+        .persons
+        .iter()
+        .position(|p| p.status == Status::Volunteer)
+        .unwrap();
+    let j = run
+        .group
+        .persons
+        .iter()
+        .position(|p| p.status == Status::Participant)
+        .unwrap();
     let before = run.group.persons[j].clone();
     let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
-    assert!(help::give_help(&mut run.group, &d, v, j, false, &mut rng, &mut NoEvents));
+    assert!(help::give_help(
+        &mut run.group,
+        &d,
+        v,
+        j,
+        false,
+        &mut rng,
+        &mut NoEvents
+    ));
     let after = &run.group.persons[j];
-    assert!(after.agency < before.agency && after.p_indep < before.p_indep && after.dependency_received);
+    assert!(
+        after.agency < before.agency && after.p_indep < before.p_indep && after.dependency_received
+    );
     let (s, d) = design(&["parameters.gamma0=-10.0"]); // always autonomy
     let mut run = GroupRun::new(&d, s.seed, 0, 0);
     let before = run.group.persons[j].clone();
-    assert!(!help::give_help(&mut run.group, &d, v, j, false, &mut rng, &mut NoEvents));
+    assert!(!help::give_help(
+        &mut run.group,
+        &d,
+        v,
+        j,
+        false,
+        &mut rng,
+        &mut NoEvents
+    ));
     let after = &run.group.persons[j];
     assert!(after.agency > before.agency && after.knowhow > before.knowhow);
 }
@@ -100,7 +156,13 @@ fn m2_dependency_help_lowers_agency_and_p_indep_autonomy_help_raises_know_how_an
 fn m3_withdrawal_hazard_rises_with_burden_and_falls_with_satisfaction() {
     let (s, d) = design(&[]);
     let run = GroupRun::new(&d, s.seed, 0, 0);
-    let mut v = run.group.persons.iter().find(|p| p.status == Status::Volunteer).unwrap().clone();
+    let mut v = run
+        .group
+        .persons
+        .iter()
+        .find(|p| p.status == Status::Volunteer)
+        .unwrap()
+        .clone();
     let base = retention::withdrawal_hazard(&d, &v);
     v.burden = 1.0;
     assert!(retention::withdrawal_hazard(&d, &v) > base);
@@ -108,25 +170,43 @@ fn m3_withdrawal_hazard_rises_with_burden_and_falls_with_satisfaction() {
     v.satisfaction = 1.0;
     assert!(retention::withdrawal_hazard(&d, &v) < base);
     v.status = Status::Staff;
-    assert!(retention::withdrawal_hazard(&d, &v) < retention::withdrawal_hazard(&d, &{
-        let mut x = v.clone();
-        x.status = Status::Volunteer;
-        x
-    }));
+    assert!(
+        retention::withdrawal_hazard(&d, &v)
+            < retention::withdrawal_hazard(&d, &{
+                let mut x = v.clone();
+                x.status = Status::Volunteer;
+                x
+            })
+    );
 }
 
 #[test]
 fn m3_vacancies_are_refilled_at_the_recruitment_rate() {
-    let (s, d) = design(&["activity.recruitment=1.0", "parameters.h0_withdraw=1.0", "population.volunteers.withdrawal_propensity=1.0"]);
+    let (s, d) = design(&[
+        "activity.recruitment=1.0",
+        "parameters.h0_withdraw=1.0",
+        "population.volunteers.withdrawal_propensity=1.0",
+    ]);
     let mut run = GroupRun::new(&d, s.seed, 0, 0);
     let mut log = EventLog::default();
     run.step(&mut log);
-    let withdrew = log.0.iter().filter(|e| matches!(e, Event::Withdrew { .. })).count();
+    let withdrew = log
+        .0
+        .iter()
+        .filter(|e| matches!(e, Event::Withdrew { .. }))
+        .count();
     assert!(withdrew > 0);
     log.0.clear();
     run.step(&mut log);
-    let joined = log.0.iter().filter(|e| matches!(e, Event::Joined { .. })).count();
-    assert!(joined >= withdrew, "every vacancy is filled the next week with recruitment = 1");
+    let joined = log
+        .0
+        .iter()
+        .filter(|e| matches!(e, Event::Joined { .. }))
+        .count();
+    assert!(
+        joined >= withdrew,
+        "every vacancy is filled the next week with recruitment = 1"
+    );
 }
 
 #[test]
@@ -134,7 +214,9 @@ fn m4_a_strong_exemplar_is_subtyped_and_typical_members_are_not() {
     let (s, d) = design(&["stereotypes.newcomer=0.2", "activity.groups=1"]);
     let mut run = GroupRun::new(&d, s.seed, 0, 0);
     let n = run.group.n();
-    let parts: Vec<usize> = (0..n).filter(|&j| run.group.persons[j].status == Status::Participant).collect();
+    let parts: Vec<usize> = (0..n)
+        .filter(|&j| run.group.persons[j].status == Status::Participant)
+        .collect();
     // One participant far above the stereotype, the rest at it.
     for (k, &j) in parts.iter().enumerate() {
         let x = &mut run.group.persons[j];
@@ -147,27 +229,52 @@ fn m4_a_strong_exemplar_is_subtyped_and_typical_members_are_not() {
     for _ in 0..20 {
         run.step(&mut NoEvents);
     }
-    let locals: Vec<usize> = (0..n).filter(|&v| run.group.persons[v].status.is_local()).collect();
-    let subtyped = |j: usize| locals.iter().filter(|&&v| run.group.flags[v * n + j] & SUBTYPED != 0).count();
-    assert!(2 * subtyped(parts[0]) >= locals.len(), "the exemplar is an exception to most locals");
-    let typical = parts[1..].iter().map(|&j| subtyped(j)).sum::<usize>() as f64 / (locals.len() * (parts.len() - 1)) as f64;
-    assert!(typical < 0.1, "typical members are rarely exceptions: {typical}");
+    let locals: Vec<usize> = (0..n)
+        .filter(|&v| run.group.persons[v].status.is_local())
+        .collect();
+    let subtyped = |j: usize| {
+        locals
+            .iter()
+            .filter(|&&v| run.group.flags[v * n + j] & SUBTYPED != 0)
+            .count()
+    };
+    assert!(
+        2 * subtyped(parts[0]) >= locals.len(),
+        "the exemplar is an exception to most locals"
+    );
+    let typical = parts[1..].iter().map(|&j| subtyped(j)).sum::<usize>() as f64
+        / (locals.len() * (parts.len() - 1)) as f64;
+    assert!(
+        typical < 0.1,
+        "typical members are rarely exceptions: {typical}"
+    );
 }
 
 #[test]
 fn m5_m8_care_load_lowers_attendance_and_belonging_raises_it() {
     let (_, d) = design(&[]);
-    assert!(attendance::attendance_probability(&d, 0.9, 0.5) < attendance::attendance_probability(&d, 0.1, 0.5));
-    assert!(attendance::attendance_probability(&d, 0.5, 0.9) > attendance::attendance_probability(&d, 0.5, 0.1));
+    assert!(
+        attendance::attendance_probability(&d, 0.9, 0.5)
+            < attendance::attendance_probability(&d, 0.1, 0.5)
+    );
+    assert!(
+        attendance::attendance_probability(&d, 0.5, 0.9)
+            > attendance::attendance_probability(&d, 0.5, 0.1)
+    );
 }
 
 #[test]
 fn m6_co_design_lets_participants_set_the_agenda() {
     let adopted = |co: &str| {
         let (s, d) = design(&[co]);
-        indicator_row(&pooled(&d, s.seed, 20, 20))[indicator_index("proposals_adopted_share").unwrap()]
+        indicator_row(&pooled(&d, s.seed, 20, 20))
+            [indicator_index("proposals_adopted_share").unwrap()]
     };
-    assert_eq!(adopted("activity.co_design=0.0"), 0.0, "without co-design only locals propose");
+    assert_eq!(
+        adopted("activity.co_design=0.0"),
+        0.0,
+        "without co-design only locals propose"
+    );
     assert!(adopted("activity.co_design=1.0") > 0.05);
 }
 
@@ -175,7 +282,11 @@ fn m6_co_design_lets_participants_set_the_agenda() {
 fn m7_speaking_teaches_more_than_listening() {
     let (_, d) = design(&[]);
     assert!(learning::practice_hours(&d, 20, 10) > learning::practice_hours(&d, 2, 10));
-    assert!((learning::practice_hours(&d, 120, 1) - d.activity.hours_per_meeting * d.params.w_speak).abs() < 1e-12);
+    assert!(
+        (learning::practice_hours(&d, 120, 1) - d.activity.hours_per_meeting * d.params.w_speak)
+            .abs()
+            < 1e-12
+    );
     let (_, multi) = design(&["activity.language_policy=\"multilingual\""]);
     assert!(learning::practice_hours(&multi, 20, 10) < learning::practice_hours(&d, 20, 10));
 }
@@ -185,7 +296,9 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
     let (s, d) = design(&[]);
     let mut run = GroupRun::new(&d, s.seed, 0, 0);
     let n = run.group.n();
-    let j = (0..n).find(|&j| run.group.persons[j].status == Status::Participant).unwrap();
+    let j = (0..n)
+        .find(|&j| run.group.persons[j].status == Status::Participant)
+        .unwrap();
     let before = transitions::door_opening_hazard(&run.group, &d, j);
     for v in 0..n {
         if run.group.persons[v].status.is_local() {
@@ -193,7 +306,11 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
         }
     }
     assert!(transitions::door_opening_hazard(&run.group, &d, j) > before);
-    assert_eq!(transitions::invitation_probability(&run.group, &d, j), 0.0, "no pathway, no invitation");
+    assert_eq!(
+        transitions::invitation_probability(&run.group, &d, j),
+        0.0,
+        "no pathway, no invitation"
+    );
     let (_, open) = design(&["activity.pathway=true"]);
     assert!(transitions::invitation_probability(&run.group, &open, j) > 0.0);
 }

@@ -15,7 +15,12 @@ fn read(p: &Path) -> String {
 /// `parameters.theta_l` (the step-up logit's language weight). Without a pathway the invitation
 /// probability is 0, so θ_L is never used, and under common random numbers every indicator is
 /// exactly the same whatever its value.
-const FACTORS: &[&str] = &["--range", "parameters.alpha1=0:2", "--range", "parameters.theta_l=3:5"];
+const FACTORS: &[&str] = &[
+    "--range",
+    "parameters.alpha1=0:2",
+    "--range",
+    "parameters.theta_l=3:5",
+];
 const SMALL: &[&str] = &["--replicates", "3", "--weeks", "6", "--quiet"];
 
 fn sensitivity(method: &[&str], out: &Path) -> assert_cmd::assert::Assert {
@@ -49,7 +54,12 @@ fn rows(csv: &str) -> Vec<(String, String, String, String)> {
         .map(|l| {
             let c: Vec<&str> = l.split(',').collect();
             assert_eq!(c.len(), 7, "{l}");
-            (c[0].to_string(), c[1].to_string(), c[3].to_string(), c[4].to_string())
+            (
+                c[0].to_string(),
+                c[1].to_string(),
+                c[3].to_string(),
+                c[4].to_string(),
+            )
         })
         .collect()
 }
@@ -117,12 +127,17 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
         first,
         "resumed run is byte-identical"
     );
-    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["points_run"], 3);
     assert_eq!(manifest["complete"], true);
 
     // Shards of the same design, merged, analyse to the same bytes.
-    let (s0, s1, merged) = (tmp.path().join("s0"), tmp.path().join("s1"), tmp.path().join("merged"));
+    let (s0, s1, merged) = (
+        tmp.path().join("s0"),
+        tmp.path().join("s1"),
+        tmp.path().join("merged"),
+    );
     let mut sharded: Vec<&str> = morris.to_vec();
     sharded.extend(["--shard", "0/2"]);
     sensitivity(&sharded, &s0).success();
@@ -143,7 +158,11 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
         .assert()
         .success();
     sensitivity(&morris, &merged).success();
-    assert_eq!(read(&merged.join("sensitivity.csv")), first, "shards + merge = one run");
+    assert_eq!(
+        read(&merged.join("sensitivity.csv")),
+        first,
+        "shards + merge = one run"
+    );
 }
 
 #[test]
@@ -169,7 +188,12 @@ fn sobol_reports_s1_st_and_their_sum_for_every_factor_and_indicator() {
 fn bad_factors_are_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     dugnad()
-        .args(["sensitivity", "scenarios/knitting-cafe.toml", "--quiet", "-o"])
+        .args([
+            "sensitivity",
+            "scenarios/knitting-cafe.toml",
+            "--quiet",
+            "-o",
+        ])
         .arg(tmp.path().join("x"))
         .assert()
         .code(2)

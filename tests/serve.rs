@@ -427,3 +427,20 @@ fn download_round_trips_through_check() {
     assert_eq!(status, 400);
     assert!(v["error"].as_str().unwrap().contains("facilitation"), "{v}");
 }
+
+#[test]
+fn a_server_stops_cleanly() {
+    let running = serve::start("127.0.0.1", 0, 2, false).unwrap();
+    let addr = running.addr;
+    assert!(addr.ip().is_loopback(), "binds 127.0.0.1 when asked");
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /api/scenarios HTTP/1.0\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    assert!(
+        raw.starts_with(b"HTTP/1.0 200") || raw.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&raw[..40])
+    );
+    running.stop();
+}

@@ -39,32 +39,53 @@ fn diff(a: &RunAggregate, b: &RunAggregate, name: &str, scope: Scope) -> PairedD
 }
 
 fn assert_positive(d: PairedDiff, what: &str) {
-    eprintln!("{what}: {:+.4} [{:+.4}, {:+.4}] n={}", d.mean_diff, d.ci_low, d.ci_high, d.n);
+    eprintln!(
+        "{what}: {:+.4} [{:+.4}, {:+.4}] n={}",
+        d.mean_diff, d.ci_low, d.ci_high, d.n
+    );
     assert!(d.ci_low > 0.0, "{what}: expected > 0, got {d:?}");
 }
 
 fn assert_negative(d: PairedDiff, what: &str) {
-    eprintln!("{what}: {:+.4} [{:+.4}, {:+.4}] n={}", d.mean_diff, d.ci_low, d.ci_high, d.n);
+    eprintln!(
+        "{what}: {:+.4} [{:+.4}, {:+.4}] n={}",
+        d.mean_diff, d.ci_low, d.ci_high, d.n
+    );
     assert!(d.ci_high < 0.0, "{what}: expected < 0, got {d:?}");
 }
 
 /// Fact 1: participants are spoken for far more than volunteers, most of all those with low L.
 #[test]
 fn fact1_usurping_is_asymmetric_and_hits_low_language_hardest() {
-    let kc = run_scenario(&scenario("scenarios/knitting-cafe.toml", &["scenario.replicates=100"]));
+    let kc = run_scenario(&scenario(
+        "scenarios/knitting-cafe.toml",
+        &["scenario.replicates=100"],
+    ));
     let d = paired_difference(
         &values(&kc, "usurp_rate_participants", Scope::RunMean),
         &values(&kc, "usurp_rate_volunteers", Scope::RunMean),
     );
     assert_positive(d, "usurp rate participants − volunteers");
     let ratio = summarize(&values(&kc, "usurp_ratio", Scope::RunMean));
-    eprintln!("usurp ratio (run mean): {:.2} [{:.2}, {:.2}]", ratio.mean, ratio.ci_low, ratio.ci_high);
-    assert!(ratio.ci_low > 3.0, "participants are spoken for far more: {ratio:?}");
+    eprintln!(
+        "usurp ratio (run mean): {:.2} [{:.2}, {:.2}]",
+        ratio.mean, ratio.ci_low, ratio.ci_high
+    );
+    assert!(
+        ratio.ci_low > 3.0,
+        "participants are spoken for far more: {ratio:?}"
+    );
     let high_l = run_scenario(&scenario(
         "scenarios/knitting-cafe.toml",
-        &["scenario.replicates=100", "population.newcomers.language={beta=[6.0,2.0]}"],
+        &[
+            "scenario.replicates=100",
+            "population.newcomers.language={beta=[6.0,2.0]}",
+        ],
     ));
-    assert_positive(diff(&high_l, &kc, "usurp_rate_participants", Scope::RunMean), "usurp rate, low L − high L");
+    assert_positive(
+        diff(&high_l, &kc, "usurp_rate_participants", Scope::RunMean),
+        "usurp rate, low L − high L",
+    );
 }
 
 /// Fact 2: early interruption has lasting effects on voice share (Cannon et al. 2019). Arm A
@@ -75,7 +96,11 @@ fn fact1_usurping_is_asymmetric_and_hits_low_language_hardest() {
 fn fact2_early_interruption_has_lasting_effects_on_voice() {
     let s = scenario("scenarios/knitting-cafe.toml", &["activity.groups=1"]);
     let open = Design::compile_all(&s).remove(0);
-    let protected = Design::compile_all(&scenario("scenarios/knitting-cafe.toml", &["activity.groups=1", "activity.facilitation=1.0"])).remove(0);
+    let protected = Design::compile_all(&scenario(
+        "scenarios/knitting-cafe.toml",
+        &["activity.groups=1", "activity.facilitation=1.0"],
+    ))
+    .remove(0);
     let k = indicator_index("voice_share_participants").unwrap();
     let mut arms = [Vec::new(), Vec::new()];
     for r in 0..300u64 {
@@ -83,7 +108,11 @@ fn fact2_early_interruption_has_lasting_effects_on_voice() {
             let mut run = GroupRun::new(&open, s.seed, r, 0);
             let mut pooled = dugnad::metrics::WeekTally::default();
             for week in 1..=30 {
-                run.design = if arm == 0 && week <= 8 { &protected } else { &open };
+                run.design = if arm == 0 && week <= 8 {
+                    &protected
+                } else {
+                    &open
+                };
                 let t = run.step(&mut NoEvents);
                 if week > 8 {
                     pooled.add(&t);
@@ -92,27 +121,65 @@ fn fact2_early_interruption_has_lasting_effects_on_voice() {
             out.push(dugnad::metrics::indicator_row(&pooled)[k]);
         }
     }
-    assert_negative(paired_difference(&arms[1], &arms[0]), "voice share weeks 9–30, early interruption − protected start");
+    assert_negative(
+        paired_difference(&arms[1], &arms[0]),
+        "voice share weeks 9–30, early interruption − protected start",
+    );
 }
 
 /// Fact 3: higher need to help → more dependency help → lower agency and p_indep, while
 /// volunteer satisfaction rises (Nadler 2002; Malkki 2015).
 #[test]
 fn fact3_need_to_help_breeds_dependency_and_satisfies_the_helper() {
-    let low = run_scenario(&scenario("scenarios/knitting-cafe.toml", &["population.volunteers.need_to_help={beta=[2.0,6.0]}"]));
-    let high = run_scenario(&scenario("scenarios/knitting-cafe.toml", &["population.volunteers.need_to_help={beta=[8.0,2.0]}"]));
-    assert_positive(diff(&low, &high, "dependency_help_share", Scope::RunMean), "dependency share, high − low need");
-    assert_negative(diff(&low, &high, "mean_agency", Scope::Final), "mean agency, high − low need");
-    assert_negative(diff(&low, &high, "mean_p_indep", Scope::Final), "p_indep, high − low need");
-    assert_positive(diff(&low, &high, "volunteer_satisfaction", Scope::RunMean), "satisfaction, high − low need");
+    let low = run_scenario(&scenario(
+        "scenarios/knitting-cafe.toml",
+        &["population.volunteers.need_to_help={beta=[2.0,6.0]}"],
+    ));
+    let high = run_scenario(&scenario(
+        "scenarios/knitting-cafe.toml",
+        &["population.volunteers.need_to_help={beta=[8.0,2.0]}"],
+    ));
+    assert_positive(
+        diff(&low, &high, "dependency_help_share", Scope::RunMean),
+        "dependency share, high − low need",
+    );
+    assert_negative(
+        diff(&low, &high, "mean_agency", Scope::Final),
+        "mean agency, high − low need",
+    );
+    assert_negative(
+        diff(&low, &high, "mean_p_indep", Scope::Final),
+        "p_indep, high − low need",
+    );
+    assert_positive(
+        diff(&low, &high, "volunteer_satisfaction", Scope::RunMean),
+        "satisfaction, high − low need",
+    );
 }
 
 /// Fact 4: origin-based targeting with a neediness stereotype raises dependency help to that group.
 #[test]
 fn fact4_targeting_by_origin_raises_dependency_help() {
-    let untargeted = run_scenario(&scenario("scenarios/knitting-cafe.toml", &["activity.targets=[]", "stereotypes.non-western=0.6"]));
-    let targeted = run_scenario(&scenario("scenarios/knitting-cafe.toml", &["activity.targets=[\"non-western\"]", "stereotypes.non-western=0.3"]));
-    assert_positive(diff(&untargeted, &targeted, "dependency_help_share", Scope::RunMean), "dependency share, targeted − not");
+    let untargeted = run_scenario(&scenario(
+        "scenarios/knitting-cafe.toml",
+        &["activity.targets=[]", "stereotypes.non-western=0.6"],
+    ));
+    let targeted = run_scenario(&scenario(
+        "scenarios/knitting-cafe.toml",
+        &[
+            "activity.targets=[\"non-western\"]",
+            "stereotypes.non-western=0.3",
+        ],
+    ));
+    assert_positive(
+        diff(
+            &untargeted,
+            &targeted,
+            "dependency_help_share",
+            Scope::RunMean,
+        ),
+        "dependency share, targeted − not",
+    );
 }
 
 /// Per replicate of a single-activity scenario: (mean ĉ of the locals about participant slot j
@@ -126,10 +193,23 @@ fn exemplar_run(s: &Scenario, r: u64, j: usize) -> (f64, f64, bool, f64, f64) {
     let n = g.n();
     let origin = g.persons[j].origin as usize;
     let locals: Vec<usize> = (0..n).filter(|&v| g.persons[v].status.is_local()).collect();
-    let perceived = |g: &dugnad::model::Group| locals.iter().map(|&v| g.perceived[v * n + j] as f64).sum::<f64>() / locals.len() as f64;
-    let stereo = |g: &dugnad::model::Group| locals.iter().map(|&v| g.stereotype[v * g.n_origins + origin] as f64).sum::<f64>() / locals.len() as f64;
+    let perceived = |g: &dugnad::model::Group| {
+        locals
+            .iter()
+            .map(|&v| g.perceived[v * n + j] as f64)
+            .sum::<f64>()
+            / locals.len() as f64
+    };
+    let stereo = |g: &dugnad::model::Group| {
+        locals
+            .iter()
+            .map(|&v| g.stereotype[v * g.n_origins + origin] as f64)
+            .sum::<f64>()
+            / locals.len() as f64
+    };
     let (c0, mu0) = (perceived(g), stereo(g));
-    let (mut floors_j, mut usurped_j, mut floors_l, mut usurped_l) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let (mut floors_j, mut usurped_j, mut floors_l, mut usurped_l) =
+        (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     let mut log = EventLog::default();
     for _ in 0..s.weeks {
         run.step(&mut log);
@@ -156,11 +236,28 @@ fn exemplar_run(s: &Scenario, r: u64, j: usize) -> (f64, f64, bool, f64, f64) {
         }
     }
     let g = &run.group;
-    let active: Vec<usize> = locals.iter().copied().filter(|&v| g.persons[v].active && v != j).collect();
-    let subtyped = active.iter().filter(|&&v| g.flags[v * n + j] & SUBTYPED != 0).count();
-    let inclusion = active.iter().map(|&v| g.inclusion[v * n + j] as f64).sum::<f64>() / active.len().max(1) as f64;
+    let active: Vec<usize> = locals
+        .iter()
+        .copied()
+        .filter(|&v| g.persons[v].active && v != j)
+        .collect();
+    let subtyped = active
+        .iter()
+        .filter(|&&v| g.flags[v * n + j] & SUBTYPED != 0)
+        .count();
+    let inclusion = active
+        .iter()
+        .map(|&v| g.inclusion[v * n + j] as f64)
+        .sum::<f64>()
+        / active.len().max(1) as f64;
     let limbo = 2 * subtyped >= active.len() && !active.is_empty() && inclusion < d.params.theta_us;
-    (perceived(g) - c0, stereo(g) - mu0, limbo, usurped_j / floors_j.max(1.0), usurped_l / floors_l.max(1.0))
+    (
+        perceived(g) - c0,
+        stereo(g) - mu0,
+        limbo,
+        usurped_j / floors_j.max(1.0),
+        usurped_l / floors_l.max(1.0),
+    )
 }
 
 /// Fact 5a: the study's focus group. The lone immigrant participant is spoken for at a far
@@ -170,7 +267,11 @@ fn exemplar_run(s: &Scenario, r: u64, j: usize) -> (f64, f64, bool, f64, f64) {
 #[test]
 fn fact5_the_lone_exemplar_is_subtyped_and_left_in_limbo() {
     let s = scenario("scenarios/focus-group.toml", &[]);
-    let j = Design::compile_all(&s)[0].slots.iter().position(|&p| s.populations[p as usize].role == dugnad::scenario::Role::Participant).unwrap();
+    let j = Design::compile_all(&s)[0]
+        .slots
+        .iter()
+        .position(|&p| s.populations[p as usize].role == dugnad::scenario::Role::Participant)
+        .unwrap();
     let runs: Vec<_> = (0..200).map(|r| exemplar_run(&s, r, j)).collect();
     let her: Vec<f64> = runs.iter().map(|x| x.3).collect();
     let locals: Vec<f64> = runs.iter().map(|x| x.4).collect();
@@ -179,21 +280,42 @@ fn fact5_the_lone_exemplar_is_subtyped_and_left_in_limbo() {
     eprintln!("usurp rate ratio her/locals: {ratio:.2}");
     assert!(ratio > 3.0, "far higher rate: {ratio}");
     let rise = summarize(&runs.iter().map(|x| x.0).collect::<Vec<_>>());
-    eprintln!("her perceived competence change: {:+.4} [{:+.4}, {:+.4}]", rise.mean, rise.ci_low, rise.ci_high);
-    assert!(rise.ci_low > 0.0, "her perceived competence rises: {rise:?}");
+    eprintln!(
+        "her perceived competence change: {:+.4} [{:+.4}, {:+.4}]",
+        rise.mean, rise.ci_low, rise.ci_high
+    );
+    assert!(
+        rise.ci_low > 0.0,
+        "her perceived competence rises: {rise:?}"
+    );
     let stereo = summarize(&runs.iter().map(|x| x.1).collect::<Vec<_>>());
-    eprintln!("stereotype change: {:+.4} [{:+.4}, {:+.4}]", stereo.mean, stereo.ci_low, stereo.ci_high);
-    assert!(stereo.ci_high < 0.5 * rise.ci_low, "the stereotype does not improve the way she is seen: {stereo:?} vs {rise:?}");
+    eprintln!(
+        "stereotype change: {:+.4} [{:+.4}, {:+.4}]",
+        stereo.mean, stereo.ci_low, stereo.ci_high
+    );
+    assert!(
+        stereo.ci_high < 0.5 * rise.ci_low,
+        "the stereotype does not improve the way she is seen: {stereo:?} vs {rise:?}"
+    );
     let limbo = summarize(&runs.iter().map(|x| x.2 as u8 as f64).collect::<Vec<_>>());
-    eprintln!("share of replicates ending in limbo: {:.3} [{:.3}, {:.3}]", limbo.mean, limbo.ci_low, limbo.ci_high);
-    assert!(limbo.ci_low > 0.5, "she ends in limbo in most replicates: {limbo:?}");
+    eprintln!(
+        "share of replicates ending in limbo: {:.3} [{:.3}, {:.3}]",
+        limbo.mean, limbo.ci_low, limbo.ci_high
+    );
+    assert!(
+        limbo.ci_low > 0.5,
+        "she ends in limbo in most replicates: {limbo:?}"
+    );
 }
 
 /// Fact 5b: disconfirmation spread over many participants moves the stereotype more than one
 /// exemplar does. Same locals; one far-above-stereotype participant vs six moderately-above ones.
 #[test]
 fn fact5_spread_disconfirmation_moves_the_stereotype_more() {
-    let one = run_scenario(&scenario("scenarios/focus-group.toml", &["scenario.replicates=200", "activity.pathway=false"]));
+    let one = run_scenario(&scenario(
+        "scenarios/focus-group.toml",
+        &["scenario.replicates=200", "activity.pathway=false"],
+    ));
     let many = run_scenario(&scenario(
         "scenarios/focus-group.toml",
         &[
@@ -205,7 +327,10 @@ fn fact5_spread_disconfirmation_moves_the_stereotype_more() {
             "population.azmia.initiative=0.6",
         ],
     ));
-    assert_positive(diff(&one, &many, "stereotype_mean", Scope::Final), "stereotype, many moderate − one exemplar");
+    assert_positive(
+        diff(&one, &many, "stereotype_mean", Scope::Final),
+        "stereotype, many moderate − one exemplar",
+    );
 }
 
 /// Fact 6: co-design, facilitation and a pathway raise voice parity, adopted proposals, agency
@@ -224,10 +349,22 @@ fn fact6_co_design_facilitation_and_pathway_empower() {
             "activity.pathway=true",
         ],
     ));
-    assert_positive(diff(&service, &co, "voice_parity", Scope::RunMean), "voice parity, co-designed − service");
-    assert_positive(diff(&service, &co, "proposals_adopted_share", Scope::RunMean), "adopted proposals, co-designed − service");
-    assert_positive(diff(&service, &co, "mean_agency", Scope::Final), "agency, co-designed − service");
-    assert_positive(diff(&service, &co, "role_transitions", Scope::RunMean), "role transitions, co-designed − service");
+    assert_positive(
+        diff(&service, &co, "voice_parity", Scope::RunMean),
+        "voice parity, co-designed − service",
+    );
+    assert_positive(
+        diff(&service, &co, "proposals_adopted_share", Scope::RunMean),
+        "adopted proposals, co-designed − service",
+    );
+    assert_positive(
+        diff(&service, &co, "mean_agency", Scope::Final),
+        "agency, co-designed − service",
+    );
+    assert_positive(
+        diff(&service, &co, "role_transitions", Scope::RunMean),
+        "role transitions, co-designed − service",
+    );
 }
 
 /// Fact 7: annual attrition lands at 25–40 % with defaults; younger volunteers leave more under a
@@ -236,44 +373,115 @@ fn fact6_co_design_facilitation_and_pathway_empower() {
 fn fact7_attrition_is_calibrated_and_load_drives_out_the_young() {
     let s = scenario("scenarios/calibration.toml", &[]);
     let a = dugnad::calibration::annual_attrition(&s);
-    eprintln!("annual attrition {:.3} [{:.3}, {:.3}]", a.mean, a.ci_low, a.ci_high);
+    eprintln!(
+        "annual attrition {:.3} [{:.3}, {:.3}]",
+        a.mean, a.ci_low, a.ci_high
+    );
     assert!(a.ci_low >= 0.25 && a.ci_high <= 0.40, "{a:?}");
-    let heavy = ["scenario.weeks=52", "population.participants.count=24", "population.volunteers.count=2"];
-    let older = run_scenario(&scenario("scenarios/calibration.toml", &[&heavy[..], &["population.volunteers.life_stage=\"older\""]].concat()));
-    let younger = run_scenario(&scenario("scenarios/calibration.toml", &[&heavy[..], &["population.volunteers.life_stage=\"younger\""]].concat()));
-    assert_negative(diff(&older, &younger, "volunteers_retained", Scope::Final), "retention, younger − older under load");
+    let heavy = [
+        "scenario.weeks=52",
+        "population.participants.count=24",
+        "population.volunteers.count=2",
+    ];
+    let older = run_scenario(&scenario(
+        "scenarios/calibration.toml",
+        &[&heavy[..], &["population.volunteers.life_stage=\"older\""]].concat(),
+    ));
+    let younger = run_scenario(&scenario(
+        "scenarios/calibration.toml",
+        &[
+            &heavy[..],
+            &["population.volunteers.life_stage=\"younger\""],
+        ]
+        .concat(),
+    ));
+    assert_negative(
+        diff(&older, &younger, "volunteers_retained", Scope::Final),
+        "retention, younger − older under load",
+    );
 }
 
 /// Fact 8: bridging ties raise housing/job events; participants with high care load attend less
 /// and gain less.
 #[test]
 fn fact8_bridges_open_doors_and_care_load_keeps_mothers_home() {
-    let weak = run_scenario(&scenario("scenarios/calibration.toml", &["scenario.weeks=104", "parameters.tie_talk=0.005"]));
-    let strong = run_scenario(&scenario("scenarios/calibration.toml", &["scenario.weeks=104", "parameters.tie_talk=0.04"]));
-    assert_positive(diff(&weak, &strong, "bridging_tie_strength", Scope::RunMean), "bridging ties, strong − weak");
-    assert_positive(diff(&weak, &strong, "linking_events", Scope::RunMean), "housing/job events, strong − weak ties");
-    let light = run_scenario(&scenario("scenarios/calibration.toml", &["population.participants.care_load=0.1"]));
-    let heavy = run_scenario(&scenario("scenarios/calibration.toml", &["population.participants.care_load=0.9"]));
-    assert_negative(diff(&light, &heavy, "attendance_rate", Scope::RunMean), "attendance, heavy − light care load");
-    assert_negative(diff(&light, &heavy, "mean_language", Scope::Final), "language, heavy − light care load");
+    let weak = run_scenario(&scenario(
+        "scenarios/calibration.toml",
+        &["scenario.weeks=104", "parameters.tie_talk=0.005"],
+    ));
+    let strong = run_scenario(&scenario(
+        "scenarios/calibration.toml",
+        &["scenario.weeks=104", "parameters.tie_talk=0.04"],
+    ));
+    assert_positive(
+        diff(&weak, &strong, "bridging_tie_strength", Scope::RunMean),
+        "bridging ties, strong − weak",
+    );
+    assert_positive(
+        diff(&weak, &strong, "linking_events", Scope::RunMean),
+        "housing/job events, strong − weak ties",
+    );
+    let light = run_scenario(&scenario(
+        "scenarios/calibration.toml",
+        &["population.participants.care_load=0.1"],
+    ));
+    let heavy = run_scenario(&scenario(
+        "scenarios/calibration.toml",
+        &["population.participants.care_load=0.9"],
+    ));
+    assert_negative(
+        diff(&light, &heavy, "attendance_rate", Scope::RunMean),
+        "attendance, heavy − light care load",
+    );
+    assert_negative(
+        diff(&light, &heavy, "mean_language", Scope::Final),
+        "language, heavy − light care load",
+    );
 }
 
 /// Fact 9: becoming a volunteer is gated by language and invitation, and restores agency.
 #[test]
 fn fact9_stepping_up_is_gated_and_restores_agency() {
-    let base = ["scenario.weeks=104", "activity.pathway=true", "activity.capacity=10"];
-    let with = |extra: &[&str]| run_scenario(&scenario("scenarios/calibration.toml", &[&base[..], extra].concat()));
-    let no_path = run_scenario(&scenario("scenarios/calibration.toml", &["scenario.weeks=104", "activity.pathway=false"]));
-    let total: f64 = values(&no_path, "role_transitions", Scope::RunMean).iter().sum();
+    let base = [
+        "scenario.weeks=104",
+        "activity.pathway=true",
+        "activity.capacity=10",
+    ];
+    let with = |extra: &[&str]| {
+        run_scenario(&scenario(
+            "scenarios/calibration.toml",
+            &[&base[..], extra].concat(),
+        ))
+    };
+    let no_path = run_scenario(&scenario(
+        "scenarios/calibration.toml",
+        &["scenario.weeks=104", "activity.pathway=false"],
+    ));
+    let total: f64 = values(&no_path, "role_transitions", Scope::RunMean)
+        .iter()
+        .sum();
     assert_eq!(total, 0.0, "no pathway, no transitions");
     let low_l = with(&["population.participants.language={beta=[1.5,6.0]}"]);
     let high_l = with(&["population.participants.language={beta=[6.0,2.0]}"]);
-    assert_positive(diff(&low_l, &high_l, "role_transitions", Scope::RunMean), "transitions, high − low language");
+    assert_positive(
+        diff(&low_l, &high_l, "role_transitions", Scope::RunMean),
+        "transitions, high − low language",
+    );
     let doubted = with(&["stereotypes.newcomer=0.15"]);
     let trusted = with(&["stereotypes.newcomer=0.7"]);
-    assert_positive(diff(&doubted, &trusted, "role_transitions", Scope::RunMean), "transitions, trusted − doubted (invitation)");
+    assert_positive(
+        diff(&doubted, &trusted, "role_transitions", Scope::RunMean),
+        "transitions, trusted − doubted (invitation)",
+    );
     // Restores agency: the week she steps up, her agency rises against her own previous week.
-    let s = scenario("scenarios/calibration.toml", &[&base[..], &["population.participants.language={beta=[6.0,2.0]}"]].concat());
+    let s = scenario(
+        "scenarios/calibration.toml",
+        &[
+            &base[..],
+            &["population.participants.language={beta=[6.0,2.0]}"],
+        ]
+        .concat(),
+    );
     let designs = Design::compile_all(&s);
     let mut gains = Vec::new();
     for r in 0..100 {
@@ -284,7 +492,11 @@ fn fact9_stepping_up_is_gated_and_restores_agency() {
             let was: Vec<Status> = run.group.persons.iter().map(|p| p.status).collect();
             run.step(&mut log);
             for e in log.0.drain(..) {
-                if let Event::Transition { person, to: Status::CoOrganizer } = e {
+                if let Event::Transition {
+                    person,
+                    to: Status::CoOrganizer,
+                } = e
+                {
                     if was[person] == Status::Participant && run.group.persons[person].active {
                         gains.push(run.group.persons[person].agency - before[person]);
                     }
@@ -293,6 +505,9 @@ fn fact9_stepping_up_is_gated_and_restores_agency() {
         }
     }
     let g = summarize(&gains);
-    eprintln!("agency change in the week of stepping up: {:+.4} [{:+.4}, {:+.4}] n={}", g.mean, g.ci_low, g.ci_high, g.n);
+    eprintln!(
+        "agency change in the week of stepping up: {:+.4} [{:+.4}, {:+.4}] n={}",
+        g.mean, g.ci_low, g.ci_high, g.n
+    );
     assert!(g.n >= 20 && g.ci_low > 0.0, "{g:?}");
 }

@@ -20,7 +20,9 @@ pub fn schema() -> anyhow::Result<()> {
 
 /// The parameter table as Markdown (also embedded in docs/model.md).
 pub fn params_markdown() -> String {
-    let mut out = String::from("| parameter | mechanism | default | range | meaning |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| parameter | mechanism | default | range | meaning |\n|---|---|---|---|---|\n",
+    );
     for p in PARAMS {
         out.push_str(&format!(
             "| `{}` | {} | {} | [{}, {}] | {} |\n",
@@ -50,20 +52,34 @@ pub fn params(cmd: &ParamsCmd) -> anyhow::Result<()> {
 /// `dugnad calibrate`: the calibration figures of docs/calibration.md.
 pub fn calibrate(cmd: &CalibrateCmd) -> anyhow::Result<()> {
     let l = crate::commands::run::load(&cmd.scenario, &cmd.run)?;
-    let f = crate::sim::replicates::with_threads(cmd.run.threads, || crate::calibration::figures(&l.scenario))?;
+    let f = crate::sim::replicates::with_threads(cmd.run.threads, || {
+        crate::calibration::figures(&l.scenario)
+    })?;
     if cmd.json {
         println!("{}", serde_json::to_string_pretty(&f)?);
         return Ok(());
     }
     let a = &f.attrition;
-    println!("scenario: {} ({} replicates)", l.scenario.name, l.scenario.replicates);
+    println!(
+        "scenario: {} ({} replicates)",
+        l.scenario.name, l.scenario.replicates
+    );
     println!(
         "annual volunteer attrition        {:.3} [95% CI {:.3}, {:.3}]   target 0.25-0.40",
         a.mean, a.ci_low, a.ci_high
     );
-    println!("usurp odds ratio, frame 0.5       {:.3}   target 1.3-1.8 (Anderson & Leaper 1998)", f.usurp_or_frame_05);
-    println!("usurp odds ratio, frame 0.9       {:.3}   target larger than at 0.5", f.usurp_or_frame_09);
-    println!("speaking hours per CEFR step      {:.0}   target ~200 (from L = 0.25)", f.speaking_hours_per_level);
+    println!(
+        "usurp odds ratio, frame 0.5       {:.3}   target 1.3-1.8 (Anderson & Leaper 1998)",
+        f.usurp_or_frame_05
+    );
+    println!(
+        "usurp odds ratio, frame 0.9       {:.3}   target larger than at 0.5",
+        f.usurp_or_frame_09
+    );
+    println!(
+        "speaking hours per CEFR step      {:.0}   target ~200 (from L = 0.25)",
+        f.speaking_hours_per_level
+    );
     println!(
         "attended hours per CEFR step      {:.0}   ({:.1} h/week attended, {:.1} months per step; mean gain {:.3})",
         f.language.hours_per_level, f.language.hours_per_week, f.language.months_per_level, f.language.mean_gain

@@ -27,7 +27,12 @@ pub fn load(file: &Path, args: &RunArgs) -> Result<Loaded> {
     let overrides = args.overrides();
     let scenario = validate::load(file, &overrides)?;
     let designs = Design::compile_all(&scenario);
-    Ok(Loaded { file: file.to_path_buf(), scenario, overrides, designs })
+    Ok(Loaded {
+        file: file.to_path_buf(),
+        scenario,
+        overrides,
+        designs,
+    })
 }
 
 /// A progress bar on stderr when it is a terminal and not `--quiet`.
@@ -46,7 +51,13 @@ pub fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
 }
 
 /// Simulates a loaded scenario and aggregates it.
-pub fn simulate(l: &Loaded, threads: Option<usize>, per_group: bool, keep: bool, quiet: bool) -> Result<(RunAggregate, usize)> {
+pub fn simulate(
+    l: &Loaded,
+    threads: Option<usize>,
+    per_group: bool,
+    keep: bool,
+    quiet: bool,
+) -> Result<(RunAggregate, usize)> {
     let plan = RunPlan {
         seed: l.scenario.seed,
         replicates: l.scenario.replicates as u64,
@@ -81,9 +92,14 @@ pub fn default_output(name: &str) -> PathBuf {
 pub fn run(cmd: &RunCmd) -> Result<()> {
     let started = Instant::now();
     let l = load(&cmd.scenario, &cmd.run)?;
-    let target = cmd.run.output.clone().unwrap_or_else(|| default_output(&l.scenario.name));
+    let target = cmd
+        .run
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&l.scenario.name));
     if cmd.per_group {
-        let cells = crate::sim::replicates::group_count(&l.designs) as u64 * l.scenario.weeks as u64;
+        let cells =
+            crate::sim::replicates::group_count(&l.designs) as u64 * l.scenario.weeks as u64;
         if cells > 2_000_000 {
             return Err(crate::commands::UsageError(format!(
                 "--per-group with {} groups × {} weeks is too large to aggregate in memory; reduce groups or weeks",
@@ -95,7 +111,13 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
     }
     // Refuse early, before spending the simulation time.
     let out = ResultDir::create(&target, cmd.run.force)?;
-    let (agg, threads) = simulate(&l, cmd.run.threads, cmd.per_group, cmd.keep_replicates, cmd.run.quiet)?;
+    let (agg, threads) = simulate(
+        &l,
+        cmd.run.threads,
+        cmd.per_group,
+        cmd.keep_replicates,
+        cmd.run.quiet,
+    )?;
     let mut files = vec!["timeseries.csv", "summary.csv", "final.csv"];
     out.write("timeseries.csv", &csv::timeseries(&agg))?;
     out.write("summary.csv", &csv::summary(&agg))?;
@@ -156,11 +178,31 @@ pub fn plot(dir: &Path) -> Result<()> {
 
 fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
     use crate::metrics::indicator_index;
-    eprintln!("{} replicates × {} weeks in {:.2} s → {}", agg.replicates(), agg.weeks, secs, dir.display());
-    for name in ["voice_parity", "usurp_rate_participants", "dependency_help_share", "mean_agency", "limbo_count", "volunteers_retained", "agency_index", "minoritization_index"] {
+    eprintln!(
+        "{} replicates × {} weeks in {:.2} s → {}",
+        agg.replicates(),
+        agg.weeks,
+        secs,
+        dir.display()
+    );
+    for name in [
+        "voice_parity",
+        "usurp_rate_participants",
+        "dependency_help_share",
+        "mean_agency",
+        "limbo_count",
+        "volunteers_retained",
+        "agency_index",
+        "minoritization_index",
+    ] {
         if let Some(k) = indicator_index(name) {
             let s = agg.final_week[k].summary();
-            eprintln!("  {name:<26} {:>9} [{}, {}]", csv::num(s.mean), csv::num(s.ci_low), csv::num(s.ci_high));
+            eprintln!(
+                "  {name:<26} {:>9} [{}, {}]",
+                csv::num(s.mean),
+                csv::num(s.ci_low),
+                csv::num(s.ci_high)
+            );
         }
     }
 }

@@ -101,7 +101,9 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
         }
     }
     let method = match cmd.method.as_str() {
-        "sobol" => Method::Sobol { samples: cmd.samples },
+        "sobol" => Method::Sobol {
+            samples: cmd.samples,
+        },
         _ => Method::Morris {
             trajectories: cmd.trajectories,
             levels: cmd.levels,
@@ -120,17 +122,18 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     };
     run.check()?;
     let def = SweepDef::new(&base, scope, cells.clone());
-    let target = cmd
-        .run
-        .output
-        .clone()
-        .unwrap_or_else(|| default_output(&format!("sensitivity-{}-{}", base.name, method.name())));
+    let target =
+        cmd.run.output.clone().unwrap_or_else(|| {
+            default_output(&format!("sensitivity-{}-{}", base.name, method.name()))
+        });
     let (store, resumed) = Store::open(&target, def, cmd.run.force)?;
     let shard_all = shard.unwrap_or(Shard::ALL);
     let pending = store.pending(shard_all, true)?;
     let mine = shard_all.cells(cells.len()).count();
     if !cmd.run.quiet {
-        let part = shard.map(|s| format!(", shard {s}: {mine} points")).unwrap_or_default();
+        let part = shard
+            .map(|s| format!(", shard {s}: {mine} points"))
+            .unwrap_or_default();
         let resume = if resumed {
             format!(", resuming: {} done", mine - pending.len())
         } else {
@@ -159,8 +162,10 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     } else {
         let pb = ProgressBar::new(pending.len() as u64);
         pb.set_style(
-            ProgressStyle::with_template("{spinner} sensitivity [{bar:40}] {pos}/{len} points, {msg}, ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} sensitivity [{bar:40}] {pos}/{len} points, {msg}, ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         pb
     };
@@ -199,7 +204,10 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
             files.extend(sa::charts(&target, &a)?);
             let sections = sa::report_sections(&target, &plan, &a, scope.name(), &ranking);
             let title = format!("Sensitivity of {} ({})", base.name, method.name());
-            write_file_atomic(&target.join("report.html"), charts::page(&title, &sections).as_bytes())?;
+            write_file_atomic(
+                &target.join("report.html"),
+                charts::page(&title, &sections).as_bytes(),
+            )?;
             files.push("report.html".into());
         }
         warnings = a.warnings.clone();

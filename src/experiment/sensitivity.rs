@@ -17,8 +17,9 @@ use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
 use crate::output::charts::style;
 use crate::output::csv::num;
 use crate::stats::{
-    morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design, scale_points, sobol_indices,
-    sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult, SOBOL_MAX_DIMS,
+    morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
+    scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
+    SOBOL_MAX_DIMS,
 };
 use anyhow::{anyhow, Context, Result};
 use plotters::coord::Shift;
@@ -41,9 +42,11 @@ pub const RESAMPLES: usize = 1000;
 
 /// The Morris design's seed for a scenario seed: `seed XOR fnv1a-64("sensitivity-morris")`.
 pub fn morris_seed(seed: u64) -> u64 {
-    let h = "sensitivity-morris".bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    });
+    let h = "sensitivity-morris"
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
     seed ^ h
 }
 
@@ -169,7 +172,10 @@ impl Plan {
             }
         }
         let unit = match method {
-            Method::Morris { trajectories, levels } => {
+            Method::Morris {
+                trajectories,
+                levels,
+            } => {
                 if levels < 2 || !levels.is_multiple_of(2) {
                     return Err(Refusal(format!(
                         "--levels {levels}: Morris needs an even number of levels ≥ 2, e.g. --levels 4"
@@ -217,7 +223,10 @@ impl Plan {
     /// The design description stored in `sweep.json` (part of the identity).
     pub fn design_name(&self) -> String {
         match self.method {
-            Method::Morris { trajectories, levels } => {
+            Method::Morris {
+                trajectories,
+                levels,
+            } => {
                 format!(
                     "sensitivity morris r={trajectories} p={levels} seed={}",
                     morris_seed(self.seed)
@@ -286,7 +295,8 @@ pub fn read_outputs(dir: &Path, points: usize, indicators: &[usize]) -> Result<V
     #[allow(clippy::needless_range_loop)] // `c` names the file and indexes an inner dimension
     for c in 0..points {
         let p = dir.join("cells").join(replicates_file(c));
-        let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        let text =
+            std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
         for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
             let cols: Vec<&str> = line.split(',').collect();
             if cols.len() < N_INDICATORS + 2 {
@@ -352,17 +362,29 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
         let name = INDICATORS[i];
         let reps = &outputs[j];
         let share = noise_share(reps);
-        let est = |f: usize, statistic: &'static str, value: f64, ci: Option<(f64, f64)>| Estimate {
-            factor: names.get(f).cloned().unwrap_or_else(|| "(all)".into()),
-            indicator: name,
-            statistic,
-            value,
-            ci,
-        };
+        let est =
+            |f: usize, statistic: &'static str, value: f64, ci: Option<(f64, f64)>| Estimate {
+                factor: names.get(f).cloned().unwrap_or_else(|| "(all)".into()),
+                indicator: name,
+                statistic,
+                value,
+                ci,
+            };
         let indices = match plan.method {
-            Method::Morris { trajectories, levels } => {
+            Method::Morris {
+                trajectories,
+                levels,
+            } => {
                 let (means, _) = replicate_means(reps);
-                let m = morris_indices_seeded(&plan.unit, &means, k, trajectories, levels, RESAMPLES, 0);
+                let m = morris_indices_seeded(
+                    &plan.unit,
+                    &means,
+                    k,
+                    trajectories,
+                    levels,
+                    RESAMPLES,
+                    0,
+                );
                 for (f, x) in m.iter().enumerate() {
                     estimates.push(est(f, "mu_star", x.mu_star, Some(x.mu_star_ci)));
                     estimates.push(est(f, "mu", x.mu, None));
@@ -397,11 +419,17 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
                     estimates.push(est(f, "ST_noise_corrected", x.st, Some(x.st_ci)));
                 }
                 estimates.push(est(usize::MAX, "sum_S1", primary.sum_s1, None));
-                estimates.push(est(usize::MAX, "sum_S1_noise_corrected", corrected.sum_s1, None));
+                estimates.push(est(
+                    usize::MAX,
+                    "sum_S1_noise_corrected",
+                    corrected.sum_s1,
+                    None,
+                ));
                 for w in &primary.warnings {
                     // The estimator names factors by index; name them by key.
                     let w = match w.strip_prefix("factor ").and_then(|r| r.split_once(':')) {
-                        Some((n, rest)) => match n.parse::<usize>().ok().and_then(|f| names.get(f)) {
+                        Some((n, rest)) => match n.parse::<usize>().ok().and_then(|f| names.get(f))
+                        {
                             Some(key) => format!("{key}:{rest}"),
                             None => w.clone(),
                         },
@@ -748,7 +776,10 @@ fn draw_one<DB: DrawingBackend>(
                 * 1.15;
             let ymax = m.iter().map(|x| fin(x.sigma)).fold(0.0, f64::max).max(1e-9) * 1.15;
             let mut chart = ChartBuilder::on(root)
-                .caption(format!("{title}: Morris μ* and σ"), font(style::PANEL_TITLE_SIZE))
+                .caption(
+                    format!("{title}: Morris μ* and σ"),
+                    font(style::PANEL_TITLE_SIZE),
+                )
                 .margin(20)
                 .x_label_area_size(60)
                 .y_label_area_size(80)
@@ -796,7 +827,11 @@ fn draw_one<DB: DrawingBackend>(
                 if !order.contains(&f) || x.mu_star <= 0.0 {
                     continue;
                 }
-                let label = factors[f].rsplit('.').next().unwrap_or(&factors[f]).to_string();
+                let label = factors[f]
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&factors[f])
+                    .to_string();
                 chart
                     .draw_series(std::iter::once(Text::new(
                         label,
@@ -870,7 +905,10 @@ fn draw_one<DB: DrawingBackend>(
                     if ci.0.is_finite() && ci.1.is_finite() {
                         chart
                             .draw_series(std::iter::once(PathElement::new(
-                                [(c + off, ci.0.clamp(ymin, ymax)), (c + off, ci.1.clamp(ymin, ymax))],
+                                [
+                                    (c + off, ci.0.clamp(ymin, ymax)),
+                                    (c + off, ci.1.clamp(ymin, ymax)),
+                                ],
                                 style::TEXT.stroke_width(2),
                             )))
                             .map_err(err)?;
@@ -888,7 +926,8 @@ fn draw_one<DB: DrawingBackend>(
 pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
     style::register_fonts();
     let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts).with_context(|| format!("cannot create {}", charts.display()))?;
+    std::fs::create_dir_all(&charts)
+        .with_context(|| format!("cannot create {}", charts.display()))?;
     let mut files = Vec::new();
     let size = (900u32, 640u32);
     for (name, _, ix) in &a.per_indicator {

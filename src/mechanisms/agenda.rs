@@ -18,7 +18,13 @@ pub struct Decision {
 
 /// Proposals: every present volunteer, staff member and co-organizer proposes one item; a
 /// present participant proposes with p = co_design·I·A. Adoption ∝ exp(β_e·(1 − co_design)·e) (M6).
-pub fn decide_agenda<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) -> Option<Decision> {
+pub fn decide_agenda<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &mut Scratch,
+    rng: &mut R,
+    ev: &mut E,
+) -> Option<Decision> {
     let p = &d.params;
     s.idx.clear();
     s.buf.clear();
@@ -35,7 +41,11 @@ pub fn decide_agenda<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scrat
             s.idx.push(i);
             // Co-design flattens the status weighting of adoption: at co_design = 1 every
             // proposal weighs the same (participants share in setting the agenda).
-            s.buf.push(speaking_weight(p.beta_e * (1.0 - d.activity.co_design), g.expectation(p, i), 1.0));
+            s.buf.push(speaking_weight(
+                p.beta_e * (1.0 - d.activity.co_design),
+                g.expectation(p, i),
+                1.0,
+            ));
             if E::ENABLED {
                 ev.emit(Event::Proposal { by: i });
             }
@@ -68,7 +78,10 @@ pub fn decide_agenda<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scrat
     if E::ENABLED {
         ev.emit(Event::Decision { adopted });
     }
-    Some(Decision { adopted, by_participant })
+    Some(Decision {
+        adopted,
+        by_participant,
+    })
 }
 
 /// Judging: each present local moves ĉ of each participant who spoke toward (L + K)/2 at

@@ -10,12 +10,19 @@ use rand::Rng;
 #[inline]
 pub fn attendance_probability(d: &Design, care_load: f64, belonging: f64) -> f64 {
     let p = &d.params;
-    (p.p0_attend * (1.0 - p.c_care * care_load) * (1.0 - p.w_belong_attend * (1.0 - belonging))).clamp(0.0, 1.0)
+    (p.p0_attend * (1.0 - p.c_care * care_load) * (1.0 - p.w_belong_attend * (1.0 - belonging)))
+        .clamp(0.0, 1.0)
 }
 
 /// Draws who attends; fills `s.present` with slot indices. Returns true if the meeting
 /// happens: at least one volunteer or staff member and one participant present.
-pub fn attend<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) -> bool {
+pub fn attend<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &mut Scratch,
+    rng: &mut R,
+    ev: &mut E,
+) -> bool {
     s.present.clear();
     let mut locals = 0;
     let mut participants = 0;

@@ -22,7 +22,10 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
     let common = 0.5 * d.common_design + 0.5 * g.inclusion[v * n + j] as f64;
     let gap = g.expectation(p, v) - g.expectation(p, j);
     sigmoid(
-        p.gamma0 + p.gamma1 * g.persons[v].need_to_help + p.gamma2 * gap + p.gamma3 * threat
+        p.gamma0
+            + p.gamma1 * g.persons[v].need_to_help
+            + p.gamma2 * gap
+            + p.gamma3 * threat
             + p.gamma4 * salience * (1.0 - mu)
             - p.gamma5 * common
             + if unsolicited { p.gamma_u } else { 0.0 },
@@ -33,7 +36,15 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
 /// Autonomy help: K += η(1 − K), A += κ_A(1 − A). Dependency help: K += ρη(1 − K), A −= κ_D·A,
 /// p_indep −= λ·p_indep,
 /// and the helper's need to help is met 1.5× (dep_weight) (Alvarez & van Leeuwen 2015).
-pub fn give_help<R: Rng, E: Events>(g: &mut Group, d: &Design, v: usize, j: usize, unsolicited: bool, rng: &mut R, ev: &mut E) -> bool {
+pub fn give_help<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    v: usize,
+    j: usize,
+    unsolicited: bool,
+    rng: &mut R,
+    ev: &mut E,
+) -> bool {
     let p = &d.params;
     let dependency = rng.gen::<f64>() < dependency_probability(g, d, v, j, unsolicited);
     let x = &mut g.persons[j];
@@ -53,14 +64,25 @@ pub fn give_help<R: Rng, E: Events>(g: &mut Group, d: &Design, v: usize, j: usiz
     }
     g.strengthen(v, j, p.tie_help);
     if E::ENABLED {
-        ev.emit(Event::Help { helper: v, participant: j, unsolicited, dependency });
+        ev.emit(Event::Help {
+            helper: v,
+            participant: j,
+            unsolicited,
+            dependency,
+        });
     }
     dependency
 }
 
 /// Requests: each present participant asks with p = r0·I·(1 − K); a present local answers,
 /// drawn by tie strength (+0.05 so strangers can be asked). Returns (episodes, dependency).
-pub fn ask_for_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) -> (u32, u32) {
+pub fn ask_for_help<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &mut Scratch,
+    rng: &mut R,
+    ev: &mut E,
+) -> (u32, u32) {
     let p = &d.params;
     let mut episodes = (0, 0);
     for pi in 0..s.present.len() {
@@ -91,7 +113,10 @@ pub fn ask_for_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratc
             r -= w;
         }
         if E::ENABLED {
-            ev.emit(Event::HelpRequested { participant: j, helper });
+            ev.emit(Event::HelpRequested {
+                participant: j,
+                helper,
+            });
         }
         episodes.0 += 1;
         episodes.1 += give_help(g, d, helper, j, false, rng, ev) as u32;
@@ -101,7 +126,13 @@ pub fn ask_for_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratc
 
 /// Unsolicited offers: each present local picks the participant who looks neediest (weight
 /// 1 − ĉ) and offers with p = u0·N_v·service_frame·(1 − ĉ_vj) (Malkki 2015: the need to help).
-pub fn offer_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch, rng: &mut R, ev: &mut E) -> (u32, u32) {
+pub fn offer_help<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &mut Scratch,
+    rng: &mut R,
+    ev: &mut E,
+) -> (u32, u32) {
     let p = &d.params;
     let n = g.n();
     let mut episodes = (0, 0);
@@ -137,7 +168,10 @@ pub fn offer_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
             continue;
         }
         if E::ENABLED {
-            ev.emit(Event::HelpOffered { volunteer: v, participant: j });
+            ev.emit(Event::HelpOffered {
+                volunteer: v,
+                participant: j,
+            });
         }
         episodes.0 += 1;
         episodes.1 += give_help(g, d, v, j, true, rng, ev) as u32;
@@ -149,7 +183,13 @@ pub fn offer_help<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &mut Scratch,
 /// succeeds with p = c_j; it is pre-empted if dependency help came this meeting, otherwise a
 /// success is acknowledged with p = ack_base + ack_frame(1 − sf). p_indep ← p_indep + λ(r − p_indep),
 /// r = 1 if acknowledged (Baltes: independent attempts mostly go unacknowledged).
-pub fn try_alone<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng: &mut R, ev: &mut E) {
+pub fn try_alone<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &Scratch,
+    rng: &mut R,
+    ev: &mut E,
+) {
     let p = &d.params;
     for &j in &s.present {
         let x = &mut g.persons[j];
@@ -182,7 +222,10 @@ pub fn try_alone<R: Rng, E: Events>(g: &mut Group, d: &Design, s: &Scratch, rng:
         };
         x.p_indep += p.lambda_indep * (r - x.p_indep);
         if E::ENABLED {
-            ev.emit(Event::IndependentAttempt { participant: j, outcome });
+            ev.emit(Event::IndependentAttempt {
+                participant: j,
+                outcome,
+            });
         }
     }
 }

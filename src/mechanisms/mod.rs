@@ -90,8 +90,14 @@ mod tests {
             assert_eq!(powi(a, k).to_bits(), want.to_bits(), "{a}^{k}");
         }
         for k in 0..64 {
-            assert_eq!(powi(0.0, k).to_bits(), 0.0f64.powi(std::hint::black_box(k as i32)).to_bits());
-            assert_eq!(powi(-0.0, k).to_bits(), (-0.0f64).powi(std::hint::black_box(k as i32)).to_bits());
+            assert_eq!(
+                powi(0.0, k).to_bits(),
+                0.0f64.powi(std::hint::black_box(k as i32)).to_bits()
+            );
+            assert_eq!(
+                powi(-0.0, k).to_bits(),
+                (-0.0f64).powi(std::hint::black_box(k as i32)).to_bits()
+            );
         }
     }
 }

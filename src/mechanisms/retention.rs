@@ -26,8 +26,16 @@ pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
     let soc = if x.older { p.soc_older } else { p.soc_younger };
     let purpose = p.purpose_motive;
     let help_met = (x.help_units / p.help_norm).min(1.0);
-    let soc_met = if x.heard_total > 0 { x.heard_completed as f64 / x.heard_total as f64 } else { 0.0 };
-    let purpose_met = if x.proposals_made > 0 { x.own_adopted as f64 / x.proposals_made as f64 } else { 0.0 };
+    let soc_met = if x.heard_total > 0 {
+        x.heard_completed as f64 / x.heard_total as f64
+    } else {
+        0.0
+    };
+    let purpose_met = if x.proposals_made > 0 {
+        x.own_adopted as f64 / x.proposals_made as f64
+    } else {
+        0.0
+    };
     // The helping motive adds satisfaction in proportion to its strength N (Malkki 2015: helping
     // meets the helper's own need), normalised by the largest possible motive total (N = 1).
     (helping * help_met + soc * soc_met + purpose * purpose_met) / (1.0 + soc + purpose)
@@ -37,8 +45,15 @@ pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
 #[inline]
 pub fn withdrawal_hazard(d: &Design, x: &crate::model::Person) -> f64 {
     let p = &d.params;
-    let staff = if x.status == Status::Staff { p.staff_hazard } else { 1.0 };
-    (p.h0_withdraw * x.withdrawal * (p.beta_b * x.burden - p.beta_m * x.satisfaction - p.beta_r * x.identity).exp() * staff)
+    let staff = if x.status == Status::Staff {
+        p.staff_hazard
+    } else {
+        1.0
+    };
+    (p.h0_withdraw
+        * x.withdrawal
+        * (p.beta_b * x.burden - p.beta_m * x.satisfaction - p.beta_r * x.identity).exp()
+        * staff)
         .clamp(0.0, 1.0)
 }
 
@@ -63,7 +78,13 @@ pub fn weigh_motives(g: &mut Group, d: &Design) {
 
 /// Volunteers and staff may withdraw at will (M3). A participant for whom the leaver held more
 /// than half of her bridging tie strength is stranded: belonging × strand_factor.
-pub fn withdraw<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+pub fn withdraw<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    rng: &mut R,
+    ev: &mut E,
+    tally: &mut LifeTally,
+) {
     let n = g.n();
     for v in 0..n {
         if !g.persons[v].active || !g.persons[v].status.is_local() {
@@ -92,13 +113,22 @@ pub fn withdraw<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &
         }
         tally.stranded += stranded;
         if E::ENABLED {
-            ev.emit(Event::Withdrew { person: v, stranded });
+            ev.emit(Event::Withdrew {
+                person: v,
+                stranded,
+            });
         }
     }
 }
 
 /// Participants drop out with weekly hazard d0·(1 − belonging) (Appendix C).
-pub fn drop_out<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+pub fn drop_out<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    rng: &mut R,
+    ev: &mut E,
+    tally: &mut LifeTally,
+) {
     for j in 0..g.n() {
         let x = &mut g.persons[j];
         if !x.active || !x.status.is_participant() {
@@ -117,7 +147,13 @@ pub fn drop_out<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &
 /// Refills: a volunteer or staff vacancy is filled with weekly probability `recruitment` by a
 /// new person of the same population; with `capacity` set, a waiting list refills a
 /// participant's place the week after she leaves.
-pub fn recruit<R: Rng, E: Events>(g: &mut Group, d: &Design, init: &mut R, life: &mut R, ev: &mut E) {
+pub fn recruit<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    init: &mut R,
+    life: &mut R,
+    ev: &mut E,
+) {
     for i in 0..g.n() {
         if g.persons[i].active {
             continue;

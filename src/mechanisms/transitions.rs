@@ -1,8 +1,8 @@
 //! M8 Door-opening (housing and job events through ties, Lancee 2010) and role transitions from
 //! participant to co-organizer to volunteer (gatekept by invitation).
 
-use super::{gain_k, sigmoid};
 use super::retention::LifeTally;
+use super::{gain_k, sigmoid};
 use crate::model::group::{draw_trait, Design, Group};
 use crate::model::Status;
 use crate::sim::events::{Event, Events};
@@ -18,7 +18,13 @@ pub fn door_opening_hazard(g: &Group, d: &Design, j: usize) -> f64 {
 }
 
 /// Housing and job are one-time events per participant (M8).
-pub fn open_doors<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+pub fn open_doors<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    rng: &mut R,
+    ev: &mut E,
+    tally: &mut LifeTally,
+) {
     for j in 0..g.n() {
         if !g.persons[j].active || !g.persons[j].was_participant {
             continue;
@@ -66,7 +72,13 @@ pub fn invitation_probability(g: &Group, d: &Design, j: usize) -> f64 {
 /// invitation; each transition restores agency (+boost·(1 − A)) (Alvarez & van Leeuwen 2015).
 /// A new volunteer gets volunteer traits from `[transition]`, keeps her origin, and the others'
 /// beliefs about her persist — so limbo can outlast the transition (Stein 2022, Azmia).
-pub fn step_up<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E, tally: &mut LifeTally) {
+pub fn step_up<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    rng: &mut R,
+    ev: &mut E,
+    tally: &mut LifeTally,
+) {
     let p = &d.params;
     for j in 0..g.n() {
         if !g.persons[j].active || !g.persons[j].status.is_participant() {
@@ -83,11 +95,16 @@ pub fn step_up<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &m
             continue;
         }
         let x = &g.persons[j];
-        let prob = sigmoid(p.theta0 + p.theta_l * x.language + p.theta_a * x.agency) * invitation_probability(g, d, j);
+        let prob = sigmoid(p.theta0 + p.theta_l * x.language + p.theta_a * x.agency)
+            * invitation_probability(g, d, j);
         if u >= prob {
             continue;
         }
-        let to = if g.persons[j].status == Status::Participant { Status::CoOrganizer } else { Status::Volunteer };
+        let to = if g.persons[j].status == Status::Participant {
+            Status::CoOrganizer
+        } else {
+            Status::Volunteer
+        };
         if to == Status::Volunteer {
             let need = draw_trait(&d.transition.need_to_help, rng);
             let protect = draw_trait(&d.transition.protectiveness, rng);

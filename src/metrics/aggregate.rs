@@ -18,7 +18,10 @@ pub struct ReplicateResult {
 impl ReplicateResult {
     /// Final-week row.
     pub fn final_row(&self) -> Row {
-        self.rows.last().copied().unwrap_or([f64::NAN; N_INDICATORS])
+        self.rows
+            .last()
+            .copied()
+            .unwrap_or([f64::NAN; N_INDICATORS])
     }
 
     /// Each indicator's mean over the weeks where it is defined.

@@ -78,7 +78,10 @@ fn cap1(x: f64) -> f64 {
 
 /// Mean of the defined (non-NaN) terms; NaN if none.
 fn mean_defined(xs: &[f64]) -> f64 {
-    let (s, n) = xs.iter().filter(|x| !x.is_nan()).fold((0.0, 0), |(s, n), x| (s + x, n + 1));
+    let (s, n) = xs
+        .iter()
+        .filter(|x| !x.is_nan())
+        .fold((0.0, 0), |(s, n), x| (s + x, n + 1));
     ratio(s, n as f64)
 }
 
@@ -98,9 +101,20 @@ pub fn indicator_row(t: &WeekTally) -> Row {
     let gap = ratio(t.gap, t.gap_pairs);
     let us_them = ratio(t.us_them, t.us_them_pairs);
     let limbo_share = cap1(ratio(t.limbo, t.entered_as_participants));
-    let agency_index = mean_defined(&[mean_agency, p_indep, completed_share, cap1(voice_parity), adopted]);
-    let minoritization_index =
-        mean_defined(&[usurp_p, dep_share, (2.0 * gap).clamp(0.0, 1.0), limbo_share, us_them]);
+    let agency_index = mean_defined(&[
+        mean_agency,
+        p_indep,
+        completed_share,
+        cap1(voice_parity),
+        adopted,
+    ]);
+    let minoritization_index = mean_defined(&[
+        usurp_p,
+        dep_share,
+        (2.0 * gap).clamp(0.0, 1.0),
+        limbo_share,
+        us_them,
+    ]);
     [
         voice_share_p,
         ratio(t.voice_v, turns),

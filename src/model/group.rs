@@ -80,7 +80,10 @@ impl Design {
             params: p.clone(),
             weeks: s.weeks,
             origins: origins.to_vec(),
-            origin_majority: origins.iter().map(|o| s.majority_origins.contains(o)).collect(),
+            origin_majority: origins
+                .iter()
+                .map(|o| s.majority_origins.contains(o))
+                .collect(),
             origin_targeted: origins.iter().map(|o| a.targets.contains(o)).collect(),
             priors: origins.iter().map(|o| s.stereotypes.prior(o)).collect(),
             populations,
@@ -88,8 +91,16 @@ impl Design {
             transition: s.transition.clone(),
             common_design: (a.co_design + mixed + (1.0 - a.service_frame)) / 3.0,
             inclusion_cap: p.cap_base + (1.0 - p.cap_base) * a.equal_status(),
-            h0: if multilingual { p.h0_hesitate * 0.5 } else { p.h0_hesitate },
-            w_speak: if multilingual { p.w_speak * 0.5 } else { p.w_speak },
+            h0: if multilingual {
+                p.h0_hesitate * 0.5
+            } else {
+                p.h0_hesitate
+            },
+            w_speak: if multilingual {
+                p.w_speak * 0.5
+            } else {
+                p.w_speak
+            },
             usurp_gap: p.alpha1 * (1.0 + p.s_frame * a.service_frame),
             usurp_keep: 1.0 - a.facilitation,
             ack_p: (p.ack_base + p.ack_frame * (1.0 - a.service_frame)).clamp(0.0, 1.0),
@@ -238,7 +249,11 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
     let participant = status == Status::Participant;
     // Appendix C initial values.
     let (knowhow, agency, p_indep) = if participant {
-        (0.2 + 0.3 * resources, 0.3 + 0.4 * initiative, 0.5 + 0.3 * initiative)
+        (
+            0.2 + 0.3 * resources,
+            0.3 + 0.4 * initiative,
+            0.5 + 0.3 * initiative,
+        )
     } else {
         (0.9, 0.5, 1.0)
     };
@@ -246,7 +261,11 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
         status,
         population: pop,
         origin,
-        majority: d.origin_majority.get(origin as usize).copied().unwrap_or(false),
+        majority: d
+            .origin_majority
+            .get(origin as usize)
+            .copied()
+            .unwrap_or(false),
         older,
         active: true,
         was_participant: participant,

@@ -166,7 +166,11 @@ mod tests {
     fn defaults_lie_in_their_ranges() {
         for p in PARAMS {
             assert!(p.min <= p.default && p.default <= p.max, "{}", p.name);
-            assert!(p.min <= p.plausible.0 && p.plausible.1 <= p.max, "{}", p.name);
+            assert!(
+                p.min <= p.plausible.0 && p.plausible.1 <= p.max,
+                "{}",
+                p.name
+            );
             assert!(p.plausible.0 <= p.plausible.1, "{}", p.name);
         }
     }

@@ -35,14 +35,24 @@ impl ResultDir {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "result".into());
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "result".into());
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
+            std::fs::remove_dir_all(&tmp)
+                .with_context(|| format!("cannot clear {}", tmp.display()))?;
         }
-        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        Ok(ResultDir { target: target.to_path_buf(), tmp, force })
+        std::fs::create_dir_all(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(ResultDir {
+            target: target.to_path_buf(),
+            tmp,
+            force,
+        })
     }
 
     /// The temporary folder files go to.
@@ -58,7 +68,8 @@ impl ResultDir {
     /// Writes one file into the temporary folder.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         let p = self.tmp.join(name);
-        std::fs::write(&p, bytes).with_context(|| format!("cannot write {} (is the disk full?)", p.display()))
+        std::fs::write(&p, bytes)
+            .with_context(|| format!("cannot write {} (is the disk full?)", p.display()))
     }
 
     /// Renames the finished folder into place (replacing an old result only with force).
@@ -72,7 +83,8 @@ impl ResultDir {
                 .with_context(|| format!("cannot move the old {} aside", self.target.display()))?;
             std::fs::rename(&self.tmp, &self.target)
                 .with_context(|| format!("cannot rename {} into place", self.tmp.display()))?;
-            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
         } else {
             std::fs::rename(&self.tmp, &self.target)
                 .with_context(|| format!("cannot rename {} into place", self.tmp.display()))?;
@@ -94,10 +106,14 @@ impl Drop for ResultDir {
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension(format!(
         "{}.tmp",
-        path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default()
+        path.extension()
+            .map(|e| e.to_string_lossy().to_string())
+            .unwrap_or_default()
     ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {} (is the disk full?)", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
+    std::fs::write(&tmp, bytes)
+        .with_context(|| format!("cannot write {} (is the disk full?)", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
 }
 
 #[cfg(test)]

@@ -118,7 +118,10 @@ pub fn groups(agg: &RunAggregate, labels: &[(String, u32)]) -> Option<Vec<u8>> {
         for week in 1..=agg.weeks {
             for (k, name) in INDICATORS.iter().enumerate() {
                 let _ = write!(out, "{gi},{key},{week},{name},");
-                summary_fields(&mut out, &stats[(week as usize - 1) * INDICATORS.len() + k].summary());
+                summary_fields(
+                    &mut out,
+                    &stats[(week as usize - 1) * INDICATORS.len() + k].summary(),
+                );
                 out.push('\n');
             }
         }

@@ -2,7 +2,7 @@
 //! that is renamed into place; charts and the report are drawn from the written files.
 
 pub mod atomic;
+pub mod charts;
 pub mod csv;
 pub mod manifest;
-pub mod charts;
 pub mod report;

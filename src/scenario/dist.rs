@@ -34,7 +34,9 @@ impl Dist {
                 if lo == hi {
                     lo
                 } else {
-                    Triangular::new(lo, hi, mode).map(|d| d.sample(rng)).unwrap_or(mode)
+                    Triangular::new(lo, hi, mode)
+                        .map(|d| d.sample(rng))
+                        .unwrap_or(mode)
                 }
             }
         };
@@ -58,7 +60,10 @@ impl Dist {
 #[serde(rename_all = "kebab-case")]
 pub enum Label {
     Fixed(String),
-    Choice { options: Vec<String>, weights: Vec<f64> },
+    Choice {
+        options: Vec<String>,
+        weights: Vec<f64>,
+    },
 }
 
 impl Label {

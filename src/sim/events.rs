@@ -18,32 +18,103 @@ pub enum AttemptOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
-    WeekStart { week: u32 },
-    MeetingStart { week: u32, meeting: u32 },
-    Attended { person: usize },
-    Absent { person: usize },
-    MeetingCancelled { week: u32, meeting: u32 },
+    WeekStart {
+        week: u32,
+    },
+    MeetingStart {
+        week: u32,
+        meeting: u32,
+    },
+    Attended {
+        person: usize,
+    },
+    Absent {
+        person: usize,
+    },
+    MeetingCancelled {
+        week: u32,
+        meeting: u32,
+    },
     /// The floor goes to `speaker`, who completes the turn.
-    Turn { turn: u32, speaker: usize },
+    Turn {
+        turn: u32,
+        speaker: usize,
+    },
     /// The speaker hesitated, nobody took over; she completed the turn after a pause.
-    Hesitated { turn: u32, speaker: usize, would_be: Option<usize> },
+    Hesitated {
+        turn: u32,
+        speaker: usize,
+        would_be: Option<usize>,
+    },
     /// `by` finished `speaker`'s sentence ("speaking for").
-    Usurped { turn: u32, speaker: usize, by: usize },
-    HelpRequested { participant: usize, helper: usize },
-    HelpOffered { volunteer: usize, participant: usize },
-    Help { helper: usize, participant: usize, unsolicited: bool, dependency: bool },
-    IndependentAttempt { participant: usize, outcome: AttemptOutcome },
-    Proposal { by: usize },
-    Decision { adopted: usize },
-    Perceived { volunteer: usize, participant: usize, before: f64, after: f64, subtyped: bool, inclusion: f64 },
-    StereotypeChanged { volunteer: usize, origin: String, before: f64, after: f64 },
-    AgencyChanged { participant: usize, before: f64, after: f64 },
-    Withdrew { person: usize, stranded: u32 },
-    DroppedOut { person: usize },
-    Joined { person: usize },
-    Transition { person: usize, to: Status },
-    Housing { person: usize },
-    Job { person: usize },
+    Usurped {
+        turn: u32,
+        speaker: usize,
+        by: usize,
+    },
+    HelpRequested {
+        participant: usize,
+        helper: usize,
+    },
+    HelpOffered {
+        volunteer: usize,
+        participant: usize,
+    },
+    Help {
+        helper: usize,
+        participant: usize,
+        unsolicited: bool,
+        dependency: bool,
+    },
+    IndependentAttempt {
+        participant: usize,
+        outcome: AttemptOutcome,
+    },
+    Proposal {
+        by: usize,
+    },
+    Decision {
+        adopted: usize,
+    },
+    Perceived {
+        volunteer: usize,
+        participant: usize,
+        before: f64,
+        after: f64,
+        subtyped: bool,
+        inclusion: f64,
+    },
+    StereotypeChanged {
+        volunteer: usize,
+        origin: String,
+        before: f64,
+        after: f64,
+    },
+    AgencyChanged {
+        participant: usize,
+        before: f64,
+        after: f64,
+    },
+    Withdrew {
+        person: usize,
+        stranded: u32,
+    },
+    DroppedOut {
+        person: usize,
+    },
+    Joined {
+        person: usize,
+    },
+    Transition {
+        person: usize,
+        to: Status,
+    },
+    Housing {
+        person: usize,
+    },
+    Job {
+        person: usize,
+    },
 }
 
 /// A receiver of engine events.

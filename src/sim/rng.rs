@@ -89,10 +89,16 @@ mod tests {
     #[test]
     fn value_stability_pins_the_first_draw() {
         // Changing the seed derivation changes every result: this pins it.
-        assert_eq!(stream_seed(2019, 0, "activity", 0, "talk"), stream_seed(2019, 0, "activity", 0, "talk"));
+        assert_eq!(
+            stream_seed(2019, 0, "activity", 0, "talk"),
+            stream_seed(2019, 0, "activity", 0, "talk")
+        );
         let mut s = Streams::new(2019, 3, "activity", 1);
         let x: u64 = s.talk.gen();
-        assert_eq!(x, PINNED_FIRST_TALK_DRAW, "seed derivation changed: results are no longer reproducible");
+        assert_eq!(
+            x, PINNED_FIRST_TALK_DRAW,
+            "seed derivation changed: results are no longer reproducible"
+        );
     }
 
     const PINNED_FIRST_TALK_DRAW: u64 = 3285462935213542109;
