@@ -342,6 +342,17 @@ struct SweepManifest<'a> {
     files: Vec<String>,
 }
 
+/// Reads a scenario file's text; a missing or unreadable file gets the scenario loader's
+/// wording (file named, fix suggested, exit code 2).
+pub fn read_scenario_text(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        scenario::load(path, &[])
+            .err()
+            .map(Into::into)
+            .unwrap_or_else(|| e.into())
+    })
+}
+
 /// `dugnad sweep`.
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     sweep_inner(cmd).map_err(usage)
@@ -351,16 +362,7 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
     let scope = Scope::parse(&cmd.scope)?;
     let origin = cmd.scenario.display().to_string();
-    let text = match std::fs::read_to_string(&cmd.scenario) {
-        Ok(t) => t,
-        // The scenario loader words the error (missing file, not UTF-8) with a fix.
-        Err(e) => {
-            return Err(scenario::load(&cmd.scenario, &[])
-                .err()
-                .map(Into::into)
-                .unwrap_or_else(|| e.into()))
-        }
-    };
+    let text = read_scenario_text(&cmd.scenario)?;
     let (text, from_file) = take_sweep_table(&text, &origin)?;
     let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
     let spec = from_file.unwrap_or_default().overridden_by(flags);

@@ -13,7 +13,7 @@ use crate::experiment::{charts, Refusal, Scope};
 use crate::metrics::INDICATORS;
 use crate::output::atomic::write_file_atomic;
 use crate::output::manifest::git_commit;
-use crate::scenario::{self, load_str, to_toml};
+use crate::scenario::{load_str, to_toml};
 use crate::sim::replicates::with_threads;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -73,15 +73,7 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
     let scope = Scope::parse(&cmd.scope)?;
     let origin = cmd.scenario.display().to_string();
-    let text = match std::fs::read_to_string(&cmd.scenario) {
-        Ok(t) => t,
-        Err(e) => {
-            return Err(scenario::load(&cmd.scenario, &[])
-                .err()
-                .map(Into::into)
-                .unwrap_or_else(|| e.into()))
-        }
-    };
+    let text = crate::commands::experiment::read_scenario_text(&cmd.scenario)?;
     // A [sweep] table is not part of the scenario proper; a sensitivity analysis ignores it.
     let (text, _) = take_sweep_table(&text, &origin)?;
     let overrides = cmd.run.overrides();
