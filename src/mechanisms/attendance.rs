@@ -52,6 +52,7 @@ pub fn attend<R: Rng, E: Events>(
             ev.emit(Event::Absent { person: i });
         }
     }
+    s.participants_came = participants;
     let happens = locals > 0 && participants > 0;
     if !happens {
         for x in g.persons.iter_mut() {

@@ -57,6 +57,8 @@ pub fn loss_k(x: f64, r: f64, k: u32) -> f64 {
 pub struct Scratch {
     /// Slot indices of persons present at this meeting.
     pub present: Vec<usize>,
+    /// Participants who came to the last meeting drawn, whether or not it was held.
+    pub participants_came: usize,
     /// Speaking weight exp(β_e·e)·talkativeness of each present person.
     pub weight: Vec<f64>,
     /// Expectation value of each present person.

@@ -38,6 +38,7 @@ impl<'d> GroupRun<'d> {
             group,
             streams,
             scratch: Scratch {
+                participants_came: 0,
                 present: Vec::with_capacity(n),
                 weight: Vec::with_capacity(n),
                 expectation: Vec::with_capacity(n),
@@ -170,18 +171,15 @@ impl<'d> GroupRun<'d> {
             .filter(|x| x.active && x.status.is_participant())
             .count();
         let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
+        // Attendance counts who came, whether or not the meeting could be held.
         t.attend_possible += active_participants as f64;
+        t.attended += s.participants_came as f64;
         if !happens {
             if E::ENABLED {
                 ev.emit(Event::MeetingCancelled { week, meeting });
             }
             return;
         }
-        t.attended += s
-            .present
-            .iter()
-            .filter(|&&i| g.persons[i].status.is_participant())
-            .count() as f64;
         // 2. Meet: talk (M1), help (M2), agenda (M6).
         crate::mechanisms::talk::prepare_floor(g, d, s);
         crate::mechanisms::talk::take_turns(g, d, s, &mut st.talk, ev);
