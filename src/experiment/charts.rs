@@ -95,9 +95,10 @@ struct ForestRow {
     hi: f64,
 }
 
-/// Per non-baseline design, the differences to the baseline in baseline SDs (Glass's Δ scale),
-/// indicators in `INDICATORS` order; indicators whose baseline SD is 0 are shown only when
-/// the difference is 0.
+/// Per non-baseline design, the differences to the baseline in pooled SDs of the two designs
+/// (√((sd_base² + sd_design²)/2), Cohen's d scale, so an indicator that never varies under the
+/// baseline still shows), indicators in `INDICATORS` order; an indicator with no variance in
+/// either design is shown only when the difference is 0.
 fn forest_rows(lines: &[Line], baseline: usize) -> Vec<(usize, Vec<ForestRow>)> {
     let base_sd: Vec<f64> = lines
         .iter()
@@ -117,7 +118,7 @@ fn forest_rows(lines: &[Line], baseline: usize) -> Vec<(usize, Vec<ForestRow>)> 
                 .iter()
                 .filter(|l| l.design == d)
                 .map(|l| {
-                    let sd = base_sd[l.indicator];
+                    let sd = ((base_sd[l.indicator].powi(2) + l.summary.sd.powi(2)) / 2.0).sqrt();
                     let scale = |x: f64| {
                         if sd > 0.0 {
                             x / sd
@@ -222,10 +223,9 @@ pub fn forest(
         .fold(0.25f64, f64::max)
         * 1.05;
     let xlabel = format!(
-        "difference to {} ({}), in SDs of {}",
+        "difference to {} ({}), in pooled SDs",
         names[baseline],
-        scope.name(),
-        names[baseline]
+        scope.name()
     );
     let height = 160 + 26 * INDICATORS.len() as u32;
     let width = 900 * panels.len().max(1) as u32;
