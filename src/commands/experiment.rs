@@ -353,6 +353,25 @@ pub fn read_scenario_text(path: &std::path::Path) -> Result<String> {
     })
 }
 
+/// The shard and resume parts of a sweep's start message: (", shard I/N: M cells", ", resuming: K done").
+pub fn start_notes(
+    shard: Option<Shard>,
+    mine: usize,
+    pending: usize,
+    resumed: bool,
+    unit: &str,
+) -> (String, String) {
+    let part = shard
+        .map(|s| format!(", shard {s}: {mine} {unit}"))
+        .unwrap_or_default();
+    let resume = if resumed {
+        format!(", resuming: {} done", mine - pending)
+    } else {
+        String::new()
+    };
+    (part, resume)
+}
+
 /// `dugnad sweep`.
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     sweep_inner(cmd).map_err(usage)
@@ -389,14 +408,7 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     let pending = store.pending(shard.unwrap_or(Shard::ALL), cmd.keep_replicates)?;
     let mine = shard.unwrap_or(Shard::ALL).cells(cells.len()).count();
     if !cmd.run.quiet {
-        let part = shard
-            .map(|s| format!(", shard {s}: {mine} cells"))
-            .unwrap_or_default();
-        let resume = if resumed {
-            format!(", resuming: {} done", mine - pending.len())
-        } else {
-            String::new()
-        };
+        let (part, resume) = start_notes(shard, mine, pending.len(), resumed, "cells");
         eprintln!(
             "sweep {}: {} cells ({}) × {} replicates × {} weeks{part}{resume} → {}",
             base.name,

@@ -123,14 +123,8 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     let pending = store.pending(shard_all, true)?;
     let mine = shard_all.cells(cells.len()).count();
     if !cmd.run.quiet {
-        let part = shard
-            .map(|s| format!(", shard {s}: {mine} points"))
-            .unwrap_or_default();
-        let resume = if resumed {
-            format!(", resuming: {} done", mine - pending.len())
-        } else {
-            String::new()
-        };
+        let (part, resume) =
+            crate::commands::experiment::start_notes(shard, mine, pending.len(), resumed, "points");
         eprintln!(
             "sensitivity {} ({}): {} factors, {} points × {} replicates × {} weeks{part}{resume} → {}",
             base.name,

@@ -26,11 +26,13 @@ pub fn attend<R: Rng, E: Events>(
     s.present.clear();
     let mut locals = 0;
     let mut participants = 0;
+    let mut active_participants = 0;
     for (i, x) in g.persons.iter_mut().enumerate() {
         x.present = false;
         if !x.active {
             continue;
         }
+        active_participants += x.status.is_participant() as usize;
         let prob = if x.status.is_participant() {
             attendance_probability(d, x.care_load, x.belonging)
         } else {
@@ -53,6 +55,8 @@ pub fn attend<R: Rng, E: Events>(
         }
     }
     s.participants_came = participants;
+    s.locals_came = locals;
+    s.participants_active = active_participants;
     let happens = locals > 0 && participants > 0;
     if !happens {
         for x in g.persons.iter_mut() {

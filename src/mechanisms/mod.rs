@@ -59,6 +59,10 @@ pub struct Scratch {
     pub present: Vec<usize>,
     /// Participants who came to the last meeting drawn, whether or not it was held.
     pub participants_came: usize,
+    /// Volunteers and staff who came to the last meeting drawn.
+    pub locals_came: usize,
+    /// Active participants when the last meeting's attendance was drawn.
+    pub participants_active: usize,
     /// Speaking weight exp(β_e·e)·talkativeness of each present person.
     pub weight: Vec<f64>,
     /// Expectation value of each present person.

@@ -39,6 +39,8 @@ impl<'d> GroupRun<'d> {
             streams,
             scratch: Scratch {
                 participants_came: 0,
+                locals_came: 0,
+                participants_active: 0,
                 present: Vec::with_capacity(n),
                 weight: Vec::with_capacity(n),
                 expectation: Vec::with_capacity(n),
@@ -165,14 +167,9 @@ impl<'d> GroupRun<'d> {
         if E::ENABLED {
             ev.emit(Event::MeetingStart { week, meeting });
         }
-        let active_participants = g
-            .persons
-            .iter()
-            .filter(|x| x.active && x.status.is_participant())
-            .count();
         let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
         // Attendance counts who came, whether or not the meeting could be held.
-        t.attend_possible += active_participants as f64;
+        t.attend_possible += s.participants_active as f64;
         t.attended += s.participants_came as f64;
         if !happens {
             if E::ENABLED {
@@ -194,18 +191,14 @@ impl<'d> GroupRun<'d> {
         // 4. Learn (M7); 5. Connect (ties from talk).
         learning::practise_language(g, d, s);
         contact::talk_ties(g, d, s);
-        let participants_present = s
-            .present
-            .iter()
-            .filter(|&&i| g.persons[i].status.is_participant())
-            .count();
-        let locals_present = s.present.len() - participants_present;
+        // Load of a local: participants present per local present (M3 burden).
+        let load = s.participants_came as f64 / s.locals_came.max(1) as f64;
         for &i in &s.present {
             let x = &mut g.persons[i];
             x.meetings_attended += 1;
             if x.status.is_local() {
                 x.identity += d.params.role_identity_rate * (1.0 - x.identity);
-                x.load_sum += participants_present as f64 / locals_present.max(1) as f64;
+                x.load_sum += load;
             }
         }
         observe_meeting(
