@@ -1,16 +1,27 @@
 // Records the git commit the binary was built from, for run manifests (None outside a checkout).
 use std::process::Command;
 
-fn main() {
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
-    let commit = Command::new("git")
-        .args(["rev-parse", "HEAD"])
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
         .output()
         .ok()
         .filter(|o| o.status.success())
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .map(|s| s.trim().to_string())
-        .unwrap_or_default();
+}
+
+fn main() {
+    // Rebuild when HEAD moves. In a linked worktree `.git` is a file, so ask git where HEAD and
+    // the refs live rather than naming `.git/HEAD` (a path that does not exist would make every
+    // build rerun this script and recompile the crate).
+    if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
+        println!("cargo:rerun-if-changed={dir}/HEAD");
+    }
+    if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
+        println!("cargo:rerun-if-changed={common}/refs/heads");
+        println!("cargo:rerun-if-changed={common}/packed-refs");
+    }
+    let commit = git(&["rev-parse", "HEAD"]).unwrap_or_default();
     println!("cargo:rustc-env=DUGNAD_GIT_COMMIT={commit}");
 }
