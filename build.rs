@@ -19,8 +19,13 @@ fn main() {
         println!("cargo:rerun-if-changed={dir}/HEAD");
     }
     if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
-        println!("cargo:rerun-if-changed={common}/refs/heads");
-        println!("cargo:rerun-if-changed={common}/packed-refs");
+        for path in ["refs/heads", "packed-refs"] {
+            let path = format!("{common}/{path}");
+            // Naming a path that does not exist would rerun this script on every build.
+            if std::path::Path::new(&path).exists() {
+                println!("cargo:rerun-if-changed={path}");
+            }
+        }
     }
     let commit = git(&["rev-parse", "HEAD"]).unwrap_or_default();
     println!("cargo:rustc-env=DUGNAD_GIT_COMMIT={commit}");
