@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the parameter table of docs/model.md from the code (src/model/params.rs):
+# Regenerates the parameter table of docs/model.md from the code (src/scenario/params.rs):
 # replaces everything between the markers <!-- params:begin --> and <!-- params:end --> with the
 # output of `dugnad params --markdown`. tests/docs.rs fails until this has been run after a
 # parameter (name, default, range or meaning) changed.

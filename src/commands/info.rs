@@ -1,13 +1,13 @@
 //! `check`, `schema`, `params`: commands that describe rather than run.
 
 use crate::cli::{CalibrateCmd, CheckCmd, ParamsCmd};
-use crate::model::params::PARAMS;
-use crate::scenario::validate;
+use crate::scenario::params::PARAMS;
+use crate::scenario::{load, to_toml};
 
 /// `dugnad check FILE`: validate and print the fully resolved scenario.
 pub fn check(cmd: &CheckCmd) -> anyhow::Result<()> {
-    let s = validate::load(&cmd.scenario, &cmd.set)?;
-    print!("{}", validate::to_toml(&s));
+    let s = load(&cmd.scenario, &cmd.set)?;
+    print!("{}", to_toml(&s));
     eprintln!("{}: ok", cmd.scenario.display());
     Ok(())
 }

@@ -1,24 +1,42 @@
 //! Scenario files: the user-facing contract.
 //!
-//! A scenario file (TOML) is parsed into raw serde structs (`raw`, `deny_unknown_fields`),
-//! `--set` overrides are applied to the TOML document by dotted path (`overrides`), and the
-//! result is validated into the checked [`Scenario`] below (`validate`). The model and the
-//! engine only ever see a checked `Scenario`: every value in range, every default filled in.
+//! Every table and key of a scenario file is declared once, in the field table ([`fields`]):
+//! from it come the checked structs below, the key lists, the reading and checking of each key
+//! ([`validate`]), the resolved TOML text ([`to_toml()`]) and the JSON Schema ([`schema`]).
+//! `--set` overrides are applied to the TOML document by dotted path ([`overrides`]) before it
+//! is read. The model and the engine only ever see a checked [`Scenario`]: every value in range,
+//! every default filled in. The parameter table ([`params`]) is part of the same contract.
+//!
+//! Files, from the bottom up: `error`, `suggest` ("did you mean"), `toml_text`, `document` (the
+//! parsed document with key lines and `--set` paths), `dist` (trait distributions and labels),
+//! `forms` (reading and writing distributions and labels), `types` (the key types), `section`
+//! (the macro that turns a table declaration into code), `params`, `fields` (the field table),
+//! `schema`, `to_toml`, `overrides`, `validate`.
 
 pub mod dist;
 pub mod error;
+pub mod fields;
+mod forms;
 pub mod overrides;
-pub mod raw;
+pub mod params;
 pub mod schema;
+mod section;
+mod suggest;
+pub mod to_toml;
+mod toml_text;
+mod types;
 pub mod validate;
+
+pub(crate) mod document;
 
 pub use dist::{Dist, Label};
 pub use error::ScenarioError;
+pub use fields::{Activity, Population, Scenario, Traits, TransitionTraits};
 pub use overrides::{apply_overrides, parse_override};
 pub use schema::json_schema;
-pub use validate::{load, load_str, to_toml};
+pub use to_toml::to_toml;
+pub use validate::{load, load_str};
 
-use crate::model::params::Params;
 use serde::Serialize;
 
 /// Role of a person in an activity (MODEL.md §1.2).
@@ -43,27 +61,6 @@ pub enum LanguagePolicy {
     Multilingual,
 }
 
-/// A checked, fully resolved scenario.
-#[derive(Debug, Clone, Serialize)]
-pub struct Scenario {
-    pub name: String,
-    pub description: String,
-    pub weeks: u32,
-    pub replicates: u32,
-    pub seed: u64,
-    /// Origin labels that count as the majority (diffuse status). Default `["local"]`.
-    pub majority_origins: Vec<String>,
-    /// Activity designs, in file order of their keys (a single `[activity]` has key "activity").
-    pub activities: Vec<Activity>,
-    /// Populations, sorted by key.
-    pub populations: Vec<Population>,
-    /// Volunteers' prior perceived competence by origin label; `default` covers the rest.
-    pub stereotypes: Stereotypes,
-    /// Traits given to a participant who becomes a volunteer (`[transition]`).
-    pub transition: TransitionTraits,
-    pub params: Params,
-}
-
 /// Stereotype priors by origin label.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stereotypes {
@@ -84,72 +81,9 @@ impl Stereotypes {
     }
 }
 
-/// Traits of a participant who becomes a volunteer.
-#[derive(Debug, Clone, Serialize)]
-pub struct TransitionTraits {
-    pub need_to_help: Dist,
-    pub protectiveness: Dist,
-    pub withdrawal_propensity: Dist,
-}
-
-/// One activity design; `groups` independent groups of it run in each replicate.
-#[derive(Debug, Clone, Serialize)]
-pub struct Activity {
-    pub key: String,
-    pub kind: String,
-    pub groups: u32,
-    pub meetings_per_week: u32,
-    pub turns_per_meeting: u32,
-    pub hours_per_meeting: f64,
-    /// Volunteers provide, participants receive (0..1).
-    pub service_frame: f64,
-    /// Participants' share in setting the agenda (0..1).
-    pub co_design: f64,
-    /// Turn-taking norm that blocks usurping (0..1).
-    pub facilitation: f64,
-    /// Open roles for participants to co-organize and volunteer.
-    pub pathway: bool,
-    /// Locals also join as peers rather than helpers.
-    pub mixed: bool,
-    pub language_policy: LanguagePolicy,
-    /// Origin labels the activity is aimed at (makes the category salient in help, M2).
-    pub targets: Vec<String>,
-    /// Maximum participants per group; a waiting list refills places when set.
-    pub capacity: Option<u32>,
-    /// Weekly probability that a volunteer vacancy is filled.
-    pub recruitment: f64,
-    /// Keys of the populations that make up each group (default: all).
-    pub populations: Vec<String>,
-}
-
 impl Activity {
     /// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport).
     pub fn equal_status(&self) -> f64 {
         ((1.0 - self.service_frame) + self.co_design + if self.mixed { 1.0 } else { 0.0 }) / 3.0
     }
-}
-
-/// A population: `count` persons per group with traits drawn from distributions.
-#[derive(Debug, Clone, Serialize)]
-pub struct Population {
-    pub key: String,
-    pub role: Role,
-    pub count: u32,
-    pub origin: Label,
-    pub life_stage: Label,
-    pub traits: Traits,
-}
-
-/// Trait distributions of a population (each value in [0, 1]; draws are clamped).
-#[derive(Debug, Clone, Serialize)]
-pub struct Traits {
-    pub need_to_help: Dist,
-    pub protectiveness: Dist,
-    pub withdrawal_propensity: Dist,
-    pub talkativeness: Dist,
-    pub network: Dist,
-    pub initiative: Dist,
-    pub care_load: Dist,
-    pub resources: Dist,
-    pub language: Dist,
 }

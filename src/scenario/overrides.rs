@@ -21,11 +21,11 @@
 //! values in the file, and their errors say that the value came from `--set`.
 
 use super::error::{Located, ScenarioError};
-use super::raw::{
+use super::fields::{
     activity_is_keyed, ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
 };
-use super::validate::closest;
-use crate::model::params::PARAMS;
+use super::params::PARAMS;
+use super::suggest::did_you_mean;
 use std::collections::BTreeSet;
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 
@@ -153,11 +153,9 @@ fn list(keys: &[&str]) -> String {
 }
 
 fn unknown_field(what: &str, field: &str, allowed: &[&str]) -> String {
-    let hint = closest(field, allowed)
-        .map(|c| format!("did you mean '{c}'? "))
-        .unwrap_or_default();
     format!(
-        "{what} has no field '{field}'; {hint}allowed: {}",
+        "{what} has no field '{field}'; {}allowed: {}",
+        did_you_mean(field, allowed),
         list(allowed)
     )
 }
@@ -175,200 +173,195 @@ fn table_keys(doc: &DocumentMut, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What one override sets: (parent tables, leaf key) pairs.
+type Targets = Vec<(Vec<String>, String)>;
+
+/// The single target `parents.leaf`.
+fn one(parents: &[&str], leaf: &str) -> Targets {
+    vec![(
+        parents.iter().map(|s| s.to_string()).collect(),
+        leaf.to_string(),
+    )]
+}
+
+/// `leaf` must be the last segment of the path: nothing may follow it.
+fn leaf_only(deeper: &[&str], prefix: impl FnOnce() -> String) -> Result<(), String> {
+    if deeper.is_empty() {
+        Ok(())
+    } else {
+        Err(too_deep(&prefix()))
+    }
+}
+
 /// The (parent tables, leaf key) pairs a dotted path sets, or why it cannot exist.
-fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Vec<(Vec<String>, String)>, String> {
-    let one = |parents: &[&str], leaf: &str| {
-        vec![(
-            parents.iter().map(|s| s.to_string()).collect(),
-            leaf.to_string(),
-        )]
-    };
+fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, String> {
     let Some((&head, rest)) = segs.split_first() else {
         return Err(format!("no key; settable paths: {PATH_FORMS}"));
     };
     match head {
-        "scenario" | "transition" | "parameters" => {
-            let allowed: Vec<&str> = match head {
-                "scenario" => SCENARIO_KEYS.to_vec(),
-                "transition" => TRANSITION_KEYS.to_vec(),
-                _ => PARAMS.iter().map(|p| p.name).collect(),
-            };
-            let [field, deeper @ ..] = rest else {
-                return Err(format!(
-                    "'{head}' is a table; set one of its fields: {head}.<field>"
-                ));
-            };
-            if !allowed.contains(field) {
-                if head == "parameters" {
-                    let hint = closest(field, &allowed)
-                        .map(|c| format!("did you mean '{c}'? "))
-                        .unwrap_or_default();
-                    return Err(format!(
-                        "there is no parameter '{field}'; {hint}`dugnad params` lists all {}",
-                        allowed.len()
-                    ));
-                }
-                return Err(unknown_field(&format!("[{head}]"), field, &allowed));
-            }
-            if !deeper.is_empty() {
-                return Err(too_deep(&format!("{head}.{field}")));
-            }
-            Ok(one(&[head], field))
+        "scenario" | "transition" | "parameters" => resolve_field(head, rest),
+        "stereotypes" => resolve_stereotype(doc, rest),
+        "population" => resolve_population(doc, rest),
+        "activity" => resolve_activity(doc, rest),
+        other => Err(not_a_section(other)),
+    }
+}
+
+/// `scenario.<field>`, `transition.<field>` or `parameters.<name>`.
+fn resolve_field(head: &str, rest: &[&str]) -> Result<Targets, String> {
+    let allowed: Vec<&str> = match head {
+        "scenario" => SCENARIO_KEYS.to_vec(),
+        "transition" => TRANSITION_KEYS.to_vec(),
+        _ => PARAMS.iter().map(|p| p.name).collect(),
+    };
+    let [field, deeper @ ..] = rest else {
+        return Err(format!(
+            "'{head}' is a table; set one of its fields: {head}.<field>"
+        ));
+    };
+    if !allowed.contains(field) {
+        if head == "parameters" {
+            return Err(format!(
+                "there is no parameter '{field}'; {}`dugnad params` lists all {}",
+                did_you_mean(field, &allowed),
+                allowed.len()
+            ));
         }
-        "stereotypes" => {
-            let [label, deeper @ ..] = rest else {
-                return Err(
-                    "'stereotypes' is a table; set one origin: stereotypes.<origin>".into(),
-                );
-            };
-            let mut known: BTreeSet<String> = table_keys(doc, "stereotypes").into_iter().collect();
-            known.insert("default".into());
-            known.extend(population_origins(doc));
-            if !known.contains(*label) {
-                let names: Vec<&str> = known.iter().map(String::as_str).collect();
-                let hint = closest(label, &names)
-                    .map(|c| format!("did you mean '{c}'? "))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "'{label}' is not an origin of this scenario; {hint}allowed: {}",
-                    names.join(", ")
-                ));
+        return Err(unknown_field(&format!("[{head}]"), field, &allowed));
+    }
+    leaf_only(deeper, || format!("{head}.{field}"))?;
+    Ok(one(&[head], field))
+}
+
+/// `stereotypes.<origin>`: `default`, a listed origin or the origin of a population.
+fn resolve_stereotype(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, String> {
+    let [label, deeper @ ..] = rest else {
+        return Err("'stereotypes' is a table; set one origin: stereotypes.<origin>".into());
+    };
+    let mut known: BTreeSet<String> = table_keys(doc, "stereotypes").into_iter().collect();
+    known.insert("default".into());
+    known.extend(population_origins(doc));
+    if !known.contains(*label) {
+        let names: Vec<&str> = known.iter().map(String::as_str).collect();
+        return Err(format!(
+            "'{label}' is not an origin of this scenario; {}allowed: {}",
+            did_you_mean(label, &names),
+            names.join(", ")
+        ));
+    }
+    leaf_only(deeper, || format!("stereotypes.{label}"))?;
+    Ok(one(&["stereotypes"], label))
+}
+
+/// `population.<key>.<field>` of an existing population.
+fn resolve_population(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, String> {
+    let pops = table_keys(doc, "population");
+    let names: Vec<&str> = pops.iter().map(String::as_str).collect();
+    let [key, rest @ ..] = rest else {
+        return Err(format!(
+            "set a field of a population: population.<key>.<field>; populations: {}",
+            names.join(", ")
+        ));
+    };
+    if !names.contains(key) {
+        return Err(format!(
+            "there is no population '{key}'; {}populations: {}",
+            did_you_mean(key, &names),
+            names.join(", ")
+        ));
+    }
+    let [field, deeper @ ..] = rest else {
+        return Err(format!(
+            "'population.{key}' is a table; set one of its fields: {}",
+            list(POPULATION_KEYS)
+        ));
+    };
+    if !POPULATION_KEYS.contains(field) {
+        return Err(unknown_field(
+            &format!("[population.{key}]"),
+            field,
+            POPULATION_KEYS,
+        ));
+    }
+    leaf_only(deeper, || format!("population.{key}.{field}"))?;
+    Ok(one(&["population", key], field))
+}
+
+/// `activity.<field>` (of the single design, or of every keyed design) or
+/// `activity.<key>.<field>` (of one keyed design).
+fn resolve_activity(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, String> {
+    let activity = doc.get("activity").and_then(Item::as_table_like);
+    let keyed = activity.is_some_and(activity_is_keyed);
+    let keys: Vec<String> = if keyed {
+        table_keys(doc, "activity")
+    } else {
+        Vec::new()
+    };
+    let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match rest {
+        [] => Err("'activity' is a table; set one of its fields: activity.<field>".into()),
+        [field] if ACTIVITY_KEYS.contains(field) => {
+            if keyed {
+                Ok(names
+                    .iter()
+                    .flat_map(|k| one(&["activity", k], field))
+                    .collect())
+            } else {
+                Ok(one(&["activity"], field))
             }
-            if !deeper.is_empty() {
-                return Err(too_deep(&format!("stereotypes.{label}")));
-            }
-            Ok(one(&["stereotypes"], label))
         }
-        "population" => {
-            let pops = table_keys(doc, "population");
-            let names: Vec<&str> = pops.iter().map(String::as_str).collect();
-            let [key, rest @ ..] = rest else {
-                return Err(format!(
-                    "set a field of a population: population.<key>.<field>; populations: {}",
-                    names.join(", ")
-                ));
-            };
-            if !names.contains(key) {
-                let hint = closest(key, &names)
-                    .map(|c| format!("did you mean '{c}'? "))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "there is no population '{key}'; {hint}populations: {}",
-                    names.join(", ")
-                ));
-            }
-            let [field, deeper @ ..] = rest else {
-                return Err(format!(
-                    "'population.{key}' is a table; set one of its fields: {}",
-                    list(POPULATION_KEYS)
-                ));
-            };
-            if !POPULATION_KEYS.contains(field) {
+        [field, ..] if ACTIVITY_KEYS.contains(field) => Err(too_deep(&format!("activity.{field}"))),
+        [key, field, deeper @ ..] if keyed && names.contains(key) => {
+            if !ACTIVITY_KEYS.contains(field) {
                 return Err(unknown_field(
-                    &format!("[population.{key}]"),
+                    &format!("[activity.{key}]"),
                     field,
-                    POPULATION_KEYS,
+                    ACTIVITY_KEYS,
                 ));
             }
-            if !deeper.is_empty() {
-                return Err(too_deep(&format!("population.{key}.{field}")));
-            }
-            Ok(one(&["population", key], field))
+            leaf_only(deeper, || format!("activity.{key}.{field}"))?;
+            Ok(one(&["activity", key], field))
         }
-        "activity" => {
-            let activity = doc.get("activity").and_then(Item::as_table_like);
-            let keyed = activity.is_some_and(activity_is_keyed);
-            let keys: Vec<String> = if keyed {
-                table_keys(doc, "activity")
-            } else {
-                Vec::new()
-            };
-            let names: Vec<&str> = keys.iter().map(String::as_str).collect();
-            match rest {
-                [] => Err("'activity' is a table; set one of its fields: activity.<field>".into()),
-                [field] if ACTIVITY_KEYS.contains(field) => {
-                    if keyed {
-                        Ok(names
-                            .iter()
-                            .map(|k| {
-                                (
-                                    vec!["activity".to_string(), k.to_string()],
-                                    field.to_string(),
-                                )
-                            })
-                            .collect())
-                    } else {
-                        Ok(one(&["activity"], field))
-                    }
-                }
-                [field, deeper @ ..] if ACTIVITY_KEYS.contains(field) => {
-                    let _ = deeper;
-                    Err(too_deep(&format!("activity.{field}")))
-                }
-                [key, field, deeper @ ..] if keyed && names.contains(key) => {
-                    if !ACTIVITY_KEYS.contains(field) {
-                        return Err(unknown_field(
-                            &format!("[activity.{key}]"),
-                            field,
-                            ACTIVITY_KEYS,
-                        ));
-                    }
-                    if !deeper.is_empty() {
-                        return Err(too_deep(&format!("activity.{key}.{field}")));
-                    }
-                    Ok(one(&["activity", key], field))
-                }
-                [key, ..] if keyed => {
-                    let mut allowed: Vec<&str> = ACTIVITY_KEYS.to_vec();
-                    allowed.extend(names.iter().copied());
-                    let hint = closest(key, &allowed)
-                        .map(|c| format!("did you mean '{c}'? "))
-                        .unwrap_or_default();
-                    Err(format!(
-                        "there is no activity '{key}' and no activity field '{key}'; {hint}activities: {}; fields: {}",
-                        names.join(", "),
-                        list(ACTIVITY_KEYS)
-                    ))
-                }
-                [field, ..] => {
-                    let hint = closest(field, ACTIVITY_KEYS)
-                        .map(|c| format!("did you mean '{c}'? "))
-                        .unwrap_or_default();
-                    Err(format!(
-                        "the scenario has a single [activity], which has no field '{field}'; {hint}allowed: {}",
-                        list(ACTIVITY_KEYS)
-                    ))
-                }
-            }
-        }
-        other => {
-            // A bare field name: point at the section that has it.
-            let mut sections = Vec::new();
-            for (section, keys) in [
-                ("scenario", SCENARIO_KEYS),
-                ("activity", ACTIVITY_KEYS),
-                ("population.<key>", POPULATION_KEYS),
-                ("transition", TRANSITION_KEYS),
-            ] {
-                if keys.contains(&other) {
-                    sections.push(format!("{section}.{other}"));
-                }
-            }
-            if PARAMS.iter().any(|p| p.name == other) {
-                sections.push(format!("parameters.{other}"));
-            }
-            let hint = if !sections.is_empty() {
-                format!("did you mean {}? ", sections.join(" or "))
-            } else {
-                closest(other, TOP_KEYS)
-                    .map(|c| format!("did you mean '{c}'? "))
-                    .unwrap_or_default()
-            };
+        [key, ..] if keyed => {
+            let mut allowed: Vec<&str> = ACTIVITY_KEYS.to_vec();
+            allowed.extend(names.iter().copied());
             Err(format!(
-                "'{other}' is not a section of a scenario; {hint}settable paths: {PATH_FORMS}"
+                "there is no activity '{key}' and no activity field '{key}'; {}activities: {}; fields: {}",
+                did_you_mean(key, &allowed),
+                names.join(", "),
+                list(ACTIVITY_KEYS)
             ))
         }
+        [field, ..] => Err(format!(
+            "the scenario has a single [activity], which has no field '{field}'; {}allowed: {}",
+            did_you_mean(field, ACTIVITY_KEYS),
+            list(ACTIVITY_KEYS)
+        )),
     }
+}
+
+/// Why `other` cannot start a path: a bare field name points at the section that has it.
+fn not_a_section(other: &str) -> String {
+    let mut sections = Vec::new();
+    for (section, keys) in [
+        ("scenario", SCENARIO_KEYS),
+        ("activity", ACTIVITY_KEYS),
+        ("population.<key>", POPULATION_KEYS),
+        ("transition", TRANSITION_KEYS),
+    ] {
+        if keys.contains(&other) {
+            sections.push(format!("{section}.{other}"));
+        }
+    }
+    if PARAMS.iter().any(|p| p.name == other) {
+        sections.push(format!("parameters.{other}"));
+    }
+    let hint = if !sections.is_empty() {
+        format!("did you mean {}? ", sections.join(" or "))
+    } else {
+        did_you_mean(other, TOP_KEYS)
+    };
+    format!("'{other}' is not a section of a scenario; {hint}settable paths: {PATH_FORMS}")
 }
 
 /// Origin labels used by populations in the document (fixed labels and choice options).
