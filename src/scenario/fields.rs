@@ -5,6 +5,7 @@
 //! the checked struct, the key list, the reader, the `to_toml` writer and the JSON Schema).
 //! To add a key, add a row; the doc comment is its description in `dugnad schema`.
 
+use super::dist::{Dist, Label};
 use super::document::{join, table, valid_name, Class, Ctx, Tbl, R};
 use super::params::{self, Params};
 use super::section::section;
@@ -12,7 +13,6 @@ use super::suggest::did_you_mean;
 use super::types::{
     Flag, Int, Keyword, LabelOf, Names, Num, OptionalInt, Text, TextRule, Trait, Word,
 };
-use super::{Dist, Label, LanguagePolicy, Role, Stereotypes};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use Dist::{Beta, Const, Uniform};
@@ -29,6 +29,48 @@ pub const TOP_KEYS: &[&str] = &[
 
 /// Largest number of persons in one group (all populations of an activity together).
 pub const MAX_GROUP_SIZE: i64 = 60;
+
+/// Role of a person in an activity (MODEL.md §1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// An unpaid local helper.
+    Volunteer,
+    /// A paid or coordinating local (e.g. the head of the centre): host 1, low withdrawal.
+    Staff,
+    /// An immigrant participant (may become co-organizer, then volunteer).
+    Participant,
+}
+
+/// Language policy of an activity (MODEL.md Appendix C, M7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LanguagePolicy {
+    /// Only the local language is used (default).
+    LocalOnly,
+    /// Other languages are welcome: halves hesitation (h0) and halves speaking practice (w_speak).
+    Multilingual,
+}
+
+/// Stereotype priors by origin label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stereotypes {
+    /// (origin label, prior), sorted by label.
+    pub by_origin: Vec<(String, f64)>,
+    /// Prior for origins not listed (0.5 unless `default` is given).
+    pub default: f64,
+}
+
+impl Stereotypes {
+    /// Prior perceived competence for an origin label.
+    pub fn prior(&self, origin: &str) -> f64 {
+        self.by_origin
+            .iter()
+            .find(|(o, _)| o == origin)
+            .map(|(_, v)| *v)
+            .unwrap_or(self.default)
+    }
+}
 
 impl Keyword for Role {
     const WORDS: &'static [(&'static str, Self)] = &[
@@ -85,6 +127,7 @@ section! {
         pub stereotypes: Stereotypes,
         /// Traits given to a participant who becomes a volunteer (`[transition]`).
         pub transition: TransitionTraits,
+        /// Every model parameter: the table's defaults, overridden by `[parameters]`.
         pub params: Params,
     }
 }
@@ -141,6 +184,13 @@ section! {
     then {
         let key = cx.key.to_string();
         cx.check_groups(t, &populations, capacity)?;
+    }
+}
+
+impl Activity {
+    /// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport).
+    pub fn equal_status(&self) -> f64 {
+        ((1.0 - self.service_frame) + self.co_design + if self.mixed { 1.0 } else { 0.0 }) / 3.0
     }
 }
 

@@ -2,11 +2,11 @@
 //! `{ beta = [2.0, 5.0] }`, ...) and a label (`"syria"` or `{ choice = [...], weights = [...] }`),
 //! each read and checked with its own messages, and written back as TOML.
 
+use super::dist::{Dist, Label};
 use super::document::{as_f64, describe, join, num, numbers, valid_name, Class, Ctx, Tbl, R};
 use super::error::ScenarioError;
 use super::suggest::did_you_mean;
 use super::toml_text::{tf64, tlist, tnums, tstr};
-use super::{Dist, Label};
 use schemars::JsonSchema;
 use toml_edit::Item;
 

@@ -4,12 +4,12 @@
 //! A row of the field table ([`super::fields`]) names one of these with its range and example,
 //! e.g. `Int::new(1, 520, "104")`; [`section!`](super::section) derives the rest from it.
 
+use super::dist::{Dist, Label};
 use super::document::{as_f64, describe, num, range_text, valid_name, Class, Tbl, R};
 use super::error::ScenarioError;
 use super::forms::{self, RawDist, RawLabel};
 use super::suggest::did_you_mean;
 use super::toml_text::{kv, tf64, tlist, tstr};
-use super::{Dist, Label};
 use schemars::gen::SchemaGenerator;
 use schemars::schema::{InstanceType, Schema, SchemaObject};
 use schemars::JsonSchema;
