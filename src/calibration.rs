@@ -6,7 +6,7 @@ use crate::model::group::Design;
 use crate::model::Params;
 use crate::scenario::Scenario;
 use crate::sim::engine::GroupRun;
-use crate::sim::events::NoEvents;
+use crate::mechanisms::events::NoEvents;
 use crate::sim::replicates::run_scenario;
 use crate::stats::{summarize, Summary};
 use rayon::prelude::*;

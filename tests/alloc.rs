@@ -5,7 +5,7 @@
 use dugnad::mechanisms::{attendance, talk};
 use dugnad::model::group::Design;
 use dugnad::sim::engine::GroupRun;
-use dugnad::sim::events::NoEvents;
+use dugnad::mechanisms::events::NoEvents;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;

@@ -6,7 +6,7 @@ use dugnad::model::group::{Design, SUBTYPED};
 use dugnad::model::Status;
 use dugnad::scenario::{load, Scenario};
 use dugnad::sim::engine::GroupRun;
-use dugnad::sim::events::{Event, EventLog, NoEvents};
+use dugnad::mechanisms::events::{Event, EventLog, NoEvents};
 use rand::SeedableRng;
 use std::path::Path;
 

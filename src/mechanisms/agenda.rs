@@ -4,7 +4,7 @@
 use super::{gain_k, talk::speaking_weight, Scratch};
 use crate::model::group::{Design, Group};
 use crate::model::Status;
-use crate::sim::events::{Event, Events};
+use super::events::{Event, Events};
 use rand::Rng;
 
 /// The outcome of a meeting's agenda decision.

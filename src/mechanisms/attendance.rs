@@ -3,7 +3,7 @@
 
 use super::Scratch;
 use crate::model::group::{Design, Group};
-use crate::sim::events::{Event, Events};
+use super::events::{Event, Events};
 use rand::Rng;
 
 /// Attendance probability of a participant: p0·(1 − c·C)·(1 − w_b·(1 − belonging)).

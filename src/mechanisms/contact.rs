@@ -4,7 +4,7 @@
 
 use super::{gain_k, loss_k, powi, Scratch};
 use crate::model::group::{Design, Group, MET, SUBTYPED};
-use crate::sim::events::{Event, Events};
+use super::events::{Event, Events};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 

@@ -3,7 +3,7 @@
 
 use super::{gain_k, sigmoid, Scratch};
 use crate::model::group::{Design, Group};
-use crate::sim::events::{AttemptOutcome, Event, Events};
+use super::events::{AttemptOutcome, Event, Events};
 use rand::Rng;
 
 /// P(dependency) = σ(γ0 + γ1·N_v + γ2(e_v − e_j) + γ3·threat + γ4·sal·(1 − μ_G) − γ5·common + γu·unsolicited) (M2, Appendix A/C).

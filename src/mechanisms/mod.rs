@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod attendance;
 pub mod contact;
+pub mod events;
 pub mod help;
 pub mod learning;
 pub mod retention;

@@ -3,7 +3,7 @@
 
 use crate::model::group::{Design, Group};
 use crate::model::Status;
-use crate::sim::events::{Event, Events};
+use super::events::{Event, Events};
 use rand::Rng;
 
 /// Weekly tallies of life events of one group.

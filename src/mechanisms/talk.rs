@@ -4,7 +4,7 @@
 
 use super::{sigmoid, Scratch};
 use crate::model::group::{Design, Group};
-use crate::sim::events::{Event, Events};
+use super::events::{Event, Events};
 use rand::Rng;
 
 /// Picks an index ∝ weight by a linear scan; `r` is uniform in [0, total).

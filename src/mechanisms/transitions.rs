@@ -5,7 +5,7 @@ use super::retention::LifeTally;
 use super::{gain_k, sigmoid};
 use crate::model::group::{draw_trait, Design, Group};
 use crate::model::Status;
-use crate::sim::events::{Event, Events};
+use super::events::{Event, Events};
 use rand::Rng;
 
 /// Weekly hazard of a housing or job event: h0 + β·Σ_v tie(v, j)·network_v over active locals.

@@ -2,7 +2,7 @@
 //! learn, connect, transition, observe. Pure and seeded: same design, seed, replicate and group
 //! index give the same sequence of states.
 
-use super::events::{Event, Events};
+use crate::mechanisms::events::{Event, Events};
 use super::rng::Streams;
 use crate::mechanisms::retention::LifeTally;
 use crate::mechanisms::{

@@ -15,7 +15,7 @@ use crate::model::group::Design;
 use crate::model::{Person, Status};
 use crate::scenario::Scenario;
 use crate::sim::engine::GroupRun;
-use crate::sim::events::{AttemptOutcome, Event, Events};
+use crate::mechanisms::events::{AttemptOutcome, Event, Events};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
