@@ -1,9 +1,9 @@
 //! M8 Attendance: who comes to a meeting. P(attend) = p0·(1 − c·C)·(1 − w_b·(1 − belonging)) for
 //! participants (care load keeps mothers at home, Stein 2022); locals attend with p_attend_local.
 
+use super::events::{Event, Events};
 use super::Scratch;
 use crate::model::group::{Design, Group};
-use super::events::{Event, Events};
 use rand::Rng;
 
 /// Attendance probability of a participant: p0·(1 − c·C)·(1 − w_b·(1 − belonging)).
@@ -65,4 +65,13 @@ pub fn attend<R: Rng, E: Events>(
         s.present.clear();
     }
     happens
+}
+
+/// A meeting held counts as attended for everyone present (meetings_attended, which motives,
+/// burden and transitions read at the week's end).
+#[inline]
+pub fn count_attendance(g: &mut Group, s: &Scratch) {
+    for &i in &s.present {
+        g.persons[i].meetings_attended += 1;
+    }
 }

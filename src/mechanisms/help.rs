@@ -1,12 +1,13 @@
 //! M2 Help: dependency- vs autonomy-oriented help (Nadler 2002), requested or unsolicited, and
 //! participants' independent attempts (Baltes' dependency-support script).
 
-use super::{gain_k, sigmoid, Scratch};
-use crate::model::group::{Design, Group};
 use super::events::{AttemptOutcome, Event, Events};
+use super::{draw_weighted, gain_k, sigmoid, Scratch};
+use crate::model::group::{Design, Group};
 use rand::Rng;
 
 /// P(dependency) = σ(γ0 + γ1·N_v + γ2(e_v − e_j) + γ3·threat + γ4·sal·(1 − μ_G) − γ5·common + γu·unsolicited) (M2, Appendix A/C).
+/// common = ½·equal_status + ½·w_us(v, j): common identity from the design and from v's inclusion of j.
 pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolicited: bool) -> f64 {
     let p = &d.params;
     let n = g.n();
@@ -19,7 +20,7 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
     } else {
         1.0
     };
-    let common = 0.5 * d.common_design + 0.5 * g.inclusion[v * n + j] as f64;
+    let common = 0.5 * d.equal_status + 0.5 * g.inclusion[v * n + j] as f64;
     let gap = g.expectation(p, v) - g.expectation(p, j);
     sigmoid(
         p.gamma0
@@ -102,16 +103,7 @@ pub fn ask_for_help<R: Rng, E: Events>(
                 s.buf.push(g.tie(v, j) + 0.05);
             }
         }
-        let total: f64 = s.buf.iter().sum();
-        let mut r = rng.gen::<f64>() * total;
-        let mut helper = s.idx[s.idx.len() - 1];
-        for (k, w) in s.buf.iter().enumerate() {
-            if r < *w {
-                helper = s.idx[k];
-                break;
-            }
-            r -= w;
-        }
+        let helper = s.idx[draw_weighted(&s.buf, rng)];
         if E::ENABLED {
             ev.emit(Event::HelpRequested {
                 participant: j,
@@ -152,16 +144,7 @@ pub fn offer_help<R: Rng, E: Events>(
         if s.idx.is_empty() {
             continue;
         }
-        let total: f64 = s.buf.iter().sum();
-        let mut r = rng.gen::<f64>() * total;
-        let mut j = s.idx[s.idx.len() - 1];
-        for (k, w) in s.buf.iter().enumerate() {
-            if r < *w {
-                j = s.idx[k];
-                break;
-            }
-            r -= w;
-        }
+        let j = s.idx[draw_weighted(&s.buf, rng)];
         let neediness = 1.0 - g.perceived[v * n + j] as f64;
         let offer = p.u0_offer * g.persons[v].need_to_help * d.activity.service_frame * neediness;
         if rng.gen::<f64>() >= offer {

@@ -1,9 +1,10 @@
 //! M3 Volunteer satisfaction, burden and withdrawal; participants' dropout; refilling places.
 //! (Clary et al. 1998; Chacón, Vecina & Dávila 2007; Herslund & Paulgaard 2021.)
 
+use super::events::{Event, Events};
+use super::Scratch;
 use crate::model::group::{Design, Group};
 use crate::model::Status;
-use super::events::{Event, Events};
 use rand::Rng;
 
 /// Weekly tallies of life events of one group.
@@ -57,6 +58,32 @@ pub fn withdrawal_hazard(d: &Design, x: &crate::model::Person) -> f64 {
         .clamp(0.0, 1.0)
 }
 
+/// Role identity grows with every meeting a local attends: R += role_identity_rate·(1 − R)
+/// (M3; Chacón, Vecina & Dávila 2007: role identity sustains volunteering).
+#[inline]
+pub fn grow_role_identity(g: &mut Group, d: &Design, s: &Scratch) {
+    let rate = d.params.role_identity_rate;
+    for &i in &s.present {
+        let x = &mut g.persons[i];
+        if x.status.is_local() {
+            x.identity += rate * (1.0 - x.identity);
+        }
+    }
+}
+
+/// The load a local carries at a meeting: load_sum += participants present ÷ max(1, locals
+/// present) (M3 burden; Stein 2022: "I couldn't manage 20 participants over time").
+#[inline]
+pub fn carry_load(g: &mut Group, s: &Scratch) {
+    let load = s.participants_came as f64 / s.locals_came.max(1) as f64;
+    for &i in &s.present {
+        let x = &mut g.persons[i];
+        if x.status.is_local() {
+            x.load_sum += load;
+        }
+    }
+}
+
 /// Updates satisfaction and burden (moving averages at sat_rate) of locals who met this week.
 /// Burden = max(0, participants per active local − manageable load)/load, × younger_burden.
 pub fn weigh_motives(g: &mut Group, d: &Design) {
@@ -87,7 +114,7 @@ pub fn withdraw<R: Rng, E: Events>(
 ) {
     let n = g.n();
     for v in 0..n {
-        if !g.persons[v].active || !g.persons[v].status.is_local() {
+        if !g.persons[v].is_active_local() {
             continue;
         }
         let h = withdrawal_hazard(d, &g.persons[v]);

@@ -10,12 +10,12 @@
 //! shown is exactly the week that `dugnad run` simulates for that replicate and group.
 
 use super::names::{self, Slot};
+use crate::mechanisms::events::{AttemptOutcome, Event, Events};
 use crate::metrics::WeekTally;
 use crate::model::group::Design;
 use crate::model::{Person, Status};
 use crate::scenario::Scenario;
 use crate::sim::engine::GroupRun;
-use crate::mechanisms::events::{AttemptOutcome, Event, Events};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
