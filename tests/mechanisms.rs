@@ -1,12 +1,12 @@
 //! One property per mechanism (MODEL.md §3), checked through the library on small designs.
 
+use dugnad::mechanisms::events::{Event, EventLog, NoEvents};
 use dugnad::mechanisms::{attendance, help, learning, retention, talk, transitions};
 use dugnad::metrics::{indicator_index, indicator_row, WeekTally};
 use dugnad::model::group::{Design, SUBTYPED};
 use dugnad::model::Status;
 use dugnad::scenario::{load, Scenario};
 use dugnad::sim::engine::GroupRun;
-use dugnad::mechanisms::events::{Event, EventLog, NoEvents};
 use rand::SeedableRng;
 use std::path::Path;
 

@@ -1,9 +1,9 @@
 //! `dugnad trace`: a week of a group as a transcript, from the engine's own event stream.
 
 use assert_cmd::Command;
+use dugnad::mechanisms::events::NoEvents;
 use dugnad::model::group::Design;
 use dugnad::sim::engine::GroupRun;
-use dugnad::mechanisms::events::NoEvents;
 use dugnad::teach::trace::{self, GroupRef, TraceSpec};
 
 fn dugnad() -> Command {
