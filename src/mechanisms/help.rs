@@ -2,7 +2,7 @@
 //! participants' independent attempts (Baltes' dependency-support script).
 
 use super::events::{AttemptOutcome, Event, Events};
-use super::{draw_weighted, gain_k, sigmoid, Scratch};
+use super::{gain_k, sigmoid, Scratch};
 use crate::model::group::{Design, Group};
 use rand::Rng;
 
@@ -75,6 +75,28 @@ pub fn give_help<R: Rng, E: Events>(
     dependency
 }
 
+/// Whom participant j asks: a present local drawn by tie strength, + 0.05 so that strangers
+/// can be asked.
+#[inline]
+fn choose_helper<R: Rng>(g: &Group, s: &mut Scratch, j: usize, rng: &mut R) -> Option<usize> {
+    s.draw_present(rng, |v| {
+        g.persons[v].status.is_local().then(|| g.tie(v, j) + 0.05)
+    })
+}
+
+/// Whom local v offers help to: a present participant drawn by how needy she looks to v,
+/// 1 − ĉ_vj + 0.01.
+#[inline]
+fn choose_neediest<R: Rng>(g: &Group, s: &mut Scratch, v: usize, rng: &mut R) -> Option<usize> {
+    let n = g.n();
+    s.draw_present(rng, |j| {
+        g.persons[j]
+            .status
+            .is_participant()
+            .then(|| 1.0 - g.perceived[v * n + j] as f64 + 0.01)
+    })
+}
+
 /// Requests: each present participant asks with p = r0·I·(1 − K); a present local answers,
 /// drawn by tie strength (+0.05 so strangers can be asked). Returns (episodes, dependency).
 pub fn ask_for_help<R: Rng, E: Events>(
@@ -95,15 +117,9 @@ pub fn ask_for_help<R: Rng, E: Events>(
         if rng.gen::<f64>() >= ask {
             continue;
         }
-        s.buf.clear();
-        s.idx.clear();
-        for &v in &s.present {
-            if g.persons[v].status.is_local() {
-                s.idx.push(v);
-                s.buf.push(g.tie(v, j) + 0.05);
-            }
-        }
-        let helper = s.idx[draw_weighted(&s.buf, rng)];
+        let Some(helper) = choose_helper(g, s, j, rng) else {
+            continue;
+        };
         if E::ENABLED {
             ev.emit(Event::HelpRequested {
                 participant: j,
@@ -133,18 +149,9 @@ pub fn offer_help<R: Rng, E: Events>(
         if !g.persons[v].status.is_local() {
             continue;
         }
-        s.buf.clear();
-        s.idx.clear();
-        for &j in &s.present {
-            if g.persons[j].status.is_participant() {
-                s.idx.push(j);
-                s.buf.push(1.0 - g.perceived[v * n + j] as f64 + 0.01);
-            }
-        }
-        if s.idx.is_empty() {
+        let Some(j) = choose_neediest(g, s, v, rng) else {
             continue;
-        }
-        let j = s.idx[draw_weighted(&s.buf, rng)];
+        };
         let neediness = 1.0 - g.perceived[v * n + j] as f64;
         let offer = p.u0_offer * g.persons[v].need_to_help * d.activity.service_frame * neediness;
         if rng.gen::<f64>() >= offer {

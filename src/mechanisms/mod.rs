@@ -98,6 +98,28 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// Draws one of the persons present ∝ weight, among those `weigh` gives a weight (one
+    /// uniform from `rng`, none when it gives no one a weight). Uses `idx` and `buf`.
+    #[inline]
+    pub fn draw_present<R: rand::Rng>(
+        &mut self,
+        rng: &mut R,
+        mut weigh: impl FnMut(usize) -> Option<f64>,
+    ) -> Option<usize> {
+        self.idx.clear();
+        self.buf.clear();
+        for &i in &self.present {
+            if let Some(w) = weigh(i) {
+                self.idx.push(i);
+                self.buf.push(w);
+            }
+        }
+        if self.idx.is_empty() {
+            return None;
+        }
+        Some(self.idx[draw_weighted(&self.buf, rng)])
+    }
+
     /// Buffers for a group of `n` persons (so the meetings never allocate).
     pub fn with_capacity(n: usize) -> Scratch {
         Scratch {

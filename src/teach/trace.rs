@@ -882,70 +882,86 @@ impl<'t> Transcript<'t> {
     /// The end-of-week sections: views, stereotypes, agency, comings and goings, numbers.
     fn end_of_week(&mut self) {
         self.push("heading", format!("End of week {}", self.t.week));
-        self.views_section();
-        self.stereotypes_section();
-        self.agency_section();
-        if !self.life.is_empty() {
+        let views = self.view_lines();
+        self.section(
+            "How the hosts' (volunteers' and staff's) view of each participant moved: perceived competence 0–1, actual competence in brackets",
+            "view",
+            views,
+        );
+        let stereotypes = self.stereotype_lines();
+        self.section(
+            "Stereotypes: each host's picture of an origin group (0–1)",
+            "stereotype",
+            stereotypes,
+        );
+        let agency = self.agency_lines();
+        self.section(
+            "How each participant's agency moved (0–1)",
+            "agency",
+            agency,
+        );
+        let life = std::mem::take(&mut self.life);
+        if !life.is_empty() {
             self.push("subheading", "Comings and goings");
-            let life = std::mem::take(&mut self.life);
             self.out.extend(life);
         }
         self.numbers_section();
     }
 
-    fn views_section(&mut self) {
-        if self.views.is_empty() {
+    /// A subheading and its lines of one kind; nothing when there are no lines.
+    fn section(&mut self, subheading: &str, kind: &'static str, texts: Vec<String>) {
+        if texts.is_empty() {
             return;
         }
-        self.push(
-            "subheading",
-            "How the hosts' (volunteers' and staff's) view of each participant moved: perceived competence 0–1, actual competence in brackets",
-        );
-        let mut participants: Vec<usize> = self.views.iter().map(|v| v.participant).collect();
-        participants.sort_unstable();
-        participants.dedup();
-        for j in participants {
-            let mut parts = Vec::new();
-            let mut exception = Vec::new();
-            for v in self.views.iter().filter(|v| v.participant == j) {
-                parts.push(format!(
-                    "{} {:.2} → {:.2} {}",
-                    self.name(v.volunteer),
-                    v.before,
-                    v.after,
-                    arrow(v.before, v.after, 2)
-                ));
-                if v.subtyped {
-                    exception.push(self.name(v.volunteer));
-                }
-            }
-            let mut text = format!(
-                "{} ({:.2}): {}",
-                self.name(j),
-                self.t.cast[j].competence,
-                parts.join(" · ")
-            );
-            if !exception.is_empty() {
-                let _ = write!(
-                    text,
-                    " — an exception to the stereotype for {}",
-                    and_list(&exception)
-                );
-            }
-            self.push("view", text);
+        self.push("subheading", subheading);
+        for text in texts {
+            self.push(kind, text);
         }
     }
 
-    fn stereotypes_section(&mut self) {
-        if self.stereotypes.is_empty() {
-            return;
-        }
-        self.push(
-            "subheading",
-            "Stereotypes: each host's picture of an origin group (0–1)",
-        );
-        let texts: Vec<String> = self
-            .stereotypes
+    /// One line per participant: how each host's view of her moved, and who counts her as an
+    /// exception to the stereotype.
+    fn view_lines(&self) -> Vec<String> {
+        let mut participants: Vec<usize> = self.views.iter().map(|v| v.participant).collect();
+        participants.sort_unstable();
+        participants.dedup();
+        participants
+            .into_iter()
+            .map(|j| {
+                let mut parts = Vec::new();
+                let mut exception = Vec::new();
+                for v in self.views.iter().filter(|v| v.participant == j) {
+                    parts.push(format!(
+                        "{} {:.2} → {:.2} {}",
+                        self.name(v.volunteer),
+                        v.before,
+                        v.after,
+                        arrow(v.before, v.after, 2)
+                    ));
+                    if v.subtyped {
+                        exception.push(self.name(v.volunteer));
+                    }
+                }
+                let mut text = format!(
+                    "{} ({:.2}): {}",
+                    self.name(j),
+                    self.t.cast[j].competence,
+                    parts.join(" · ")
+                );
+                if !exception.is_empty() {
+                    let _ = write!(
+                        text,
+                        " — an exception to the stereotype for {}",
+                        and_list(&exception)
+                    );
+                }
+                text
+            })
+            .collect()
+    }
+
+    fn stereotype_lines(&self) -> Vec<String> {
+        self.stereotypes
             .iter()
             .map(|s| {
                 format!(
@@ -957,19 +973,11 @@ impl<'t> Transcript<'t> {
                     arrow(s.before, s.after, 3)
                 )
             })
-            .collect();
-        for text in texts {
-            self.push("stereotype", text);
-        }
+            .collect()
     }
 
-    fn agency_section(&mut self) {
-        if self.agency.is_empty() {
-            return;
-        }
-        self.push("subheading", "How each participant's agency moved (0–1)");
-        let texts: Vec<String> = self
-            .agency
+    fn agency_lines(&self) -> Vec<String> {
+        self.agency
             .iter()
             .map(|&(j, b, a)| {
                 format!(
@@ -979,10 +987,7 @@ impl<'t> Transcript<'t> {
                     self.counts[j].notes().join(", ")
                 )
             })
-            .collect();
-        for text in texts {
-            self.push("agency", text);
-        }
+            .collect()
     }
 
     /// The week in numbers, from the engine's own tally.
