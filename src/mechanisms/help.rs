@@ -33,7 +33,8 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
     )
 }
 
-/// One help episode from v to j: the type is drawn, then its effects applied.
+/// One help episode from v to j, asked for by j or offered `unsolicited` by v: the type is
+/// drawn, then its effects applied.
 /// Autonomy help: K += η(1 − K), A += κ_A(1 − A). Dependency help: K += ρη(1 − K), A −= κ_D·A,
 /// p_indep −= λ·p_indep,
 /// and the helper's need to help is met 1.5× (dep_weight) (Alvarez & van Leeuwen 2015).
@@ -47,6 +48,19 @@ pub fn give_help<R: Rng, E: Events>(
     ev: &mut E,
 ) -> bool {
     let p = &d.params;
+    if E::ENABLED {
+        ev.emit(if unsolicited {
+            Event::HelpOffered {
+                volunteer: v,
+                participant: j,
+            }
+        } else {
+            Event::HelpRequested {
+                participant: j,
+                helper: v,
+            }
+        });
+    }
     let dependency = rng.gen::<f64>() < dependency_probability(g, d, v, j, unsolicited);
     let x = &mut g.persons[j];
     if dependency {
@@ -120,12 +134,6 @@ pub fn ask_for_help<R: Rng, E: Events>(
         let Some(helper) = choose_helper(g, s, j, rng) else {
             continue;
         };
-        if E::ENABLED {
-            ev.emit(Event::HelpRequested {
-                participant: j,
-                helper,
-            });
-        }
         episodes.0 += 1;
         episodes.1 += give_help(g, d, helper, j, false, rng, ev) as u32;
     }
@@ -156,12 +164,6 @@ pub fn offer_help<R: Rng, E: Events>(
         let offer = p.u0_offer * g.persons[v].need_to_help * d.activity.service_frame * neediness;
         if rng.gen::<f64>() >= offer {
             continue;
-        }
-        if E::ENABLED {
-            ev.emit(Event::HelpOffered {
-                volunteer: v,
-                participant: j,
-            });
         }
         episodes.0 += 1;
         episodes.1 += give_help(g, d, v, j, true, rng, ev) as u32;
