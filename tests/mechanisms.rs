@@ -355,9 +355,7 @@ fn m3_a_meeting_grows_role_identity_and_load_of_the_locals_present_only() {
     ) {}
     let before = run.group.persons.clone();
     let sc = &run.scratch;
-    attendance::count_attendance(&mut run.group, sc);
-    retention::grow_role_identity(&mut run.group, &d, sc);
-    retention::carry_load(&mut run.group, sc);
+    attendance::count_attendance(&mut run.group, &d, sc);
     let load = sc.participants_came as f64 / sc.locals_came as f64;
     assert!(sc.participants_came > 0 && sc.locals_came > 0);
     for (i, (a, b)) in before.iter().zip(&run.group.persons).enumerate() {

@@ -2,9 +2,8 @@
 //! (Clary et al. 1998; Chacón, Vecina & Dávila 2007; Herslund & Paulgaard 2021.)
 
 use super::events::{Event, Events};
-use super::Scratch;
 use crate::model::group::{Design, Group};
-use crate::model::Status;
+use crate::model::{Person, Status};
 use rand::Rng;
 
 /// Weekly tallies of life events of one group.
@@ -21,7 +20,7 @@ pub struct LifeTally {
 /// Motive match of a volunteer this week: (N·min(1, help units/help_norm) + soc·completed share
 /// heard + purpose·own proposals adopted share) / (1 + soc + purpose); dependency help counts
 /// dep_weight units, sociability is soc_older or soc_younger (Clary et al. 1998).
-pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
+pub fn motive_match(d: &Design, x: &Person) -> f64 {
     let p = &d.params;
     let helping = x.need_to_help;
     let soc = if x.older { p.soc_older } else { p.soc_younger };
@@ -44,7 +43,7 @@ pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
 
 /// Weekly hazard h = h0·W·exp(β_b·B − β_m·S − β_r·R), × staff_hazard for staff (Appendix A).
 #[inline]
-pub fn withdrawal_hazard(d: &Design, x: &crate::model::Person) -> f64 {
+pub fn withdrawal_hazard(d: &Design, x: &Person) -> f64 {
     let p = &d.params;
     let staff = if x.status == Status::Staff {
         p.staff_hazard
@@ -61,27 +60,16 @@ pub fn withdrawal_hazard(d: &Design, x: &crate::model::Person) -> f64 {
 /// Role identity grows with every meeting a local attends: R += role_identity_rate·(1 − R)
 /// (M3; Chacón, Vecina & Dávila 2007: role identity sustains volunteering).
 #[inline]
-pub fn grow_role_identity(g: &mut Group, d: &Design, s: &Scratch) {
-    let rate = d.params.role_identity_rate;
-    for &i in &s.present {
-        let x = &mut g.persons[i];
-        if x.status.is_local() {
-            x.identity += rate * (1.0 - x.identity);
-        }
-    }
+pub fn grow_role_identity(x: &mut Person, rate: f64) {
+    x.identity += rate * (1.0 - x.identity);
 }
 
 /// The load a local carries at a meeting: load_sum += participants present ÷ max(1, locals
-/// present) (M3 burden; Stein 2022: "I couldn't manage 20 participants over time").
+/// present), passed as `load` (M3 burden; Stein 2022: "I couldn't manage 20 participants over
+/// time").
 #[inline]
-pub fn carry_load(g: &mut Group, s: &Scratch) {
-    let load = s.participants_came as f64 / s.locals_came.max(1) as f64;
-    for &i in &s.present {
-        let x = &mut g.persons[i];
-        if x.status.is_local() {
-            x.load_sum += load;
-        }
-    }
+pub fn carry_load(x: &mut Person, load: f64) {
+    x.load_sum += load;
 }
 
 /// Updates satisfaction and burden (moving averages at sat_rate) of locals who met this week.

@@ -149,12 +149,11 @@ impl<'d> GroupRun<'d> {
         contact::perceive(g, d, s, &mut st.perception, ev);
         agenda::judge(g, d, s);
         contact::respect_and_slights(g, d, s);
-        // 4. Learn (M7); connect (M8 ties from talk); the locals' role identity and load (M3).
+        // 4. Learn (M7); connect (M8 ties from talk); count the meeting, and with it the locals'
+        // role identity and load (M3).
         learning::practise_language(g, d, s);
         contact::talk_ties(g, d, s);
-        attendance::count_attendance(g, s);
-        retention::grow_role_identity(g, d, s);
-        retention::carry_load(g, s);
+        attendance::count_attendance(g, d, s);
         observe_meeting(
             t,
             g,
