@@ -334,8 +334,9 @@ fn m1_m8_status_offsets_and_ties_fade_each_week_by_their_rates() {
             "offset of {i}"
         );
     }
-    for k in 0..n * n {
-        assert!((run.group.ties[k] as f64 - ties[k] as f64 * 0.9).abs() < 1e-6);
+    assert_eq!(run.group.ties.len(), n * n);
+    for (now, was) in run.group.ties.iter().zip(&ties) {
+        assert!((*now as f64 - *was as f64 * 0.9).abs() < 1e-6);
     }
     assert!(run.group.tie(0, 1) > 0.0 && run.group.tie(0, 1) < 0.5);
     assert_eq!(run.group.tie(0, 3), 0.0, "an absent tie stays absent");
