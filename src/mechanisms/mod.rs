@@ -100,7 +100,7 @@ pub struct Scratch {
 impl Scratch {
     /// Draws one of the persons present ∝ weight, among those `weigh` gives a weight (one
     /// uniform from `rng`, none when it gives no one a weight). Uses `idx` and `buf`.
-    #[inline]
+    #[inline(always)]
     pub fn draw_present<R: rand::Rng>(
         &mut self,
         rng: &mut R,

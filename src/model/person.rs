@@ -79,7 +79,7 @@ pub struct StatusCues {
 impl StatusCues {
     /// Expectation value e = w_maj·majority + w_L·L + w_K·K + w_A·A + w_host·host + offset (M1,
     /// Appendix C linear form).
-    #[inline]
+    #[inline(always)]
     pub fn expectation(&self, p: &Params) -> f64 {
         p.w_majority * (self.majority as u8 as f64)
             + p.w_language * self.language
@@ -173,7 +173,7 @@ impl Person {
     }
 
     /// The cues her expectation value is read from.
-    #[inline]
+    #[inline(always)]
     pub fn cues(&self) -> StatusCues {
         StatusCues {
             majority: self.majority,
