@@ -84,6 +84,7 @@ impl<'d> GroupRun<'d> {
         retention::withdraw(g, d, &mut st.life, ev, &mut life);
         retention::drop_out(g, d, &mut st.life, ev, &mut life);
         emit_agency_changes(g, &agency_start, ev);
+        // Ties (M8) and the status lost to usurped turns (M1) fade.
         contact::decay_ties(g, d);
         talk::recover_status(g, d);
         // 7. Observe.
