@@ -4,10 +4,10 @@
 //! (docs/performance.md).
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use dugnad::mechanisms::events::NoEvents;
 use dugnad::mechanisms::{attendance, talk};
 use dugnad::model::group::Design;
 use dugnad::sim::engine::GroupRun;
-use dugnad::sim::events::NoEvents;
 use dugnad::sim::replicates::run_replicate;
 use std::path::Path;
 

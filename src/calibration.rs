@@ -1,34 +1,47 @@
 //! Calibration: the figures that tie dugnad's defaults to magnitudes from the literature
 //! (docs/calibration.md). `dugnad calibrate` prints them; tests pin each within its range.
 
+use crate::mechanisms::events::NoEvents;
 use crate::metrics::indicator_index;
-use crate::model::group::Design;
-use crate::model::Params;
+use crate::model::design::usurp_gap;
+use crate::model::person::initial_state;
+use crate::model::{Design, Params, Status, StatusCues};
 use crate::scenario::Scenario;
 use crate::sim::engine::GroupRun;
-use crate::sim::events::NoEvents;
 use crate::sim::replicates::run_scenario;
 use crate::stats::{summarize, Summary};
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// A default participant and a default volunteer, as drawn from the default traits' means
-/// (Appendix C initial values): (language, know-how, agency, majority, host).
-pub const DEFAULT_PARTICIPANT: (f64, f64, f64, f64, f64) =
-    (2.0 / 6.0, 0.2 + 0.3 * 0.5, 0.3 + 0.4 * 0.4, 0.0, 0.0);
-pub const DEFAULT_VOLUNTEER: (f64, f64, f64, f64, f64) = (1.0, 0.9, 0.5, 1.0, 0.5);
-
-fn expectation(p: &Params, x: (f64, f64, f64, f64, f64)) -> f64 {
-    p.w_majority * x.3 + p.w_language * x.0 + p.w_knowhow * x.1 + p.w_agency * x.2 + p.w_host * x.4
-}
+/// A default participant: the means of the participant trait defaults (language Beta(2, 4): 1/3,
+/// resources uniform[0.2, 0.8]: 0.5, initiative Beta(2, 3): 0.4) put through the model's own
+/// entry state (Appendix C).
+pub const DEFAULT_PARTICIPANT: StatusCues = StatusCues {
+    majority: false,
+    language: 2.0 / 6.0,
+    knowhow: initial_state(true, 0.5, 0.4).0,
+    agency: initial_state(true, 0.5, 0.4).1,
+    host: Status::Participant.host(),
+    offset: 0.0,
+};
+/// A default volunteer: fluent, of the majority, with a local's entry state (Appendix C).
+pub const DEFAULT_VOLUNTEER: StatusCues = StatusCues {
+    majority: true,
+    language: 1.0,
+    knowhow: initial_state(false, 1.0, 0.5).0,
+    agency: initial_state(false, 1.0, 0.5).1,
+    host: Status::Volunteer.host(),
+    offset: 0.0,
+};
 
 /// Odds ratio of being usurped, default participant vs default volunteer, by the same usurper
-/// after a hesitation, without facilitation: exp(α1(1 + s_f·sf)(e_vol − e_part) + α3(L_vol − L_part))
-/// (M1; Anderson & Leaper 1998 put the status effect at 1.3–1.8).
+/// after a hesitation, without facilitation: exp(usurp_gap·(e_vol − e_part) + α3(L_vol − L_part))
+/// with the model's own expectation values and usurp gap (M1; Anderson & Leaper 1998 put the
+/// status effect at 1.3–1.8).
 pub fn usurp_odds_ratio(p: &Params, service_frame: f64) -> f64 {
-    let gap = expectation(p, DEFAULT_VOLUNTEER) - expectation(p, DEFAULT_PARTICIPANT);
-    let dl = DEFAULT_VOLUNTEER.0 - DEFAULT_PARTICIPANT.0;
-    (p.alpha1 * (1.0 + p.s_frame * service_frame) * gap + p.alpha3 * dl).exp()
+    let gap = DEFAULT_VOLUNTEER.expectation(p) - DEFAULT_PARTICIPANT.expectation(p);
+    let dl = DEFAULT_VOLUNTEER.language - DEFAULT_PARTICIPANT.language;
+    (usurp_gap(p, service_frame) * gap + p.alpha3 * dl).exp()
 }
 
 /// Annual attrition of the initial volunteers: 1 − volunteers_retained at week 52, across replicates.

@@ -2,10 +2,10 @@
 //! allocator counts the allocations made by this test's own thread while it steps groups of
 //! the bundled scenarios, after a warm-up week.
 
+use dugnad::mechanisms::events::NoEvents;
 use dugnad::mechanisms::{attendance, talk};
 use dugnad::model::group::Design;
 use dugnad::sim::engine::GroupRun;
-use dugnad::sim::events::NoEvents;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;

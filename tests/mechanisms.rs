@@ -1,12 +1,12 @@
 //! One property per mechanism (MODEL.md §3), checked through the library on small designs.
 
-use dugnad::mechanisms::{attendance, help, learning, retention, talk, transitions};
+use dugnad::mechanisms::events::{Event, EventLog, NoEvents};
+use dugnad::mechanisms::{attendance, contact, help, learning, retention, talk, transitions};
 use dugnad::metrics::{indicator_index, indicator_row, WeekTally};
 use dugnad::model::group::{Design, SUBTYPED};
 use dugnad::model::Status;
 use dugnad::scenario::{load, Scenario};
 use dugnad::sim::engine::GroupRun;
-use dugnad::sim::events::{Event, EventLog, NoEvents};
 use rand::SeedableRng;
 use std::path::Path;
 
@@ -313,4 +313,120 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
     );
     let (_, open) = design(&["activity.pathway=true"]);
     assert!(transitions::invitation_probability(&run.group, &open, j) > 0.0);
+}
+
+#[test]
+fn m1_m8_status_offsets_and_ties_fade_each_week_by_their_rates() {
+    let (s, d) = design(&["parameters.offset_recovery=0.2", "parameters.tie_decay=0.1"]);
+    let mut run = GroupRun::new(&d, s.seed, 0, 0);
+    let n = run.group.n();
+    for (i, x) in run.group.persons.iter_mut().enumerate() {
+        x.offset = -0.1 * i as f64;
+    }
+    run.group.strengthen(0, 1, 0.5);
+    run.group.strengthen(1, 2, 0.25);
+    let ties = run.group.ties.clone();
+    talk::recover_status(&mut run.group, &d);
+    contact::decay_ties(&mut run.group, &d);
+    for (i, x) in run.group.persons.iter().enumerate() {
+        assert!(
+            (x.offset - (-0.1 * i as f64 * 0.8)).abs() < 1e-12,
+            "offset of {i}"
+        );
+    }
+    assert_eq!(run.group.ties.len(), n * n);
+    for (now, was) in run.group.ties.iter().zip(&ties) {
+        assert!((*now as f64 - *was as f64 * 0.9).abs() < 1e-6);
+    }
+    assert!(run.group.tie(0, 1) > 0.0 && run.group.tie(0, 1) < 0.5);
+    assert_eq!(run.group.tie(0, 3), 0.0, "an absent tie stays absent");
+}
+
+#[test]
+fn m3_a_meeting_grows_role_identity_and_load_of_the_locals_present_only() {
+    let (s, d) = design(&["parameters.role_identity_rate=0.1"]);
+    let mut run = GroupRun::new(&d, s.seed, 0, 0);
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+    while !attendance::attend(
+        &mut run.group,
+        &d,
+        &mut run.scratch,
+        &mut rng,
+        &mut NoEvents,
+    ) {}
+    let before = run.group.persons.clone();
+    let sc = &run.scratch;
+    attendance::count_attendance(&mut run.group, &d, sc);
+    let load = sc.participants_came as f64 / sc.locals_came as f64;
+    assert!(sc.participants_came > 0 && sc.locals_came > 0);
+    for (i, (a, b)) in before.iter().zip(&run.group.persons).enumerate() {
+        let present = sc.present.contains(&i);
+        assert_eq!(b.meetings_attended, a.meetings_attended + present as u32);
+        if present && a.status.is_local() {
+            assert!((b.identity - (a.identity + 0.1 * (1.0 - a.identity))).abs() < 1e-12);
+            assert!((b.load_sum - (a.load_sum + load)).abs() < 1e-12);
+        } else {
+            assert_eq!(
+                (b.identity, b.load_sum),
+                (a.identity, a.load_sum),
+                "person {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn m2_m4_equal_status_is_one_quantity_for_the_inclusion_cap_and_common_identity() {
+    let (s, low) = design(&["activity.co_design=0.0", "activity.service_frame=0.9"]);
+    let (_, high) = design(&["activity.co_design=0.9", "activity.service_frame=0.1"]);
+    for d in [&low, &high] {
+        let a = &d.activity;
+        let mean = ((1.0 - a.service_frame) + a.co_design + a.mixed as u8 as f64) / 3.0;
+        assert!((d.equal_status - mean).abs() < 1e-15);
+        let p = &d.params;
+        assert!(
+            (d.inclusion_cap - (p.cap_base + (1.0 - p.cap_base) * d.equal_status)).abs() < 1e-15
+        );
+    }
+    assert!(high.equal_status > low.equal_status && high.inclusion_cap > low.inclusion_cap);
+    // The same equal-status conditions lower dependency help (common identity, M2), all else equal.
+    let run = GroupRun::new(&low, s.seed, 0, 0);
+    let v = run
+        .group
+        .persons
+        .iter()
+        .position(|p| p.status.is_local())
+        .unwrap();
+    let j = run
+        .group
+        .persons
+        .iter()
+        .position(|p| p.status.is_participant())
+        .unwrap();
+    assert!(
+        help::dependency_probability(&run.group, &high, v, j, false)
+            < help::dependency_probability(&run.group, &low, v, j, false)
+    );
+}
+
+#[test]
+fn calibration_odds_ratio_is_the_odds_ratio_of_the_models_usurp_probability() {
+    use dugnad::calibration::{usurp_odds_ratio, DEFAULT_PARTICIPANT, DEFAULT_VOLUNTEER};
+    for frame in [0.5, 0.9] {
+        let (_, d) = design(&[
+            "activity.facilitation=0.0",
+            &format!("activity.service_frame={frame}"),
+        ]);
+        let p = &d.params;
+        let usurped = |who: &dugnad::model::StatusCues| {
+            talk::usurp_probability(&d, 1.2, who.expectation(p), 0.3, who.language)
+        };
+        let odds = |q: f64| q / (1.0 - q);
+        let model = odds(usurped(&DEFAULT_PARTICIPANT)) / odds(usurped(&DEFAULT_VOLUNTEER));
+        let calibration = usurp_odds_ratio(p, frame);
+        assert!(
+            (model / calibration - 1.0).abs() < 1e-9,
+            "frame {frame}: model {model}, calibration {calibration}"
+        );
+    }
 }

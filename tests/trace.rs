@@ -1,9 +1,9 @@
 //! `dugnad trace`: a week of a group as a transcript, from the engine's own event stream.
 
 use assert_cmd::Command;
+use dugnad::mechanisms::events::NoEvents;
 use dugnad::model::group::Design;
 use dugnad::sim::engine::GroupRun;
-use dugnad::sim::events::NoEvents;
 use dugnad::teach::trace::{self, GroupRef, TraceSpec};
 
 fn dugnad() -> Command {
@@ -233,7 +233,7 @@ fn recording_events_does_not_change_the_simulation() {
         let hesitated = t
             .events
             .iter()
-            .filter(|e| matches!(e, dugnad::sim::events::Event::Hesitated { .. }))
+            .filter(|e| matches!(e, dugnad::mechanisms::events::Event::Hesitated { .. }))
             .count();
         assert_eq!(
             lines.iter().filter(|l| l.kind == "hesitated").count(),

@@ -352,149 +352,42 @@ fn mark(met: bool) -> &'static str {
     }
 }
 
+/// One row of the plain-text table: a label and its value (an empty label is a blank line).
+type Row = (String, String);
+
+fn row(label: impl Into<String>, value: impl Into<String>) -> Row {
+    (label.into(), value.into())
+}
+
+/// "1.234 s (best of 3; median 1.300 s; CPU 1.200 s)".
+fn wall_time(t: &Timing) -> String {
+    format!(
+        "{:.3} s (best of {}; median {:.3} s; CPU {:.3} s)",
+        t.seconds,
+        t.runs.len(),
+        t.median_seconds,
+        t.cpu_seconds
+    )
+}
+
 impl Report {
-    /// The report as a plain-text table.
+    /// The report as a plain-text table: workload, one thread, all threads, machine, targets.
     pub fn table(&self) -> String {
-        let w = &self.work;
-        let mut rows: Vec<(String, String)> = vec![
-            ("scenario".into(), self.scenario.clone()),
-            (
-                "machine".into(),
-                format!(
-                    "{} ({} logical CPUs)",
-                    self.machine.cpu, self.machine.logical_cpus
-                ),
-            ),
-            (
-                "workload".into(),
-                format!(
-                    "{} replicates × {} groups × {} weeks",
-                    self.replicates, self.groups, self.weeks
-                ),
-            ),
-            ("group-weeks".into(), count(w.group_weeks)),
-            ("meetings held".into(), count(w.meetings)),
-            ("turns".into(), count(w.turns)),
-            ("".into(), "".into()),
-            (
-                "1 thread: wall time".into(),
-                format!(
-                    "{:.3} s (best of {}; median {:.3} s; CPU {:.3} s)",
-                    self.single.seconds,
-                    self.single.runs.len(),
-                    self.single.median_seconds,
-                    self.single.cpu_seconds
-                ),
-            ),
-            (
-                "ns per turn".into(),
-                format!(
-                    "{:.1} (less time taken by others: {:.1}; from CPU time: {:.1})",
-                    self.ns_per_turn, self.adjusted_ns_per_turn, self.cpu_ns_per_turn
-                ),
-            ),
-            (
-                "turns per second per core".into(),
-                format!("{:.3e}", self.turns_per_second_per_core),
-            ),
-            (
-                "group-weeks per second".into(),
-                format!("{:.0}", self.group_weeks_per_second),
-            ),
-            (
-                "replicates per second".into(),
-                format!("{:.3}", self.replicates_per_second),
-            ),
-            ("".into(), "".into()),
-            (
-                format!("{} threads: wall time", self.parallel.threads),
-                format!(
-                    "{:.3} s (best of {}; median {:.3} s; CPU {:.3} s)",
-                    self.parallel.seconds,
-                    self.parallel.runs.len(),
-                    self.parallel.median_seconds,
-                    self.parallel.cpu_seconds
-                ),
-            ),
-            (
-                "ns per turn (× threads)".into(),
-                format!("{:.1}", self.parallel_ns_per_turn),
-            ),
-            (
-                "turns per second".into(),
-                format!("{:.3e}", self.parallel_turns_per_second),
-            ),
-            (
-                "group-weeks per second".into(),
-                format!("{:.0}", self.parallel_group_weeks_per_second),
-            ),
-            (
-                "replicates per second".into(),
-                format!("{:.3}", self.parallel_replicates_per_second),
-            ),
-            ("speed-up".into(), format!("{:.2}×", self.speedup)),
-            (
-                "parallel efficiency".into(),
-                format!("{:.1} %", 100.0 * self.efficiency),
-            ),
-            (
-                "… less time taken by others".into(),
-                format!(
-                    "speed-up {:.2}×, efficiency {:.1} %",
-                    self.adjusted_speedup,
-                    100.0 * self.adjusted_efficiency
-                ),
-            ),
-            ("".into(), "".into()),
-            (
-                "peak memory (VmHWM)".into(),
-                self.peak_rss_bytes
-                    .map(|b| format!("{:.1} MB", b as f64 / 1_048_576.0))
-                    .unwrap_or_else(|| "unknown".into()),
-            ),
-            (
-                "load average (1 min)".into(),
-                self.load_average
-                    .map(|l| {
-                        let busy = l > self.machine.logical_cpus as f64 + 0.5;
-                        format!(
-                            "{l:.2}{}",
-                            if busy {
-                                " — machine busy: wall times inflated"
-                            } else {
-                                ""
-                            }
-                        )
-                    })
-                    .unwrap_or_else(|| "unknown".into()),
-            ),
-            ("".into(), "".into()),
-            (
-                format!("target ≤ {} ns/turn", self.targets.ns_per_turn_max),
-                mark(self.targets.ns_per_turn_met).into(),
-            ),
-            (
-                format!("stretch ≤ {} ns/turn", self.targets.ns_per_turn_stretch),
-                mark(self.targets.ns_per_turn_stretch_met).into(),
-            ),
-            (
-                format!(
-                    "target efficiency ≥ {:.0} %",
-                    100.0 * self.targets.efficiency_min
-                ),
-                match self.targets.efficiency_met {
-                    Some(m) => mark(m).into(),
-                    None => "not judged (one thread)".into(),
-                },
-            ),
+        let sections = [
+            self.workload_rows(),
+            self.single_rows(),
+            self.parallel_rows(),
+            self.machine_rows(),
+            self.target_rows(),
         ];
+        let rows: Vec<Row> = sections.join(&row("", ""));
         let width = rows
             .iter()
             .map(|(k, _)| k.chars().count())
             .max()
             .unwrap_or(0);
         let mut out = String::new();
-        for (k, v) in rows.drain(..) {
+        for (k, v) in rows {
             if k.is_empty() {
                 out.push('\n');
             } else {
@@ -502,6 +395,138 @@ impl Report {
             }
         }
         out
+    }
+
+    fn workload_rows(&self) -> Vec<Row> {
+        let w = &self.work;
+        vec![
+            row("scenario", self.scenario.clone()),
+            row(
+                "machine",
+                format!(
+                    "{} ({} logical CPUs)",
+                    self.machine.cpu, self.machine.logical_cpus
+                ),
+            ),
+            row(
+                "workload",
+                format!(
+                    "{} replicates × {} groups × {} weeks",
+                    self.replicates, self.groups, self.weeks
+                ),
+            ),
+            row("group-weeks", count(w.group_weeks)),
+            row("meetings held", count(w.meetings)),
+            row("turns", count(w.turns)),
+        ]
+    }
+
+    fn single_rows(&self) -> Vec<Row> {
+        vec![
+            row("1 thread: wall time", wall_time(&self.single)),
+            row(
+                "ns per turn",
+                format!(
+                    "{:.1} (less time taken by others: {:.1}; from CPU time: {:.1})",
+                    self.ns_per_turn, self.adjusted_ns_per_turn, self.cpu_ns_per_turn
+                ),
+            ),
+            row(
+                "turns per second per core",
+                format!("{:.3e}", self.turns_per_second_per_core),
+            ),
+            row(
+                "group-weeks per second",
+                format!("{:.0}", self.group_weeks_per_second),
+            ),
+            row(
+                "replicates per second",
+                format!("{:.3}", self.replicates_per_second),
+            ),
+        ]
+    }
+
+    fn parallel_rows(&self) -> Vec<Row> {
+        vec![
+            row(
+                format!("{} threads: wall time", self.parallel.threads),
+                wall_time(&self.parallel),
+            ),
+            row(
+                "ns per turn (× threads)",
+                format!("{:.1}", self.parallel_ns_per_turn),
+            ),
+            row(
+                "turns per second",
+                format!("{:.3e}", self.parallel_turns_per_second),
+            ),
+            row(
+                "group-weeks per second",
+                format!("{:.0}", self.parallel_group_weeks_per_second),
+            ),
+            row(
+                "replicates per second",
+                format!("{:.3}", self.parallel_replicates_per_second),
+            ),
+            row("speed-up", format!("{:.2}×", self.speedup)),
+            row(
+                "parallel efficiency",
+                format!("{:.1} %", 100.0 * self.efficiency),
+            ),
+            row(
+                "… less time taken by others",
+                format!(
+                    "speed-up {:.2}×, efficiency {:.1} %",
+                    self.adjusted_speedup,
+                    100.0 * self.adjusted_efficiency
+                ),
+            ),
+        ]
+    }
+
+    fn machine_rows(&self) -> Vec<Row> {
+        let load = self.load_average.map(|l| {
+            let busy = l > self.machine.logical_cpus as f64 + 0.5;
+            let note = if busy {
+                " — machine busy: wall times inflated"
+            } else {
+                ""
+            };
+            format!("{l:.2}{note}")
+        });
+        vec![
+            row(
+                "peak memory (VmHWM)",
+                self.peak_rss_bytes
+                    .map(|b| format!("{:.1} MB", b as f64 / 1_048_576.0))
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
+            row(
+                "load average (1 min)",
+                load.unwrap_or_else(|| "unknown".into()),
+            ),
+        ]
+    }
+
+    fn target_rows(&self) -> Vec<Row> {
+        let t = &self.targets;
+        vec![
+            row(
+                format!("target ≤ {} ns/turn", t.ns_per_turn_max),
+                mark(t.ns_per_turn_met),
+            ),
+            row(
+                format!("stretch ≤ {} ns/turn", t.ns_per_turn_stretch),
+                mark(t.ns_per_turn_stretch_met),
+            ),
+            row(
+                format!("target efficiency ≥ {:.0} %", 100.0 * t.efficiency_min),
+                match t.efficiency_met {
+                    Some(m) => mark(m),
+                    None => "not judged (one thread)",
+                },
+            ),
+        ]
     }
 
     /// The report as pretty JSON.

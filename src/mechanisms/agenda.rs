@@ -1,10 +1,10 @@
 //! M6 Rules, player, judge (Gullestad 2002): one agenda decision per meeting, proposals weighted
 //! by influence; volunteers judge participants by their own criteria.
 
-use super::{gain_k, talk::speaking_weight, Scratch};
+use super::events::{Event, Events};
+use super::{draw_weighted, gain_k, talk::speaking_weight, Scratch};
 use crate::model::group::{Design, Group};
 use crate::model::Status;
-use crate::sim::events::{Event, Events};
 use rand::Rng;
 
 /// The outcome of a meeting's agenda decision.
@@ -57,16 +57,7 @@ pub fn decide_agenda<R: Rng, E: Events>(
     if s.idx.is_empty() {
         return None;
     }
-    let total: f64 = s.buf.iter().sum();
-    let mut r = rng.gen::<f64>() * total;
-    let mut adopted = s.idx[s.idx.len() - 1];
-    for (k, w) in s.buf.iter().enumerate() {
-        if r < *w {
-            adopted = s.idx[k];
-            break;
-        }
-        r -= w;
-    }
+    let adopted = s.idx[draw_weighted(&s.buf, rng)];
     let x = &mut g.persons[adopted];
     x.own_adopted += 1;
     let by_participant = x.status.is_participant();

@@ -1,9 +1,9 @@
 //! M8 Attendance: who comes to a meeting. P(attend) = p0·(1 − c·C)·(1 − w_b·(1 − belonging)) for
 //! participants (care load keeps mothers at home, Stein 2022); locals attend with p_attend_local.
 
-use super::Scratch;
+use super::events::{Event, Events};
+use super::{retention, Scratch};
 use crate::model::group::{Design, Group};
-use crate::sim::events::{Event, Events};
 use rand::Rng;
 
 /// Attendance probability of a participant: p0·(1 − c·C)·(1 − w_b·(1 − belonging)).
@@ -65,4 +65,22 @@ pub fn attend<R: Rng, E: Events>(
         s.present.clear();
     }
     happens
+}
+
+/// A meeting held counts as attended for everyone present (meetings_attended, which motives,
+/// burden and transitions read at the week's end); each local present also grows her role
+/// identity and carries the meeting's load (M3: [`retention::grow_role_identity`],
+/// [`retention::carry_load`]). One pass over those present.
+#[inline]
+pub fn count_attendance(g: &mut Group, d: &Design, s: &Scratch) {
+    let rate = d.params.role_identity_rate;
+    let load = s.participants_came as f64 / s.locals_came.max(1) as f64;
+    for &i in &s.present {
+        let x = &mut g.persons[i];
+        x.meetings_attended += 1;
+        if x.status.is_local() {
+            retention::grow_role_identity(x, rate);
+            retention::carry_load(x, load);
+        }
+    }
 }

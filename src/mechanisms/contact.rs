@@ -2,9 +2,9 @@
 //! meeting, and what participants take from how they were treated. Observations of one meeting
 //! are applied together at its end (k completed turns act like k sequential updates).
 
+use super::events::{Event, Events};
 use super::{gain_k, loss_k, powi, Scratch};
 use crate::model::group::{Design, Group, MET, SUBTYPED};
-use crate::sim::events::{Event, Events};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -228,5 +228,14 @@ pub fn talk_ties(g: &mut Group, d: &Design, s: &Scratch) {
             };
             g.strengthen(i, j, rate);
         }
+    }
+}
+
+/// Ties fade without contact: τ ← τ·(1 − tie_decay) each week (M8, Ager & Strang 2008).
+#[inline]
+pub fn decay_ties(g: &mut Group, d: &Design) {
+    let keep = 1.0 - d.params.tie_decay;
+    for tie in g.ties.iter_mut() {
+        *tie = (*tie as f64 * keep) as f32;
     }
 }

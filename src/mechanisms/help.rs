@@ -1,12 +1,13 @@
 //! M2 Help: dependency- vs autonomy-oriented help (Nadler 2002), requested or unsolicited, and
 //! participants' independent attempts (Baltes' dependency-support script).
 
+use super::events::{AttemptOutcome, Event, Events};
 use super::{gain_k, sigmoid, Scratch};
 use crate::model::group::{Design, Group};
-use crate::sim::events::{AttemptOutcome, Event, Events};
 use rand::Rng;
 
 /// P(dependency) = σ(γ0 + γ1·N_v + γ2(e_v − e_j) + γ3·threat + γ4·sal·(1 − μ_G) − γ5·common + γu·unsolicited) (M2, Appendix A/C).
+/// common = ½·equal_status + ½·w_us(v, j): common identity from the design and from v's inclusion of j.
 pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolicited: bool) -> f64 {
     let p = &d.params;
     let n = g.n();
@@ -19,7 +20,7 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
     } else {
         1.0
     };
-    let common = 0.5 * d.common_design + 0.5 * g.inclusion[v * n + j] as f64;
+    let common = 0.5 * d.equal_status + 0.5 * g.inclusion[v * n + j] as f64;
     let gap = g.expectation(p, v) - g.expectation(p, j);
     sigmoid(
         p.gamma0
@@ -32,7 +33,8 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
     )
 }
 
-/// One help episode from v to j: the type is drawn, then its effects applied.
+/// One help episode from v to j, asked for by j or offered `unsolicited` by v: the type is
+/// drawn, then its effects applied.
 /// Autonomy help: K += η(1 − K), A += κ_A(1 − A). Dependency help: K += ρη(1 − K), A −= κ_D·A,
 /// p_indep −= λ·p_indep,
 /// and the helper's need to help is met 1.5× (dep_weight) (Alvarez & van Leeuwen 2015).
@@ -46,6 +48,19 @@ pub fn give_help<R: Rng, E: Events>(
     ev: &mut E,
 ) -> bool {
     let p = &d.params;
+    if E::ENABLED {
+        ev.emit(if unsolicited {
+            Event::HelpOffered {
+                volunteer: v,
+                participant: j,
+            }
+        } else {
+            Event::HelpRequested {
+                participant: j,
+                helper: v,
+            }
+        });
+    }
     let dependency = rng.gen::<f64>() < dependency_probability(g, d, v, j, unsolicited);
     let x = &mut g.persons[j];
     if dependency {
@@ -74,6 +89,28 @@ pub fn give_help<R: Rng, E: Events>(
     dependency
 }
 
+/// Whom participant j asks: a present local drawn by tie strength, + 0.05 so that strangers
+/// can be asked.
+#[inline]
+fn choose_helper<R: Rng>(g: &Group, s: &mut Scratch, j: usize, rng: &mut R) -> Option<usize> {
+    s.draw_present(rng, |v| {
+        g.persons[v].status.is_local().then(|| g.tie(v, j) + 0.05)
+    })
+}
+
+/// Whom local v offers help to: a present participant drawn by how needy she looks to v,
+/// 1 − ĉ_vj + 0.01.
+#[inline]
+fn choose_neediest<R: Rng>(g: &Group, s: &mut Scratch, v: usize, rng: &mut R) -> Option<usize> {
+    let n = g.n();
+    s.draw_present(rng, |j| {
+        g.persons[j]
+            .status
+            .is_participant()
+            .then(|| 1.0 - g.perceived[v * n + j] as f64 + 0.01)
+    })
+}
+
 /// Requests: each present participant asks with p = r0·I·(1 − K); a present local answers,
 /// drawn by tie strength (+0.05 so strangers can be asked). Returns (episodes, dependency).
 pub fn ask_for_help<R: Rng, E: Events>(
@@ -94,30 +131,9 @@ pub fn ask_for_help<R: Rng, E: Events>(
         if rng.gen::<f64>() >= ask {
             continue;
         }
-        s.buf.clear();
-        s.idx.clear();
-        for &v in &s.present {
-            if g.persons[v].status.is_local() {
-                s.idx.push(v);
-                s.buf.push(g.tie(v, j) + 0.05);
-            }
-        }
-        let total: f64 = s.buf.iter().sum();
-        let mut r = rng.gen::<f64>() * total;
-        let mut helper = s.idx[s.idx.len() - 1];
-        for (k, w) in s.buf.iter().enumerate() {
-            if r < *w {
-                helper = s.idx[k];
-                break;
-            }
-            r -= w;
-        }
-        if E::ENABLED {
-            ev.emit(Event::HelpRequested {
-                participant: j,
-                helper,
-            });
-        }
+        let Some(helper) = choose_helper(g, s, j, rng) else {
+            continue;
+        };
         episodes.0 += 1;
         episodes.1 += give_help(g, d, helper, j, false, rng, ev) as u32;
     }
@@ -141,37 +157,13 @@ pub fn offer_help<R: Rng, E: Events>(
         if !g.persons[v].status.is_local() {
             continue;
         }
-        s.buf.clear();
-        s.idx.clear();
-        for &j in &s.present {
-            if g.persons[j].status.is_participant() {
-                s.idx.push(j);
-                s.buf.push(1.0 - g.perceived[v * n + j] as f64 + 0.01);
-            }
-        }
-        if s.idx.is_empty() {
+        let Some(j) = choose_neediest(g, s, v, rng) else {
             continue;
-        }
-        let total: f64 = s.buf.iter().sum();
-        let mut r = rng.gen::<f64>() * total;
-        let mut j = s.idx[s.idx.len() - 1];
-        for (k, w) in s.buf.iter().enumerate() {
-            if r < *w {
-                j = s.idx[k];
-                break;
-            }
-            r -= w;
-        }
+        };
         let neediness = 1.0 - g.perceived[v * n + j] as f64;
         let offer = p.u0_offer * g.persons[v].need_to_help * d.activity.service_frame * neediness;
         if rng.gen::<f64>() >= offer {
             continue;
-        }
-        if E::ENABLED {
-            ev.emit(Event::HelpOffered {
-                volunteer: v,
-                participant: j,
-            });
         }
         episodes.0 += 1;
         episodes.1 += give_help(g, d, v, j, true, rng, ev) as u32;

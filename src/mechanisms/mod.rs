@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod attendance;
 pub mod contact;
+pub mod events;
 pub mod help;
 pub mod learning;
 pub mod retention;
@@ -52,6 +53,26 @@ pub fn loss_k(x: f64, r: f64, k: u32) -> f64 {
     }
 }
 
+/// Picks an index ∝ weight by a linear scan; `r` is uniform in [0, total). Rounding can carry
+/// `r` past the last running sum: then the last index is picked.
+#[inline]
+pub fn weighted_pick(weights: &[f64], mut r: f64) -> usize {
+    for (k, w) in weights.iter().enumerate() {
+        if r < *w {
+            return k;
+        }
+        r -= w;
+    }
+    weights.len() - 1
+}
+
+/// Draws an index ∝ weight (one uniform from `rng`); the weights must not be empty.
+#[inline]
+pub fn draw_weighted<R: rand::Rng>(weights: &[f64], rng: &mut R) -> usize {
+    let total: f64 = weights.iter().sum();
+    weighted_pick(weights, rng.gen::<f64>() * total)
+}
+
 /// Per-meeting scratch buffers, reused so the turn loop never allocates.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
@@ -74,6 +95,46 @@ pub struct Scratch {
     pub floor: talk::Floor,
     /// What perception reads of those present (`contact::perceive`).
     pub seen: contact::Seen,
+}
+
+impl Scratch {
+    /// Draws one of the persons present ∝ weight, among those `weigh` gives a weight (one
+    /// uniform from `rng`, none when it gives no one a weight). Uses `idx` and `buf`.
+    #[inline(always)]
+    pub fn draw_present<R: rand::Rng>(
+        &mut self,
+        rng: &mut R,
+        mut weigh: impl FnMut(usize) -> Option<f64>,
+    ) -> Option<usize> {
+        self.idx.clear();
+        self.buf.clear();
+        for &i in &self.present {
+            if let Some(w) = weigh(i) {
+                self.idx.push(i);
+                self.buf.push(w);
+            }
+        }
+        if self.idx.is_empty() {
+            return None;
+        }
+        Some(self.idx[draw_weighted(&self.buf, rng)])
+    }
+
+    /// Buffers for a group of `n` persons (so the meetings never allocate).
+    pub fn with_capacity(n: usize) -> Scratch {
+        Scratch {
+            present: Vec::with_capacity(n),
+            participants_came: 0,
+            locals_came: 0,
+            participants_active: 0,
+            weight: Vec::with_capacity(n),
+            expectation: Vec::with_capacity(n),
+            buf: Vec::with_capacity(n),
+            idx: Vec::with_capacity(n),
+            floor: talk::Floor::with_capacity(n),
+            seen: contact::Seen::with_capacity(n),
+        }
+    }
 }
 
 #[cfg(test)]

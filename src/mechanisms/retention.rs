@@ -1,9 +1,9 @@
 //! M3 Volunteer satisfaction, burden and withdrawal; participants' dropout; refilling places.
 //! (Clary et al. 1998; Chacón, Vecina & Dávila 2007; Herslund & Paulgaard 2021.)
 
+use super::events::{Event, Events};
 use crate::model::group::{Design, Group};
-use crate::model::Status;
-use crate::sim::events::{Event, Events};
+use crate::model::{Person, Status};
 use rand::Rng;
 
 /// Weekly tallies of life events of one group.
@@ -20,7 +20,7 @@ pub struct LifeTally {
 /// Motive match of a volunteer this week: (N·min(1, help units/help_norm) + soc·completed share
 /// heard + purpose·own proposals adopted share) / (1 + soc + purpose); dependency help counts
 /// dep_weight units, sociability is soc_older or soc_younger (Clary et al. 1998).
-pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
+pub fn motive_match(d: &Design, x: &Person) -> f64 {
     let p = &d.params;
     let helping = x.need_to_help;
     let soc = if x.older { p.soc_older } else { p.soc_younger };
@@ -43,7 +43,7 @@ pub fn motive_match(d: &Design, x: &crate::model::Person) -> f64 {
 
 /// Weekly hazard h = h0·W·exp(β_b·B − β_m·S − β_r·R), × staff_hazard for staff (Appendix A).
 #[inline]
-pub fn withdrawal_hazard(d: &Design, x: &crate::model::Person) -> f64 {
+pub fn withdrawal_hazard(d: &Design, x: &Person) -> f64 {
     let p = &d.params;
     let staff = if x.status == Status::Staff {
         p.staff_hazard
@@ -55,6 +55,21 @@ pub fn withdrawal_hazard(d: &Design, x: &crate::model::Person) -> f64 {
         * (p.beta_b * x.burden - p.beta_m * x.satisfaction - p.beta_r * x.identity).exp()
         * staff)
         .clamp(0.0, 1.0)
+}
+
+/// Role identity grows with every meeting a local attends: R += role_identity_rate·(1 − R)
+/// (M3; Chacón, Vecina & Dávila 2007: role identity sustains volunteering).
+#[inline]
+pub fn grow_role_identity(x: &mut Person, rate: f64) {
+    x.identity += rate * (1.0 - x.identity);
+}
+
+/// The load a local carries at a meeting: load_sum += participants present ÷ max(1, locals
+/// present), passed as `load` (M3 burden; Stein 2022: "I couldn't manage 20 participants over
+/// time").
+#[inline]
+pub fn carry_load(x: &mut Person, load: f64) {
+    x.load_sum += load;
 }
 
 /// Updates satisfaction and burden (moving averages at sat_rate) of locals who met this week.
@@ -87,7 +102,7 @@ pub fn withdraw<R: Rng, E: Events>(
 ) {
     let n = g.n();
     for v in 0..n {
-        if !g.persons[v].active || !g.persons[v].status.is_local() {
+        if !g.persons[v].is_active_local() {
             continue;
         }
         let h = withdrawal_hazard(d, &g.persons[v]);

@@ -2,22 +2,10 @@
 //! usurped turns ("finishing her sentence", Stein 2022; Anderson & Leaper 1998; Cannon,
 //! Robinson & Smith-Lovin 2019).
 
-use super::{sigmoid, Scratch};
+use super::events::{Event, Events};
+use super::{sigmoid, weighted_pick as pick, Scratch};
 use crate::model::group::{Design, Group};
-use crate::sim::events::{Event, Events};
 use rand::Rng;
-
-/// Picks an index ∝ weight by a linear scan; `r` is uniform in [0, total).
-#[inline]
-fn pick(weights: &[f64], mut r: f64) -> usize {
-    for (k, w) in weights.iter().enumerate() {
-        if r < *w {
-            return k;
-        }
-        r -= w;
-    }
-    weights.len() - 1
-}
 
 /// Picks an index ≠ `skip` ∝ weight; `r` is uniform in [0, total − weights[skip]).
 #[inline]
@@ -93,7 +81,7 @@ fn count_le(prefix: &[f64], r: f64) -> usize {
     prefix.iter().map(|&c| (c <= r) as usize).sum()
 }
 
-/// [`pick`] by the running sums: the same index, without the scan's unpredictable exit branch.
+/// [`weighted_pick`](super::weighted_pick) by the running sums: the same index, without the scan's unpredictable exit branch.
 #[inline]
 fn pick_by_prefix(weights: &[f64], prefix: &[f64], r: f64, total: f64) -> usize {
     let n = prefix.len();
@@ -275,6 +263,16 @@ pub fn take_turns<R: Rng, E: Events>(
     for &i in &s.present {
         g.persons[i].heard_total += turns;
         g.persons[i].heard_completed += completed;
+    }
+}
+
+/// Status recovers between meetings: offset ← offset·(1 − offset_recovery) each week (M1; the
+/// status lost to usurped turns fades unless renewed).
+#[inline]
+pub fn recover_status(g: &mut Group, d: &Design) {
+    let recover = 1.0 - d.params.offset_recovery;
+    for x in g.persons.iter_mut() {
+        x.offset *= recover;
     }
 }
 

@@ -1,17 +1,17 @@
 //! M8 Door-opening (housing and job events through ties, Lancee 2010) and role transitions from
 //! participant to co-organizer to volunteer (gatekept by invitation).
 
+use super::events::{Event, Events};
 use super::retention::LifeTally;
 use super::{gain_k, sigmoid};
 use crate::model::group::{draw_trait, Design, Group};
 use crate::model::Status;
-use crate::sim::events::{Event, Events};
 use rand::Rng;
 
 /// Weekly hazard of a housing or job event: h0 + β·Σ_v tie(v, j)·network_v over active locals.
 pub fn door_opening_hazard(g: &Group, d: &Design, j: usize) -> f64 {
     let linking: f64 = (0..g.n())
-        .filter(|&v| g.persons[v].active && g.persons[v].status.is_local())
+        .filter(|&v| g.persons[v].is_active_local())
         .map(|v| g.tie(v, j) * g.persons[v].network)
         .sum();
     (d.params.h0_outcome + d.params.beta_outcome * linking).clamp(0.0, 1.0)
@@ -56,7 +56,7 @@ pub fn invitation_probability(g: &Group, d: &Design, j: usize) -> f64 {
     let n = g.n();
     let (mut sum, mut count) = (0.0, 0);
     for v in 0..n {
-        if v != j && g.persons[v].active && g.persons[v].status.is_local() {
+        if v != j && g.persons[v].is_active_local() {
             sum += g.perceived[v * n + j] as f64;
             count += 1;
         }

@@ -1,6 +1,8 @@
 //! Observation: the sums one group contributes to a week's indicators. Sums (not ratios) so that
 //! pooling over groups is a ratio of sums. Metrics read the model; they never change it.
 
+use crate::mechanisms::retention::LifeTally;
+use crate::mechanisms::Scratch;
 use crate::model::group::{Design, Group, MET, SUBTYPED};
 use crate::model::Status;
 
@@ -43,6 +45,26 @@ tally! {
     volunteers_active, initial_volunteers, initial_volunteers_active,
     satisfaction, burden, locals_active,
     withdrawals, stranded, transitions, co_organizers,
+}
+
+/// Adds who came to a meeting drawn, whether or not it could be held (attendance counts every
+/// meeting a participant could have come to).
+#[inline]
+pub fn observe_attendance(t: &mut WeekTally, s: &Scratch) {
+    t.attend_possible += s.participants_active as f64;
+    t.attended += s.participants_came as f64;
+}
+
+/// Adds the week's life events (withdrawals, stranding, dropouts, transitions, housing, jobs)
+/// and the number of volunteers the group started with.
+pub fn observe_life(t: &mut WeekTally, life: &LifeTally, initial_volunteers: f64) {
+    t.initial_volunteers = initial_volunteers;
+    t.withdrawals = life.withdrawals as f64;
+    t.stranded = life.stranded as f64;
+    t.dropouts = life.dropouts as f64;
+    t.transitions = life.transitions as f64;
+    t.housing = life.housing as f64;
+    t.job = life.job as f64;
 }
 
 /// Adds the talk, help and agenda sums of one meeting (called by the engine after each meeting).
@@ -106,7 +128,7 @@ pub fn observe_state(
     let no = g.n_origins;
     gini_buf.clear();
     slots.clear();
-    slots.extend((0..n).filter(|&v| g.persons[v].active && g.persons[v].status.is_local()));
+    slots.extend((0..n).filter(|&v| g.persons[v].is_active_local()));
     for (j, x) in g.persons.iter().enumerate() {
         if !x.active {
             continue;

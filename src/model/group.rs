@@ -2,115 +2,15 @@
 //! about each person (perceived competence, inclusion, subtyping), the ties between persons and
 //! each local's stereotypes by origin. All matrices are flat `n × n` (row = holder, column = target).
 
+pub use super::design::Design;
 use super::params::Params;
-use super::person::{Person, Status};
-use crate::scenario::{Activity, Dist, LanguagePolicy, Population, Scenario, TransitionTraits};
+use super::person::{initial_state, Person, Status};
+use crate::scenario::Dist;
 use rand::Rng;
 
 /// Flag bits of `Group::flags`.
 pub const MET: u8 = 1;
 pub const SUBTYPED: u8 = 2;
-
-/// An activity design compiled for fast access by the engine: the activity, the parameters, the
-/// origin table and the slot plan of one group. Built once per run, shared by all replicates.
-#[derive(Debug, Clone)]
-pub struct Design {
-    pub activity: Activity,
-    /// Index of the activity within the scenario (for seeding).
-    pub activity_index: usize,
-    pub params: Params,
-    pub weeks: u32,
-    pub origins: Vec<String>,
-    pub origin_majority: Vec<bool>,
-    pub origin_targeted: Vec<bool>,
-    pub priors: Vec<f64>,
-    pub populations: Vec<Population>,
-    /// Population index of each slot of a group, in order.
-    pub slots: Vec<u16>,
-    pub transition: TransitionTraits,
-    /// mean(co_design, mixed, 1 − service_frame): the design part of common identity (M2).
-    pub common_design: f64,
-    /// Inclusion cap without majority status (M4): cap_base + (1 − cap_base)·equal_status.
-    pub inclusion_cap: f64,
-    /// Hesitation slope after the language policy.
-    pub h0: f64,
-    /// Speaking-practice weight after the language policy.
-    pub w_speak: f64,
-    /// α1·(1 + s_frame·service_frame).
-    pub usurp_gap: f64,
-    /// 1 − facilitation.
-    pub usurp_keep: f64,
-    /// Acknowledgement probability of an independent attempt.
-    pub ack_p: f64,
-}
-
-impl Design {
-    /// Compiles every activity of a scenario.
-    pub fn compile_all(s: &Scenario) -> Vec<Design> {
-        let mut origins: Vec<String> = s
-            .populations
-            .iter()
-            .flat_map(|p| p.origin.options().into_iter().map(str::to_string))
-            .collect();
-        origins.sort();
-        origins.dedup();
-        s.activities
-            .iter()
-            .enumerate()
-            .map(|(ai, a)| Design::compile(s, ai, a, &origins))
-            .collect()
-    }
-
-    fn compile(s: &Scenario, activity_index: usize, a: &Activity, origins: &[String]) -> Design {
-        let p = &s.params;
-        let populations: Vec<Population> = s.populations.clone();
-        let mut slots = Vec::new();
-        for key in &a.populations {
-            if let Some(pi) = populations.iter().position(|p| &p.key == key) {
-                for _ in 0..populations[pi].count {
-                    slots.push(pi as u16);
-                }
-            }
-        }
-        let multilingual = a.language_policy == LanguagePolicy::Multilingual;
-        let mixed = if a.mixed { 1.0 } else { 0.0 };
-        Design {
-            activity: a.clone(),
-            activity_index,
-            params: p.clone(),
-            weeks: s.weeks,
-            origins: origins.to_vec(),
-            origin_majority: origins
-                .iter()
-                .map(|o| s.majority_origins.contains(o))
-                .collect(),
-            origin_targeted: origins.iter().map(|o| a.targets.contains(o)).collect(),
-            priors: origins.iter().map(|o| s.stereotypes.prior(o)).collect(),
-            populations,
-            slots,
-            transition: s.transition.clone(),
-            common_design: (a.co_design + mixed + (1.0 - a.service_frame)) / 3.0,
-            inclusion_cap: p.cap_base + (1.0 - p.cap_base) * a.equal_status(),
-            h0: if multilingual {
-                p.h0_hesitate * 0.5
-            } else {
-                p.h0_hesitate
-            },
-            w_speak: if multilingual {
-                p.w_speak * 0.5
-            } else {
-                p.w_speak
-            },
-            usurp_gap: p.alpha1 * (1.0 + p.s_frame * a.service_frame),
-            usurp_keep: 1.0 - a.facilitation,
-            ack_p: (p.ack_base + p.ack_frame * (1.0 - a.service_frame)).clamp(0.0, 1.0),
-        }
-    }
-
-    fn origin_index(&self, label: &str) -> u16 {
-        self.origins.iter().position(|o| o == label).unwrap_or(0) as u16
-    }
-}
 
 /// One group's whole state.
 #[derive(Debug, Clone)]
@@ -202,16 +102,10 @@ impl Group {
         }
     }
 
-    /// Expectation value e_i (M1, Appendix C linear form).
+    /// Expectation value e_i of person i (M1, [`super::StatusCues::expectation`]).
     #[inline]
     pub fn expectation(&self, p: &Params, i: usize) -> f64 {
-        let x = &self.persons[i];
-        p.w_majority * (x.majority as u8 as f64)
-            + p.w_language * x.language
-            + p.w_knowhow * x.knowhow
-            + p.w_agency * x.agency
-            + p.w_host * x.status.host()
-            + x.offset
+        self.persons[i].cues().expectation(p)
     }
 
     #[inline]
@@ -247,16 +141,7 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
     let resources = t.resources.sample(rng);
     let language = t.language.sample(rng);
     let participant = status == Status::Participant;
-    // Appendix C initial values.
-    let (knowhow, agency, p_indep) = if participant {
-        (
-            0.2 + 0.3 * resources,
-            0.3 + 0.4 * initiative,
-            0.5 + 0.3 * initiative,
-        )
-    } else {
-        (0.9, 0.5, 1.0)
-    };
+    let (knowhow, agency, p_indep) = initial_state(participant, resources, initiative);
     Person {
         status,
         population: pop,

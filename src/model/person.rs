@@ -1,5 +1,6 @@
 //! A person in a group: volunteer, staff, or participant (who may become co-organizer, then volunteer).
 
+use super::params::Params;
 use crate::scenario::Role;
 use serde::Serialize;
 
@@ -35,7 +36,7 @@ impl Status {
     }
 
     /// Host position in the expectation value: staff 1, volunteer and co-organizer 0.5, participant 0.
-    pub fn host(self) -> f64 {
+    pub const fn host(self) -> f64 {
         match self {
             Status::Staff => 1.0,
             Status::Volunteer | Status::CoOrganizer => 0.5,
@@ -58,6 +59,48 @@ impl Status {
             Status::Volunteer => "volunteer",
             Status::Staff => "staff",
         }
+    }
+}
+
+/// What others read a person's expected competence from (M1, expectation states): diffuse
+/// status (a majority origin), language, know-how, agency, host position, and the persistent
+/// offset that usurped turns leave.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatusCues {
+    pub majority: bool,
+    pub language: f64,
+    pub knowhow: f64,
+    pub agency: f64,
+    /// [`Status::host`].
+    pub host: f64,
+    pub offset: f64,
+}
+
+impl StatusCues {
+    /// Expectation value e = w_maj·majority + w_L·L + w_K·K + w_A·A + w_host·host + offset (M1,
+    /// Appendix C linear form).
+    #[inline(always)]
+    pub fn expectation(&self, p: &Params) -> f64 {
+        p.w_majority * (self.majority as u8 as f64)
+            + p.w_language * self.language
+            + p.w_knowhow * self.knowhow
+            + p.w_agency * self.agency
+            + p.w_host * self.host
+            + self.offset
+    }
+}
+
+/// Know-how, agency and p_indep at entry (Appendix C): a participant starts at 0.2 + 0.3·Q,
+/// 0.3 + 0.4·I and 0.5 + 0.3·I (Q resources, I initiative); a local at 0.9, 0.5 and 1.
+pub const fn initial_state(participant: bool, resources: f64, initiative: f64) -> (f64, f64, f64) {
+    if participant {
+        (
+            0.2 + 0.3 * resources,
+            0.3 + 0.4 * initiative,
+            0.5 + 0.3 * initiative,
+        )
+    } else {
+        (0.9, 0.5, 1.0)
     }
 }
 
@@ -127,6 +170,25 @@ impl Person {
     #[inline]
     pub fn competence(&self) -> f64 {
         (self.language + self.knowhow + self.resources) / 3.0
+    }
+
+    /// The cues her expectation value is read from.
+    #[inline(always)]
+    pub fn cues(&self) -> StatusCues {
+        StatusCues {
+            majority: self.majority,
+            language: self.language,
+            knowhow: self.knowhow,
+            agency: self.agency,
+            host: self.status.host(),
+            offset: self.offset,
+        }
+    }
+
+    /// A volunteer or staff member still taking part (who holds beliefs, helps, may withdraw).
+    #[inline]
+    pub fn is_active_local(&self) -> bool {
+        self.active && self.status.is_local()
     }
 
     /// Talk weight before status: participants talk from initiative, locals from talkativeness (Appendix A).

@@ -187,13 +187,6 @@ section! {
     }
 }
 
-impl Activity {
-    /// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport).
-    pub fn equal_status(&self) -> f64 {
-        ((1.0 - self.service_frame) + self.co_design + if self.mixed { 1.0 } else { 0.0 }) / 3.0
-    }
-}
-
 section! {
     /// A population: `count` persons per group with traits drawn from distributions. Traits left
     /// out take the role's defaults; every trait key is allowed for every role.

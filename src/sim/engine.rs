@@ -2,13 +2,13 @@
 //! learn, connect, transition, observe. Pure and seeded: same design, seed, replicate and group
 //! index give the same sequence of states.
 
-use super::events::{Event, Events};
 use super::rng::Streams;
+use crate::mechanisms::events::{Event, Events};
 use crate::mechanisms::retention::LifeTally;
 use crate::mechanisms::{
-    agenda, attendance, contact, help, learning, retention, transitions, Scratch,
+    agenda, attendance, contact, help, learning, retention, talk, transitions, Scratch,
 };
-use crate::metrics::observe::{observe_meeting, observe_state};
+use crate::metrics::observe::{observe_attendance, observe_life, observe_meeting, observe_state};
 use crate::metrics::WeekTally;
 use crate::model::group::{Design, Group};
 
@@ -37,18 +37,7 @@ impl<'d> GroupRun<'d> {
             design,
             group,
             streams,
-            scratch: Scratch {
-                participants_came: 0,
-                locals_came: 0,
-                participants_active: 0,
-                present: Vec::with_capacity(n),
-                weight: Vec::with_capacity(n),
-                expectation: Vec::with_capacity(n),
-                buf: Vec::with_capacity(n),
-                idx: Vec::with_capacity(n),
-                floor: crate::mechanisms::talk::Floor::with_capacity(n),
-                seen: contact::Seen::with_capacity(n),
-            },
+            scratch: Scratch::with_capacity(n),
             gini_buf: Vec::with_capacity(n),
             slot_buf: Vec::with_capacity(n),
             initial_volunteers,
@@ -61,7 +50,9 @@ impl<'d> GroupRun<'d> {
         self.week
     }
 
-    /// Simulates one week and returns its observation sums.
+    /// Simulates one week and returns its observation sums: refill, meet, weigh motives, open
+    /// doors, step up, withdraw, drop out, let ties and status offsets fade, observe
+    /// (MODEL.md §1.3).
     pub fn step<E: Events>(&mut self, ev: &mut E) -> WeekTally {
         self.week += 1;
         let week = self.week;
@@ -74,59 +65,31 @@ impl<'d> GroupRun<'d> {
         if E::ENABLED {
             ev.emit(Event::WeekStart { week });
         }
+        // 1. Places left empty are refilled (from the second week on).
         if week > 1 {
             retention::recruit(g, d, &mut st.init, &mut st.life, ev);
         }
         for x in g.persons.iter_mut() {
             x.reset_week();
         }
-        // Agency of the active participants at the start of the week (for AgencyChanged).
-        let agency_start: Vec<Option<f64>> = if E::ENABLED {
-            g.persons
-                .iter()
-                .map(|x| (x.active && x.status.is_participant()).then_some(x.agency))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let agency_start = agency_of_participants::<E>(g);
+        // 2–4. Meet: attend, talk, help, agenda, perceive, judge, learn, connect.
         for meeting in 0..d.activity.meetings_per_week {
             Self::meet(d, g, st, s, week, meeting, &mut t, ev);
         }
-        // End of week: agency trace for the transcript (AgencyChanged, after the life events).
         // 5. Connect: door-opening; 6. Transition; volunteers withdraw, participants drop out (M3).
         retention::weigh_motives(g, d);
         transitions::open_doors(g, d, &mut st.life, ev, &mut life);
         transitions::step_up(g, d, &mut st.life, ev, &mut life);
         retention::withdraw(g, d, &mut st.life, ev, &mut life);
         retention::drop_out(g, d, &mut st.life, ev, &mut life);
-        if E::ENABLED {
-            for (i, start) in agency_start.iter().enumerate() {
-                if let Some(before) = *start {
-                    ev.emit(Event::AgencyChanged {
-                        participant: i,
-                        before,
-                        after: g.persons[i].agency,
-                    });
-                }
-            }
-        }
-        let keep = 1.0 - d.params.tie_decay;
-        for tie in g.ties.iter_mut() {
-            *tie = (*tie as f64 * keep) as f32;
-        }
-        let recover = 1.0 - d.params.offset_recovery;
-        for x in g.persons.iter_mut() {
-            x.offset *= recover;
-        }
+        emit_agency_changes(g, &agency_start, ev);
+        // Ties (M8) and the status lost to usurped turns (M1) fade.
+        contact::decay_ties(g, d);
+        talk::recover_status(g, d);
         // 7. Observe.
         observe_state(&mut t, g, d, &mut self.gini_buf, &mut self.slot_buf);
-        t.initial_volunteers = self.initial_volunteers;
-        t.withdrawals = life.withdrawals as f64;
-        t.stranded = life.stranded as f64;
-        t.dropouts = life.dropouts as f64;
-        t.transitions = life.transitions as f64;
-        t.housing = life.housing as f64;
-        t.job = life.job as f64;
+        observe_life(&mut t, &life, self.initial_volunteers);
         t
     }
 
@@ -167,10 +130,9 @@ impl<'d> GroupRun<'d> {
         if E::ENABLED {
             ev.emit(Event::MeetingStart { week, meeting });
         }
+        // 1. Attend (M8).
         let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
-        // Attendance counts who came, whether or not the meeting could be held.
-        t.attend_possible += s.participants_active as f64;
-        t.attended += s.participants_came as f64;
+        observe_attendance(t, s);
         if !happens {
             if E::ENABLED {
                 ev.emit(Event::MeetingCancelled { week, meeting });
@@ -178,8 +140,8 @@ impl<'d> GroupRun<'d> {
             return;
         }
         // 2. Meet: talk (M1), help (M2), agenda (M6).
-        crate::mechanisms::talk::prepare_floor(g, d, s);
-        crate::mechanisms::talk::take_turns(g, d, s, &mut st.talk, ev);
+        talk::prepare_floor(g, d, s);
+        talk::take_turns(g, d, s, &mut st.talk, ev);
         let asked = help::ask_for_help(g, d, s, &mut st.help, ev);
         let offered = help::offer_help(g, d, s, &mut st.help, ev);
         help::try_alone(g, d, s, &mut st.help, ev);
@@ -188,19 +150,11 @@ impl<'d> GroupRun<'d> {
         contact::perceive(g, d, s, &mut st.perception, ev);
         agenda::judge(g, d, s);
         contact::respect_and_slights(g, d, s);
-        // 4. Learn (M7); 5. Connect (ties from talk).
+        // 4. Learn (M7); connect (M8 ties from talk); count the meeting, and with it the locals'
+        // role identity and load (M3).
         learning::practise_language(g, d, s);
         contact::talk_ties(g, d, s);
-        // Load of a local: participants present per local present (M3 burden).
-        let load = s.participants_came as f64 / s.locals_came.max(1) as f64;
-        for &i in &s.present {
-            let x = &mut g.persons[i];
-            x.meetings_attended += 1;
-            if x.status.is_local() {
-                x.identity += d.params.role_identity_rate * (1.0 - x.identity);
-                x.load_sum += load;
-            }
-        }
+        attendance::count_attendance(g, d, s);
         observe_meeting(
             t,
             g,
@@ -208,5 +162,33 @@ impl<'d> GroupRun<'d> {
             (asked.0 + offered.0, asked.1 + offered.1, offered.0),
             decision.map(|x| x.by_participant),
         );
+    }
+}
+
+/// Agency of each active participant at the start of the week, for the transcript's
+/// `AgencyChanged` events (empty, and never allocated, when events are compiled out).
+fn agency_of_participants<E: Events>(g: &Group) -> Vec<Option<f64>> {
+    if !E::ENABLED {
+        return Vec::new();
+    }
+    g.persons
+        .iter()
+        .map(|x| (x.active && x.status.is_participant()).then_some(x.agency))
+        .collect()
+}
+
+/// Emits how each participant's agency moved over the week (after the week's life events).
+fn emit_agency_changes<E: Events>(g: &Group, start: &[Option<f64>], ev: &mut E) {
+    if !E::ENABLED {
+        return;
+    }
+    for (i, start) in start.iter().enumerate() {
+        if let Some(before) = *start {
+            ev.emit(Event::AgencyChanged {
+                participant: i,
+                before,
+                after: g.persons[i].agency,
+            });
+        }
     }
 }

@@ -2,6 +2,9 @@
 //! replicate runner.
 
 pub mod engine;
-pub mod events;
 pub mod replicates;
 pub mod rng;
+
+/// The event vocabulary moved to [`crate::mechanisms::events`] (the mechanisms emit it); this
+/// path is kept for code that still names it here.
+pub use crate::mechanisms::events;

@@ -6,7 +6,7 @@
 //! block of groups' weekly sums per replicate in flight, whatever the number of groups.
 
 use super::engine::GroupRun;
-use super::events::NoEvents;
+use crate::mechanisms::events::NoEvents;
 use crate::metrics::aggregate::{ReplicateResult, RunAggregate};
 use crate::metrics::{indicator_row, Row, WeekTally};
 use crate::model::group::Design;

@@ -10,12 +10,12 @@
 //! shown is exactly the week that `dugnad run` simulates for that replicate and group.
 
 use super::names::{self, Slot};
+use crate::mechanisms::events::{AttemptOutcome, Event, Events};
 use crate::metrics::WeekTally;
 use crate::model::group::Design;
 use crate::model::{Person, Status};
 use crate::scenario::Scenario;
 use crate::sim::engine::GroupRun;
-use crate::sim::events::{AttemptOutcome, Event, Events};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
@@ -348,346 +348,149 @@ struct WeekCounts {
     meetings: u32,
 }
 
-/// The transcript as lines.
+/// The transcript as lines: the header, then each event family rendered in order (collapsing
+/// runs of turns, attempts and proposals), then the end of the week.
 pub fn lines(t: &Trace) -> Vec<Line> {
-    let name = |i: usize| {
-        t.cast
-            .get(i)
-            .map(|m| m.name.clone())
-            .unwrap_or_else(|| format!("#{i}"))
-    };
-    let mut out = Vec::new();
-    let design = if t.keyed {
-        format!(", design '{}'", t.activity)
-    } else {
-        String::new()
-    };
-    out.push(line(
-        "title",
-        format!(
-            "{} — week {}, group {} of {}{}, replicate {}, seed {}",
-            t.scenario, t.week, t.group, t.groups_total, design, t.replicate, t.seed
-        ),
-    ));
-    if !t.description.is_empty() {
-        out.push(line("note", t.description.clone()));
-    }
-
-    // Who is in the group.
-    out.push(line("heading", "Who is in the group this week"));
-    for m in t.cast.iter().filter(|m| m.active) {
-        let new = if m.joined { " — new this week" } else { "" };
-        out.push(line("cast", format!("{}{new}", m.label)));
-    }
-    let gone = t.cast.iter().filter(|m| !m.active).count();
-    if gone > 0 {
-        out.push(line(
-            "note",
-            format!(
-                "({gone} place{} left empty by people who stopped coming)",
-                if gone == 1 { "" } else { "s" }
-            ),
-        ));
-    }
-
-    let mut counts = vec![WeekCounts::default(); t.cast.len()];
-    // Views: (volunteer, participant) -> (first before, last after, subtyped, inclusion).
-    let mut views: Vec<(usize, usize, f64, f64, bool)> = Vec::new();
-    let mut stereo: Vec<(usize, String, f64, f64)> = Vec::new();
-    let mut agency: Vec<(usize, f64, f64)> = Vec::new();
-    let mut life: Vec<Line> = Vec::new();
-    let mut hesitations = 0u32;
-
+    let mut w = Transcript::new(t);
+    w.header();
     let ev = &t.events;
     let mut i = 0;
     while i < ev.len() {
+        i = w.event(ev, i);
+    }
+    w.end_of_week();
+    w.out
+}
+
+/// How one host's view of one participant moved over the week.
+struct View {
+    volunteer: usize,
+    participant: usize,
+    /// Perceived competence before the first update of the week, after the last.
+    before: f64,
+    after: f64,
+    subtyped: bool,
+}
+
+/// How one host's stereotype of one origin moved over the week.
+struct StereotypeMove {
+    volunteer: usize,
+    origin: String,
+    before: f64,
+    after: f64,
+}
+
+/// The transcript being written: the lines so far and what the end-of-week sections collect.
+struct Transcript<'t> {
+    t: &'t Trace,
+    out: Vec<Line>,
+    counts: Vec<WeekCounts>,
+    views: Vec<View>,
+    stereotypes: Vec<StereotypeMove>,
+    /// (participant, agency before, after).
+    agency: Vec<(usize, f64, f64)>,
+    life: Vec<Line>,
+    /// Participants' turns that ended after a hesitation.
+    hesitations: u32,
+}
+
+impl<'t> Transcript<'t> {
+    fn new(t: &'t Trace) -> Transcript<'t> {
+        Transcript {
+            t,
+            out: Vec::new(),
+            counts: vec![WeekCounts::default(); t.cast.len()],
+            views: Vec::new(),
+            stereotypes: Vec::new(),
+            agency: Vec::new(),
+            life: Vec::new(),
+            hesitations: 0,
+        }
+    }
+
+    fn name(&self, i: usize) -> String {
+        self.t
+            .cast
+            .get(i)
+            .map(|m| m.name.clone())
+            .unwrap_or_else(|| format!("#{i}"))
+    }
+
+    fn names(&self, slots: &[usize]) -> Vec<String> {
+        slots.iter().map(|&p| self.name(p)).collect()
+    }
+
+    fn push(&mut self, kind: &'static str, text: impl Into<String>) {
+        self.out.push(line(kind, text));
+    }
+
+    /// The title, the scenario's description and who is in the group.
+    fn header(&mut self) {
+        let t = self.t;
+        let design = if t.keyed {
+            format!(", design '{}'", t.activity)
+        } else {
+            String::new()
+        };
+        self.push(
+            "title",
+            format!(
+                "{} — week {}, group {} of {}{}, replicate {}, seed {}",
+                t.scenario, t.week, t.group, t.groups_total, design, t.replicate, t.seed
+            ),
+        );
+        if !t.description.is_empty() {
+            self.push("note", t.description.clone());
+        }
+        self.push("heading", "Who is in the group this week");
+        for m in t.cast.iter().filter(|m| m.active) {
+            let new = if m.joined { " — new this week" } else { "" };
+            self.push("cast", format!("{}{new}", m.label));
+        }
+        let gone = t.cast.iter().filter(|m| !m.active).count();
+        if gone > 0 {
+            self.push(
+                "note",
+                format!(
+                    "({gone} place{} left empty by people who stopped coming)",
+                    if gone == 1 { "" } else { "s" }
+                ),
+            );
+        }
+    }
+
+    /// Renders the event at `i` (and the run of events it heads); returns the index of the
+    /// next event not yet rendered.
+    fn event(&mut self, ev: &[Event], i: usize) -> usize {
         match &ev[i] {
-            Event::MeetingStart { week, meeting } => {
-                let title = if t.meetings_per_week == 1 {
-                    format!("The meeting of week {week}")
-                } else {
-                    format!(
-                        "Meeting {} of {} in week {week}",
-                        meeting + 1,
-                        t.meetings_per_week
-                    )
-                };
-                out.push(line("heading", title));
-                let (mut present, mut absent) = (Vec::new(), Vec::new());
-                i += 1;
-                while i < ev.len() {
-                    match ev[i] {
-                        Event::Attended { person } => present.push(person),
-                        Event::Absent { person } => absent.push(person),
-                        _ => break,
-                    }
-                    i += 1;
-                }
-                let cancelled = matches!(ev.get(i), Some(Event::MeetingCancelled { .. }));
-                if !cancelled {
-                    for &p in &present {
-                        counts[p].meetings += 1;
-                    }
-                }
-                let names_of = |v: &[usize]| v.iter().map(|&p| name(p)).collect::<Vec<_>>();
-                let mut groups = Vec::new();
-                for (role, plural) in [
-                    (Status::Volunteer, "volunteers"),
-                    (Status::Staff, "staff"),
-                    (Status::CoOrganizer, "co-organizers"),
-                    (Status::Participant, "participants"),
-                ] {
-                    let who: Vec<usize> = present
-                        .iter()
-                        .copied()
-                        .filter(|&p| t.cast[p].role == role)
-                        .collect();
-                    if !who.is_empty() {
-                        groups.push(format!("{plural}: {}", names_of(&who).join(", ")));
-                    }
-                }
-                out.push(line(
-                    "present",
-                    format!("Present ({}) — {}", present.len(), groups.join(" · ")),
-                ));
-                if !absent.is_empty() {
-                    out.push(line(
-                        "present",
-                        format!(
-                            "Absent ({}): {}",
-                            absent.len(),
-                            names_of(&absent).join(", ")
-                        ),
-                    ));
-                }
-                continue;
-            }
-            Event::MeetingCancelled { .. } => {
-                out.push(line(
-                    "note",
-                    "No meeting: it takes at least one volunteer or staff member and one participant, and they did not both come.",
-                ));
-            }
-            Event::Turn { .. } => {
-                // A run of ordinary completed turns, collapsed.
-                let start = i;
-                let mut who: Vec<(usize, u32)> = Vec::new();
-                let (mut first, mut last) = (0, 0);
-                while let Some(Event::Turn { turn, speaker }) = ev.get(i) {
-                    if i == start {
-                        first = *turn;
-                    }
-                    last = *turn;
-                    counts[*speaker].spoke += 1;
-                    match who.iter_mut().find(|(s, _)| s == speaker) {
-                        Some((_, c)) => *c += 1,
-                        None => who.push((*speaker, 1)),
-                    }
-                    i += 1;
-                }
-                who.sort_by_key(|w| std::cmp::Reverse(w.1));
-                let speakers: Vec<String> = who
-                    .iter()
-                    .map(|&(s, c)| {
-                        if c > 1 {
-                            format!("{} ×{c}", name(s))
-                        } else {
-                            name(s)
-                        }
-                    })
-                    .collect();
-                let col = if first == last {
-                    format!("Turn {}", first + 1)
-                } else {
-                    format!("Turns {}–{}", first + 1, last + 1)
-                };
-                out.push(line(
-                    "turns",
-                    format!("{}{}", turn_col(&col), speakers.join(", ")),
-                ));
-                continue;
-            }
+            Event::MeetingStart { week, meeting } => return self.meeting_start(ev, i, *week, *meeting),
+            Event::MeetingCancelled { .. } => self.push(
+                "note",
+                "No meeting: it takes at least one volunteer or staff member and one participant, and they did not both come.",
+            ),
+            Event::Turn { .. } => return self.turns(ev, i),
             Event::Hesitated {
                 turn,
                 speaker,
                 would_be,
-            } => {
-                if t.cast[*speaker].role.is_participant() {
-                    hesitations += 1;
-                }
-                counts[*speaker].spoke += 1;
-                counts[*speaker].hesitated += 1;
-                let s = name(*speaker);
-                let text = match would_be {
-                    Some(v) => format!("{s} hesitates; {} lets {s} finish.", name(*v)),
-                    None => format!("{s} hesitates, then finishes."),
-                };
-                out.push(line(
-                    "hesitated",
-                    format!("{}{text}", turn_col(&format!("Turn {}", turn + 1))),
-                ));
-            }
-            Event::Usurped { turn, speaker, by } => {
-                counts[*speaker].usurped_on += 1;
-                counts[*by].usurped_by += 1;
-                let s = name(*speaker);
-                out.push(line(
-                    "usurped",
-                    format!(
-                        "{}{s} hesitates — {} finishes {s}'s sentence.",
-                        turn_col(&format!("Turn {}", turn + 1)),
-                        name(*by)
-                    ),
-                ));
-            }
-            Event::HelpRequested {
-                participant,
-                helper,
-            }
-            | Event::HelpOffered {
-                volunteer: helper,
-                participant,
-            } => {
-                let asked = matches!(ev[i], Event::HelpRequested { .. });
-                let (p, h) = (name(*participant), name(*helper));
-                let opening = if asked {
-                    format!("{p} asks {h} for help")
-                } else {
-                    format!("{h} offers {p} help, unasked")
-                };
-                if let Some(Event::Help { dependency, .. }) = ev.get(i + 1) {
-                    i += 1;
-                    let (kind, what) = if *dependency {
-                        counts[*participant].dependency += 1;
-                        (
-                            "help-dependency",
-                            format!("{h} does it for {p} (dependency-oriented help)"),
-                        )
-                    } else {
-                        counts[*participant].autonomy += 1;
-                        (
-                            "help-autonomy",
-                            format!("{h} shows {p} how to do it (autonomy-oriented help)"),
-                        )
-                    };
-                    out.push(line(
-                        kind,
-                        format!("{}{opening} → {what}.", turn_col("Help")),
-                    ));
-                } else {
-                    out.push(line(
-                        "help-autonomy",
-                        format!("{}{opening}.", turn_col("Help")),
-                    ));
-                }
-            }
+            } => self.hesitated(*turn, *speaker, *would_be),
+            Event::Usurped { turn, speaker, by } => self.usurped(*turn, *speaker, *by),
+            Event::HelpRequested { .. } | Event::HelpOffered { .. } => return self.help(ev, i),
             Event::Help {
                 helper,
                 participant,
                 unsolicited,
                 dependency,
-            } => {
-                // A help event without its request or offer (not emitted by the engine today).
-                let (p, h) = (name(*participant), name(*helper));
-                let how = if *unsolicited { "unasked" } else { "asked" };
-                let (kind, what) = if *dependency {
-                    ("help-dependency", "dependency-oriented")
-                } else {
-                    ("help-autonomy", "autonomy-oriented")
-                };
-                out.push(line(
-                    kind,
-                    format!("{}{h} helps {p} ({how}, {what}).", turn_col("Help")),
-                ));
-            }
-            Event::IndependentAttempt { .. } => {
-                let mut by_outcome: [Vec<String>; 4] = Default::default();
-                while let Some(Event::IndependentAttempt {
-                    participant,
-                    outcome,
-                }) = ev.get(i)
-                {
-                    let k = match outcome {
-                        AttemptOutcome::Acknowledged => {
-                            counts[*participant].acknowledged += 1;
-                            0
-                        }
-                        AttemptOutcome::Ignored => {
-                            counts[*participant].ignored += 1;
-                            1
-                        }
-                        AttemptOutcome::Failed => 2,
-                        AttemptOutcome::PreEmpted => 3,
-                    };
-                    by_outcome[k].push(name(*participant));
-                    i += 1;
-                }
-                let texts: [(&str, &str); 4] = [
-                    (
-                        "manages alone — and someone notices",
-                        "manage alone — and someone notices",
-                    ),
-                    (
-                        "manages alone — but nobody notices",
-                        "manage alone — but nobody notices",
-                    ),
-                    (
-                        "tries alone and does not manage this time",
-                        "try alone and do not manage this time",
-                    ),
-                    (
-                        "tries alone, but someone has already done it for them",
-                        "try alone, but someone has already done it for them",
-                    ),
-                ];
-                for (who, (one, many)) in by_outcome.iter().zip(texts) {
-                    if !who.is_empty() {
-                        let verb = if who.len() == 1 { one } else { many };
-                        out.push(line(
-                            "attempt",
-                            format!("{}{} {verb}.", turn_col("On their own"), and_list(who)),
-                        ));
-                    }
-                }
-                continue;
-            }
-            Event::Proposal { .. } => {
-                let mut props = Vec::new();
-                while let Some(Event::Proposal { by }) = ev.get(i) {
-                    props.push(*by);
-                    i += 1;
-                }
-                let proposers: Vec<String> = props.iter().map(|&p| name(p)).collect();
-                let mut text = format!("Proposals from {}", and_list(&proposers));
-                if let Some(Event::Decision { adopted }) = ev.get(i) {
-                    i += 1;
-                    let who = &t.cast[*adopted];
-                    let whose = match who.role {
-                        Status::Participant => "a participant",
-                        Status::CoOrganizer => "a co-organizer",
-                        Status::Volunteer => "a volunteer",
-                        Status::Staff => "staff",
-                    };
-                    let _ = write!(
-                        text,
-                        " → the group goes with {}'s proposal ({whose}).",
-                        who.name
-                    );
-                } else {
-                    text.push('.');
-                }
-                out.push(line("agenda", format!("{}{text}", turn_col("Agenda"))));
-                continue;
-            }
+            } => self.lone_help(*helper, *participant, *unsolicited, *dependency),
+            Event::IndependentAttempt { .. } => return self.attempts(ev, i),
+            Event::Proposal { .. } => return self.agenda(ev, i),
             Event::Decision { adopted } => {
-                out.push(line(
-                    "agenda",
-                    format!(
-                        "{}The group goes with {}'s proposal.",
-                        turn_col("Agenda"),
-                        name(*adopted)
-                    ),
-                ));
+                let text = format!(
+                    "{}The group goes with {}'s proposal.",
+                    turn_col("Agenda"),
+                    self.name(*adopted)
+                );
+                self.push("agenda", text);
             }
             Event::Perceived {
                 volunteer,
@@ -696,56 +499,366 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                 after,
                 subtyped,
                 ..
-            } => {
-                match views
-                    .iter_mut()
-                    .find(|v| v.0 == *volunteer && v.1 == *participant)
-                {
-                    Some(v) => {
-                        v.3 = *after;
-                        v.4 = *subtyped;
-                    }
-                    None => views.push((*volunteer, *participant, *before, *after, *subtyped)),
-                }
-            }
+            } => self.perceived(*volunteer, *participant, *before, *after, *subtyped),
             Event::StereotypeChanged {
                 volunteer,
                 origin,
                 before,
                 after,
-            } => {
-                match stereo
-                    .iter_mut()
-                    .find(|s| s.0 == *volunteer && &s.1 == origin)
-                {
-                    Some(s) => s.3 = *after,
-                    None => stereo.push((*volunteer, origin.clone(), *before, *after)),
-                }
-            }
+            } => self.stereotype_changed(*volunteer, origin, *before, *after),
             Event::AgencyChanged {
                 participant,
                 before,
                 after,
-            } => agency.push((*participant, *before, *after)),
+            } => self.agency.push((*participant, *before, *after)),
+            Event::Withdrew { .. }
+            | Event::DroppedOut { .. }
+            | Event::Transition { .. }
+            | Event::Housing { .. }
+            | Event::Job { .. } => self.life_event(&ev[i]),
+            Event::WeekStart { .. }
+            | Event::Joined { .. }
+            | Event::Attended { .. }
+            | Event::Absent { .. } => {}
+        }
+        i + 1
+    }
+
+    /// A meeting's heading and who came (the Attended / Absent events that follow it).
+    fn meeting_start(&mut self, ev: &[Event], mut i: usize, week: u32, meeting: u32) -> usize {
+        let t = self.t;
+        let title = if t.meetings_per_week == 1 {
+            format!("The meeting of week {week}")
+        } else {
+            format!(
+                "Meeting {} of {} in week {week}",
+                meeting + 1,
+                t.meetings_per_week
+            )
+        };
+        self.push("heading", title);
+        let (mut present, mut absent) = (Vec::new(), Vec::new());
+        i += 1;
+        while i < ev.len() {
+            match ev[i] {
+                Event::Attended { person } => present.push(person),
+                Event::Absent { person } => absent.push(person),
+                _ => break,
+            }
+            i += 1;
+        }
+        if !matches!(ev.get(i), Some(Event::MeetingCancelled { .. })) {
+            for &p in &present {
+                self.counts[p].meetings += 1;
+            }
+        }
+        let mut groups = Vec::new();
+        for (role, plural) in [
+            (Status::Volunteer, "volunteers"),
+            (Status::Staff, "staff"),
+            (Status::CoOrganizer, "co-organizers"),
+            (Status::Participant, "participants"),
+        ] {
+            let who: Vec<usize> = present
+                .iter()
+                .copied()
+                .filter(|&p| t.cast[p].role == role)
+                .collect();
+            if !who.is_empty() {
+                groups.push(format!("{plural}: {}", self.names(&who).join(", ")));
+            }
+        }
+        self.push(
+            "present",
+            format!("Present ({}) — {}", present.len(), groups.join(" · ")),
+        );
+        if !absent.is_empty() {
+            let text = format!(
+                "Absent ({}): {}",
+                absent.len(),
+                self.names(&absent).join(", ")
+            );
+            self.push("present", text);
+        }
+        i
+    }
+
+    /// A run of ordinary completed turns, collapsed into one line.
+    fn turns(&mut self, ev: &[Event], mut i: usize) -> usize {
+        let start = i;
+        let mut who: Vec<(usize, u32)> = Vec::new();
+        let (mut first, mut last) = (0, 0);
+        while let Some(Event::Turn { turn, speaker }) = ev.get(i) {
+            if i == start {
+                first = *turn;
+            }
+            last = *turn;
+            self.counts[*speaker].spoke += 1;
+            match who.iter_mut().find(|(s, _)| s == speaker) {
+                Some((_, c)) => *c += 1,
+                None => who.push((*speaker, 1)),
+            }
+            i += 1;
+        }
+        who.sort_by_key(|w| std::cmp::Reverse(w.1));
+        let speakers: Vec<String> = who
+            .iter()
+            .map(|&(s, c)| {
+                if c > 1 {
+                    format!("{} ×{c}", self.name(s))
+                } else {
+                    self.name(s)
+                }
+            })
+            .collect();
+        let col = if first == last {
+            format!("Turn {}", first + 1)
+        } else {
+            format!("Turns {}–{}", first + 1, last + 1)
+        };
+        self.push(
+            "turns",
+            format!("{}{}", turn_col(&col), speakers.join(", ")),
+        );
+        i
+    }
+
+    fn hesitated(&mut self, turn: u32, speaker: usize, would_be: Option<usize>) {
+        if self.t.cast[speaker].role.is_participant() {
+            self.hesitations += 1;
+        }
+        self.counts[speaker].spoke += 1;
+        self.counts[speaker].hesitated += 1;
+        let s = self.name(speaker);
+        let text = match would_be {
+            Some(v) => format!("{s} hesitates; {} lets {s} finish.", self.name(v)),
+            None => format!("{s} hesitates, then finishes."),
+        };
+        self.push(
+            "hesitated",
+            format!("{}{text}", turn_col(&format!("Turn {}", turn + 1))),
+        );
+    }
+
+    fn usurped(&mut self, turn: u32, speaker: usize, by: usize) {
+        self.counts[speaker].usurped_on += 1;
+        self.counts[by].usurped_by += 1;
+        let s = self.name(speaker);
+        let text = format!(
+            "{}{s} hesitates — {} finishes {s}'s sentence.",
+            turn_col(&format!("Turn {}", turn + 1)),
+            self.name(by)
+        );
+        self.push("usurped", text);
+    }
+
+    /// A request or an offer of help, with the help episode that follows it.
+    fn help(&mut self, ev: &[Event], mut i: usize) -> usize {
+        let (participant, helper, asked) = match ev[i] {
+            Event::HelpRequested {
+                participant,
+                helper,
+            } => (participant, helper, true),
+            Event::HelpOffered {
+                volunteer,
+                participant,
+            } => (participant, volunteer, false),
+            _ => return i + 1,
+        };
+        let (p, h) = (self.name(participant), self.name(helper));
+        let opening = if asked {
+            format!("{p} asks {h} for help")
+        } else {
+            format!("{h} offers {p} help, unasked")
+        };
+        if let Some(Event::Help { dependency, .. }) = ev.get(i + 1) {
+            i += 1;
+            let (kind, what) = if *dependency {
+                self.counts[participant].dependency += 1;
+                (
+                    "help-dependency",
+                    format!("{h} does it for {p} (dependency-oriented help)"),
+                )
+            } else {
+                self.counts[participant].autonomy += 1;
+                (
+                    "help-autonomy",
+                    format!("{h} shows {p} how to do it (autonomy-oriented help)"),
+                )
+            };
+            self.push(kind, format!("{}{opening} → {what}.", turn_col("Help")));
+        } else {
+            self.push("help-autonomy", format!("{}{opening}.", turn_col("Help")));
+        }
+        i + 1
+    }
+
+    /// A help event without its request or offer (not emitted by the engine today).
+    fn lone_help(
+        &mut self,
+        helper: usize,
+        participant: usize,
+        unsolicited: bool,
+        dependency: bool,
+    ) {
+        let (p, h) = (self.name(participant), self.name(helper));
+        let how = if unsolicited { "unasked" } else { "asked" };
+        let (kind, what) = if dependency {
+            ("help-dependency", "dependency-oriented")
+        } else {
+            ("help-autonomy", "autonomy-oriented")
+        };
+        self.push(
+            kind,
+            format!("{}{h} helps {p} ({how}, {what}).", turn_col("Help")),
+        );
+    }
+
+    /// A run of independent attempts, one line per outcome.
+    fn attempts(&mut self, ev: &[Event], mut i: usize) -> usize {
+        let mut by_outcome: [Vec<String>; 4] = Default::default();
+        while let Some(Event::IndependentAttempt {
+            participant,
+            outcome,
+        }) = ev.get(i)
+        {
+            let k = match outcome {
+                AttemptOutcome::Acknowledged => {
+                    self.counts[*participant].acknowledged += 1;
+                    0
+                }
+                AttemptOutcome::Ignored => {
+                    self.counts[*participant].ignored += 1;
+                    1
+                }
+                AttemptOutcome::Failed => 2,
+                AttemptOutcome::PreEmpted => 3,
+            };
+            by_outcome[k].push(self.name(*participant));
+            i += 1;
+        }
+        const TEXTS: [(&str, &str); 4] = [
+            (
+                "manages alone — and someone notices",
+                "manage alone — and someone notices",
+            ),
+            (
+                "manages alone — but nobody notices",
+                "manage alone — but nobody notices",
+            ),
+            (
+                "tries alone and does not manage this time",
+                "try alone and do not manage this time",
+            ),
+            (
+                "tries alone, but someone has already done it for them",
+                "try alone, but someone has already done it for them",
+            ),
+        ];
+        for (who, (one, many)) in by_outcome.iter().zip(TEXTS) {
+            if !who.is_empty() {
+                let verb = if who.len() == 1 { one } else { many };
+                self.push(
+                    "attempt",
+                    format!("{}{} {verb}.", turn_col("On their own"), and_list(who)),
+                );
+            }
+        }
+        i
+    }
+
+    /// A run of proposals and the decision that follows them.
+    fn agenda(&mut self, ev: &[Event], mut i: usize) -> usize {
+        let mut props = Vec::new();
+        while let Some(Event::Proposal { by }) = ev.get(i) {
+            props.push(*by);
+            i += 1;
+        }
+        let mut text = format!("Proposals from {}", and_list(&self.names(&props)));
+        if let Some(Event::Decision { adopted }) = ev.get(i) {
+            i += 1;
+            let who = &self.t.cast[*adopted];
+            let whose = match who.role {
+                Status::Participant => "a participant",
+                Status::CoOrganizer => "a co-organizer",
+                Status::Volunteer => "a volunteer",
+                Status::Staff => "staff",
+            };
+            let _ = write!(
+                text,
+                " → the group goes with {}'s proposal ({whose}).",
+                who.name
+            );
+        } else {
+            text.push('.');
+        }
+        self.push("agenda", format!("{}{text}", turn_col("Agenda")));
+        i
+    }
+
+    /// Keeps the first `before` and the last `after` of each (host, participant) view.
+    fn perceived(
+        &mut self,
+        volunteer: usize,
+        participant: usize,
+        before: f64,
+        after: f64,
+        subtyped: bool,
+    ) {
+        match self
+            .views
+            .iter_mut()
+            .find(|v| v.volunteer == volunteer && v.participant == participant)
+        {
+            Some(v) => {
+                v.after = after;
+                v.subtyped = subtyped;
+            }
+            None => self.views.push(View {
+                volunteer,
+                participant,
+                before,
+                after,
+                subtyped,
+            }),
+        }
+    }
+
+    /// Keeps the first `before` and the last `after` of each (host, origin) stereotype.
+    fn stereotype_changed(&mut self, volunteer: usize, origin: &str, before: f64, after: f64) {
+        match self
+            .stereotypes
+            .iter_mut()
+            .find(|s| s.volunteer == volunteer && s.origin == origin)
+        {
+            Some(s) => s.after = after,
+            None => self.stereotypes.push(StereotypeMove {
+                volunteer,
+                origin: origin.to_string(),
+                before,
+                after,
+            }),
+        }
+    }
+
+    /// Withdrawals, dropouts, transitions, housing and jobs, for "Comings and goings".
+    fn life_event(&mut self, e: &Event) {
+        let text = match *e {
             Event::Withdrew { person, stranded } => {
-                let extra = if *stranded > 0 {
+                let extra = if stranded > 0 {
                     format!(
                         "; {stranded} participant{} lose{} their main local contact",
-                        if *stranded == 1 { "" } else { "s" },
-                        if *stranded == 1 { "s" } else { "" }
+                        if stranded == 1 { "" } else { "s" },
+                        if stranded == 1 { "s" } else { "" }
                     )
                 } else {
                     String::new()
                 };
-                life.push(line(
-                    "life",
-                    format!("{} stops coming (withdraws){extra}.", name(*person)),
-                ));
+                format!("{} stops coming (withdraws){extra}.", self.name(person))
             }
-            Event::DroppedOut { person } => life.push(line(
-                "life",
-                format!("{} stops coming (drops out).", name(*person)),
-            )),
+            Event::DroppedOut { person } => {
+                format!("{} stops coming (drops out).", self.name(person))
+            }
             Event::Transition { person, to } => {
                 let role = match to {
                     Status::CoOrganizer => "a co-organizer",
@@ -753,134 +866,139 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                     Status::Staff => "staff",
                     Status::Participant => "a participant",
                 };
-                life.push(line(
-                    "life",
-                    format!("{} is invited to become {role}.", name(*person)),
-                ));
+                format!("{} is invited to become {role}.", self.name(person))
             }
-            Event::Housing { person } => life.push(line(
-                "life",
-                format!("{} finds housing through a contact.", name(*person)),
-            )),
-            Event::Job { person } => life.push(line(
-                "life",
-                format!("{} finds a job through a contact.", name(*person)),
-            )),
-            Event::WeekStart { .. }
-            | Event::Joined { .. }
-            | Event::Attended { .. }
-            | Event::Absent { .. } => {}
-        }
-        i += 1;
+            Event::Housing { person } => {
+                format!("{} finds housing through a contact.", self.name(person))
+            }
+            Event::Job { person } => {
+                format!("{} finds a job through a contact.", self.name(person))
+            }
+            _ => return,
+        };
+        self.life.push(line("life", text));
     }
 
-    // End of week.
-    out.push(line("heading", format!("End of week {}", t.week)));
-    if !views.is_empty() {
-        out.push(line(
-            "subheading",
+    /// The end-of-week sections: views, stereotypes, agency, comings and goings, numbers.
+    fn end_of_week(&mut self) {
+        self.push("heading", format!("End of week {}", self.t.week));
+        let views = self.view_lines();
+        self.section(
             "How the hosts' (volunteers' and staff's) view of each participant moved: perceived competence 0–1, actual competence in brackets",
-        ));
-        let mut participants: Vec<usize> = views.iter().map(|v| v.1).collect();
+            "view",
+            views,
+        );
+        let stereotypes = self.stereotype_lines();
+        self.section(
+            "Stereotypes: each host's picture of an origin group (0–1)",
+            "stereotype",
+            stereotypes,
+        );
+        let agency = self.agency_lines();
+        self.section(
+            "How each participant's agency moved (0–1)",
+            "agency",
+            agency,
+        );
+        let life = std::mem::take(&mut self.life);
+        if !life.is_empty() {
+            self.push("subheading", "Comings and goings");
+            self.out.extend(life);
+        }
+        self.numbers_section();
+    }
+
+    /// A subheading and its lines of one kind; nothing when there are no lines.
+    fn section(&mut self, subheading: &str, kind: &'static str, texts: Vec<String>) {
+        if texts.is_empty() {
+            return;
+        }
+        self.push("subheading", subheading);
+        for text in texts {
+            self.push(kind, text);
+        }
+    }
+
+    /// One line per participant: how each host's view of her moved, and who counts her as an
+    /// exception to the stereotype.
+    fn view_lines(&self) -> Vec<String> {
+        let mut participants: Vec<usize> = self.views.iter().map(|v| v.participant).collect();
         participants.sort_unstable();
         participants.dedup();
-        for j in participants {
-            let mut parts = Vec::new();
-            let mut exception = Vec::new();
-            for v in views.iter().filter(|v| v.1 == j) {
-                parts.push(format!(
-                    "{} {:.2} → {:.2} {}",
-                    name(v.0),
-                    v.2,
-                    v.3,
-                    arrow(v.2, v.3, 2)
-                ));
-                if v.4 {
-                    exception.push(name(v.0));
-                }
-            }
-            let mut text = format!(
-                "{} ({:.2}): {}",
-                name(j),
-                t.cast[j].competence,
-                parts.join(" · ")
-            );
-            if !exception.is_empty() {
-                let _ = write!(
-                    text,
-                    " — an exception to the stereotype for {}",
-                    and_list(&exception)
-                );
-            }
-            out.push(line("view", text));
-        }
-    }
-    if !stereo.is_empty() {
-        out.push(line(
-            "subheading",
-            "Stereotypes: each host's picture of an origin group (0–1)",
-        ));
-        for (v, origin, b, a) in &stereo {
-            out.push(line(
-                "stereotype",
-                format!(
-                    "{} about '{origin}': {b:.3} → {a:.3} {}",
-                    name(*v),
-                    arrow(*b, *a, 3)
-                ),
-            ));
-        }
-    }
-    if !agency.is_empty() {
-        out.push(line(
-            "subheading",
-            "How each participant's agency moved (0–1)",
-        ));
-        for (j, b, a) in &agency {
-            let c = &counts[*j];
-            let mut notes = Vec::new();
-            if c.meetings == 0 {
-                notes.push("did not come".to_string());
-            } else {
-                notes.push(format!("spoke {}×", c.spoke));
-                if c.usurped_on > 0 {
-                    notes.push(format!(
-                        "{} sentence{} finished by others",
-                        c.usurped_on,
-                        if c.usurped_on == 1 { "" } else { "s" }
+        participants
+            .into_iter()
+            .map(|j| {
+                let mut parts = Vec::new();
+                let mut exception = Vec::new();
+                for v in self.views.iter().filter(|v| v.participant == j) {
+                    parts.push(format!(
+                        "{} {:.2} → {:.2} {}",
+                        self.name(v.volunteer),
+                        v.before,
+                        v.after,
+                        arrow(v.before, v.after, 2)
                     ));
+                    if v.subtyped {
+                        exception.push(self.name(v.volunteer));
+                    }
                 }
-                if c.dependency > 0 {
-                    notes.push(format!("had it done for them {}×", c.dependency));
+                let mut text = format!(
+                    "{} ({:.2}): {}",
+                    self.name(j),
+                    self.t.cast[j].competence,
+                    parts.join(" · ")
+                );
+                if !exception.is_empty() {
+                    let _ = write!(
+                        text,
+                        " — an exception to the stereotype for {}",
+                        and_list(&exception)
+                    );
                 }
-                if c.autonomy > 0 {
-                    notes.push(format!("shown how {}×", c.autonomy));
-                }
-                if c.acknowledged > 0 {
-                    notes.push(format!("noticed succeeding alone {}×", c.acknowledged));
-                }
-            }
-            out.push(line(
-                "agency",
-                format!(
-                    "{} {b:.2} → {a:.2} {} — {}",
-                    name(*j),
-                    arrow(*b, *a, 2),
-                    notes.join(", ")
-                ),
-            ));
-        }
-    }
-    if !life.is_empty() {
-        out.push(line("subheading", "Comings and goings"));
-        out.extend(life);
+                text
+            })
+            .collect()
     }
 
-    // The week in numbers, from the engine's own tally.
-    let x = &t.tally;
-    if x.meetings > 0.0 {
-        out.push(line("subheading", "The week in numbers"));
-        out.push(line(
+    fn stereotype_lines(&self) -> Vec<String> {
+        self.stereotypes
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} about '{}': {:.3} → {:.3} {}",
+                    self.name(s.volunteer),
+                    s.origin,
+                    s.before,
+                    s.after,
+                    arrow(s.before, s.after, 3)
+                )
+            })
+            .collect()
+    }
+
+    fn agency_lines(&self) -> Vec<String> {
+        self.agency
+            .iter()
+            .map(|&(j, b, a)| {
+                format!(
+                    "{} {b:.2} → {a:.2} {} — {}",
+                    self.name(j),
+                    arrow(b, a, 2),
+                    self.counts[j].notes().join(", ")
+                )
+            })
+            .collect()
+    }
+
+    /// The week in numbers, from the engine's own tally.
+    fn numbers_section(&mut self) {
+        let x = &self.t.tally;
+        let held = x.meetings > 0.0;
+        if !held {
+            return;
+        }
+        self.push("subheading", "The week in numbers");
+        self.push(
             "summary",
             format!(
                 "{} turns. Participants were {} of those present and held the floor {} times; {} of these ({}) were finished by someone else, {} ended after a hesitation.",
@@ -889,10 +1007,10 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                 x.floors_p,
                 x.usurped_on_p,
                 pct(x.usurped_on_p, x.floors_p),
-                hesitations
+                self.hesitations
             ),
-        ));
-        out.push(line(
+        );
+        self.push(
             "summary",
             format!(
                 "{} help episode{}, {} of them dependency-oriented ({}); {} unasked.",
@@ -902,9 +1020,37 @@ pub fn lines(t: &Trace) -> Vec<Line> {
                 pct(x.help_dependency, x.help),
                 x.help_unsolicited
             ),
-        ));
+        );
     }
-    out
+}
+
+impl WeekCounts {
+    /// What the agency line says about a participant's week.
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.meetings == 0 {
+            notes.push("did not come".to_string());
+            return notes;
+        }
+        notes.push(format!("spoke {}×", self.spoke));
+        if self.usurped_on > 0 {
+            notes.push(format!(
+                "{} sentence{} finished by others",
+                self.usurped_on,
+                if self.usurped_on == 1 { "" } else { "s" }
+            ));
+        }
+        if self.dependency > 0 {
+            notes.push(format!("had it done for them {}×", self.dependency));
+        }
+        if self.autonomy > 0 {
+            notes.push(format!("shown how {}×", self.autonomy));
+        }
+        if self.acknowledged > 0 {
+            notes.push(format!("noticed succeeding alone {}×", self.acknowledged));
+        }
+        notes
+    }
 }
 
 /// The transcript as text for a terminal or a handout.

@@ -1,5 +1,8 @@
-//! The engine's event stream. `dugnad trace` renders it as a transcript; ordinary runs use
-//! [`NoEvents`], whose `ENABLED = false` lets the compiler drop every emit from the hot loop.
+//! The event vocabulary: what the mechanisms and the engine's weekly schedule report as
+//! happening in a group (a turn taken, a sentence finished by another, help given, a view
+//! changed, a volunteer withdrawing). `dugnad trace` renders the stream as a transcript; ordinary
+//! runs use [`NoEvents`], whose `ENABLED = false` lets the compiler drop every emit from the hot
+//! loop. It lives with the mechanisms, which emit it, so that no mechanism imports the engine.
 
 use crate::model::Status;
 use serde::Serialize;

@@ -1,0 +1,144 @@
+//! A design: one activity of a scenario compiled for the engine — the activity, the parameters,
+//! the origin table, the slot plan of one group, and the design quantities the mechanisms read.
+//! Each design quantity has one formula, here, computed once per run; calibration calls the
+//! same functions, so its figures cannot drift from the model.
+
+use super::params::Params;
+use crate::scenario::{Activity, LanguagePolicy, Population, Scenario, TransitionTraits};
+
+/// An activity design compiled for fast access by the engine: the activity, the parameters, the
+/// origin table and the slot plan of one group. Built once per run, shared by all replicates.
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub activity: Activity,
+    /// Index of the activity within the scenario (for seeding).
+    pub activity_index: usize,
+    pub params: Params,
+    pub weeks: u32,
+    pub origins: Vec<String>,
+    pub origin_majority: Vec<bool>,
+    pub origin_targeted: Vec<bool>,
+    pub priors: Vec<f64>,
+    pub populations: Vec<Population>,
+    /// Population index of each slot of a group, in order.
+    pub slots: Vec<u16>,
+    pub transition: TransitionTraits,
+    /// [`equal_status`] of the activity: Allport's equal-status conditions, which are also the
+    /// design part of common identity (M2) and set the inclusion cap (M4).
+    pub equal_status: f64,
+    /// [`inclusion_cap`]: the inclusion cap without majority status (M4).
+    pub inclusion_cap: f64,
+    /// Hesitation slope after the language policy ([`hesitation_slope`]).
+    pub h0: f64,
+    /// Speaking-practice weight after the language policy ([`speaking_practice`]).
+    pub w_speak: f64,
+    /// [`usurp_gap`]: weight of the status gap in the usurp probability.
+    pub usurp_gap: f64,
+    /// 1 − facilitation: what facilitation leaves of the usurp probability.
+    pub usurp_keep: f64,
+    /// [`acknowledgement_probability`] of an independent attempt.
+    pub ack_p: f64,
+}
+
+/// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport 1954).
+#[inline]
+pub fn equal_status(a: &Activity) -> f64 {
+    ((1.0 - a.service_frame) + a.co_design + if a.mixed { 1.0 } else { 0.0 }) / 3.0
+}
+
+/// Inclusion cap without majority status: cap_base + (1 − cap_base)·equal_status (M4).
+#[inline]
+pub fn inclusion_cap(p: &Params, equal_status: f64) -> f64 {
+    p.cap_base + (1.0 - p.cap_base) * equal_status
+}
+
+/// Weight of the status gap in the usurp probability: α1·(1 + s_frame·service_frame) (M1).
+#[inline]
+pub fn usurp_gap(p: &Params, service_frame: f64) -> f64 {
+    p.alpha1 * (1.0 + p.s_frame * service_frame)
+}
+
+/// Hesitation slope h0: halved where other languages are welcome (M7).
+#[inline]
+pub fn hesitation_slope(p: &Params, policy: LanguagePolicy) -> f64 {
+    match policy {
+        LanguagePolicy::Multilingual => p.h0_hesitate * 0.5,
+        LanguagePolicy::LocalOnly => p.h0_hesitate,
+    }
+}
+
+/// Speaking-practice weight w_speak: halved where other languages are welcome (M7).
+#[inline]
+pub fn speaking_practice(p: &Params, policy: LanguagePolicy) -> f64 {
+    match policy {
+        LanguagePolicy::Multilingual => p.w_speak * 0.5,
+        LanguagePolicy::LocalOnly => p.w_speak,
+    }
+}
+
+/// Acknowledgement probability of a successful independent attempt: ack_base +
+/// ack_frame·(1 − service_frame), clamped to [0, 1] (M2, Baltes).
+#[inline]
+pub fn acknowledgement_probability(p: &Params, service_frame: f64) -> f64 {
+    (p.ack_base + p.ack_frame * (1.0 - service_frame)).clamp(0.0, 1.0)
+}
+
+impl Design {
+    /// Compiles every activity of a scenario.
+    pub fn compile_all(s: &Scenario) -> Vec<Design> {
+        let mut origins: Vec<String> = s
+            .populations
+            .iter()
+            .flat_map(|p| p.origin.options().into_iter().map(str::to_string))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        s.activities
+            .iter()
+            .enumerate()
+            .map(|(ai, a)| Design::compile(s, ai, a, &origins))
+            .collect()
+    }
+
+    fn compile(s: &Scenario, activity_index: usize, a: &Activity, origins: &[String]) -> Design {
+        let p = &s.params;
+        let populations: Vec<Population> = s.populations.clone();
+        let mut slots = Vec::new();
+        for key in &a.populations {
+            if let Some(pi) = populations.iter().position(|p| &p.key == key) {
+                for _ in 0..populations[pi].count {
+                    slots.push(pi as u16);
+                }
+            }
+        }
+        let equal_status = equal_status(a);
+        Design {
+            activity: a.clone(),
+            activity_index,
+            params: p.clone(),
+            weeks: s.weeks,
+            origins: origins.to_vec(),
+            origin_majority: origins
+                .iter()
+                .map(|o| s.majority_origins.contains(o))
+                .collect(),
+            origin_targeted: origins.iter().map(|o| a.targets.contains(o)).collect(),
+            priors: origins.iter().map(|o| s.stereotypes.prior(o)).collect(),
+            populations,
+            slots,
+            transition: s.transition.clone(),
+            equal_status,
+            inclusion_cap: inclusion_cap(p, equal_status),
+            h0: hesitation_slope(p, a.language_policy),
+            w_speak: speaking_practice(p, a.language_policy),
+            usurp_gap: usurp_gap(p, a.service_frame),
+            usurp_keep: 1.0 - a.facilitation,
+            ack_p: acknowledgement_probability(p, a.service_frame),
+        }
+    }
+
+    /// Index of an origin label in the design's origin table (0 for an unknown label).
+    pub fn origin_index(&self, label: &str) -> u16 {
+        self.origins.iter().position(|o| o == label).unwrap_or(0) as u16
+    }
+}
