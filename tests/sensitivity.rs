@@ -1,15 +1,9 @@
 //! Integration tests of `dugnad sensitivity`, driving the real binary on tiny designs.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dugnad, read, scratch};
 use std::path::Path;
-
-fn dugnad() -> Command {
-    Command::cargo_bin("dugnad").unwrap()
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// Two factors on the knitting café (pathway = false): `parameters.alpha1` (usurping) and
 /// `parameters.theta_l` (the step-up logit's language weight). Without a pathway the invitation
@@ -74,7 +68,7 @@ fn value<'a>(rows: &'a [(String, String, String, String)], f: &str, i: &str, s: 
 
 #[test]
 fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("m");
     let morris = ["--method", "morris", "--trajectories", "4", "--levels", "4"];
     sensitivity(&morris, &out).success();
@@ -167,7 +161,7 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
 
 #[test]
 fn sobol_reports_s1_st_and_their_sum_for_every_factor_and_indicator() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("s");
     sensitivity(&["--method", "sobol", "--samples", "8"], &out).success();
     let r = rows(&read(&out.join("sensitivity.csv")));
@@ -186,7 +180,7 @@ fn sobol_reports_s1_st_and_their_sum_for_every_factor_and_indicator() {
 
 #[test]
 fn bad_factors_are_usage_errors() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     dugnad()
         .args([
             "sensitivity",
