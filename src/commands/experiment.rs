@@ -10,6 +10,7 @@ use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Store, SweepDef};
 use crate::experiment::sweep::{header, replicates_header, SweepRun};
 use crate::experiment::{charts, Refusal, Scope};
+use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS};
 use crate::model::group::Design;
 use crate::output::atomic::{write_file_atomic, ResultDir};
@@ -298,9 +299,11 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
             names[baseline],
             scope.name()
         );
-        for l in lines.iter().filter(|l| {
-            l.design != baseline && charts::KEY_INDICATORS.contains(&INDICATORS[l.indicator])
-        }) {
+        let headline = key_indicators(View::Headline);
+        for l in lines
+            .iter()
+            .filter(|l| l.design != baseline && headline.contains(&INDICATORS[l.indicator]))
+        {
             eprintln!(
                 "  {:<20} {:<26} {:>9} [{}, {}]  d_z {}",
                 names[l.design],

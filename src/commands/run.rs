@@ -178,6 +178,7 @@ pub fn plot(dir: &Path) -> Result<()> {
 
 fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
     use crate::metrics::indicator_index;
+    use crate::metrics::indicators::{key_indicators, View};
     eprintln!(
         "{} replicates × {} weeks in {:.2} s → {}",
         agg.replicates(),
@@ -185,16 +186,7 @@ fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
         secs,
         dir.display()
     );
-    for name in [
-        "voice_parity",
-        "usurp_rate_participants",
-        "dependency_help_share",
-        "mean_agency",
-        "limbo_count",
-        "volunteers_retained",
-        "agency_index",
-        "minoritization_index",
-    ] {
+    for name in key_indicators(View::Headline) {
         if let Some(k) = indicator_index(name) {
             let s = agg.final_week[k].summary();
             eprintln!(

@@ -6,6 +6,7 @@ use super::compare::{AdaptiveOutcome, Line};
 use super::grid::display_value;
 use super::store::SweepDef;
 use super::Scope;
+use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::INDICATORS;
 use crate::output::charts::register_fonts;
 use crate::output::charts::style::{
@@ -18,18 +19,6 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
-
-/// Indicators drawn in sweep charts and printed in summaries.
-pub const KEY_INDICATORS: [&str; 8] = [
-    "voice_parity",
-    "usurp_rate_participants",
-    "dependency_help_share",
-    "mean_agency",
-    "limbo_count",
-    "volunteers_retained",
-    "agency_index",
-    "minoritization_index",
-];
 
 const FONT: &str = style::FAMILY;
 /// Okabe–Ito blue and orange (not the role colours): a difference above / below zero.
@@ -370,7 +359,7 @@ pub fn compare_report(
 /// mean, ci_low and ci_high.
 struct SweepTable {
     params: Vec<Vec<String>>,
-    /// [indicator of KEY_INDICATORS][cell] = (mean, lo, hi)
+    /// [headline indicator][cell][cell] = (mean, lo, hi)
     stats: Vec<Vec<(f64, f64, f64)>>,
 }
 
@@ -384,7 +373,7 @@ fn read_sweep(dir: &Path, keys: usize) -> Result<SweepTable> {
             .position(|h| *h == name)
             .ok_or_else(|| anyhow!("{} has no column {name}", p.display()))
     };
-    let cols: Vec<[usize; 3]> = KEY_INDICATORS
+    let cols: Vec<[usize; 3]> = key_indicators(View::Headline)
         .iter()
         .map(|k| {
             Ok([
@@ -396,7 +385,7 @@ fn read_sweep(dir: &Path, keys: usize) -> Result<SweepTable> {
         .collect::<Result<_>>()?;
     let mut t = SweepTable {
         params: Vec::new(),
-        stats: vec![Vec::new(); KEY_INDICATORS.len()],
+        stats: vec![Vec::new(); key_indicators(View::Headline).len()],
     };
     let val = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
     for rec in r.records() {
@@ -626,7 +615,7 @@ pub fn sweep_charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
             key: &str,
             panels: &[Vec<(f64, f64, f64, f64)>],
         ) -> Result<()> {
-            for ((name, pts), area) in KEY_INDICATORS
+            for ((name, pts), area) in key_indicators(View::Headline)
                 .iter()
                 .zip(panels)
                 .zip(root.split_evenly((2, 4)).iter())
@@ -683,7 +672,7 @@ pub fn sweep_charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
             ys: &[String],
             panels: &[Vec<(usize, usize, f64)>],
         ) -> Result<()> {
-            for ((name, cells), area) in KEY_INDICATORS
+            for ((name, cells), area) in key_indicators(View::Headline)
                 .iter()
                 .zip(panels)
                 .zip(root.split_evenly((2, 4)).iter())

@@ -13,6 +13,7 @@
 use super::grid::{Cells, Range};
 use super::store::replicates_file;
 use super::Refusal;
+use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
 use crate::output::charts::style;
 use crate::output::csv::num;
@@ -26,16 +27,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write;
 use std::path::Path;
-
-/// Indicators analysed when no `--indicator` is given.
-pub const DEFAULT_INDICATORS: [&str; 6] = [
-    "mean_agency",
-    "minoritization_index",
-    "agency_index",
-    "voice_parity",
-    "dependency_help_share",
-    "volunteers_retained",
-];
 
 /// Bootstrap resamples of every CI.
 pub const RESAMPLES: usize = 1000;
@@ -258,10 +249,13 @@ impl Plan {
     }
 }
 
-/// Resolves indicator names (default: [`DEFAULT_INDICATORS`]).
+/// Resolves indicator names (default: the key indicators of [`View::Sensitivity`]).
 pub fn indicators(names: &[String]) -> Result<Vec<usize>, Refusal> {
     let names: Vec<String> = if names.is_empty() {
-        DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect()
+        key_indicators(View::Sensitivity)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     } else {
         names.to_vec()
     };

@@ -6,6 +6,7 @@
 //! Nothing is loaded from outside the file: no external CSS, JS, fonts or images. All text
 //! taken from the folder's files is HTML-escaped.
 
+use crate::metrics::indicators::{key_indicators, View};
 use crate::output::charts::data::{RunData, SummaryRow, WeekStat};
 use crate::output::charts::meta::{self, Kind};
 use crate::output::charts::style::{fmt_fixed, NEUTRAL, PARTICIPANTS, STAFF, VOLUNTEERS};
@@ -342,18 +343,6 @@ fn first_last(stats: &[WeekStat]) -> Option<((u32, f64), (u32, f64))> {
     Some((first, last))
 }
 
-const GLANCE: &[&str] = &[
-    "voice_parity",
-    "usurp_rate_participants",
-    "usurp_rate_volunteers",
-    "dependency_help_share",
-    "mean_agency",
-    "perceived_competence_gap",
-    "volunteers_retained",
-    "agency_index",
-    "minoritization_index",
-];
-
 fn glance(h: &mut String, data: &RunData) {
     h.push_str("<section id=\"glance\">\n<h2>At a glance</h2>\n");
     let week = data
@@ -367,7 +356,7 @@ fn glance(h: &mut String, data: &RunData) {
     );
     h.push_str("<div class=\"cards\">\n");
     let mut any = false;
-    for name in GLANCE {
+    for name in key_indicators(View::Glance) {
         let m = meta::meta(name);
         let row = data.summary_row("final_week", name);
         let traj = first_last(data.timeseries.get(name));

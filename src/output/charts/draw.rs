@@ -2,13 +2,14 @@
 //! generic over the backend so that the PNG and the SVG of a chart come from the same code.
 
 use super::data::{RunData, WeekStat};
-use super::meta::{self, Kind, KEY_INDICATORS};
+use super::meta::{self, Kind};
 use super::series::{
     axis_range, band_polygon, clamp_segments, extent, histogram, line_segments, mean, padded_range,
     pearson, presence_share, stack_layers, stack_segments, survival_curve, week_range, BandSegment,
     Segment, Trajectory,
 };
 use super::style::*;
+use crate::metrics::indicators::{key_indicators, View};
 use anyhow::{anyhow, Result};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -432,16 +433,17 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
         ),
         &[],
     )?;
+    let keys = key_indicators(View::Trajectory);
     let cols = 3;
-    let cells = KEY_INDICATORS.len() + 1;
+    let cells = keys.len() + 1;
     let rows = cells.div_ceil(cols);
     let panels = body.split_evenly((rows, cols));
-    for (name, area) in KEY_INDICATORS.iter().zip(&panels) {
+    for (name, area) in keys.iter().zip(&panels) {
         let stats = data.timeseries.get(name);
         trajectory_panel(area, name, stats, weeks, Some(&meta::title(name)))?;
     }
     // The last cell explains how to read the panels.
-    let cell = &panels[KEY_INDICATORS.len()];
+    let cell = &panels[keys.len()];
     let (w, _) = cell.dim_in_pixel();
     let x = 40;
     let mut y = 40;
@@ -452,7 +454,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
     ))
     .dr()?;
     y += line_height(PANEL_TITLE_SIZE) + 10;
-    let has_bands = KEY_INDICATORS
+    let has_bands = keys
         .iter()
         .any(|k| Trajectory::from_stats(data.timeseries.get(k)).has_bands());
     let mut items = band_legend(NEUTRAL, n, has_bands);
@@ -744,7 +746,7 @@ pub fn fmt_label(kind: Kind, v: f64) -> String {
 
 /// Final-week distributions across replicates of the agency and minoritization measures.
 pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
-    let names = ["mean_agency", "agency_index", "minoritization_index"];
+    let names = key_indicators(View::Distribution);
     let fw = data.final_week();
     let week = fw
         .map(|w| format!("week {w}"))

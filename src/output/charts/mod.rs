@@ -17,6 +17,7 @@ pub mod style;
 
 pub use style::register_fonts;
 
+use crate::metrics::indicators::{key_indicators, View};
 use anyhow::{Context, Result};
 use data::RunData;
 use draw::Area;
@@ -94,7 +95,7 @@ impl Figure {
     pub fn size(&self) -> (u32, u32) {
         match self {
             Figure::Trajectories => {
-                let rows = (meta::KEY_INDICATORS.len() + 1).div_ceil(3) as u32;
+                let rows = (key_indicators(View::Trajectory).len() + 1).div_ceil(3) as u32;
                 (1800, 150 + rows * 430)
             }
             Figure::Indicator(_) | Figure::Retention => (1200, 800),
@@ -107,7 +108,11 @@ impl Figure {
     /// Every figure of a run, sheets first, then one per key indicator.
     pub fn all() -> Vec<Figure> {
         let mut v: Vec<Figure> = SHEETS.iter().map(|s| s.0).collect();
-        v.extend(meta::KEY_INDICATORS.iter().map(|k| Figure::Indicator(k)));
+        v.extend(
+            key_indicators(View::Trajectory)
+                .into_iter()
+                .map(Figure::Indicator),
+        );
         v
     }
 
