@@ -58,14 +58,9 @@ pub fn simulate(
     keep: bool,
     quiet: bool,
 ) -> Result<(RunAggregate, usize)> {
-    let plan = RunPlan {
-        seed: l.scenario.seed,
-        replicates: l.scenario.replicates as u64,
-        first_replicate: 0,
-        weeks: l.scenario.weeks,
-        per_group,
-        keep_replicates: keep,
-    };
+    let plan = RunPlan::for_scenario(&l.scenario)
+        .with_per_group(per_group)
+        .with_kept_replicates(keep);
     let pb = progress_bar(plan.replicates, quiet, &l.scenario.name);
     let (agg, n) = with_threads(threads, || {
         let agg = run_plan(&l.designs, &plan, |done| pb.set_position(done));

@@ -132,14 +132,7 @@ impl SweepRun<'_> {
     pub fn run_cell(&self, c: usize, keep: bool) -> Result<CellResult> {
         let s = self.scenario(c)?;
         let designs = Design::compile_all(&s);
-        let plan = RunPlan {
-            seed: s.seed,
-            replicates: s.replicates as u64,
-            first_replicate: 0,
-            weeks: s.weeks,
-            per_group: false,
-            keep_replicates: false,
-        };
+        let plan = RunPlan::for_scenario(&s);
         let mut stats = vec![OnlineStats::new(); N_INDICATORS];
         let mut kept = keep.then(|| replicates_header(&self.cells.keys) + "\n");
         let p = params(self.cells, c);

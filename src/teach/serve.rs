@@ -359,14 +359,7 @@ fn compare(body: &[u8]) -> Res<Value> {
             }
         }
     }
-    let plan = RunPlan {
-        seed: a_s.seed,
-        replicates: a_s.replicates as u64,
-        first_replicate: 0,
-        weeks: a_s.weeks,
-        per_group: false,
-        keep_replicates: false,
-    };
+    let plan = RunPlan::for_scenario(&a_s);
     let started = Instant::now();
     let (agg_a, agg_b) = rayon::join(
         || run_plan(&a_d, &plan, |_| {}),
