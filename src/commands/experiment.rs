@@ -8,13 +8,14 @@ use crate::experiment::grid::{take_sweep_table, SweepSpec};
 use crate::experiment::sensitivity::is_integer_at;
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Store, SweepDef};
-use crate::experiment::sweep::{header, replicates_header, SweepRun};
+use crate::experiment::sweep::{self, SweepRun};
 use crate::experiment::{charts, Refusal, Scope};
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS};
 use crate::model::group::Design;
 use crate::output::atomic::{write_file_atomic, ResultDir};
 use crate::output::csv::num;
+use crate::output::export::write_tables;
 use crate::output::manifest::git_commit;
 use crate::scenario::{self, load_str, Scenario};
 use crate::sim::replicates::with_threads;
@@ -238,10 +239,9 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
     let replicates = values[0].len() as u64;
     let lines = compare::compare(&values, baseline);
 
-    let mut files = vec!["comparison.csv".to_string()];
-    out.write(
-        "comparison.csv",
-        &compare::csv(&lines, &names, baseline, scope),
+    let mut files = write_tables(
+        &[compare::table(&lines, &names, baseline, scope)],
+        |f, b| out.write(f, b),
     )?;
     if !cmd.no_charts {
         files.extend(charts::forest(out.path(), &lines, &names, baseline, scope)?);
@@ -501,16 +501,24 @@ fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
 /// Assembles a complete sweep folder's `sweep.csv` (and `sweep-replicates.csv`) from its cell
 /// files, and draws its charts. Returns the files written.
 fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Result<Vec<String>> {
-    let mut files = vec!["sweep.csv".to_string()];
-    write_file_atomic(
-        &dir.join("sweep.csv"),
-        &store::assemble_rows(dir, def, &header(&def.cells.keys))?,
-    )?;
+    let keys = &def.cells.keys;
+    let mut tables = vec![store::assembled(
+        dir,
+        def,
+        "sweep",
+        sweep::columns(keys),
+        store::cell_file,
+    )];
     if replicates {
-        let bytes = store::assemble_replicates(dir, def, &replicates_header(&def.cells.keys))?;
-        write_file_atomic(&dir.join("sweep-replicates.csv"), &bytes)?;
-        files.push("sweep-replicates.csv".into());
+        tables.push(store::assembled(
+            dir,
+            def,
+            "sweep-replicates",
+            sweep::replicate_columns(keys),
+            store::replicates_file,
+        ));
     }
+    let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
     if !no_charts {
         files.extend(charts::sweep_charts(dir, def)?);
     }

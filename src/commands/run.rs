@@ -4,8 +4,10 @@ use crate::cli::{RunArgs, RunCmd};
 use crate::metrics::aggregate::RunAggregate;
 use crate::model::group::Design;
 use crate::output::atomic::ResultDir;
+use crate::output::export::write_tables;
 use crate::output::manifest::{git_commit, Manifest};
-use crate::output::{self, csv};
+use crate::output::number::num;
+use crate::output::{self};
 use crate::scenario::{validate, Scenario};
 use crate::sim::replicates::{run_plan, with_threads, RunPlan};
 use anyhow::Result;
@@ -113,18 +115,8 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
         cmd.keep_replicates,
         cmd.run.quiet,
     )?;
-    let mut files = vec!["timeseries.csv", "summary.csv", "final.csv"];
-    out.write("timeseries.csv", &csv::timeseries(&agg))?;
-    out.write("summary.csv", &csv::summary(&agg))?;
-    out.write("final.csv", &csv::finals(&agg))?;
-    if let Some(b) = csv::replicates(&agg) {
-        out.write("replicates.csv", &b)?;
-        files.push("replicates.csv");
-    }
-    if let Some(b) = csv::groups(&agg, &group_labels(&l.designs)) {
-        out.write("groups.csv", &b)?;
-        files.push("groups.csv");
-    }
+    let labels = group_labels(&l.designs);
+    let files = write_tables(&output::run::tables(&agg, &labels), |f, b| out.write(f, b))?;
     let manifest = Manifest {
         dugnad_version: env!("CARGO_PKG_VERSION").to_string(),
         git_commit: git_commit(),
@@ -136,7 +128,7 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
         weeks: l.scenario.weeks,
         threads,
         wall_time_seconds: started.elapsed().as_secs_f64(),
-        files: files.iter().map(|s| s.to_string()).collect(),
+        files,
         scenario: l.scenario.clone(),
     };
     out.write("manifest.json", &manifest.to_json())?;
@@ -186,9 +178,9 @@ fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
             let s = agg.final_week[k].summary();
             eprintln!(
                 "  {name:<26} {:>9} [{}, {}]",
-                csv::num(s.mean),
-                csv::num(s.ci_low),
-                csv::num(s.ci_high)
+                num(s.mean),
+                num(s.ci_low),
+                num(s.ci_high)
             );
         }
     }

@@ -5,13 +5,14 @@ use crate::cli::SensitivityCmd;
 use crate::commands::run::default_output;
 use crate::commands::UsageError;
 use crate::experiment::grid::{parse_range, take_sweep_table};
-use crate::experiment::sensitivity::{self as sa, Factor, Method, Plan};
+use crate::experiment::sensitivity::{self as sa, Design, Factor, Method};
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Store, SweepDef};
 use crate::experiment::sweep::SweepRun;
 use crate::experiment::{charts, Refusal, Scope};
 use crate::metrics::INDICATORS;
 use crate::output::atomic::write_file_atomic;
+use crate::output::export::write_tables;
 use crate::output::manifest::git_commit;
 use crate::scenario::{load_str, to_toml};
 use crate::sim::replicates::with_threads;
@@ -102,7 +103,7 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
         },
     };
     let indicators = sa::indicators(&cmd.indicator)?;
-    let plan = Plan::new(method, factors, base.seed)?;
+    let plan = Design::new(method, factors, base.seed)?;
     let cells = plan.cells();
     let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
     let run = SweepRun {
@@ -178,13 +179,14 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
     if complete {
         let outputs = sa::read_outputs(&target, cells.len(), &indicators)?;
         let a = sa::analyze(&plan, &indicators, &outputs);
-        write_file_atomic(&target.join("sensitivity.csv"), &sa::sensitivity_csv(&a))?;
-        write_file_atomic(&target.join("noise.csv"), &sa::noise_csv(&a))?;
-        write_file_atomic(
-            &target.join("points.csv"),
-            &sa::points_csv(&plan, &indicators, &outputs),
-        )?;
-        files.extend(["sensitivity.csv", "noise.csv", "points.csv"].map(String::from));
+        let tables = [
+            sa::sensitivity_table(&a),
+            sa::noise_table(&a),
+            sa::points_table(&plan, &indicators, &outputs),
+        ];
+        files.extend(write_tables(&tables, |f, b| {
+            write_file_atomic(&target.join(f), b)
+        })?);
         ranking = sa::ranking(&a);
         if !cmd.no_charts {
             files.extend(sa::charts(&target, &a)?);

@@ -5,12 +5,12 @@
 use super::{split_top_level, Refusal, Scope};
 use crate::metrics::{Row, INDICATORS};
 use crate::model::group::Design;
-use crate::output::csv::num;
+use crate::output::number::num;
+use crate::output::table::{Cell, Column, Table};
 use crate::scenario::Scenario;
 use crate::sim::replicates::run_replicate;
 use crate::stats::{paired_difference, summarize, PairedDiff, Summary};
 use rayon::prelude::*;
-use std::fmt::Write;
 
 /// One design of a comparison.
 pub struct Contender {
@@ -138,33 +138,50 @@ pub fn compare(values: &[Vec<Row>], baseline: usize) -> Vec<Line> {
     out
 }
 
-/// Header of `comparison.csv`.
-pub const HEADER: &str =
-    "design,baseline,indicator,scope,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,effect_size,n";
-
-/// `comparison.csv`.
-pub fn csv(lines: &[Line], names: &[String], baseline: usize, scope: Scope) -> Vec<u8> {
-    let mut out = format!("{HEADER}\n");
-    for l in lines {
-        let (s, d) = (&l.summary, &l.diff);
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            names[l.design],
-            names[baseline],
-            INDICATORS[l.indicator],
-            scope.name(),
-            num(s.mean),
-            num(s.ci_low),
-            num(s.ci_high),
-            num(d.mean_diff),
-            num(d.ci_low),
-            num(d.ci_high),
-            num(d.effect_size),
-            d.n
-        );
-    }
-    out.into_bytes()
+/// The `comparison` table: per design and indicator, the design's mean and CI and its paired
+/// difference to the baseline with CI, Cohen's d_z and the number of pairs.
+pub fn table<'a>(
+    lines: &'a [Line],
+    names: &'a [String],
+    baseline: usize,
+    scope: Scope,
+) -> Table<'a> {
+    let mut columns: Vec<Column> = ["design", "baseline", "indicator", "scope"]
+        .map(Column::text)
+        .to_vec();
+    columns.extend(
+        [
+            "mean",
+            "ci_low",
+            "ci_high",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+            "effect_size",
+        ]
+        .map(Column::num),
+    );
+    columns.push(Column::int("n"));
+    Table::new("comparison", columns, move |sink| {
+        for l in lines {
+            let (s, d) = (&l.summary, &l.diff);
+            sink(&[
+                Cell::Text(&names[l.design]),
+                Cell::Text(&names[baseline]),
+                Cell::Text(INDICATORS[l.indicator]),
+                Cell::Text(scope.name()),
+                Cell::Num(s.mean),
+                Cell::Num(s.ci_low),
+                Cell::Num(s.ci_high),
+                Cell::Num(d.mean_diff),
+                Cell::Num(d.ci_low),
+                Cell::Num(d.ci_high),
+                Cell::Num(d.effect_size),
+                Cell::Int(d.n as i64),
+            ])?;
+        }
+        Ok(())
+    })
 }
 
 /// Adaptive replication: add batches until the CI half-width of every design's paired
@@ -334,13 +351,11 @@ mod tests {
                 assert_eq!(l.diff.effect_size, 0.0);
             }
         }
-        let text = String::from_utf8(csv(
-            &compare(&values, 0),
-            &["a".into(), "b".into()],
-            0,
-            Scope::FinalWeek,
-        ))
-        .unwrap();
+        let lines = compare(&values, 0);
+        let names = ["a".to_string(), "b".to_string()];
+        let text =
+            crate::output::csv::to_bytes(&table(&lines, &names, 0, Scope::FinalWeek)).unwrap();
+        let text = String::from_utf8(text).unwrap();
         assert_eq!(text.lines().count(), 1 + 2 * INDICATORS.len());
         assert!(text
             .lines()

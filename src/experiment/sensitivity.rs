@@ -16,7 +16,8 @@ use super::Refusal;
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
 use crate::output::charts::style;
-use crate::output::csv::num;
+use crate::output::number::{exact, num};
+use crate::output::table::{Cell, Column, Kind, Table};
 use crate::stats::{
     morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
     scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
@@ -114,22 +115,20 @@ pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
     item.as_integer().is_some()
 }
 
-/// A TOML literal for a factor value: shortest round-trip decimal, with `.0` on whole floats.
+/// A TOML literal for a factor value: a whole number for an integer factor, else the shortest
+/// round-trip decimal with `.0` on whole floats ([`exact`]).
 pub fn literal(x: f64, integer: bool) -> String {
     if integer {
-        return format!("{}", x.round() as i64);
-    }
-    let s = format!("{x}");
-    if s.contains(['.', 'e', 'E']) || s.contains("inf") || s.contains("NaN") {
-        s
+        format!("{}", x.round() as i64)
     } else {
-        format!("{s}.0")
+        exact(x)
     }
 }
 
-/// A sensitivity design: the method, the factors and the design points.
+/// A sensitivity design (the experimental design of a Morris or Sobol analysis): the method,
+/// the factors and the design points.
 #[derive(Clone, Debug)]
-pub struct Plan {
+pub struct Design {
     pub method: Method,
     pub factors: Vec<Factor>,
     /// Seed of the Morris design (unused for Sobol).
@@ -138,9 +137,9 @@ pub struct Plan {
     pub unit: Vec<Vec<f64>>,
 }
 
-impl Plan {
+impl Design {
     /// Builds the design, refusing sizes the estimators cannot use.
-    pub fn new(method: Method, factors: Vec<Factor>, seed: u64) -> Result<Plan, Refusal> {
+    pub fn new(method: Method, factors: Vec<Factor>, seed: u64) -> Result<Design, Refusal> {
         let k = factors.len();
         if k == 0 {
             return Err(Refusal(
@@ -194,7 +193,7 @@ impl Plan {
                 saltelli_design(k, samples, 0).points()
             }
         };
-        Ok(Plan {
+        Ok(Design {
             method,
             factors,
             seed,
@@ -227,16 +226,35 @@ impl Plan {
         }
     }
 
-    /// The design as sweep cells: one cell per point, each factor's value as a TOML literal.
-    pub fn cells(&self) -> Cells {
+    /// The design points in factor units (`values()[point][factor]`), before integer factors
+    /// are rounded.
+    pub fn values(&self) -> Vec<Vec<f64>> {
         let lo: Vec<f64> = self.factors.iter().map(|f| f.lo).collect();
         let hi: Vec<f64> = self.factors.iter().map(|f| f.hi).collect();
-        let real = scale_points(&self.unit, &lo, &hi);
+        scale_points(&self.unit, &lo, &hi)
+    }
+
+    /// The block point `c` belongs to: its Morris trajectory, or its Saltelli matrix (A, B or
+    /// AB_<factor>).
+    pub fn block(&self, c: usize) -> String {
+        match self.method {
+            Method::Morris { .. } => format!("trajectory {}", c / (self.factors.len() + 1)),
+            Method::Sobol { samples } => match c / samples {
+                0 => "A".to_string(),
+                1 => "B".to_string(),
+                b => format!("AB_{}", self.factors[b - 2].short()),
+            },
+        }
+    }
+
+    /// The design as sweep cells: one cell per point, each factor's value as a TOML literal.
+    pub fn cells(&self) -> Cells {
         Cells {
             keys: self.factors.iter().map(|f| f.key.clone()).collect(),
             design: self.design_name(),
             sampler_seed: None,
-            values: real
+            values: self
+                .values()
                 .iter()
                 .map(|p| {
                     p.iter()
@@ -345,9 +363,9 @@ pub struct Analysis {
 }
 
 /// Applies the estimators to per-point replicate outputs (`outputs[j][point][replicate]`).
-pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Analysis {
-    let k = plan.factors.len();
-    let names: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
+pub fn analyze(design: &Design, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Analysis {
+    let k = design.factors.len();
+    let names: Vec<String> = design.factors.iter().map(|f| f.key.clone()).collect();
     let mut per_indicator = Vec::new();
     let mut estimates = Vec::new();
     let mut warnings = Vec::new();
@@ -364,14 +382,14 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
                 value,
                 ci,
             };
-        let indices = match plan.method {
+        let indices = match design.method {
             Method::Morris {
                 trajectories,
                 levels,
             } => {
                 let (means, _) = replicate_means(reps);
                 let m = morris_indices_seeded(
-                    &plan.unit,
+                    &design.unit,
                     &means,
                     k,
                     trajectories,
@@ -447,7 +465,7 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
     let mut w = warnings;
     w.dedup();
     Analysis {
-        method: plan.method,
+        method: design.method,
         factors: names,
         per_indicator,
         estimates,
@@ -456,78 +474,85 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
     }
 }
 
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+/// The `sensitivity` table: per factor, indicator and statistic its estimate and 95 % CI
+/// (empty where the statistic has none).
+pub fn sensitivity_table(a: &Analysis) -> Table<'_> {
+    let mut columns = ["factor", "indicator", "method", "statistic"]
+        .map(Column::text)
+        .to_vec();
+    columns.extend(["value", "ci_low", "ci_high"].map(Column::num));
+    Table::new("sensitivity", columns, move |sink| {
+        for e in &a.estimates {
+            let (lo, hi) = match e.ci {
+                Some((l, h)) => (Cell::Num(l), Cell::Num(h)),
+                None => (Cell::Empty, Cell::Empty),
+            };
+            sink(&[
+                Cell::Text(&e.factor),
+                Cell::Text(e.indicator),
+                Cell::Text(a.method.name()),
+                Cell::Text(e.statistic),
+                Cell::Num(e.value),
+                lo,
+                hi,
+            ])?;
+        }
+        Ok(())
+    })
 }
 
-/// `sensitivity.csv`: factor,indicator,method,statistic,value,ci_low,ci_high.
-pub fn sensitivity_csv(a: &Analysis) -> Vec<u8> {
-    let mut out = String::from("factor,indicator,method,statistic,value,ci_low,ci_high\n");
-    for e in &a.estimates {
-        let (lo, hi) = e.ci.map(|(l, h)| (num(l), num(h))).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{lo},{hi}",
-            field(&e.factor),
-            e.indicator,
-            a.method.name(),
-            e.statistic,
-            num(e.value)
-        );
-    }
-    out.into_bytes()
+/// The `noise` table: each indicator's noise share.
+pub fn noise_table(a: &Analysis) -> Table<'_> {
+    let columns = vec![Column::text("indicator"), Column::num("noise_share")];
+    Table::new("noise", columns, move |sink| {
+        for (name, share, _) in &a.per_indicator {
+            sink(&[Cell::Text(name), Cell::Num(*share)])?;
+        }
+        Ok(())
+    })
 }
 
-/// `noise.csv`: indicator,noise_share.
-pub fn noise_csv(a: &Analysis) -> Vec<u8> {
-    let mut out = String::from("indicator,noise_share\n");
-    for (name, share, _) in &a.per_indicator {
-        let _ = writeln!(out, "{name},{}", num(*share));
-    }
-    out.into_bytes()
-}
-
-/// `points.csv`: point, the block it belongs to (Morris trajectory, or Saltelli A/B/AB_i),
-/// the factor values, then per indicator the replicate mean and SD.
-pub fn points_csv(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Vec<u8> {
-    let cells = plan.cells();
-    let mut out = String::from("point,block");
-    for k in &cells.keys {
-        out.push(',');
-        out.push_str(&field(k));
+/// The `points` table: point, the block it belongs to (Morris trajectory, or Saltelli A/B/AB_i),
+/// the factor values it ran with (whole numbers, or written exactly: [`Cell::Exact`]), then per
+/// indicator the replicate mean and SD, and the replicates.
+pub fn points_table<'a>(
+    design: &'a Design,
+    indicators: &'a [usize],
+    outputs: &'a [Vec<Vec<f64>>],
+) -> Table<'a> {
+    let mut columns = vec![Column::int("point"), Column::text("block")];
+    for f in &design.factors {
+        let kind = if f.integer { Kind::Int } else { Kind::Exact };
+        columns.push(Column::new(f.key.clone(), kind));
     }
     for &i in indicators {
-        let _ = write!(out, ",{}_mean,{}_sd", INDICATORS[i], INDICATORS[i]);
+        columns.push(Column::num(format!("{}_mean", INDICATORS[i])));
+        columns.push(Column::num(format!("{}_sd", INDICATORS[i])));
     }
-    out.push_str(",replicates\n");
-    let k = plan.factors.len();
-    for (c, vals) in cells.values.iter().enumerate() {
-        let block = match plan.method {
-            Method::Morris { .. } => format!("trajectory {}", c / (k + 1)),
-            Method::Sobol { samples } => match c / samples {
-                0 => "A".to_string(),
-                1 => "B".to_string(),
-                b => format!("AB_{}", plan.factors[b - 2].short()),
-            },
-        };
-        let _ = write!(out, "{c},{block}");
-        for v in vals {
-            let _ = write!(out, ",{v}");
+    columns.push(Column::int("replicates"));
+    Table::new("points", columns, move |sink| {
+        for (c, values) in design.values().iter().enumerate() {
+            let block = design.block(c);
+            let mut row = vec![Cell::Int(c as i64), Cell::Text(&block)];
+            for (x, f) in values.iter().zip(&design.factors) {
+                row.push(if f.integer {
+                    Cell::Int(x.round() as i64)
+                } else {
+                    Cell::Exact(*x)
+                });
+            }
+            let mut n = 0;
+            for reps in outputs {
+                let (r, mean, var) = crate::stats::ci::mean_var(reps[c].iter().copied());
+                n = n.max(reps[c].len());
+                let sd = if r >= 2 { var.sqrt() } else { f64::NAN };
+                row.extend([Cell::Num(mean), Cell::Num(sd)]);
+            }
+            row.push(Cell::Int(n as i64));
+            sink(&row)?;
         }
-        let mut n = 0;
-        for reps in outputs {
-            let (r, mean, var) = crate::stats::ci::mean_var(reps[c].iter().copied());
-            n = n.max(reps[c].len());
-            let sd = if r >= 2 { var.sqrt() } else { f64::NAN };
-            let _ = write!(out, ",{},{}", num(mean), num(sd));
-        }
-        let _ = writeln!(out, ",{n}");
-    }
-    out.into_bytes()
+        Ok(())
+    })
 }
 
 fn pct(x: f64) -> String {
@@ -659,7 +684,7 @@ fn inline_svg(dir: &Path, file: &str) -> Option<String> {
 /// The body sections of `report.html`.
 pub fn report_sections(
     dir: &Path,
-    plan: &Plan,
+    plan: &Design,
     a: &Analysis,
     scope: &str,
     ranking: &[String],
@@ -980,7 +1005,7 @@ mod tests {
 
     #[test]
     fn plans_have_the_estimators_point_counts() {
-        let m = Plan::new(
+        let m = Design::new(
             Method::Morris {
                 trajectories: 3,
                 levels: 4,
@@ -991,10 +1016,10 @@ mod tests {
         .unwrap();
         assert_eq!(m.len(), 3 * 3);
         assert_eq!(m.cells().len(), 9);
-        let s = Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.y")], 1).unwrap();
+        let s = Design::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.y")], 1).unwrap();
         assert_eq!(s.len(), 8 * 4);
-        assert!(Plan::new(Method::Sobol { samples: 8 }, vec![], 1).is_err());
-        assert!(Plan::new(
+        assert!(Design::new(Method::Sobol { samples: 8 }, vec![], 1).is_err());
+        assert!(Design::new(
             Method::Morris {
                 trajectories: 3,
                 levels: 3
@@ -1003,6 +1028,6 @@ mod tests {
             1
         )
         .is_err());
-        assert!(Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.x")], 1).is_err());
+        assert!(Design::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.x")], 1).is_err());
     }
 }

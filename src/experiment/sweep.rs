@@ -7,13 +7,13 @@ use super::store::Store;
 use super::Scope;
 use crate::metrics::{Row, INDICATORS, N_INDICATORS};
 use crate::model::group::Design;
-use crate::output::csv::num;
+use crate::output::csv;
+use crate::output::table::{Cell, Column, Table};
 use crate::scenario::{load_str, Scenario};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
 use crate::stats::{OnlineStats, Summary};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::fmt::Write;
 
 /// Statistics written per indicator in `sweep.csv`.
 pub const STATS: [&str; 5] = ["mean", "sd", "ci_low", "ci_high", "n"];
@@ -32,75 +32,75 @@ pub struct SweepRun<'a> {
 
 /// What one cell produced.
 pub struct CellResult {
-    /// `sweep.csv` header and this cell's row.
+    /// The cell's `sweep` row, with the header, as CSV (the store's commit format).
     pub row: Vec<u8>,
-    /// `sweep-replicates.csv` header and this cell's rows, when kept.
+    /// The cell's `sweep-replicates` rows, with the header, as CSV, when kept.
     pub replicates: Option<Vec<u8>>,
     /// Replicates run.
     pub n: u64,
 }
 
-/// Quotes a CSV field when it needs it.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// `sweep.csv` header: `cell,<keys...>,` then `<indicator>_<stat>` for each indicator and
-/// stat of [`STATS`].
-pub fn header(keys: &[String]) -> String {
-    let mut h = String::from("cell");
-    for k in keys {
-        h.push(',');
-        h.push_str(&field(k));
-    }
+/// Columns of the `sweep` table: `cell`, the swept keys, then `<indicator>_<stat>` for each
+/// indicator and stat of [`STATS`].
+pub fn columns(keys: &[String]) -> Vec<Column> {
+    let mut c = vec![Column::int("cell")];
+    c.extend(keys.iter().map(Column::text));
     for name in INDICATORS {
-        for s in STATS {
-            let _ = write!(h, ",{name}_{s}");
-        }
-    }
-    h
-}
-
-/// `sweep-replicates.csv` header: `cell,replicate,<keys...>,<indicators...>`.
-pub fn replicates_header(keys: &[String]) -> String {
-    let mut h = String::from("cell,replicate");
-    for k in keys
-        .iter()
-        .map(|k| field(k))
-        .chain(INDICATORS.iter().map(|s| s.to_string()))
-    {
-        h.push(',');
-        h.push_str(&k);
-    }
-    h
-}
-
-fn params(cells: &Cells, c: usize) -> String {
-    cells.values[c]
-        .iter()
-        .map(|v| format!(",{}", field(&display_value(v))))
-        .collect()
-}
-
-/// One cell's `sweep.csv` row (without newline).
-pub fn row(cells: &Cells, c: usize, stats: &[Summary]) -> String {
-    let mut out = format!("{c}{}", params(cells, c));
-    for s in stats {
-        let _ = write!(
-            out,
-            ",{},{},{},{},{}",
-            num(s.mean),
-            num(s.sd),
-            num(s.ci_low),
-            num(s.ci_high),
-            s.n
+        c.extend(
+            STATS[..4]
+                .iter()
+                .map(|s| Column::num(format!("{name}_{s}"))),
         );
+        c.push(Column::int(format!("{name}_{}", STATS[4])));
     }
-    out
+    c
+}
+
+/// Columns of the `sweep-replicates` table: `cell`, `replicate`, the swept keys, then every
+/// indicator.
+pub fn replicate_columns(keys: &[String]) -> Vec<Column> {
+    let mut c = vec![Column::int("cell"), Column::int("replicate")];
+    c.extend(keys.iter().map(Column::text));
+    c.extend(INDICATORS.iter().map(|n| Column::num(*n)));
+    c
+}
+
+/// Cell `c`'s leading cells: its index and its values of the swept keys (as shown).
+fn leading<'a>(c: usize, values: &'a [String]) -> Vec<Cell<'a>> {
+    let mut row = vec![Cell::Int(c as i64)];
+    row.extend(values.iter().map(|v| Cell::Text(v)));
+    row
+}
+
+/// Cell `c`'s row of the `sweep` table, as a one-row table (the cell's commit file).
+pub fn row_table<'a>(cells: &Cells, c: usize, stats: &'a [Summary]) -> Table<'a> {
+    let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
+    Table::new("sweep", columns(&cells.keys), move |sink| {
+        let mut row = leading(c, &shown);
+        for s in stats {
+            row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(Cell::Num));
+            row.push(Cell::Int(s.n as i64));
+        }
+        sink(&row)
+    })
+}
+
+/// Cell `c`'s rows of the `sweep-replicates` table: (replicate, indicator values) in order.
+pub fn replicates_table<'a>(cells: &Cells, c: usize, kept: &'a [(u64, Row)]) -> Table<'a> {
+    let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
+    Table::new(
+        "sweep-replicates",
+        replicate_columns(&cells.keys),
+        move |sink| {
+            for (r, values) in kept {
+                let mut row = leading(c, &shown);
+                row.insert(1, Cell::Int(*r as i64));
+                row.extend(values.iter().map(|x| Cell::Num(*x)));
+                sink(&row)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 impl SweepRun<'_> {
@@ -134,31 +134,26 @@ impl SweepRun<'_> {
         let designs = Design::compile_all(&s);
         let plan = RunPlan::for_scenario(&s);
         let mut stats = vec![OnlineStats::new(); N_INDICATORS];
-        let mut kept = keep.then(|| replicates_header(&self.cells.keys) + "\n");
-        let p = params(self.cells, c);
+        let mut kept = Vec::new();
         for_each_replicate(&designs, &plan, |r| {
             let values: Row = self.scope.row(&r);
             for (st, x) in stats.iter_mut().zip(values) {
                 st.push(x);
             }
-            if let Some(out) = kept.as_mut() {
-                let _ = write!(out, "{c},{}{p}", r.replicate);
-                for x in values {
-                    out.push(',');
-                    out.push_str(&num(x));
-                }
-                out.push('\n');
+            if keep {
+                kept.push((r.replicate, values));
             }
         });
         let summaries: Vec<Summary> = stats.iter().map(OnlineStats::summary).collect();
-        let row = format!(
-            "{}\n{}\n",
-            header(&self.cells.keys),
-            row(self.cells, c, &summaries)
-        );
+        let row = csv::to_bytes(&row_table(self.cells, c, &summaries))?;
+        let replicates = if keep {
+            Some(csv::to_bytes(&replicates_table(self.cells, c, &kept))?)
+        } else {
+            None
+        };
         Ok(CellResult {
-            row: row.into_bytes(),
-            replicates: kept.map(String::into_bytes),
+            row,
+            replicates,
             n: plan.replicates,
         })
     }
@@ -218,7 +213,7 @@ mod tests {
         assert_eq!(vals[..2], ["1", "0.7"]);
         let k = crate::metrics::indicator_index("voice_parity").unwrap();
         let at = cols.iter().position(|c| *c == "voice_parity_mean").unwrap();
-        assert_eq!(vals[at], num(agg.final_week[k].summary().mean));
+        assert_eq!(vals[at], csv::num(agg.final_week[k].summary().mean));
         assert_eq!(vals[at + 4], agg.final_week[k].summary().n.to_string());
         let reps = String::from_utf8(r.replicates.unwrap()).unwrap();
         assert_eq!(reps.lines().count(), 1 + 4);
@@ -245,12 +240,5 @@ mod tests {
             e.chain().any(|c| c.is::<crate::scenario::ScenarioError>()),
             "exit code 2"
         );
-    }
-
-    #[test]
-    fn csv_fields_with_commas_are_quoted() {
-        assert_eq!(field("{beta=[2,2]}"), "\"{beta=[2,2]}\"");
-        assert_eq!(field("a\"b,"), "\"a\"\"b,\"");
-        assert_eq!(field("0.5"), "0.5");
     }
 }
