@@ -6,8 +6,8 @@ mod common;
 
 use common::{assert_well_formed_svg, files_in, png_size, scratch};
 use dugnad::metrics::indicators::INDICATORS;
-use dugnad::output::charts::draw_run_charts;
-use dugnad::output::report::{write_report, write_report_with};
+use dugnad::present::run::draw_run_charts;
+use dugnad::present::run::report::{write_report, write_report_with};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -519,9 +519,9 @@ fn na_weeks_are_gaps_not_zeros() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    let data = dugnad::output::charts::data::RunData::load(&dir).unwrap();
+    let data = dugnad::present::run::data::RunData::load(&dir).unwrap();
     let t =
-        dugnad::output::charts::series::Trajectory::from_stats(data.timeseries.get("voice_parity"));
+        dugnad::present::run::series::Trajectory::from_stats(data.timeseries.get("voice_parity"));
     // Week 3 is NA: the line is two segments (weeks 1–2 and 4–8), never a drop to 0.
     assert_eq!(t.mean.len(), 2);
     assert_eq!(t.mean[0].last().unwrap().0, 2.0);

@@ -9,7 +9,7 @@ use crate::experiment::sensitivity::is_integer_at;
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Store, SweepDef};
 use crate::experiment::sweep::{self, SweepRun};
-use crate::experiment::{charts, Refusal, Scope};
+use crate::experiment::{Refusal, Scope};
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS};
 use crate::model::group::Design;
@@ -17,6 +17,7 @@ use crate::output::atomic::{write_file_atomic, ResultDir};
 use crate::output::csv::num;
 use crate::output::export::write_tables;
 use crate::output::manifest::git_commit;
+use crate::present;
 use crate::scenario::{self, load_str, Scenario};
 use crate::sim::replicates::with_threads;
 use anyhow::Result;
@@ -237,14 +238,19 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
     pb.finish_and_clear();
     let (values, outcome) = result?;
     let replicates = values[0].len() as u64;
-    let lines = compare::compare(&values, baseline);
+    let comparison = compare::Comparison {
+        lines: compare::compare(&values, baseline),
+        names: names.clone(),
+        baseline,
+        scope,
+        replicates,
+        adaptive: outcome,
+    };
+    let (lines, outcome) = (&comparison.lines, &comparison.adaptive);
 
-    let mut files = write_tables(
-        &[compare::table(&lines, &names, baseline, scope)],
-        |f, b| out.write(f, b),
-    )?;
+    let mut files = write_tables(&[compare::table(&comparison)], |f, b| out.write(f, b))?;
     if !cmd.no_charts {
-        files.extend(charts::forest(out.path(), &lines, &names, baseline, scope)?);
+        files.extend(present::compare::charts(out.path(), &comparison)?);
         files.push("report.html".into());
     }
     files.push("manifest.json".into());
@@ -270,15 +276,7 @@ fn compare_inner(cmd: &CompareCmd) -> Result<()> {
             .collect(),
     };
     if !cmd.no_charts {
-        let html = charts::compare_report(
-            out.path(),
-            &lines,
-            &names,
-            baseline,
-            scope,
-            replicates,
-            outcome.as_ref(),
-        );
+        let html = present::compare::report(out.path(), &comparison);
         out.write("report.html", html.as_bytes())?;
     }
     out.write("manifest.json", &to_json(&manifest))?;
@@ -520,7 +518,7 @@ fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Resu
     }
     let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
     if !no_charts {
-        files.extend(charts::sweep_charts(dir, def)?);
+        files.extend(present::sweep::charts(dir, def)?);
     }
     Ok(files)
 }

@@ -7,7 +7,7 @@ use crate::output::atomic::ResultDir;
 use crate::output::export::write_tables;
 use crate::output::manifest::{git_commit, Manifest};
 use crate::output::number::num;
-use crate::output::{self};
+use crate::present;
 use crate::scenario::{validate, Scenario};
 use crate::sim::replicates::{run_plan, with_threads, RunPlan};
 use anyhow::Result;
@@ -116,7 +116,9 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
         cmd.run.quiet,
     )?;
     let labels = group_labels(&l.designs);
-    let files = write_tables(&output::run::tables(&agg, &labels), |f, b| out.write(f, b))?;
+    let files = write_tables(&crate::output::run::tables(&agg, &labels), |f, b| {
+        out.write(f, b)
+    })?;
     let manifest = Manifest {
         dugnad_version: env!("CARGO_PKG_VERSION").to_string(),
         git_commit: git_commit(),
@@ -144,8 +146,8 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
 
 /// Draws charts and report into a run folder.
 pub fn draw(dir: &Path) -> Result<()> {
-    output::charts::draw_run_charts(dir)?;
-    output::report::write_report(dir)?;
+    present::run::draw_run_charts(dir)?;
+    present::run::report::write_report(dir)?;
     Ok(())
 }
 

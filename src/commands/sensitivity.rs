@@ -9,11 +9,12 @@ use crate::experiment::sensitivity::{self as sa, Design, Factor, Method};
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Store, SweepDef};
 use crate::experiment::sweep::SweepRun;
-use crate::experiment::{charts, Refusal, Scope};
+use crate::experiment::{Refusal, Scope};
 use crate::metrics::INDICATORS;
 use crate::output::atomic::write_file_atomic;
 use crate::output::export::write_tables;
 use crate::output::manifest::git_commit;
+use crate::present;
 use crate::scenario::{load_str, to_toml};
 use crate::sim::replicates::with_threads;
 use anyhow::Result;
@@ -189,13 +190,16 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
         })?);
         ranking = sa::ranking(&a);
         if !cmd.no_charts {
-            files.extend(sa::charts(&target, &a)?);
-            let sections = sa::report_sections(&target, &plan, &a, scope.name(), &ranking);
-            let title = format!("Sensitivity of {} ({})", base.name, method.name());
-            write_file_atomic(
-                &target.join("report.html"),
-                charts::page(&title, &sections).as_bytes(),
-            )?;
+            files.extend(present::sensitivity::charts(&target, &a)?);
+            let html = present::sensitivity::report(
+                &target,
+                &base.name,
+                &plan,
+                &a,
+                scope.name(),
+                &ranking,
+            );
+            write_file_atomic(&target.join("report.html"), html.as_bytes())?;
             files.push("report.html".into());
         }
         warnings = a.warnings.clone();

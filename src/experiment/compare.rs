@@ -138,14 +138,24 @@ pub fn compare(values: &[Vec<Row>], baseline: usize) -> Vec<Line> {
     out
 }
 
+/// A finished comparison: what its table, charts and report show.
+pub struct Comparison {
+    /// Design names, in order (the baseline among them).
+    pub names: Vec<String>,
+    pub baseline: usize,
+    pub scope: Scope,
+    /// Replicates per design.
+    pub replicates: u64,
+    /// Per design and indicator: summary and paired difference to the baseline.
+    pub lines: Vec<Line>,
+    /// How adaptive replication ended, when it was asked for.
+    pub adaptive: Option<AdaptiveOutcome>,
+}
+
 /// The `comparison` table: per design and indicator, the design's mean and CI and its paired
 /// difference to the baseline with CI, Cohen's d_z and the number of pairs.
-pub fn table<'a>(
-    lines: &'a [Line],
-    names: &'a [String],
-    baseline: usize,
-    scope: Scope,
-) -> Table<'a> {
+pub fn table(c: &Comparison) -> Table<'_> {
+    let (names, baseline, scope) = (&c.names, c.baseline, c.scope);
     let mut columns: Vec<Column> = ["design", "baseline", "indicator", "scope"]
         .map(Column::text)
         .to_vec();
@@ -163,7 +173,7 @@ pub fn table<'a>(
     );
     columns.push(Column::int("n"));
     Table::new("comparison", columns, move |sink| {
-        for l in lines {
+        for l in &c.lines {
             let (s, d) = (&l.summary, &l.diff);
             sink(&[
                 Cell::Text(&names[l.design]),
@@ -351,10 +361,15 @@ mod tests {
                 assert_eq!(l.diff.effect_size, 0.0);
             }
         }
-        let lines = compare(&values, 0);
-        let names = ["a".to_string(), "b".to_string()];
-        let text =
-            crate::output::csv::to_bytes(&table(&lines, &names, 0, Scope::FinalWeek)).unwrap();
+        let c = Comparison {
+            names: vec!["a".into(), "b".into()],
+            baseline: 0,
+            scope: Scope::FinalWeek,
+            replicates: 6,
+            lines: compare(&values, 0),
+            adaptive: None,
+        };
+        let text = crate::output::csv::to_bytes(&table(&c)).unwrap();
         let text = String::from_utf8(text).unwrap();
         assert_eq!(text.lines().count(), 1 + 2 * INDICATORS.len());
         assert!(text

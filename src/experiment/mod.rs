@@ -4,7 +4,6 @@
 //! `shard` splits the cells between machines). `docs/experiments.md` documents the commands
 //! and file formats.
 
-pub mod charts;
 pub mod compare;
 pub mod grid;
 pub mod sensitivity;

@@ -15,7 +15,6 @@ use super::store::replicates_file;
 use super::Refusal;
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
-use crate::output::charts::style;
 use crate::output::number::{exact, num};
 use crate::output::table::{Cell, Column, Kind, Table};
 use crate::stats::{
@@ -23,9 +22,7 @@ use crate::stats::{
     scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
     SOBOL_MAX_DIMS,
 };
-use anyhow::{anyhow, Context, Result};
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use anyhow::{Context, Result};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -81,10 +78,15 @@ impl Factor {
         }
     }
 
-    /// The short name used in sentences: the last path segment.
+    /// The short name used in sentences and charts ([`short_name`]).
     pub fn short(&self) -> &str {
-        self.key.rsplit('.').next().unwrap_or(&self.key)
+        short_name(&self.key)
     }
+}
+
+/// A factor's short name: the last segment of its dotted key.
+pub fn short_name(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
 }
 
 /// Every model parameter with its plausible range (`--all-params`).
@@ -666,313 +668,6 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
         }
     }
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn inline_svg(dir: &Path, file: &str) -> Option<String> {
-    let svg = std::fs::read_to_string(dir.join(file)).ok()?;
-    let start = svg.find("<svg")?;
-    Some(svg[start..].to_string())
-}
-
-/// The body sections of `report.html`.
-pub fn report_sections(
-    dir: &Path,
-    plan: &Design,
-    a: &Analysis,
-    scope: &str,
-    ranking: &[String],
-) -> Vec<(String, String)> {
-    let mut s = Vec::new();
-    let mut h = String::from("<ul>\n");
-    for r in ranking {
-        let _ = writeln!(h, "<li>{}</li>", esc(r));
-    }
-    h.push_str("</ul>\n");
-    let method = match plan.method {
-        Method::Morris { trajectories, levels } => format!(
-            "Morris elementary effects (Morris 1991; μ* of Campolongo et al. 2007): {trajectories} trajectories on a \
-             {levels}-level grid, {} points. Effects are per full range of a factor, computed on the replicate means; \
-             95 % CIs of μ* bootstrap the trajectories.",
-            plan.len()
-        ),
-        Method::Sobol { samples } => format!(
-            "Sobol indices on a Saltelli (2010) design with N = {samples} ({} points): S1 by the Saltelli et al. (2010) \
-             estimator, ST by Jansen (1999), 95 % CIs by bootstrapping the N rows, computed on the replicate means. \
-             Because every point runs on the same seeds (common random numbers), most replicate noise is shared by all \
-             points and cancels in the differences the estimators use; the alternative correction that subtracts the \
-             noise variance σ²/R of a mean (Iooss &amp; Ribatet 2009; Marrel et al. 2012) assumes independent noise per \
-             point and over-corrects here, so it is only reported alongside (sensitivity.csv, statistics \
-             *_noise_corrected).",
-            plan.len()
-        ),
-    };
-    let _ = writeln!(
-        h,
-        "<p>{method} Every point runs {} replicates on the same seed (common random numbers); outputs are each \
-         replicate's {scope} value.</p>",
-        a.replicates
-    );
-    s.push(("What drives the outcomes".to_string(), h));
-    if !a.warnings.is_empty() {
-        let mut h = String::from("<ul>\n");
-        for w in &a.warnings {
-            let _ = writeln!(h, "<li><b>{}</b></li>", esc(w));
-        }
-        h.push_str("</ul>\n");
-        s.push(("Warnings".to_string(), h));
-    }
-    let mut h = String::new();
-    for (name, _, _) in &a.per_indicator {
-        if let Some(svg) = inline_svg(dir, &format!("charts/sensitivity-{name}.svg")) {
-            let _ = writeln!(h, "<figure>{svg}</figure>");
-        }
-    }
-    h.push_str("<table><tr><th>factor</th><th>indicator</th><th>statistic</th><th>value</th><th>95 % CI</th></tr>\n");
-    for e in &a.estimates {
-        let ci =
-            e.ci.map(|(l, h)| format!("[{}, {}]", num(l), num(h)))
-                .unwrap_or_default();
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
-            esc(&e.factor),
-            e.indicator,
-            e.statistic,
-            num(e.value)
-        );
-    }
-    h.push_str("</table>\n");
-    s.push(("Indices".to_string(), h));
-    let mut h = String::from(
-        "<p>Share of the variance of the per-point replicate means that is replicate noise (mean within-point variance / R \
-         over the variance of the point means; Iooss &amp; Ribatet 2009). Near 0: the means are essentially deterministic; \
-         near or above 1: the factors move the indicator little next to the replicate noise. Above 1 is possible under \
-         common random numbers: the noise is shared by all points, so it spreads the point means less than \
-         independent noise would, which is also why the estimates can still be precise — judge them by their CIs.</p>\n<table><tr><th>indicator</th><th>noise share</th></tr>\n",
-    );
-    for (name, share, _) in &a.per_indicator {
-        let _ = writeln!(h, "<tr><td>{name}</td><td>{}</td></tr>", num(*share));
-    }
-    h.push_str("</table>\n");
-    s.push(("Replicate noise".to_string(), h));
-    s
-}
-
-// ---------------------------------------------------------------------------------------------
-// Charts
-// ---------------------------------------------------------------------------------------------
-
-fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow!("cannot draw a chart: {e:?}")
-}
-
-fn font(size: f64) -> TextStyle<'static> {
-    (style::FAMILY, size).into_font().color(&style::TEXT)
-}
-
-fn draw_one<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    name: &str,
-    factors: &[String],
-    ix: &Indices,
-) -> Result<()> {
-    let title = crate::output::charts::meta::title(name);
-    match ix {
-        Indices::Morris(m) => {
-            let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
-            let xmax = m
-                .iter()
-                .map(|x| fin(x.mu_star_ci.1).max(fin(x.mu_star)))
-                .fold(0.0, f64::max)
-                .max(1e-9)
-                * 1.15;
-            let ymax = m.iter().map(|x| fin(x.sigma)).fold(0.0, f64::max).max(1e-9) * 1.15;
-            let mut chart = ChartBuilder::on(root)
-                .caption(
-                    format!("{title}: Morris μ* and σ"),
-                    font(style::PANEL_TITLE_SIZE),
-                )
-                .margin(20)
-                .x_label_area_size(60)
-                .y_label_area_size(80)
-                .build_cartesian_2d(0.0..xmax, 0.0..ymax)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .x_desc("μ* (mean |elementary effect|, per full range)")
-                .y_desc("σ of the elementary effects")
-                .label_style(font(style::TICK_SIZE))
-                .axis_desc_style(font(style::DESC_SIZE))
-                .light_line_style(style::GRID)
-                .draw()
-                .map_err(err)?;
-            // σ = μ* line: above it, effects are non-linear or interacting.
-            let lim = xmax.min(ymax);
-            chart
-                .draw_series(LineSeries::new(
-                    [(0.0, 0.0), (lim, lim)],
-                    style::REFERENCE.stroke_width(1),
-                ))
-                .map_err(err)?;
-            // Only the 10 largest μ* are labelled, so that a screening of many factors stays legible.
-            let mut order: Vec<usize> = (0..m.len()).collect();
-            order.sort_by(|&a, &b| m[b].mu_star.total_cmp(&m[a].mu_star).then(a.cmp(&b)));
-            order.truncate(10);
-            for (f, x) in m.iter().enumerate() {
-                if !x.mu_star.is_finite() {
-                    continue;
-                }
-                let y = fin(x.sigma);
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        [(x.mu_star_ci.0, y), (x.mu_star_ci.1, y)],
-                        style::VOLUNTEERS.stroke_width(2),
-                    )))
-                    .map_err(err)?;
-                chart
-                    .draw_series(std::iter::once(Circle::new(
-                        (x.mu_star, y),
-                        5,
-                        style::PARTICIPANTS.filled(),
-                    )))
-                    .map_err(err)?;
-                if !order.contains(&f) || x.mu_star <= 0.0 {
-                    continue;
-                }
-                let label = factors[f]
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(&factors[f])
-                    .to_string();
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        label,
-                        (x.mu_star, y),
-                        font(style::LEGEND_SIZE),
-                    )))
-                    .map_err(err)?;
-            }
-        }
-        Indices::Sobol { primary, .. } => {
-            let ix = &primary.indices;
-            let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
-            let ymax = ix
-                .iter()
-                .flat_map(|x| [fin(x.st_ci.1), fin(x.s1_ci.1), fin(x.st)])
-                .fold(1.0f64, f64::max)
-                .min(2.0);
-            let ymin = ix
-                .iter()
-                .flat_map(|x| [fin(x.s1_ci.0), fin(x.st_ci.0)])
-                .fold(0.0f64, f64::min)
-                .max(-1.0);
-            let n = ix.len();
-            let mut chart = ChartBuilder::on(root)
-                .caption(
-                    format!("{title}: Sobol S1 (orange) and ST (blue), 95 % CI"),
-                    font(style::PANEL_TITLE_SIZE),
-                )
-                .margin(20)
-                .x_label_area_size(70)
-                .y_label_area_size(70)
-                .build_cartesian_2d(-0.5..(n as f64 - 0.5), ymin..ymax)
-                .map_err(err)?;
-            let labels: Vec<String> = factors
-                .iter()
-                .map(|f| f.rsplit('.').next().unwrap_or(f).to_string())
-                .collect();
-            chart
-                .configure_mesh()
-                .x_labels(n.max(1))
-                .x_label_formatter(&|v| {
-                    let i = v.round();
-                    if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                        labels[i as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                })
-                .y_desc("share of output variance")
-                .label_style(font(style::TICK_SIZE))
-                .axis_desc_style(font(style::DESC_SIZE))
-                .light_line_style(style::GRID)
-                .draw()
-                .map_err(err)?;
-            for (f, x) in ix.iter().enumerate() {
-                let c = f as f64;
-                for (off, v, ci, colour) in [
-                    (-0.2, x.s1, x.s1_ci, style::PARTICIPANTS),
-                    (0.2, x.st, x.st_ci, style::VOLUNTEERS),
-                ] {
-                    if !v.is_finite() {
-                        continue;
-                    }
-                    let v = v.clamp(ymin, ymax);
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(c + off - 0.17, 0.0), (c + off + 0.17, v)],
-                            colour.mix(0.8).filled(),
-                        )))
-                        .map_err(err)?;
-                    if ci.0.is_finite() && ci.1.is_finite() {
-                        chart
-                            .draw_series(std::iter::once(PathElement::new(
-                                [
-                                    (c + off, ci.0.clamp(ymin, ymax)),
-                                    (c + off, ci.1.clamp(ymin, ymax)),
-                                ],
-                                style::TEXT.stroke_width(2),
-                            )))
-                            .map_err(err)?;
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Draws `charts/sensitivity-<indicator>.png` and `.svg` per indicator (Morris: μ*–σ plane with
-/// the μ* CI; Sobol: S1 and ST bars with CIs). Each file is written to a temporary name and
-/// renamed. Returns the files written, relative to `dir`.
-pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
-    style::register_fonts();
-    let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts)
-        .with_context(|| format!("cannot create {}", charts.display()))?;
-    let mut files = Vec::new();
-    let size = (900u32, 640u32);
-    for (name, _, ix) in &a.per_indicator {
-        let stem = format!("sensitivity-{name}");
-        let (svg_tmp, png_tmp) = (
-            charts.join(format!("{stem}.tmp.svg")),
-            charts.join(format!("{stem}.tmp.png")),
-        );
-        {
-            let root = SVGBackend::new(&svg_tmp, size).into_drawing_area();
-            root.fill(&WHITE).map_err(err)?;
-            draw_one(&root, name, &a.factors, ix)?;
-            root.present().map_err(err)?;
-        }
-        {
-            let root = BitMapBackend::new(&png_tmp, size).into_drawing_area();
-            root.fill(&WHITE).map_err(err)?;
-            draw_one(&root, name, &a.factors, ix)?;
-            root.present().map_err(err)?;
-        }
-        std::fs::rename(&svg_tmp, charts.join(format!("{stem}.svg")))?;
-        std::fs::rename(&png_tmp, charts.join(format!("{stem}.png")))?;
-        files.push(format!("charts/{stem}.png"));
-        files.push(format!("charts/{stem}.svg"));
-    }
-    Ok(files)
 }
 
 #[cfg(test)]

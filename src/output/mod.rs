@@ -4,11 +4,9 @@
 //! written files by `present`.
 
 pub mod atomic;
-pub mod charts;
 pub mod csv;
 pub mod export;
 pub mod manifest;
 pub mod number;
-pub mod report;
 pub mod run;
 pub mod table;

@@ -3,7 +3,7 @@
 //! and knows nothing about drawing.
 
 use super::data::WeekStat;
-use super::meta::Kind;
+use crate::present::meta::Kind;
 
 /// A contiguous run of defined points `(x, y)`; an NA breaks a line into several segments.
 pub type Segment = Vec<(f64, f64)>;

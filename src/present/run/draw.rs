@@ -2,42 +2,21 @@
 //! generic over the backend so that the PNG and the SVG of a chart come from the same code.
 
 use super::data::{RunData, WeekStat};
-use super::meta::{self, Kind};
 use super::series::{
     axis_range, band_polygon, clamp_segments, extent, histogram, line_segments, mean, padded_range,
     pearson, presence_share, stack_layers, stack_segments, survival_curve, week_range, BandSegment,
     Segment, Trajectory,
 };
-use super::style::*;
 use crate::metrics::indicators::{key_indicators, View};
-use anyhow::{anyhow, Result};
+use crate::present::chart::{Area, Dr};
+use crate::present::meta::{self, Kind};
+use crate::present::style::*;
+use anyhow::Result;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Converts plotters' drawing errors (generic over the backend) into `anyhow` errors.
-pub(crate) trait Dr<T> {
-    fn dr(self) -> Result<T>;
-}
-
-impl<T, E: std::fmt::Debug> Dr<T> for std::result::Result<T, E> {
-    fn dr(self) -> Result<T> {
-        self.map_err(|e| anyhow!("drawing a chart failed: {e:?}"))
-    }
-}
-
-pub type Area<DB> = DrawingArea<DB, Shift>;
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-fn font(size: f64, bold: bool) -> TextStyle<'static> {
-    let style = if bold {
-        FontStyle::Bold
-    } else {
-        FontStyle::Normal
-    };
-    (FAMILY, size, style).into_font().color(&TEXT)
-}
 
 fn line_height(size: f64) -> i32 {
     (size * 1.08).ceil() as i32
