@@ -10,9 +10,12 @@
 //! resumed, sharded or fresh run analyses the same bytes) and applies the estimators of
 //! `stats::sensitivity` to the per-point replicate means.
 
-use super::grid::{Cells, Range};
-use super::store::replicates_file;
-use super::Refusal;
+use super::grid::{parse_range, Cells, Range};
+use super::shard::Shard;
+use super::store::{replicates_file, SweepDef};
+use super::sweep::{Base, SweepRun};
+use super::{default_output, Refusal, Scope};
+use crate::cli::SensitivityCmd;
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
 use crate::output::number::{exact, num};
@@ -24,7 +27,7 @@ use crate::stats::{
 };
 use anyhow::{Context, Result};
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Bootstrap resamples of every CI.
 pub const RESAMPLES: usize = 1000;
@@ -100,21 +103,6 @@ pub fn all_params() -> Vec<Factor> {
             integer: false,
         })
         .collect()
-}
-
-/// Whether the resolved scenario (TOML text) holds an integer at a dotted path.
-pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
-    let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
-        return false;
-    };
-    let mut item: &toml_edit::Item = doc.as_item();
-    for seg in key.split('.') {
-        match item.get(seg) {
-            Some(i) => item = i,
-            None => return false,
-        }
-    }
-    item.as_integer().is_some()
 }
 
 /// A TOML literal for a factor value: a whole number for an integer factor, else the shortest
@@ -266,6 +254,91 @@ impl Design {
                 })
                 .collect(),
         }
+    }
+}
+
+/// A sensitivity analysis, planned: its base scenario, its design and the indicators analysed,
+/// the design's points as sweep cells (each checked to be a valid scenario), and where they
+/// are committed.
+pub struct Plan {
+    pub base: Base,
+    pub design: Design,
+    /// Indices of the analysed indicators in `INDICATORS`.
+    pub indicators: Vec<usize>,
+    pub cells: Cells,
+    pub scope: Scope,
+    /// Only this shard's points run (`--shard I/N`).
+    pub shard: Option<Shard>,
+    /// The sweep folder.
+    pub target: PathBuf,
+}
+
+impl Plan {
+    /// Plans `dugnad sensitivity`. A `[sweep]` table in the file is not part of the scenario
+    /// proper and is ignored.
+    pub fn from_args(cmd: &SensitivityCmd) -> Result<Plan> {
+        let scope = Scope::parse(&cmd.scope)?;
+        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let mut factors: Vec<Factor> = Vec::new();
+        for r in &cmd.range {
+            let r = parse_range(r)?;
+            let integer = base.is_integer_at(&r.key);
+            factors.push(Factor::from_range(&r, integer));
+        }
+        if cmd.all_params {
+            for f in all_params() {
+                if !factors.iter().any(|g| g.key == f.key) {
+                    factors.push(f);
+                }
+            }
+        }
+        let method = match cmd.method.as_str() {
+            "sobol" => Method::Sobol {
+                samples: cmd.samples,
+            },
+            _ => Method::Morris {
+                trajectories: cmd.trajectories,
+                levels: cmd.levels,
+            },
+        };
+        let indicators = indicators(&cmd.indicator)?;
+        let design = Design::new(method, factors, base.scenario.seed)?;
+        let cells = design.cells();
+        let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
+        let target = cmd.run.output.clone().unwrap_or_else(|| {
+            default_output(&format!(
+                "sensitivity-{}-{}",
+                base.scenario.name,
+                method.name()
+            ))
+        });
+        let plan = Plan {
+            base,
+            design,
+            indicators,
+            cells,
+            scope,
+            shard,
+            target,
+        };
+        plan.runner().check()?;
+        Ok(plan)
+    }
+
+    /// The points as sweep cells, ready to run.
+    pub fn runner(&self) -> SweepRun<'_> {
+        self.base.runner(&self.cells, self.scope)
+    }
+
+    /// The analysis's sweep definition (`sweep.json`).
+    pub fn def(&self) -> SweepDef {
+        SweepDef::new(&self.base.scenario, self.scope, self.cells.clone())
+    }
+
+    /// Reads a complete folder's per-replicate outputs back and analyses them.
+    pub fn analyze(&self) -> Result<(Analysis, Vec<Vec<Vec<f64>>>)> {
+        let outputs = read_outputs(&self.target, self.cells.len(), &self.indicators)?;
+        Ok((analyze(&self.design, &self.indicators, &outputs), outputs))
     }
 }
 
@@ -688,14 +761,6 @@ mod tests {
         assert_eq!(literal(1.0, false), "1.0");
         assert_eq!(literal(0.25, false), "0.25");
         assert_eq!(literal(2.6, true), "3");
-    }
-
-    #[test]
-    fn integer_detection_reads_the_resolved_scenario() {
-        let t = "[scenario]\nweeks = 3\n[activity]\nco_design = 0.5\n";
-        assert!(is_integer_at(t, "scenario.weeks"));
-        assert!(!is_integer_at(t, "activity.co_design"));
-        assert!(!is_integer_at(t, "stereotypes.western"));
     }
 
     #[test]

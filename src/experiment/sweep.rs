@@ -2,21 +2,146 @@
 //! `--set` overrides, run for the scenario's replicates on the scenario's seed (so cells differ
 //! only by their parameters: common random numbers across cells), and summarized per indicator.
 
-use super::grid::{display_value, Cells};
-use super::store::Store;
-use super::Scope;
+use super::grid::{display_value, take_sweep_table, Cells, SweepSpec};
+use super::shard::Shard;
+use super::store::{Store, SweepDef};
+use super::{default_output, read_scenario_text, Scope};
+use crate::cli::{RunArgs, SweepCmd};
 use crate::metrics::{Row, INDICATORS, N_INDICATORS};
 use crate::model::group::Design;
 use crate::output::csv;
 use crate::output::table::{Cell, Column, Table};
-use crate::scenario::{load_str, Scenario};
+use crate::scenario::{load_str, to_toml, Scenario};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
 use crate::stats::{OnlineStats, Summary};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
 /// Statistics written per indicator in `sweep.csv`.
 pub const STATS: [&str; 5] = ["mean", "sd", "ci_low", "ci_high", "n"];
+
+/// The scenario a sweep or a sensitivity analysis varies: the file's text without its `[sweep]`
+/// table, the run flags as overrides, and the base scenario they make.
+pub struct Base {
+    pub text: String,
+    /// The scenario file name, for messages.
+    pub origin: String,
+    /// `--set`, `--replicates`, `--weeks`, `--seed` as overrides (applied before a cell's).
+    pub overrides: Vec<String>,
+    pub scenario: Scenario,
+    /// The base scenario, fully resolved, as TOML.
+    pub resolved: String,
+    /// The sweep the file's `[sweep]` table declares, if it has one.
+    pub declared: Option<SweepSpec>,
+}
+
+impl Base {
+    /// Reads `file` and applies the run flags.
+    pub fn load(file: &Path, run: &RunArgs) -> Result<Base> {
+        let origin = file.display().to_string();
+        let text = read_scenario_text(file)?;
+        let (text, declared) = take_sweep_table(&text, &origin)?;
+        let overrides = run.overrides();
+        let scenario = load_str(&text, &origin, &overrides)?;
+        let resolved = to_toml(&scenario);
+        Ok(Base {
+            text,
+            origin,
+            overrides,
+            scenario,
+            resolved,
+            declared,
+        })
+    }
+
+    /// Whether the base holds an integer at a dotted key (such a key is varied in whole numbers).
+    pub fn is_integer_at(&self, key: &str) -> bool {
+        is_integer_at(&self.resolved, key)
+    }
+
+    /// `cells` of this base, summarized in `scope`, ready to run.
+    pub fn runner<'a>(&'a self, cells: &'a Cells, scope: Scope) -> SweepRun<'a> {
+        SweepRun {
+            text: &self.text,
+            origin: &self.origin,
+            overrides: &self.overrides,
+            cells,
+            scope,
+        }
+    }
+}
+
+/// Whether a resolved scenario (TOML text) holds an integer at a dotted path.
+pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
+    let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    let mut item: &toml_edit::Item = doc.as_item();
+    for seg in key.split('.') {
+        match item.get(seg) {
+            Some(i) => item = i,
+            None => return false,
+        }
+    }
+    item.as_integer().is_some()
+}
+
+/// A sweep, planned: its base, its cells (each checked to be a valid scenario), and where
+/// they are committed.
+pub struct Plan {
+    pub base: Base,
+    pub cells: Cells,
+    pub scope: Scope,
+    /// Only this shard's cells run (`--shard I/N`).
+    pub shard: Option<Shard>,
+    /// The sweep folder.
+    pub target: PathBuf,
+    /// Whether every cell's per-replicate rows are kept (`--keep-replicates`).
+    pub keep: bool,
+}
+
+impl Plan {
+    /// Plans `dugnad sweep`: the file's `[sweep]` table overridden by the flags, made into
+    /// cells; a cell that is not a valid scenario stops the sweep before any work.
+    pub fn from_args(cmd: &SweepCmd) -> Result<Plan> {
+        let scope = Scope::parse(&cmd.scope)?;
+        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
+        let spec = base
+            .declared
+            .clone()
+            .unwrap_or_default()
+            .overridden_by(flags);
+        let cells = spec.cells(base.scenario.seed, &|key| base.is_integer_at(key))?;
+        let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
+        let target = cmd
+            .run
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(&format!("sweep-{}", base.scenario.name)));
+        let plan = Plan {
+            base,
+            cells,
+            scope,
+            shard,
+            target,
+            keep: cmd.keep_replicates,
+        };
+        plan.runner().check()?;
+        Ok(plan)
+    }
+
+    /// The cells, ready to run.
+    pub fn runner(&self) -> SweepRun<'_> {
+        self.base.runner(&self.cells, self.scope)
+    }
+
+    /// The sweep's definition (`sweep.json`), whose identity a resumed folder must match.
+    pub fn def(&self) -> SweepDef {
+        SweepDef::new(&self.base.scenario, self.scope, self.cells.clone())
+    }
+}
 
 /// A sweep ready to run: the scenario text (without its `[sweep]` table), the run flags'
 /// overrides, and the cells.
@@ -218,6 +343,14 @@ mod tests {
         let reps = String::from_utf8(r.replicates.unwrap()).unwrap();
         assert_eq!(reps.lines().count(), 1 + 4);
         assert!(reps.lines().nth(1).unwrap().starts_with("1,0,0.7,"));
+    }
+
+    #[test]
+    fn integer_detection_reads_the_resolved_scenario() {
+        let t = "[scenario]\nweeks = 3\n[activity]\nco_design = 0.5\n";
+        assert!(is_integer_at(t, "scenario.weeks"));
+        assert!(!is_integer_at(t, "activity.co_design"));
+        assert!(!is_integer_at(t, "stereotypes.western"));
     }
 
     #[test]
