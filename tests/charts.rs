@@ -531,7 +531,7 @@ fn na_weeks_are_gaps_not_zeros() {
         .timeseries
         .get("mean_agency")
         .iter()
-        .map(|s| (s.week, s.n))
+        .map(|s| (s.week, s.stats.n))
         .collect();
     assert_eq!(counts[&2], 4);
     assert_eq!(counts[&1], 5);

@@ -6,7 +6,7 @@ use crate::cli::{CompareCmd, MergeCmd, RunArgs, SweepCmd};
 use crate::experiment::compare::{self, AdaptiveOutcome, Comparison};
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Present, Store, SweepDef};
-use crate::experiment::sweep::{self, SweepRun};
+use crate::experiment::sweep::{self, Sweep};
 use crate::experiment::Scope;
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::INDICATORS;
@@ -178,8 +178,6 @@ pub struct CellJob<'a> {
     pub what: &'a str,
     /// What a cell is called: `cells`, `points`.
     pub unit: &'a str,
-    pub target: &'a Path,
-    pub shard: Option<Shard>,
     /// Whether each cell's per-replicate rows are kept.
     pub keep: bool,
     pub run: &'a RunArgs,
@@ -220,21 +218,17 @@ fn start_notes(
     notes
 }
 
-/// Opens (or resumes) the sweep folder of `def`, announces the work with `announce(notes)`
-/// unless quiet, and runs this shard's pending cells with a progress bar.
-pub fn run_cells(
-    cells: &SweepRun,
-    def: SweepDef,
-    job: &CellJob,
-    announce: impl FnOnce(&str),
-) -> Result<Swept> {
-    let (store, resumed) = Store::open(job.target, def, job.run.force)?;
-    let shard = job.shard.unwrap_or(Shard::ALL);
+/// Opens (or resumes) the sweep's folder, announces the work with `announce(notes)` unless
+/// quiet, and runs this shard's pending cells with a progress bar.
+pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> Result<Swept> {
+    let (store, resumed) = Store::open(&sweep.target, sweep.def(), job.run.force)?;
+    let shard = sweep.shard.unwrap_or(Shard::ALL);
     let pending = store.pending(shard, job.keep)?;
+    let total = sweep.cells.len();
     if !job.run.quiet {
-        let mine = shard.cells(cells.cells.len()).count();
+        let mine = shard.cells(total).count();
         announce(&start_notes(
-            job.shard,
+            sweep.shard,
             mine,
             pending.len(),
             resumed,
@@ -243,12 +237,13 @@ pub fn run_cells(
     }
     let bar = CellBar::new(job.what, pending.len(), job.unit, job.run.quiet);
     let threads = with_threads(job.run.threads, || {
-        cells
+        sweep
+            .runner()
             .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n))
             .map(|()| rayon::current_num_threads())
     })??;
     bar.finish();
-    let present = store::present(job.target, cells.cells.len())?;
+    let present = store::present(&sweep.target, total)?;
     Ok(Swept {
         store,
         cells_run: pending.len(),
@@ -288,16 +283,15 @@ struct SweepManifest<'a> {
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
     let plan = sweep::Plan::from_args(cmd)?;
-    let (base, cells) = (&plan.base.scenario, &plan.cells);
+    let sweep = &plan.sweep;
+    let (base, cells) = (&sweep.base.scenario, &sweep.cells);
     let job = CellJob {
         what: "sweep",
         unit: "cells",
-        target: &plan.target,
-        shard: plan.shard,
         keep: plan.keep,
         run: &cmd.run,
     };
-    let swept = run_cells(&plan.runner(), plan.def(), &job, |notes| {
+    let swept = run_cells(sweep, &job, |notes| {
         eprintln!(
             "sweep {}: {} cells ({}) × {} replicates × {} weeks{notes} → {}",
             base.name,
@@ -305,14 +299,14 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
             cells.design,
             base.replicates,
             base.weeks,
-            plan.target.display()
+            sweep.target.display()
         );
     })?;
     let complete = swept.complete(plan.keep);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
     if complete {
         files.extend(finish(
-            &plan.target,
+            &sweep.target,
             &swept.store.def,
             plan.keep,
             cmd.no_charts,
@@ -322,28 +316,28 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let manifest = SweepManifest {
         provenance: Provenance::now(),
         identity: &swept.store.def.identity,
-        scenario_file: plan.base.origin.clone(),
-        overrides: &plan.base.overrides,
+        scenario_file: sweep.base.origin.clone(),
+        overrides: &sweep.base.overrides,
         seed: base.seed,
         replicates: base.replicates,
         weeks: base.weeks,
-        scope: plan.scope,
+        scope: sweep.scope,
         design: &cells.design,
         sampler_seed: cells.sampler_seed,
         cells: cells.len(),
-        shard: plan.shard.map(|s| s.to_string()),
+        shard: sweep.shard.map(|s| s.to_string()),
         cells_run: swept.cells_run,
         complete,
         threads: swept.threads,
         wall_time_seconds: started.elapsed().as_secs_f64(),
         files,
     };
-    write_file_atomic(&plan.target.join("manifest.json"), &to_json(&manifest))?;
+    write_file_atomic(&sweep.target.join("manifest.json"), &to_json(&manifest))?;
     if !cmd.run.quiet {
         let done = format!(
             "; all {} cells done → {}",
             cells.len(),
-            plan.target.join("sweep.csv").display()
+            sweep.target.join("sweep.csv").display()
         );
         print_swept(
             &swept,

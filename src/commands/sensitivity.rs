@@ -51,17 +51,14 @@ struct FactorEntry<'a> {
 pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
     let plan = Plan::from_args(cmd)?;
+    let sweep = &plan.sweep;
     let job = CellJob {
         what: "sensitivity",
         unit: "points",
-        target: &plan.target,
-        shard: plan.shard,
         keep: true,
         run: &cmd.run,
     };
-    let swept = run_cells(&plan.runner(), plan.def(), &job, |notes| {
-        announce(&plan, cmd, notes)
-    })?;
+    let swept = run_cells(sweep, &job, |notes| announce(&plan, cmd, notes))?;
     let complete = swept.complete(true);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
     let (warnings, ranking) = if complete {
@@ -73,12 +70,12 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     };
     files.push("manifest.json".into());
     let d = &plan.design;
-    let base = &plan.base.scenario;
+    let base = &sweep.base.scenario;
     let manifest = Manifest {
         provenance: Provenance::now(),
         identity: &swept.store.def.identity,
-        scenario_file: plan.base.origin.clone(),
-        overrides: &plan.base.overrides,
+        scenario_file: sweep.base.origin.clone(),
+        overrides: &sweep.base.overrides,
         method: d.method.name(),
         design: d.design_name(),
         factors: d
@@ -92,12 +89,12 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
             })
             .collect(),
         indicators: plan.indicators.iter().map(|&i| INDICATORS[i]).collect(),
-        scope: plan.scope,
+        scope: sweep.scope,
         seed: base.seed,
         replicates: base.replicates,
         weeks: base.weeks,
         points: d.len(),
-        shard: plan.shard.map(|s| s.to_string()),
+        shard: sweep.shard.map(|s| s.to_string()),
         points_run: swept.cells_run,
         complete,
         threads: swept.threads,
@@ -105,7 +102,7 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
         warnings: &warnings,
         files,
     };
-    write_file_atomic(&plan.target.join("manifest.json"), &to_json(&manifest))?;
+    write_file_atomic(&sweep.target.join("manifest.json"), &to_json(&manifest))?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
@@ -113,7 +110,7 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
         println!("{r}");
     }
     if !cmd.run.quiet {
-        let done = format!(" → {}", plan.target.join("sensitivity.csv").display());
+        let done = format!(" → {}", sweep.target.join("sensitivity.csv").display());
         let rest = "`dugnad merge DIR... -o OUT --no-charts` and rerun this command with -o OUT to analyse";
         print_swept(&swept, complete, started, "points", &done, rest);
     }
@@ -123,7 +120,7 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
 /// The start message: the design's size and where it goes, and a note when the scenario's own
 /// replicate count is larger than a screening needs.
 fn announce(plan: &Plan, cmd: &SensitivityCmd, notes: &str) {
-    let base = &plan.base.scenario;
+    let base = &plan.sweep.base.scenario;
     eprintln!(
         "sensitivity {} ({}): {} factors, {} points × {} replicates × {} weeks{notes} → {}",
         base.name,
@@ -132,7 +129,7 @@ fn announce(plan: &Plan, cmd: &SensitivityCmd, notes: &str) {
         plan.design.len(),
         base.replicates,
         base.weeks,
-        plan.target.display()
+        plan.sweep.target.display()
     );
     if base.replicates > 30 && cmd.run.replicates.is_none() {
         eprintln!(
@@ -152,7 +149,7 @@ struct Analysed {
 
 /// Analyses a complete folder: writes its tables, and with `charts` its charts and report.
 fn analyse(plan: &Plan, charts: bool) -> Result<Analysed> {
-    let dir = &plan.target;
+    let dir = &plan.sweep.target;
     let (a, outputs) = plan.analyze()?;
     let tables = [
         sa::sensitivity_table(&a),
@@ -164,9 +161,8 @@ fn analyse(plan: &Plan, charts: bool) -> Result<Analysed> {
     let ranking = sa::ranking(&a);
     if charts {
         files.extend(present::sensitivity::charts(dir, &a)?);
-        let name = &plan.base.scenario.name;
-        let html =
-            present::sensitivity::report(dir, name, &plan.design, &a, plan.scope.name(), &ranking);
+        let (name, scope) = (&plan.sweep.base.scenario.name, plan.sweep.scope.name());
+        let html = present::sensitivity::report(dir, name, &plan.design, &a, scope, &ranking);
         write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
         files.push("report.html".into());
     }

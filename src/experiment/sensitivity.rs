@@ -12,8 +12,8 @@
 
 use super::grid::{parse_range, Cells, Range};
 use super::shard::Shard;
-use super::store::{replicates_file, SweepDef};
-use super::sweep::{Base, SweepRun};
+use super::store::replicates_file;
+use super::sweep::{Base, Sweep};
 use super::{default_output, Refusal, Scope};
 use crate::cli::SensitivityCmd;
 use crate::metrics::indicators::{key_indicators, View};
@@ -27,7 +27,7 @@ use crate::stats::{
 };
 use anyhow::{Context, Result};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Bootstrap resamples of every CI.
 pub const RESAMPLES: usize = 1000;
@@ -257,20 +257,13 @@ impl Design {
     }
 }
 
-/// A sensitivity analysis, planned: its base scenario, its design and the indicators analysed,
-/// the design's points as sweep cells (each checked to be a valid scenario), and where they
-/// are committed.
+/// A sensitivity analysis, planned: its design and the indicators analysed, and the design's
+/// points as a sweep of checked cells.
 pub struct Plan {
-    pub base: Base,
+    pub sweep: Sweep,
     pub design: Design,
     /// Indices of the analysed indicators in `INDICATORS`.
     pub indicators: Vec<usize>,
-    pub cells: Cells,
-    pub scope: Scope,
-    /// Only this shard's points run (`--shard I/N`).
-    pub shard: Option<Shard>,
-    /// The sweep folder.
-    pub target: PathBuf,
 }
 
 impl Plan {
@@ -305,39 +298,23 @@ impl Plan {
         let design = Design::new(method, factors, base.scenario.seed)?;
         let cells = design.cells();
         let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
-        let target = cmd.run.output.clone().unwrap_or_else(|| {
-            default_output(&format!(
-                "sensitivity-{}-{}",
-                base.scenario.name,
-                method.name()
-            ))
-        });
-        let plan = Plan {
-            base,
+        let name = format!("sensitivity-{}-{}", base.scenario.name, method.name());
+        let target = cmd
+            .run
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(&name));
+        Ok(Plan {
+            sweep: Sweep::new(base, cells, scope, shard, target)?,
             design,
             indicators,
-            cells,
-            scope,
-            shard,
-            target,
-        };
-        plan.runner().check()?;
-        Ok(plan)
-    }
-
-    /// The points as sweep cells, ready to run.
-    pub fn runner(&self) -> SweepRun<'_> {
-        self.base.runner(&self.cells, self.scope)
-    }
-
-    /// The analysis's sweep definition (`sweep.json`).
-    pub fn def(&self) -> SweepDef {
-        SweepDef::new(&self.base.scenario, self.scope, self.cells.clone())
+        })
     }
 
     /// Reads a complete folder's per-replicate outputs back and analyses them.
     pub fn analyze(&self) -> Result<(Analysis, Vec<Vec<Vec<f64>>>)> {
-        let outputs = read_outputs(&self.target, self.cells.len(), &self.indicators)?;
+        let points = self.sweep.cells.len();
+        let outputs = read_outputs(&self.sweep.target, points, &self.indicators)?;
         Ok((analyze(&self.design, &self.indicators, &outputs), outputs))
     }
 }

@@ -87,9 +87,9 @@ pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
     item.as_integer().is_some()
 }
 
-/// A sweep, planned: its base, its cells (each checked to be a valid scenario), and where
-/// they are committed.
-pub struct Plan {
+/// Cells of a base scenario committed to a sweep folder: what a sweep and a sensitivity
+/// analysis have in common.
+pub struct Sweep {
     pub base: Base,
     pub cells: Cells,
     pub scope: Scope,
@@ -97,13 +97,50 @@ pub struct Plan {
     pub shard: Option<Shard>,
     /// The sweep folder.
     pub target: PathBuf,
+}
+
+impl Sweep {
+    /// The sweep of `cells` over `base`, with every cell checked: a cell that is not a valid
+    /// scenario stops it before any work.
+    pub fn new(
+        base: Base,
+        cells: Cells,
+        scope: Scope,
+        shard: Option<Shard>,
+        target: PathBuf,
+    ) -> Result<Sweep> {
+        let sweep = Sweep {
+            base,
+            cells,
+            scope,
+            shard,
+            target,
+        };
+        sweep.runner().check()?;
+        Ok(sweep)
+    }
+
+    /// The cells, ready to run.
+    pub fn runner(&self) -> SweepRun<'_> {
+        self.base.runner(&self.cells, self.scope)
+    }
+
+    /// The sweep's definition (`sweep.json`), whose identity a resumed folder must match.
+    pub fn def(&self) -> SweepDef {
+        SweepDef::new(&self.base.scenario, self.scope, self.cells.clone())
+    }
+}
+
+/// A sweep, planned.
+pub struct Plan {
+    pub sweep: Sweep,
     /// Whether every cell's per-replicate rows are kept (`--keep-replicates`).
     pub keep: bool,
 }
 
 impl Plan {
     /// Plans `dugnad sweep`: the file's `[sweep]` table overridden by the flags, made into
-    /// cells; a cell that is not a valid scenario stops the sweep before any work.
+    /// checked cells.
     pub fn from_args(cmd: &SweepCmd) -> Result<Plan> {
         let scope = Scope::parse(&cmd.scope)?;
         let base = Base::load(&cmd.scenario, &cmd.run)?;
@@ -120,26 +157,10 @@ impl Plan {
             .output
             .clone()
             .unwrap_or_else(|| default_output(&format!("sweep-{}", base.scenario.name)));
-        let plan = Plan {
-            base,
-            cells,
-            scope,
-            shard,
-            target,
+        Ok(Plan {
+            sweep: Sweep::new(base, cells, scope, shard, target)?,
             keep: cmd.keep_replicates,
-        };
-        plan.runner().check()?;
-        Ok(plan)
-    }
-
-    /// The cells, ready to run.
-    pub fn runner(&self) -> SweepRun<'_> {
-        self.base.runner(&self.cells, self.scope)
-    }
-
-    /// The sweep's definition (`sweep.json`), whose identity a resumed folder must match.
-    pub fn def(&self) -> SweepDef {
-        SweepDef::new(&self.base.scenario, self.scope, self.cells.clone())
+        })
     }
 }
 

@@ -1,4 +1,5 @@
-//! Colours, fonts and text helpers shared by every chart.
+//! The one style of every chart and report: colours, fonts and sizes, number formats of axes,
+//! text wrapping, and the reports' style sheets.
 //!
 //! Palette: Okabe & Ito (2008), safe for the common forms of colour blindness. Each role
 //! has one fixed colour in every chart: participants vermillion, volunteers blue, staff
@@ -7,17 +8,25 @@
 use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle};
 use std::sync::Once;
 
+/// What is about participants (Okabe–Ito vermillion).
 pub const PARTICIPANTS: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// What is about volunteers (Okabe–Ito blue).
 pub const VOLUNTEERS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+/// What is about staff (Okabe–Ito bluish green).
 pub const STAFF: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 /// Lines of indicators that are not about one role.
 pub const NEUTRAL: RGBColor = RGBColor(0x22, 0x22, 0x22);
 /// Replicate-level marks (histogram bars, scatter points): Okabe–Ito reddish purple.
 pub const ACCENT: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+/// Titles, labels and notes.
 pub const TEXT: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+/// Subtitles and tick labels.
 pub const MUTED: RGBColor = RGBColor(0x59, 0x59, 0x59);
+/// Grid lines.
 pub const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
+/// Axis lines.
 pub const AXIS: RGBColor = RGBColor(0x80, 0x80, 0x80);
+/// Reference lines (parity, no gap, σ = μ*) and differences whose CI includes zero.
 pub const REFERENCE: RGBColor = RGBColor(0x99, 0x99, 0x99);
 /// A difference whose CI lies above zero (Okabe–Ito blue; not a role colour here).
 pub const DIFF_ABOVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -26,8 +35,9 @@ pub const DIFF_BELOW: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 /// A heatmap cell without a value.
 pub const MISSING: RGBColor = RGBColor(230, 230, 230);
 
-/// Opacity of the 90 % band of replicates (light) and of the 95 % CI of the mean (darker).
+/// Opacity of the 90 % band of replicates (light).
 pub const BAND90_ALPHA: f64 = 0.16;
+/// Opacity of the 95 % CI of the mean (darker).
 pub const CI95_ALPHA: f64 = 0.38;
 
 /// The font family every text uses; registered from the bundled DejaVu Sans.

@@ -224,16 +224,20 @@ fn heat_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The headline indicators' means (with 95 % CI bands) against the one swept parameter.
-struct Lines<'a> {
-    key: &'a str,
-    /// Per headline indicator, (x, mean, ci_low, ci_high) sorted by x.
-    panels: Vec<Vec<(f64, f64, f64, f64)>>,
+/// The panels of a sweep sheet: one per headline indicator.
+trait Panels {
+    /// File stem of the sheet.
+    const STEM: &'static str;
+    /// Draws panel `k`, of headline indicator `name`.
+    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()>;
 }
 
-impl Chart for Lines<'_> {
+/// A sheet of the headline indicators, 2 rows of 4 panels.
+struct Sheet<P>(P);
+
+impl<P: Panels> Chart for Sheet<P> {
     fn stem(&self) -> String {
-        "sweep".into()
+        P::STEM.into()
     }
 
     fn size(&self) -> (u32, u32) {
@@ -242,14 +246,30 @@ impl Chart for Lines<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
         root.fill(&WHITE).dr()?;
-        for ((name, pts), area) in key_indicators(View::Headline)
+        let areas = root.split_evenly((2, 4));
+        for (k, (name, area)) in key_indicators(View::Headline)
             .iter()
-            .zip(&self.panels)
-            .zip(root.split_evenly((2, 4)).iter())
+            .zip(&areas)
+            .enumerate()
         {
-            line_panel(area, self.key, name, pts)?;
+            self.0.draw(area, name, k)?;
         }
         Ok(())
+    }
+}
+
+/// The headline indicators' means (with 95 % CI bands) against the one swept parameter.
+struct Lines<'a> {
+    key: &'a str,
+    /// Per headline indicator, (x, mean, ci_low, ci_high) sorted by x.
+    panels: Vec<Vec<(f64, f64, f64, f64)>>,
+}
+
+impl Panels for Lines<'_> {
+    const STEM: &'static str = "sweep";
+
+    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()> {
+        line_panel(area, self.key, name, &self.panels[k])
     }
 }
 
@@ -262,25 +282,11 @@ struct Heatmap<'a> {
     panels: Vec<Vec<(usize, usize, f64)>>,
 }
 
-impl Chart for Heatmap<'_> {
-    fn stem(&self) -> String {
-        "heatmap".into()
-    }
+impl Panels for Heatmap<'_> {
+    const STEM: &'static str = "heatmap";
 
-    fn size(&self) -> (u32, u32) {
-        (2400, 1100)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
-        root.fill(&WHITE).dr()?;
-        for ((name, cells), area) in key_indicators(View::Headline)
-            .iter()
-            .zip(&self.panels)
-            .zip(root.split_evenly((2, 4)).iter())
-        {
-            heat_panel(area, name, self.keys, &self.xs, &self.ys, cells)?;
-        }
-        Ok(())
+    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()> {
+        heat_panel(area, name, self.keys, &self.xs, &self.ys, &self.panels[k])
     }
 }
 
@@ -356,12 +362,12 @@ pub fn charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
     let t = read_sweep(dir, keys.len())?;
     if keys.len() == 1 {
         return match lines(&keys[0], &t) {
-            Some(chart) => write_into(dir, &chart),
+            Some(lines) => write_into(dir, &Sheet(lines)),
             None => Ok(Vec::new()),
         };
     }
     if keys.len() == 2 && def.cells.design.starts_with("grid") {
-        return write_into(dir, &heatmap(def, &t));
+        return write_into(dir, &Sheet(heatmap(def, &t)));
     }
     Ok(Vec::new())
 }

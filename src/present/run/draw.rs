@@ -603,7 +603,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         "voice_share_staff",
     ]
     .iter()
-    .any(|k| ts.get(k).iter().any(|s| s.mean.is_some()));
+    .any(|k| ts.get(k).iter().any(|s| s.stats.mean.is_some()));
     let (w, _) = body.dim_in_pixel();
     let (left, right) = body.split_horizontally(w / 2);
     let weeks = ts.week_range();
@@ -727,9 +727,7 @@ pub fn fmt_label(kind: Kind, v: f64) -> String {
 pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
     let names = key_indicators(View::Distribution);
     let fw = data.final_week();
-    let week = fw
-        .map(|w| format!("week {w}"))
-        .unwrap_or("the final week".into());
+    let week = data.final_week_words();
     let body = header(
         root,
         &format!(
@@ -778,9 +776,9 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         let mut t = format!(
             " After week {}: {} retained",
             s.week,
-            fmt_label(Kind::Share, s.mean.unwrap_or(f64::NAN))
+            fmt_label(Kind::Share, s.stats.mean.unwrap_or(f64::NAN))
         );
-        if let (Some(lo), Some(hi), true) = (s.p05, s.p95, s.n >= 2) {
+        if let (Some(lo), Some(hi), true) = (s.stats.p05, s.stats.p95, s.stats.n >= 2) {
             t.push_str(&format!(
                 " (90 % of replicates between {} and {})",
                 fmt_label(Kind::Share, lo),
@@ -790,7 +788,7 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         t.push('.');
         t
     };
-    let defined: Vec<&WeekStat> = stats.iter().filter(|s| s.mean.is_some()).collect();
+    let defined: Vec<&WeekStat> = stats.iter().filter(|s| s.stats.mean.is_some()).collect();
     if let Some(year) = defined.iter().find(|s| s.week == 52) {
         if defined.last().is_some_and(|l| l.week > 52) {
             subtitle.push_str(&describe(year));
@@ -850,10 +848,7 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunD
     let pairs = data
         .final_table
         .pairs("agency_index", "minoritization_index");
-    let week = data
-        .final_week()
-        .map(|w| format!("week {w}"))
-        .unwrap_or("the final week".into());
+    let week = data.final_week_words();
     let total = data.final_table.rows.len();
     let counted = if pairs.len() == total {
         replicates_phrase(total as u64)

@@ -269,7 +269,7 @@ fn intro(h: &mut String, data: &RunData, scen: &Value, name: &str) {
 
 /// First and last defined weekly mean of an indicator.
 fn first_last(stats: &[WeekStat]) -> Option<((u32, f64), (u32, f64))> {
-    let mut it = stats.iter().filter_map(|s| Some((s.week, s.mean?)));
+    let mut it = stats.iter().filter_map(|s| Some((s.week, s.stats.mean?)));
     let first = it.next()?;
     let last = it.next_back().unwrap_or(first);
     Some((first, last))
@@ -277,10 +277,7 @@ fn first_last(stats: &[WeekStat]) -> Option<((u32, f64), (u32, f64))> {
 
 fn glance(h: &mut String, data: &RunData) {
     h.push_str("<section id=\"glance\">\n<h2>At a glance</h2>\n");
-    let week = data
-        .final_week()
-        .map(|w| format!("week {w}"))
-        .unwrap_or_else(|| "the final week".into());
+    let week = data.final_week_words();
     let _ = writeln!(
         h,
         "<p>Values in {week} (the last week), as the mean over replicates with its 95 % \
@@ -292,7 +289,7 @@ fn glance(h: &mut String, data: &RunData) {
         let m = meta::meta(name);
         let row = data.summary_row("final_week", name);
         let traj = first_last(data.timeseries.get(name));
-        if row.and_then(|r| r.mean).is_none() && traj.is_none() {
+        if row.and_then(|r| r.stats.mean).is_none() && traj.is_none() {
             continue;
         }
         any = true;
@@ -301,11 +298,11 @@ fn glance(h: &mut String, data: &RunData) {
             _ => hex(NEUTRAL),
         };
         let value = row
-            .map(|r| fmt_value(m.kind, r.mean))
+            .map(|r| fmt_value(m.kind, r.stats.mean))
             .or_else(|| traj.map(|t| fmt_value(m.kind, Some(t.1 .1))))
             .unwrap_or_else(|| "NA".into());
         let ci = row
-            .and_then(|r| Some((r.ci_low?, r.ci_high?)))
+            .and_then(|r| Some((r.stats.ci_low?, r.stats.ci_high?)))
             .map(|(lo, hi)| {
                 format!(
                     "95 % CI {} \u{2013} {}",
@@ -384,6 +381,21 @@ fn activity(h: &mut String, act: &Value, pops: &[Value]) {
         let _ = write!(h, " ({})", esc(&kind));
     }
     h.push_str("</h3>\n");
+    let mut s = meetings(act);
+    s.push_str(&composition(act, pops));
+    let _ = writeln!(h, "<p>{}</p>", esc(s.trim()));
+    let items = design_items(act);
+    if !items.is_empty() {
+        h.push_str("<ul>\n");
+        for it in items {
+            let _ = writeln!(h, "<li>{it}</li>");
+        }
+        h.push_str("</ul>\n");
+    }
+}
+
+/// How many groups a replicate runs and how often, how long and how talkatively they meet.
+fn meetings(act: &Value) -> String {
     let mut s = String::new();
     if let Some(g) = num_at(act, "groups") {
         let _ = write!(
@@ -410,7 +422,12 @@ fn activity(h: &mut String, act: &Value, pops: &[Value]) {
         }
         s.push_str(". ");
     }
-    // Composition of a group from the populations it draws on.
+    s
+}
+
+/// Who a group starts with, by role, from the populations the activity draws on.
+fn composition(act: &Value, pops: &[Value]) -> String {
+    let mut s = String::new();
     let keys = strings_at(act, "populations");
     let mut by_role: Vec<(String, f64)> = Vec::new();
     for p in pops {
@@ -442,8 +459,11 @@ fn activity(h: &mut String, act: &Value, pops: &[Value]) {
             .collect();
         let _ = write!(s, "Each group starts with {}.", parts.join(", "));
     }
-    let _ = writeln!(h, "<p>{}</p>", esc(s.trim()));
+    s
+}
 
+/// The activity's design, one list item each: levels in words, switches, policies.
+fn design_items(act: &Value) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
     let lvl = |key: &str, what: &str, high: &str, low: &str| -> Option<String> {
         let v = num_at(act, key)?;
@@ -544,13 +564,7 @@ fn activity(h: &mut String, act: &Value, pops: &[Value]) {
             level_word(es)
         ));
     }
-    if !items.is_empty() {
-        h.push_str("<ul>\n");
-        for it in items {
-            let _ = writeln!(h, "<li>{it}</li>");
-        }
-        h.push_str("</ul>\n");
-    }
+    items
 }
 
 const TRAITS: &[(&str, &str)] = &[
@@ -755,10 +769,7 @@ fn figure(h: &mut String, dir: &Path, fig: &Figure, title: &str, how: &str) {
 
 fn summary_table(h: &mut String, data: &RunData) {
     h.push_str("<section id=\"summary\">\n<h2>All indicators</h2>\n");
-    let week = data
-        .final_week()
-        .map(|w| format!("week {w}"))
-        .unwrap_or_else(|| "the final week".into());
+    let week = data.final_week_words();
     let _ = writeln!(
         h,
         "<p><b>Final week</b> is the value in {week}; <b>run mean</b> is each replicate's \
@@ -808,24 +819,24 @@ fn summary_table(h: &mut String, data: &RunData) {
             esc(&meta::title(name)),
             esc(name),
             esc(meaning),
-            esc(&fmt_value(m.kind, fw.and_then(|r| r.mean))),
+            esc(&fmt_value(m.kind, fw.and_then(|r| r.stats.mean))),
             esc(&range(
                 m.kind,
-                fw.and_then(|r| r.ci_low),
-                fw.and_then(|r| r.ci_high)
+                fw.and_then(|r| r.stats.ci_low),
+                fw.and_then(|r| r.stats.ci_high)
             )),
             esc(&range(
                 m.kind,
-                fw.and_then(|r| r.p05),
-                fw.and_then(|r| r.p95)
+                fw.and_then(|r| r.stats.p05),
+                fw.and_then(|r| r.stats.p95)
             )),
-            esc(&fmt_value(m.kind, rm.and_then(|r| r.mean))),
+            esc(&fmt_value(m.kind, rm.and_then(|r| r.stats.mean))),
             esc(&range(
                 m.kind,
-                rm.and_then(|r| r.ci_low),
-                rm.and_then(|r| r.ci_high)
+                rm.and_then(|r| r.stats.ci_low),
+                rm.and_then(|r| r.stats.ci_high)
             )),
-            fw.map(|r| r.n.to_string())
+            fw.map(|r| r.stats.n.to_string())
                 .unwrap_or_else(|| "\u{2014}".into()),
         );
     }
