@@ -11,7 +11,7 @@ use crate::experiment::Scope;
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::INDICATORS;
 use crate::output::atomic::{write_file_atomic, ResultDir};
-use crate::output::export::write_tables;
+use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
 use crate::output::number::num;
 use crate::present;

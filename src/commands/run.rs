@@ -9,7 +9,7 @@ use crate::metrics::aggregate::RunAggregate;
 use crate::metrics::indicator_index;
 use crate::metrics::indicators::{key_indicators, View};
 use crate::output::atomic::ResultDir;
-use crate::output::export::write_tables;
+use crate::output::formats::write_tables;
 use crate::output::manifest::{Manifest, Provenance};
 use crate::output::number::num;
 use crate::present;

@@ -7,7 +7,7 @@ use crate::experiment::sensitivity::{self as sa, Analysis, Plan};
 use crate::experiment::Scope;
 use crate::metrics::INDICATORS;
 use crate::output::atomic::write_file_atomic;
-use crate::output::export::write_tables;
+use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
 use crate::present;
 use anyhow::Result;

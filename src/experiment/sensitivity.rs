@@ -34,12 +34,7 @@ pub const RESAMPLES: usize = 1000;
 
 /// The Morris design's seed for a scenario seed: `seed XOR fnv1a-64("sensitivity-morris")`.
 pub fn morris_seed(seed: u64) -> u64 {
-    let h = "sensitivity-morris"
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-        });
-    seed ^ h
+    seed ^ crate::sim::rng::name_hash("sensitivity-morris")
 }
 
 /// The sensitivity method and its design size.

@@ -1,11 +1,12 @@
 //! Output: the only I/O of a run's data. Results are [`table::Table`]s written in every
-//! registered format ([`export`]; CSV today), with a [`manifest`], into a result folder that is
+//! registered format ([`formats`]; CSV today), with a [`manifest`], into a result folder that is
 //! written aside and renamed into place ([`atomic`]). Charts and reports are drawn from the
 //! written files by `present`.
 
 pub mod atomic;
 pub mod csv;
 pub mod export;
+pub mod formats;
 pub mod manifest;
 pub mod number;
 pub mod run;
