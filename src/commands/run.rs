@@ -4,7 +4,7 @@
 use super::progress;
 use super::UsageError;
 use crate::cli::RunCmd;
-use crate::experiment::run::Plan;
+use crate::experiment::run::{group_labels, Plan};
 use crate::metrics::aggregate::RunAggregate;
 use crate::metrics::indicator_index;
 use crate::metrics::indicators::{key_indicators, View};
@@ -18,8 +18,8 @@ use anyhow::Result;
 use std::path::Path;
 use std::time::Instant;
 
-pub use crate::experiment::default_output;
-pub use crate::experiment::run::{group_labels, load, Loaded};
+/// Loading a scenario with the run flags (old path; `commands::info`, `teach` and `bench` call it).
+pub use crate::experiment::run::{load, Loaded};
 
 /// `dugnad run`.
 pub fn run(cmd: &RunCmd) -> Result<()> {
@@ -28,10 +28,28 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
     // Refuse early, before spending the simulation time.
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (agg, threads) = simulate(&plan, cmd.run.threads, cmd.run.quiet)?;
-    let labels = group_labels(&plan.loaded.designs);
-    let tables = crate::output::run::tables(&agg, &labels);
-    let files = write_tables(&tables, |f, b| out.write(f, b))?;
+    write_run(&out, &plan, &agg, threads, started, !cmd.no_charts)?;
+    let dir = out.commit()?;
+    if !cmd.run.quiet {
+        print_summary(&agg, &dir, started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// Writes the run's tables, manifest, and with `charts` its charts and report, into `out`.
+fn write_run(
+    out: &ResultDir,
+    plan: &Plan,
+    agg: &RunAggregate,
+    threads: usize,
+    started: Instant,
+    charts: bool,
+) -> Result<()> {
     let l = &plan.loaded;
+    let labels = group_labels(&l.designs);
+    let files = write_tables(&crate::output::run::tables(agg, &labels), |f, b| {
+        out.write(f, b)
+    })?;
     let manifest = Manifest {
         provenance: Provenance::now(),
         scenario_file: l.file.display().to_string(),
@@ -45,12 +63,8 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
         scenario: l.scenario.clone(),
     };
     out.write("manifest.json", &manifest.to_json())?;
-    if !cmd.no_charts {
+    if charts {
         draw(out.path())?;
-    }
-    let dir = out.commit()?;
-    if !cmd.run.quiet {
-        print_summary(&agg, &dir, started.elapsed().as_secs_f64());
     }
     Ok(())
 }
