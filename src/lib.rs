@@ -3,7 +3,9 @@
 //!
 //! Data flows one way: `scenario` (parse, override, validate) → `model` (agents, groups, the
 //! parameter table) → `sim` (the weekly schedule, seeded streams, parallel replicates) →
-//! `metrics` (weekly indicators, aggregation across replicates) → `output` (the only I/O).
+//! `metrics` (weekly indicators, aggregation across replicates) → `output` (result tables in
+//! every format, manifests, the result folder) → `experiment` (comparisons, sweeps,
+//! sensitivity) → `present` (charts and reports) → `commands` (parse → plan → run → write).
 
 pub mod bench;
 pub mod calibration;
@@ -14,6 +16,7 @@ pub mod mechanisms;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod present;
 pub mod scenario;
 pub mod sim;
 pub mod stats;

@@ -2,7 +2,9 @@
 //! code 2, name the file, the key and (where known) the line on stderr, never panic, and a
 //! failed `run` must leave no output folder behind.
 
-use assert_cmd::Command;
+mod common;
+
+use common::dugnad;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -32,10 +34,6 @@ language = { beta = [2.0, 4.0] }
 [stereotypes]
 non-western = 0.3
 "#;
-
-fn dugnad() -> Command {
-    Command::cargo_bin("dugnad").expect("the dugnad binary is built")
-}
 
 fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
     let path = dir.path().join(name);

@@ -2,9 +2,12 @@
 //! documented format (docs/output-format.md): files exist, PNGs decode, SVGs are well formed,
 //! the report is self-contained and escaped, and drawing is deterministic.
 
+mod common;
+
+use common::{assert_well_formed_svg, files_in, png_size, scratch};
 use dugnad::metrics::indicators::INDICATORS;
-use dugnad::output::charts::draw_run_charts;
-use dugnad::output::report::{write_report, write_report_with};
+use dugnad::present::run::draw_run_charts;
+use dugnad::present::run::report::{write_report, write_report_with};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -270,75 +273,9 @@ fn expected_stems() -> Vec<String> {
     v
 }
 
-/// Decodes a PNG and returns its size.
-fn png_size(path: &Path) -> (u32, u32) {
-    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    (info.width, info.height)
-}
-
-/// A minimal well-formedness check: starts with `<svg`, every tag closed in order.
-fn assert_well_formed_svg(path: &Path) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(
-        text.trim_start().starts_with("<svg"),
-        "{} does not start with <svg",
-        path.display()
-    );
-    assert!(
-        text.trim_end().ends_with("</svg>"),
-        "{} does not end with </svg>",
-        path.display()
-    );
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = text.as_str();
-    while let Some(i) = rest.find('<') {
-        let after = &rest[i + 1..];
-        let end = after.find('>').expect("unterminated tag");
-        let tag = &after[..end];
-        rest = &after[end + 1..];
-        assert!(!tag.contains('<'), "'<' inside a tag in {}", path.display());
-        if tag.starts_with('?') || tag.starts_with('!') {
-            continue;
-        }
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| !c.is_whitespace() && *c != '/')
-            .collect();
-        if tag.starts_with('/') {
-            assert_eq!(
-                stack.pop().as_deref(),
-                Some(name.as_str()),
-                "unbalanced </{name}>"
-            );
-        } else if !tag.ends_with('/') {
-            stack.push(name);
-        }
-    }
-    assert!(
-        stack.is_empty(),
-        "unclosed tags {stack:?} in {}",
-        path.display()
-    );
-    // Quotes in attribute values come out balanced.
-    assert_eq!(text.matches('"').count() % 2, 0);
-}
-
-fn read_dir_sorted(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn every_chart_is_written_as_decodable_png_and_well_formed_svg() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
     let written = draw_run_charts(&dir).unwrap();
@@ -350,7 +287,7 @@ fn every_chart_is_written_as_decodable_png_and_well_formed_svg() {
     expected.sort();
     assert_eq!(written, expected, "returned paths are the charts, sorted");
     assert_eq!(
-        read_dir_sorted(&dir.join("charts")),
+        files_in(&dir.join("charts")),
         expected,
         "no temporary files left"
     );
@@ -384,7 +321,7 @@ fn every_chart_is_written_as_decodable_png_and_well_formed_svg() {
 
 #[test]
 fn drawing_is_deterministic() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     write_run(&a, &typical());
     write_run(&b, &typical());
@@ -413,7 +350,7 @@ fn drawing_is_deterministic() {
 
 #[test]
 fn report_is_self_contained_escaped_and_complete() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
     draw_run_charts(&dir).unwrap();
@@ -467,7 +404,7 @@ fn report_is_self_contained_escaped_and_complete() {
 
 #[test]
 fn extra_sections_follow_the_summary_table() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
     draw_run_charts(&dir).unwrap();
@@ -524,7 +461,7 @@ fn edge_cases_draw_without_panicking() {
         ),
     ];
     for (name, shape) in shapes {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = scratch();
         let dir = tmp.path().join(name);
         write_run(&dir, &shape);
         let written = draw_run_charts(&dir).unwrap_or_else(|e| panic!("{name}: {e:#}"));
@@ -553,7 +490,7 @@ fn edge_cases_draw_without_panicking() {
 
 #[test]
 fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
     std::fs::remove_file(dir.join("manifest.json")).unwrap();
@@ -579,12 +516,12 @@ fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
 
 #[test]
 fn na_weeks_are_gaps_not_zeros() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    let data = dugnad::output::charts::data::RunData::load(&dir).unwrap();
+    let data = dugnad::present::run::data::RunData::load(&dir).unwrap();
     let t =
-        dugnad::output::charts::series::Trajectory::from_stats(data.timeseries.get("voice_parity"));
+        dugnad::present::run::series::Trajectory::from_stats(data.timeseries.get("voice_parity"));
     // Week 3 is NA: the line is two segments (weeks 1–2 and 4–8), never a drop to 0.
     assert_eq!(t.mean.len(), 2);
     assert_eq!(t.mean[0].last().unwrap().0, 2.0);
@@ -594,7 +531,7 @@ fn na_weeks_are_gaps_not_zeros() {
         .timeseries
         .get("mean_agency")
         .iter()
-        .map(|s| (s.week, s.n))
+        .map(|s| (s.week, s.stats.n))
         .collect();
     assert_eq!(counts[&2], 4);
     assert_eq!(counts[&1], 5);

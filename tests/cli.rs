@@ -1,32 +1,16 @@
 //! Integration tests that drive the real binary on the bundled scenarios.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn dugnad() -> Command {
-    Command::cargo_bin("dugnad").unwrap()
-}
-
-const BUNDLED: &[&str] = &[
-    "focus-group",
-    "knitting-cafe",
-    "co-designed-cafe",
-    "dugnad",
-    "municipality",
-    "bench",
-];
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+use common::{bundled, dugnad, png_size, read, scratch};
 
 #[test]
 fn every_bundled_scenario_checks_and_runs() {
-    let tmp = tempfile::tempdir().unwrap();
-    for name in BUNDLED {
-        let file = format!("scenarios/{name}.toml");
+    let tmp = scratch();
+    for (name, file) in bundled() {
         let resolved = dugnad()
-            .args(["check", &file])
+            .arg("check")
+            .arg(&file)
             .assert()
             .success()
             .get_output()
@@ -37,18 +21,11 @@ fn every_bundled_scenario_checks_and_runs() {
             resolved.contains("[parameters]"),
             "{name}: check prints every parameter"
         );
-        let out = tmp.path().join(name);
+        let out = tmp.path().join(&name);
         dugnad()
-            .args([
-                "run",
-                &file,
-                "--replicates",
-                "3",
-                "--weeks",
-                "6",
-                "--quiet",
-                "-o",
-            ])
+            .arg("run")
+            .arg(&file)
+            .args(["--replicates", "3", "--weeks", "6", "--quiet", "-o"])
             .arg(&out)
             .assert()
             .success();
@@ -68,17 +45,10 @@ fn every_bundled_scenario_checks_and_runs() {
             "retention",
             "agency-vs-minoritization",
         ] {
-            let png = std::fs::File::open(out.join("charts").join(format!("{chart}.png"))).unwrap();
-            let mut reader = png::Decoder::new(png)
-                .read_info()
-                .unwrap_or_else(|e| panic!("{name}: {chart}.png: {e}"));
-            let mut buf = vec![0; reader.output_buffer_size()];
-            let info = reader.next_frame(&mut buf).unwrap();
+            let (width, height) = png_size(&out.join("charts").join(format!("{chart}.png")));
             assert!(
-                info.width >= 800 && info.height >= 500,
-                "{name}: {chart}.png is {}x{}",
-                info.width,
-                info.height
+                width >= 800 && height >= 500,
+                "{name}: {chart}.png is {width}x{height}"
             );
             let svg = read(&out.join("charts").join(format!("{chart}.svg")));
             assert!(
@@ -109,13 +79,13 @@ fn every_bundled_scenario_checks_and_runs() {
             serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
         assert_eq!(manifest["replicates"], 3);
         assert_eq!(manifest["weeks"], 6);
-        assert_eq!(manifest["scenario"]["name"].as_str().unwrap(), *name);
+        assert_eq!(manifest["scenario"]["name"].as_str().unwrap(), name);
     }
 }
 
 #[test]
 fn run_refuses_to_overwrite_without_force() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("kc");
     let args = [
         "run",
@@ -152,7 +122,7 @@ fn run_refuses_to_overwrite_without_force() {
 
 #[test]
 fn keep_replicates_and_per_group_write_their_files() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("m");
     dugnad()
         .args([

@@ -1,16 +1,10 @@
 //! Integration tests of `dugnad compare`, `dugnad sweep` and `dugnad merge`, driving the real
 //! binary on small runs.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{contents, csv_rows, dugnad, read, scratch};
 use std::path::{Path, PathBuf};
-
-fn dugnad() -> Command {
-    Command::cargo_bin("dugnad").unwrap()
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// A small 12-cell sweep of the knitting café (3 × 4 grid).
 const SWEEP: &[&str] = &[
@@ -33,18 +27,7 @@ fn sweep(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
 
 /// Every file under `dir/cells`, sorted, with its bytes.
 fn cell_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("cells"))
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    contents(&dir.join("cells"))
 }
 
 fn same_result(a: &Path, b: &Path) {
@@ -62,7 +45,7 @@ fn same_result(a: &Path, b: &Path) {
 
 #[test]
 fn a_sweep_writes_one_row_per_cell_in_factorial_order() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("s");
     sweep(&out, &["--keep-replicates", "--threads", "2"]).success();
     let csv = read(&out.join("sweep.csv"));
@@ -139,7 +122,7 @@ fn a_sweep_writes_one_row_per_cell_in_factorial_order() {
 
 #[test]
 fn an_interrupted_sweep_resumes_to_the_same_bytes_and_a_changed_one_refuses() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     // Heavier than SWEEP (about 0.3 s), so that the kill below lands mid-run.
     let heavy = |out: &Path, threads: &str| {
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"));
@@ -224,7 +207,7 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes_and_a_changed_one_refuses() {
 
 #[test]
 fn shards_merge_to_the_unsharded_result_and_merge_refuses_mixed_or_incomplete_sets() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let whole = tmp.path().join("whole");
     sweep(&whole, &["--keep-replicates"]).success();
     let shards: Vec<PathBuf> = (0..3)
@@ -298,7 +281,7 @@ fn shards_merge_to_the_unsharded_result_and_merge_refuses_mixed_or_incomplete_se
 
 #[test]
 fn a_sweep_declared_in_the_scenario_file_runs_and_flags_override_it() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let mut text = read(Path::new("scenarios/knitting-cafe.toml"));
     text.push_str("\n[sweep]\nsample = \"lhs:5\"\nrange = { \"activity.co_design\" = [0.0, 1.0], \"population.volunteers.count\" = [1, 4] }\n");
     let file = tmp.path().join("study.toml");
@@ -368,15 +351,12 @@ fn a_sweep_declared_in_the_scenario_file_runs_and_flags_override_it() {
 }
 
 fn comparison(dir: &Path) -> Vec<Vec<String>> {
-    read(&dir.join("comparison.csv"))
-        .lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect()
+    csv_rows(&dir.join("comparison.csv"))
 }
 
 #[test]
 fn compare_of_identical_designs_differs_by_exactly_zero() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("same");
     dugnad()
         .args([
@@ -416,7 +396,7 @@ fn compare_of_identical_designs_differs_by_exactly_zero() {
 
 #[test]
 fn co_design_raises_voice_parity_over_the_knitting_cafe() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("kc-cd");
     dugnad()
         .args([
@@ -454,7 +434,7 @@ fn co_design_raises_voice_parity_over_the_knitting_cafe() {
 
 #[test]
 fn compare_variants_and_adaptive_replication() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("var");
     let assert = dugnad()
         .args([

@@ -1,15 +1,10 @@
 //! Integration tests of `dugnad sensitivity`, driving the real binary on tiny designs.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dugnad, read, scratch};
+use dugnad::metrics::indicators::{key_indicators, View};
 use std::path::Path;
-
-fn dugnad() -> Command {
-    Command::cargo_bin("dugnad").unwrap()
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// Two factors on the knitting café (pathway = false): `parameters.alpha1` (usurping) and
 /// `parameters.theta_l` (the step-up logit's language weight). Without a pathway the invitation
@@ -34,14 +29,10 @@ fn sensitivity(method: &[&str], out: &Path) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-const INDICATORS: [&str; 6] = [
-    "mean_agency",
-    "minoritization_index",
-    "agency_index",
-    "voice_parity",
-    "dependency_help_share",
-    "volunteers_retained",
-];
+/// The indicators analysed when none is named.
+fn defaults() -> Vec<&'static str> {
+    key_indicators(View::Sensitivity)
+}
 
 /// `(factor, indicator, statistic) → value` of a sensitivity.csv.
 fn rows(csv: &str) -> Vec<(String, String, String, String)> {
@@ -74,7 +65,7 @@ fn value<'a>(rows: &'a [(String, String, String, String)], f: &str, i: &str, s: 
 
 #[test]
 fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("m");
     let morris = ["--method", "morris", "--trajectories", "4", "--levels", "4"];
     sensitivity(&morris, &out).success();
@@ -92,7 +83,7 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
     let first = read(&out.join("sensitivity.csv"));
     let r = rows(&first);
     for f in ["parameters.alpha1", "parameters.theta_l"] {
-        for i in INDICATORS {
+        for i in defaults() {
             for s in ["mu_star", "mu", "sigma"] {
                 value(&r, f, i, s);
             }
@@ -107,7 +98,7 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
         "usurping matters for voice"
     );
     let noise = read(&out.join("noise.csv"));
-    assert_eq!(noise.lines().count(), 1 + INDICATORS.len());
+    assert_eq!(noise.lines().count(), 1 + defaults().len());
     assert_eq!(read(&out.join("points.csv")).lines().count(), 1 + 4 * 3);
     let report = read(&out.join("report.html"));
     assert!(
@@ -167,11 +158,11 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
 
 #[test]
 fn sobol_reports_s1_st_and_their_sum_for_every_factor_and_indicator() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("s");
     sensitivity(&["--method", "sobol", "--samples", "8"], &out).success();
     let r = rows(&read(&out.join("sensitivity.csv")));
-    for i in INDICATORS {
+    for i in defaults() {
         for f in ["parameters.alpha1", "parameters.theta_l"] {
             for s in ["S1", "ST", "S1_noise_corrected", "ST_noise_corrected"] {
                 value(&r, f, i, s);
@@ -186,7 +177,7 @@ fn sobol_reports_s1_st_and_their_sum_for_every_factor_and_indicator() {
 
 #[test]
 fn bad_factors_are_usage_errors() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     dugnad()
         .args([
             "sensitivity",
@@ -212,4 +203,14 @@ fn bad_factors_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not an indicator"));
+}
+
+#[test]
+fn the_help_names_the_default_indicators() {
+    let help = common::stdout(&["sensitivity", "--help"]);
+    let flat: String = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!("default: {})", defaults().join(", "))),
+        "{flat}"
+    );
 }

@@ -1,25 +1,12 @@
 //! `dugnad trace`: a week of a group as a transcript, from the engine's own event stream.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dugnad, stdout};
 use dugnad::mechanisms::events::NoEvents;
 use dugnad::model::group::Design;
 use dugnad::sim::engine::GroupRun;
 use dugnad::teach::trace::{self, GroupRef, TraceSpec};
-
-fn dugnad() -> Command {
-    Command::cargo_bin("dugnad").unwrap()
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = dugnad()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
-}
 
 /// The engine's own count of usurped turns in week `week` of group `gi` of design `di`, from an
 /// ordinary run (no events).

@@ -11,14 +11,7 @@ pub fn bench(cmd: &BenchCmd) -> Result<()> {
         return Err(crate::commands::UsageError("--repeats must be at least 1".into()).into());
     }
     let l = crate::commands::run::load(&cmd.scenario, &cmd.run)?;
-    let plan = RunPlan {
-        seed: l.scenario.seed,
-        replicates: l.scenario.replicates as u64,
-        first_replicate: 0,
-        weeks: l.scenario.weeks,
-        per_group: false,
-        keep_replicates: false,
-    };
+    let plan = RunPlan::for_scenario(&l.scenario);
     let quiet = cmd.run.quiet || cmd.json;
     let opts = Options {
         threads: cmd.run.threads,

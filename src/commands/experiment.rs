@@ -1,71 +1,26 @@
-//! `dugnad compare`, `dugnad sweep` and `dugnad merge` (docs/experiments.md).
+//! `dugnad compare`, `dugnad sweep` and `dugnad merge` (docs/experiments.md): each plans in
+//! the library (`Plan::from_args`), runs, then writes its tables, charts, report and manifest.
 
-use crate::cli::{CompareCmd, MergeCmd, SweepCmd};
-use crate::commands::run::default_output;
-use crate::commands::UsageError;
-use crate::experiment::compare::{self, Adaptive, AdaptiveOutcome, Contender};
-use crate::experiment::grid::{take_sweep_table, SweepSpec};
-use crate::experiment::sensitivity::is_integer_at;
+use super::progress::{self, CellBar};
+use crate::cli::{CompareCmd, MergeCmd, RunArgs, SweepCmd};
+use crate::experiment::compare::{self, AdaptiveOutcome, Comparison};
 use crate::experiment::shard::Shard;
-use crate::experiment::store::{self, Store, SweepDef};
-use crate::experiment::sweep::{header, replicates_header, SweepRun};
-use crate::experiment::{charts, Refusal, Scope};
-use crate::metrics::{indicator_index, INDICATORS};
-use crate::model::group::Design;
+use crate::experiment::store::{self, Present, Store, SweepDef};
+use crate::experiment::sweep::{self, Sweep};
+use crate::experiment::Scope;
+use crate::metrics::indicators::{key_indicators, View};
+use crate::metrics::INDICATORS;
 use crate::output::atomic::{write_file_atomic, ResultDir};
-use crate::output::csv::num;
-use crate::output::manifest::git_commit;
-use crate::scenario::{self, load_str, Scenario};
+use crate::output::formats::write_tables;
+use crate::output::manifest::{to_json, Provenance};
+use crate::output::number::num;
+use crate::present;
+use crate::scenario::Scenario;
 use crate::sim::replicates::with_threads;
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
-
-/// Reports an experiment's refusal as a usage error (exit code 2).
-fn usage(e: anyhow::Error) -> anyhow::Error {
-    if e.chain().any(|c| c.is::<Refusal>()) {
-        UsageError(format!("{e:#}")).into()
-    } else {
-        e
-    }
-}
-
-fn bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len);
-    pb.set_style(
-        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    pb
-}
-
-/// What a manifest says about the binary and the invocation.
-#[derive(Serialize)]
-struct Provenance {
-    dugnad_version: String,
-    git_commit: Option<String>,
-    command_line: Vec<String>,
-}
-
-fn provenance() -> Provenance {
-    Provenance {
-        dugnad_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_commit: git_commit(),
-        command_line: std::env::args().collect(),
-    }
-}
-
-fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
-    let mut b = serde_json::to_vec_pretty(v).expect("manifest serializes");
-    b.push(b'\n');
-    b
-}
 
 // ---------------------------------------------------------------------------------------------
 // compare
@@ -98,221 +53,201 @@ struct CompareManifest<'a> {
 
 /// `dugnad compare`.
 pub fn compare(cmd: &CompareCmd) -> Result<()> {
-    compare_inner(cmd).map_err(usage)
-}
-
-fn contender(file: &Path, name: Option<&str>, overrides: Vec<String>) -> Result<Contender> {
-    let scenario = scenario::load(file, &overrides)?;
-    let designs = Design::compile_all(&scenario);
-    Ok(Contender {
-        name: name
-            .map(str::to_string)
-            .unwrap_or_else(|| scenario.name.clone()),
-        file: file.display().to_string(),
-        overrides,
-        scenario,
-        designs,
-    })
-}
-
-fn compare_inner(cmd: &CompareCmd) -> Result<()> {
     let started = Instant::now();
-    let scope = Scope::parse(&cmd.scope)?;
-    if cmd.scenarios.len() + cmd.variant.len() < 2 {
-        return Err(Refusal(
-            "compare needs at least two designs: two or more scenario files, or one file and --variant 'NAME: KEY=VALUE, ...'"
-                .into(),
-        )
-        .into());
-    }
-    // The first file fixes seed, replicates and weeks for every design (common random numbers).
-    let flags = cmd.run.overrides();
-    let first = contender(&cmd.scenarios[0], None, flags.clone())?;
-    let shared = [
-        format!("scenario.seed={}", first.scenario.seed),
-        format!("scenario.replicates={}", first.scenario.replicates),
-        format!("scenario.weeks={}", first.scenario.weeks),
-    ];
-    let with_shared = |extra: &[String]| -> Vec<String> {
-        flags
-            .iter()
-            .chain(extra)
-            .chain(shared.iter())
-            .cloned()
-            .collect()
-    };
-    let mut contenders = vec![first];
-    for f in &cmd.scenarios[1..] {
-        contenders.push(contender(f, None, with_shared(&[]))?);
-    }
-    for v in &cmd.variant {
-        let (name, mut o) = compare::parse_variant(v)?;
-        o.push(format!("scenario.name={name}"));
-        contenders.push(contender(&cmd.scenarios[0], Some(&name), with_shared(&o))?);
-    }
-    let names = compare::unique_names(
-        &contenders
-            .iter()
-            .map(|c| c.name.clone())
-            .collect::<Vec<_>>(),
-    );
-    for (c, n) in contenders.iter_mut().zip(&names) {
-        c.name = n.clone();
-    }
-    let baseline = match &cmd.baseline {
-        None => 0,
-        Some(b) => names.iter().position(|n| n == b).ok_or_else(|| {
-            Refusal(format!(
-                "--baseline '{b}' is not one of the designs: {}",
-                names.join(", ")
-            ))
-        })?,
-    };
-    let adaptive = match cmd.target_ci {
-        None => None,
-        Some(w) => {
-            let name = cmd.indicator.as_deref().unwrap_or_default();
-            let indicator = indicator_index(name).ok_or_else(|| {
-                Refusal(format!(
-                    "--indicator '{name}' is not an indicator; choose one of: {}",
-                    INDICATORS.join(", ")
-                ))
-            })?;
-            if !(w > 0.0 && w.is_finite()) {
-                return Err(Refusal(format!(
-                    "--target-ci {w}: the half-width must be a number > 0"
-                ))
-                .into());
-            }
-            if cmd.max_replicates < 2 || cmd.batch == 0 {
-                return Err(Refusal("--max-replicates must be ≥ 2 and --batch ≥ 1".into()).into());
-            }
-            Some(Adaptive {
-                indicator,
-                target: w,
-                batch: cmd.batch,
-                max: cmd.max_replicates,
-            })
-        }
-    };
-    let start = match &adaptive {
-        // Adaptive: start with --replicates if given, else one batch.
-        Some(a) => cmd
-            .run
-            .replicates
-            .map(u64::from)
-            .unwrap_or(a.batch)
-            .clamp(2.min(a.max), a.max),
-        None => contenders[0].scenario.replicates as u64,
-    };
-    let target = cmd
-        .run
-        .output
-        .clone()
-        .unwrap_or_else(|| default_output(&format!("compare-{}", names.join("-vs-"))));
-    let out = ResultDir::create(&target, cmd.run.force)?;
-
-    let pb = bar(
-        start * contenders.len() as u64,
-        cmd.run.quiet,
-        "{spinner} compare [{bar:40}] {pos}/{len} replicates, {per_sec}, ETA {eta}",
-    );
-    let designs = contenders.len() as u64;
-    let (result, threads) = with_threads(cmd.run.threads, || {
-        let r = compare::run(
-            &contenders,
-            scope,
-            baseline,
-            start,
-            adaptive.as_ref(),
-            |n| {
-                pb.set_length(pb.length().unwrap_or(0).max(n * designs));
-                pb.set_position(n * designs);
-            },
-        );
-        (r, rayon::current_num_threads())
-    })?;
-    pb.finish_and_clear();
-    let (values, outcome) = result?;
-    let replicates = values[0].len() as u64;
-    let lines = compare::compare(&values, baseline);
-
-    let mut files = vec!["comparison.csv".to_string()];
-    out.write(
-        "comparison.csv",
-        &compare::csv(&lines, &names, baseline, scope),
-    )?;
-    if !cmd.no_charts {
-        files.extend(charts::forest(out.path(), &lines, &names, baseline, scope)?);
-        files.push("report.html".into());
-    }
-    files.push("manifest.json".into());
-    let manifest = CompareManifest {
-        provenance: provenance(),
-        baseline: &names[baseline],
-        scope,
-        seed: contenders[0].scenario.seed,
-        replicates,
-        weeks: contenders[0].scenario.weeks,
-        threads,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files: files.clone(),
-        adaptive: outcome.as_ref(),
-        designs: contenders
-            .iter()
-            .map(|c| DesignEntry {
-                name: &c.name,
-                file: &c.file,
-                overrides: &c.overrides,
-                scenario: &c.scenario,
-            })
-            .collect(),
-    };
-    if !cmd.no_charts {
-        let html = charts::compare_report(
-            out.path(),
-            &lines,
-            &names,
-            baseline,
-            scope,
-            replicates,
-            outcome.as_ref(),
-        );
-        out.write("report.html", html.as_bytes())?;
-    }
-    out.write("manifest.json", &to_json(&manifest))?;
+    let plan = compare::Plan::from_args(cmd)?;
+    let out = ResultDir::create(&plan.target, cmd.run.force)?;
+    let (comparison, threads) = run_comparison(&plan, &cmd.run)?;
+    write_comparison(&out, &plan, &comparison, threads, started, !cmd.no_charts)?;
     let dir = out.commit()?;
-
-    if let Some(o) = &outcome {
+    if let Some(o) = &comparison.adaptive {
         println!("{}", o.sentence());
     }
     if !cmd.run.quiet {
-        eprintln!(
-            "{} designs × {replicates} replicates on common random numbers in {:.2} s → {}",
-            names.len(),
-            started.elapsed().as_secs_f64(),
-            dir.display()
-        );
-        eprintln!(
-            "  design − {} ({}), 95 % CI, Cohen's d_z:",
-            names[baseline],
-            scope.name()
-        );
-        for l in lines.iter().filter(|l| {
-            l.design != baseline && charts::KEY_INDICATORS.contains(&INDICATORS[l.indicator])
-        }) {
-            eprintln!(
-                "  {:<20} {:<26} {:>9} [{}, {}]  d_z {}",
-                names[l.design],
-                INDICATORS[l.indicator],
-                num(l.diff.mean_diff),
-                num(l.diff.ci_low),
-                num(l.diff.ci_high),
-                num(l.diff.effect_size)
-            );
-        }
+        print_comparison(&comparison, &dir, started);
     }
     Ok(())
+}
+
+/// Runs the comparison on `--threads` threads with a progress bar; returns it and the thread
+/// count used.
+fn run_comparison(plan: &compare::Plan, run: &RunArgs) -> Result<(Comparison, usize)> {
+    let designs = plan.contenders.len() as u64;
+    let pb = progress::bar(
+        plan.start * designs,
+        run.quiet,
+        "{spinner} compare [{bar:40}] {pos}/{len} replicates, {per_sec}, ETA {eta}",
+    );
+    let (result, threads) = with_threads(run.threads, || {
+        let r = plan.run(|n| {
+            pb.set_length(pb.length().unwrap_or(0).max(n * designs));
+            pb.set_position(n * designs);
+        });
+        (r, rayon::current_num_threads())
+    })?;
+    pb.finish_and_clear();
+    Ok((result?, threads))
+}
+
+/// Writes the comparison's table, charts and report (`charts`), and manifest into `out`.
+fn write_comparison(
+    out: &ResultDir,
+    plan: &compare::Plan,
+    c: &Comparison,
+    threads: usize,
+    started: Instant,
+    charts: bool,
+) -> Result<()> {
+    let mut files = write_tables(&[compare::table(c)], |f, b| out.write(f, b))?;
+    if charts {
+        files.extend(present::compare::charts(out.path(), c)?);
+        files.push("report.html".into());
+    }
+    files.push("manifest.json".into());
+    let first = &plan.contenders[0].scenario;
+    let manifest = CompareManifest {
+        provenance: Provenance::now(),
+        baseline: &c.names[c.baseline],
+        scope: c.scope,
+        seed: first.seed,
+        replicates: c.replicates,
+        weeks: first.weeks,
+        threads,
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+        files,
+        adaptive: c.adaptive.as_ref(),
+        designs: plan
+            .contenders
+            .iter()
+            .map(|d| DesignEntry {
+                name: &d.name,
+                file: &d.file,
+                overrides: &d.overrides,
+                scenario: &d.scenario,
+            })
+            .collect(),
+    };
+    if charts {
+        let html = present::compare::report(out.path(), c);
+        out.write("report.html", html.as_bytes())?;
+    }
+    out.write("manifest.json", &to_json(&manifest))
+}
+
+/// The comparison's size and folder, and each design's headline differences to the baseline.
+fn print_comparison(c: &Comparison, dir: &Path, started: Instant) {
+    let (names, baseline) = (&c.names, c.baseline);
+    eprintln!(
+        "{} designs × {} replicates on common random numbers in {:.2} s → {}",
+        names.len(),
+        c.replicates,
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    eprintln!(
+        "  design − {} ({}), 95 % CI, Cohen's d_z:",
+        names[baseline],
+        c.scope.name()
+    );
+    let headline = key_indicators(View::Headline);
+    for l in c
+        .lines
+        .iter()
+        .filter(|l| l.design != baseline && headline.contains(&INDICATORS[l.indicator]))
+    {
+        eprintln!(
+            "  {:<20} {:<26} {:>9} [{}, {}]  d_z {}",
+            names[l.design],
+            INDICATORS[l.indicator],
+            num(l.diff.mean_diff),
+            num(l.diff.ci_low),
+            num(l.diff.ci_high),
+            num(l.diff.effect_size)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// cells of a sweep or a sensitivity analysis
+// ---------------------------------------------------------------------------------------------
+
+/// How a command runs the cells of a sweep folder.
+pub struct CellJob<'a> {
+    /// The command, for the progress bar: `sweep`, `sensitivity`.
+    pub what: &'a str,
+    /// What a cell is called: `cells`, `points`.
+    pub unit: &'a str,
+    /// Whether each cell's per-replicate rows are kept.
+    pub keep: bool,
+    pub run: &'a RunArgs,
+}
+
+/// A sweep folder after this invocation ran its pending cells.
+pub struct Swept {
+    pub store: Store,
+    /// Cells run by this invocation (the rest were already done, or another shard's).
+    pub cells_run: usize,
+    /// The cells the folder now holds.
+    pub present: Present,
+    pub threads: usize,
+}
+
+impl Swept {
+    /// Whether the folder holds every cell (and its per-replicate rows when kept).
+    pub fn complete(&self, keep: bool) -> bool {
+        let n = self.store.def.cells.len();
+        self.present.rows.len() == n && (!keep || self.present.replicates.len() == n)
+    }
+}
+
+/// The shard and resume parts of a start message: `, shard I/N: M cells, resuming: K done`.
+fn start_notes(
+    shard: Option<Shard>,
+    mine: usize,
+    pending: usize,
+    resumed: bool,
+    unit: &str,
+) -> String {
+    let mut notes = shard
+        .map(|s| format!(", shard {s}: {mine} {unit}"))
+        .unwrap_or_default();
+    if resumed {
+        notes.push_str(&format!(", resuming: {} done", mine - pending));
+    }
+    notes
+}
+
+/// Opens (or resumes) the sweep's folder, announces the work with `announce(notes)` unless
+/// quiet, and runs this shard's pending cells with a progress bar.
+pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> Result<Swept> {
+    let (store, resumed) = Store::open(&sweep.target, sweep.def(), job.run.force)?;
+    let shard = sweep.shard.unwrap_or(Shard::ALL);
+    let pending = store.pending(shard, job.keep)?;
+    let total = sweep.cells.len();
+    if !job.run.quiet {
+        let mine = shard.cells(total).count();
+        announce(&start_notes(
+            sweep.shard,
+            mine,
+            pending.len(),
+            resumed,
+            job.unit,
+        ));
+    }
+    let bar = CellBar::new(job.what, pending.len(), job.unit, job.run.quiet);
+    let threads = with_threads(job.run.threads, || {
+        sweep
+            .runner()
+            .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n))
+            .map(|()| rayon::current_num_threads())
+    })??;
+    bar.finish();
+    let present = store::present(&sweep.target, total)?;
+    Ok(Swept {
+        store,
+        cells_run: pending.len(),
+        present,
+        threads,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,174 +277,127 @@ struct SweepManifest<'a> {
     files: Vec<String>,
 }
 
-/// Reads a scenario file's text; a missing or unreadable file gets the scenario loader's
-/// wording (file named, fix suggested, exit code 2).
-pub fn read_scenario_text(path: &std::path::Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        scenario::load(path, &[])
-            .err()
-            .map(Into::into)
-            .unwrap_or_else(|| e.into())
-    })
-}
-
-/// The shard and resume parts of a sweep's start message: (", shard I/N: M cells", ", resuming: K done").
-pub fn start_notes(
-    shard: Option<Shard>,
-    mine: usize,
-    pending: usize,
-    resumed: bool,
-    unit: &str,
-) -> (String, String) {
-    let part = shard
-        .map(|s| format!(", shard {s}: {mine} {unit}"))
-        .unwrap_or_default();
-    let resume = if resumed {
-        format!(", resuming: {} done", mine - pending)
-    } else {
-        String::new()
-    };
-    (part, resume)
-}
-
 /// `dugnad sweep`.
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
-    sweep_inner(cmd).map_err(usage)
-}
-
-fn sweep_inner(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
-    let scope = Scope::parse(&cmd.scope)?;
-    let origin = cmd.scenario.display().to_string();
-    let text = read_scenario_text(&cmd.scenario)?;
-    let (text, from_file) = take_sweep_table(&text, &origin)?;
-    let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
-    let spec = from_file.unwrap_or_default().overridden_by(flags);
-    let overrides = cmd.run.overrides();
-    let base = load_str(&text, &origin, &overrides)?;
-    let resolved = scenario::to_toml(&base);
-    let cells = spec.cells(base.seed, &|key| is_integer_at(&resolved, key))?;
-    let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
-    let run = SweepRun {
-        text: &text,
-        origin: &origin,
-        overrides: &overrides,
-        cells: &cells,
-        scope,
+    let plan = sweep::Plan::from_args(cmd)?;
+    let sweep = &plan.sweep;
+    let (base, cells) = (&sweep.base.scenario, &sweep.cells);
+    let job = CellJob {
+        what: "sweep",
+        unit: "cells",
+        keep: plan.keep,
+        run: &cmd.run,
     };
-    run.check()?;
-    let def = SweepDef::new(&base, scope, cells.clone());
-    let target = cmd
-        .run
-        .output
-        .clone()
-        .unwrap_or_else(|| default_output(&format!("sweep-{}", base.name)));
-    let (store, resumed) = Store::open(&target, def, cmd.run.force)?;
-    let pending = store.pending(shard.unwrap_or(Shard::ALL), cmd.keep_replicates)?;
-    let mine = shard.unwrap_or(Shard::ALL).cells(cells.len()).count();
-    if !cmd.run.quiet {
-        let (part, resume) = start_notes(shard, mine, pending.len(), resumed, "cells");
+    let swept = run_cells(sweep, &job, |notes| {
         eprintln!(
-            "sweep {}: {} cells ({}) × {} replicates × {} weeks{part}{resume} → {}",
+            "sweep {}: {} cells ({}) × {} replicates × {} weeks{notes} → {}",
             base.name,
             cells.len(),
             cells.design,
             base.replicates,
             base.weeks,
-            target.display()
+            sweep.target.display()
         );
-    }
-
-    let pb = bar(
-        pending.len() as u64,
-        cmd.run.quiet,
-        "{spinner} sweep [{bar:40}] {pos}/{len} cells, {msg}, ETA {eta}",
-    );
-    let replicates_done = AtomicU64::new(0);
-    let t0 = Instant::now();
-    let threads = with_threads(cmd.run.threads, || {
-        run.run_cells(&store, &pending, cmd.keep_replicates, |n| {
-            let total = replicates_done.fetch_add(n, Ordering::Relaxed) + n;
-            pb.set_message(format!(
-                "{:.0} replicates/s",
-                total as f64 / t0.elapsed().as_secs_f64().max(1e-9)
-            ));
-            pb.inc(1);
-        })
-        .map(|()| rayon::current_num_threads())
-    })??;
-    pb.finish_and_clear();
-
-    let present = store::present(&target, cells.len())?;
-    let complete = present.rows.len() == cells.len()
-        && (!cmd.keep_replicates || present.replicates.len() == cells.len());
+    })?;
+    let complete = swept.complete(plan.keep);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
     if complete {
         files.extend(finish(
-            &target,
-            &store.def,
-            cmd.keep_replicates,
+            &sweep.target,
+            &swept.store.def,
+            plan.keep,
             cmd.no_charts,
         )?);
     }
     files.push("manifest.json".into());
     let manifest = SweepManifest {
-        provenance: provenance(),
-        identity: &store.def.identity,
-        scenario_file: origin.clone(),
-        overrides: &overrides,
+        provenance: Provenance::now(),
+        identity: &swept.store.def.identity,
+        scenario_file: sweep.base.origin.clone(),
+        overrides: &sweep.base.overrides,
         seed: base.seed,
         replicates: base.replicates,
         weeks: base.weeks,
-        scope,
+        scope: sweep.scope,
         design: &cells.design,
         sampler_seed: cells.sampler_seed,
         cells: cells.len(),
-        shard: shard.map(|s| s.to_string()),
-        cells_run: pending.len(),
+        shard: sweep.shard.map(|s| s.to_string()),
+        cells_run: swept.cells_run,
         complete,
-        threads,
+        threads: swept.threads,
         wall_time_seconds: started.elapsed().as_secs_f64(),
         files,
     };
-    write_file_atomic(&target.join("manifest.json"), &to_json(&manifest))?;
+    write_file_atomic(&sweep.target.join("manifest.json"), &to_json(&manifest))?;
     if !cmd.run.quiet {
-        let secs = started.elapsed().as_secs_f64();
-        if complete {
-            eprintln!(
-                "{} cells run in {secs:.2} s; all {} cells done → {}",
-                pending.len(),
-                cells.len(),
-                target.join("sweep.csv").display()
-            );
-        } else {
-            eprintln!(
-                "{} cells run in {secs:.2} s; this folder holds {} of {} cells: run the other shards, then \
-                 `dugnad merge DIR... -o OUT`",
-                pending.len(),
-                present.rows.len(),
-                cells.len()
-            );
-        }
+        let done = format!(
+            "; all {} cells done → {}",
+            cells.len(),
+            sweep.target.join("sweep.csv").display()
+        );
+        print_swept(
+            &swept,
+            complete,
+            started,
+            "cells",
+            &done,
+            "`dugnad merge DIR... -o OUT`",
+        );
     }
     Ok(())
 }
 
-/// Assembles a complete sweep folder's `sweep.csv` (and `sweep-replicates.csv`) from its cell
+/// How many cells (`unit`) ran in how long, then `done` when the folder is complete, else
+/// what it holds and `rest` (what to do with the other shards).
+pub fn print_swept(
+    swept: &Swept,
+    complete: bool,
+    started: Instant,
+    unit: &str,
+    done: &str,
+    rest: &str,
+) {
+    let head = format!(
+        "{} {unit} run in {:.2} s",
+        swept.cells_run,
+        started.elapsed().as_secs_f64()
+    );
+    if complete {
+        eprintln!("{head}{done}");
+    } else {
+        eprintln!(
+            "{head}; this folder holds {} of {} {unit}: run the other shards, then {rest}",
+            swept.present.rows.len(),
+            swept.store.def.cells.len()
+        );
+    }
+}
+
+/// Assembles a complete sweep folder's `sweep` (and `sweep-replicates`) tables from its cell
 /// files, and draws its charts. Returns the files written.
 fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Result<Vec<String>> {
-    let mut files = vec!["sweep.csv".to_string()];
-    write_file_atomic(
-        &dir.join("sweep.csv"),
-        &store::assemble_rows(dir, def, &header(&def.cells.keys))?,
-    )?;
+    let keys = &def.cells.keys;
+    let mut tables = vec![store::assembled(
+        dir,
+        def,
+        "sweep",
+        sweep::columns(keys),
+        store::cell_file,
+    )];
     if replicates {
-        let bytes = store::assemble_replicates(dir, def, &replicates_header(&def.cells.keys))?;
-        write_file_atomic(&dir.join("sweep-replicates.csv"), &bytes)?;
-        files.push("sweep-replicates.csv".into());
+        tables.push(store::assembled(
+            dir,
+            def,
+            "sweep-replicates",
+            sweep::replicate_columns(keys),
+            store::replicates_file,
+        ));
     }
+    let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
     if !no_charts {
-        files.extend(charts::sweep_charts(dir, def)?);
+        files.extend(present::sweep::charts(dir, def)?);
     }
     Ok(files)
 }
@@ -545,10 +433,6 @@ fn shard_count(dir: &Path) -> Option<usize> {
 
 /// `dugnad merge`.
 pub fn merge(cmd: &MergeCmd) -> Result<()> {
-    merge_inner(cmd).map_err(usage)
-}
-
-fn merge_inner(cmd: &MergeCmd) -> Result<()> {
     let started = Instant::now();
     let counts: Vec<usize> = cmd.dirs.iter().filter_map(|d| shard_count(d)).collect();
     let set = store::collect_shards(&cmd.dirs, &counts)?;
@@ -572,7 +456,7 @@ fn merge_inner(cmd: &MergeCmd) -> Result<()> {
     files.extend(finish(out.path(), def, set.replicates, cmd.no_charts)?);
     files.push("manifest.json".into());
     let manifest = MergeManifest {
-        provenance: provenance(),
+        provenance: Provenance::now(),
         identity: &def.identity,
         merged_from: cmd.dirs.iter().map(|d| d.display().to_string()).collect(),
         seed: def.seed,

@@ -1,13 +1,18 @@
-//! The commands behind the CLI: each loads its inputs, calls the library, and writes its outputs.
+//! The commands behind the CLI, each parse → plan → run → write: clap has parsed the
+//! arguments, the library plans (`Plan::from_args`: load, check, refuse early), the command runs
+//! the plan with a progress bar, then writes the result's tables, charts, report and manifest
+//! and prints a summary.
 
 pub mod bench;
 pub mod experiment;
 pub mod info;
+pub mod progress;
 pub mod run;
 pub mod sensitivity;
 pub mod teach;
 
 use crate::cli::{Cli, Command};
+use crate::experiment::Refusal;
 use crate::output::atomic::OutputError;
 use crate::scenario::ScenarioError;
 
@@ -38,7 +43,11 @@ pub struct UsageError(pub String);
 /// Exit code for an error: 2 when the user's input is at fault, 1 otherwise.
 pub fn exit_code(e: &anyhow::Error) -> i32 {
     for cause in e.chain() {
-        if cause.is::<ScenarioError>() || cause.is::<OutputError>() || cause.is::<UsageError>() {
+        if cause.is::<ScenarioError>()
+            || cause.is::<OutputError>()
+            || cause.is::<UsageError>()
+            || cause.is::<Refusal>()
+        {
             return 2;
         }
     }

@@ -1,40 +1,23 @@
 //! `dugnad sensitivity` (docs/sensitivity.md): a Morris or Sobol design run as a resumable,
 //! shardable sweep, then analysed from the committed point files.
 
+use super::experiment::{print_swept, run_cells, CellJob};
 use crate::cli::SensitivityCmd;
-use crate::commands::run::default_output;
-use crate::commands::UsageError;
-use crate::experiment::grid::{parse_range, take_sweep_table};
-use crate::experiment::sensitivity::{self as sa, Factor, Method, Plan};
-use crate::experiment::shard::Shard;
-use crate::experiment::store::{self, Store, SweepDef};
-use crate::experiment::sweep::SweepRun;
-use crate::experiment::{charts, Refusal, Scope};
+use crate::experiment::sensitivity::{self as sa, Analysis, Plan};
+use crate::experiment::Scope;
 use crate::metrics::INDICATORS;
 use crate::output::atomic::write_file_atomic;
-use crate::output::manifest::git_commit;
-use crate::scenario::{load_str, to_toml};
-use crate::sim::replicates::with_threads;
+use crate::output::formats::write_tables;
+use crate::output::manifest::{to_json, Provenance};
+use crate::present;
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use std::io::IsTerminal;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
-
-fn usage(e: anyhow::Error) -> anyhow::Error {
-    if e.chain().any(|c| c.is::<Refusal>()) {
-        UsageError(format!("{e:#}")).into()
-    } else {
-        e
-    }
-}
 
 #[derive(Serialize)]
 struct Manifest<'a> {
-    dugnad_version: String,
-    git_commit: Option<String>,
-    command_line: Vec<String>,
+    #[serde(flatten)]
+    provenance: Provenance,
     identity: &'a str,
     scenario_file: String,
     overrides: &'a [String],
@@ -66,149 +49,36 @@ struct FactorEntry<'a> {
 
 /// `dugnad sensitivity`.
 pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
-    inner(cmd).map_err(usage)
-}
-
-fn inner(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
-    let scope = Scope::parse(&cmd.scope)?;
-    let origin = cmd.scenario.display().to_string();
-    let text = crate::commands::experiment::read_scenario_text(&cmd.scenario)?;
-    // A [sweep] table is not part of the scenario proper; a sensitivity analysis ignores it.
-    let (text, _) = take_sweep_table(&text, &origin)?;
-    let overrides = cmd.run.overrides();
-    let base = load_str(&text, &origin, &overrides)?;
-    let resolved = to_toml(&base);
-    let mut factors: Vec<Factor> = Vec::new();
-    for r in &cmd.range {
-        let r = parse_range(r)?;
-        let integer = sa::is_integer_at(&resolved, &r.key);
-        factors.push(Factor::from_range(&r, integer));
-    }
-    if cmd.all_params {
-        for f in sa::all_params() {
-            if !factors.iter().any(|g| g.key == f.key) {
-                factors.push(f);
-            }
-        }
-    }
-    let method = match cmd.method.as_str() {
-        "sobol" => Method::Sobol {
-            samples: cmd.samples,
-        },
-        _ => Method::Morris {
-            trajectories: cmd.trajectories,
-            levels: cmd.levels,
-        },
+    let plan = Plan::from_args(cmd)?;
+    let sweep = &plan.sweep;
+    let job = CellJob {
+        what: "sensitivity",
+        unit: "points",
+        keep: true,
+        run: &cmd.run,
     };
-    let indicators = sa::indicators(&cmd.indicator)?;
-    let plan = Plan::new(method, factors, base.seed)?;
-    let cells = plan.cells();
-    let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
-    let run = SweepRun {
-        text: &text,
-        origin: &origin,
-        overrides: &overrides,
-        cells: &cells,
-        scope,
-    };
-    run.check()?;
-    let def = SweepDef::new(&base, scope, cells.clone());
-    let target =
-        cmd.run.output.clone().unwrap_or_else(|| {
-            default_output(&format!("sensitivity-{}-{}", base.name, method.name()))
-        });
-    let (store, resumed) = Store::open(&target, def, cmd.run.force)?;
-    let shard_all = shard.unwrap_or(Shard::ALL);
-    let pending = store.pending(shard_all, true)?;
-    let mine = shard_all.cells(cells.len()).count();
-    if !cmd.run.quiet {
-        let (part, resume) =
-            crate::commands::experiment::start_notes(shard, mine, pending.len(), resumed, "points");
-        eprintln!(
-            "sensitivity {} ({}): {} factors, {} points × {} replicates × {} weeks{part}{resume} → {}",
-            base.name,
-            method.name(),
-            plan.factors.len(),
-            plan.len(),
-            base.replicates,
-            base.weeks,
-            target.display()
-        );
-        if base.replicates > 30 && cmd.run.replicates.is_none() {
-            eprintln!(
-                "  note: {} replicates per point (the scenario's); --replicates 10 is usually enough, the noise \
-                 share in noise.csv tells whether more are needed",
-                base.replicates
-            );
-        }
-    }
-    let pb = if cmd.run.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let pb = ProgressBar::new(pending.len() as u64);
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} sensitivity [{bar:40}] {pos}/{len} points, {msg}, ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        pb
-    };
-    let done = AtomicU64::new(0);
-    let t0 = Instant::now();
-    let threads = with_threads(cmd.run.threads, || {
-        run.run_cells(&store, &pending, true, |n| {
-            let total = done.fetch_add(n, Ordering::Relaxed) + n;
-            pb.set_message(format!(
-                "{:.0} replicates/s",
-                total as f64 / t0.elapsed().as_secs_f64().max(1e-9)
-            ));
-            pb.inc(1);
-        })
-        .map(|()| rayon::current_num_threads())
-    })??;
-    pb.finish_and_clear();
-
-    let present = store::present(&target, cells.len())?;
-    let complete = present.rows.len() == cells.len() && present.replicates.len() == cells.len();
+    let swept = run_cells(sweep, &job, |notes| announce(&plan, cmd, notes))?;
+    let complete = swept.complete(true);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
-    let mut warnings = Vec::new();
-    let mut ranking = Vec::new();
-    if complete {
-        let outputs = sa::read_outputs(&target, cells.len(), &indicators)?;
-        let a = sa::analyze(&plan, &indicators, &outputs);
-        write_file_atomic(&target.join("sensitivity.csv"), &sa::sensitivity_csv(&a))?;
-        write_file_atomic(&target.join("noise.csv"), &sa::noise_csv(&a))?;
-        write_file_atomic(
-            &target.join("points.csv"),
-            &sa::points_csv(&plan, &indicators, &outputs),
-        )?;
-        files.extend(["sensitivity.csv", "noise.csv", "points.csv"].map(String::from));
-        ranking = sa::ranking(&a);
-        if !cmd.no_charts {
-            files.extend(sa::charts(&target, &a)?);
-            let sections = sa::report_sections(&target, &plan, &a, scope.name(), &ranking);
-            let title = format!("Sensitivity of {} ({})", base.name, method.name());
-            write_file_atomic(
-                &target.join("report.html"),
-                charts::page(&title, &sections).as_bytes(),
-            )?;
-            files.push("report.html".into());
-        }
-        warnings = a.warnings.clone();
-    }
+    let (warnings, ranking) = if complete {
+        let done = analyse(&plan, !cmd.no_charts)?;
+        files.extend(done.files);
+        (done.analysis.warnings, done.ranking)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     files.push("manifest.json".into());
+    let d = &plan.design;
+    let base = &sweep.base.scenario;
     let manifest = Manifest {
-        dugnad_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_commit: git_commit(),
-        command_line: std::env::args().collect(),
-        identity: &store.def.identity,
-        scenario_file: origin.clone(),
-        overrides: &overrides,
-        method: method.name(),
-        design: plan.design_name(),
-        factors: plan
+        provenance: Provenance::now(),
+        identity: &swept.store.def.identity,
+        scenario_file: sweep.base.origin.clone(),
+        overrides: &sweep.base.overrides,
+        method: d.method.name(),
+        design: d.design_name(),
+        factors: d
             .factors
             .iter()
             .map(|f| FactorEntry {
@@ -218,48 +88,87 @@ fn inner(cmd: &SensitivityCmd) -> Result<()> {
                 integer: f.integer,
             })
             .collect(),
-        indicators: indicators.iter().map(|&i| INDICATORS[i]).collect(),
-        scope,
+        indicators: plan.indicators.iter().map(|&i| INDICATORS[i]).collect(),
+        scope: sweep.scope,
         seed: base.seed,
         replicates: base.replicates,
         weeks: base.weeks,
-        points: plan.len(),
-        shard: shard.map(|s| s.to_string()),
-        points_run: pending.len(),
+        points: d.len(),
+        shard: sweep.shard.map(|s| s.to_string()),
+        points_run: swept.cells_run,
         complete,
-        threads,
+        threads: swept.threads,
         wall_time_seconds: started.elapsed().as_secs_f64(),
         warnings: &warnings,
         files,
     };
-    let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
-    json.push(b'\n');
-    write_file_atomic(&target.join("manifest.json"), &json)?;
-
+    write_file_atomic(&sweep.target.join("manifest.json"), &to_json(&manifest))?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
-    if complete {
-        for r in &ranking {
-            println!("{r}");
-        }
-        if !cmd.run.quiet {
-            eprintln!(
-                "{} points run in {:.2} s → {}",
-                pending.len(),
-                started.elapsed().as_secs_f64(),
-                target.join("sensitivity.csv").display()
-            );
-        }
-    } else if !cmd.run.quiet {
-        eprintln!(
-            "{} points run in {:.2} s; this folder holds {} of {} points: run the other shards, then \
-             `dugnad merge DIR... -o OUT --no-charts` and rerun this command with -o OUT to analyse",
-            pending.len(),
-            started.elapsed().as_secs_f64(),
-            present.rows.len(),
-            cells.len()
-        );
+    for r in &ranking {
+        println!("{r}");
+    }
+    if !cmd.run.quiet {
+        let done = format!(" → {}", sweep.target.join("sensitivity.csv").display());
+        let rest = "`dugnad merge DIR... -o OUT --no-charts` and rerun this command with -o OUT to analyse";
+        print_swept(&swept, complete, started, "points", &done, rest);
     }
     Ok(())
+}
+
+/// The start message: the design's size and where it goes, and a note when the scenario's own
+/// replicate count is larger than a screening needs.
+fn announce(plan: &Plan, cmd: &SensitivityCmd, notes: &str) {
+    let base = &plan.sweep.base.scenario;
+    eprintln!(
+        "sensitivity {} ({}): {} factors, {} points × {} replicates × {} weeks{notes} → {}",
+        base.name,
+        plan.design.method.name(),
+        plan.design.factors.len(),
+        plan.design.len(),
+        base.replicates,
+        base.weeks,
+        plan.sweep.target.display()
+    );
+    if base.replicates > 30 && cmd.run.replicates.is_none() {
+        eprintln!(
+            "  note: {} replicates per point (the scenario's); --replicates 10 is usually enough, the noise \
+             share in noise.csv tells whether more are needed",
+            base.replicates
+        );
+    }
+}
+
+/// An analysed folder: the analysis, its ranking in words, and the files written.
+struct Analysed {
+    analysis: Analysis,
+    ranking: Vec<String>,
+    files: Vec<String>,
+}
+
+/// Analyses a complete folder: writes its tables, and with `charts` its charts and report.
+fn analyse(plan: &Plan, charts: bool) -> Result<Analysed> {
+    let dir = &plan.sweep.target;
+    let (a, outputs) = plan.analyze()?;
+    let tables = [
+        sa::sensitivity_table(&a),
+        sa::noise_table(&a),
+        sa::points_table(&plan.design, &plan.indicators, &outputs),
+    ];
+    let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
+    drop(tables);
+    let ranking = sa::ranking(&a);
+    if charts {
+        files.extend(present::sensitivity::charts(dir, &a)?);
+        let (name, scope) = (&plan.sweep.base.scenario.name, plan.sweep.scope.name());
+        let html = present::sensitivity::report(dir, name, &plan.design, &a, scope, &ranking);
+        write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
+        files.push("report.html".into());
+    }
+    Ok(Analysed {
+        analysis: a,
+        ranking,
+        files,
+    })
 }

@@ -2,15 +2,18 @@
 //! seed streams (seed, r, activity key, group, purpose), so the paired differences
 //! design − baseline over replicates remove the noise the designs share.
 
-use super::{split_top_level, Refusal, Scope};
+use super::{default_output, split_top_level, Refusal, Scope};
+use crate::cli::CompareCmd;
 use crate::metrics::{Row, INDICATORS};
 use crate::model::group::Design;
-use crate::output::csv::num;
+use crate::output::number::num;
+use crate::output::table::{Cell, Column, Table};
 use crate::scenario::Scenario;
 use crate::sim::replicates::run_replicate;
 use crate::stats::{paired_difference, summarize, PairedDiff, Summary};
+use anyhow::Result;
 use rayon::prelude::*;
-use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 /// One design of a comparison.
 pub struct Contender {
@@ -22,6 +25,155 @@ pub struct Contender {
     pub overrides: Vec<String>,
     pub scenario: Scenario,
     pub designs: Vec<Design>,
+}
+
+impl Contender {
+    /// The design of scenario `file` with `overrides` applied, named `name` (default: the
+    /// scenario's name).
+    pub fn load(file: &Path, name: Option<&str>, overrides: Vec<String>) -> Result<Contender> {
+        let scenario = crate::scenario::load(file, &overrides)?;
+        let designs = Design::compile_all(&scenario);
+        Ok(Contender {
+            name: name
+                .map(str::to_string)
+                .unwrap_or_else(|| scenario.name.clone()),
+            file: file.display().to_string(),
+            overrides,
+            scenario,
+            designs,
+        })
+    }
+}
+
+/// The designs of `dugnad compare`: each scenario file, then each `--variant` of the first
+/// file, all on the first file's seed, replicates and weeks (common random numbers), with
+/// names made unique.
+pub fn contenders(cmd: &CompareCmd) -> Result<Vec<Contender>> {
+    let flags = cmd.run.overrides();
+    let first = Contender::load(&cmd.scenarios[0], None, flags.clone())?;
+    let shared = [
+        format!("scenario.seed={}", first.scenario.seed),
+        format!("scenario.replicates={}", first.scenario.replicates),
+        format!("scenario.weeks={}", first.scenario.weeks),
+    ];
+    let with_shared = |extra: &[String]| -> Vec<String> {
+        flags
+            .iter()
+            .chain(extra)
+            .chain(shared.iter())
+            .cloned()
+            .collect()
+    };
+    let mut contenders = vec![first];
+    for f in &cmd.scenarios[1..] {
+        contenders.push(Contender::load(f, None, with_shared(&[]))?);
+    }
+    for v in &cmd.variant {
+        let (name, mut o) = parse_variant(v)?;
+        o.push(format!("scenario.name={name}"));
+        contenders.push(Contender::load(
+            &cmd.scenarios[0],
+            Some(&name),
+            with_shared(&o),
+        )?);
+    }
+    let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
+    for (c, n) in contenders.iter_mut().zip(unique_names(&names)) {
+        c.name = n;
+    }
+    Ok(contenders)
+}
+
+/// The position of the `--baseline` design among `names` (default: the first).
+pub fn baseline_index(names: &[String], baseline: Option<&str>) -> Result<usize, Refusal> {
+    match baseline {
+        None => Ok(0),
+        Some(b) => names.iter().position(|n| n == b).ok_or_else(|| {
+            Refusal(format!(
+                "--baseline '{b}' is not one of the designs: {}",
+                names.join(", ")
+            ))
+        }),
+    }
+}
+
+/// A comparison, planned: the designs, how they are compared and where the result goes.
+pub struct Plan {
+    pub contenders: Vec<Contender>,
+    pub scope: Scope,
+    pub baseline: usize,
+    /// Replicates per design run before adaptive replication adds any.
+    pub start: u64,
+    pub adaptive: Option<Adaptive>,
+    /// The result folder.
+    pub target: PathBuf,
+}
+
+impl Plan {
+    /// Plans `dugnad compare`, refusing what cannot be compared.
+    pub fn from_args(cmd: &CompareCmd) -> Result<Plan> {
+        let scope = Scope::parse(&cmd.scope)?;
+        if cmd.scenarios.len() + cmd.variant.len() < 2 {
+            return Err(Refusal(
+                "compare needs at least two designs: two or more scenario files, or one file and --variant 'NAME: KEY=VALUE, ...'"
+                    .into(),
+            )
+            .into());
+        }
+        let contenders = contenders(cmd)?;
+        let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
+        let baseline = baseline_index(&names, cmd.baseline.as_deref())?;
+        let adaptive = Adaptive::from_args(cmd)?;
+        let start = match &adaptive {
+            // Adaptive: start with --replicates if given, else one batch.
+            Some(a) => cmd
+                .run
+                .replicates
+                .map(u64::from)
+                .unwrap_or(a.batch)
+                .clamp(2.min(a.max), a.max),
+            None => contenders[0].scenario.replicates as u64,
+        };
+        let target = cmd
+            .run
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(&format!("compare-{}", names.join("-vs-"))));
+        Ok(Plan {
+            contenders,
+            scope,
+            baseline,
+            start,
+            adaptive,
+            target,
+        })
+    }
+
+    /// The designs' names, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.contenders.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// Runs the comparison on the current rayon pool; `progress(replicates done per design)`
+    /// is called as replicates finish.
+    pub fn run(&self, progress: impl FnMut(u64)) -> Result<Comparison, Refusal> {
+        let (values, adaptive) = run(
+            &self.contenders,
+            self.scope,
+            self.baseline,
+            self.start,
+            self.adaptive.as_ref(),
+            progress,
+        )?;
+        Ok(Comparison {
+            names: self.names(),
+            baseline: self.baseline,
+            scope: self.scope,
+            replicates: values[0].len() as u64,
+            lines: compare(&values, self.baseline),
+            adaptive,
+        })
+    }
 }
 
 /// A `--variant 'NAME: KEY=VALUE, KEY=VALUE'`: its name and overrides.
@@ -138,33 +290,60 @@ pub fn compare(values: &[Vec<Row>], baseline: usize) -> Vec<Line> {
     out
 }
 
-/// Header of `comparison.csv`.
-pub const HEADER: &str =
-    "design,baseline,indicator,scope,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,effect_size,n";
+/// A finished comparison: what its table, charts and report show.
+pub struct Comparison {
+    /// Design names, in order (the baseline among them).
+    pub names: Vec<String>,
+    pub baseline: usize,
+    pub scope: Scope,
+    /// Replicates per design.
+    pub replicates: u64,
+    /// Per design and indicator: summary and paired difference to the baseline.
+    pub lines: Vec<Line>,
+    /// How adaptive replication ended, when it was asked for.
+    pub adaptive: Option<AdaptiveOutcome>,
+}
 
-/// `comparison.csv`.
-pub fn csv(lines: &[Line], names: &[String], baseline: usize, scope: Scope) -> Vec<u8> {
-    let mut out = format!("{HEADER}\n");
-    for l in lines {
-        let (s, d) = (&l.summary, &l.diff);
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            names[l.design],
-            names[baseline],
-            INDICATORS[l.indicator],
-            scope.name(),
-            num(s.mean),
-            num(s.ci_low),
-            num(s.ci_high),
-            num(d.mean_diff),
-            num(d.ci_low),
-            num(d.ci_high),
-            num(d.effect_size),
-            d.n
-        );
-    }
-    out.into_bytes()
+/// The `comparison` table: per design and indicator, the design's mean and CI and its paired
+/// difference to the baseline with CI, Cohen's d_z and the number of pairs.
+pub fn table(c: &Comparison) -> Table<'_> {
+    let (names, baseline, scope) = (&c.names, c.baseline, c.scope);
+    let mut columns: Vec<Column> = ["design", "baseline", "indicator", "scope"]
+        .map(Column::text)
+        .to_vec();
+    columns.extend(
+        [
+            "mean",
+            "ci_low",
+            "ci_high",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+            "effect_size",
+        ]
+        .map(Column::num),
+    );
+    columns.push(Column::int("n"));
+    Table::new("comparison", columns, move |sink| {
+        for l in &c.lines {
+            let (s, d) = (&l.summary, &l.diff);
+            sink(&[
+                Cell::Text(&names[l.design]),
+                Cell::Text(&names[baseline]),
+                Cell::Text(INDICATORS[l.indicator]),
+                Cell::Text(scope.name()),
+                Cell::Num(s.mean),
+                Cell::Num(s.ci_low),
+                Cell::Num(s.ci_high),
+                Cell::Num(d.mean_diff),
+                Cell::Num(d.ci_low),
+                Cell::Num(d.ci_high),
+                Cell::Num(d.effect_size),
+                Cell::Int(d.n as i64),
+            ])?;
+        }
+        Ok(())
+    })
 }
 
 /// Adaptive replication: add batches until the CI half-width of every design's paired
@@ -174,6 +353,39 @@ pub struct Adaptive {
     pub target: f64,
     pub batch: u64,
     pub max: u64,
+}
+
+impl Adaptive {
+    /// Adaptive replication as `--target-ci`, `--indicator`, `--batch` and `--max-replicates`
+    /// ask for it (None without `--target-ci`).
+    pub fn from_args(cmd: &CompareCmd) -> Result<Option<Adaptive>, Refusal> {
+        let Some(w) = cmd.target_ci else {
+            return Ok(None);
+        };
+        let name = cmd.indicator.as_deref().unwrap_or_default();
+        let indicator = crate::metrics::indicator_index(name).ok_or_else(|| {
+            Refusal(format!(
+                "--indicator '{name}' is not an indicator; choose one of: {}",
+                INDICATORS.join(", ")
+            ))
+        })?;
+        if !(w > 0.0 && w.is_finite()) {
+            return Err(Refusal(format!(
+                "--target-ci {w}: the half-width must be a number > 0"
+            )));
+        }
+        if cmd.max_replicates < 2 || cmd.batch == 0 {
+            return Err(Refusal(
+                "--max-replicates must be ≥ 2 and --batch ≥ 1".into(),
+            ));
+        }
+        Ok(Some(Adaptive {
+            indicator,
+            target: w,
+            batch: cmd.batch,
+            max: cmd.max_replicates,
+        }))
+    }
 }
 
 /// How adaptive replication ended.
@@ -334,13 +546,16 @@ mod tests {
                 assert_eq!(l.diff.effect_size, 0.0);
             }
         }
-        let text = String::from_utf8(csv(
-            &compare(&values, 0),
-            &["a".into(), "b".into()],
-            0,
-            Scope::FinalWeek,
-        ))
-        .unwrap();
+        let c = Comparison {
+            names: vec!["a".into(), "b".into()],
+            baseline: 0,
+            scope: Scope::FinalWeek,
+            replicates: 6,
+            lines: compare(&values, 0),
+            adaptive: None,
+        };
+        let text = crate::output::csv::to_bytes(&table(&c)).unwrap();
+        let text = String::from_utf8(text).unwrap();
         assert_eq!(text.lines().count(), 1 + 2 * INDICATORS.len());
         assert!(text
             .lines()

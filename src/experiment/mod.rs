@@ -1,12 +1,14 @@
-//! Experiments built on the replicate runner: design comparisons on common random numbers
-//! (`compare`) and parameter sweeps (`grid` turns a sweep design into a list of cells, `sweep`
-//! runs cells, `store` commits them cell by cell to a resumable folder and merges shard folders,
-//! `shard` splits the cells between machines). `docs/experiments.md` documents the commands
-//! and file formats.
+//! Experiments built on the replicate runner: a plain run (`run`), design comparisons on common
+//! random numbers (`compare`), parameter sweeps (`grid` turns a sweep design into a list of
+//! cells, `sweep` runs cells, `store` commits them cell by cell to a resumable folder and merges
+//! shard folders, `shard` splits the cells between machines) and sensitivity analyses
+//! (`sensitivity`, Morris and Sobol designs run as sweeps). Each command's plan is built here
+//! from its arguments (`Plan::from_args`), so a command is parse → plan → run → write.
+//! `docs/experiments.md` documents the commands and file formats.
 
-pub mod charts;
 pub mod compare;
 pub mod grid;
+pub mod run;
 pub mod sensitivity;
 pub mod shard;
 pub mod store;
@@ -15,6 +17,7 @@ pub mod sweep;
 use crate::metrics::aggregate::ReplicateResult;
 use crate::metrics::Row;
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 /// The user asked for something an experiment cannot do, or pointed it at the wrong folder
 /// (the command layer reports it with exit code 2). The message says what to do instead.
@@ -59,6 +62,22 @@ impl Scope {
             Scope::RunMean => r.run_mean(),
         }
     }
+}
+
+/// The default result folder of a run or experiment named `name`: `output/<name>/`.
+pub fn default_output(name: &str) -> PathBuf {
+    PathBuf::from("output").join(name)
+}
+
+/// Reads a scenario file's text; a missing or unreadable file gets the scenario loader's
+/// wording (file named, fix suggested, exit code 2).
+pub fn read_scenario_text(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        crate::scenario::load(path, &[])
+            .err()
+            .map(Into::into)
+            .unwrap_or_else(|| e.into())
+    })
 }
 
 /// A stable 128-bit hash of text (FNV-1a 128), as 32 hex digits: sweep identities.

@@ -10,44 +10,31 @@
 //! resumed, sharded or fresh run analyses the same bytes) and applies the estimators of
 //! `stats::sensitivity` to the per-point replicate means.
 
-use super::grid::{Cells, Range};
+use super::grid::{parse_range, Cells, Range};
+use super::shard::Shard;
 use super::store::replicates_file;
-use super::Refusal;
+use super::sweep::{Base, Sweep};
+use super::{default_output, Refusal, Scope};
+use crate::cli::SensitivityCmd;
+use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
-use crate::output::charts::style;
-use crate::output::csv::num;
+use crate::output::number::{exact, num};
+use crate::output::table::{Cell, Column, Kind, Table};
 use crate::stats::{
     morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
     scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
     SOBOL_MAX_DIMS,
 };
-use anyhow::{anyhow, Context, Result};
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use anyhow::{Context, Result};
 use std::fmt::Write;
 use std::path::Path;
-
-/// Indicators analysed when no `--indicator` is given.
-pub const DEFAULT_INDICATORS: [&str; 6] = [
-    "mean_agency",
-    "minoritization_index",
-    "agency_index",
-    "voice_parity",
-    "dependency_help_share",
-    "volunteers_retained",
-];
 
 /// Bootstrap resamples of every CI.
 pub const RESAMPLES: usize = 1000;
 
 /// The Morris design's seed for a scenario seed: `seed XOR fnv1a-64("sensitivity-morris")`.
 pub fn morris_seed(seed: u64) -> u64 {
-    let h = "sensitivity-morris"
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-        });
-    seed ^ h
+    seed ^ crate::sim::rng::name_hash("sensitivity-morris")
 }
 
 /// The sensitivity method and its design size.
@@ -89,10 +76,15 @@ impl Factor {
         }
     }
 
-    /// The short name used in sentences: the last path segment.
+    /// The short name used in sentences and charts ([`short_name`]).
     pub fn short(&self) -> &str {
-        self.key.rsplit('.').next().unwrap_or(&self.key)
+        short_name(&self.key)
     }
+}
+
+/// A factor's short name: the last segment of its dotted key.
+pub fn short_name(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
 }
 
 /// Every model parameter with its plausible range (`--all-params`).
@@ -108,37 +100,20 @@ pub fn all_params() -> Vec<Factor> {
         .collect()
 }
 
-/// Whether the resolved scenario (TOML text) holds an integer at a dotted path.
-pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
-    let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
-        return false;
-    };
-    let mut item: &toml_edit::Item = doc.as_item();
-    for seg in key.split('.') {
-        match item.get(seg) {
-            Some(i) => item = i,
-            None => return false,
-        }
-    }
-    item.as_integer().is_some()
-}
-
-/// A TOML literal for a factor value: shortest round-trip decimal, with `.0` on whole floats.
+/// A TOML literal for a factor value: a whole number for an integer factor, else the shortest
+/// round-trip decimal with `.0` on whole floats ([`exact`]).
 pub fn literal(x: f64, integer: bool) -> String {
     if integer {
-        return format!("{}", x.round() as i64);
-    }
-    let s = format!("{x}");
-    if s.contains(['.', 'e', 'E']) || s.contains("inf") || s.contains("NaN") {
-        s
+        format!("{}", x.round() as i64)
     } else {
-        format!("{s}.0")
+        exact(x)
     }
 }
 
-/// A sensitivity design: the method, the factors and the design points.
+/// A sensitivity design (the experimental design of a Morris or Sobol analysis): the method,
+/// the factors and the design points.
 #[derive(Clone, Debug)]
-pub struct Plan {
+pub struct Design {
     pub method: Method,
     pub factors: Vec<Factor>,
     /// Seed of the Morris design (unused for Sobol).
@@ -147,9 +122,9 @@ pub struct Plan {
     pub unit: Vec<Vec<f64>>,
 }
 
-impl Plan {
+impl Design {
     /// Builds the design, refusing sizes the estimators cannot use.
-    pub fn new(method: Method, factors: Vec<Factor>, seed: u64) -> Result<Plan, Refusal> {
+    pub fn new(method: Method, factors: Vec<Factor>, seed: u64) -> Result<Design, Refusal> {
         let k = factors.len();
         if k == 0 {
             return Err(Refusal(
@@ -203,7 +178,7 @@ impl Plan {
                 saltelli_design(k, samples, 0).points()
             }
         };
-        Ok(Plan {
+        Ok(Design {
             method,
             factors,
             seed,
@@ -236,16 +211,35 @@ impl Plan {
         }
     }
 
-    /// The design as sweep cells: one cell per point, each factor's value as a TOML literal.
-    pub fn cells(&self) -> Cells {
+    /// The design points in factor units (`values()[point][factor]`), before integer factors
+    /// are rounded.
+    pub fn values(&self) -> Vec<Vec<f64>> {
         let lo: Vec<f64> = self.factors.iter().map(|f| f.lo).collect();
         let hi: Vec<f64> = self.factors.iter().map(|f| f.hi).collect();
-        let real = scale_points(&self.unit, &lo, &hi);
+        scale_points(&self.unit, &lo, &hi)
+    }
+
+    /// The block point `c` belongs to: its Morris trajectory, or its Saltelli matrix (A, B or
+    /// AB_<factor>).
+    pub fn block(&self, c: usize) -> String {
+        match self.method {
+            Method::Morris { .. } => format!("trajectory {}", c / (self.factors.len() + 1)),
+            Method::Sobol { samples } => match c / samples {
+                0 => "A".to_string(),
+                1 => "B".to_string(),
+                b => format!("AB_{}", self.factors[b - 2].short()),
+            },
+        }
+    }
+
+    /// The design as sweep cells: one cell per point, each factor's value as a TOML literal.
+    pub fn cells(&self) -> Cells {
         Cells {
             keys: self.factors.iter().map(|f| f.key.clone()).collect(),
             design: self.design_name(),
             sampler_seed: None,
-            values: real
+            values: self
+                .values()
                 .iter()
                 .map(|p| {
                     p.iter()
@@ -258,10 +252,75 @@ impl Plan {
     }
 }
 
-/// Resolves indicator names (default: [`DEFAULT_INDICATORS`]).
+/// A sensitivity analysis, planned: its design and the indicators analysed, and the design's
+/// points as a sweep of checked cells.
+pub struct Plan {
+    pub sweep: Sweep,
+    pub design: Design,
+    /// Indices of the analysed indicators in `INDICATORS`.
+    pub indicators: Vec<usize>,
+}
+
+impl Plan {
+    /// Plans `dugnad sensitivity`. A `[sweep]` table in the file is not part of the scenario
+    /// proper and is ignored.
+    pub fn from_args(cmd: &SensitivityCmd) -> Result<Plan> {
+        let scope = Scope::parse(&cmd.scope)?;
+        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let mut factors: Vec<Factor> = Vec::new();
+        for r in &cmd.range {
+            let r = parse_range(r)?;
+            let integer = base.is_integer_at(&r.key);
+            factors.push(Factor::from_range(&r, integer));
+        }
+        if cmd.all_params {
+            for f in all_params() {
+                if !factors.iter().any(|g| g.key == f.key) {
+                    factors.push(f);
+                }
+            }
+        }
+        let method = match cmd.method.as_str() {
+            "sobol" => Method::Sobol {
+                samples: cmd.samples,
+            },
+            _ => Method::Morris {
+                trajectories: cmd.trajectories,
+                levels: cmd.levels,
+            },
+        };
+        let indicators = indicators(&cmd.indicator)?;
+        let design = Design::new(method, factors, base.scenario.seed)?;
+        let cells = design.cells();
+        let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
+        let name = format!("sensitivity-{}-{}", base.scenario.name, method.name());
+        let target = cmd
+            .run
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(&name));
+        Ok(Plan {
+            sweep: Sweep::new(base, cells, scope, shard, target)?,
+            design,
+            indicators,
+        })
+    }
+
+    /// Reads a complete folder's per-replicate outputs back and analyses them.
+    pub fn analyze(&self) -> Result<(Analysis, Vec<Vec<Vec<f64>>>)> {
+        let points = self.sweep.cells.len();
+        let outputs = read_outputs(&self.sweep.target, points, &self.indicators)?;
+        Ok((analyze(&self.design, &self.indicators, &outputs), outputs))
+    }
+}
+
+/// Resolves indicator names (default: the key indicators of [`View::Sensitivity`]).
 pub fn indicators(names: &[String]) -> Result<Vec<usize>, Refusal> {
     let names: Vec<String> = if names.is_empty() {
-        DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect()
+        key_indicators(View::Sensitivity)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     } else {
         names.to_vec()
     };
@@ -351,9 +410,9 @@ pub struct Analysis {
 }
 
 /// Applies the estimators to per-point replicate outputs (`outputs[j][point][replicate]`).
-pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Analysis {
-    let k = plan.factors.len();
-    let names: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
+pub fn analyze(design: &Design, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Analysis {
+    let k = design.factors.len();
+    let names: Vec<String> = design.factors.iter().map(|f| f.key.clone()).collect();
     let mut per_indicator = Vec::new();
     let mut estimates = Vec::new();
     let mut warnings = Vec::new();
@@ -370,14 +429,14 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
                 value,
                 ci,
             };
-        let indices = match plan.method {
+        let indices = match design.method {
             Method::Morris {
                 trajectories,
                 levels,
             } => {
                 let (means, _) = replicate_means(reps);
                 let m = morris_indices_seeded(
-                    &plan.unit,
+                    &design.unit,
                     &means,
                     k,
                     trajectories,
@@ -453,7 +512,7 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
     let mut w = warnings;
     w.dedup();
     Analysis {
-        method: plan.method,
+        method: design.method,
         factors: names,
         per_indicator,
         estimates,
@@ -462,78 +521,85 @@ pub fn analyze(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> 
     }
 }
 
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+/// The `sensitivity` table: per factor, indicator and statistic its estimate and 95 % CI
+/// (empty where the statistic has none).
+pub fn sensitivity_table(a: &Analysis) -> Table<'_> {
+    let mut columns = ["factor", "indicator", "method", "statistic"]
+        .map(Column::text)
+        .to_vec();
+    columns.extend(["value", "ci_low", "ci_high"].map(Column::num));
+    Table::new("sensitivity", columns, move |sink| {
+        for e in &a.estimates {
+            let (lo, hi) = match e.ci {
+                Some((l, h)) => (Cell::Num(l), Cell::Num(h)),
+                None => (Cell::Empty, Cell::Empty),
+            };
+            sink(&[
+                Cell::Text(&e.factor),
+                Cell::Text(e.indicator),
+                Cell::Text(a.method.name()),
+                Cell::Text(e.statistic),
+                Cell::Num(e.value),
+                lo,
+                hi,
+            ])?;
+        }
+        Ok(())
+    })
 }
 
-/// `sensitivity.csv`: factor,indicator,method,statistic,value,ci_low,ci_high.
-pub fn sensitivity_csv(a: &Analysis) -> Vec<u8> {
-    let mut out = String::from("factor,indicator,method,statistic,value,ci_low,ci_high\n");
-    for e in &a.estimates {
-        let (lo, hi) = e.ci.map(|(l, h)| (num(l), num(h))).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{lo},{hi}",
-            field(&e.factor),
-            e.indicator,
-            a.method.name(),
-            e.statistic,
-            num(e.value)
-        );
-    }
-    out.into_bytes()
+/// The `noise` table: each indicator's noise share.
+pub fn noise_table(a: &Analysis) -> Table<'_> {
+    let columns = vec![Column::text("indicator"), Column::num("noise_share")];
+    Table::new("noise", columns, move |sink| {
+        for (name, share, _) in &a.per_indicator {
+            sink(&[Cell::Text(name), Cell::Num(*share)])?;
+        }
+        Ok(())
+    })
 }
 
-/// `noise.csv`: indicator,noise_share.
-pub fn noise_csv(a: &Analysis) -> Vec<u8> {
-    let mut out = String::from("indicator,noise_share\n");
-    for (name, share, _) in &a.per_indicator {
-        let _ = writeln!(out, "{name},{}", num(*share));
-    }
-    out.into_bytes()
-}
-
-/// `points.csv`: point, the block it belongs to (Morris trajectory, or Saltelli A/B/AB_i),
-/// the factor values, then per indicator the replicate mean and SD.
-pub fn points_csv(plan: &Plan, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Vec<u8> {
-    let cells = plan.cells();
-    let mut out = String::from("point,block");
-    for k in &cells.keys {
-        out.push(',');
-        out.push_str(&field(k));
+/// The `points` table: point, the block it belongs to (Morris trajectory, or Saltelli A/B/AB_i),
+/// the factor values it ran with (whole numbers, or written exactly: [`Cell::Exact`]), then per
+/// indicator the replicate mean and SD, and the replicates.
+pub fn points_table<'a>(
+    design: &'a Design,
+    indicators: &'a [usize],
+    outputs: &'a [Vec<Vec<f64>>],
+) -> Table<'a> {
+    let mut columns = vec![Column::int("point"), Column::text("block")];
+    for f in &design.factors {
+        let kind = if f.integer { Kind::Int } else { Kind::Exact };
+        columns.push(Column::new(f.key.clone(), kind));
     }
     for &i in indicators {
-        let _ = write!(out, ",{}_mean,{}_sd", INDICATORS[i], INDICATORS[i]);
+        columns.push(Column::num(format!("{}_mean", INDICATORS[i])));
+        columns.push(Column::num(format!("{}_sd", INDICATORS[i])));
     }
-    out.push_str(",replicates\n");
-    let k = plan.factors.len();
-    for (c, vals) in cells.values.iter().enumerate() {
-        let block = match plan.method {
-            Method::Morris { .. } => format!("trajectory {}", c / (k + 1)),
-            Method::Sobol { samples } => match c / samples {
-                0 => "A".to_string(),
-                1 => "B".to_string(),
-                b => format!("AB_{}", plan.factors[b - 2].short()),
-            },
-        };
-        let _ = write!(out, "{c},{block}");
-        for v in vals {
-            let _ = write!(out, ",{v}");
+    columns.push(Column::int("replicates"));
+    Table::new("points", columns, move |sink| {
+        for (c, values) in design.values().iter().enumerate() {
+            let block = design.block(c);
+            let mut row = vec![Cell::Int(c as i64), Cell::Text(&block)];
+            for (x, f) in values.iter().zip(&design.factors) {
+                row.push(if f.integer {
+                    Cell::Int(x.round() as i64)
+                } else {
+                    Cell::Exact(*x)
+                });
+            }
+            let mut n = 0;
+            for reps in outputs {
+                let (r, mean, var) = crate::stats::ci::mean_var(reps[c].iter().copied());
+                n = n.max(reps[c].len());
+                let sd = if r >= 2 { var.sqrt() } else { f64::NAN };
+                row.extend([Cell::Num(mean), Cell::Num(sd)]);
+            }
+            row.push(Cell::Int(n as i64));
+            sink(&row)?;
         }
-        let mut n = 0;
-        for reps in outputs {
-            let (r, mean, var) = crate::stats::ci::mean_var(reps[c].iter().copied());
-            n = n.max(reps[c].len());
-            let sd = if r >= 2 { var.sqrt() } else { f64::NAN };
-            let _ = write!(out, ",{},{}", num(mean), num(sd));
-        }
-        let _ = writeln!(out, ",{n}");
-    }
-    out.into_bytes()
+        Ok(())
+    })
 }
 
 fn pct(x: f64) -> String {
@@ -649,313 +715,6 @@ pub fn ranking(a: &Analysis) -> Vec<String> {
     out
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn inline_svg(dir: &Path, file: &str) -> Option<String> {
-    let svg = std::fs::read_to_string(dir.join(file)).ok()?;
-    let start = svg.find("<svg")?;
-    Some(svg[start..].to_string())
-}
-
-/// The body sections of `report.html`.
-pub fn report_sections(
-    dir: &Path,
-    plan: &Plan,
-    a: &Analysis,
-    scope: &str,
-    ranking: &[String],
-) -> Vec<(String, String)> {
-    let mut s = Vec::new();
-    let mut h = String::from("<ul>\n");
-    for r in ranking {
-        let _ = writeln!(h, "<li>{}</li>", esc(r));
-    }
-    h.push_str("</ul>\n");
-    let method = match plan.method {
-        Method::Morris { trajectories, levels } => format!(
-            "Morris elementary effects (Morris 1991; μ* of Campolongo et al. 2007): {trajectories} trajectories on a \
-             {levels}-level grid, {} points. Effects are per full range of a factor, computed on the replicate means; \
-             95 % CIs of μ* bootstrap the trajectories.",
-            plan.len()
-        ),
-        Method::Sobol { samples } => format!(
-            "Sobol indices on a Saltelli (2010) design with N = {samples} ({} points): S1 by the Saltelli et al. (2010) \
-             estimator, ST by Jansen (1999), 95 % CIs by bootstrapping the N rows, computed on the replicate means. \
-             Because every point runs on the same seeds (common random numbers), most replicate noise is shared by all \
-             points and cancels in the differences the estimators use; the alternative correction that subtracts the \
-             noise variance σ²/R of a mean (Iooss &amp; Ribatet 2009; Marrel et al. 2012) assumes independent noise per \
-             point and over-corrects here, so it is only reported alongside (sensitivity.csv, statistics \
-             *_noise_corrected).",
-            plan.len()
-        ),
-    };
-    let _ = writeln!(
-        h,
-        "<p>{method} Every point runs {} replicates on the same seed (common random numbers); outputs are each \
-         replicate's {scope} value.</p>",
-        a.replicates
-    );
-    s.push(("What drives the outcomes".to_string(), h));
-    if !a.warnings.is_empty() {
-        let mut h = String::from("<ul>\n");
-        for w in &a.warnings {
-            let _ = writeln!(h, "<li><b>{}</b></li>", esc(w));
-        }
-        h.push_str("</ul>\n");
-        s.push(("Warnings".to_string(), h));
-    }
-    let mut h = String::new();
-    for (name, _, _) in &a.per_indicator {
-        if let Some(svg) = inline_svg(dir, &format!("charts/sensitivity-{name}.svg")) {
-            let _ = writeln!(h, "<figure>{svg}</figure>");
-        }
-    }
-    h.push_str("<table><tr><th>factor</th><th>indicator</th><th>statistic</th><th>value</th><th>95 % CI</th></tr>\n");
-    for e in &a.estimates {
-        let ci =
-            e.ci.map(|(l, h)| format!("[{}, {}]", num(l), num(h)))
-                .unwrap_or_default();
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
-            esc(&e.factor),
-            e.indicator,
-            e.statistic,
-            num(e.value)
-        );
-    }
-    h.push_str("</table>\n");
-    s.push(("Indices".to_string(), h));
-    let mut h = String::from(
-        "<p>Share of the variance of the per-point replicate means that is replicate noise (mean within-point variance / R \
-         over the variance of the point means; Iooss &amp; Ribatet 2009). Near 0: the means are essentially deterministic; \
-         near or above 1: the factors move the indicator little next to the replicate noise. Above 1 is possible under \
-         common random numbers: the noise is shared by all points, so it spreads the point means less than \
-         independent noise would, which is also why the estimates can still be precise — judge them by their CIs.</p>\n<table><tr><th>indicator</th><th>noise share</th></tr>\n",
-    );
-    for (name, share, _) in &a.per_indicator {
-        let _ = writeln!(h, "<tr><td>{name}</td><td>{}</td></tr>", num(*share));
-    }
-    h.push_str("</table>\n");
-    s.push(("Replicate noise".to_string(), h));
-    s
-}
-
-// ---------------------------------------------------------------------------------------------
-// Charts
-// ---------------------------------------------------------------------------------------------
-
-fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow!("cannot draw a chart: {e:?}")
-}
-
-fn font(size: f64) -> TextStyle<'static> {
-    (style::FAMILY, size).into_font().color(&style::TEXT)
-}
-
-fn draw_one<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    name: &str,
-    factors: &[String],
-    ix: &Indices,
-) -> Result<()> {
-    let title = crate::output::charts::meta::title(name);
-    match ix {
-        Indices::Morris(m) => {
-            let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
-            let xmax = m
-                .iter()
-                .map(|x| fin(x.mu_star_ci.1).max(fin(x.mu_star)))
-                .fold(0.0, f64::max)
-                .max(1e-9)
-                * 1.15;
-            let ymax = m.iter().map(|x| fin(x.sigma)).fold(0.0, f64::max).max(1e-9) * 1.15;
-            let mut chart = ChartBuilder::on(root)
-                .caption(
-                    format!("{title}: Morris μ* and σ"),
-                    font(style::PANEL_TITLE_SIZE),
-                )
-                .margin(20)
-                .x_label_area_size(60)
-                .y_label_area_size(80)
-                .build_cartesian_2d(0.0..xmax, 0.0..ymax)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .x_desc("μ* (mean |elementary effect|, per full range)")
-                .y_desc("σ of the elementary effects")
-                .label_style(font(style::TICK_SIZE))
-                .axis_desc_style(font(style::DESC_SIZE))
-                .light_line_style(style::GRID)
-                .draw()
-                .map_err(err)?;
-            // σ = μ* line: above it, effects are non-linear or interacting.
-            let lim = xmax.min(ymax);
-            chart
-                .draw_series(LineSeries::new(
-                    [(0.0, 0.0), (lim, lim)],
-                    style::REFERENCE.stroke_width(1),
-                ))
-                .map_err(err)?;
-            // Only the 10 largest μ* are labelled, so that a screening of many factors stays legible.
-            let mut order: Vec<usize> = (0..m.len()).collect();
-            order.sort_by(|&a, &b| m[b].mu_star.total_cmp(&m[a].mu_star).then(a.cmp(&b)));
-            order.truncate(10);
-            for (f, x) in m.iter().enumerate() {
-                if !x.mu_star.is_finite() {
-                    continue;
-                }
-                let y = fin(x.sigma);
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        [(x.mu_star_ci.0, y), (x.mu_star_ci.1, y)],
-                        style::VOLUNTEERS.stroke_width(2),
-                    )))
-                    .map_err(err)?;
-                chart
-                    .draw_series(std::iter::once(Circle::new(
-                        (x.mu_star, y),
-                        5,
-                        style::PARTICIPANTS.filled(),
-                    )))
-                    .map_err(err)?;
-                if !order.contains(&f) || x.mu_star <= 0.0 {
-                    continue;
-                }
-                let label = factors[f]
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(&factors[f])
-                    .to_string();
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        label,
-                        (x.mu_star, y),
-                        font(style::LEGEND_SIZE),
-                    )))
-                    .map_err(err)?;
-            }
-        }
-        Indices::Sobol { primary, .. } => {
-            let ix = &primary.indices;
-            let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
-            let ymax = ix
-                .iter()
-                .flat_map(|x| [fin(x.st_ci.1), fin(x.s1_ci.1), fin(x.st)])
-                .fold(1.0f64, f64::max)
-                .min(2.0);
-            let ymin = ix
-                .iter()
-                .flat_map(|x| [fin(x.s1_ci.0), fin(x.st_ci.0)])
-                .fold(0.0f64, f64::min)
-                .max(-1.0);
-            let n = ix.len();
-            let mut chart = ChartBuilder::on(root)
-                .caption(
-                    format!("{title}: Sobol S1 (orange) and ST (blue), 95 % CI"),
-                    font(style::PANEL_TITLE_SIZE),
-                )
-                .margin(20)
-                .x_label_area_size(70)
-                .y_label_area_size(70)
-                .build_cartesian_2d(-0.5..(n as f64 - 0.5), ymin..ymax)
-                .map_err(err)?;
-            let labels: Vec<String> = factors
-                .iter()
-                .map(|f| f.rsplit('.').next().unwrap_or(f).to_string())
-                .collect();
-            chart
-                .configure_mesh()
-                .x_labels(n.max(1))
-                .x_label_formatter(&|v| {
-                    let i = v.round();
-                    if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                        labels[i as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                })
-                .y_desc("share of output variance")
-                .label_style(font(style::TICK_SIZE))
-                .axis_desc_style(font(style::DESC_SIZE))
-                .light_line_style(style::GRID)
-                .draw()
-                .map_err(err)?;
-            for (f, x) in ix.iter().enumerate() {
-                let c = f as f64;
-                for (off, v, ci, colour) in [
-                    (-0.2, x.s1, x.s1_ci, style::PARTICIPANTS),
-                    (0.2, x.st, x.st_ci, style::VOLUNTEERS),
-                ] {
-                    if !v.is_finite() {
-                        continue;
-                    }
-                    let v = v.clamp(ymin, ymax);
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(c + off - 0.17, 0.0), (c + off + 0.17, v)],
-                            colour.mix(0.8).filled(),
-                        )))
-                        .map_err(err)?;
-                    if ci.0.is_finite() && ci.1.is_finite() {
-                        chart
-                            .draw_series(std::iter::once(PathElement::new(
-                                [
-                                    (c + off, ci.0.clamp(ymin, ymax)),
-                                    (c + off, ci.1.clamp(ymin, ymax)),
-                                ],
-                                style::TEXT.stroke_width(2),
-                            )))
-                            .map_err(err)?;
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Draws `charts/sensitivity-<indicator>.png` and `.svg` per indicator (Morris: μ*–σ plane with
-/// the μ* CI; Sobol: S1 and ST bars with CIs). Each file is written to a temporary name and
-/// renamed. Returns the files written, relative to `dir`.
-pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
-    style::register_fonts();
-    let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts)
-        .with_context(|| format!("cannot create {}", charts.display()))?;
-    let mut files = Vec::new();
-    let size = (900u32, 640u32);
-    for (name, _, ix) in &a.per_indicator {
-        let stem = format!("sensitivity-{name}");
-        let (svg_tmp, png_tmp) = (
-            charts.join(format!("{stem}.tmp.svg")),
-            charts.join(format!("{stem}.tmp.png")),
-        );
-        {
-            let root = SVGBackend::new(&svg_tmp, size).into_drawing_area();
-            root.fill(&WHITE).map_err(err)?;
-            draw_one(&root, name, &a.factors, ix)?;
-            root.present().map_err(err)?;
-        }
-        {
-            let root = BitMapBackend::new(&png_tmp, size).into_drawing_area();
-            root.fill(&WHITE).map_err(err)?;
-            draw_one(&root, name, &a.factors, ix)?;
-            root.present().map_err(err)?;
-        }
-        std::fs::rename(&svg_tmp, charts.join(format!("{stem}.svg")))?;
-        std::fs::rename(&png_tmp, charts.join(format!("{stem}.png")))?;
-        files.push(format!("charts/{stem}.png"));
-        files.push(format!("charts/{stem}.svg"));
-    }
-    Ok(files)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -977,16 +736,8 @@ mod tests {
     }
 
     #[test]
-    fn integer_detection_reads_the_resolved_scenario() {
-        let t = "[scenario]\nweeks = 3\n[activity]\nco_design = 0.5\n";
-        assert!(is_integer_at(t, "scenario.weeks"));
-        assert!(!is_integer_at(t, "activity.co_design"));
-        assert!(!is_integer_at(t, "stereotypes.western"));
-    }
-
-    #[test]
     fn plans_have_the_estimators_point_counts() {
-        let m = Plan::new(
+        let m = Design::new(
             Method::Morris {
                 trajectories: 3,
                 levels: 4,
@@ -997,10 +748,10 @@ mod tests {
         .unwrap();
         assert_eq!(m.len(), 3 * 3);
         assert_eq!(m.cells().len(), 9);
-        let s = Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.y")], 1).unwrap();
+        let s = Design::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.y")], 1).unwrap();
         assert_eq!(s.len(), 8 * 4);
-        assert!(Plan::new(Method::Sobol { samples: 8 }, vec![], 1).is_err());
-        assert!(Plan::new(
+        assert!(Design::new(Method::Sobol { samples: 8 }, vec![], 1).is_err());
+        assert!(Design::new(
             Method::Morris {
                 trajectories: 3,
                 levels: 3
@@ -1009,6 +760,6 @@ mod tests {
             1
         )
         .is_err());
-        assert!(Plan::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.x")], 1).is_err());
+        assert!(Design::new(Method::Sobol { samples: 8 }, vec![f("a.x"), f("a.x")], 1).is_err());
     }
 }

@@ -14,6 +14,8 @@ use super::grid::Cells;
 use super::shard::{ranges, Shard};
 use super::{hash_hex, Refusal, Scope};
 use crate::output::atomic::write_file_atomic;
+use crate::output::csv;
+use crate::output::table::{Column, Table};
 use crate::scenario::{to_toml, Scenario};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -302,44 +304,37 @@ impl Store {
     }
 }
 
-/// Concatenates cell files in cell order: the header once, then each file's lines after its
-/// header. Errors if a file's header is not `header`.
-fn concat(files: impl Iterator<Item = PathBuf>, header: &str) -> Result<Vec<u8>> {
-    let mut out = String::from(header);
-    out.push('\n');
-    for p in files {
-        let text =
-            std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
-        let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
-        if head != header {
-            return Err(Refusal(format!(
-                "{} does not have the columns this sweep writes (was it written by another dugnad version?); \
-                 delete it and run the sweep again to recompute that cell",
-                p.display()
-            ))
-            .into());
+/// The table (`name`, `columns`) whose rows are those of every cell's file `file(c)` in cell
+/// order, read back from `dir/cells` (all cells must be present). A file whose header is not
+/// that of `columns`, or whose rows do not fit them, is refused, naming the file.
+pub fn assembled<'a>(
+    dir: &'a Path,
+    def: &'a SweepDef,
+    name: &str,
+    columns: Vec<Column>,
+    file: fn(usize) -> String,
+) -> Table<'a> {
+    let header = csv::header(&columns);
+    Table::new(name, columns.clone(), move |sink| {
+        for c in 0..def.cells.len() {
+            let p = dir.join("cells").join(file(c));
+            let text = std::fs::read_to_string(&p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
+            let unreadable = |why: String| {
+                Refusal(format!(
+                    "{} does not have the columns this sweep writes ({why}; was it written by another dugnad \
+                     version?); delete it and run the sweep again to recompute that cell",
+                    p.display()
+                ))
+            };
+            if head != header {
+                return Err(unreadable("another header".into()).into());
+            }
+            csv::read_rows(body, &columns, sink).map_err(|e| unreadable(e.to_string()))?;
         }
-        out.push_str(body);
-    }
-    Ok(out.into_bytes())
-}
-
-/// `sweep.csv` assembled from the cell files of `dir` (all cells must be present).
-pub fn assemble_rows(dir: &Path, def: &SweepDef, header: &str) -> Result<Vec<u8>> {
-    let cells = dir.join("cells");
-    concat(
-        (0..def.cells.len()).map(|c| cells.join(cell_file(c))),
-        header,
-    )
-}
-
-/// `sweep-replicates.csv` assembled from the cell files of `dir`.
-pub fn assemble_replicates(dir: &Path, def: &SweepDef, header: &str) -> Result<Vec<u8>> {
-    let cells = dir.join("cells");
-    concat(
-        (0..def.cells.len()).map(|c| cells.join(replicates_file(c))),
-        header,
-    )
+        Ok(())
+    })
 }
 
 /// Shard folders of one sweep, checked to be complete.
@@ -571,5 +566,42 @@ mod tests {
             [0, 1, 2],
             "--force starts over"
         );
+    }
+
+    #[test]
+    fn assembled_tables_refuse_cell_files_of_another_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        let def = SweepDef::new(
+            &scenario(&[]),
+            Scope::FinalWeek,
+            cells(&["activity.co_design=0,0.5"]),
+        );
+        let cells_dir = dir.path().join("cells");
+        std::fs::create_dir_all(&cells_dir).unwrap();
+        let columns = vec![Column::int("cell"), Column::text("activity.co_design")];
+        let assemble = || {
+            let t = assembled(dir.path(), &def, "t", columns.clone(), cell_file);
+            csv::to_bytes(&t)
+        };
+        std::fs::write(
+            cells_dir.join(cell_file(0)),
+            "cell,activity.co_design\n0,0\n",
+        )
+        .unwrap();
+        std::fs::write(
+            cells_dir.join(cell_file(1)),
+            "cell,activity.co_design\n1,0.5\n",
+        )
+        .unwrap();
+        assert_eq!(
+            assemble().unwrap(),
+            b"cell,activity.co_design\n0,0\n1,0.5\n"
+        );
+        for bad in ["cell,other\n1,0.5\n", "cell,activity.co_design\nx,0.5\n"] {
+            std::fs::write(cells_dir.join(cell_file(1)), bad).unwrap();
+            let e = assemble().unwrap_err();
+            assert!(e.is::<Refusal>(), "{e:#}");
+            assert!(format!("{e:#}").contains("cell-000001.csv"), "{e:#}");
+        }
     }
 }

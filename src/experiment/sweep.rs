@@ -2,21 +2,167 @@
 //! `--set` overrides, run for the scenario's replicates on the scenario's seed (so cells differ
 //! only by their parameters: common random numbers across cells), and summarized per indicator.
 
-use super::grid::{display_value, Cells};
-use super::store::Store;
-use super::Scope;
+use super::grid::{display_value, take_sweep_table, Cells, SweepSpec};
+use super::shard::Shard;
+use super::store::{Store, SweepDef};
+use super::{default_output, read_scenario_text, Scope};
+use crate::cli::{RunArgs, SweepCmd};
 use crate::metrics::{Row, INDICATORS, N_INDICATORS};
 use crate::model::group::Design;
-use crate::output::csv::num;
-use crate::scenario::{load_str, Scenario};
+use crate::output::csv;
+use crate::output::table::{Cell, Column, Table};
+use crate::scenario::{load_str, to_toml, Scenario};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
 use crate::stats::{OnlineStats, Summary};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 /// Statistics written per indicator in `sweep.csv`.
 pub const STATS: [&str; 5] = ["mean", "sd", "ci_low", "ci_high", "n"];
+
+/// The scenario a sweep or a sensitivity analysis varies: the file's text without its `[sweep]`
+/// table, the run flags as overrides, and the base scenario they make.
+pub struct Base {
+    pub text: String,
+    /// The scenario file name, for messages.
+    pub origin: String,
+    /// `--set`, `--replicates`, `--weeks`, `--seed` as overrides (applied before a cell's).
+    pub overrides: Vec<String>,
+    pub scenario: Scenario,
+    /// The base scenario, fully resolved, as TOML.
+    pub resolved: String,
+    /// The sweep the file's `[sweep]` table declares, if it has one.
+    pub declared: Option<SweepSpec>,
+}
+
+impl Base {
+    /// Reads `file` and applies the run flags.
+    pub fn load(file: &Path, run: &RunArgs) -> Result<Base> {
+        let origin = file.display().to_string();
+        let text = read_scenario_text(file)?;
+        let (text, declared) = take_sweep_table(&text, &origin)?;
+        let overrides = run.overrides();
+        let scenario = load_str(&text, &origin, &overrides)?;
+        let resolved = to_toml(&scenario);
+        Ok(Base {
+            text,
+            origin,
+            overrides,
+            scenario,
+            resolved,
+            declared,
+        })
+    }
+
+    /// Whether the base holds an integer at a dotted key (such a key is varied in whole numbers).
+    pub fn is_integer_at(&self, key: &str) -> bool {
+        is_integer_at(&self.resolved, key)
+    }
+
+    /// `cells` of this base, summarized in `scope`, ready to run.
+    pub fn runner<'a>(&'a self, cells: &'a Cells, scope: Scope) -> SweepRun<'a> {
+        SweepRun {
+            text: &self.text,
+            origin: &self.origin,
+            overrides: &self.overrides,
+            cells,
+            scope,
+        }
+    }
+}
+
+/// Whether a resolved scenario (TOML text) holds an integer at a dotted path.
+pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
+    let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    let mut item: &toml_edit::Item = doc.as_item();
+    for seg in key.split('.') {
+        match item.get(seg) {
+            Some(i) => item = i,
+            None => return false,
+        }
+    }
+    item.as_integer().is_some()
+}
+
+/// Cells of a base scenario committed to a sweep folder: what a sweep and a sensitivity
+/// analysis have in common.
+pub struct Sweep {
+    pub base: Base,
+    pub cells: Cells,
+    pub scope: Scope,
+    /// Only this shard's cells run (`--shard I/N`).
+    pub shard: Option<Shard>,
+    /// The sweep folder.
+    pub target: PathBuf,
+}
+
+impl Sweep {
+    /// The sweep of `cells` over `base`, with every cell checked: a cell that is not a valid
+    /// scenario stops it before any work.
+    pub fn new(
+        base: Base,
+        cells: Cells,
+        scope: Scope,
+        shard: Option<Shard>,
+        target: PathBuf,
+    ) -> Result<Sweep> {
+        let sweep = Sweep {
+            base,
+            cells,
+            scope,
+            shard,
+            target,
+        };
+        sweep.runner().check()?;
+        Ok(sweep)
+    }
+
+    /// The cells, ready to run.
+    pub fn runner(&self) -> SweepRun<'_> {
+        self.base.runner(&self.cells, self.scope)
+    }
+
+    /// The sweep's definition (`sweep.json`), whose identity a resumed folder must match.
+    pub fn def(&self) -> SweepDef {
+        SweepDef::new(&self.base.scenario, self.scope, self.cells.clone())
+    }
+}
+
+/// A sweep, planned.
+pub struct Plan {
+    pub sweep: Sweep,
+    /// Whether every cell's per-replicate rows are kept (`--keep-replicates`).
+    pub keep: bool,
+}
+
+impl Plan {
+    /// Plans `dugnad sweep`: the file's `[sweep]` table overridden by the flags, made into
+    /// checked cells.
+    pub fn from_args(cmd: &SweepCmd) -> Result<Plan> {
+        let scope = Scope::parse(&cmd.scope)?;
+        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
+        let spec = base
+            .declared
+            .clone()
+            .unwrap_or_default()
+            .overridden_by(flags);
+        let cells = spec.cells(base.scenario.seed, &|key| base.is_integer_at(key))?;
+        let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
+        let target = cmd
+            .run
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(&format!("sweep-{}", base.scenario.name)));
+        Ok(Plan {
+            sweep: Sweep::new(base, cells, scope, shard, target)?,
+            keep: cmd.keep_replicates,
+        })
+    }
+}
 
 /// A sweep ready to run: the scenario text (without its `[sweep]` table), the run flags'
 /// overrides, and the cells.
@@ -32,75 +178,75 @@ pub struct SweepRun<'a> {
 
 /// What one cell produced.
 pub struct CellResult {
-    /// `sweep.csv` header and this cell's row.
+    /// The cell's `sweep` row, with the header, as CSV (the store's commit format).
     pub row: Vec<u8>,
-    /// `sweep-replicates.csv` header and this cell's rows, when kept.
+    /// The cell's `sweep-replicates` rows, with the header, as CSV, when kept.
     pub replicates: Option<Vec<u8>>,
     /// Replicates run.
     pub n: u64,
 }
 
-/// Quotes a CSV field when it needs it.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// `sweep.csv` header: `cell,<keys...>,` then `<indicator>_<stat>` for each indicator and
-/// stat of [`STATS`].
-pub fn header(keys: &[String]) -> String {
-    let mut h = String::from("cell");
-    for k in keys {
-        h.push(',');
-        h.push_str(&field(k));
-    }
+/// Columns of the `sweep` table: `cell`, the swept keys, then `<indicator>_<stat>` for each
+/// indicator and stat of [`STATS`].
+pub fn columns(keys: &[String]) -> Vec<Column> {
+    let mut c = vec![Column::int("cell")];
+    c.extend(keys.iter().map(Column::text));
     for name in INDICATORS {
-        for s in STATS {
-            let _ = write!(h, ",{name}_{s}");
-        }
-    }
-    h
-}
-
-/// `sweep-replicates.csv` header: `cell,replicate,<keys...>,<indicators...>`.
-pub fn replicates_header(keys: &[String]) -> String {
-    let mut h = String::from("cell,replicate");
-    for k in keys
-        .iter()
-        .map(|k| field(k))
-        .chain(INDICATORS.iter().map(|s| s.to_string()))
-    {
-        h.push(',');
-        h.push_str(&k);
-    }
-    h
-}
-
-fn params(cells: &Cells, c: usize) -> String {
-    cells.values[c]
-        .iter()
-        .map(|v| format!(",{}", field(&display_value(v))))
-        .collect()
-}
-
-/// One cell's `sweep.csv` row (without newline).
-pub fn row(cells: &Cells, c: usize, stats: &[Summary]) -> String {
-    let mut out = format!("{c}{}", params(cells, c));
-    for s in stats {
-        let _ = write!(
-            out,
-            ",{},{},{},{},{}",
-            num(s.mean),
-            num(s.sd),
-            num(s.ci_low),
-            num(s.ci_high),
-            s.n
+        c.extend(
+            STATS[..4]
+                .iter()
+                .map(|s| Column::num(format!("{name}_{s}"))),
         );
+        c.push(Column::int(format!("{name}_{}", STATS[4])));
     }
-    out
+    c
+}
+
+/// Columns of the `sweep-replicates` table: `cell`, `replicate`, the swept keys, then every
+/// indicator.
+pub fn replicate_columns(keys: &[String]) -> Vec<Column> {
+    let mut c = vec![Column::int("cell"), Column::int("replicate")];
+    c.extend(keys.iter().map(Column::text));
+    c.extend(INDICATORS.iter().map(|n| Column::num(*n)));
+    c
+}
+
+/// Cell `c`'s leading cells: its index and its values of the swept keys (as shown).
+fn leading<'a>(c: usize, values: &'a [String]) -> Vec<Cell<'a>> {
+    let mut row = vec![Cell::Int(c as i64)];
+    row.extend(values.iter().map(|v| Cell::Text(v)));
+    row
+}
+
+/// Cell `c`'s row of the `sweep` table, as a one-row table (the cell's commit file).
+pub fn row_table<'a>(cells: &Cells, c: usize, stats: &'a [Summary]) -> Table<'a> {
+    let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
+    Table::new("sweep", columns(&cells.keys), move |sink| {
+        let mut row = leading(c, &shown);
+        for s in stats {
+            row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(Cell::Num));
+            row.push(Cell::Int(s.n as i64));
+        }
+        sink(&row)
+    })
+}
+
+/// Cell `c`'s rows of the `sweep-replicates` table: (replicate, indicator values) in order.
+pub fn replicates_table<'a>(cells: &Cells, c: usize, kept: &'a [(u64, Row)]) -> Table<'a> {
+    let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
+    Table::new(
+        "sweep-replicates",
+        replicate_columns(&cells.keys),
+        move |sink| {
+            for (r, values) in kept {
+                let mut row = leading(c, &shown);
+                row.insert(1, Cell::Int(*r as i64));
+                row.extend(values.iter().map(|x| Cell::Num(*x)));
+                sink(&row)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 impl SweepRun<'_> {
@@ -132,40 +278,28 @@ impl SweepRun<'_> {
     pub fn run_cell(&self, c: usize, keep: bool) -> Result<CellResult> {
         let s = self.scenario(c)?;
         let designs = Design::compile_all(&s);
-        let plan = RunPlan {
-            seed: s.seed,
-            replicates: s.replicates as u64,
-            first_replicate: 0,
-            weeks: s.weeks,
-            per_group: false,
-            keep_replicates: false,
-        };
+        let plan = RunPlan::for_scenario(&s);
         let mut stats = vec![OnlineStats::new(); N_INDICATORS];
-        let mut kept = keep.then(|| replicates_header(&self.cells.keys) + "\n");
-        let p = params(self.cells, c);
+        let mut kept = Vec::new();
         for_each_replicate(&designs, &plan, |r| {
             let values: Row = self.scope.row(&r);
             for (st, x) in stats.iter_mut().zip(values) {
                 st.push(x);
             }
-            if let Some(out) = kept.as_mut() {
-                let _ = write!(out, "{c},{}{p}", r.replicate);
-                for x in values {
-                    out.push(',');
-                    out.push_str(&num(x));
-                }
-                out.push('\n');
+            if keep {
+                kept.push((r.replicate, values));
             }
         });
         let summaries: Vec<Summary> = stats.iter().map(OnlineStats::summary).collect();
-        let row = format!(
-            "{}\n{}\n",
-            header(&self.cells.keys),
-            row(self.cells, c, &summaries)
-        );
+        let row = csv::to_bytes(&row_table(self.cells, c, &summaries))?;
+        let replicates = if keep {
+            Some(csv::to_bytes(&replicates_table(self.cells, c, &kept))?)
+        } else {
+            None
+        };
         Ok(CellResult {
-            row: row.into_bytes(),
-            replicates: kept.map(String::into_bytes),
+            row,
+            replicates,
             n: plan.replicates,
         })
     }
@@ -225,11 +359,19 @@ mod tests {
         assert_eq!(vals[..2], ["1", "0.7"]);
         let k = crate::metrics::indicator_index("voice_parity").unwrap();
         let at = cols.iter().position(|c| *c == "voice_parity_mean").unwrap();
-        assert_eq!(vals[at], num(agg.final_week[k].summary().mean));
+        assert_eq!(vals[at], csv::num(agg.final_week[k].summary().mean));
         assert_eq!(vals[at + 4], agg.final_week[k].summary().n.to_string());
         let reps = String::from_utf8(r.replicates.unwrap()).unwrap();
         assert_eq!(reps.lines().count(), 1 + 4);
         assert!(reps.lines().nth(1).unwrap().starts_with("1,0,0.7,"));
+    }
+
+    #[test]
+    fn integer_detection_reads_the_resolved_scenario() {
+        let t = "[scenario]\nweeks = 3\n[activity]\nco_design = 0.5\n";
+        assert!(is_integer_at(t, "scenario.weeks"));
+        assert!(!is_integer_at(t, "activity.co_design"));
+        assert!(!is_integer_at(t, "stereotypes.western"));
     }
 
     #[test]
@@ -252,12 +394,5 @@ mod tests {
             e.chain().any(|c| c.is::<crate::scenario::ScenarioError>()),
             "exit code 2"
         );
-    }
-
-    #[test]
-    fn csv_fields_with_commas_are_quoted() {
-        assert_eq!(field("{beta=[2,2]}"), "\"{beta=[2,2]}\"");
-        assert_eq!(field("a\"b,"), "\"a\"\"b,\"");
-        assert_eq!(field("0.5"), "0.5");
     }
 }

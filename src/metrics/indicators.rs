@@ -167,3 +167,147 @@ pub fn indicator_row(t: &WeekTally) -> Row {
 pub fn indicator_index(name: &str) -> Option<usize> {
     INDICATORS.iter().position(|n| *n == name)
 }
+
+/// A place that shows a selection of the key indicators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The headline: printed after `run` and `compare`, one panel each in sweep charts.
+    Headline,
+    /// The "at a glance" cards that open a run's report.
+    Glance,
+    /// A run's trajectory charts (the small multiples, and one chart each).
+    Trajectory,
+    /// A run's histograms of the final week across replicates.
+    Distribution,
+    /// What `dugnad sensitivity` analyses when no `--indicator` is named, outcomes first.
+    Sensitivity,
+    /// What the classroom page charts by default.
+    Classroom,
+}
+
+/// A key indicator: one of [`INDICATORS`] and the views that show it.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyIndicator {
+    pub name: &'static str,
+    views: &'static [View],
+    /// Position among the sensitivity defaults (which list the outcomes first), if one.
+    sensitivity: Option<u8>,
+}
+
+impl KeyIndicator {
+    const fn new(name: &'static str, views: &'static [View]) -> KeyIndicator {
+        KeyIndicator {
+            name,
+            views,
+            sensitivity: None,
+        }
+    }
+
+    /// Also analysed by default in a sensitivity analysis, at position `rank`.
+    const fn sensitivity(self, rank: u8) -> KeyIndicator {
+        KeyIndicator {
+            sensitivity: Some(rank),
+            ..self
+        }
+    }
+
+    /// Whether `view` shows this indicator.
+    pub fn in_view(&self, view: View) -> bool {
+        match view {
+            View::Sensitivity => self.sensitivity.is_some(),
+            v => self.views.contains(&v),
+        }
+    }
+}
+
+use View::{Classroom, Distribution, Glance, Headline, Trajectory};
+
+/// The key indicators, in [`INDICATORS`] order: the one list every view's selection comes from
+/// (see [`key_indicators`]).
+pub const KEY_INDICATORS: &[KeyIndicator] = &[
+    KeyIndicator::new("voice_parity", &[Headline, Glance, Trajectory, Classroom]).sensitivity(3),
+    KeyIndicator::new(
+        "usurp_rate_participants",
+        &[Headline, Glance, Trajectory, Classroom],
+    ),
+    KeyIndicator::new("usurp_rate_volunteers", &[Glance, Trajectory]),
+    KeyIndicator::new(
+        "dependency_help_share",
+        &[Headline, Glance, Trajectory, Classroom],
+    )
+    .sensitivity(4),
+    KeyIndicator::new(
+        "mean_agency",
+        &[Headline, Glance, Trajectory, Distribution, Classroom],
+    )
+    .sensitivity(0),
+    KeyIndicator::new("perceived_competence_gap", &[Glance, Trajectory]),
+    KeyIndicator::new("limbo_count", &[Headline, Trajectory]),
+    KeyIndicator::new("bridging_tie_strength", &[Trajectory]),
+    KeyIndicator::new("volunteers_active", &[Trajectory]),
+    KeyIndicator::new("volunteers_retained", &[Headline, Glance, Classroom]).sensitivity(5),
+    KeyIndicator::new(
+        "agency_index",
+        &[Headline, Glance, Trajectory, Distribution],
+    )
+    .sensitivity(2),
+    KeyIndicator::new(
+        "minoritization_index",
+        &[Headline, Glance, Trajectory, Distribution],
+    )
+    .sensitivity(1),
+];
+
+/// The names of the key indicators `view` shows, in its order ([`INDICATORS`] order, except
+/// the sensitivity defaults, which list the outcomes first).
+pub fn key_indicators(view: View) -> Vec<&'static str> {
+    let mut keys: Vec<&KeyIndicator> = KEY_INDICATORS.iter().filter(|k| k.in_view(view)).collect();
+    if view == View::Sensitivity {
+        keys.sort_by_key(|k| k.sensitivity);
+    }
+    keys.into_iter().map(|k| k.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_indicators_are_indicators_in_output_order() {
+        let at: Vec<usize> = KEY_INDICATORS
+            .iter()
+            .map(|k| indicator_index(k.name).unwrap_or_else(|| panic!("{} unknown", k.name)))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+        let mut ranks: Vec<u8> = KEY_INDICATORS
+            .iter()
+            .filter_map(|k| k.sensitivity)
+            .collect();
+        ranks.sort_unstable();
+        assert_eq!(ranks, (0..ranks.len() as u8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_view_shows_some_and_the_headline_what_the_summaries_print() {
+        assert_eq!(
+            key_indicators(View::Headline),
+            [
+                "voice_parity",
+                "usurp_rate_participants",
+                "dependency_help_share",
+                "mean_agency",
+                "limbo_count",
+                "volunteers_retained",
+                "agency_index",
+                "minoritization_index",
+            ]
+        );
+        assert_eq!(
+            key_indicators(View::Sensitivity)[..3],
+            ["mean_agency", "minoritization_index", "agency_index"]
+        );
+        for v in [Glance, Trajectory, Distribution, Classroom] {
+            assert!(!key_indicators(v).is_empty(), "{v:?}");
+        }
+    }
+}

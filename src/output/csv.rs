@@ -1,145 +1,177 @@
-//! CSV exporters: each returns the file's bytes (snapshot-testable), written by the caller.
+//! The CSV format: comma-separated, a header line of column names, one line per row, every
+//! line ending in `\n`. Numbers are written by [`num`] (NA when undefined), exact numbers by
+//! [`exact`], text quoted only when it holds a comma, a quote or a line break.
 
-use crate::metrics::aggregate::RunAggregate;
-use crate::metrics::INDICATORS;
-use crate::stats::Summary;
-use std::fmt::Write;
+use super::export::Exporter;
+use super::number::exact;
+pub use super::number::num;
+use super::table::{Cell, Column, Kind, Table};
+use anyhow::{anyhow, Result};
 
-/// Formats a number with up to 6 decimals, trailing zeros trimmed; NaN/inf as `NA`.
-pub fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return "NA".to_string();
+/// The CSV exporter.
+pub struct Csv;
+
+impl Exporter for Csv {
+    fn extension(&self) -> &'static str {
+        "csv"
     }
-    let mut s = format!("{x:.6}");
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
+
+    fn export(&self, table: &Table) -> Result<Vec<u8>> {
+        let mut out = header(&table.columns);
+        out.push('\n');
+        table.for_each_row(&mut |cells| {
+            push_row(&mut out, cells);
+            Ok(())
+        })?;
+        Ok(out.into_bytes())
     }
-    if s == "-0" {
-        s = "0".to_string();
-    }
-    s
 }
 
-fn summary_fields(out: &mut String, s: &Summary) {
-    let _ = write!(
-        out,
-        "{},{},{},{},{},{},{}",
-        num(s.mean),
-        num(s.sd),
-        num(s.ci_low),
-        num(s.ci_high),
-        num(s.p05),
-        num(s.p95),
-        s.n
-    );
+/// A table's bytes as CSV.
+pub fn to_bytes(table: &Table) -> Result<Vec<u8>> {
+    Csv.export(table)
 }
 
-/// Column header of the statistics shared by the long formats.
-pub const STAT_COLUMNS: &str = "mean,sd,ci_low,ci_high,p05,p95,n";
-
-/// `timeseries.csv`: week,indicator,mean,sd,ci_low,ci_high,p05,p95,n.
-pub fn timeseries(agg: &RunAggregate) -> Vec<u8> {
-    let mut out = format!("week,indicator,{STAT_COLUMNS}\n");
-    for week in 1..=agg.weeks {
-        for (k, name) in INDICATORS.iter().enumerate() {
-            let _ = write!(out, "{week},{name},");
-            summary_fields(&mut out, &agg.week_summary(week, k));
-            out.push('\n');
-        }
+/// Quotes a field when it holds a comma, a quote or a line break.
+pub fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
-    out.into_bytes()
 }
 
-/// `summary.csv`: scope,indicator,... for the final week and the run mean.
-pub fn summary(agg: &RunAggregate) -> Vec<u8> {
-    let mut out = format!("scope,indicator,{STAT_COLUMNS}\n");
-    for (scope, stats) in [("final_week", &agg.final_week), ("run_mean", &agg.run_mean)] {
-        for (k, name) in INDICATORS.iter().enumerate() {
-            let _ = write!(out, "{scope},{name},");
-            summary_fields(&mut out, &stats[k].summary());
-            out.push('\n');
+/// The header line (without newline).
+pub fn header(columns: &[Column]) -> String {
+    columns
+        .iter()
+        .map(|c| field(&c.name))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn push_row(out: &mut String, cells: &[Cell]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-    }
-    out.into_bytes()
-}
-
-fn wide_header(prefix: &str) -> String {
-    let mut out = prefix.to_string();
-    for name in INDICATORS {
-        out.push(',');
-        out.push_str(name);
+        match *cell {
+            Cell::Int(i) => out.push_str(&i.to_string()),
+            Cell::Num(x) => out.push_str(&num(x)),
+            Cell::Exact(x) => out.push_str(&exact(x)),
+            Cell::Text(s) => out.push_str(&field(s)),
+            Cell::Empty => {}
+        }
     }
     out.push('\n');
-    out
 }
 
-/// `final.csv`: replicate,<indicators> at the final week.
-pub fn finals(agg: &RunAggregate) -> Vec<u8> {
-    let mut out = wide_header("replicate");
-    for (r, row) in &agg.finals {
-        let _ = write!(out, "{r}");
-        for x in row {
-            out.push(',');
-            out.push_str(&num(*x));
+/// Reads the rows of CSV text without its header line back into cells of `columns`' kinds
+/// (`NA` is an undefined number, an empty field no value), handing each to `row`. Fails on a
+/// row of the wrong length or a value its column cannot hold.
+pub fn read_rows(
+    text: &str,
+    columns: &[Column],
+    row: &mut dyn FnMut(&[Cell]) -> Result<()>,
+) -> Result<()> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut record = ::csv::StringRecord::new();
+    let mut line = 0;
+    while reader.read_record(&mut record)? {
+        line += 1;
+        if record.len() != columns.len() {
+            return Err(anyhow!(
+                "row {line} has {} fields, not {}",
+                record.len(),
+                columns.len()
+            ));
         }
-        out.push('\n');
+        let cells = record
+            .iter()
+            .zip(columns)
+            .map(|(value, column)| parse_cell(value, column))
+            .collect::<Result<Vec<Cell>>>()
+            .map_err(|e| anyhow!("row {line}: {e}"))?;
+        row(&cells)?;
     }
-    out.into_bytes()
+    Ok(())
 }
 
-/// `replicates.csv`: replicate,week,<indicators> (only when series were kept).
-pub fn replicates(agg: &RunAggregate) -> Option<Vec<u8>> {
-    let kept = agg.kept.as_ref()?;
-    let mut out = wide_header("replicate,week");
-    for (r, rows) in kept {
-        for (w, row) in rows.iter().enumerate() {
-            let _ = write!(out, "{r},{}", w + 1);
-            for x in row {
-                out.push(',');
-                out.push_str(&num(*x));
-            }
-            out.push('\n');
-        }
-    }
-    Some(out.into_bytes())
-}
-
-/// `groups.csv`: group,activity,week,indicator,... (only with `--per-group`). `labels` gives
-/// (activity key, index within activity) of each group in order.
-pub fn groups(agg: &RunAggregate, labels: &[(String, u32)]) -> Option<Vec<u8>> {
-    let groups = agg.groups.as_ref()?;
-    let mut out = format!("group,activity,week,indicator,{STAT_COLUMNS}\n");
-    for ((key, gi), stats) in labels.iter().zip(groups) {
-        for week in 1..=agg.weeks {
-            for (k, name) in INDICATORS.iter().enumerate() {
-                let _ = write!(out, "{gi},{key},{week},{name},");
-                summary_fields(
-                    &mut out,
-                    &stats[(week as usize - 1) * INDICATORS.len() + k].summary(),
-                );
-                out.push('\n');
-            }
-        }
-    }
-    Some(out.into_bytes())
+fn parse_cell<'a>(value: &'a str, column: &Column) -> Result<Cell<'a>> {
+    let bad = || anyhow!("{} is not a value of column {}", value, column.name);
+    Ok(match column.kind {
+        Kind::Text => Cell::Text(value),
+        _ if value.is_empty() => Cell::Empty,
+        Kind::Int => Cell::Int(value.parse().map_err(|_| bad())?),
+        Kind::Num if value == "NA" => Cell::Num(f64::NAN),
+        Kind::Num => Cell::Num(value.parse().map_err(|_| bad())?),
+        Kind::Exact => Cell::Exact(value.parse().map_err(|_| bad())?),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn table() -> Table<'static> {
+        let columns = vec![
+            Column::int("cell"),
+            Column::text("key,with comma"),
+            Column::num("mean"),
+            Column::new("x", Kind::Exact),
+            Column::num("ci"),
+        ];
+        Table::new("t", columns, |sink| {
+            sink(&[
+                Cell::Int(3),
+                Cell::Text("{beta=[2,2]}"),
+                Cell::Num(1.0 / 3.0),
+                Cell::Exact(0.1 + 0.2),
+                Cell::Empty,
+            ])?;
+            sink(&[
+                Cell::Int(-1),
+                Cell::Text("a\"b"),
+                Cell::Num(f64::NAN),
+                Cell::Exact(2.0),
+                Cell::Num(0.5),
+            ])
+        })
+    }
+
     #[test]
-    fn numbers_are_short_and_na_is_explicit() {
-        assert_eq!(num(0.5), "0.5");
-        assert_eq!(num(1.0), "1");
-        assert_eq!(num(1.0 / 3.0), "0.333333");
-        assert_eq!(num(-0.0000001), "0");
-        assert_eq!(num(f64::NAN), "NA");
-        assert_eq!(num(12.0), "12");
+    fn tables_are_written_with_quoting_na_and_empty_fields() {
+        let text = String::from_utf8(to_bytes(&table()).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "cell,\"key,with comma\",mean,x,ci\n\
+             3,\"{beta=[2,2]}\",0.333333,0.30000000000000004,\n\
+             -1,\"a\"\"b\",NA,2.0,0.5\n"
+        );
+    }
+
+    #[test]
+    fn written_rows_read_back_to_the_same_bytes() {
+        let t = table();
+        let text = String::from_utf8(to_bytes(&t).unwrap()).unwrap();
+        let body = text.split_once('\n').unwrap().1.to_string();
+        let columns = t.columns.clone();
+        let again = Table::new("t", columns.clone(), move |sink| {
+            read_rows(&body, &columns, sink)
+        });
+        assert_eq!(to_bytes(&again).unwrap(), text.as_bytes());
+        let columns = t.columns.clone();
+        let bad = read_rows("x,a,1,1.0,\n", &columns, &mut |_| Ok(()));
+        assert!(bad.unwrap_err().to_string().contains("column cell"));
+        assert!(read_rows("1,a\n", &columns, &mut |_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn csv_fields_with_commas_are_quoted() {
+        assert_eq!(field("{beta=[2,2]}"), "\"{beta=[2,2]}\"");
+        assert_eq!(field("a\"b,"), "\"a\"\"b,\"");
+        assert_eq!(field("0.5"), "0.5");
     }
 }

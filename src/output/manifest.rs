@@ -1,14 +1,39 @@
-//! The run manifest: everything needed to reproduce a run.
+//! Manifests: everything needed to reproduce a result, written beside it as `manifest.json`.
 
 use crate::scenario::Scenario;
 use serde::Serialize;
 
-/// `manifest.json` of a run folder.
+/// What every manifest says first: the binary and the invocation.
 #[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
+pub struct Provenance {
     pub dugnad_version: String,
     pub git_commit: Option<String>,
     pub command_line: Vec<String>,
+}
+
+impl Provenance {
+    /// This binary and this process's command line.
+    pub fn now() -> Provenance {
+        Provenance {
+            dugnad_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: git_commit(),
+            command_line: std::env::args().collect(),
+        }
+    }
+}
+
+/// A manifest's bytes: pretty JSON with a final newline.
+pub fn to_json<T: Serialize>(manifest: &T) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(manifest).expect("manifest serializes");
+    v.push(b'\n');
+    v
+}
+
+/// `manifest.json` of a run folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub scenario_file: String,
     pub overrides: Vec<String>,
     pub seed: u64,
@@ -28,8 +53,6 @@ pub fn git_commit() -> Option<String> {
 
 impl Manifest {
     pub fn to_json(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).expect("manifest serializes");
-        v.push(b'\n');
-        v
+        to_json(self)
     }
 }

@@ -1,8 +1,13 @@
-//! Output: the only I/O of a run. CSV exporters return bytes; results go to a temporary folder
-//! that is renamed into place; charts and the report are drawn from the written files.
+//! Output: the only I/O of a run's data. Results are [`table::Table`]s written in every
+//! registered format ([`formats`]; CSV today), with a [`manifest`], into a result folder that is
+//! written aside and renamed into place ([`atomic`]). Charts and reports are drawn from the
+//! written files by `present`.
 
 pub mod atomic;
-pub mod charts;
 pub mod csv;
+pub mod export;
+pub mod formats;
 pub mod manifest;
-pub mod report;
+pub mod number;
+pub mod run;
+pub mod table;

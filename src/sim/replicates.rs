@@ -24,6 +24,37 @@ pub struct RunPlan {
     pub keep_replicates: bool,
 }
 
+impl RunPlan {
+    /// A scenario's own seed, replicates and weeks, from replicate 0, keeping neither every
+    /// replicate's series nor statistics per group.
+    pub fn for_scenario(s: &crate::scenario::Scenario) -> RunPlan {
+        RunPlan {
+            seed: s.seed,
+            replicates: s.replicates as u64,
+            first_replicate: 0,
+            weeks: s.weeks,
+            per_group: false,
+            keep_replicates: false,
+        }
+    }
+
+    /// Also collects statistics per group (`--per-group`) when `yes`.
+    pub fn with_per_group(self, yes: bool) -> RunPlan {
+        RunPlan {
+            per_group: yes,
+            ..self
+        }
+    }
+
+    /// Also keeps every replicate's weekly series (`--keep-replicates`) when `yes`.
+    pub fn with_kept_replicates(self, yes: bool) -> RunPlan {
+        RunPlan {
+            keep_replicates: yes,
+            ..self
+        }
+    }
+}
+
 /// Total groups of one replicate across designs.
 pub fn group_count(designs: &[Design]) -> usize {
     designs.iter().map(|d| d.activity.groups as usize).sum()
@@ -208,13 +239,5 @@ pub fn with_threads<T: Send>(
 /// Runs a checked scenario on the current rayon pool with its own seed, replicates and weeks.
 pub fn run_scenario(s: &crate::scenario::Scenario) -> RunAggregate {
     let designs = Design::compile_all(s);
-    let plan = RunPlan {
-        seed: s.seed,
-        replicates: s.replicates as u64,
-        first_replicate: 0,
-        weeks: s.weeks,
-        per_group: false,
-        keep_replicates: false,
-    };
-    run_plan(&designs, &plan, |_| {})
+    run_plan(&designs, &RunPlan::for_scenario(s), |_| {})
 }

@@ -10,6 +10,7 @@
 //! never take the server down.
 
 use super::trace::{self, GroupRef, TraceSpec};
+use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS};
 use crate::model::group::Design;
 use crate::scenario::{self, Dist, Role, Scenario};
@@ -84,14 +85,30 @@ pub const CLASSROOM_REPLICATES: u32 = 40;
 /// Work per design the page aims at when it proposes fewer groups for a large scenario.
 const CLASSROOM_WORK: f64 = 2.5e7;
 
-/// The indicators the page charts by default, with a title and what they mean.
-pub const CHARTED: &[(&str, &str, &str)] = &[
+/// The classroom's own words for the indicators it charts: (name, title, meaning), shorter and
+/// plainer than the report's. Which indicators are charted is [`View::Classroom`].
+const CLASSROOM_LABELS: &[(&str, &str, &str)] = &[
     ("voice_parity", "Voice parity", "participants' share of the talk ÷ their share of those present (1 = heard as much as present)"),
     ("usurp_rate_participants", "Sentences finished by others", "share of participants' turns that someone else finished for them"),
     ("dependency_help_share", "Help that does it for them", "share of help episodes that were dependency-oriented"),
     ("mean_agency", "Participants' agency", "mean agency of the participants (0–1)"),
     ("volunteers_retained", "Volunteers still there", "share of the volunteers of week 0 still active"),
 ];
+
+/// The classroom's (title, meaning) of an indicator; one without words of its own is titled
+/// by its name.
+fn classroom_label(name: &str) -> (String, String) {
+    CLASSROOM_LABELS
+        .iter()
+        .find(|c| c.0 == name)
+        .map(|c| (c.1.to_string(), c.2.to_string()))
+        .unwrap_or_else(|| (name.replace('_', " "), String::new()))
+}
+
+/// The indicators the page charts by default: the key indicators of [`View::Classroom`].
+pub fn charted() -> Vec<&'static str> {
+    key_indicators(View::Classroom)
+}
 
 /// An HTTP reply.
 #[derive(Debug, Clone)]
@@ -322,7 +339,7 @@ fn compare(body: &[u8]) -> Res<Value> {
     }
     let names: Vec<String> = match &req.indicators {
         Some(list) => list.clone(),
-        None => CHARTED.iter().map(|c| c.0.to_string()).collect(),
+        None => charted().iter().map(|c| c.to_string()).collect(),
     };
     if names.is_empty() || names.len() > INDICATORS.len() {
         return Err(bad(format!(
@@ -342,14 +359,7 @@ fn compare(body: &[u8]) -> Res<Value> {
             }
         }
     }
-    let plan = RunPlan {
-        seed: a_s.seed,
-        replicates: a_s.replicates as u64,
-        first_replicate: 0,
-        weeks: a_s.weeks,
-        per_group: false,
-        keep_replicates: false,
-    };
+    let plan = RunPlan::for_scenario(&a_s);
     let started = Instant::now();
     let (agg_a, agg_b) = rayon::join(
         || run_plan(&a_d, &plan, |_| {}),
@@ -371,11 +381,7 @@ fn compare(body: &[u8]) -> Res<Value> {
         let fa: Vec<f64> = agg_a.finals.iter().map(|(_, row)| row[k]).collect();
         let fb: Vec<f64> = agg_b.finals.iter().map(|(_, row)| row[k]).collect();
         let d = paired_difference(&fb, &fa);
-        let (title, meaning) = CHARTED
-            .iter()
-            .find(|c| c.0 == n)
-            .map(|c| (c.1.to_string(), c.2.to_string()))
-            .unwrap_or_else(|| (n.replace('_', " "), String::new()));
+        let (title, meaning) = classroom_label(n);
         out.push(json!({
             "key": n,
             "title": title,
@@ -630,7 +636,10 @@ fn scenarios_endpoint() -> Value {
             "replicates": LIMITS.replicates, "weeks": LIMITS.weeks, "groups": LIMITS.groups,
             "work": LIMITS.work, "body": LIMITS.body, "overrides": LIMITS.overrides,
         },
-        "charted": CHARTED.iter().map(|c| json!({ "key": c.0, "title": c.1, "meaning": c.2 })).collect::<Vec<_>>(),
+        "charted": charted().into_iter().map(|key| {
+            let (title, meaning) = classroom_label(key);
+            json!({ "key": key, "title": title, "meaning": meaning })
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -773,4 +782,20 @@ pub fn start(host: &str, port: u16, workers: usize, log: bool) -> anyhow::Result
         stopping,
         workers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_charted_indicator_has_classroom_words() {
+        for name in charted() {
+            assert!(
+                CLASSROOM_LABELS.iter().any(|c| c.0 == name),
+                "{name} has no classroom title"
+            );
+        }
+        assert_eq!(classroom_label("new_thing").0, "new thing");
+    }
 }

@@ -129,21 +129,6 @@ meta! {
         "Mean of the rate of being spoken for, dependency-help share, underestimation (×2, capped), share in limbo and us/them distance: higher is worse.";
 }
 
-/// Indicators drawn as trajectories (small multiples and one file each), in sheet order.
-pub const KEY_INDICATORS: &[&str] = &[
-    "voice_parity",
-    "usurp_rate_participants",
-    "usurp_rate_volunteers",
-    "dependency_help_share",
-    "mean_agency",
-    "perceived_competence_gap",
-    "limbo_count",
-    "bridging_tie_strength",
-    "volunteers_active",
-    "agency_index",
-    "minoritization_index",
-];
-
 /// Description of an indicator; unknown names get a neutral description built from the name.
 pub fn meta(name: &str) -> IndicatorMeta {
     META.iter()
@@ -178,8 +163,12 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), META.len());
-        for k in KEY_INDICATORS {
-            assert!(META.iter().any(|m| m.name == *k), "{k} undescribed");
+        for k in crate::metrics::indicators::KEY_INDICATORS {
+            assert!(
+                META.iter().any(|m| m.name == k.name),
+                "{} undescribed",
+                k.name
+            );
         }
     }
 

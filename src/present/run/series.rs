@@ -3,7 +3,7 @@
 //! and knows nothing about drawing.
 
 use super::data::WeekStat;
-use super::meta::Kind;
+use crate::present::meta::Kind;
 
 /// A contiguous run of defined points `(x, y)`; an NA breaks a line into several segments.
 pub type Segment = Vec<(f64, f64)>;
@@ -11,16 +11,20 @@ pub type Segment = Vec<(f64, f64)>;
 /// A contiguous run of defined band points `(x, low, high)`.
 pub type BandSegment = Vec<(f64, f64, f64)>;
 
-/// Splits `(x, y)` points into segments of defined values: NA values are gaps, not zeros.
-pub fn line_segments(points: &[(f64, Option<f64>)]) -> Vec<Segment> {
+/// Splits points into runs of defined values: `defined` gives a point's value, or None for a
+/// gap (which ends a run); with `skip_repeats`, a value equal to the run's last is left out.
+fn runs<P: Copy, T: PartialEq>(
+    points: &[P],
+    defined: impl Fn(P) -> Option<T>,
+    skip_repeats: bool,
+) -> Vec<Vec<T>> {
     let mut out = Vec::new();
-    let mut cur: Segment = Vec::new();
-    for &(x, y) in points {
-        match y {
-            // Repeated points (a step that does not move) would only make zero-length pieces.
-            Some(y) if y.is_finite() && cur.last() == Some(&(x, y)) => {}
-            Some(y) if y.is_finite() => cur.push((x, y)),
-            _ => {
+    let mut cur: Vec<T> = Vec::new();
+    for &p in points {
+        match defined(p) {
+            Some(v) if skip_repeats && cur.last() == Some(&v) => {}
+            Some(v) => cur.push(v),
+            None => {
                 if !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));
                 }
@@ -33,27 +37,28 @@ pub fn line_segments(points: &[(f64, Option<f64>)]) -> Vec<Segment> {
     out
 }
 
+/// Splits `(x, y)` points into segments of defined values: NA values are gaps, not zeros.
+/// Repeated points (a step that does not move) are left out: they would only make
+/// zero-length pieces.
+pub fn line_segments(points: &[(f64, Option<f64>)]) -> Vec<Segment> {
+    runs(
+        points,
+        |(x, y)| y.filter(|y| y.is_finite()).map(|y| (x, y)),
+        true,
+    )
+}
+
 /// Splits `(x, low, high)` points into segments where both bounds are defined
 /// (bounds given in the wrong order are swapped).
 pub fn band_segments(points: &[(f64, Option<f64>, Option<f64>)]) -> Vec<BandSegment> {
-    let mut out = Vec::new();
-    let mut cur: BandSegment = Vec::new();
-    for &(x, lo, hi) in points {
-        match (lo, hi) {
-            (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
-                cur.push((x, a.min(b), a.max(b)))
-            }
-            _ => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    runs(
+        points,
+        |(x, lo, hi)| match (lo, hi) {
+            (Some(a), Some(b)) if a.is_finite() && b.is_finite() => Some((x, a.min(b), a.max(b))),
+            _ => None,
+        },
+        false,
+    )
 }
 
 /// The outline of a band segment as a closed polygon: upper edge forward, lower edge back.
@@ -77,17 +82,20 @@ impl Trajectory {
     pub fn from_stats(stats: &[WeekStat]) -> Trajectory {
         let x = |s: &WeekStat| s.week as f64;
         let banded = |s: &WeekStat, lo: Option<f64>, hi: Option<f64>| {
-            if s.n >= 2 && s.mean.is_some() {
+            if s.stats.n >= 2 && s.stats.mean.is_some() {
                 (x(s), lo, hi)
             } else {
                 (x(s), None, None)
             }
         };
-        let mean: Vec<_> = stats.iter().map(|s| (x(s), s.mean)).collect();
-        let b90: Vec<_> = stats.iter().map(|s| banded(s, s.p05, s.p95)).collect();
+        let mean: Vec<_> = stats.iter().map(|s| (x(s), s.stats.mean)).collect();
+        let b90: Vec<_> = stats
+            .iter()
+            .map(|s| banded(s, s.stats.p05, s.stats.p95))
+            .collect();
         let ci: Vec<_> = stats
             .iter()
-            .map(|s| banded(s, s.ci_low, s.ci_high))
+            .map(|s| banded(s, s.stats.ci_low, s.stats.ci_high))
             .collect();
         Trajectory {
             mean: line_segments(&mean),
@@ -210,8 +218,8 @@ pub fn presence_share(voice: &[WeekStat], parity: &[WeekStat]) -> Vec<(f64, Opti
             let p = parity
                 .iter()
                 .find(|p| p.week == v.week)
-                .and_then(|p| p.mean);
-            let share = match (v.mean, p) {
+                .and_then(|p| p.stats.mean);
+            let share = match (v.stats.mean, p) {
                 (Some(v), Some(p)) if p > 0.0 => Some((v / p).clamp(0.0, 1.0)),
                 _ => None,
             };
@@ -237,7 +245,7 @@ pub fn stack_layers(layers: &[&[WeekStat]]) -> Vec<StackLayer> {
     for &w in &weeks {
         let vals: Option<Vec<f64>> = layers
             .iter()
-            .map(|l| l.iter().find(|s| s.week == w).and_then(|s| s.mean))
+            .map(|l| l.iter().find(|s| s.week == w).and_then(|s| s.stats.mean))
             .collect();
         let mut acc = 0.0;
         for (k, layer) in out.iter_mut().enumerate() {
@@ -337,12 +345,17 @@ pub fn survival_curve(stats: &[WeekStat], end: f64) -> SurvivalCurve {
     let mut rows: Vec<Row> = stats
         .iter()
         .map(|s| {
-            let ok = s.n >= 2 && s.mean.is_some();
+            let ok = s.stats.n >= 2 && s.stats.mean.is_some();
             let b = |lo: Option<f64>, hi: Option<f64>| if ok { Some((lo?, hi?)) } else { None };
-            (s.week, s.mean, b(s.p05, s.p95), b(s.ci_low, s.ci_high))
+            (
+                s.week,
+                s.stats.mean,
+                b(s.stats.p05, s.stats.p95),
+                b(s.stats.ci_low, s.stats.ci_high),
+            )
         })
         .collect();
-    if stats.first().is_some_and(|s| s.week == 1) && stats.iter().any(|s| s.mean.is_some()) {
+    if stats.first().is_some_and(|s| s.week == 1) && stats.iter().any(|s| s.stats.mean.is_some()) {
         let first = rows[0];
         let one = |b: Option<(f64, f64)>| b.map(|_| (1.0, 1.0));
         rows.insert(0, (0, Some(1.0), one(first.2), one(first.3)));
@@ -416,18 +429,21 @@ pub fn padded_range(ext: Option<(f64, f64)>, min_span: f64) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::data::Stats;
     use super::*;
 
     fn ws(week: u32, mean: Option<f64>, n: u32) -> WeekStat {
         WeekStat {
             week,
-            mean,
-            sd: mean.map(|_| 0.1),
-            ci_low: mean.map(|m| m - 0.05),
-            ci_high: mean.map(|m| m + 0.05),
-            p05: mean.map(|m| m - 0.1),
-            p95: mean.map(|m| m + 0.1),
-            n,
+            stats: Stats {
+                mean,
+                sd: mean.map(|_| 0.1),
+                ci_low: mean.map(|m| m - 0.05),
+                ci_high: mean.map(|m| m + 0.05),
+                p05: mean.map(|m| m - 0.1),
+                p95: mean.map(|m| m + 0.1),
+                n,
+            },
         }
     }
 

@@ -2,41 +2,21 @@
 //! generic over the backend so that the PNG and the SVG of a chart come from the same code.
 
 use super::data::{RunData, WeekStat};
-use super::meta::{self, Kind, KEY_INDICATORS};
 use super::series::{
     axis_range, band_polygon, clamp_segments, extent, histogram, line_segments, mean, padded_range,
     pearson, presence_share, stack_layers, stack_segments, survival_curve, week_range, BandSegment,
     Segment, Trajectory,
 };
-use super::style::*;
-use anyhow::{anyhow, Result};
+use crate::metrics::indicators::{key_indicators, View};
+use crate::present::chart::{Area, Dr};
+use crate::present::meta::{self, Kind};
+use crate::present::style::*;
+use anyhow::Result;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Converts plotters' drawing errors (generic over the backend) into `anyhow` errors.
-pub(crate) trait Dr<T> {
-    fn dr(self) -> Result<T>;
-}
-
-impl<T, E: std::fmt::Debug> Dr<T> for std::result::Result<T, E> {
-    fn dr(self) -> Result<T> {
-        self.map_err(|e| anyhow!("drawing a chart failed: {e:?}"))
-    }
-}
-
-pub type Area<DB> = DrawingArea<DB, Shift>;
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-fn font(size: f64, bold: bool) -> TextStyle<'static> {
-    let style = if bold {
-        FontStyle::Bold
-    } else {
-        FontStyle::Normal
-    };
-    (FAMILY, size, style).into_font().color(&TEXT)
-}
 
 fn line_height(size: f64) -> i32 {
     (size * 1.08).ceil() as i32
@@ -432,16 +412,17 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
         ),
         &[],
     )?;
+    let keys = key_indicators(View::Trajectory);
     let cols = 3;
-    let cells = KEY_INDICATORS.len() + 1;
+    let cells = keys.len() + 1;
     let rows = cells.div_ceil(cols);
     let panels = body.split_evenly((rows, cols));
-    for (name, area) in KEY_INDICATORS.iter().zip(&panels) {
+    for (name, area) in keys.iter().zip(&panels) {
         let stats = data.timeseries.get(name);
         trajectory_panel(area, name, stats, weeks, Some(&meta::title(name)))?;
     }
     // The last cell explains how to read the panels.
-    let cell = &panels[KEY_INDICATORS.len()];
+    let cell = &panels[keys.len()];
     let (w, _) = cell.dim_in_pixel();
     let x = 40;
     let mut y = 40;
@@ -452,7 +433,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
     ))
     .dr()?;
     y += line_height(PANEL_TITLE_SIZE) + 10;
-    let has_bands = KEY_INDICATORS
+    let has_bands = keys
         .iter()
         .any(|k| Trajectory::from_stats(data.timeseries.get(k)).has_bands());
     let mut items = band_legend(NEUTRAL, n, has_bands);
@@ -622,7 +603,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         "voice_share_staff",
     ]
     .iter()
-    .any(|k| ts.get(k).iter().any(|s| s.mean.is_some()));
+    .any(|k| ts.get(k).iter().any(|s| s.stats.mean.is_some()));
     let (w, _) = body.dim_in_pixel();
     let (left, right) = body.split_horizontally(w / 2);
     let weeks = ts.week_range();
@@ -744,11 +725,9 @@ pub fn fmt_label(kind: Kind, v: f64) -> String {
 
 /// Final-week distributions across replicates of the agency and minoritization measures.
 pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
-    let names = ["mean_agency", "agency_index", "minoritization_index"];
+    let names = key_indicators(View::Distribution);
     let fw = data.final_week();
-    let week = fw
-        .map(|w| format!("week {w}"))
-        .unwrap_or("the final week".into());
+    let week = data.final_week_words();
     let body = header(
         root,
         &format!(
@@ -797,9 +776,9 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         let mut t = format!(
             " After week {}: {} retained",
             s.week,
-            fmt_label(Kind::Share, s.mean.unwrap_or(f64::NAN))
+            fmt_label(Kind::Share, s.stats.mean.unwrap_or(f64::NAN))
         );
-        if let (Some(lo), Some(hi), true) = (s.p05, s.p95, s.n >= 2) {
+        if let (Some(lo), Some(hi), true) = (s.stats.p05, s.stats.p95, s.stats.n >= 2) {
             t.push_str(&format!(
                 " (90 % of replicates between {} and {})",
                 fmt_label(Kind::Share, lo),
@@ -809,7 +788,7 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         t.push('.');
         t
     };
-    let defined: Vec<&WeekStat> = stats.iter().filter(|s| s.mean.is_some()).collect();
+    let defined: Vec<&WeekStat> = stats.iter().filter(|s| s.stats.mean.is_some()).collect();
     if let Some(year) = defined.iter().find(|s| s.week == 52) {
         if defined.last().is_some_and(|l| l.week > 52) {
             subtitle.push_str(&describe(year));
@@ -869,10 +848,7 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunD
     let pairs = data
         .final_table
         .pairs("agency_index", "minoritization_index");
-    let week = data
-        .final_week()
-        .map(|w| format!("week {w}"))
-        .unwrap_or("the final week".into());
+    let week = data.final_week_words();
     let total = data.final_table.rows.len();
     let counted = if pairs.len() == total {
         replicates_phrase(total as u64)

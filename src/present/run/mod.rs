@@ -1,25 +1,20 @@
-//! Charts of a run folder, drawn from its CSVs and manifest only (so `dugnad plot` can
-//! redraw them without re-running).
+//! The charts and report of a run folder, drawn from its CSVs and manifest only (so
+//! `dugnad plot` can redraw them without re-running).
 //!
 //! - [`data`]: reading the folder's files into plain tables (tolerant of NA and missing files);
 //! - [`series`]: pure data-to-series code (gaps, bands, stacks, histogram bins, survival curve);
-//! - [`meta`]: what each indicator means, in words and units;
-//! - [`style`]: palette (Okabe–Ito, one fixed colour per role), fonts, number formats;
-//! - [`draw`]: the plotters figures, generic over the backend so PNG and SVG match.
-//!
-//! Text is rendered with the bundled DejaVu Sans (`assets/fonts/`), never a system font.
+//! - [`draw`]: the plotters figures, generic over the backend so PNG and SVG match;
+//! - [`report`]: the self-contained `report.html`.
 
 pub mod data;
 pub mod draw;
-pub mod meta;
+pub mod report;
 pub mod series;
-pub mod style;
 
-pub use style::register_fonts;
-
+use super::chart::{self, Area, Chart};
+use crate::metrics::indicators::{key_indicators, View};
 use anyhow::{Context, Result};
 use data::RunData;
-use draw::Area;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -94,7 +89,7 @@ impl Figure {
     pub fn size(&self) -> (u32, u32) {
         match self {
             Figure::Trajectories => {
-                let rows = (meta::KEY_INDICATORS.len() + 1).div_ceil(3) as u32;
+                let rows = (key_indicators(View::Trajectory).len() + 1).div_ceil(3) as u32;
                 (1800, 150 + rows * 430)
             }
             Figure::Indicator(_) | Figure::Retention => (1200, 800),
@@ -107,7 +102,11 @@ impl Figure {
     /// Every figure of a run, sheets first, then one per key indicator.
     pub fn all() -> Vec<Figure> {
         let mut v: Vec<Figure> = SHEETS.iter().map(|s| s.0).collect();
-        v.extend(meta::KEY_INDICATORS.iter().map(|k| Figure::Indicator(k)));
+        v.extend(
+            key_indicators(View::Trajectory)
+                .into_iter()
+                .map(Figure::Indicator),
+        );
         v
     }
 
@@ -122,79 +121,44 @@ impl Figure {
             Figure::AgencyVsMinoritization => draw::agency_vs_minoritization(root, data),
         }
     }
+}
 
-    /// Renders the figure as an SVG document.
-    pub fn to_svg(&self, data: &RunData) -> Result<String> {
-        style::register_fonts();
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, self.size()).into_drawing_area();
-            self.draw(&root, data)
-                .with_context(|| format!("drawing {}.svg", self.stem()))?;
-            root.present()
-                .map_err(|e| anyhow::anyhow!("finishing {}.svg: {e:?}", self.stem()))?;
-        }
-        Ok(out)
+/// A figure drawn from a run's data.
+pub struct RunChart<'a> {
+    pub figure: Figure,
+    pub data: &'a RunData,
+}
+
+impl Chart for RunChart<'_> {
+    fn stem(&self) -> String {
+        self.figure.stem()
     }
 
-    /// Renders the figure as a PNG file at `path`, atomically (temporary file, then rename).
-    pub fn write_png(&self, data: &RunData, path: &Path) -> Result<()> {
-        style::register_fonts();
-        // plotters' encoder picks the image format from the extension, so the temporary file
-        // keeps `.png` at the end: `<name>.tmp.png` beside the target, renamed when complete.
-        let tmp = sibling(path, |name| {
-            let stem = name.strip_suffix(".png").unwrap_or(name);
-            format!("{stem}.tmp.png")
-        });
-        let result = (|| -> Result<()> {
-            let root = BitMapBackend::new(&tmp, self.size()).into_drawing_area();
-            self.draw(&root, data)
-                .with_context(|| format!("drawing {}", path.display()))?;
-            root.present()
-                .map_err(|e| anyhow::anyhow!("writing {}: {e:?}", tmp.display()))?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+    fn size(&self) -> (u32, u32) {
+        self.figure.size()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
+        self.figure.draw(root, self.data)
     }
 }
 
-fn sibling(path: &Path, name: impl Fn(&str) -> String) -> PathBuf {
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(name(&file))
-}
-
-/// Writes `bytes` to `path` atomically: to `<name>.tmp` in the same folder, then renamed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = sibling(path, |name| format!("{name}.tmp"));
-    if let Err(e) = std::fs::write(&tmp, bytes) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("writing {}", tmp.display()));
-    }
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
-}
-
-/// Draws every chart of a run folder into `<dir>/charts/` (PNG and SVG), reading only the folder's files. Returns the written paths (sorted).
-pub fn draw_run_charts(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+/// Draws every chart of a run folder into `<dir>/charts/` (SVG and PNG), reading only the
+/// folder's files. Returns the written paths, sorted.
+pub fn draw_run_charts(dir: &Path) -> Result<Vec<PathBuf>> {
     let data = RunData::load(dir)?;
     let out = dir.join("charts");
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let mut written = Vec::new();
-    for fig in Figure::all() {
-        let svg_path = out.join(format!("{}.svg", fig.stem()));
-        write_atomic(&svg_path, fig.to_svg(&data)?.as_bytes())?;
-        written.push(svg_path);
-        let png_path = out.join(format!("{}.png", fig.stem()));
-        fig.write_png(&data, &png_path)?;
-        written.push(png_path);
+    for figure in Figure::all() {
+        let (svg, png) = chart::write(
+            &out,
+            &RunChart {
+                figure,
+                data: &data,
+            },
+        )
+        .with_context(|| format!("drawing the charts of {}", dir.display()))?;
+        written.extend([svg, png]);
     }
     written.sort();
     Ok(written)
@@ -215,17 +179,5 @@ mod tests {
         stems.dedup();
         assert_eq!(stems.len(), n);
         assert!(stems.contains(&"indicator-voice_parity".to_string()));
-    }
-
-    #[test]
-    fn atomic_write_leaves_no_temporary_file() {
-        let dir = std::env::temp_dir().join(format!("dugnad-charts-atomic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join("x.txt");
-        write_atomic(&p, b"hello").unwrap();
-        write_atomic(&p, b"again").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"again");
-        assert!(!dir.join("x.txt.tmp").exists());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

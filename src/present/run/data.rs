@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-/// Statistics across replicates of one indicator in one week (a `timeseries.csv` row).
+/// Statistics across replicates of one indicator: the statistic columns that `timeseries.csv`
+/// and `summary.csv` share.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WeekStat {
-    pub week: u32,
+pub struct Stats {
     pub mean: Option<f64>,
     pub sd: Option<f64>,
     pub ci_low: Option<f64>,
@@ -22,6 +22,13 @@ pub struct WeekStat {
     pub p95: Option<f64>,
     /// Replicates in which the value was defined.
     pub n: u32,
+}
+
+/// One indicator's statistics in one week (a `timeseries.csv` row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekStat {
+    pub week: u32,
+    pub stats: Stats,
 }
 
 /// `timeseries.csv`: per indicator, its weekly statistics sorted by week.
@@ -59,7 +66,7 @@ impl TimeSeries {
         self.by_indicator
             .values()
             .flatten()
-            .map(|s| s.n)
+            .map(|s| s.stats.n)
             .max()
             .unwrap_or(0)
     }
@@ -71,13 +78,7 @@ pub struct SummaryRow {
     /// `final_week` or `run_mean`.
     pub scope: String,
     pub indicator: String,
-    pub mean: Option<f64>,
-    pub sd: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub p05: Option<f64>,
-    pub p95: Option<f64>,
-    pub n: u32,
+    pub stats: Stats,
 }
 
 /// `final.csv`: every replicate's final-week value of each indicator.
@@ -200,6 +201,13 @@ impl RunData {
             .or_else(|| self.timeseries.week_range().map(|(_, hi)| hi as u64))
     }
 
+    /// The last week in words: `week 20`, or `the final week` when unknown.
+    pub fn final_week_words(&self) -> String {
+        self.final_week()
+            .map(|w| format!("week {w}"))
+            .unwrap_or_else(|| "the final week".into())
+    }
+
     /// A `summary.csv` row.
     pub fn summary_row(&self, scope: &str, indicator: &str) -> Option<&SummaryRow> {
         self.summary
@@ -259,13 +267,39 @@ fn cell(rec: &csv::StringRecord, i: Option<usize>) -> &str {
     i.and_then(|i| rec.get(i)).unwrap_or("")
 }
 
+/// Where the statistic columns are (each may be missing).
+struct StatColumns([Option<usize>; 7]);
+
+impl StatColumns {
+    fn find(cols: &Columns) -> StatColumns {
+        StatColumns(["mean", "sd", "ci_low", "ci_high", "p05", "p95", "n"].map(|c| cols.idx(c)))
+    }
+
+    /// The statistics of a row. Without an `n` column, a defined mean counts as one replicate.
+    fn read(&self, rec: &csv::StringRecord) -> Stats {
+        let [mean, sd, lo, hi, p05, p95, n] = self.0.map(|i| cell(rec, i));
+        let mean = parse_num(mean);
+        Stats {
+            mean,
+            sd: parse_num(sd),
+            ci_low: parse_num(lo),
+            ci_high: parse_num(hi),
+            p05: parse_num(p05),
+            p95: parse_num(p95),
+            n: match self.0[6] {
+                Some(_) => parse_count(n),
+                None => u32::from(mean.is_some()),
+            },
+        }
+    }
+}
+
 /// Parses `timeseries.csv` content (`week,indicator,mean,sd,ci_low,ci_high,p05,p95,n`).
 pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
     let (mut rdr, cols) = reader(r)?;
     let week = cols.need("week")?;
     let ind = cols.need("indicator")?;
-    let [mean, sd, lo, hi, p05, p95, n] =
-        ["mean", "sd", "ci_low", "ci_high", "p05", "p95", "n"].map(|c| cols.idx(c));
+    let stats = StatColumns::find(&cols);
     let mut ts = TimeSeries::default();
     for rec in rdr.records() {
         let rec = rec?;
@@ -278,17 +312,7 @@ pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
         }
         let stat = WeekStat {
             week: w.max(0.0) as u32,
-            mean: parse_num(cell(&rec, mean)),
-            sd: parse_num(cell(&rec, sd)),
-            ci_low: parse_num(cell(&rec, lo)),
-            ci_high: parse_num(cell(&rec, hi)),
-            p05: parse_num(cell(&rec, p05)),
-            p95: parse_num(cell(&rec, p95)),
-            n: match n {
-                Some(_) => parse_count(cell(&rec, n)),
-                // Without an `n` column, a defined mean counts as one replicate.
-                None => u32::from(parse_num(cell(&rec, mean)).is_some()),
-            },
+            stats: stats.read(&rec),
         };
         if !ts.by_indicator.contains_key(&name) {
             ts.indicators.push(name.clone());
@@ -306,21 +330,14 @@ pub fn parse_summary<R: Read>(r: R) -> Result<Vec<SummaryRow>> {
     let (mut rdr, cols) = reader(r)?;
     let scope = cols.need("scope")?;
     let ind = cols.need("indicator")?;
-    let [mean, sd, lo, hi, p05, p95, n] =
-        ["mean", "sd", "ci_low", "ci_high", "p05", "p95", "n"].map(|c| cols.idx(c));
+    let stats = StatColumns::find(&cols);
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec?;
         out.push(SummaryRow {
             scope: cell(&rec, Some(scope)).to_string(),
             indicator: cell(&rec, Some(ind)).to_string(),
-            mean: parse_num(cell(&rec, mean)),
-            sd: parse_num(cell(&rec, sd)),
-            ci_low: parse_num(cell(&rec, lo)),
-            ci_high: parse_num(cell(&rec, hi)),
-            p05: parse_num(cell(&rec, p05)),
-            p95: parse_num(cell(&rec, p95)),
-            n: parse_count(cell(&rec, n)),
+            stats: stats.read(&rec),
         });
     }
     Ok(out)
@@ -382,10 +399,10 @@ mod tests {
         let a = ts.get("a");
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].week, 1);
-        assert_eq!(a[0].mean, None);
-        assert_eq!(a[1].mean, Some(0.5));
-        assert_eq!(a[1].p95, Some(0.7));
-        assert_eq!(a[1].n, 3);
+        assert_eq!(a[0].stats.mean, None);
+        assert_eq!(a[1].stats.mean, Some(0.5));
+        assert_eq!(a[1].stats.p95, Some(0.7));
+        assert_eq!(a[1].stats.n, 3);
         assert_eq!(ts.week_range(), Some((1, 2)));
         assert_eq!(ts.max_n(), 3);
         assert!(ts.get("zzz").is_empty());
@@ -396,7 +413,10 @@ mod tests {
         let csv = "indicator,week,n,mean\na,1,2,0.5\n";
         let ts = parse_timeseries(csv.as_bytes()).unwrap();
         let a = &ts.get("a")[0];
-        assert_eq!((a.week, a.n, a.mean, a.p05), (1, 2, Some(0.5), None));
+        assert_eq!(
+            (a.week, a.stats.n, a.stats.mean, a.stats.p05),
+            (1, 2, Some(0.5), None)
+        );
     }
 
     #[test]
@@ -422,7 +442,7 @@ mod tests {
         let s = parse_summary(csv.as_bytes()).unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].scope, "final_week");
-        assert_eq!(s[0].ci_high, Some(0.6));
-        assert_eq!(s[1].mean, None);
+        assert_eq!(s[0].stats.ci_high, Some(0.6));
+        assert_eq!(s[1].stats.mean, None);
     }
 }

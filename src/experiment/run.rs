@@ -1,0 +1,89 @@
+//! A run: one scenario's replicates simulated and aggregated (`dugnad run`), the simplest
+//! experiment and the base the others build on.
+
+use super::{default_output, Refusal};
+use crate::cli::{RunArgs, RunCmd};
+use crate::metrics::aggregate::RunAggregate;
+use crate::model::group::Design;
+use crate::scenario::{validate, Scenario};
+use crate::sim::replicates::{group_count, run_plan, RunPlan};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+/// The most group-weeks `--per-group` aggregates in memory.
+pub const MAX_PER_GROUP_CELLS: u64 = 2_000_000;
+
+/// A scenario loaded with the run flags applied.
+pub struct Loaded {
+    pub file: PathBuf,
+    pub scenario: Scenario,
+    /// `--set`, `--replicates`, `--weeks`, `--seed` as overrides, in the order applied.
+    pub overrides: Vec<String>,
+    pub designs: Vec<Design>,
+}
+
+/// Loads a scenario with `--set`, `--replicates`, `--weeks`, `--seed` applied.
+pub fn load(file: &Path, args: &RunArgs) -> Result<Loaded> {
+    let overrides = args.overrides();
+    let scenario = validate::load(file, &overrides)?;
+    let designs = Design::compile_all(&scenario);
+    Ok(Loaded {
+        file: file.to_path_buf(),
+        scenario,
+        overrides,
+        designs,
+    })
+}
+
+/// Labels (activity key, index within the activity) of every group, in simulation order.
+pub fn group_labels(designs: &[Design]) -> Vec<(String, u32)> {
+    designs
+        .iter()
+        .flat_map(|d| (0..d.activity.groups).map(move |g| (d.activity.key.clone(), g)))
+        .collect()
+}
+
+/// A run, planned: the loaded scenario, how its replicates run, where the result goes.
+pub struct Plan {
+    pub loaded: Loaded,
+    pub replicates: RunPlan,
+    /// The result folder.
+    pub target: PathBuf,
+}
+
+impl Plan {
+    /// Plans `dugnad run`: loads the scenario and refuses a `--per-group` too large to hold.
+    pub fn from_args(cmd: &RunCmd) -> Result<Plan> {
+        let loaded = load(&cmd.scenario, &cmd.run)?;
+        let s = &loaded.scenario;
+        if cmd.per_group {
+            let groups = group_count(&loaded.designs);
+            if groups as u64 * s.weeks as u64 > MAX_PER_GROUP_CELLS {
+                return Err(Refusal(format!(
+                    "--per-group with {groups} groups × {} weeks is too large to aggregate in memory; reduce groups or weeks",
+                    s.weeks
+                ))
+                .into());
+            }
+        }
+        let replicates = RunPlan::for_scenario(s)
+            .with_per_group(cmd.per_group)
+            .with_kept_replicates(cmd.keep_replicates);
+        let target = cmd
+            .run
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(&s.name));
+        Ok(Plan {
+            loaded,
+            replicates,
+            target,
+        })
+    }
+
+    /// Simulates the replicates on the current rayon pool and aggregates them; `progress` is
+    /// told how many replicates are done.
+    pub fn run(&self, progress: impl FnMut(u64)) -> RunAggregate {
+        run_plan(&self.loaded.designs, &self.replicates, progress)
+    }
+}

@@ -1,0 +1,93 @@
+//! Chart files: a [`Chart`] is drawn by one generic function on any plotters backend, so its
+//! SVG and its PNG come from the same code, and both files are written to a temporary name and
+//! renamed into place (`output::atomic::write_file_atomic`).
+
+use super::style::register_fonts;
+use crate::output::atomic::write_file_atomic;
+use anyhow::{anyhow, Context, Result};
+use image::ImageEncoder;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The drawing area of a chart on a backend.
+pub type Area<DB> = DrawingArea<DB, Shift>;
+
+/// Converts plotters' drawing errors (generic over the backend) into `anyhow` errors.
+pub trait Dr<T> {
+    fn dr(self) -> Result<T>;
+}
+
+impl<T, E: std::fmt::Debug> Dr<T> for std::result::Result<T, E> {
+    fn dr(self) -> Result<T> {
+        self.map_err(|e| anyhow!("drawing a chart failed: {e:?}"))
+    }
+}
+
+/// A chart: a file stem, a size in pixels, and how to draw it on any backend.
+pub trait Chart {
+    /// File name without extension.
+    fn stem(&self) -> String;
+    /// Width and height in pixels (of the PNG; the SVG's user units).
+    fn size(&self) -> (u32, u32);
+    /// Draws the chart on `root`, from its top-left corner (background included).
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()>;
+}
+
+/// The chart as an SVG document.
+pub fn to_svg(chart: &impl Chart) -> Result<String> {
+    register_fonts();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, chart.size()).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().dr()?;
+    }
+    Ok(out)
+}
+
+/// The chart as a PNG file's bytes (RGB, encoded as plotters' bitmap backend would).
+pub fn to_png(chart: &impl Chart) -> Result<Vec<u8>> {
+    register_fonts();
+    let (w, h) = chart.size();
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().dr()?;
+    }
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png).write_image(
+        &rgb,
+        w,
+        h,
+        image::ColorType::Rgb8,
+    )?;
+    Ok(png)
+}
+
+/// Writes `dir/<stem>.svg` and `dir/<stem>.png` (creating `dir`); returns their paths.
+pub fn write(dir: &Path, chart: &impl Chart) -> Result<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stem = chart.stem();
+    let svg = dir.join(format!("{stem}.svg"));
+    let png = dir.join(format!("{stem}.png"));
+    let drawing = |p: &Path| format!("drawing {}", p.display());
+    write_file_atomic(
+        &svg,
+        to_svg(chart).with_context(|| drawing(&svg))?.as_bytes(),
+    )?;
+    write_file_atomic(&png, &to_png(chart).with_context(|| drawing(&png))?)?;
+    Ok((svg, png))
+}
+
+/// Writes the chart into `<result>/charts/`; returns the two files as a result's manifest lists
+/// them: relative to `result`, PNG first.
+pub fn write_into(result: &Path, chart: &impl Chart) -> Result<Vec<String>> {
+    write(&result.join("charts"), chart)?;
+    let stem = chart.stem();
+    Ok(vec![
+        format!("charts/{stem}.png"),
+        format!("charts/{stem}.svg"),
+    ])
+}

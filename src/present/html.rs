@@ -1,0 +1,186 @@
+//! The HTML toolkit of every report page: escaping, inlining a chart's SVG (sanitized), and
+//! the page shells. Pages are self-contained: no external CSS, scripts, fonts or images.
+
+use super::style::{PAGE_CSS, REPORT_CSS};
+use std::path::Path;
+
+/// Escapes text for HTML content and attributes. A "://" is written with an encoded colon
+/// (it displays the same) so that text from files never reads as a link to elsewhere.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out.replace("://", "&#58;//")
+}
+
+/// Makes a plotters SVG fit for inlining: drops the XML namespace (HTML does not need it)
+/// and refuses anything that is not a plain drawing: only known shape and text elements
+/// with presentation attributes pass (no scripts, links, styles, foreign objects, handlers).
+pub fn inline_svg(svg: &str) -> Option<String> {
+    const TAGS: &[&str] = &[
+        "svg", "rect", "line", "polyline", "polygon", "circle", "ellipse", "text", "path", "g",
+        "tspan",
+    ];
+    const ATTRS: &[&str] = &[
+        "x",
+        "y",
+        "dx",
+        "dy",
+        "x1",
+        "y1",
+        "x2",
+        "y2",
+        "cx",
+        "cy",
+        "r",
+        "rx",
+        "ry",
+        "width",
+        "height",
+        "viewbox",
+        "xmlns",
+        "points",
+        "d",
+        "fill",
+        "stroke",
+        "stroke-width",
+        "opacity",
+        "fill-opacity",
+        "stroke-opacity",
+        "text-anchor",
+        "font-family",
+        "font-size",
+        "font-weight",
+        "font-style",
+        "transform",
+        "dominant-baseline",
+    ];
+    let start = svg.find("<svg")?;
+    let body = svg[start..].trim_end();
+    let mut rest = body;
+    let mut depth: i64 = 0;
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i + 1..];
+        let end = after.find('>')?;
+        let tag = &after[..end];
+        rest = &after[end + 1..];
+        let closing = tag.starts_with('/');
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_start_matches('/').trim_end_matches('/');
+        let name_len = tag.find(|c: char| c.is_whitespace()).unwrap_or(tag.len());
+        let name = tag[..name_len].to_ascii_lowercase();
+        if !TAGS.contains(&name.as_str()) {
+            return None;
+        }
+        // Attributes: name="value" pairs, values free of links and script.
+        let mut a = tag[name_len..].trim_start();
+        while !a.is_empty() {
+            let eq = a.find('=')?;
+            let attr = a[..eq].trim().to_ascii_lowercase();
+            if !ATTRS.contains(&attr.as_str()) {
+                return None;
+            }
+            let v = a[eq + 1..].trim_start();
+            let quote = v.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            let close = v[1..].find(quote)?;
+            let value = v[1..1 + close].to_ascii_lowercase();
+            if value.contains("url(") || value.contains("javascript") {
+                return None;
+            }
+            if attr == "xmlns" && value != "http://www.w3.org/2000/svg" {
+                return None;
+            }
+            a = v[1 + close + 1..].trim_start();
+        }
+        if closing {
+            depth -= 1;
+        } else if !self_closing {
+            depth += 1;
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    if depth != 0 {
+        return None;
+    }
+    Some(body.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1) + "\n")
+}
+
+/// A chart file's SVG, inlined ([`inline_svg`]); None when the file is missing or not a plain
+/// drawing.
+pub fn inline_svg_file(path: &Path) -> Option<String> {
+    inline_svg(&std::fs::read_to_string(path).ok()?)
+}
+
+/// The page of an experiment (comparison, sensitivity): a title and (title, html) sections,
+/// in the compact experiment style. Titles are escaped; the html is inserted as given.
+pub fn page(title: &str, sections: &[(String, String)]) -> String {
+    let mut h = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n\
+         <style>{PAGE_CSS}</style></head><body>\n<h1>{}</h1>\n",
+        escape(title),
+        escape(title)
+    );
+    for (t, body) in sections {
+        h.push_str(&format!("<h2>{}</h2>\n{body}", escape(t)));
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// The opening of a run report, up to its `<main>`; [`report_end`] closes it.
+pub fn report_start(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n<main>\n",
+        escape(title)
+    )
+}
+
+/// The closing of a run report.
+pub const REPORT_END: &str = "</main>\n</body>\n</html>\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert_eq!(escape("see https://x.org"), "see https&#58;//x.org");
+    }
+
+    #[test]
+    fn svg_inlining_is_restricted_to_plain_drawings() {
+        let ok = "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect x=\"0\"/>\n<text>a &lt; b</text>\n</svg>\n";
+        let inl = inline_svg(ok).unwrap();
+        assert!(inl.starts_with("<svg width"));
+        assert!(!inl.contains("http"));
+        assert!(inline_svg("<svg><script>alert(1)</script></svg>").is_none());
+        assert!(inline_svg("<svg><rect onload=\"x()\"/></svg>").is_none());
+        assert!(inline_svg("<svg><rect style=\"fill:url(#a)\"/></svg>").is_none());
+        assert!(inline_svg("<svg><rect x=\"1\"></svg>").is_none());
+        assert!(inline_svg("<svg><image href=\"a.png\"/></svg>").is_none());
+        assert!(inline_svg("not svg").is_none());
+    }
+
+    #[test]
+    fn pages_escape_their_titles() {
+        let p = page("a <b>", &[("s & t".into(), "<p>x</p>".into())]);
+        assert!(p.contains("<h1>a &lt;b&gt;</h1>") && p.contains("<h2>s &amp; t</h2>\n<p>x</p>"));
+        assert!(report_start("<x>").contains("<title>&lt;x&gt;</title>"));
+    }
+}

@@ -1,0 +1,373 @@
+//! Charts of a sweep, drawn from its written `sweep.csv` (so a merge redraws them from the
+//! merged files): the headline indicators against one parameter (line with 95 % CI band) or
+//! two (heatmap).
+
+use super::chart::{write_into, Area, Chart, Dr};
+use super::style::{black, decimals_for, fmt_fixed, heat_colour, indicator_colour, MISSING};
+use super::style::{CI95_ALPHA, DESC_SIZE, FAMILY, PANEL_TITLE_SIZE, TEXT, TICK_SIZE};
+use crate::experiment::grid::display_value;
+use crate::experiment::store::SweepDef;
+use crate::metrics::indicators::{key_indicators, View};
+use crate::output::number::num;
+use anyhow::{anyhow, Context, Result};
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// A sweep.csv read back: per cell, the parameter values (as shown) and each key indicator's
+/// mean, ci_low and ci_high.
+struct SweepTable {
+    params: Vec<Vec<String>>,
+    /// [headline indicator][cell][cell] = (mean, lo, hi)
+    stats: Vec<Vec<(f64, f64, f64)>>,
+}
+
+fn read_sweep(dir: &Path, keys: usize) -> Result<SweepTable> {
+    let p = dir.join("sweep.csv");
+    let mut r =
+        ::csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
+    let head: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    let col = |name: String| {
+        head.iter()
+            .position(|h| *h == name)
+            .ok_or_else(|| anyhow!("{} has no column {name}", p.display()))
+    };
+    let cols: Vec<[usize; 3]> = key_indicators(View::Headline)
+        .iter()
+        .map(|k| {
+            Ok([
+                col(format!("{k}_mean"))?,
+                col(format!("{k}_ci_low"))?,
+                col(format!("{k}_ci_high"))?,
+            ])
+        })
+        .collect::<Result<_>>()?;
+    let mut t = SweepTable {
+        params: Vec::new(),
+        stats: vec![Vec::new(); key_indicators(View::Headline).len()],
+    };
+    let val = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    for rec in r.records() {
+        let rec = rec?;
+        t.params.push(
+            (1..=keys)
+                .map(|i| rec.get(i).unwrap_or("").to_string())
+                .collect(),
+        );
+        for (k, c) in cols.iter().enumerate() {
+            t.stats[k].push((val(&rec[c[0]]), val(&rec[c[1]]), val(&rec[c[2]])));
+        }
+    }
+    Ok(t)
+}
+
+fn finite_range(xs: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = xs
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
+    if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if hi - lo < 1e-12 {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        let pad = (hi - lo) * 0.05;
+        (lo - pad, hi + pad)
+    }
+}
+
+fn line_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    key: &str,
+    name: &str,
+    pts: &[(f64, f64, f64, f64)],
+) -> Result<()> {
+    let colour = indicator_colour(name);
+    let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
+    let (y0, y1) = finite_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]));
+    let mut chart = ChartBuilder::on(area)
+        .caption(name, black(PANEL_TITLE_SIZE))
+        .margin(12)
+        .x_label_area_size(64)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .dr()?;
+    chart
+        .configure_mesh()
+        .x_desc(key)
+        .label_style(black(TICK_SIZE))
+        .axis_desc_style(black(DESC_SIZE))
+        .x_labels(6)
+        .y_labels(6)
+        .draw()
+        .dr()?;
+    let ok: Vec<&(f64, f64, f64, f64)> = pts
+        .iter()
+        .filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
+        .collect();
+    let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, p.2)).collect();
+    band.extend(ok.iter().rev().map(|p| (p.0, p.3)));
+    if band.len() >= 3 {
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band,
+                colour.mix(CI95_ALPHA).filled(),
+            )))
+            .dr()?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            ok.iter().map(|p| (p.0, p.1)),
+            colour.stroke_width(3),
+        ))
+        .dr()?;
+    chart
+        .draw_series(
+            ok.iter()
+                .map(|p| Circle::new((p.0, p.1), 4, colour.filled())),
+        )
+        .dr()?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn heat_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    name: &str,
+    keys: (&str, &str),
+    xs: &[String],
+    ys: &[String],
+    cells: &[(usize, usize, f64)],
+) -> Result<()> {
+    let (lo, hi) = cells
+        .iter()
+        .map(|c| c.2)
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    let (nx, ny) = (xs.len(), ys.len());
+    let annotate = nx * ny <= 64;
+    // Without numbers in the cells, the caption gives the colour scale's ends.
+    let caption = if annotate {
+        name.to_string()
+    } else {
+        format!("{name}: light {} → dark {}", num(lo), num(hi))
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, black(PANEL_TITLE_SIZE))
+        .margin(12)
+        .x_label_area_size(64)
+        .y_label_area_size(90)
+        .build_cartesian_2d(
+            (0..nx.max(1) - 1).into_segmented(),
+            (0..ny.max(1) - 1).into_segmented(),
+        )
+        .dr()?;
+    let label = |labels: &[String], v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) if *i < labels.len() => labels[*i].clone(),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(nx)
+        .y_labels(ny)
+        .x_label_formatter(&|v| label(xs, v))
+        .y_label_formatter(&|v| label(ys, v))
+        .x_desc(keys.0)
+        .y_desc(keys.1)
+        .label_style(black(TICK_SIZE))
+        .axis_desc_style(black(DESC_SIZE))
+        .draw()
+        .dr()?;
+    let t = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+    chart
+        .draw_series(cells.iter().map(|&(i, j, v)| {
+            let colour = if v.is_finite() {
+                heat_colour(t(v))
+            } else {
+                MISSING
+            };
+            Rectangle::new(
+                [
+                    (SegmentValue::Exact(i), SegmentValue::Exact(j)),
+                    (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1)),
+                ],
+                colour.filled(),
+            )
+        }))
+        .dr()?;
+    if annotate {
+        let decimals = decimals_for(hi - lo).max(2);
+        chart
+            .draw_series(cells.iter().map(|&(i, j, v)| {
+                let colour = if t(v) > 0.6 { WHITE } else { TEXT };
+                Text::new(
+                    if v.is_finite() {
+                        fmt_fixed(v, decimals)
+                    } else {
+                        "NA".into()
+                    },
+                    (SegmentValue::CenterOf(i), SegmentValue::CenterOf(j)),
+                    (FAMILY, TICK_SIZE).into_font().color(&colour).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Center,
+                            plotters::style::text_anchor::VPos::Center,
+                        ),
+                    ),
+                )
+            }))
+            .dr()?;
+    }
+    Ok(())
+}
+
+/// The panels of a sweep sheet: one per headline indicator.
+trait Panels {
+    /// File stem of the sheet.
+    const STEM: &'static str;
+    /// Draws panel `k`, of headline indicator `name`.
+    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()>;
+}
+
+/// A sheet of the headline indicators, 2 rows of 4 panels.
+struct Sheet<P>(P);
+
+impl<P: Panels> Chart for Sheet<P> {
+    fn stem(&self) -> String {
+        P::STEM.into()
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (2400, 1100)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
+        root.fill(&WHITE).dr()?;
+        let areas = root.split_evenly((2, 4));
+        for (k, (name, area)) in key_indicators(View::Headline)
+            .iter()
+            .zip(&areas)
+            .enumerate()
+        {
+            self.0.draw(area, name, k)?;
+        }
+        Ok(())
+    }
+}
+
+/// The headline indicators' means (with 95 % CI bands) against the one swept parameter.
+struct Lines<'a> {
+    key: &'a str,
+    /// Per headline indicator, (x, mean, ci_low, ci_high) sorted by x.
+    panels: Vec<Vec<(f64, f64, f64, f64)>>,
+}
+
+impl Panels for Lines<'_> {
+    const STEM: &'static str = "sweep";
+
+    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()> {
+        line_panel(area, self.key, name, &self.panels[k])
+    }
+}
+
+/// The headline indicators' means per cell of a two-parameter grid.
+struct Heatmap<'a> {
+    keys: (&'a str, &'a str),
+    xs: Vec<String>,
+    ys: Vec<String>,
+    /// Per headline indicator, (x index, y index, mean) per cell.
+    panels: Vec<Vec<(usize, usize, f64)>>,
+}
+
+impl Panels for Heatmap<'_> {
+    const STEM: &'static str = "heatmap";
+
+    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()> {
+        heat_panel(area, name, self.keys, &self.xs, &self.ys, &self.panels[k])
+    }
+}
+
+fn lines<'a>(key: &'a str, t: &SweepTable) -> Option<Lines<'a>> {
+    let xs: Vec<f64> = t
+        .params
+        .iter()
+        .map(|p| p[0].parse::<f64>().ok())
+        .collect::<Option<_>>()?;
+    let panels = t
+        .stats
+        .iter()
+        .map(|s| {
+            let mut pts: Vec<(f64, f64, f64, f64)> = xs
+                .iter()
+                .zip(s)
+                .map(|(x, (m, lo, hi))| (*x, *m, *lo, *hi))
+                .collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            pts
+        })
+        .collect();
+    Some(Lines { key, panels })
+}
+
+fn heatmap<'a>(def: &'a SweepDef, t: &SweepTable) -> Heatmap<'a> {
+    let mut xs: Vec<String> = Vec::new();
+    let mut ys: Vec<String> = Vec::new();
+    for v in &def.cells.values {
+        let (x, y) = (display_value(&v[0]), display_value(&v[1]));
+        if !xs.contains(&x) {
+            xs.push(x);
+        }
+        if !ys.contains(&y) {
+            ys.push(y);
+        }
+    }
+    let pos: Vec<(usize, usize)> = t
+        .params
+        .iter()
+        .map(|p| {
+            (
+                xs.iter().position(|x| *x == p[0]).unwrap_or(0),
+                ys.iter().position(|y| *y == p[1]).unwrap_or(0),
+            )
+        })
+        .collect();
+    let panels = t
+        .stats
+        .iter()
+        .map(|s| {
+            pos.iter()
+                .zip(s)
+                .map(|((i, j), (m, _, _))| (*i, *j, *m))
+                .collect()
+        })
+        .collect();
+    let keys = &def.cells.keys;
+    Heatmap {
+        keys: (&keys[0], &keys[1]),
+        xs,
+        ys,
+        panels,
+    }
+}
+
+/// Draws a finished sweep folder's charts from its `sweep.csv`: with one numeric parameter,
+/// `charts/sweep.png/svg` (headline indicators' means against the parameter with 95 % CI
+/// bands); with two grid parameters, `charts/heatmap.png/svg` (headline indicators' means per
+/// cell). Other sweeps get no chart. Returns the files written.
+pub fn charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
+    let keys = &def.cells.keys;
+    let t = read_sweep(dir, keys.len())?;
+    if keys.len() == 1 {
+        return match lines(&keys[0], &t) {
+            Some(lines) => write_into(dir, &Sheet(lines)),
+            None => Ok(Vec::new()),
+        };
+    }
+    if keys.len() == 2 && def.cells.design.starts_with("grid") {
+        return write_into(dir, &Sheet(heatmap(def, &t)));
+    }
+    Ok(Vec::new())
+}
