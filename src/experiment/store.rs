@@ -216,11 +216,12 @@ pub fn present(dir: &Path, total: usize) -> Result<Present> {
     Ok(p)
 }
 
-/// A sweep folder being filled.
+/// A sweep folder being filled (its lock held while the store lives).
 #[derive(Debug)]
 pub struct Store {
     pub dir: PathBuf,
     pub def: SweepDef,
+    _lock: crate::output::atomic::FolderLock,
 }
 
 impl Store {
@@ -228,6 +229,7 @@ impl Store {
     /// resumes it when it holds the same sweep, starts over with `force`, and refuses otherwise.
     /// Leftover temporary files of an interrupted write are removed.
     pub fn open(dir: &Path, def: SweepDef, force: bool) -> Result<(Store, bool)> {
+        let lock = crate::output::atomic::lock(dir)?;
         let mut resumed = false;
         if dir.exists() {
             if !dir.is_dir() {
@@ -238,8 +240,7 @@ impl Store {
                 .into());
             }
             if force {
-                std::fs::remove_dir_all(dir)
-                    .with_context(|| format!("cannot remove {}", dir.display()))?;
+                crate::output::atomic::remove_result(dir)?;
             } else if let Some(old) = read_def(dir)? {
                 if old.identity != def.identity {
                     return Err(Refusal(format!(
@@ -252,12 +253,8 @@ impl Store {
                     .into());
                 }
                 resumed = true;
-            } else if std::fs::read_dir(dir)?.next().is_some() {
-                return Err(Refusal(format!(
-                    "{} exists and is not a sweep folder (no sweep.json); pass --force to replace it, or -o DIR to write elsewhere",
-                    dir.display()
-                ))
-                .into());
+            } else {
+                crate::output::atomic::check_target(dir, false)?;
             }
         }
         let cells = dir.join("cells");
@@ -277,6 +274,7 @@ impl Store {
             Store {
                 dir: dir.to_path_buf(),
                 def,
+                _lock: lock,
             },
             resumed,
         ))
