@@ -140,7 +140,7 @@ impl SweepRun<'_> {
             per_group: false,
             keep_replicates: false,
         };
-        let mut stats = vec![OnlineStats::new(); N_INDICATORS];
+        let mut stats = vec![OnlineStats::exact(); N_INDICATORS];
         let mut kept = keep.then(|| replicates_header(&self.cells.keys) + "\n");
         let p = params(self.cells, c);
         for_each_replicate(&designs, &plan, |r| {
