@@ -68,8 +68,10 @@ pub const MARKER: &str = ".dugnad-temporary";
 /// Entries an operating system's file browser leaves in folders; never a reason to refuse.
 const OS_LITTER: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini"];
 
-/// Entries dugnad writes into result folders besides those its manifest lists.
+/// Entries dugnad writes into result folders besides those its manifest lists (the marker
+/// only if a replacement was interrupted).
 const ALWAYS_OURS: &[&str] = &[
+    MARKER,
     "manifest.json",
     "sweep.json",
     "cells",
@@ -666,6 +668,15 @@ impl ResultDir {
                 .with_context(|| format!("cannot remove the old result {}", self.tmp.display()));
         }
         // No atomic exchange on this system: move the old aside, then the new in.
+        let moved = self.move_aside_and_in();
+        if moved.is_err() {
+            // The old result is (back) in place: it is not a leftover.
+            let _ = std::fs::remove_file(self.target.join(MARKER));
+        }
+        moved
+    }
+
+    fn move_aside_and_in(&self) -> Result<()> {
         let (parent, name) = split(&self.target)?;
         let old = temporary_name(&parent, &name);
         let _guard = Registered::folder(&old);
@@ -673,7 +684,6 @@ impl ResultDir {
             .with_context(|| format!("cannot move the old {} aside", self.target.display()))?;
         if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
             let _ = std::fs::rename(&old, &self.target);
-            let _ = std::fs::remove_file(self.target.join(MARKER));
             return Err(e)
                 .with_context(|| format!("cannot rename {} into place", self.tmp.display()));
         }
@@ -831,6 +841,32 @@ mod tests {
         std::fs::remove_file(target.join("thesis.txt")).unwrap();
         remove_result(&target).unwrap();
         assert_eq!(names(dir.path()), ["other"]);
+    }
+
+    #[test]
+    fn without_an_atomic_exchange_the_old_result_is_moved_aside_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("r");
+        for (i, how) in ["exchange", "aside"].iter().enumerate() {
+            let r = ResultDir::create(&target, true).unwrap();
+            r.write("a.csv", i.to_string().as_bytes()).unwrap();
+            r.write("manifest.json", &manifest(&["a.csv"])).unwrap();
+            if i == 0 {
+                r.commit().unwrap();
+                continue;
+            }
+            std::fs::remove_file(r.tmp.join(MARKER)).unwrap();
+            mark(&target).unwrap();
+            r.move_aside_and_in().unwrap();
+            drop(r);
+            assert_eq!(
+                std::fs::read_to_string(target.join("a.csv")).unwrap(),
+                "1",
+                "{how}"
+            );
+        }
+        assert_eq!(names(dir.path()), ["r"]);
+        assert_eq!(names(&target), ["a.csv", "manifest.json"]);
     }
 
     #[test]

@@ -1238,7 +1238,7 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
         let sh = Arc::clone(shared);
         let spawned = std::thread::Builder::new()
             .name("dugnad-serve-conn".into())
-            .stack_size(256 * 1024)
+            .stack_size(4 << 20)
             .spawn(move || {
                 connection(&sh, id, stream);
                 sh.conns().retain(|c| c.id != id);
