@@ -541,6 +541,7 @@ mod tests {
         assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 1, 2]);
         store.commit(1, b"h\n1\n", Some(b"r\n1\n")).unwrap();
         std::fs::write(dir.join("cells").join("cell-000002.csv.tmp"), b"half").unwrap();
+        drop(store); // releases the folder's lock
         let (store, resumed) = Store::open(&dir, def.clone(), false).unwrap();
         assert!(resumed);
         assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 2]);
@@ -557,6 +558,7 @@ mod tests {
             Scope::FinalWeek,
             def.cells.clone(),
         );
+        drop(store);
         let err = Store::open(&dir, other.clone(), false).unwrap_err();
         assert!(
             err.is::<Refusal>() && format!("{err}").contains("weeks"),
