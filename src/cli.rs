@@ -73,7 +73,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Override any scenario value by dotted path with a TOML value, e.g.
     /// --set activity.co_design=0.6 --set 'population.newcomers.language={beta=[2,2]}'.

@@ -444,3 +444,252 @@ fn a_server_stops_cleanly() {
     );
     running.stop();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hardening (issue 14): slow, oversized and misaddressed clients.
+// ---------------------------------------------------------------------------------------------
+
+/// Sends `head` (and no more) on a fresh connection, and keeps the connection open.
+fn stalled(addr: SocketAddr, head: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    s
+}
+
+/// One GET on a fresh connection with a client-side timeout: (status, elapsed), status 0 when
+/// no answer came in time.
+fn timed_get(addr: SocketAddr, path: &str, host: &str, patience: Duration) -> (u16, Duration) {
+    let started = std::time::Instant::now();
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(patience)).unwrap();
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let status = String::from_utf8_lossy(&raw)
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, started.elapsed())
+}
+
+#[test]
+fn slow_and_oversized_clients_cannot_stall_the_page() {
+    let running = serve::start("127.0.0.1", 0, 4, false).unwrap();
+    let addr = running.addr;
+    let host = format!("127.0.0.1:{}", addr.port());
+    // More slow senders than workers: headers that promise a body, a few bytes of it, then
+    // nothing; and headers that never end.
+    let mut slow = Vec::new();
+    for _ in 0..8 {
+        slow.push(stalled(
+            addr,
+            &format!("POST /api/compare HTTP/1.1\r\nHost: {host}\r\nContent-Length: 60000\r\n\r\n{{\"a\":"),
+        ));
+    }
+    for _ in 0..4 {
+        slow.push(stalled(
+            addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Slow: "),
+        ));
+    }
+    // A claimed gigabyte is refused from the header, without waiting for the body.
+    for _ in 0..2 {
+        let started = std::time::Instant::now();
+        let mut s = stalled(
+            addr,
+            &format!(
+                "POST /api/compare HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1000000000\r\n\r\n"
+            ),
+        );
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut raw = [0u8; 64];
+        let n = s.read(&mut raw).unwrap_or(0);
+        let took = started.elapsed();
+        eprintln!("1 GB Content-Length answered in {took:?}");
+        assert!(
+            raw[..n].starts_with(b"HTTP/1.1 413"),
+            "{:?}",
+            String::from_utf8_lossy(&raw[..n])
+        );
+        assert!(took < Duration::from_secs(1), "413 took {took:?}");
+    }
+    // The page still answers, within a second, while the slow connections are open.
+    for path in ["/api/scenarios", "/"] {
+        let (status, took) = timed_get(addr, path, &host, Duration::from_secs(5));
+        eprintln!("GET {path} with 12 stalled connections open: {status} in {took:?}");
+        assert_eq!(status, 200, "GET {path} got no answer within 5 s");
+        assert!(took < Duration::from_secs(1), "GET {path} took {took:?}");
+    }
+    drop(slow);
+    running.stop();
+}
+
+#[test]
+fn idle_connections_cannot_exhaust_the_server() {
+    let running = serve::start("127.0.0.1", 0, 2, false).unwrap();
+    let addr = running.addr;
+    let host = format!("127.0.0.1:{}", addr.port());
+    // Far more idle connections than the server keeps: the oldest idle ones are dropped.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    let (status, took) = timed_get(addr, "/api/scenarios", &host, Duration::from_secs(5));
+    eprintln!("GET /api/scenarios with 300 idle connections open: {status} in {took:?}");
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    drop(idle);
+    running.stop();
+}
+
+#[test]
+fn a_foreign_host_header_is_refused() {
+    // DNS rebinding: a page from another site that resolves its name to 127.0.0.1 sends its own
+    // name as Host.
+    let addr = server();
+    let port = addr.port();
+    let (status, _) = timed_get(
+        addr,
+        "/api/scenarios",
+        "evil.example",
+        Duration::from_secs(5),
+    );
+    assert_eq!(status, 403, "Host: evil.example");
+    let (status, _) = timed_get(
+        addr,
+        "/api/scenarios",
+        &format!("evil.example:{port}"),
+        Duration::from_secs(5),
+    );
+    assert_eq!(status, 403, "Host: evil.example:{port}");
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (status, _) = timed_get(addr, "/api/scenarios", &host, Duration::from_secs(5));
+        assert_eq!(status, 200, "Host: {host}");
+    }
+}
+
+#[test]
+fn slow_clients_are_dropped_after_the_request_deadline() {
+    let limits = serve::ServerLimits {
+        connections: 8,
+        head: 1024,
+        request_time: Duration::from_millis(1500),
+        io_timeout: Duration::from_millis(600),
+    };
+    let running = serve::start_with("127.0.0.1", 0, 2, false, limits).unwrap();
+    let addr = running.addr;
+    let answer = |s: &mut TcpStream| {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        String::from_utf8_lossy(&raw).to_string()
+    };
+    // Silent: dropped after one read timeout.
+    let started = std::time::Instant::now();
+    let mut silent = TcpStream::connect(addr).unwrap();
+    let a = answer(&mut silent);
+    let silent_took = started.elapsed();
+    assert!(a.starts_with("HTTP/1.1 408"), "{a}");
+    // A byte every 200 ms never trips the read timeout, but the whole request has a deadline.
+    let started = std::time::Instant::now();
+    let mut trickle = TcpStream::connect(addr).unwrap();
+    let mut sent = 0;
+    for b in
+        b"GET /api/scenarios HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    {
+        if trickle.write_all(&[*b]).is_err() {
+            break;
+        }
+        sent += 1;
+        std::thread::sleep(Duration::from_millis(200));
+        if started.elapsed() > Duration::from_secs(4) {
+            break;
+        }
+    }
+    let a = answer(&mut trickle);
+    let trickle_took = started.elapsed();
+    eprintln!(
+        "silent client dropped after {silent_took:?}; trickling client ({sent} bytes) after {trickle_took:?}"
+    );
+    assert!(a.starts_with("HTTP/1.1 408"), "{a}");
+    assert!(silent_took < Duration::from_secs(3), "{silent_took:?}");
+    assert!(trickle_took < Duration::from_secs(5), "{trickle_took:?}");
+    // A head longer than allowed: 431 at once.
+    let mut big = TcpStream::connect(addr).unwrap();
+    let mut head = String::from("GET / HTTP/1.1\r\nHost: localhost\r\n");
+    head.push_str(&format!("X-Big: {}\r\n\r\n", "b".repeat(2000)));
+    big.write_all(head.as_bytes()).unwrap();
+    let a = answer(&mut big);
+    assert!(a.starts_with("HTTP/1.1 431"), "{a}");
+    running.stop();
+}
+
+#[test]
+fn request_heads_and_host_names_are_parsed_strictly() {
+    use serve::{allowed_hosts, host_allowed, parse_head};
+    let h = parse_head(b"POST /api/compare HTTP/1.1\r\nHost: localhost:8750\r\ncontent-length: 12\r\nExpect: 100-continue").unwrap();
+    assert_eq!(
+        (
+            h.method.as_str(),
+            h.target.as_str(),
+            h.host.as_deref(),
+            h.content_length,
+            h.expect_continue
+        ),
+        ("POST", "/api/compare", Some("localhost:8750"), 12, true)
+    );
+    for (bad, status) in [
+        (&b"GET /"[..], 400),
+        (b"GET / HTTP/2.0", 505),
+        (
+            b"GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6",
+            400,
+        ),
+        (b"GET / HTTP/1.1\r\nContent-Length: -5", 400),
+        (b"GET / HTTP/1.1\r\nContent-Length: +5", 400),
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked", 501),
+        (b"GET / HTTP/1.1\r\nno colon here", 400),
+        (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b", 400),
+        (b"G\xffT / HTTP/1.1", 400),
+    ] {
+        assert_eq!(
+            parse_head(bad).map(|_| ()).unwrap_err().status,
+            status,
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    let allowed = allowed_hosts("127.0.0.1:8750".parse().unwrap()).unwrap();
+    for ok in [
+        "localhost",
+        "LOCALHOST:8750",
+        "127.0.0.1:1",
+        "[::1]:8750",
+        "app.localhost:8750",
+        "localhost.",
+    ] {
+        assert!(host_allowed(ok, &allowed), "{ok}");
+    }
+    for bad in [
+        "evil.example",
+        "evil.example:8750",
+        "127.0.0.1.evil.example",
+        "localhost:80x",
+        "[::1",
+        "localhost.evil",
+    ] {
+        assert!(!host_allowed(bad, &allowed), "{bad}");
+    }
+    assert!(
+        allowed_hosts("0.0.0.0:8750".parse().unwrap()).is_none(),
+        "--host 0.0.0.0 answers to any name"
+    );
+}

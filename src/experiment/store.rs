@@ -218,11 +218,12 @@ pub fn present(dir: &Path, total: usize) -> Result<Present> {
     Ok(p)
 }
 
-/// A sweep folder being filled.
+/// A sweep folder being filled (its lock held while the store lives).
 #[derive(Debug)]
 pub struct Store {
     pub dir: PathBuf,
     pub def: SweepDef,
+    _lock: crate::output::atomic::FolderLock,
 }
 
 impl Store {
@@ -230,6 +231,7 @@ impl Store {
     /// resumes it when it holds the same sweep, starts over with `force`, and refuses otherwise.
     /// Leftover temporary files of an interrupted write are removed.
     pub fn open(dir: &Path, def: SweepDef, force: bool) -> Result<(Store, bool)> {
+        let lock = crate::output::atomic::lock(dir)?;
         let mut resumed = false;
         if dir.exists() {
             if !dir.is_dir() {
@@ -240,8 +242,7 @@ impl Store {
                 .into());
             }
             if force {
-                std::fs::remove_dir_all(dir)
-                    .with_context(|| format!("cannot remove {}", dir.display()))?;
+                crate::output::atomic::remove_result(dir)?;
             } else if let Some(old) = read_def(dir)? {
                 if old.identity != def.identity {
                     return Err(Refusal(format!(
@@ -254,12 +255,8 @@ impl Store {
                     .into());
                 }
                 resumed = true;
-            } else if std::fs::read_dir(dir)?.next().is_some() {
-                return Err(Refusal(format!(
-                    "{} exists and is not a sweep folder (no sweep.json); pass --force to replace it, or -o DIR to write elsewhere",
-                    dir.display()
-                ))
-                .into());
+            } else {
+                crate::output::atomic::check_target(dir, false)?;
             }
         }
         let cells = dir.join("cells");
@@ -279,6 +276,7 @@ impl Store {
             Store {
                 dir: dir.to_path_buf(),
                 def,
+                _lock: lock,
             },
             resumed,
         ))
@@ -538,6 +536,7 @@ mod tests {
         assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 1, 2]);
         store.commit(1, b"h\n1\n", Some(b"r\n1\n")).unwrap();
         std::fs::write(dir.join("cells").join("cell-000002.csv.tmp"), b"half").unwrap();
+        drop(store); // releases the folder's lock
         let (store, resumed) = Store::open(&dir, def.clone(), false).unwrap();
         assert!(resumed);
         assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 2]);
@@ -554,6 +553,7 @@ mod tests {
             Scope::FinalWeek,
             def.cells.clone(),
         );
+        drop(store);
         let err = Store::open(&dir, other.clone(), false).unwrap_err();
         assert!(
             err.is::<Refusal>() && format!("{err}").contains("weeks"),

@@ -279,7 +279,7 @@ impl SweepRun<'_> {
         let s = self.scenario(c)?;
         let designs = Design::compile_all(&s);
         let plan = RunPlan::for_scenario(&s);
-        let mut stats = vec![OnlineStats::new(); N_INDICATORS];
+        let mut stats = vec![OnlineStats::exact(); N_INDICATORS];
         let mut kept = Vec::new();
         for_each_replicate(&designs, &plan, |r| {
             let values: Row = self.scope.row(&r);

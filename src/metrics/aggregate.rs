@@ -1,6 +1,8 @@
 //! Aggregation across replicates, on the fly and in replicate order (so the thread count never
-//! changes a byte): per week and indicator a streaming summary, per replicate its final week and
-//! its run mean; per-replicate series only when asked.
+//! changes a byte): per week and indicator a streaming summary (percentiles exact up to
+//! `stats::quantile::LEVEL_CAPACITY` replicates, within a stated rank bound beyond), per
+//! replicate its final week and its run mean (held, so their percentiles are exact order
+//! statistics); per-replicate series only when asked.
 
 use super::indicators::{Row, N_INDICATORS};
 use crate::stats::{OnlineStats, Summary};
@@ -48,7 +50,9 @@ pub struct RunAggregate {
     pub weeks: u32,
     /// weeks × indicators, row-major by week.
     pub by_week: Vec<OnlineStats>,
+    /// Per indicator, exact (every value kept, as in `finals`).
     pub final_week: Vec<OnlineStats>,
+    /// Per indicator, exact (every value kept, as in `means`).
     pub run_mean: Vec<OnlineStats>,
     /// (replicate, final-week row), in replicate order.
     pub finals: Vec<(u64, Row)>,
@@ -66,8 +70,8 @@ impl RunAggregate {
         RunAggregate {
             weeks,
             by_week: vec![OnlineStats::new(); cells],
-            final_week: vec![OnlineStats::new(); N_INDICATORS],
-            run_mean: vec![OnlineStats::new(); N_INDICATORS],
+            final_week: vec![OnlineStats::exact(); N_INDICATORS],
+            run_mean: vec![OnlineStats::exact(); N_INDICATORS],
             finals: Vec::new(),
             means: Vec::new(),
             kept: keep_replicates.then(Vec::new),

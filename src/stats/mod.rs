@@ -1,9 +1,10 @@
-//! Statistics for replicate summaries, scenario comparisons, inequality, sampling designs and
-//! global sensitivity analysis. Pure, deterministic given inputs and seeds, no I/O.
+//! Statistics for replicate summaries (exact and sketched percentiles), scenario comparisons,
+//! inequality, sampling designs and global sensitivity analysis. Pure, deterministic given inputs and seeds, no I/O.
 
 pub mod ci;
 pub mod gini;
 pub mod online;
+pub mod quantile;
 pub mod sampling;
 pub mod sensitivity;
 mod special;
@@ -11,6 +12,7 @@ mod special;
 pub use ci::{mean_ci, normal_quantile, paired_difference, t_quantile, PairedDiff};
 pub use gini::gini;
 pub use online::{quantile_type7, summarize, OnlineStats, Summary};
+pub use quantile::QuantileSketch;
 pub use sampling::{lhs, sobol, SOBOL_MAX_DIMS};
 pub use sensitivity::{
     morris_analyze, morris_delta, morris_design, morris_indices, morris_indices_seeded,

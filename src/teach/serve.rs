@@ -4,7 +4,13 @@
 //! current settings downloaded as a scenario file that `dugnad run` accepts.
 //!
 //! The HTTP layer is a thin shell around [`handle`], a pure function from (method, path, body)
-//! to a [`Reply`], so tests can call it directly. Every request is validated with exactly the
+//! to a [`Reply`], so tests and fuzz targets can call it directly. It is a small HTTP/1.1 server
+//! on std's sockets that no client can stall: one request per connection, a bounded head
+//! (431), an early 413 from the declared Content-Length, a deadline for the whole request and
+//! timeouts on every read and write, a bounded number of connections in which idle ones are
+//! dropped for new ones, at most `workers` requests answered at once, and the Host header
+//! checked against the loopback names when the server listens on loopback ([`ServerLimits`],
+//! [`allowed_hosts`]). Every request is validated with exactly the
 //! validation of the command line (`scenario::load_str` with the overrides), its work is bounded
 //! ([`LIMITS`]), and every failure is a JSON `{"error": ...}` with a 4xx status: a request can
 //! never take the server down.
@@ -18,12 +24,12 @@ use crate::sim::replicates::{run_plan, RunPlan};
 use crate::stats::paired_difference;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::io::Read;
-use std::net::SocketAddr;
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The bundled scenarios, embedded at compile time (name, file text).
 pub const BUNDLED: &[(&str, &str)] = &[
@@ -671,117 +677,585 @@ pub fn handle(method: &str, url: &str, body: &[u8]) -> Reply {
     }
 }
 
-/// A running server (worker threads pulling requests from one tiny_http server).
+// ---------------------------------------------------------------------------------------------
+// The HTTP/1.1 layer: a small std-only server that no client can stall.
+// ---------------------------------------------------------------------------------------------
+
+/// How the server treats connections: what bounds a slow, idle or oversized client.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerLimits {
+    /// Connections open at once. When full, the oldest connection still sending its request
+    /// (or still receiving its answer) is dropped for the new one; when every connection holds a
+    /// complete request, the new one gets 503.
+    pub connections: usize,
+    /// Bytes of request line and headers (431 beyond).
+    pub head: usize,
+    /// Time a client has to send its whole request (408 after).
+    pub request_time: Duration,
+    /// Longest wait for one read or write on a connection.
+    pub io_timeout: Duration,
+}
+
+/// The bounds `dugnad serve` uses.
+pub const SERVER: ServerLimits = ServerLimits {
+    connections: 64,
+    head: 16 * 1024,
+    request_time: Duration::from_secs(10),
+    io_timeout: Duration::from_secs(5),
+};
+
+/// A parsed request line and the headers the server acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub method: String,
+    pub target: String,
+    /// `HTTP/1.0` or `HTTP/1.1`.
+    pub version: String,
+    /// The Host header, if any.
+    pub host: Option<String>,
+    /// The declared body length (0 when absent).
+    pub content_length: u64,
+    /// `Expect: 100-continue` was sent.
+    pub expect_continue: bool,
+}
+
+/// Parses a request head (request line and headers, without the blank line). A malformed head
+/// is the error reply to send (400, 501, 505).
+pub fn parse_head(bytes: &[u8]) -> Result<Head, Reply> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Reply::error(400, "the request head is not text"))?;
+    let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+    let line = lines.next().unwrap_or("");
+    let mut parts = line.split(' ');
+    let (method, target, version) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(m), Some(t), Some(v), None) if !m.is_empty() && !t.is_empty() => (m, t, v),
+        _ => return Err(Reply::error(400, "malformed request line")),
+    };
+    if !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(Reply::error(400, "malformed request method"));
+    }
+    if version != "HTTP/1.1" && version != "HTTP/1.0" {
+        return Err(Reply::error(
+            505,
+            "only HTTP/1.0 and HTTP/1.1 are spoken here",
+        ));
+    }
+    let mut head = Head {
+        method: method.to_string(),
+        target: target.to_string(),
+        version: version.to_string(),
+        host: None,
+        content_length: 0,
+        expect_continue: false,
+    };
+    let mut length: Option<u64> = None;
+    for l in lines {
+        if l.is_empty() {
+            continue;
+        }
+        let (name, value) = l
+            .split_once(':')
+            .ok_or_else(|| Reply::error(400, "malformed header line"))?;
+        if name.is_empty() || name.ends_with([' ', '\t']) {
+            return Err(Reply::error(400, "malformed header name"));
+        }
+        let value = value.trim_matches([' ', '\t']);
+        match name.to_ascii_lowercase().as_str() {
+            "content-length" => {
+                let n: u64 = value
+                    .parse()
+                    .ok()
+                    .filter(|_| value.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| Reply::error(400, "Content-Length is not a number"))?;
+                if length.is_some_and(|m| m != n) {
+                    return Err(Reply::error(400, "two different Content-Length headers"));
+                }
+                length = Some(n);
+            }
+            "transfer-encoding" => {
+                return Err(Reply::error(
+                    501,
+                    "bodies with Transfer-Encoding are not accepted; send Content-Length",
+                ))
+            }
+            "host" => {
+                if head.host.is_some() {
+                    return Err(Reply::error(400, "two Host headers"));
+                }
+                head.host = Some(value.to_string());
+            }
+            "expect" => head.expect_continue = value.eq_ignore_ascii_case("100-continue"),
+            _ => {}
+        }
+    }
+    head.content_length = length.unwrap_or(0);
+    Ok(head)
+}
+
+/// The host names a server bound to `addr` answers to: for a loopback address the loopback
+/// names and the address itself (a page of another site that resolves its own name to this
+/// computer — DNS rebinding — is refused); `None` (any name) when `--host` opened the server
+/// to the network.
+pub fn allowed_hosts(addr: SocketAddr) -> Option<Vec<String>> {
+    if !addr.ip().is_loopback() {
+        return None;
+    }
+    let own = match addr.ip() {
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    Some(vec![
+        "localhost".into(),
+        "127.0.0.1".into(),
+        "[::1]".into(),
+        own,
+    ])
+}
+
+/// Whether a Host header names this server (see [`allowed_hosts`]). The port is not checked.
+pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, _)) => format!("[{ip}]"),
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n.to_string(),
+            Some(_) => return false,
+            None => host.clone(),
+        },
+    };
+    let name = name.strip_suffix('.').unwrap_or(&name);
+    name.ends_with(".localhost") || allowed.iter().any(|a| a == name)
+}
+
+/// The reason phrase of a status code.
+fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+/// The bytes of a complete response (the connection is closed after it).
+fn response_bytes(reply: &Reply) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.content_type,
+        reply.body.len()
+    );
+    for (n, v) in &reply.headers {
+        // Header values come from the handler; never let one break the framing.
+        if !n.contains(['\r', '\n', ':']) && !v.contains(['\r', '\n']) {
+            out.push_str(&format!("{n}: {v}\r\n"));
+        }
+    }
+    out.push_str("\r\n");
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&reply.body);
+    bytes
+}
+
+/// What a connection is doing, for choosing which one to drop when full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Sending its request: droppable.
+    Reading,
+    /// Holding a complete request (waiting for a worker or being answered): kept.
+    Working,
+    /// Receiving its answer: droppable.
+    Writing,
+}
+
+struct Conn {
+    id: u64,
+    since: Instant,
+    phase: Phase,
+    /// A handle to shut the socket down from the acceptor.
+    stream: TcpStream,
+}
+
+/// A counting semaphore: at most `workers` requests are answered at once.
+struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Permits {
+    fn acquire(&self) {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+    }
+    fn release(&self) {
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.freed.notify_one();
+    }
+}
+
+struct Shared {
+    limits: ServerLimits,
+    allowed: Option<Vec<String>>,
+    log: bool,
+    stopping: AtomicBool,
+    conns: Mutex<Vec<Conn>>,
+    permits: Permits,
+}
+
+impl Shared {
+    fn conns(&self) -> std::sync::MutexGuard<'_, Vec<Conn>> {
+        self.conns.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set_phase(&self, id: u64, phase: Phase) {
+        if let Some(c) = self.conns().iter_mut().find(|c| c.id == id) {
+            c.phase = phase;
+            c.since = Instant::now();
+        }
+    }
+
+    /// Registers a new connection, dropping the oldest droppable one when full. False when
+    /// every slot holds a complete request.
+    fn admit(&self, id: u64, stream: &TcpStream) -> bool {
+        let Ok(handle) = stream.try_clone() else {
+            return false;
+        };
+        let mut conns = self.conns();
+        if conns.len() >= self.limits.connections {
+            let oldest = conns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.phase != Phase::Working)
+                .min_by_key(|(_, c)| c.since)
+                .map(|(i, _)| i);
+            match oldest {
+                Some(i) => {
+                    let c = conns.swap_remove(i);
+                    let _ = c.stream.shutdown(Shutdown::Both);
+                }
+                None => return false,
+            }
+        }
+        conns.push(Conn {
+            id,
+            since: Instant::now(),
+            phase: Phase::Reading,
+            stream: handle,
+        });
+        true
+    }
+}
+
+/// A running server: one thread accepting connections, one thread per open connection (at
+/// most [`ServerLimits::connections`]), at most `workers` requests answered at once.
 pub struct Running {
     pub addr: SocketAddr,
-    server: Arc<tiny_http::Server>,
-    stopping: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    shared: Arc<Shared>,
+    acceptor: JoinHandle<()>,
 }
 
 impl Running {
-    /// Stops the workers and waits for them.
+    /// Stops accepting, drops the open connections, and waits for the acceptor.
     pub fn stop(self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        for _ in &self.workers {
-            self.server.unblock();
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
         }
-        for w in self.workers {
-            let _ = w.join();
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        let _ = self.acceptor.join();
+        for c in self.shared.conns().iter() {
+            let _ = c.stream.shutdown(Shutdown::Both);
         }
     }
 
-    /// Blocks until the workers end (they do not, unless stopped).
+    /// Blocks until the server ends (it does not, unless stopped).
     pub fn wait(self) {
-        for w in self.workers {
-            let _ = w.join();
+        let _ = self.acceptor.join();
+    }
+}
+
+/// Why reading a request ended without one.
+enum ReadFail {
+    /// The client went away (or was dropped for a newer connection).
+    Closed,
+    /// The client took longer than allowed.
+    Timeout,
+    /// A reply to send instead of an answer (400, 413, 431, ...).
+    Reply(Reply),
+}
+
+/// Reads up to `limit` more bytes into `buf` before `deadline`, one read call.
+fn read_some(
+    s: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    limit: usize,
+    deadline: Instant,
+    io: Duration,
+) -> Result<(), ReadFail> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(ReadFail::Timeout);
+    }
+    s.set_read_timeout(Some(left.min(io)))
+        .map_err(|_| ReadFail::Closed)?;
+    let mut chunk = [0u8; 8192];
+    let want = limit.min(chunk.len()).max(1);
+    match s.read(&mut chunk[..want]) {
+        Ok(0) => Err(ReadFail::Closed),
+        Ok(n) => {
+            buf.extend_from_slice(&chunk[..n]);
+            Ok(())
         }
-    }
-}
-
-fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn respond(rq: tiny_http::Request, reply: Reply) {
-    let mut resp = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
-    if let Some(h) = header("Content-Type", reply.content_type) {
-        resp.add_header(h);
-    }
-    for (n, v) in &reply.headers {
-        if let Some(h) = header(n, v) {
-            resp.add_header(h);
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            Err(ReadFail::Timeout)
         }
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(()),
+        Err(_) => Err(ReadFail::Closed),
     }
-    if let Some(h) = header("X-Content-Type-Options", "nosniff") {
-        resp.add_header(h);
-    }
-    let _ = rq.respond(resp);
 }
 
-fn serve_one(mut rq: tiny_http::Request, log: bool) {
-    let started = Instant::now();
-    let method = rq.method().as_str().to_string();
-    let url = rq.url().to_string();
-    let mut body = Vec::new();
-    let read = rq
-        .as_reader()
-        .take(LIMITS.body as u64 + 1)
-        .read_to_end(&mut body);
-    let reply = if read.is_err() {
-        Reply::error(400, "could not read the request body")
-    } else if body.len() > LIMITS.body {
-        Reply::error(
+/// Reads one request within the limits: (head, body).
+fn read_request(s: &mut TcpStream, shared: &Shared) -> Result<(Head, Vec<u8>), ReadFail> {
+    let l = shared.limits;
+    let deadline = Instant::now() + l.request_time;
+    let mut buf = Vec::new();
+    let mut searched = 0;
+    let end = loop {
+        if let Some(i) = buf[searched..].windows(4).position(|w| w == b"\r\n\r\n") {
+            break searched + i;
+        }
+        searched = buf.len().saturating_sub(3);
+        if buf.len() > l.head {
+            return Err(ReadFail::Reply(Reply::error(
+                431,
+                format!("the request head is larger than {} bytes", l.head),
+            )));
+        }
+        let room = l.head + 4 - buf.len();
+        read_some(s, &mut buf, room, deadline, l.io_timeout)?;
+    };
+    let head = parse_head(&buf[..end]).map_err(ReadFail::Reply)?;
+    match (&shared.allowed, &head.host) {
+        (Some(allowed), Some(h)) if !host_allowed(h, allowed) => {
+            return Err(ReadFail::Reply(Reply::error(
+                403,
+                format!(
+                    "Host '{h}' is not this server: it answers to localhost and 127.0.0.1 only (protection \
+                     against DNS rebinding); to open it to other computers, start it with --host 0.0.0.0"
+                ),
+            )))
+        }
+        (Some(_), None) if head.version == "HTTP/1.1" => {
+            return Err(ReadFail::Reply(Reply::error(400, "an HTTP/1.1 request needs a Host header")))
+        }
+        _ => {}
+    }
+    if head.content_length > LIMITS.body as u64 {
+        return Err(ReadFail::Reply(Reply::error(
             413,
-            format!("the request body is larger than {} bytes", LIMITS.body),
-        )
-    } else {
-        std::panic::catch_unwind(|| handle(&method, &url, &body)).unwrap_or_else(|_| {
+            format!(
+                "the request body ({} bytes) is larger than {} bytes",
+                head.content_length, LIMITS.body
+            ),
+        )));
+    }
+    let want = head.content_length as usize;
+    let mut body = buf.split_off(end + 4);
+    if head.expect_continue && body.len() < want {
+        let _ = s.set_write_timeout(Some(l.io_timeout));
+        s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .map_err(|_| ReadFail::Closed)?;
+    }
+    while body.len() < want {
+        let room = want - body.len();
+        read_some(s, &mut body, room, deadline, l.io_timeout)?;
+    }
+    body.truncate(want);
+    Ok((head, body))
+}
+
+/// Sends a reply, then reads (and discards) what the client may still be sending for a short
+/// while, so that closing does not reset the connection before the client reads the reply.
+fn send(s: &mut TcpStream, reply: &Reply, io: Duration) {
+    let _ = s.set_write_timeout(Some(io));
+    if s.write_all(&response_bytes(reply)).is_err() {
+        return;
+    }
+    let _ = s.flush();
+    let _ = s.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(1);
+    let mut sink = [0u8; 8192];
+    let mut drained = 0usize;
+    while drained < 1 << 20 {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || s.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match s.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+/// Serves one connection: one request, one reply, then close.
+fn connection(shared: &Shared, id: u64, mut s: TcpStream) {
+    let started = Instant::now();
+    let _ = s.set_nodelay(true);
+    let io = shared.limits.io_timeout;
+    let (head, body) = match read_request(&mut s, shared) {
+        Ok(r) => r,
+        Err(ReadFail::Closed) => return,
+        Err(ReadFail::Timeout) => {
+            shared.set_phase(id, Phase::Writing);
+            let r = Reply::error(
+                408,
+                format!(
+                    "the request did not arrive within {} s",
+                    shared.limits.request_time.as_secs_f64()
+                ),
+            );
+            send(&mut s, &r, io);
+            return;
+        }
+        Err(ReadFail::Reply(r)) => {
+            shared.set_phase(id, Phase::Writing);
+            send(&mut s, &r, io);
+            return;
+        }
+    };
+    shared.set_phase(id, Phase::Working);
+    shared.permits.acquire();
+    let reply = std::panic::catch_unwind(|| handle(&head.method, &head.target, &body))
+        .unwrap_or_else(|_| {
             Reply::error(
                 500,
                 "internal error while answering this request; the server keeps running",
             )
-        })
-    };
-    if log && url.starts_with("/api/") {
+        });
+    shared.permits.release();
+    if shared.log && head.target.starts_with("/api/") {
         eprintln!(
-            "{method} {url} → {} in {:.0} ms",
+            "{} {} → {} in {:.0} ms",
+            head.method,
+            head.target,
             reply.status,
             started.elapsed().as_secs_f64() * 1e3
         );
     }
-    respond(rq, reply);
+    shared.set_phase(id, Phase::Writing);
+    send(&mut s, &reply, io);
 }
 
-/// Starts a server on host:port (port 0: any free port) with `workers` threads.
+/// Starts a server on host:port (port 0: any free port) answering at most `workers` requests
+/// at once, with the bounds of [`SERVER`].
 pub fn start(host: &str, port: u16, workers: usize, log: bool) -> anyhow::Result<Running> {
-    let server = tiny_http::Server::http((host, port))
+    start_with(host, port, workers, log, SERVER)
+}
+
+/// [`start`] with other connection bounds (tests use short timeouts).
+pub fn start_with(
+    host: &str,
+    port: u16,
+    workers: usize,
+    log: bool,
+    limits: ServerLimits,
+) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind((host, port))
         .map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| anyhow::anyhow!("the server has no IP address"))?;
-    let server = Arc::new(server);
-    let stopping = Arc::new(AtomicBool::new(false));
-    let workers = (0..workers.max(1))
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let stopping = Arc::clone(&stopping);
-            std::thread::spawn(move || loop {
-                match server.recv() {
-                    Ok(rq) => serve_one(rq, log),
-                    Err(_) if stopping.load(Ordering::SeqCst) => break,
-                    Err(_) => continue,
-                }
-            })
-        })
-        .collect();
+    let addr = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        limits: ServerLimits {
+            connections: limits.connections.max(1),
+            ..limits
+        },
+        allowed: allowed_hosts(addr),
+        log,
+        stopping: AtomicBool::new(false),
+        conns: Mutex::new(Vec::new()),
+        permits: Permits {
+            free: Mutex::new(workers.max(1)),
+            freed: Condvar::new(),
+        },
+    });
+    let acceptor = {
+        let shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("dugnad-serve-accept".into())
+            .spawn(move || accept(&listener, &shared))?
+    };
     Ok(Running {
         addr,
-        server,
-        stopping,
-        workers,
+        shared,
+        acceptor,
     })
+}
+
+/// The accept loop: admits each connection (dropping the oldest idle one when full) and gives
+/// it a thread.
+fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
+    let mut next_id = 0u64;
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let mut stream = match stream {
+            Ok(s) => s,
+            Err(_) => {
+                // Out of file descriptors and the like: let connections finish.
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        next_id += 1;
+        let id = next_id;
+        if !shared.admit(id, &stream) {
+            let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+            let r = Reply::error(
+                503,
+                "the server is busy answering other requests; try again",
+            );
+            let _ = stream.write_all(&response_bytes(&r));
+            continue;
+        }
+        let sh = Arc::clone(shared);
+        let spawned = std::thread::Builder::new()
+            .name("dugnad-serve-conn".into())
+            .stack_size(4 << 20)
+            .spawn(move || {
+                connection(&sh, id, stream);
+                sh.conns().retain(|c| c.id != id);
+            });
+        if spawned.is_err() {
+            shared.conns().retain(|c| c.id != id);
+        }
+    }
 }
 
 #[cfg(test)]
