@@ -1,15 +1,14 @@
 //! Hardening (issue 14), driven through the real binary: a bounded `--threads`, `--force` that
 //! replaces only a folder dugnad wrote, simultaneous runs into one folder, interrupts that clean
-//! up after themselves, stale temporary folders of dead runs, and exact percentiles.
+//! up after themselves, stale temporary folders of dead runs, exact percentiles, and one number
+//! writer for every CSV.
 
-use assert_cmd::Command;
+mod common;
+
+use common::dugnad;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn dugnad() -> Command {
-    Command::cargo_bin("dugnad").unwrap()
-}
 
 fn bin() -> std::process::Command {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"))
@@ -512,4 +511,115 @@ fn percentiles_are_exact_order_statistics() {
         checked += 1;
     }
     assert!(checked > 20, "{checked} indicators checked");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. One number writer: every number in every CSV has at most 6 decimals (or is NA)
+// ---------------------------------------------------------------------------------------------
+
+/// Every CSV file below `dir`, at any depth.
+fn csv_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for f in common::files_in(dir) {
+        if f.is_dir() {
+            csv_files(&f, out);
+        } else if f.extension().is_some_and(|e| e == "csv") {
+            out.push(f);
+        }
+    }
+}
+
+/// Fields of every CSV below `dir` that look like numbers with more than 6 decimals, and the
+/// number of CSV files read.
+fn long_numbers(dir: &Path) -> (Vec<String>, usize) {
+    let mut bad = Vec::new();
+    let mut files = Vec::new();
+    csv_files(dir, &mut files);
+    for f in &files {
+        for (r, row) in common::csv_rows(f).iter().enumerate() {
+            for field in row {
+                let looks_numeric = field.parse::<f64>().is_ok() && !field.contains(['e', 'E']);
+                let decimals = field.split_once('.').map_or(0, |(_, d)| d.len());
+                if (looks_numeric && decimals > 6)
+                    || field.contains(['e', 'E']) && field.parse::<f64>().is_ok()
+                {
+                    bad.push(format!("{}:{}: {field}", f.display(), r + 1));
+                }
+            }
+        }
+    }
+    (bad, files.len())
+}
+
+#[test]
+fn every_number_in_every_csv_has_at_most_six_decimals() {
+    let tmp = common::scratch();
+    let t = tmp.path();
+    let small = [
+        "--replicates",
+        "3",
+        "--weeks",
+        "4",
+        "--quiet",
+        "--no-charts",
+    ];
+    let run = |args: &[&str], out: &str| {
+        dugnad()
+            .args(args)
+            .args(small)
+            .arg("-o")
+            .arg(t.join(out))
+            .assert()
+            .success();
+    };
+    run(
+        &[
+            "run",
+            "scenarios/dugnad.toml",
+            "--per-group",
+            "--keep-replicates",
+        ],
+        "run",
+    );
+    run(
+        &[
+            "compare",
+            "scenarios/knitting-cafe.toml",
+            "scenarios/co-designed-cafe.toml",
+        ],
+        "compare",
+    );
+    run(
+        &[
+            "sweep",
+            "scenarios/knitting-cafe.toml",
+            "--vary",
+            "parameters.alpha1=0.0105,0.3",
+        ],
+        "sweep",
+    );
+    // Sobol points inside these ranges are not exact binary fractions: points.csv wrote
+    // co_design 0.1 + 0.45·(0.7 − 0.1) as 0.5499999999999999.
+    run(
+        &[
+            "sensitivity",
+            "scenarios/knitting-cafe.toml",
+            "--method",
+            "sobol",
+            "--samples",
+            "4",
+            "--range",
+            "parameters.alpha1=0:0.021",
+            "--range",
+            "activity.co_design=0.1:0.7",
+        ],
+        "sensitivity",
+    );
+    let (bad, files) = long_numbers(t);
+    // run: 5 files; compare: 1; sweep: 1 + 2 cells; sensitivity: 4 + its cells.
+    assert!(files >= 14, "only {files} CSV files were read");
+    assert!(
+        bad.is_empty(),
+        "numbers not written by the one writer:\n{}",
+        bad.join("\n")
+    );
 }

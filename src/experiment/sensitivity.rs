@@ -18,7 +18,7 @@ use super::{default_output, Refusal, Scope};
 use crate::cli::SensitivityCmd;
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
-use crate::output::number::{exact, num};
+use crate::output::number::num;
 use crate::output::table::{Cell, Column, Kind, Table};
 use crate::stats::{
     morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
@@ -100,13 +100,19 @@ pub fn all_params() -> Vec<Factor> {
         .collect()
 }
 
-/// A TOML literal for a factor value: a whole number for an integer factor, else the shortest
-/// round-trip decimal with `.0` on whole floats ([`exact`]).
+/// A TOML literal for a factor value: a whole number for an integer factor, else the value as
+/// every result file writes it ([`num`]: 6 decimals), with `.0` on whole floats so it stays a
+/// float literal. A point runs with exactly the value its files show.
 pub fn literal(x: f64, integer: bool) -> String {
     if integer {
         format!("{}", x.round() as i64)
     } else {
-        exact(x)
+        let s = num(x);
+        if s.contains('.') {
+            s
+        } else {
+            format!("{s}.0")
+        }
     }
 }
 
@@ -560,7 +566,7 @@ pub fn noise_table(a: &Analysis) -> Table<'_> {
 }
 
 /// The `points` table: point, the block it belongs to (Morris trajectory, or Saltelli A/B/AB_i),
-/// the factor values it ran with (whole numbers, or written exactly: [`Cell::Exact`]), then per
+/// the factor values it ran with (whole numbers, or numbers like every other: 6 decimals), then per
 /// indicator the replicate mean and SD, and the replicates.
 pub fn points_table<'a>(
     design: &'a Design,
@@ -569,7 +575,7 @@ pub fn points_table<'a>(
 ) -> Table<'a> {
     let mut columns = vec![Column::int("point"), Column::text("block")];
     for f in &design.factors {
-        let kind = if f.integer { Kind::Int } else { Kind::Exact };
+        let kind = if f.integer { Kind::Int } else { Kind::Num };
         columns.push(Column::new(f.key.clone(), kind));
     }
     for &i in indicators {
@@ -585,7 +591,7 @@ pub fn points_table<'a>(
                 row.push(if f.integer {
                     Cell::Int(x.round() as i64)
                 } else {
-                    Cell::Exact(*x)
+                    Cell::Num(*x)
                 });
             }
             let mut n = 0;
@@ -733,6 +739,8 @@ mod tests {
         assert_eq!(literal(1.0, false), "1.0");
         assert_eq!(literal(0.25, false), "0.25");
         assert_eq!(literal(2.6, true), "3");
+        assert_eq!(literal(0.1 + 0.45 * 0.6, false), "0.37");
+        assert_eq!(literal(0.5499999999999999, false), "0.55");
     }
 
     #[test]

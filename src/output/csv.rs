@@ -1,9 +1,7 @@
 //! The CSV format: comma-separated, a header line of column names, one line per row, every
-//! line ending in `\n`. Numbers are written by [`num`] (NA when undefined), exact numbers by
-//! [`exact`], text quoted only when it holds a comma, a quote or a line break.
+//! line ending in `\n`. Numbers are written by [`num`] (6 decimals, NA when undefined), text quoted only when it holds a comma, a quote or a line break.
 
 use super::export::Exporter;
-use super::number::exact;
 pub use super::number::num;
 use super::table::{Cell, Column, Kind, Table};
 use anyhow::{anyhow, Result};
@@ -58,7 +56,6 @@ fn push_row(out: &mut String, cells: &[Cell]) {
         match *cell {
             Cell::Int(i) => out.push_str(&i.to_string()),
             Cell::Num(x) => out.push_str(&num(x)),
-            Cell::Exact(x) => out.push_str(&exact(x)),
             Cell::Text(s) => out.push_str(&field(s)),
             Cell::Empty => {}
         }
@@ -107,7 +104,6 @@ fn parse_cell<'a>(value: &'a str, column: &Column) -> Result<Cell<'a>> {
         Kind::Int => Cell::Int(value.parse().map_err(|_| bad())?),
         Kind::Num if value == "NA" => Cell::Num(f64::NAN),
         Kind::Num => Cell::Num(value.parse().map_err(|_| bad())?),
-        Kind::Exact => Cell::Exact(value.parse().map_err(|_| bad())?),
     })
 }
 
@@ -120,7 +116,7 @@ mod tests {
             Column::int("cell"),
             Column::text("key,with comma"),
             Column::num("mean"),
-            Column::new("x", Kind::Exact),
+            Column::num("x"),
             Column::num("ci"),
         ];
         Table::new("t", columns, |sink| {
@@ -128,14 +124,14 @@ mod tests {
                 Cell::Int(3),
                 Cell::Text("{beta=[2,2]}"),
                 Cell::Num(1.0 / 3.0),
-                Cell::Exact(0.1 + 0.2),
+                Cell::Num(0.1 + 0.2),
                 Cell::Empty,
             ])?;
             sink(&[
                 Cell::Int(-1),
                 Cell::Text("a\"b"),
                 Cell::Num(f64::NAN),
-                Cell::Exact(2.0),
+                Cell::Num(2.0),
                 Cell::Num(0.5),
             ])
         })
@@ -147,8 +143,8 @@ mod tests {
         assert_eq!(
             text,
             "cell,\"key,with comma\",mean,x,ci\n\
-             3,\"{beta=[2,2]}\",0.333333,0.30000000000000004,\n\
-             -1,\"a\"\"b\",NA,2.0,0.5\n"
+             3,\"{beta=[2,2]}\",0.333333,0.3,\n\
+             -1,\"a\"\"b\",NA,2,0.5\n"
         );
     }
 

@@ -21,19 +21,6 @@ pub fn num(x: f64) -> String {
     s
 }
 
-/// A number written exactly: the shortest decimal that reads back as the same `f64`, with
-/// `.0` on whole numbers, so it is also a TOML float literal (`0.010499999999999999`, `1.0`).
-/// Used where a value names what was run (a sensitivity point's factor values), not for
-/// results; see [`crate::output::table::Cell::Exact`].
-pub fn exact(x: f64) -> String {
-    let s = format!("{x}");
-    if s.contains(['.', 'e', 'E']) || s.contains("inf") || s.contains("NaN") {
-        s
-    } else {
-        format!("{s}.0")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,14 +45,5 @@ mod tests {
             let s = num(x);
             assert_eq!(num(s.parse::<f64>().unwrap()), s, "{x}");
         }
-    }
-
-    #[test]
-    fn exact_numbers_round_trip_and_are_toml_floats() {
-        assert_eq!(exact(1.0), "1.0");
-        assert_eq!(exact(0.25), "0.25");
-        assert_eq!(exact(0.1 + 0.2), "0.30000000000000004");
-        let x = 0.010_499_999_999_999_999;
-        assert_eq!(exact(x).parse::<f64>().unwrap(), x);
     }
 }

@@ -11,8 +11,6 @@ pub enum Kind {
     Int,
     /// Measured or computed numbers; undefined values are NaN.
     Num,
-    /// Numbers written exactly ([`Cell::Exact`]).
-    Exact,
     /// Text: names, keys, scenario values as written.
     Text,
 }
@@ -51,11 +49,6 @@ pub enum Cell<'a> {
     Int(i64),
     /// A measured or computed number; NaN or infinite means undefined.
     Num(f64),
-    /// A number written exactly (shortest round-trip decimal, [`crate::output::number::exact`])
-    /// instead of to 6 decimals: today only the factor values of a sensitivity analysis's
-    /// `points` table (`experiment::sensitivity::points_table`), which name the values the
-    /// points ran with. The hardening issue (14) will write them as [`Cell::Num`].
-    Exact(f64),
     Text(&'a str),
     /// No value (a statistic without a confidence interval).
     Empty,
