@@ -79,6 +79,10 @@ pub struct RunArgs {
     /// --set activity.co_design=0.6 --set 'population.newcomers.language={beta=[2,2]}'.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Change a value from the start of a week on, as a [[schedule]] entry would, e.g.
+    /// --at 26:activity.co_design=0.6 (any KEY --set takes but scenario.*).
+    #[arg(long = "at", value_name = "WEEK:KEY=VALUE")]
+    pub at: Vec<String>,
     /// Output folder (default: output/<scenario name>/).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: Option<PathBuf>,
@@ -91,7 +95,8 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// The --set list with --replicates/--weeks/--seed folded in as overrides.
+    /// The --set list with --replicates/--weeks/--seed folded in as overrides, then the --at
+    /// changes (as `WEEK:KEY=VALUE`, which `scenario::overrides` applies to the schedule).
     pub fn overrides(&self) -> Vec<String> {
         let mut v = self.set.clone();
         if let Some(r) = self.replicates {
@@ -103,6 +108,7 @@ impl RunArgs {
         if let Some(s) = self.seed {
             v.push(format!("scenario.seed={s}"));
         }
+        v.extend(self.at.iter().cloned());
         v
     }
 }
@@ -131,6 +137,9 @@ pub struct CheckCmd {
     /// Override values by dotted path before checking (as for `run`).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Change a value from the start of a week on (as for `run`), e.g. --at 26:activity.co_design=0.6.
+    #[arg(long = "at", value_name = "WEEK:KEY=VALUE")]
+    pub at: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,10 +4,14 @@ use crate::cli::{CalibrateCmd, CheckCmd, ParamsCmd};
 use crate::scenario::params::PARAMS;
 use crate::scenario::{load, to_toml};
 
-/// `dugnad check FILE`: validate and print the fully resolved scenario.
+/// `dugnad check FILE`: validate and print the fully resolved scenario, then its schedule
+/// resolved week by week.
 pub fn check(cmd: &CheckCmd) -> anyhow::Result<()> {
-    let s = load(&cmd.scenario, &cmd.set)?;
+    let mut overrides = cmd.set.clone();
+    overrides.extend(cmd.at.iter().cloned());
+    let s = load(&cmd.scenario, &overrides)?;
     print!("{}", to_toml(&s));
+    print!("{}", crate::scenario::schedule::in_words(&s));
     eprintln!("{}: ok", cmd.scenario.display());
     Ok(())
 }

@@ -122,24 +122,9 @@ fn refuse<T>(msg: String) -> Result<T, Refusal> {
     Err(Refusal(msg))
 }
 
-/// The canonical text of a TOML value: floats in shortest round-trip form, the rest as written
-/// without surrounding whitespace or comments.
+/// The canonical text of a TOML value (`scenario::toml_text::canonical_value`).
 fn canonical(v: &Value) -> Result<String, String> {
-    Ok(match v {
-        Value::Float(f) => {
-            let x = *f.value();
-            if !x.is_finite() {
-                return Err(format!("{x} is not a finite number"));
-            }
-            format!("{x:?}")
-        }
-        Value::Integer(i) => i.value().to_string(),
-        other => {
-            let mut v = other.clone();
-            v.decor_mut().clear();
-            v.to_string().trim().to_string()
-        }
-    })
+    crate::scenario::toml_text::canonical_value(v)
 }
 
 /// A value as given on the command line (a TOML value, or a bare word taken as a string).

@@ -72,19 +72,37 @@ impl Base {
     }
 }
 
-/// Whether a resolved scenario (TOML text) holds an integer at a dotted path.
+/// Whether a resolved scenario (TOML text) holds an integer at a dotted path. A number segment
+/// indexes a list of tables (`schedule.0.week`); a key may itself hold dots (`schedule.0.set`
+/// is keyed by quoted paths such as `"population.x.count"`).
 pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
     let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
         return false;
     };
-    let mut item: &toml_edit::Item = doc.as_item();
-    for seg in key.split('.') {
-        match item.get(seg) {
-            Some(i) => item = i,
-            None => return false,
-        }
+    let segs: Vec<&str> = key.split('.').collect();
+    integer_below(doc.as_item(), &segs)
+}
+
+/// Whether `item` holds an integer at the path `segs`.
+fn integer_below(item: &toml_edit::Item, segs: &[&str]) -> bool {
+    let Some(first) = segs.first() else {
+        return item.as_integer().is_some();
+    };
+    if let (Ok(i), Some(aot)) = (first.parse::<usize>(), item.as_array_of_tables()) {
+        return aot
+            .get(i)
+            .is_some_and(|t| table_integer_below(t, &segs[1..]));
     }
-    item.as_integer().is_some()
+    item.as_table_like()
+        .is_some_and(|t| table_integer_below(t, segs))
+}
+
+/// [`integer_below`] for the keys of a table: the longest key made of leading segments first.
+fn table_integer_below(t: &dyn toml_edit::TableLike, segs: &[&str]) -> bool {
+    (1..=segs.len()).rev().any(|end| {
+        t.get(&segs[..end].join("."))
+            .is_some_and(|next| integer_below(next, &segs[end..]))
+    })
 }
 
 /// Cells of a base scenario committed to a sweep folder: what a sweep and a sensitivity
@@ -372,6 +390,11 @@ mod tests {
         assert!(is_integer_at(t, "scenario.weeks"));
         assert!(!is_integer_at(t, "activity.co_design"));
         assert!(!is_integer_at(t, "stereotypes.western"));
+        let t = "[scenario]\nweeks = 3\n[[schedule]]\nweek = 2\nset = { \"population.x.count\" = 4, \"activity.co_design\" = 0.5 }\n";
+        assert!(is_integer_at(t, "schedule.0.week"));
+        assert!(is_integer_at(t, "schedule.0.set.population.x.count"));
+        assert!(!is_integer_at(t, "schedule.0.set.activity.co_design"));
+        assert!(!is_integer_at(t, "schedule.1.week"));
     }
 
     #[test]

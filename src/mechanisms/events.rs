@@ -108,6 +108,10 @@ pub enum Event {
     Joined {
         person: usize,
     },
+    /// A scheduled leave: the person's place closes.
+    Left {
+        person: usize,
+    },
     Transition {
         person: usize,
         to: Status,

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod attendance;
+pub mod cohorts;
 pub mod contact;
 pub mod events;
 pub mod help;

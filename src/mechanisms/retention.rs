@@ -111,21 +111,7 @@ pub fn withdraw<R: Rng, E: Events>(
         }
         g.persons[v].active = false;
         tally.withdrawals += 1;
-        let mut stranded = 0;
-        for j in 0..n {
-            if !g.persons[j].active || !g.persons[j].status.is_participant() {
-                continue;
-            }
-            let mine = g.tie(v, j);
-            let bridging: f64 = (0..n)
-                .filter(|&k| g.persons[k].status.is_local() && (g.persons[k].active || k == v))
-                .map(|k| g.tie(k, j))
-                .sum();
-            if mine > 0.0 && mine > 0.5 * bridging {
-                g.persons[j].belonging *= d.params.strand_factor;
-                stranded += 1;
-            }
-        }
+        let stranded = strand(g, d, v);
         tally.stranded += stranded;
         if E::ENABLED {
             ev.emit(Event::Withdrew {
@@ -134,6 +120,29 @@ pub fn withdraw<R: Rng, E: Events>(
             });
         }
     }
+}
+
+/// The participants stranded by local `v` leaving (already inactive): those for whom `v` held
+/// more than half of their bridging tie strength lose belonging (× strand_factor). Returns how
+/// many.
+pub fn strand(g: &mut Group, d: &Design, v: usize) -> u32 {
+    let n = g.n();
+    let mut stranded = 0;
+    for j in 0..n {
+        if !g.persons[j].active || !g.persons[j].status.is_participant() {
+            continue;
+        }
+        let mine = g.tie(v, j);
+        let bridging: f64 = (0..n)
+            .filter(|&k| g.persons[k].status.is_local() && (g.persons[k].active || k == v))
+            .map(|k| g.tie(k, j))
+            .sum();
+        if mine > 0.0 && mine > 0.5 * bridging {
+            g.persons[j].belonging *= d.params.strand_factor;
+            stranded += 1;
+        }
+    }
+    stranded
 }
 
 /// Participants drop out with weekly hazard d0·(1 − belonging) (Appendix C).
@@ -161,7 +170,8 @@ pub fn drop_out<R: Rng, E: Events>(
 
 /// Refills: a volunteer or staff vacancy is filled with weekly probability `recruitment` by a
 /// new person of the same population; with `capacity` set, a waiting list refills a
-/// participant's place the week after she leaves.
+/// participant's place the week after she leaves. Closed places are never refilled, and nothing
+/// is while a schedule has stopped recruiting.
 pub fn recruit<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
@@ -169,8 +179,11 @@ pub fn recruit<R: Rng, E: Events>(
     life: &mut R,
     ev: &mut E,
 ) {
+    if !d.recruiting {
+        return;
+    }
     for i in 0..g.n() {
-        if g.persons[i].active {
+        if g.persons[i].active || g.persons[i].closed {
             continue;
         }
         let role = d.populations[g.persons[i].population as usize].role;

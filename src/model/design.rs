@@ -1,10 +1,12 @@
 //! A design: one activity of a scenario compiled for the engine — the activity, the parameters,
 //! the origin table, the slot plan of one group, and the design quantities the mechanisms read.
 //! Each design quantity has one formula, here, computed once per run; calibration calls the
-//! same functions, so its figures cannot drift from the model.
+//! same functions, so its figures cannot drift from the model. A scenario with a schedule
+//! compiles one design per week in which something changes ([`Switch`]): the design quantities
+//! are recomputed once per change, never per week.
 
 use super::params::Params;
-use crate::scenario::{Activity, LanguagePolicy, Population, Scenario, TransitionTraits};
+use crate::scenario::{Activity, Change, LanguagePolicy, Population, Scenario, TransitionTraits};
 
 /// An activity design compiled for fast access by the engine: the activity, the parameters, the
 /// origin table and the slot plan of one group. Built once per run, shared by all replicates.
@@ -20,8 +22,17 @@ pub struct Design {
     pub origin_targeted: Vec<bool>,
     pub priors: Vec<f64>,
     pub populations: Vec<Population>,
-    /// Population index of each slot of a group, in order.
+    /// Population index of each slot of a group, in order: the places filled at the start,
+    /// then the places of scheduled arrivals.
     pub slots: Vec<u16>,
+    /// Slots `0..initial_slots` are filled at the start; the rest are the places of scheduled
+    /// arrivals, closed until their week.
+    pub initial_slots: usize,
+    /// Whether vacancies are refilled (volunteer recruitment, the waiting list); a schedule
+    /// may stop it.
+    pub recruiting: bool,
+    /// The scheduled changes of this activity's groups, by week (empty in a switch's design).
+    pub switches: Vec<Switch>,
     pub transition: TransitionTraits,
     /// [`equal_status`] of the activity: Allport's equal-status conditions, which are also the
     /// design part of common identity (M2) and set the inclusion cap (M4).
@@ -38,6 +49,17 @@ pub struct Design {
     pub usurp_keep: f64,
     /// [`acknowledgement_probability`] of an independent attempt.
     pub ack_p: f64,
+}
+
+/// What happens to a group at the start of week `week` by the schedule: from then on it runs on
+/// `design` (the scenario in force from that week, compiled); the persons of the slots
+/// `arrive` join; `leave` places of each (population, count) close.
+#[derive(Debug, Clone)]
+pub struct Switch {
+    pub week: u32,
+    pub design: Design,
+    pub arrive: Vec<usize>,
+    pub leave: Vec<(u16, u32)>,
 }
 
 /// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport 1954).
@@ -84,7 +106,7 @@ pub fn acknowledgement_probability(p: &Params, service_frame: f64) -> f64 {
 }
 
 impl Design {
-    /// Compiles every activity of a scenario.
+    /// Compiles every activity of a scenario, with its schedule.
     pub fn compile_all(s: &Scenario) -> Vec<Design> {
         let mut origins: Vec<String> = s
             .populations
@@ -96,21 +118,49 @@ impl Design {
         s.activities
             .iter()
             .enumerate()
-            .map(|(ai, a)| Design::compile(s, ai, a, &origins))
+            .map(|(ai, a)| {
+                let mut slots = slot_plan(s, a);
+                let initial_slots = slots.len();
+                let planned = plan_switches(s, ai, &mut slots);
+                let mut d = Design::compile(s, ai, a, &origins, slots.clone(), initial_slots);
+                let mut recruiting = true;
+                d.switches = planned
+                    .into_iter()
+                    .map(|p| {
+                        recruiting = p.recruiting.unwrap_or(recruiting);
+                        let in_force = &p.scenario.activities[ai];
+                        let mut design = Design::compile(
+                            p.scenario,
+                            ai,
+                            in_force,
+                            &origins,
+                            slots.clone(),
+                            initial_slots,
+                        );
+                        design.recruiting = recruiting;
+                        Switch {
+                            week: p.week,
+                            design,
+                            arrive: p.arrive,
+                            leave: p.leave,
+                        }
+                    })
+                    .collect();
+                d
+            })
             .collect()
     }
 
-    fn compile(s: &Scenario, activity_index: usize, a: &Activity, origins: &[String]) -> Design {
+    fn compile(
+        s: &Scenario,
+        activity_index: usize,
+        a: &Activity,
+        origins: &[String],
+        slots: Vec<u16>,
+        initial_slots: usize,
+    ) -> Design {
         let p = &s.params;
         let populations: Vec<Population> = s.populations.clone();
-        let mut slots = Vec::new();
-        for key in &a.populations {
-            if let Some(pi) = populations.iter().position(|p| &p.key == key) {
-                for _ in 0..populations[pi].count {
-                    slots.push(pi as u16);
-                }
-            }
-        }
         let equal_status = equal_status(a);
         Design {
             activity: a.clone(),
@@ -126,6 +176,9 @@ impl Design {
             priors: origins.iter().map(|o| s.stereotypes.prior(o)).collect(),
             populations,
             slots,
+            initial_slots,
+            recruiting: true,
+            switches: Vec::new(),
             transition: s.transition.clone(),
             equal_status,
             inclusion_cap: inclusion_cap(p, equal_status),
@@ -137,8 +190,80 @@ impl Design {
         }
     }
 
+    /// The design in force in week `week` (1-based): the last switch up to it, else this one.
+    pub fn at_week(&self, week: u32) -> &Design {
+        self.switches
+            .iter()
+            .rev()
+            .find(|sw| sw.week <= week)
+            .map_or(self, |sw| &sw.design)
+    }
+
     /// Index of an origin label in the design's origin table (0 for an unknown label).
     pub fn origin_index(&self, label: &str) -> u16 {
         self.origins.iter().position(|o| o == label).unwrap_or(0) as u16
     }
+}
+
+/// The population index of each place of a group of activity `a` at the start, in order.
+fn slot_plan(s: &Scenario, a: &Activity) -> Vec<u16> {
+    let mut slots = Vec::new();
+    for key in &a.populations {
+        if let Some(pi) = s.populations.iter().position(|p| &p.key == key) {
+            for _ in 0..s.populations[pi].count {
+                slots.push(pi as u16);
+            }
+        }
+    }
+    slots
+}
+
+/// A switch before its design is compiled: the week, the scenario in force from it, the slots
+/// whose persons arrive, the places that close, and whether recruiting stops or resumes.
+struct Planned<'s> {
+    week: u32,
+    scenario: &'s Scenario,
+    arrive: Vec<usize>,
+    leave: Vec<(u16, u32)>,
+    recruiting: Option<bool>,
+}
+
+/// The switches of activity `ai`: one per week in which the schedule changes anything, in week
+/// order, each arrival given new places appended to `slots`.
+fn plan_switches<'s>(s: &'s Scenario, ai: usize, slots: &mut Vec<u16>) -> Vec<Planned<'s>> {
+    let a = &s.activities[ai];
+    let mut order: Vec<&Change> = s.schedule.iter().collect();
+    order.sort_by_key(|c| c.week);
+    let pop_index = |key: &str| s.populations.iter().position(|p| p.key == key);
+    let concerns = |c: &&crate::scenario::Cohort| {
+        a.populations.contains(&c.population) && c.activity.as_deref().is_none_or(|k| k == a.key)
+    };
+    let mut out: Vec<Planned<'s>> = Vec::new();
+    for c in order {
+        if out.last().is_none_or(|p| p.week != c.week) {
+            out.push(Planned {
+                week: c.week,
+                scenario: &c.scenario,
+                arrive: Vec::new(),
+                leave: Vec::new(),
+                recruiting: None,
+            });
+        }
+        let p = out.last_mut().expect("pushed");
+        for cohort in c.arrive.iter().filter(concerns) {
+            if let Some(pi) = pop_index(&cohort.population) {
+                for _ in 0..cohort.count {
+                    p.arrive.push(slots.len());
+                    slots.push(pi as u16);
+                }
+            }
+        }
+        for cohort in c.leave.iter().filter(concerns) {
+            if let Some(pi) = pop_index(&cohort.population) {
+                p.leave.push((pi as u16, cohort.count));
+            }
+        }
+        p.recruiting = c.recruiting.or(p.recruiting);
+    }
+    out
 }

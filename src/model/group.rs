@@ -6,7 +6,7 @@ pub use super::design::Design;
 use super::params::Params;
 use super::person::{initial_state, Person, Status};
 use crate::scenario::Dist;
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 
 /// Flag bits of `Group::flags`.
 pub const MET: u8 = 1;
@@ -43,9 +43,18 @@ impl Group {
             ties: vec![0.0; n * n],
             stereotype: vec![0.0; n * n_origins],
         };
-        for &pop in &d.slots {
+        for &pop in &d.slots[..d.initial_slots] {
             let mut p = draw_person(d, pop, rng);
             p.initial_volunteer = p.status == Status::Volunteer;
+            g.persons.push(p);
+        }
+        // The places of scheduled arrivals hold closed placeholders until their week, drawn from
+        // a fixed stream of their own, so the group's streams see the same draws as without them.
+        let mut placeholder = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0);
+        for &pop in &d.slots[d.initial_slots..] {
+            let mut p = draw_person(d, pop, &mut placeholder);
+            p.active = false;
+            p.closed = true;
             g.persons.push(p);
         }
         for i in 0..n {
@@ -62,7 +71,7 @@ impl Group {
         self.persons.len()
     }
 
-    /// Puts a newly drawn person into slot `i` (vacancy filled, waiting list).
+    /// Puts a newly drawn person into slot `i` (vacancy filled, waiting list, scheduled arrival).
     pub fn replace<R: Rng>(&mut self, d: &Design, i: usize, rng: &mut R) {
         let pop = self.persons[i].population;
         self.persons[i] = draw_person(d, pop, rng);
@@ -153,6 +162,7 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
             .unwrap_or(false),
         older,
         active: true,
+        closed: false,
         was_participant: participant,
         initial_volunteer: false,
         need_to_help,

@@ -116,6 +116,9 @@ pub struct Person {
     pub majority: bool,
     pub older: bool,
     pub active: bool,
+    /// The place does not exist (yet, or any more): a scheduled arrival's place before its week,
+    /// or one a scheduled leave closed. Never active, never refilled.
+    pub closed: bool,
     /// Entered the activity as a participant (stays true after a transition).
     pub was_participant: bool,
     /// A volunteer present at week 0 (for the retention curve).

@@ -28,6 +28,8 @@ pub const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 pub const AXIS: RGBColor = RGBColor(0x80, 0x80, 0x80);
 /// Reference lines (parity, no gap, σ = μ*) and differences whose CI includes zero.
 pub const REFERENCE: RGBColor = RGBColor(0x99, 0x99, 0x99);
+/// Scheduled changes: a vertical line with its label where the design changes.
+pub const SCHEDULE: RGBColor = RGBColor(0x6A, 0x3D, 0x9A);
 /// A difference whose CI lies above zero (Okabe–Ito blue; not a role colour here).
 pub const DIFF_ABOVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 /// A difference whose CI lies below zero (Okabe–Ito orange).

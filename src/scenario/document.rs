@@ -85,6 +85,24 @@ pub(crate) fn collect_lines(
         }
         if let Some(sub) = item.as_table_like() {
             collect_lines(sub, &path, index, map);
+        } else if let Some(aot) = item.as_array_of_tables() {
+            for (i, sub) in aot.iter().enumerate() {
+                let entry = join(&path, &i.to_string());
+                if let Some(span) = sub.span() {
+                    map.insert(entry.clone(), index.line(span.start));
+                }
+                collect_lines(sub, &entry, index, map);
+            }
+        } else if let Some(array) = item.as_array() {
+            for (i, v) in array.iter().enumerate() {
+                if let Some(sub) = v.as_inline_table() {
+                    let entry = join(&path, &i.to_string());
+                    if let Some(span) = v.span() {
+                        map.insert(entry.clone(), index.line(span.start));
+                    }
+                    collect_lines(sub, &entry, index, map);
+                }
+            }
         }
     }
 }
@@ -99,8 +117,12 @@ pub(crate) enum Class {
     EmptyPopulation,
 }
 
+/// What a message at a key given by `--set` (or `--at`) ends with.
+pub(crate) const GIVEN_BY_SET: &str = " (this value was given by --set)";
+
 /// What validation knows about the file: its name, the line of each key path, and which paths
 /// were set by `--set` (those have no line).
+#[derive(Clone)]
 pub(crate) struct Ctx {
     pub(crate) origin: String,
     pub(crate) lines: BTreeMap<String, usize>,
@@ -115,7 +137,7 @@ impl Ctx {
     }
 
     /// Line of a key path, or of its nearest ancestor in the file.
-    fn line(&self, path: &str) -> Option<usize> {
+    pub(crate) fn line(&self, path: &str) -> Option<usize> {
         if self.overridden(path) {
             return None;
         }
@@ -131,17 +153,27 @@ impl Ctx {
         }
     }
 
-    /// An error of `class` at the key `path`.
-    pub(crate) fn err(&self, class: Class, path: &str, mut message: String) -> ScenarioError {
+    /// Where the key `path` is, with `message` (which says so when `--set` gave the value).
+    pub(crate) fn locate(&self, path: &str, mut message: String) -> Located {
         if self.overridden(path) {
-            message.push_str(" (this value was given by --set)");
+            message.push_str(GIVEN_BY_SET);
+            if path.starts_with("schedule.") {
+                // A schedule's value may also come from --at.
+                message.truncate(message.len() - 1);
+                message.push_str(" or --at)");
+            }
         }
-        let loc = Located {
+        Located {
             file: self.origin.clone(),
             key: path.to_string(),
             line: self.line(path),
             message,
-        };
+        }
+    }
+
+    /// An error of `class` at the key `path`.
+    pub(crate) fn err(&self, class: Class, path: &str, message: String) -> ScenarioError {
+        let loc = self.locate(path, message);
         match class {
             Class::UnknownKey => ScenarioError::UnknownKey(loc),
             Class::WrongType => ScenarioError::WrongType(loc),

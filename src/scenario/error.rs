@@ -113,6 +113,20 @@ impl ScenarioError {
     pub fn message(&self) -> &str {
         &self.location().message
     }
+
+    /// The same error (same class) at another location.
+    pub fn relocated(self, loc: Located) -> ScenarioError {
+        match self {
+            ScenarioError::Io(_) => ScenarioError::Io(loc),
+            ScenarioError::Syntax(_) => ScenarioError::Syntax(loc),
+            ScenarioError::UnknownKey(_) => ScenarioError::UnknownKey(loc),
+            ScenarioError::WrongType(_) => ScenarioError::WrongType(loc),
+            ScenarioError::OutOfRange(_) => ScenarioError::OutOfRange(loc),
+            ScenarioError::Missing(_) => ScenarioError::Missing(loc),
+            ScenarioError::EmptyPopulation(_) => ScenarioError::EmptyPopulation(loc),
+            ScenarioError::BadOverride(_) => ScenarioError::BadOverride(loc),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::params::{self, Params};
 use super::section::section;
 use super::suggest::did_you_mean;
 use super::types::{
-    Flag, Int, Keyword, LabelOf, Names, Num, OptionalInt, Text, TextRule, Trait, Word,
+    Flag, Int, Keyword, LabelOf, Maybe, Names, Num, OptionalInt, Text, TextRule, Trait, Word,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -25,7 +25,15 @@ pub const TOP_KEYS: &[&str] = &[
     "stereotypes",
     "transition",
     "parameters",
+    "schedule",
+    "sweep",
+    "fit",
 ];
+
+/// Top-level tables that belong to an experiment rather than to the scenario: `[sweep]` (read
+/// by `dugnad sweep`) and `[fit]` (read by `dugnad fit`). The scenario reader skips them, so a
+/// file that declares a sweep or a fit still runs; `dugnad check` checks them too.
+pub const EXPERIMENT_KEYS: &[&str] = &["sweep", "fit"];
 
 /// Largest number of persons in one group (all populations of an activity together).
 pub const MAX_GROUP_SIZE: i64 = 60;
@@ -117,6 +125,8 @@ section! {
         let stereotypes = read_stereotypes(root)?;
         let transition = read_transition(root)?;
         let params = read_parameters(root)?;
+        // Filled in by validation once the scenario itself is read (`super::schedule::read`).
+        let schedule = Vec::new();
     }
     after {
         /// Activity designs, in file order of their keys (a single `[activity]` has key "activity").
@@ -129,6 +139,8 @@ section! {
         pub transition: TransitionTraits,
         /// Every model parameter: the table's defaults, overridden by `[parameters]`.
         pub params: Params,
+        /// `[[schedule]]`: the changes the design goes through, in file order.
+        pub schedule: Vec<Change>,
     }
 }
 
@@ -265,6 +277,439 @@ section! {
         protectiveness: Dist = Trait, or Const(0.2);
         /// Default 0.5.
         withdrawal_propensity: Dist = Trait, or Const(0.5);
+    }
+}
+
+section! {
+    /// One `[[schedule]]` entry: what changes at the start of a week. Values set by `set` hold
+    /// from that week on (until a later entry sets them again); arrivals and leaves happen once,
+    /// in every group they concern. The group's composition and the run's size are fixed for
+    /// the run: `scenario.*`, `activity.groups`, `activity.kind`, `activity.populations` and a
+    /// population's `role`, `count` and `origin` cannot be scheduled (arrivals and leaves change
+    /// who is there).
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Change {}
+    keys CHANGE_KEYS, read(t, cx: &Run<'_>) {
+        /// Required. The week from whose start the change holds, 1..=scenario.weeks.
+        week: u32 = Int::new(1, 520, "26"),
+            required "every [[schedule]] entry needs the week it starts: write week = 26",
+            check cx.within_run(t, week);
+        /// Values that hold from this week on, by dotted path as `--set` takes them (quote each
+        /// path), e.g. { "activity.co_design" = 0.6, "parameters.alpha1" = 0.2 }. A trait or a
+        /// stereotype applies to the persons who join from then on. Default {}.
+        set: Vec<Setting> = Settings, or Vec::new();
+        /// Persons who join each group at the start of the week: { population = "newcomers",
+        /// count = 4 } or a list of such tables; `activity = "<key>"` limits it to one
+        /// activity's groups (default: every activity whose groups hold the population). Their
+        /// places are added to the group. Default [].
+        arrive: Vec<Cohort> = Cohorts, or Vec::new(),
+            check cx.cohorts_fit(t, "arrive", &arrive);
+        /// Places that close in each group at the start of the week, in the same form as
+        /// `arrive`: vacant places of the population close first, then persons chosen at random
+        /// leave. Closed places are never refilled. Default [].
+        leave: Vec<Cohort> = Cohorts, or Vec::new(),
+            check cx.cohorts_fit(t, "leave", &leave);
+        /// false: from this week no vacancy is refilled (neither volunteer recruitment nor the
+        /// waiting list); true: refilling resumes. Default: unchanged.
+        recruiting: Option<bool> = Maybe::new(Flag, "unchanged"), or None;
+        /// A short label for the charts and the report (default: the change in words).
+        label: String = Text::new(TextRule::Line, "\"co-design starts\""),
+            or change_words(&set, &arrive, &leave, recruiting);
+    }
+    then {
+        cx.changes_something(t, &set, &arrive, &leave, recruiting)?;
+        let scenario = Box::new(cx.base.clone());
+    }
+    after {
+        /// The scenario in force from this week on: every change up to this week applied, no
+        /// schedule of its own (filled in by `super::schedule::read`).
+        #[serde(skip)]
+        pub scenario: Box<Scenario>,
+    }
+}
+
+section! {
+    /// Persons of one population who arrive, or places of it that close, in each group.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Cohort {}
+    keys COHORT_KEYS, read(t) {
+        /// Required. The population's key.
+        population: String = Text::new(TextRule::Name, "\"newcomers\""),
+            required "say whose places these are: write population = \"newcomers\"";
+        /// Required. Persons (places) per group, 1..=60.
+        count: u32 = Int::new(1, MAX_GROUP_SIZE, "4"),
+            required "say how many per group: write count = 4";
+        /// Only the groups of this activity (default: every activity whose groups hold the
+        /// population).
+        activity: Option<String> = Maybe::new(
+                Text::new(TextRule::Name, "\"cafe\""),
+                "every activity whose groups hold the population",
+            ), or None;
+    }
+}
+
+/// A value a scheduled change sets: a dotted path as `--set` takes it, and the value as its
+/// canonical TOML text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Setting {
+    pub path: String,
+    pub value: String,
+}
+
+/// `set = { "dotted.path" = value, ... }`. Paths may also be written as nested tables
+/// (`set = { activity.co_design = 0.6 }`): a table continues the path unless it is a value
+/// written as a table (a distribution or a weighted choice).
+pub(crate) struct Settings;
+
+const SET_EXAMPLE: &str = "set = { \"activity.co_design\" = 0.6 }";
+
+impl Settings {
+    /// Appends the settings below `table` (at dotted `prefix`) to `out`, in file order.
+    fn flatten(
+        t: &Tbl<'_>,
+        key: &str,
+        table: &dyn toml_edit::TableLike,
+        prefix: &str,
+        out: &mut Vec<Setting>,
+    ) -> R<()> {
+        for (k, item) in table.iter() {
+            let path = join(prefix, k);
+            let at = format!("{key}.{path}");
+            match item {
+                toml_edit::Item::Value(v)
+                    if v.as_inline_table()
+                        .is_none_or(|i| super::forms::is_value_form(i)) =>
+                {
+                    let value = super::toml_text::canonical_value(v).map_err(|m| {
+                        t.err(
+                            Class::OutOfRange,
+                            &at,
+                            format!("{m}; write e.g. {SET_EXAMPLE}"),
+                        )
+                    })?;
+                    out.push(Setting { path, value });
+                }
+                toml_edit::Item::Table(sub) if super::forms::is_value_form(sub) => {
+                    let v = item.clone().into_value().map_err(|_| {
+                        t.err(
+                            Class::WrongType,
+                            &at,
+                            format!("must be a value; write e.g. {SET_EXAMPLE}"),
+                        )
+                    })?;
+                    let value = super::toml_text::canonical_value(&v)
+                        .map_err(|m| t.err(Class::OutOfRange, &at, m))?;
+                    out.push(Setting { path, value });
+                }
+                other => match other.as_table_like() {
+                    Some(sub) => Self::flatten(t, key, sub, &path, out)?,
+                    None => {
+                        return Err(t.err(
+                            Class::WrongType,
+                            &at,
+                            format!(
+                                "must be a value (got {}); write e.g. {SET_EXAMPLE}",
+                                super::document::describe(other)
+                            ),
+                        ))
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+impl super::types::FieldType for Settings {
+    type Value = Vec<Setting>;
+    type Raw = std::collections::BTreeMap<String, serde_json::Value>;
+
+    fn parse(&self, t: &Tbl<'_>, key: &str, item: &toml_edit::Item) -> R<Vec<Setting>> {
+        let Some(table) = item.as_table_like() else {
+            return Err(t.err(
+                Class::WrongType,
+                key,
+                format!(
+                    "must be a table of dotted paths and values (got {}); write e.g. {SET_EXAMPLE}",
+                    super::document::describe(item)
+                ),
+            ));
+        };
+        let mut out = Vec::new();
+        Self::flatten(t, key, table, "", &mut out)?;
+        Ok(out)
+    }
+
+    fn text(&self, v: &Vec<Setting>) -> String {
+        if v.is_empty() {
+            return "{}".into();
+        }
+        let parts: Vec<String> = v
+            .iter()
+            .map(|s| format!("{} = {}", super::toml_text::tkey(&s.path), s.value))
+            .collect();
+        format!("{{ {} }}", parts.join(", "))
+    }
+
+    #[cfg(test)]
+    fn vary(&self, v: &Vec<Setting>) -> Vec<Setting> {
+        v.iter().rev().cloned().collect()
+    }
+}
+
+/// `arrive` or `leave`: one cohort table or a list of them.
+pub(crate) struct Cohorts;
+
+/// The shape of `arrive` and `leave` in the JSON Schema.
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub(crate) enum RawCohorts {
+    /// One cohort.
+    One(RawCohort),
+    /// Several cohorts.
+    Many(Vec<RawCohort>),
+}
+
+/// The keys of a cohort in the JSON Schema.
+pub(crate) struct RawCohort;
+
+impl schemars::JsonSchema for RawCohort {
+    fn schema_name() -> String {
+        "RawCohort".into()
+    }
+
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        super::types::object_schema(
+            "Persons of one population who arrive, or places of it that close, in each group.",
+            Cohort::key_schemas(gen),
+        )
+    }
+}
+
+impl super::types::FieldType for Cohorts {
+    type Value = Vec<Cohort>;
+    type Raw = RawCohorts;
+
+    fn parse(&self, t: &Tbl<'_>, key: &str, item: &toml_edit::Item) -> R<Vec<Cohort>> {
+        let path = t.sub(key);
+        let read = |table: &dyn toml_edit::TableLike, path: &str| -> R<Cohort> {
+            let tbl = Tbl {
+                ctx: t.ctx,
+                t: table,
+                path,
+            };
+            tbl.check_keys(COHORT_KEYS, "")?;
+            Cohort::read(&tbl)
+        };
+        if let Some(one) = item.as_table_like() {
+            return Ok(vec![read(one, &path)?]);
+        }
+        let tables: Option<Vec<&dyn toml_edit::TableLike>> = match item {
+            toml_edit::Item::ArrayOfTables(aot) => {
+                Some(aot.iter().map(|x| x as &dyn toml_edit::TableLike).collect())
+            }
+            _ => item.as_array().and_then(|a| {
+                a.iter()
+                    .map(|v| v.as_inline_table().map(|x| x as &dyn toml_edit::TableLike))
+                    .collect()
+            }),
+        };
+        let Some(tables) = tables else {
+            return Err(t.err(
+                Class::WrongType,
+                key,
+                format!(
+                    "must be a table or a list of tables (got {}); write e.g. {key} = {{ population = \"newcomers\", count = 4 }}",
+                    super::document::describe(item)
+                ),
+            ));
+        };
+        tables
+            .iter()
+            .enumerate()
+            .map(|(i, table)| read(*table, &join(&path, &i.to_string())))
+            .collect()
+    }
+
+    fn text(&self, v: &Vec<Cohort>) -> String {
+        let parts: Vec<String> = v
+            .iter()
+            .map(|c| {
+                // The cohort's `key = value` lines (a comment for a key left out), inline.
+                let mut lines = String::new();
+                c.write_keys(&mut lines);
+                let keys: Vec<&str> = lines.lines().filter(|l| !l.starts_with('#')).collect();
+                format!("{{ {} }}", keys.join(", "))
+            })
+            .collect();
+        format!("[{}]", parts.join(", "))
+    }
+
+    #[cfg(test)]
+    fn vary(&self, v: &Vec<Cohort>) -> Vec<Cohort> {
+        v.iter()
+            .map(|c| Cohort {
+                count: if c.count > 1 {
+                    c.count - 1
+                } else {
+                    c.count + 1
+                },
+                ..c.clone()
+            })
+            .collect()
+    }
+}
+
+/// What a schedule entry is read against: the scenario it changes.
+pub(crate) struct Run<'a> {
+    pub(crate) base: &'a Scenario,
+}
+
+impl Run<'_> {
+    /// The week is within the run.
+    fn within_run(&self, t: &Tbl<'_>, week: u32) -> R<()> {
+        let weeks = self.base.weeks;
+        if week > weeks {
+            return Err(t.err(
+                Class::OutOfRange,
+                "week",
+                format!(
+                    "week {week} is beyond the run, which has {weeks} weeks (scenario.weeks); \
+                     write week = 1 to {weeks}, or lengthen the run"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Each cohort at `key` of entry `t` names a population that exists and, when it names an
+    /// activity, one whose groups hold it (else some activity's groups hold it).
+    fn cohorts_fit(&self, t: &Tbl<'_>, key: &str, cohorts: &[Cohort]) -> R<()> {
+        let single = t.item(key).is_some_and(|i| i.is_table_like());
+        let keys: Vec<&str> = self
+            .base
+            .populations
+            .iter()
+            .map(|p| p.key.as_str())
+            .collect();
+        let acts = &self.base.activities;
+        for (i, c) in cohorts.iter().enumerate() {
+            let at = |field: &str| {
+                if single {
+                    format!("{key}.{field}")
+                } else {
+                    format!("{key}.{i}.{field}")
+                }
+            };
+            let pop = c.population.as_str();
+            if !keys.contains(&pop) {
+                return Err(t.err(
+                    Class::UnknownKey,
+                    &at("population"),
+                    format!(
+                        "there is no population '{pop}'; {}populations: {}",
+                        did_you_mean(pop, &keys),
+                        keys.join(", ")
+                    ),
+                ));
+            }
+            let holds = |a: &Activity| a.populations.iter().any(|p| p == pop);
+            match c.activity.as_deref() {
+                Some(a) => {
+                    let Some(act) = acts.iter().find(|x| x.key == a) else {
+                        let names: Vec<&str> = acts.iter().map(|x| x.key.as_str()).collect();
+                        return Err(t.err(
+                            Class::UnknownKey,
+                            &at("activity"),
+                            format!(
+                                "there is no activity '{a}'; {}activities: {}",
+                                did_you_mean(a, &names),
+                                names.join(", ")
+                            ),
+                        ));
+                    };
+                    if !holds(act) {
+                        return Err(t.err(
+                            Class::OutOfRange,
+                            &at("population"),
+                            format!(
+                                "the groups of activity '{a}' do not hold population '{pop}' (its populations: {})",
+                                act.populations.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                None if acts.iter().any(holds) => {}
+                None => {
+                    return Err(t.err(
+                        Class::OutOfRange,
+                        &at("population"),
+                        format!(
+                            "no activity's groups hold population '{pop}'; add it to an activity's populations"
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An entry changes something.
+    fn changes_something(
+        &self,
+        t: &Tbl<'_>,
+        set: &[Setting],
+        arrive: &[Cohort],
+        leave: &[Cohort],
+        recruiting: Option<bool>,
+    ) -> R<()> {
+        if set.is_empty() && arrive.is_empty() && leave.is_empty() && recruiting.is_none() {
+            return Err(t.ctx.err(
+                Class::Missing,
+                t.path,
+                format!(
+                    "this [[schedule]] entry changes nothing; give it set, arrive, leave or recruiting, e.g. {SET_EXAMPLE}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A change in words, its default label: `activity.co_design = 0.6; 4 newcomers arrive; 1
+/// volunteers leave; recruiting stops`.
+fn change_words(
+    set: &[Setting],
+    arrive: &[Cohort],
+    leave: &[Cohort],
+    recruiting: Option<bool>,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !set.is_empty() {
+        let values: Vec<String> = set
+            .iter()
+            .map(|s| format!("{} = {}", s.path, s.value))
+            .collect();
+        parts.push(values.join(", "));
+    }
+    for (cohorts, verb) in [(arrive, "arrive"), (leave, "leave")] {
+        for c in cohorts {
+            parts.push(format!("{} {} {verb}", c.count, c.population));
+        }
+    }
+    match recruiting {
+        Some(false) => parts.push("recruiting stops".into()),
+        Some(true) => parts.push("recruiting resumes".into()),
+        None => {}
+    }
+    let words = parts.join("; ");
+    // A label is one line of at most 100 characters.
+    if words.chars().count() > 100 {
+        let cut: String = words.chars().take(97).collect();
+        format!("{cut}...")
+    } else {
+        words
     }
 }
 

@@ -94,6 +94,14 @@ const CHOICE_KEYS: &[&str] = &["choice", "weights"];
 
 const CHOICE_EXAMPLE: &str = "{ choice = [\"syria\", \"eritrea\"], weights = [0.6, 0.4] }";
 
+/// Whether a table is a value written as a table (a distribution such as `{ beta = [2, 5] }` or
+/// a weighted choice), rather than more of a dotted path: all its keys are keys of those forms.
+pub(crate) fn is_value_form(t: &dyn toml_edit::TableLike) -> bool {
+    !t.is_empty()
+        && t.iter()
+            .all(|(k, _)| DIST_FORMS.iter().any(|f| f.key == k) || CHOICE_KEYS.contains(&k))
+}
+
 /// Reads a trait value at `path`: a constant in [0, 1] or one distribution.
 pub(crate) fn read_dist(ctx: &Ctx, item: &Item, path: &str) -> R<Dist> {
     if let Some(x) = as_f64(item) {

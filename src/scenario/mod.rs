@@ -12,7 +12,8 @@
 //! `--set` paths), `dist` (trait distributions and labels), `forms` (reading and writing
 //! distributions and labels), `types` (the key types), `section` (the macro that turns a table
 //! declaration into code), `params`, `fields` (the field table), `schema`, `to_toml`,
-//! `overrides`, `validate`.
+//! `overrides`, `schedule` (`[[schedule]]` entries checked and resolved into the scenario in
+//! force from each week), `validate`.
 
 pub mod dist;
 pub mod error;
@@ -20,11 +21,12 @@ pub mod fields;
 mod forms;
 pub mod overrides;
 pub mod params;
+pub mod schedule;
 pub mod schema;
 mod section;
 mod suggest;
 pub mod to_toml;
-mod toml_text;
+pub(crate) mod toml_text;
 mod types;
 pub mod validate;
 
@@ -33,7 +35,8 @@ pub(crate) mod document;
 pub use dist::{Dist, Label};
 pub use error::ScenarioError;
 pub use fields::{
-    Activity, LanguagePolicy, Population, Role, Scenario, Stereotypes, Traits, TransitionTraits,
+    Activity, Change, Cohort, LanguagePolicy, Population, Role, Scenario, Setting, Stereotypes,
+    Traits, TransitionTraits,
 };
 pub use overrides::{apply_overrides, parse_override};
 pub use schema::json_schema;

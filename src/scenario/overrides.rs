@@ -13,6 +13,13 @@
 //! | `stereotypes.<origin>` | the prior of an origin: `default`, a listed origin or the origin of a population |
 //! | `transition.<field>` | `need_to_help`, `protectiveness`, `withdrawal_propensity` |
 //! | `parameters.<name>` | any parameter of `dugnad params` |
+//! | `schedule.<N>.<field>` | `week`, `label`, `recruiting`, `arrive` or `leave` of `[[schedule]]` entry N (from 0); N = the number of entries adds one |
+//! | `schedule.<N>.set.<path>` | the value entry N sets at `<path>` (any path above but `scenario.*`) |
+//! | `schedule.<N>.arrive.<field>` | `population`, `count` or `activity` of an entry's single arrival (also `leave`) |
+//!
+//! `WEEK:KEY=VALUE` (what `--at` takes, e.g. `26:activity.co_design=0.6`) sets KEY to VALUE from
+//! the start of week WEEK: in the first `[[schedule]]` entry of that week that sets KEY, else in
+//! the first entry of that week, else in a new entry.
 //!
 //! A field may be absent from the file (a parameter not listed, a trait left at its default):
 //! the override adds it. A whole value is replaced; paths inside a value (e.g.
@@ -22,19 +29,20 @@
 
 use super::error::{Located, ScenarioError};
 use super::fields::{
-    activity_is_keyed, ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
+    activity_is_keyed, ACTIVITY_KEYS, CHANGE_KEYS, COHORT_KEYS, POPULATION_KEYS, SCENARIO_KEYS,
+    TOP_KEYS, TRANSITION_KEYS,
 };
 use super::params::PARAMS;
 use super::suggest::did_you_mean;
 use std::collections::BTreeSet;
-use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 type R<T> = Result<T, ScenarioError>;
 
 /// Settable path forms, for messages.
 const PATH_FORMS: &str =
     "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
-                          stereotypes.<origin>, transition.<field>, parameters.<name>";
+                          stereotypes.<origin>, transition.<field>, parameters.<name>, schedule.<N>.<field>";
 
 fn bad(file: &str, key: &str, message: String) -> ScenarioError {
     ScenarioError::BadOverride(Located {
@@ -128,17 +136,25 @@ pub(crate) fn apply_tracked(
 ) -> R<Vec<String>> {
     let mut set = Vec::new();
     for s in overrides {
-        let (key, value) = parse_override(s).map_err(|e| {
+        let (at, text) = match split_week(s) {
+            Some((week, rest)) => (Some(week), rest),
+            None => (None, s.as_str()),
+        };
+        let flag = if at.is_some() { "--at" } else { "--set" };
+        let (key, value) = parse_override(text).map_err(|e| {
             let mut loc = e.location().clone();
             loc.file = origin.to_string();
+            loc.message = loc.message.replacen("--set", flag, 1);
             ScenarioError::BadOverride(loc)
         })?;
         let segs: Vec<&str> = key.split('.').collect();
-        let targets =
-            resolve(doc, &segs).map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
+        let refuse = |m: String| bad(origin, &key, format!("{flag} '{s}': {m}"));
+        let targets = match at {
+            Some(week) => vec![at_target(doc, week, &segs).map_err(refuse)?],
+            None => resolve(doc, &segs).map_err(refuse)?,
+        };
         for (parents, leaf) in targets {
-            insert(doc, &parents, &leaf, &value)
-                .map_err(|m| bad(origin, &key, format!("--set '{s}': {m}")))?;
+            insert(doc, &parents, &leaf, &value).map_err(refuse)?;
             let mut path = parents.join(".");
             path.push('.');
             path.push_str(&leaf);
@@ -146,6 +162,112 @@ pub(crate) fn apply_tracked(
         }
     }
     Ok(set)
+}
+
+/// `WEEK:REST` (an `--at` override): the week and the rest, when `s` starts with a whole number
+/// and a colon.
+pub fn split_week(s: &str) -> Option<(u32, &str)> {
+    let (week, rest) = s.split_once(':')?;
+    let week = week.trim();
+    if week.is_empty() || !week.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((week.parse().ok()?, rest))
+}
+
+/// The target of `--at WEEK:KEY=VALUE`: KEY in the `set` table of the first `[[schedule]]` entry
+/// of week WEEK that sets it, else of the first entry of that week, else of a new entry (which
+/// then gets its `week`).
+fn at_target(
+    doc: &mut DocumentMut,
+    week: u32,
+    segs: &[&str],
+) -> Result<(Vec<String>, String), String> {
+    if segs.first() == Some(&"schedule") {
+        return Err("a schedule cannot schedule itself; write --at WEEK:PATH=VALUE with a path --set takes, e.g. --at 26:activity.co_design=0.6".into());
+    }
+    resolve(doc, segs)?;
+    let path = segs.join(".");
+    let entries = schedule_entries(doc);
+    let of_week: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.week == Some(week as i64))
+        .map(|(i, _)| i)
+        .collect();
+    let index = of_week
+        .iter()
+        .copied()
+        .find(|&i| entries[i].set.iter().any(|p| p == &path))
+        .or_else(|| of_week.first().copied());
+    let index = match index {
+        Some(i) => i,
+        None => {
+            let i = entries.len();
+            insert(
+                doc,
+                &["schedule".to_string(), i.to_string()],
+                "week",
+                &Value::from(week as i64),
+            )?;
+            i
+        }
+    };
+    Ok((
+        vec!["schedule".to_string(), index.to_string(), "set".to_string()],
+        path,
+    ))
+}
+
+/// What the overrides need to know of a `[[schedule]]` entry: its week and the paths it sets.
+struct EntryView {
+    week: Option<i64>,
+    set: Vec<String>,
+}
+
+/// The `[[schedule]]` entries of a document (an array of tables, or an inline array of tables).
+fn schedule_entries(doc: &DocumentMut) -> Vec<EntryView> {
+    let view = |t: &dyn TableLike| EntryView {
+        week: t.get("week").and_then(Item::as_integer),
+        set: t
+            .get("set")
+            .and_then(Item::as_table_like)
+            .map(|s| {
+                let mut paths = Vec::new();
+                collect_paths(s, "", &mut paths);
+                paths
+            })
+            .unwrap_or_default(),
+    };
+    match doc.get("schedule") {
+        Some(Item::ArrayOfTables(aot)) => aot.iter().map(|t| view(t)).collect(),
+        Some(item) => item
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_inline_table)
+                    .map(|t| view(t))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+/// The dotted paths of a `set` table (quoted dotted keys, or nested tables: a table continues
+/// the path unless it is a value written as a table, as `fields::Settings` reads it).
+fn collect_paths(t: &dyn TableLike, prefix: &str, out: &mut Vec<String>) {
+    for (k, item) in t.iter() {
+        let path = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match item.as_table_like() {
+            Some(sub) if !super::forms::is_value_form(sub) => collect_paths(sub, &path, out),
+            _ => out.push(path),
+        }
+    }
 }
 
 fn list(keys: &[&str]) -> String {
@@ -174,7 +296,7 @@ fn table_keys(doc: &DocumentMut, name: &str) -> Vec<String> {
 }
 
 /// What one override sets: (parent tables, leaf key) pairs.
-type Targets = Vec<(Vec<String>, String)>;
+pub(crate) type Targets = Vec<(Vec<String>, String)>;
 
 /// The single target `parents.leaf`.
 fn one(parents: &[&str], leaf: &str) -> Targets {
@@ -194,7 +316,7 @@ fn leaf_only(deeper: &[&str], prefix: impl FnOnce() -> String) -> Result<(), Str
 }
 
 /// The (parent tables, leaf key) pairs a dotted path sets, or why it cannot exist.
-fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, String> {
+pub(crate) fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, String> {
     let Some((&head, rest)) = segs.split_first() else {
         return Err(format!("no key; settable paths: {PATH_FORMS}"));
     };
@@ -203,7 +325,66 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, String> {
         "stereotypes" => resolve_stereotype(doc, rest),
         "population" => resolve_population(doc, rest),
         "activity" => resolve_activity(doc, rest),
+        "schedule" => resolve_schedule(doc, rest),
         other => Err(not_a_section(other)),
+    }
+}
+
+/// `schedule.<N>.<field>`, `schedule.<N>.set.<path>` or `schedule.<N>.arrive.<field>` (also
+/// `leave`) of entry N; N may be the number of entries, which adds one.
+fn resolve_schedule(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, String> {
+    let n = schedule_entries(doc).len();
+    let have = match n {
+        0 => "the scenario has no [[schedule]] entries".to_string(),
+        1 => "the scenario has 1 [[schedule]] entry, schedule.0".to_string(),
+        n => format!(
+            "the scenario has {n} [[schedule]] entries, schedule.0 to schedule.{}",
+            n - 1
+        ),
+    };
+    let [index, rest @ ..] = rest else {
+        return Err(format!(
+            "'schedule' is a list of entries; set a field of one: schedule.<N>.<field> ({have})"
+        ));
+    };
+    let i: usize = index.parse().map_err(|_| {
+        format!(
+            "'{index}' is not an entry number; write schedule.<N>.<field> with N from 0 ({have})"
+        )
+    })?;
+    if i > n {
+        return Err(format!(
+            "there is no entry schedule.{i}: {have}; schedule.{n}.<field> adds one"
+        ));
+    }
+    let entry = ["schedule", *index];
+    match rest {
+        [] => Err(format!(
+            "'schedule.{i}' is a table; set one of its fields: {}",
+            list(CHANGE_KEYS)
+        )),
+        ["set"] => Err(format!(
+            "set one value of the entry: schedule.{i}.set.<path>, e.g. schedule.{i}.set.activity.co_design=0.6"
+        )),
+        ["set", path @ ..] => {
+            if path.first() == Some(&"schedule") {
+                return Err("a schedule cannot schedule itself".into());
+            }
+            resolve(doc, path)?;
+            Ok(one(&["schedule", index, "set"], &path.join(".")))
+        }
+        [field @ ("arrive" | "leave"), sub, deeper @ ..] => {
+            if !COHORT_KEYS.contains(sub) {
+                return Err(unknown_field(&format!("schedule.{i}.{field}"), sub, COHORT_KEYS));
+            }
+            leaf_only(deeper, || format!("schedule.{i}.{field}.{sub}"))?;
+            Ok(one(&["schedule", index, field], sub))
+        }
+        [field, deeper @ ..] if CHANGE_KEYS.contains(field) => {
+            leaf_only(deeper, || format!("schedule.{i}.{field}"))?;
+            Ok(one(&entry, field))
+        }
+        [field, ..] => Err(unknown_field(&format!("[[schedule]] entry {i}"), field, CHANGE_KEYS)),
     }
 }
 
@@ -386,7 +567,10 @@ fn population_origins(doc: &DocumentMut) -> Vec<String> {
     out
 }
 
-fn insert(
+/// Sets `leaf` of the table at `parents` to `value`, creating absent tables on the way. A
+/// segment after `schedule` is an entry's index (the number of entries appends one); tables
+/// inside an entry are created inline.
+pub(crate) fn insert(
     doc: &mut DocumentMut,
     parents: &[String],
     leaf: &str,
@@ -394,13 +578,33 @@ fn insert(
 ) -> Result<(), String> {
     let mut table: &mut dyn TableLike = doc.as_table_mut();
     let mut path = String::new();
-    for p in parents {
+    let mut inline = false;
+    let mut k = 0;
+    while k < parents.len() {
+        let p = &parents[k];
         if !path.is_empty() {
             path.push('.');
         }
         path.push_str(p);
+        let index = parents.get(k + 1).and_then(|s| s.parse::<usize>().ok());
+        if let (Some(i), "schedule") = (index, p.as_str()) {
+            if !table.contains_key(p) {
+                table.insert(p, Item::ArrayOfTables(ArrayOfTables::new()));
+            }
+            path.push_str(&format!(".{i}"));
+            table = entry_mut(table.get_mut(p), i)
+                .ok_or_else(|| format!("'{path}' is not a [[schedule]] entry in the file"))?;
+            inline = true;
+            k += 2;
+            continue;
+        }
         if !table.contains_key(p) {
-            table.insert(p, Item::Table(Table::new()));
+            let fresh = if inline {
+                Item::Value(Value::InlineTable(InlineTable::new()))
+            } else {
+                Item::Table(Table::new())
+            };
+            table.insert(p, fresh);
         }
         table = match table.get_mut(p).and_then(Item::as_table_like_mut) {
             Some(t) => t,
@@ -410,9 +614,33 @@ fn insert(
                 ))
             }
         };
+        k += 1;
     }
     table.insert(leaf, Item::Value(value.clone()));
     Ok(())
+}
+
+/// Entry `i` of a `[[schedule]]` array (of tables, or inline), appending an empty one when `i` is
+/// the number of entries.
+fn entry_mut(item: Option<&mut Item>, i: usize) -> Option<&mut dyn TableLike> {
+    match item? {
+        Item::ArrayOfTables(aot) => {
+            if i == aot.len() {
+                aot.push(Table::new());
+            }
+            aot.get_mut(i).map(|t| t as &mut dyn TableLike)
+        }
+        Item::Value(Value::Array(array)) => {
+            if i == array.len() {
+                array.push(InlineTable::new());
+            }
+            array
+                .get_mut(i)
+                .and_then(Value::as_inline_table_mut)
+                .map(|t| t as &mut dyn TableLike)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

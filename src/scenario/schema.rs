@@ -2,9 +2,9 @@
 //! ([`super::fields`]): each table's keys with their types, ranges and descriptions, the value
 //! forms of [`super::forms`] and the parameter table.
 
-use super::fields::{Activity, Population, Scenario, Traits, TransitionTraits};
+use super::fields::{Activity, Change, Population, Scenario, Traits, TransitionTraits};
 use super::params::PARAMS;
-use super::types::description;
+use super::types::object_schema;
 use schemars::gen::SchemaGenerator;
 use schemars::schema::{
     InstanceType, Metadata, NumberValidation, ObjectValidation, Schema, SchemaObject,
@@ -47,6 +47,17 @@ struct RawScenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "parameters_schema")]
     parameters: Option<BTreeMap<String, f64>>,
+    /// Changes of the design over time (`[[schedule]]` entries), each from the start of its week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    schedule: Option<Vec<RawChange>>,
+    /// The sweep `dugnad sweep` runs (docs/experiments.md): `vary`, `sample`, `range`. Other
+    /// commands ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sweep: Option<BTreeMap<String, serde_json::Value>>,
+    /// The fit `dugnad fit` runs (docs/fitting.md): priors by dotted path and its settings.
+    /// Other commands ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fit: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 /// The activity table: a single design or several keyed designs.
@@ -93,31 +104,15 @@ table_schema!(
     Traits
 );
 table_schema!(
+    RawChange,
+    "A `[[schedule]]` entry: what changes at the start of a week.",
+    Change
+);
+table_schema!(
     RawTransition,
     "`[transition]`: traits of a participant who becomes a volunteer.",
     TransitionTraits
 );
-
-/// A table with exactly the given keys, as (key, schema, required).
-fn object_schema(doc: &str, keys: Vec<(&'static str, Schema, bool)>) -> Schema {
-    let mut object = ObjectValidation {
-        additional_properties: Some(Box::new(Schema::Bool(false))),
-        ..Default::default()
-    };
-    for (key, schema, required) in keys {
-        if required {
-            object.required.insert(key.to_string());
-        }
-        object.properties.insert(key.to_string(), schema);
-    }
-    let mut schema = SchemaObject {
-        instance_type: Some(InstanceType::Object.into()),
-        object: Some(Box::new(object)),
-        ..Default::default()
-    };
-    schema.metadata().description = description(&[doc]);
-    Schema::Object(schema)
-}
 
 fn number_schema(min: f64, max: f64, default: Option<f64>, description: String) -> Schema {
     Schema::Object(SchemaObject {

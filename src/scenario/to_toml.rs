@@ -56,13 +56,20 @@ pub fn to_toml(s: &Scenario) -> String {
         );
         kv(&mut out, p.name, &tf64(value));
     }
+
+    for c in &s.schedule {
+        out.push_str("\n[[schedule]]\n");
+        c.write_keys(&mut out);
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::fields::{ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TRANSITION_KEYS};
+    use crate::scenario::fields::{
+        ACTIVITY_KEYS, CHANGE_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TRANSITION_KEYS,
+    };
     use crate::scenario::load_str;
     use std::collections::BTreeSet;
 
@@ -128,6 +135,14 @@ syria = 0.3
 need_to_help = 0.3
 protectiveness = { uniform = [0.1, 0.3] }
 withdrawal_propensity = 0.5
+
+[[schedule]]
+week = 5
+set = { "activity.co_design" = 0.5, "parameters.alpha1" = 0.4 }
+arrive = [{ population = "new", count = 2 }]
+leave = [{ population = "vol", count = 1, activity = "activity" }]
+recruiting = false
+label = "halfway"
 "#;
 
     fn json(s: &Scenario) -> String {
@@ -164,6 +179,11 @@ withdrawal_propensity = 0.5
             let mut s = base.clone();
             s.transition = t;
             out.push((format!("transition.{key}"), s));
+        }
+        for (key, c) in base.schedule[0].variants() {
+            let mut s = base.clone();
+            s.schedule[0] = c;
+            out.push((format!("schedule.0.{key}"), s));
         }
         for p in PARAMS {
             let mut s = base.clone();
@@ -217,6 +237,7 @@ withdrawal_propensity = 0.5
             ("activity", ACTIVITY_KEYS),
             ("population.new", POPULATION_KEYS),
             ("transition", TRANSITION_KEYS),
+            ("schedule.0", CHANGE_KEYS),
         ] {
             for key in keys {
                 let path = format!("{table}.{key}");
@@ -229,6 +250,7 @@ withdrawal_propensity = 0.5
                 + ACTIVITY_KEYS.len()
                 + POPULATION_KEYS.len()
                 + TRANSITION_KEYS.len()
+                + CHANGE_KEYS.len()
                 + PARAMS.len()
                 + 2
         );

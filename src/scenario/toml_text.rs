@@ -36,3 +36,23 @@ pub(crate) fn tnums(xs: &[f64]) -> String {
     let parts: Vec<String> = xs.iter().map(|x| tf64(*x)).collect();
     format!("[{}]", parts.join(", "))
 }
+
+/// The canonical text of a TOML value: floats in shortest round-trip form, the rest as written
+/// without surrounding whitespace or comments; a non-finite float is refused.
+pub(crate) fn canonical_value(v: &Value) -> Result<String, String> {
+    Ok(match v {
+        Value::Float(f) => {
+            let x = *f.value();
+            if !x.is_finite() {
+                return Err(format!("{x} is not a finite number"));
+            }
+            format!("{x:?}")
+        }
+        Value::Integer(i) => i.value().to_string(),
+        other => {
+            let mut v = other.clone();
+            v.decor_mut().clear();
+            v.to_string().trim().to_string()
+        }
+    })
+}

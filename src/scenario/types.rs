@@ -213,6 +213,75 @@ where
     }
 }
 
+/// An optional value of type `F`: absent means `none` (e.g. "unchanged"), written as the
+/// comment `# key: none`.
+pub(crate) struct Maybe<F> {
+    of: F,
+    none: &'static str,
+}
+
+impl<F> Maybe<F> {
+    pub(crate) const fn new(of: F, none: &'static str) -> Self {
+        Maybe { of, none }
+    }
+}
+
+impl<F: FieldType> FieldType for Maybe<F>
+where
+    F::Value: Default,
+{
+    type Value = Option<F::Value>;
+    type Raw = F::Raw;
+
+    fn parse(&self, t: &Tbl<'_>, key: &str, item: &Item) -> R<Option<F::Value>> {
+        self.of.parse(t, key, item).map(Some)
+    }
+
+    fn text(&self, v: &Option<F::Value>) -> String {
+        v.as_ref().map(|v| self.of.text(v)).unwrap_or_default()
+    }
+
+    fn write(&self, out: &mut String, key: &str, v: &Option<F::Value>) {
+        match v {
+            Some(v) => kv(out, key, &self.of.text(v)),
+            None => out.push_str(&format!("# {key}: {}\n", self.none)),
+        }
+    }
+
+    fn constrain(&self, schema: &mut SchemaObject) {
+        self.of.constrain(schema);
+    }
+
+    #[cfg(test)]
+    fn vary(&self, v: &Option<F::Value>) -> Option<F::Value> {
+        match v {
+            Some(_) => None,
+            None => Some(F::Value::default()),
+        }
+    }
+}
+
+/// A table with exactly the given keys, as (key, schema, required), described by `doc`.
+pub(crate) fn object_schema(doc: &str, keys: Vec<(&'static str, Schema, bool)>) -> Schema {
+    let mut object = schemars::schema::ObjectValidation {
+        additional_properties: Some(Box::new(Schema::Bool(false))),
+        ..Default::default()
+    };
+    for (key, schema, required) in keys {
+        if required {
+            object.required.insert(key.to_string());
+        }
+        object.properties.insert(key.to_string(), schema);
+    }
+    let mut schema = SchemaObject {
+        instance_type: Some(InstanceType::Object.into()),
+        object: Some(Box::new(object)),
+        ..Default::default()
+    };
+    schema.metadata().description = description(&[doc]);
+    Schema::Object(schema)
+}
+
 /// A number in `lo..=hi`, or in `(lo, hi]` when `lo_open`.
 pub(crate) struct Num {
     lo: f64,

@@ -64,15 +64,23 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     validate_document(&doc, &ctx)
 }
 
-/// The checked scenario of a document: only known top-level tables, a `[scenario]` table, and
-/// then every table read by the field table.
+/// The checked scenario of a document with its schedule ([`super::schedule`]).
 fn validate_document(doc: &DocumentMut, ctx: &Ctx) -> R<Scenario> {
+    let mut s = validate_scenario(doc, ctx)?;
+    s.schedule = super::schedule::read(doc, ctx, &s, &validate_scenario)?;
+    Ok(s)
+}
+
+/// The checked scenario of a document, its schedule left out: only known top-level tables, a
+/// `[scenario]` table, and then every table read by the field table.
+fn validate_scenario(doc: &DocumentMut, ctx: &Ctx) -> R<Scenario> {
     let root = Tbl {
         ctx,
         t: doc.as_table(),
         path: "",
     };
     root.check_keys(TOP_KEYS, "")?;
+    // `[sweep]` and `[fit]` (EXPERIMENT_KEYS) belong to their commands, which read them.
     let Some(meta) = root.item("scenario") else {
         return Err(ctx.err(
             Class::Missing,

@@ -6,7 +6,7 @@ use super::rng::Streams;
 use crate::mechanisms::events::{Event, Events};
 use crate::mechanisms::retention::LifeTally;
 use crate::mechanisms::{
-    agenda, attendance, contact, help, learning, retention, talk, transitions, Scratch,
+    agenda, attendance, cohorts, contact, help, learning, retention, talk, transitions, Scratch,
 };
 use crate::metrics::observe::{observe_attendance, observe_life, observe_meeting, observe_state};
 use crate::metrics::WeekTally;
@@ -14,7 +14,12 @@ use crate::model::group::{Design, Group};
 
 /// One group of one replicate, ready to be stepped week by week.
 pub struct GroupRun<'d> {
+    /// The design in force this week (the base design, or its last switch so far).
     pub design: &'d Design,
+    /// The design the group was drawn from, which holds the schedule's switches.
+    base: &'d Design,
+    /// Index of the next switch in `base.switches`.
+    next_switch: usize,
     pub group: Group,
     pub streams: Streams,
     /// Per-meeting buffers (public for benchmarks and the allocation test).
@@ -35,6 +40,8 @@ impl<'d> GroupRun<'d> {
         let n = group.n();
         GroupRun {
             design,
+            base: design,
+            next_switch: 0,
             group,
             streams,
             scratch: Scratch::with_capacity(n),
@@ -56,15 +63,17 @@ impl<'d> GroupRun<'d> {
     pub fn step<E: Events>(&mut self, ev: &mut E) -> WeekTally {
         self.week += 1;
         let week = self.week;
+        let mut life = LifeTally::default();
+        if E::ENABLED {
+            ev.emit(Event::WeekStart { week });
+        }
+        // 0. The schedule: from this week on the design in force changes, cohorts arrive or leave.
+        self.switch_design(ev, &mut life);
         let d = self.design;
         let g = &mut self.group;
         let st = &mut self.streams;
         let s = &mut self.scratch;
         let mut t = WeekTally::default();
-        let mut life = LifeTally::default();
-        if E::ENABLED {
-            ev.emit(Event::WeekStart { week });
-        }
         // 1. Places left empty are refilled (from the second week on).
         if week > 1 {
             retention::recruit(g, d, &mut st.init, &mut st.life, ev);
@@ -91,6 +100,38 @@ impl<'d> GroupRun<'d> {
         observe_state(&mut t, g, d, &mut self.gini_buf, &mut self.slot_buf);
         observe_life(&mut t, &life, self.initial_volunteers);
         t
+    }
+
+    /// Applies the schedule's switch of this week, if there is one: the design in force
+    /// changes, the cohorts arrive, places close.
+    fn switch_design<E: Events>(&mut self, ev: &mut E, life: &mut LifeTally) {
+        let Some(sw) = self.base.switches.get(self.next_switch) else {
+            return;
+        };
+        if sw.week != self.week {
+            return;
+        }
+        self.next_switch += 1;
+        self.design = &sw.design;
+        let st = &mut self.streams;
+        cohorts::arrive(
+            &mut self.group,
+            self.design,
+            &sw.arrive,
+            &mut st.schedule,
+            ev,
+        );
+        for &(population, count) in &sw.leave {
+            cohorts::leave(
+                &mut self.group,
+                self.design,
+                population,
+                count,
+                &mut st.schedule,
+                ev,
+                life,
+            );
+        }
     }
 
     /// Runs meeting `meeting` of the current week (attend, talk, help, agenda, perceive, judge,

@@ -55,6 +55,8 @@ pub struct Streams {
     pub perception: Rng,
     /// Withdrawal, dropout, recruitment, housing/job events, role transitions.
     pub life: Rng,
+    /// Scheduled population events: arrivals' traits, who leaves.
+    pub schedule: Rng,
 }
 
 impl Streams {
@@ -69,6 +71,7 @@ impl Streams {
             help: mk("help"),
             perception: mk("perception"),
             life: mk("life"),
+            schedule: mk("schedule"),
         }
     }
 }

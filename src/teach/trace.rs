@@ -63,6 +63,9 @@ pub struct Member {
     pub label: String,
     /// Taking part this week (false: withdrew or dropped out earlier, place not refilled).
     pub active: bool,
+    /// The place is closed this week by the schedule (a cohort not arrived yet, or a place a
+    /// scheduled leave closed).
+    pub closed: bool,
     /// New in the group this week (a refilled place).
     pub joined: bool,
     pub need_to_help: f64,
@@ -243,6 +246,7 @@ pub fn simulate(
                 origin: slots[i].origin.to_string(),
                 label: label(role, &names[i], p),
                 active: joined[i] || before[i].active,
+                closed: !joined[i] && after[i].closed,
                 joined: joined[i],
                 need_to_help: p.need_to_help,
                 protectiveness: p.protectiveness,
@@ -447,7 +451,7 @@ impl<'t> Transcript<'t> {
             let new = if m.joined { " — new this week" } else { "" };
             self.push("cast", format!("{}{new}", m.label));
         }
-        let gone = t.cast.iter().filter(|m| !m.active).count();
+        let gone = t.cast.iter().filter(|m| !m.active && !m.closed).count();
         if gone > 0 {
             self.push(
                 "note",
@@ -512,6 +516,7 @@ impl<'t> Transcript<'t> {
                 after,
             } => self.agency.push((*participant, *before, *after)),
             Event::Withdrew { .. }
+            | Event::Left { .. }
             | Event::DroppedOut { .. }
             | Event::Transition { .. }
             | Event::Housing { .. }
@@ -859,6 +864,12 @@ impl<'t> Transcript<'t> {
             Event::DroppedOut { person } => {
                 format!("{} stops coming (drops out).", self.name(person))
             }
+            Event::Left { person } => {
+                format!(
+                    "{} leaves as scheduled; the place closes.",
+                    self.name(person)
+                )
+            }
             Event::Transition { person, to } => {
                 let role = match to {
                     Status::CoOrganizer => "a co-organizer",
@@ -1102,7 +1113,7 @@ pub fn events_json(t: &Trace) -> Value {
     let mut meeting: Option<u32> = None;
     for e in &t.events {
         let phase = match e {
-            Event::WeekStart { .. } | Event::Joined { .. } => "start",
+            Event::WeekStart { .. } | Event::Joined { .. } | Event::Left { .. } => "start",
             Event::Housing { .. }
             | Event::Job { .. }
             | Event::Transition { .. }

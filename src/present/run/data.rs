@@ -119,6 +119,13 @@ impl FinalTable {
     }
 }
 
+/// A scheduled change as the charts mark it: from the start of `week`, `label`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub week: u32,
+    pub label: String,
+}
+
 /// Everything the charts and the report read from a run folder.
 #[derive(Debug, Clone, Default)]
 pub struct RunData {
@@ -182,6 +189,43 @@ impl RunData {
             .unwrap_or_else(|| {
                 (self.timeseries.max_n() as u64).max(self.final_table.replicates.len() as u64)
             })
+    }
+
+    /// The scheduled changes from the manifest (`scenario.schedule`): one mark per week in
+    /// which something changes, its entries' labels joined, in week order.
+    pub fn schedule_marks(&self) -> Vec<Mark> {
+        let Some(entries) = self
+            .manifest
+            .as_ref()
+            .and_then(|m| m.pointer("/scenario/schedule"))
+            .and_then(Value::as_array)
+        else {
+            return Vec::new();
+        };
+        let mut marks: Vec<Mark> = Vec::new();
+        let mut list: Vec<(u32, String)> = entries
+            .iter()
+            .filter_map(|e| {
+                let week = e.get("week").and_then(Value::as_u64)? as u32;
+                let label = e
+                    .get("label")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                Some((week, label))
+            })
+            .collect();
+        list.sort_by_key(|(w, _)| *w);
+        for (week, label) in list {
+            match marks.last_mut() {
+                Some(m) if m.week == week => {
+                    m.label.push_str("; ");
+                    m.label.push_str(&label);
+                }
+                _ => marks.push(Mark { week, label }),
+            }
+        }
+        marks
     }
 
     /// The scenario's name from the manifest, if any.

@@ -1,7 +1,7 @@
 //! Drawing: turns the prepared series (`series`) into plotters figures. Every function is
 //! generic over the backend so that the PNG and the SVG of a chart come from the same code.
 
-use super::data::{RunData, WeekStat};
+use super::data::{Mark, RunData, WeekStat};
 use super::series::{
     axis_range, band_polygon, clamp_segments, extent, histogram, line_segments, mean, padded_range,
     pearson, presence_share, stack_layers, stack_segments, survival_curve, week_range, BandSegment,
@@ -308,13 +308,67 @@ fn reference_line<DB: DrawingBackend>(chart: &mut Chart<DB>, y: f64) -> Result<(
     Ok(())
 }
 
-/// One indicator's trajectory panel: mean line, 90 % band, 95 % CI, gaps at NA.
+/// The schedule's changes on a week axis: a dashed vertical line at the start of each change's
+/// week (x = week − 0.5, between the last week before and the first after), labelled at the top;
+/// `short` labels (small panels) give the week only.
+fn schedule_lines<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    marks: &[Mark],
+    short: bool,
+) -> Result<()> {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let size = if short { TICK_SIZE - 3.0 } else { TICK_SIZE };
+    for (k, m) in marks.iter().enumerate() {
+        let x = m.week as f64 - 0.5;
+        if x < xr.start || x > xr.end {
+            continue;
+        }
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x, yr.start), (x, yr.end)],
+                8,
+                5,
+                SCHEDULE.stroke_width(2),
+            ))
+            .dr()?;
+        let text = if short {
+            format!("wk {}", m.week)
+        } else {
+            let label: String = m.label.chars().take(48).collect();
+            let more = if m.label.chars().count() > 48 {
+                "…"
+            } else {
+                ""
+            };
+            format!("wk {}: {label}{more}", m.week)
+        };
+        // Labels of nearby changes step down so they do not overlap.
+        let y = yr.end - (yr.end - yr.start) * (0.02 + 0.07 * (k % 3) as f64);
+        let right_half = x > (xr.start + xr.end) / 2.0;
+        let anchor = if right_half { HPos::Right } else { HPos::Left };
+        let dx = (xr.end - xr.start) * 0.006 * if right_half { -1.0 } else { 1.0 };
+        chart
+            .draw_series(std::iter::once(Text::new(
+                text,
+                (x + dx, y),
+                font(size, false)
+                    .color(&SCHEDULE)
+                    .pos(Pos::new(anchor, VPos::Top)),
+            )))
+            .dr()?;
+    }
+    Ok(())
+}
+
+/// One indicator's trajectory panel: mean line, 90 % band, 95 % CI, gaps at NA, and the
+/// schedule's changes (`marks`; `short` labels in small panels).
 fn trajectory_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     name: &str,
     stats: &[WeekStat],
     weeks: Option<(u32, u32)>,
     caption: Option<&str>,
+    marks: &[Mark],
 ) -> Result<()> {
     let m = meta::meta(name);
     let traj = match m.kind {
@@ -348,7 +402,8 @@ fn trajectory_panel<DB: DrawingBackend>(
     let colour = indicator_colour(name);
     draw_bands(&mut chart, &traj.band90, colour, BAND90_ALPHA, 16)?;
     draw_bands(&mut chart, &traj.ci95, colour, CI95_ALPHA, 8)?;
-    draw_lines(&mut chart, &traj.mean, colour, 3)
+    draw_lines(&mut chart, &traj.mean, colour, 3)?;
+    schedule_lines(&mut chart, marks, caption.is_some())
 }
 
 fn replicates_phrase(n: u64) -> String {
@@ -413,13 +468,14 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
         &[],
     )?;
     let keys = key_indicators(View::Trajectory);
+    let marks = data.schedule_marks();
     let cols = 3;
     let cells = keys.len() + 1;
     let rows = cells.div_ceil(cols);
     let panels = body.split_evenly((rows, cols));
     for (name, area) in keys.iter().zip(&panels) {
         let stats = data.timeseries.get(name);
-        trajectory_panel(area, name, stats, weeks, Some(&meta::title(name)))?;
+        trajectory_panel(area, name, stats, weeks, Some(&meta::title(name)), &marks)?;
     }
     // The last cell explains how to read the panels.
     let cell = &panels[keys.len()];
@@ -441,6 +497,12 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
         Swatch::Dashed(REFERENCE),
         "parity (ratio 1) or no gap (0)",
     ));
+    if !marks.is_empty() {
+        items.push(LegendItem::new(
+            Swatch::Dashed(SCHEDULE),
+            "a scheduled change (from the start of that week)",
+        ));
+    }
     for it in &items {
         y = legend_rows(cell, std::slice::from_ref(it), x, y, w as i32 - x - 10)?;
     }
@@ -479,13 +541,29 @@ pub fn indicator_chart<DB: DrawingBackend>(
             scenario_suffix(data)
         ),
         &subtitle,
-        &if traj.is_empty() {
-            Vec::new()
-        } else {
-            band_legend(indicator_colour(name), n, traj.has_bands())
+        &{
+            let mut items = if traj.is_empty() {
+                Vec::new()
+            } else {
+                band_legend(indicator_colour(name), n, traj.has_bands())
+            };
+            if !data.schedule_marks().is_empty() {
+                items.push(LegendItem::new(
+                    Swatch::Dashed(SCHEDULE),
+                    "scheduled change",
+                ));
+            }
+            items
         },
     )?;
-    trajectory_panel(&body, name, stats, data.timeseries.week_range(), None)
+    trajectory_panel(
+        &body,
+        name,
+        stats,
+        data.timeseries.week_range(),
+        None,
+        &data.schedule_marks(),
+    )
 }
 
 /// A stacked-area panel of shares that sum to 1, one layer per role.

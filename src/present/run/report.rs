@@ -353,6 +353,7 @@ fn design(h: &mut String, scen: &Value) {
     }
     populations(h, pops);
     stereotypes(h, scen);
+    schedule(h, scen);
     if let Some(params) = scen.get("params").and_then(Value::as_object) {
         let _ = write!(
             h,
@@ -371,6 +372,58 @@ fn design(h: &mut String, scen: &Value) {
         h.push_str("</table></div></details>\n");
     }
     h.push_str("</section>\n");
+}
+
+/// The schedule: what changes, week by week (the charts mark each change with a dashed line).
+fn schedule(h: &mut String, scen: &Value) {
+    let entries = arr_at(scen, "schedule");
+    if entries.is_empty() {
+        return;
+    }
+    let mut rows: Vec<&Value> = entries.iter().collect();
+    rows.sort_by_key(|e| num_at(e, "week").unwrap_or(0.0) as u64);
+    h.push_str(
+        "<h3>Changes over time</h3>\n<p>The design changes during the run: each change holds from the \
+         start of its week (a dashed line in the charts).</p>\n<div class=\"wide\"><table>\
+         <tr><th class=\"num\">week</th><th>label</th><th>what changes</th></tr>\n",
+    );
+    for e in rows {
+        let mut what: Vec<String> = arr_at(e, "set")
+            .iter()
+            .map(|s| {
+                format!(
+                    "<code>{}</code> = {}",
+                    esc(&str_at(s, "path").unwrap_or_default()),
+                    esc(&str_at(s, "value").unwrap_or_default())
+                )
+            })
+            .collect();
+        for (key, verb) in [("arrive", "arrive"), ("leave", "leave")] {
+            for c in arr_at(e, key) {
+                let whose = str_at(c, "activity")
+                    .map(|a| format!(" (activity {})", esc(&a)))
+                    .unwrap_or_default();
+                what.push(format!(
+                    "{} {} {verb} in each group{whose}",
+                    num_at(c, "count").unwrap_or(0.0),
+                    esc(&str_at(c, "population").unwrap_or_default())
+                ));
+            }
+        }
+        match bool_at(e, "recruiting") {
+            Some(false) => what.push("vacancies are no longer refilled".into()),
+            Some(true) => what.push("vacancies are refilled again".into()),
+            None => {}
+        }
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            num_at(e, "week").unwrap_or(0.0),
+            esc(&str_at(e, "label").unwrap_or_default()),
+            what.join("; ")
+        );
+    }
+    h.push_str("</table></div>\n");
 }
 
 fn activity(h: &mut String, act: &Value, pops: &[Value]) {
