@@ -54,6 +54,11 @@ pub enum Command {
     /// minoritization indicators: resumable point by point, shardable (--shard I/N); writes
     /// sensitivity.csv, noise.csv, points.csv, charts, report.html (docs/sensitivity.md).
     Sensitivity(SensitivityCmd),
+    /// Fit the model to a pilot's own data by ABC-SMC: priors from the scenario's [fit] table,
+    /// observed values from --data (week,lens,indicator,value[,sd|n]); resumable generation by
+    /// generation, shardable (--shard I/N); writes posterior.csv, fit.csv, parameters.csv,
+    /// predictive.csv, charts and report.html (docs/fitting.md).
+    Fit(FitCmd),
     /// Time the simulation core on a benchmark scenario, on one thread and on all cores: turns
     /// per second per core, ns per turn, group-weeks and replicates per second, parallel
     /// speed-up and efficiency, peak memory (docs/performance.md).
@@ -128,6 +133,10 @@ pub struct RunCmd {
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Draw each replicate's values of the fitted parameters from the posterior of a finished
+    /// `dugnad fit` folder (docs/fitting.md).
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +253,10 @@ pub struct CompareCmd {
     /// changes the result).
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub batch: u64,
+    /// Draw each replicate's values of the fitted parameters from the posterior of a finished
+    /// `dugnad fit` folder; replicate r of every design uses the same draw.
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
@@ -351,6 +364,42 @@ pub struct SensitivityCmd {
     /// Run only shard I of N (0-based): the points p with p mod N = I.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// Skip charts and report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FitCmd {
+    /// Scenario file (TOML) with a [fit] table: the priors of the values to estimate.
+    pub scenario: PathBuf,
+    /// Observed data: CSV with columns week,lens,indicator,value and optionally sd or n
+    /// (template: scenarios/observed-template.csv).
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// Particles per generation (overrides [fit] particles).
+    #[arg(long, value_name = "N")]
+    pub particles: Option<u32>,
+    /// Most generations, the prior's included (overrides [fit] generations).
+    #[arg(long, value_name = "G")]
+    pub generations: Option<u32>,
+    /// Stop after a generation accepting a smaller share of its proposals (overrides [fit]
+    /// min_acceptance).
+    #[arg(long, value_name = "A")]
+    pub min_acceptance: Option<f64>,
+    /// Most simulations in all (overrides [fit] max_simulations).
+    #[arg(long, value_name = "N")]
+    pub max_simulations: Option<u64>,
+    /// Run only shard I of N (0-based) of every round of proposals, all shards writing into the
+    /// same folder (-o on a shared file system); each waits for the others between rounds.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// With --shard: stop instead of waiting when the other shards have not finished a round
+    /// (run the command again to continue).
+    #[arg(long)]
+    pub no_wait: bool,
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,

@@ -48,6 +48,9 @@ struct CompareManifest<'a> {
     wall_time_seconds: f64,
     files: Vec<String>,
     adaptive: Option<&'a AdaptiveOutcome>,
+    /// With --posterior: the fit each replicate drew its parameters from (draws.csv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    posterior: Option<&'a crate::experiment::fit::posterior::Posterior>,
     designs: Vec<DesignEntry<'a>>,
 }
 
@@ -97,7 +100,12 @@ fn write_comparison(
     started: Instant,
     charts: bool,
 ) -> Result<()> {
-    let mut files = write_tables(&[compare::table(c)], |f, b| out.write(f, b))?;
+    let drawn = plan.contenders[0].drawn.as_ref();
+    let mut tables = vec![compare::table(c)];
+    if let Some(d) = drawn {
+        tables.push(d.table());
+    }
+    let mut files = write_tables(&tables, |f, b| out.write(f, b))?;
     if charts {
         files.extend(present::compare::charts(out.path(), c)?);
         files.push("report.html".into());
@@ -115,6 +123,7 @@ fn write_comparison(
         wall_time_seconds: started.elapsed().as_secs_f64(),
         files,
         adaptive: c.adaptive.as_ref(),
+        posterior: drawn.map(|d| &d.posterior),
         designs: plan
             .contenders
             .iter()

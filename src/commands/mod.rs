@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod experiment;
+pub mod fit;
 pub mod info;
 pub mod progress;
 pub mod run;
@@ -31,6 +32,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(cmd) => experiment::sweep(&cmd),
         Command::Merge(cmd) => experiment::merge(&cmd),
         Command::Sensitivity(cmd) => sensitivity::sensitivity(&cmd),
+        Command::Fit(cmd) => fit::fit(&cmd),
         Command::Bench(cmd) => bench::bench(&cmd),
     }
 }

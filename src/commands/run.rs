@@ -47,9 +47,11 @@ fn write_run(
 ) -> Result<()> {
     let l = &plan.loaded;
     let labels = group_labels(&l.designs);
-    let files = write_tables(&crate::output::run::tables(agg, &labels), |f, b| {
-        out.write(f, b)
-    })?;
+    let mut tables = crate::output::run::tables(agg, &labels);
+    if let Some(d) = &plan.drawn {
+        tables.push(d.table());
+    }
+    let files = write_tables(&tables, |f, b| out.write(f, b))?;
     let manifest = Manifest {
         provenance: Provenance::now(),
         scenario_file: l.file.display().to_string(),
@@ -62,7 +64,23 @@ fn write_run(
         files,
         scenario: l.scenario.clone(),
     };
-    out.write("manifest.json", &manifest.to_json())?;
+    // A run with --posterior records it beside the usual keys.
+    #[derive(serde::Serialize)]
+    struct WithPosterior<'a> {
+        #[serde(flatten)]
+        manifest: &'a Manifest,
+        posterior: &'a crate::experiment::fit::posterior::Posterior,
+    }
+    match &plan.drawn {
+        Some(d) => out.write(
+            "manifest.json",
+            &crate::output::manifest::to_json(&WithPosterior {
+                manifest: &manifest,
+                posterior: &d.posterior,
+            }),
+        )?,
+        None => out.write("manifest.json", &manifest.to_json())?,
+    }
     if charts {
         draw(out.path())?;
     }

@@ -2,6 +2,7 @@
 //! seed streams (seed, r, activity key, group, purpose), so the paired differences
 //! design − baseline over replicates remove the noise the designs share.
 
+use super::fit::posterior::{Drawn, Posterior};
 use super::{default_output, split_top_level, Refusal, Scope};
 use crate::cli::CompareCmd;
 use crate::metrics::{Row, INDICATORS};
@@ -9,7 +10,7 @@ use crate::model::group::Design;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Table};
 use crate::scenario::Scenario;
-use crate::sim::replicates::run_replicate;
+use crate::sim::replicates::{run_replicate, Designs};
 use crate::stats::{paired_difference, summarize, PairedDiff, Summary};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -25,9 +26,20 @@ pub struct Contender {
     pub overrides: Vec<String>,
     pub scenario: Scenario,
     pub designs: Vec<Design>,
+    /// With `--posterior`: the designs of each replicate, its parameters drawn from the
+    /// posterior (replicate r of every contender draws the same particle).
+    pub drawn: Option<Drawn>,
 }
 
 impl Contender {
+    /// The designs replicate `r` runs.
+    pub fn designs_of(&self, r: u64) -> &[Design] {
+        match &self.drawn {
+            Some(d) => d.of(r),
+            None => &self.designs,
+        }
+    }
+
     /// The design of scenario `file` with `overrides` applied, named `name` (default: the
     /// scenario's name).
     pub fn load(file: &Path, name: Option<&str>, overrides: Vec<String>) -> Result<Contender> {
@@ -41,7 +53,37 @@ impl Contender {
             overrides,
             scenario,
             designs,
+            drawn: None,
         })
+    }
+
+    /// Draws replicates `0..replicates` from `posterior`: each replicate's designs get the
+    /// values of the particle it draws. A contender that sets a fitted path itself is refused
+    /// (the posterior would overwrite it).
+    pub fn with_posterior(mut self, posterior: &Posterior, replicates: u64) -> Result<Contender> {
+        if let Some(o) = self.overrides.iter().find(|o| {
+            posterior
+                .paths
+                .iter()
+                .any(|p| o.split_once('=').is_some_and(|(k, _)| k.trim() == p))
+        }) {
+            return Err(Refusal(format!(
+                "design '{}' sets {o}, a value the posterior in {} estimates; compare designs by what the fit left fixed, or drop --posterior",
+                self.name,
+                posterior.dir.display()
+            ))
+            .into());
+        }
+        let text = super::read_scenario_text(Path::new(&self.file))?;
+        self.drawn = Some(Drawn::new(
+            posterior.clone(),
+            &text,
+            &self.file,
+            &self.overrides,
+            self.scenario.seed,
+            replicates,
+        )?);
+        Ok(self)
     }
 }
 
@@ -133,6 +175,17 @@ impl Plan {
                 .unwrap_or(a.batch)
                 .clamp(2.min(a.max), a.max),
             None => contenders[0].scenario.replicates as u64,
+        };
+        let contenders = match &cmd.posterior {
+            None => contenders,
+            Some(dir) => {
+                let posterior = Posterior::read(dir)?;
+                let replicates = adaptive.as_ref().map_or(start, |a| a.max);
+                contenders
+                    .into_iter()
+                    .map(|c| c.with_posterior(&posterior, replicates))
+                    .collect::<Result<Vec<_>>>()?
+            }
         };
         let target = cmd
             .run
@@ -232,7 +285,7 @@ pub fn run_batch(contenders: &[Contender], first: u64, count: u64, scope: Scope)
         .map(|i| {
             let (d, r) = ((i / count) as usize, first + i % count);
             scope.row(&run_replicate(
-                &contenders[d].designs,
+                contenders[d].designs_of(r),
                 seed,
                 r,
                 weeks,
@@ -530,6 +583,7 @@ mod tests {
             overrides: o,
             scenario,
             designs,
+            drawn: None,
         }
     }
 

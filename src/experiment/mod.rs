@@ -7,6 +7,7 @@
 //! `docs/experiments.md` documents the commands and file formats.
 
 pub mod compare;
+pub mod fit;
 pub mod grid;
 pub mod run;
 pub mod sensitivity;

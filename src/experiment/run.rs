@@ -1,6 +1,7 @@
 //! A run: one scenario's replicates simulated and aggregated (`dugnad run`), the simplest
 //! experiment and the base the others build on.
 
+use super::fit::posterior::{Drawn, Posterior};
 use super::{default_output, Refusal};
 use crate::cli::{RunArgs, RunCmd};
 use crate::metrics::aggregate::RunAggregate;
@@ -47,6 +48,8 @@ pub fn group_labels(designs: &[Design]) -> Vec<(String, u32)> {
 pub struct Plan {
     pub loaded: Loaded,
     pub replicates: RunPlan,
+    /// With `--posterior`: each replicate's designs, its parameters drawn from the posterior.
+    pub drawn: Option<Drawn>,
     /// The result folder.
     pub target: PathBuf,
 }
@@ -74,9 +77,26 @@ impl Plan {
             .output
             .clone()
             .unwrap_or_else(|| default_output(&s.name));
+        let drawn = match &cmd.posterior {
+            None => None,
+            Some(dir) => {
+                let posterior = Posterior::read(dir)?;
+                let text = super::read_scenario_text(&loaded.file)?;
+                let origin = loaded.file.display().to_string();
+                Some(Drawn::new(
+                    posterior,
+                    &text,
+                    &origin,
+                    &loaded.overrides,
+                    s.seed,
+                    s.replicates as u64,
+                )?)
+            }
+        };
         Ok(Plan {
             loaded,
             replicates,
+            drawn,
             target,
         })
     }
@@ -84,6 +104,9 @@ impl Plan {
     /// Simulates the replicates on the current rayon pool and aggregates them; `progress` is
     /// told how many replicates are done.
     pub fn run(&self, progress: impl FnMut(u64)) -> RunAggregate {
-        run_plan(&self.loaded.designs, &self.replicates, progress)
+        match &self.drawn {
+            Some(d) => run_plan(d, &self.replicates, progress),
+            None => run_plan(&self.loaded.designs, &self.replicates, progress),
+        }
     }
 }

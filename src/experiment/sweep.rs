@@ -72,37 +72,10 @@ impl Base {
     }
 }
 
-/// Whether a resolved scenario (TOML text) holds an integer at a dotted path. A number segment
-/// indexes a list of tables (`schedule.0.week`); a key may itself hold dots (`schedule.0.set`
-/// is keyed by quoted paths such as `"population.x.count"`).
+/// Whether a resolved scenario (TOML text) holds an integer at a dotted path
+/// ([`crate::scenario::to_toml::is_integer_at`]).
 pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
-    let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
-        return false;
-    };
-    let segs: Vec<&str> = key.split('.').collect();
-    integer_below(doc.as_item(), &segs)
-}
-
-/// Whether `item` holds an integer at the path `segs`.
-fn integer_below(item: &toml_edit::Item, segs: &[&str]) -> bool {
-    let Some(first) = segs.first() else {
-        return item.as_integer().is_some();
-    };
-    if let (Ok(i), Some(aot)) = (first.parse::<usize>(), item.as_array_of_tables()) {
-        return aot
-            .get(i)
-            .is_some_and(|t| table_integer_below(t, &segs[1..]));
-    }
-    item.as_table_like()
-        .is_some_and(|t| table_integer_below(t, segs))
-}
-
-/// [`integer_below`] for the keys of a table: the longest key made of leading segments first.
-fn table_integer_below(t: &dyn toml_edit::TableLike, segs: &[&str]) -> bool {
-    (1..=segs.len()).rev().any(|end| {
-        t.get(&segs[..end].join("."))
-            .is_some_and(|next| integer_below(next, &segs[end..]))
-    })
+    crate::scenario::to_toml::is_integer_at(resolved_toml, key)
 }
 
 /// Cells of a base scenario committed to a sweep folder: what a sweep and a sensitivity

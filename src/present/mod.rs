@@ -8,12 +8,13 @@
 //!   and PNG, each atomically;
 //! - [`html`]: escaping, sanitized inline SVG, page shells;
 //! - [`meta`]: what each indicator means, in words and units;
-//! - [`run`], [`compare`], [`sweep`], [`sensitivity`]: the charts and report of each result.
+//! - [`run`], [`compare`], [`sweep`], [`sensitivity`], [`fit`]: the charts and report of each result.
 //!
 //! Text is rendered with the bundled DejaVu Sans (`assets/fonts/`), never a system font.
 
 pub mod chart;
 pub mod compare;
+pub mod fit;
 pub mod html;
 pub mod meta;
 pub mod run;

@@ -19,7 +19,12 @@ pub enum Dist {
 impl Dist {
     /// Draws one value in [0, 1]. Parameters were checked by validation, so constructors cannot fail.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let x = match *self {
+        self.draw(rng).clamp(0.0, 1.0)
+    }
+
+    /// Draws one value, not clamped (a prior's draw; a trait's is [`Dist::sample`]).
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match *self {
             Dist::Const(v) => v,
             Dist::Uniform(lo, hi) => {
                 if lo == hi {
@@ -39,8 +44,75 @@ impl Dist {
                         .unwrap_or(mode)
                 }
             }
-        };
-        x.clamp(0.0, 1.0)
+        }
+    }
+
+    /// The density at `x` up to a constant factor (the same for every `x`), not clamped: 0
+    /// outside the support; a constant has none (0 everywhere).
+    pub fn density(&self, x: f64) -> f64 {
+        if !x.is_finite() {
+            return 0.0;
+        }
+        match *self {
+            Dist::Const(_) => 0.0,
+            Dist::Uniform(lo, hi) => f64::from(u8::from(lo <= x && x <= hi)),
+            Dist::Beta(a, b) if (0.0..=1.0).contains(&x) => {
+                x.powf(a - 1.0) * (1.0 - x).powf(b - 1.0)
+            }
+            Dist::Beta(..) => 0.0,
+            Dist::Normal(m, sd) if sd > 0.0 => (-0.5 * ((x - m) / sd).powi(2)).exp(),
+            Dist::Normal(..) => 0.0,
+            Dist::Triangular(lo, mode, hi) => {
+                if x < lo || x > hi || lo == hi {
+                    0.0
+                } else if x < mode {
+                    (x - lo) / (mode - lo)
+                } else if x > mode {
+                    (hi - x) / (hi - mode)
+                } else {
+                    1.0
+                }
+            }
+        }
+    }
+
+    /// The `p`-quantile (0 < p < 1) where it has a closed form or a short search: uniform and
+    /// triangular exactly, normal through its quantile function, beta by bisection on the
+    /// integrated density. Used to describe priors (their central 90 %).
+    pub fn quantile(&self, p: f64) -> f64 {
+        match *self {
+            Dist::Const(v) => v,
+            Dist::Uniform(lo, hi) => lo + p * (hi - lo),
+            Dist::Normal(m, sd) => m + sd * crate::stats::normal_quantile(p),
+            Dist::Triangular(lo, mode, hi) => {
+                let f = if hi > lo {
+                    (mode - lo) / (hi - lo)
+                } else {
+                    0.5
+                };
+                if p < f {
+                    lo + (p * (hi - lo) * (mode - lo)).sqrt()
+                } else {
+                    hi - ((1.0 - p) * (hi - lo) * (hi - mode)).sqrt()
+                }
+            }
+            Dist::Beta(..) => {
+                // The CDF by the midpoint rule on 4000 cells, then the first cell reaching p.
+                let n = 4000;
+                let cells: Vec<f64> = (0..n)
+                    .map(|i| self.density((i as f64 + 0.5) / n as f64))
+                    .collect();
+                let total: f64 = cells.iter().sum();
+                let mut acc = 0.0;
+                for (i, c) in cells.iter().enumerate() {
+                    acc += c / total;
+                    if acc >= p {
+                        return (i as f64 + 0.5) / n as f64;
+                    }
+                }
+                1.0
+            }
+        }
     }
 
     /// Mean of the distribution before clamping.

@@ -30,10 +30,10 @@ pub const TOP_KEYS: &[&str] = &[
     "fit",
 ];
 
-/// Top-level tables that belong to an experiment rather than to the scenario: `[sweep]` (read
-/// by `dugnad sweep`) and `[fit]` (read by `dugnad fit`). The scenario reader skips them, so a
-/// file that declares a sweep or a fit still runs; `dugnad check` checks them too.
-pub const EXPERIMENT_KEYS: &[&str] = &["sweep", "fit"];
+/// Top-level tables that belong to an experiment and that the scenario reader skips: `[sweep]`
+/// (read by `dugnad sweep`, and checked by `dugnad check`), so a file that declares a sweep
+/// still runs.
+pub const EXPERIMENT_KEYS: &[&str] = &["sweep"];
 
 /// Largest number of persons in one group (all populations of an activity together).
 pub const MAX_GROUP_SIZE: i64 = 60;
@@ -125,8 +125,10 @@ section! {
         let stereotypes = read_stereotypes(root)?;
         let transition = read_transition(root)?;
         let params = read_parameters(root)?;
-        // Filled in by validation once the scenario itself is read (`super::schedule::read`).
+        // Filled in by validation once the scenario itself is read (`super::schedule::read`,
+        // `super::fit::read`).
         let schedule = Vec::new();
+        let fit = None;
     }
     after {
         /// Activity designs, in file order of their keys (a single `[activity]` has key "activity").
@@ -141,6 +143,8 @@ section! {
         pub params: Params,
         /// `[[schedule]]`: the changes the design goes through, in file order.
         pub schedule: Vec<Change>,
+        /// `[fit]`: what `dugnad fit` estimates and how (other commands ignore it).
+        pub fit: Option<Fit>,
     }
 }
 
@@ -346,6 +350,47 @@ section! {
                 "every activity whose groups hold the population",
             ), or None;
     }
+}
+
+section! {
+    /// How `dugnad fit` samples (ABC-SMC, docs/fitting.md); the priors are the other keys of
+    /// `[fit]`, by dotted path.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct FitSettings {}
+    keys FIT_KEYS, read(t) {
+        /// Particles per generation, 20..=100000 (default 500).
+        particles: u32 = Int::new(20, 100_000, "500"), or 500;
+        /// Most generations, generation 0 (the prior) included, 1..=100 (default 12).
+        generations: u32 = Int::new(1, 100, "12"), or 12;
+        /// A generation's tolerance: this weighted quantile of the previous generation's
+        /// distances, in (0, 0.99] (default 0.5, the median).
+        quantile: f64 = Num::above(0.0, 0.99, "0.5"), or 0.5;
+        /// Stop after a generation that accepts a smaller share of its proposals, in [0, 1]
+        /// (default 0.02).
+        min_acceptance: f64 = Num::prob("0.02"), or 0.02;
+        /// Most simulations over all generations (default 1000000).
+        max_simulations: u64 = Int::new(1, 1_000_000_000_000, "1000000"), or 1_000_000;
+    }
+}
+
+/// `[fit]`: the priors of the values `dugnad fit` estimates, by dotted path, and how it samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fit {
+    pub settings: FitSettings,
+    /// In file order.
+    pub priors: Vec<PriorOf>,
+}
+
+/// The prior of one value: a dotted path `--set` takes and a distribution (`uniform`, `beta`,
+/// `normal` or `triangular`; a normal prior is truncated to the values the path takes). A path
+/// that holds a whole number is estimated as a continuous value rounded to the nearest whole
+/// number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorOf {
+    pub path: String,
+    pub dist: Dist,
+    /// The path holds a whole number.
+    pub integer: bool,
 }
 
 /// A value a scheduled change sets: a dotted path as `--set` takes it, and the value as its

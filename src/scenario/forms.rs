@@ -114,6 +114,33 @@ pub(crate) fn read_dist(ctx: &Ctx, item: &Item, path: &str) -> R<Dist> {
         }
         return Ok(Dist::Const(x));
     }
+    read_form(ctx, item, path, dist_of)
+}
+
+/// Reads a prior at `path`: one distribution (`uniform`, `beta`, `normal`, `triangular`) with
+/// any finite parameters; a constant is refused (a fixed value belongs in the scenario).
+pub(crate) fn read_prior(ctx: &Ctx, item: &Item, path: &str) -> R<Dist> {
+    if as_f64(item).is_some() {
+        return Err(ctx.err(
+            Class::WrongType,
+            path,
+            format!(
+                "a prior is a distribution, not a number (got {}); write e.g. {{ uniform = [0.1, 0.8] }}, \
+                 or set a fixed value in the scenario instead",
+                describe(item)
+            ),
+        ));
+    }
+    read_form(ctx, item, path, prior_of)
+}
+
+/// A distribution written as a table with one key of [`DIST_FORMS`], its numbers checked by `of`.
+fn read_form(
+    ctx: &Ctx,
+    item: &Item,
+    path: &str,
+    of: fn(&str, &[f64]) -> Result<Dist, String>,
+) -> R<Dist> {
     let Some(t) = item.as_table_like() else {
         return Err(ctx.err(
             Class::WrongType,
@@ -165,7 +192,7 @@ pub(crate) fn read_dist(ctx: &Ctx, item: &Item, path: &str) -> R<Dist> {
             ))
         }
     };
-    dist_of(key, &xs).map_err(|msg| {
+    of(key, &xs).map_err(|msg| {
         ctx.err(
             Class::OutOfRange,
             path,
@@ -226,6 +253,39 @@ fn dist_of(key: &str, xs: &[f64]) -> Result<Dist, String> {
             }
             Ok(Dist::Triangular(lo, mode, hi))
         }
+        _ => Err(format!("{key} has the wrong number of parameters")),
+    }
+}
+
+/// The prior `key` with parameters `xs`: finite numbers, a uniform or triangular range of
+/// positive width, beta parameters > 0, a normal sd > 0.
+fn prior_of(key: &str, xs: &[f64]) -> Result<Dist, String> {
+    if let Some(x) = xs.iter().find(|x| !x.is_finite()) {
+        return Err(format!(
+            "{key} parameters must be finite numbers (got {})",
+            num(*x)
+        ));
+    }
+    match (key, xs) {
+        ("uniform", &[lo, hi]) if lo < hi => Ok(Dist::Uniform(lo, hi)),
+        ("uniform", &[lo, hi]) => Err(format!(
+            "uniform needs lo < hi (got lo = {}, hi = {})",
+            num(lo),
+            num(hi)
+        )),
+        ("beta", &[a, b]) if a > 0.0 && b > 0.0 => Ok(Dist::Beta(a, b)),
+        ("beta", _) => Err("beta parameters must be > 0".into()),
+        ("normal", &[m, sd]) if sd > 0.0 => Ok(Dist::Normal(m, sd)),
+        ("normal", _) => Err("a normal prior needs sd > 0".into()),
+        (_, &[lo, mode, hi]) if lo <= mode && mode <= hi && lo < hi => {
+            Ok(Dist::Triangular(lo, mode, hi))
+        }
+        (_, &[lo, mode, hi]) => Err(format!(
+            "triangular needs lo <= mode <= hi and lo < hi (got lo = {}, mode = {}, hi = {})",
+            num(lo),
+            num(mode),
+            num(hi)
+        )),
         _ => Err(format!("{key} has the wrong number of parameters")),
     }
 }

@@ -13,18 +13,19 @@
 //! distributions and labels), `types` (the key types), `section` (the macro that turns a table
 //! declaration into code), `params`, `fields` (the field table), `schema`, `to_toml`,
 //! `overrides`, `schedule` (`[[schedule]]` entries checked and resolved into the scenario in
-//! force from each week), `validate`.
+//! force from each week), `fit` (the `[fit]` priors, checked against the scenario), `validate`.
 
 pub mod dist;
 pub mod error;
 pub mod fields;
+pub mod fit;
 mod forms;
 pub mod overrides;
 pub mod params;
 pub mod schedule;
 pub mod schema;
 mod section;
-mod suggest;
+pub(crate) mod suggest;
 pub mod to_toml;
 pub(crate) mod toml_text;
 mod types;
@@ -35,8 +36,8 @@ pub(crate) mod document;
 pub use dist::{Dist, Label};
 pub use error::ScenarioError;
 pub use fields::{
-    Activity, Change, Cohort, LanguagePolicy, Population, Role, Scenario, Setting, Stereotypes,
-    Traits, TransitionTraits,
+    Activity, Change, Cohort, Fit, FitSettings, LanguagePolicy, Population, PriorOf, Role,
+    Scenario, Setting, Stereotypes, Traits, TransitionTraits,
 };
 pub use overrides::{apply_overrides, parse_override};
 pub use schema::json_schema;

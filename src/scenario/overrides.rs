@@ -16,6 +16,8 @@
 //! | `schedule.<N>.<field>` | `week`, `label`, `recruiting`, `arrive` or `leave` of `[[schedule]]` entry N (from 0); N = the number of entries adds one |
 //! | `schedule.<N>.set.<path>` | the value entry N sets at `<path>` (any path above but `scenario.*`) |
 //! | `schedule.<N>.arrive.<field>` | `population`, `count` or `activity` of an entry's single arrival (also `leave`) |
+//! | `fit.<setting>` | a setting of `[fit]`: `particles`, `generations`, `quantile`, `min_acceptance`, `max_simulations` |
+//! | `fit.<path>` | the prior of `<path>` in `[fit]`, e.g. `fit.parameters.alpha1='{uniform=[0.1,0.8]}'` |
 //!
 //! `WEEK:KEY=VALUE` (what `--at` takes, e.g. `26:activity.co_design=0.6`) sets KEY to VALUE from
 //! the start of week WEEK: in the first `[[schedule]]` entry of that week that sets KEY, else in
@@ -29,8 +31,8 @@
 
 use super::error::{Located, ScenarioError};
 use super::fields::{
-    activity_is_keyed, ACTIVITY_KEYS, CHANGE_KEYS, COHORT_KEYS, POPULATION_KEYS, SCENARIO_KEYS,
-    TOP_KEYS, TRANSITION_KEYS,
+    activity_is_keyed, ACTIVITY_KEYS, CHANGE_KEYS, COHORT_KEYS, FIT_KEYS, POPULATION_KEYS,
+    SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
 };
 use super::params::PARAMS;
 use super::suggest::did_you_mean;
@@ -326,7 +328,24 @@ pub(crate) fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, Strin
         "population" => resolve_population(doc, rest),
         "activity" => resolve_activity(doc, rest),
         "schedule" => resolve_schedule(doc, rest),
+        "fit" => resolve_fit(doc, rest),
         other => Err(not_a_section(other)),
+    }
+}
+
+/// `fit.<setting>` (a setting of `[fit]`) or `fit.<path>` (the prior of a path).
+fn resolve_fit(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, String> {
+    match rest {
+        [] => Err(format!(
+            "'fit' is a table; set one of its settings ({}) or the prior of a path: fit.<path>",
+            list(FIT_KEYS)
+        )),
+        [setting] if FIT_KEYS.contains(setting) => Ok(one(&["fit"], setting)),
+        [word] => Err(unknown_field("[fit]", word, FIT_KEYS)),
+        path => {
+            resolve(doc, path)?;
+            Ok(one(&["fit"], &path.join(".")))
+        }
     }
 }
 

@@ -54,9 +54,10 @@ struct RawScenario {
     /// commands ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     sweep: Option<BTreeMap<String, serde_json::Value>>,
-    /// The fit `dugnad fit` runs (docs/fitting.md): priors by dotted path and its settings.
-    /// Other commands ignore it.
+    /// The fit `dugnad fit` runs (docs/fitting.md): its settings, and priors by dotted path
+    /// (e.g. "parameters.alpha1" = { uniform = [0.1, 0.8] }). Other commands ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "fit_schema")]
     fit: Option<BTreeMap<String, serde_json::Value>>,
 }
 
@@ -154,6 +155,22 @@ fn parameters_schema(_gen: &mut SchemaGenerator) -> Schema {
         })),
         ..Default::default()
     })
+}
+
+/// Schema of `[fit]`: the settings of the field table, and any other key a prior (a
+/// distribution) by dotted path.
+fn fit_schema(gen: &mut SchemaGenerator) -> Schema {
+    let mut schema = object_schema(
+        "`[fit]`: how `dugnad fit` samples, and the priors of the values it estimates by dotted path.",
+        super::fields::FitSettings::key_schemas(gen),
+    );
+    if let Schema::Object(o) = &mut schema {
+        if let Some(object) = o.object.as_mut() {
+            object.additional_properties =
+                Some(Box::new(gen.subschema_for::<super::forms::RawDist>()));
+        }
+    }
+    schema
 }
 
 /// Schema of `[stereotypes]`: origin label -> prior in [0, 1].

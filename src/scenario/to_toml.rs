@@ -61,7 +61,48 @@ pub fn to_toml(s: &Scenario) -> String {
         out.push_str("\n[[schedule]]\n");
         c.write_keys(&mut out);
     }
+
+    if let Some(fit) = &s.fit {
+        out.push_str("\n[fit]\n");
+        fit.settings.write_keys(&mut out);
+        for p in &fit.priors {
+            kv(&mut out, &tkey(&p.path), &super::forms::dist_text(&p.dist));
+        }
+    }
     out
+}
+
+/// Whether a resolved scenario (TOML text, as [`to_toml`] writes it) holds an integer at a
+/// dotted path. A number segment indexes a list of tables (`schedule.0.week`); a key may itself
+/// hold dots (`schedule.0.set` is keyed by quoted paths such as `"population.x.count"`).
+pub fn is_integer_at(resolved_toml: &str, key: &str) -> bool {
+    let Ok(doc) = resolved_toml.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    let segs: Vec<&str> = key.split('.').collect();
+    integer_below(doc.as_item(), &segs)
+}
+
+/// Whether `item` holds an integer at the path `segs`.
+fn integer_below(item: &toml_edit::Item, segs: &[&str]) -> bool {
+    let Some(first) = segs.first() else {
+        return item.as_integer().is_some();
+    };
+    if let (Ok(i), Some(aot)) = (first.parse::<usize>(), item.as_array_of_tables()) {
+        return aot
+            .get(i)
+            .is_some_and(|t| table_integer_below(t, &segs[1..]));
+    }
+    item.as_table_like()
+        .is_some_and(|t| table_integer_below(t, segs))
+}
+
+/// [`integer_below`] for the keys of a table: the longest key made of leading segments first.
+fn table_integer_below(t: &dyn toml_edit::TableLike, segs: &[&str]) -> bool {
+    (1..=segs.len()).rev().any(|end| {
+        t.get(&segs[..end].join("."))
+            .is_some_and(|next| integer_below(next, &segs[end..]))
+    })
 }
 
 #[cfg(test)]

@@ -64,8 +64,16 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     validate_document(&doc, &ctx)
 }
 
-/// The checked scenario of a document with its schedule ([`super::schedule`]).
+/// The checked scenario of a document with its schedule ([`super::schedule`]) and its `[fit]`
+/// ([`super::fit`]).
 fn validate_document(doc: &DocumentMut, ctx: &Ctx) -> R<Scenario> {
+    let mut s = validate_scheduled(doc, ctx)?;
+    s.fit = super::fit::read(doc, ctx, &s, &validate_scheduled)?;
+    Ok(s)
+}
+
+/// The checked scenario of a document with its schedule, its `[fit]` left out.
+fn validate_scheduled(doc: &DocumentMut, ctx: &Ctx) -> R<Scenario> {
     let mut s = validate_scenario(doc, ctx)?;
     s.schedule = super::schedule::read(doc, ctx, &s, &validate_scenario)?;
     Ok(s)
@@ -80,7 +88,7 @@ fn validate_scenario(doc: &DocumentMut, ctx: &Ctx) -> R<Scenario> {
         path: "",
     };
     root.check_keys(TOP_KEYS, "")?;
-    // `[sweep]` and `[fit]` (EXPERIMENT_KEYS) belong to their commands, which read them.
+    // `[sweep]` (EXPERIMENT_KEYS) belongs to its command, which reads it.
     let Some(meta) = root.item("scenario") else {
         return Err(ctx.err(
             Class::Missing,

@@ -55,6 +55,25 @@ impl RunPlan {
     }
 }
 
+/// The designs replicate r runs: the same for every replicate, or one set per replicate (a run
+/// whose parameters are drawn from a fitted posterior, `experiment::fit::posterior`). Every
+/// replicate's designs have the same groups.
+pub trait Designs: Sync {
+    fn of(&self, replicate: u64) -> &[Design];
+}
+
+impl Designs for [Design] {
+    fn of(&self, _replicate: u64) -> &[Design] {
+        self
+    }
+}
+
+impl Designs for Vec<Design> {
+    fn of(&self, _replicate: u64) -> &[Design] {
+        self
+    }
+}
+
 /// Total groups of one replicate across designs.
 pub fn group_count(designs: &[Design]) -> usize {
     designs.iter().map(|d| d.activity.groups as usize).sum()
@@ -169,8 +188,8 @@ pub fn run_replicate_counted(
 
 /// Runs replicates `first..first+replicates` on the current rayon pool, calling `sink` with
 /// each result in replicate order. Memory holds at most one chunk of results at a time.
-pub fn for_each_replicate(
-    designs: &[Design],
+pub fn for_each_replicate<D: Designs + ?Sized>(
+    designs: &D,
     plan: &RunPlan,
     mut sink: impl FnMut(ReplicateResult),
 ) {
@@ -178,8 +197,8 @@ pub fn for_each_replicate(
 }
 
 /// [`for_each_replicate`], also passing each replicate's work count.
-pub fn for_each_replicate_counted(
-    designs: &[Design],
+pub fn for_each_replicate_counted<D: Designs + ?Sized>(
+    designs: &D,
     plan: &RunPlan,
     mut sink: impl FnMut(ReplicateResult, Work),
 ) {
@@ -190,7 +209,7 @@ pub fn for_each_replicate_counted(
         let stop = (start + chunk).min(end);
         let results: Vec<(ReplicateResult, Work)> = (start..stop)
             .into_par_iter()
-            .map(|r| run_replicate_counted(designs, plan.seed, r, plan.weeks, plan.per_group))
+            .map(|r| run_replicate_counted(designs.of(r), plan.seed, r, plan.weeks, plan.per_group))
             .collect();
         for (r, w) in results {
             sink(r, w);
@@ -200,17 +219,23 @@ pub fn for_each_replicate_counted(
 }
 
 /// Runs a plan and aggregates it; `progress` is told how many replicates are done.
-pub fn run_plan(designs: &[Design], plan: &RunPlan, progress: impl FnMut(u64)) -> RunAggregate {
+pub fn run_plan<D: Designs + ?Sized>(
+    designs: &D,
+    plan: &RunPlan,
+    progress: impl FnMut(u64),
+) -> RunAggregate {
     run_plan_counted(designs, plan, progress).0
 }
 
 /// [`run_plan`], also counting the work done.
-pub fn run_plan_counted(
-    designs: &[Design],
+pub fn run_plan_counted<D: Designs + ?Sized>(
+    designs: &D,
     plan: &RunPlan,
     mut progress: impl FnMut(u64),
 ) -> (RunAggregate, Work) {
-    let groups = plan.per_group.then(|| group_count(designs));
+    let groups = plan
+        .per_group
+        .then(|| group_count(designs.of(plan.first_replicate)));
     let mut agg = RunAggregate::new(plan.weeks, plan.keep_replicates, groups);
     let mut work = Work::default();
     let mut done = 0;

@@ -1,6 +1,7 @@
 //! Statistics for replicate summaries (exact and sketched percentiles), scenario comparisons,
-//! inequality, sampling designs and global sensitivity analysis. Pure, deterministic given inputs and seeds, no I/O.
+//! inequality, sampling designs, global sensitivity analysis and the arithmetic of ABC-SMC. Pure, deterministic given inputs and seeds, no I/O.
 
+pub mod abc;
 pub mod ci;
 pub mod gini;
 pub mod online;

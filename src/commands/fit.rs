@@ -1,0 +1,193 @@
+//! `dugnad fit` (docs/fitting.md): plan the fit, run ABC-SMC generation by generation in its
+//! folder, then write its tables, charts, report and manifest and print the estimates.
+
+use super::progress;
+use crate::cli::FitCmd;
+use crate::experiment::fit::folder::Waiting;
+use crate::experiment::fit::smc::{Outcome, Stop};
+use crate::experiment::fit::tables::{self, estimate};
+use crate::experiment::fit::Plan;
+use crate::output::atomic::write_file_atomic;
+use crate::output::formats::write_tables;
+use crate::output::manifest::{to_json, Provenance};
+use crate::output::number::num;
+use crate::present;
+use crate::scenario::Scenario;
+use crate::sim::replicates::with_threads;
+use anyhow::Result;
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    #[serde(flatten)]
+    provenance: Provenance,
+    identity: &'a str,
+    scenario_file: String,
+    data_file: &'a str,
+    overrides: &'a [String],
+    seed: u64,
+    settings: &'a crate::experiment::fit::smc::Settings,
+    parameters: Vec<ParameterEntry<'a>>,
+    statistics: usize,
+    generations: usize,
+    stop: Stop,
+    simulations_total: u64,
+    /// Proposals this invocation simulated (the rest were committed by earlier runs or other shards).
+    simulations_run: u64,
+    simulations_per_second: f64,
+    shard: Option<String>,
+    threads: usize,
+    wall_time_seconds: f64,
+    files: Vec<String>,
+    scenario: &'a Scenario,
+}
+
+#[derive(Serialize)]
+struct ParameterEntry<'a> {
+    path: &'a str,
+    prior: String,
+    integer: bool,
+}
+
+/// `dugnad fit`.
+pub fn fit(cmd: &FitCmd) -> Result<()> {
+    let started = Instant::now();
+    let plan = Plan::from_args(cmd)?;
+    if !cmd.run.quiet {
+        let s = &plan.settings;
+        eprintln!(
+            "fit {}: {} parameters to {} observed statistics ({}), {} particles, up to {} generations{} → {}",
+            plan.scenario.name,
+            plan.priors.len(),
+            plan.observed.observations.len(),
+            plan.observed.file,
+            s.particles,
+            s.generations,
+            if plan.shard.count > 1 { format!(", shard {}", plan.shard) } else { String::new() },
+            plan.target.display()
+        );
+    }
+    let bar = progress::bar(
+        0,
+        cmd.run.quiet,
+        "{spinner} fit [{elapsed_precise}] {pos} simulations, {per_sec}, {msg}",
+    );
+    let result = with_threads(cmd.run.threads, || {
+        let run = plan.run(cmd.run.force, &|n| bar.inc(n), |t, n| {
+            bar.set_message(format!("generation {t}: {n} proposals"))
+        });
+        (run, rayon::current_num_threads())
+    })?;
+    bar.finish_and_clear();
+    let ((outcome, simulated), threads) = match result {
+        (Ok(r), threads) => (r, threads),
+        (Err(e), _) if e.is::<Waiting>() => {
+            eprintln!("{e}");
+            return Ok(());
+        }
+        (Err(e), _) => return Err(e),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let files = write_fit(&plan, &outcome, cmd.no_charts)?;
+    let def = plan.def();
+    let manifest = Manifest {
+        provenance: Provenance::now(),
+        identity: &def.identity,
+        scenario_file: plan.file.display().to_string(),
+        data_file: &plan.observed.file,
+        overrides: &plan.overrides,
+        seed: plan.settings.seed,
+        settings: &plan.settings,
+        parameters: plan
+            .priors
+            .iter()
+            .map(|p| ParameterEntry {
+                path: &p.path,
+                prior: crate::scenario::fit::prior_text(&p.dist),
+                integer: p.integer,
+            })
+            .collect(),
+        statistics: plan.observed.observations.len(),
+        generations: outcome.generations.len(),
+        stop: outcome.stop,
+        simulations_total: outcome.simulations(),
+        simulations_run: simulated,
+        simulations_per_second: simulated as f64 / secs.max(1e-9),
+        shard: (plan.shard.count > 1).then(|| plan.shard.to_string()),
+        threads,
+        wall_time_seconds: secs,
+        files,
+        scenario: &plan.scenario,
+    };
+    write_file_atomic(&plan.target.join("manifest.json"), &to_json(&manifest))?;
+    if !cmd.no_charts {
+        present::fit::write_report(&plan.target)?;
+    }
+    if !cmd.run.quiet {
+        print_fit(&plan, &outcome, simulated, secs);
+    }
+    Ok(())
+}
+
+/// Writes the fit's tables, and with charts its charts and report, into its folder; returns
+/// the files written (manifest.json included).
+fn write_fit(plan: &Plan, out: &Outcome, no_charts: bool) -> Result<Vec<String>> {
+    let dir = &plan.target;
+    let all = [
+        tables::posterior(out, &plan.priors),
+        tables::generations(out),
+        tables::parameters(out, &plan.priors),
+        tables::predictive(out, &plan.observed),
+    ];
+    let mut files = vec!["fit.json".to_string(), "generations/".to_string()];
+    files.extend(write_tables(&all, |f, b| {
+        write_file_atomic(&dir.join(f), b)
+    })?);
+    if !no_charts {
+        files.extend(present::fit::charts(dir)?);
+        // Written after the manifest, which it reads.
+        files.push("report.html".into());
+    }
+    files.push("manifest.json".into());
+    Ok(files)
+}
+
+/// The estimates, and how the fit went.
+fn print_fit(plan: &Plan, out: &Outcome, simulated: u64, secs: f64) {
+    let last = out.posterior();
+    let why = match out.stop {
+        Stop::Generations => "the last generation".to_string(),
+        Stop::Acceptance { rate } => format!("acceptance fell to {}", num(rate)),
+        Stop::Simulations { used } => format!("the simulation budget ({used}) was reached"),
+    };
+    eprintln!(
+        "{} generations, {} simulations ({} here, {:.0} simulations/s) in {secs:.2} s; stopped: {why}; final tolerance {}",
+        out.generations.len(),
+        out.simulations(),
+        simulated,
+        simulated as f64 / secs.max(1e-9),
+        num(last.epsilon)
+    );
+    eprintln!(
+        "  parameter                         posterior mean [90 % credible interval]   prior"
+    );
+    for (k, p) in plan.priors.iter().enumerate() {
+        let e = estimate(last, p, k);
+        eprintln!(
+            "  {:<33} {:>9} [{}, {}]   {}",
+            p.path,
+            num(e.mean),
+            num(e.q05),
+            num(e.q95),
+            crate::scenario::fit::prior_text(&p.dist)
+        );
+    }
+    eprintln!("→ {}", plan.target.join("parameters.csv").display());
+}
+
+/// Whether `dir` is the folder of a finished fit (it has `posterior.csv` and `fit.json`).
+pub fn is_fit_folder(dir: &Path) -> bool {
+    dir.join("posterior.csv").is_file() && dir.join("fit.json").is_file()
+}
