@@ -17,14 +17,20 @@ fn pilot() -> PathBuf {
 }
 
 /// The indicators the synthetic registers observe.
-const OBSERVED: [&str; 3] = ["attendance_rate", "usurp_rate_participants", "voice_share_participants"];
+const OBSERVED: [&str; 3] = [
+    "attendance_rate",
+    "usurp_rate_participants",
+    "voice_share_participants",
+];
 
 /// A synthetic pilot register: one replicate of the pilot (with `set` applied) simulated with
 /// `seed`, written as observed data: each of [`OBSERVED`] averaged over weeks 1-26.
 fn register(dir: &Path, seed: u64, set: &[&str]) -> PathBuf {
     let out = dir.join(format!("truth-{seed}"));
     let mut cmd = dugnad();
-    cmd.arg("run").arg(pilot()).args(["--quiet", "--no-charts", "--replicates", "1", "--seed"]);
+    cmd.arg("run")
+        .arg(pilot())
+        .args(["--quiet", "--no-charts", "--replicates", "1", "--seed"]);
     cmd.arg(seed.to_string()).arg("-o").arg(&out);
     for s in set {
         cmd.args(["--set", s]);
@@ -43,7 +49,10 @@ fn register(dir: &Path, seed: u64, set: &[&str]) -> PathBuf {
             .filter_map(|r| r[cm].parse::<f64>().ok())
             .collect();
         assert_eq!(v.len(), 26, "{name}: one value per week");
-        text.push_str(&format!("1-26,all,{name},{}\n", v.iter().sum::<f64>() / v.len() as f64));
+        text.push_str(&format!(
+            "1-26,all,{name},{}\n",
+            v.iter().sum::<f64>() / v.len() as f64
+        ));
     }
     let file = dir.join(format!("observed-{seed}.csv"));
     std::fs::write(&file, text).unwrap();
@@ -73,7 +82,11 @@ fn intervals(dir: &Path) -> Vec<(String, f64, f64, f64)> {
     let col = |n: &str| rows[0].iter().position(|h| h == n).unwrap();
     // The prior column is quoted and holds commas: count the numeric columns from the end.
     let end = rows[0].len();
-    let (q05, q95, nar) = (col("q05") as isize - end as isize, col("q95") as isize - end as isize, -1isize);
+    let (q05, q95, nar) = (
+        col("q05") as isize - end as isize,
+        col("q95") as isize - end as isize,
+        -1isize,
+    );
     rows[1..]
         .iter()
         .map(|r| {
@@ -91,17 +104,40 @@ fn intervals(dir: &Path) -> Vec<(String, f64, f64, f64)> {
 fn a_fit_recovers_two_parameters_from_data_dugnad_simulated() {
     let dir = scratch();
     let groups = "activity.groups=4";
-    let data = register(dir.path(), 9, &[groups, "parameters.alpha1=0.6", "parameters.p0_attend=0.7"]);
+    let data = register(
+        dir.path(),
+        9,
+        &[groups, "parameters.alpha1=0.6", "parameters.p0_attend=0.7"],
+    );
     let out = dir.path().join("fit");
-    let said = fit(&data, &out, &["--set", groups, "--particles", "200", "--generations", "9", "--seed", "3"]);
+    let said = fit(
+        &data,
+        &out,
+        &[
+            "--set",
+            groups,
+            "--particles",
+            "200",
+            "--generations",
+            "9",
+            "--seed",
+            "3",
+        ],
+    );
     eprintln!("{said}");
     let truth = [("parameters.alpha1", 0.6), ("parameters.p0_attend", 0.7)];
     let got = intervals(&out);
     assert_eq!(got.len(), 2);
     for ((name, lo, hi, narrowing), (path, value)) in got.iter().zip(truth) {
         assert_eq!(name, path);
-        assert!(*lo <= value && value <= *hi, "{name}: 90 % interval [{lo}, {hi}] misses {value}");
-        assert!(*narrowing >= 3.0, "{name}: only {narrowing}× narrower than the prior");
+        assert!(
+            *lo <= value && value <= *hi,
+            "{name}: 90 % interval [{lo}, {hi}] misses {value}"
+        );
+        assert!(
+            *narrowing >= 3.0,
+            "{name}: only {narrowing}× narrower than the prior"
+        );
     }
     for f in [
         "posterior.csv",
@@ -120,7 +156,14 @@ fn a_fit_recovers_two_parameters_from_data_dugnad_simulated() {
     let head = &csv_rows(&out.join("posterior.csv"))[0];
     assert_eq!(
         head,
-        &["generation", "particle", "weight", "distance", "parameters.alpha1", "parameters.p0_attend"]
+        &[
+            "generation",
+            "particle",
+            "weight",
+            "distance",
+            "parameters.alpha1",
+            "parameters.p0_attend"
+        ]
     );
     let gens = csv_rows(&out.join("fit.csv"));
     assert!(gens.len() >= 6, "at least 5 generations: {gens:?}");
@@ -138,7 +181,11 @@ fn a_fit_recovers_two_parameters_from_data_dugnad_simulated() {
 fn small_fit(dir: &Path) -> (PathBuf, PathBuf) {
     let data = register(dir, 5, &["parameters.alpha1=0.6"]);
     let out = dir.join("small");
-    fit(&data, &out, &["--particles", "40", "--generations", "3", "--no-charts"]);
+    fit(
+        &data,
+        &out,
+        &["--particles", "40", "--generations", "3", "--no-charts"],
+    );
     (data, out)
 }
 
@@ -149,7 +196,11 @@ fn a_fit_resumes_from_its_folder_and_refuses_another() {
     let dir = scratch();
     let (data, out) = small_fit(dir.path());
     let before = read(&out.join("posterior.csv"));
-    let again = fit(&data, &out, &["--particles", "40", "--generations", "3", "--no-charts"]);
+    let again = fit(
+        &data,
+        &out,
+        &["--particles", "40", "--generations", "3", "--no-charts"],
+    );
     assert!(again.contains("(0 here"), "{again}");
     assert_eq!(read(&out.join("posterior.csv")), before);
     let e = dugnad()
@@ -165,9 +216,23 @@ fn a_fit_resumes_from_its_folder_and_refuses_another() {
         .get_output()
         .clone();
     let msg = String::from_utf8(e.stderr).unwrap();
-    assert!(msg.contains("holds a different fit") && msg.contains("particles 40 vs 50"), "{msg}");
+    assert!(
+        msg.contains("holds a different fit") && msg.contains("particles 40 vs 50"),
+        "{msg}"
+    );
     assert_eq!(read(&out.join("posterior.csv")), before);
-    fit(&data, &out, &["--particles", "50", "--generations", "2", "--no-charts", "--force"]);
+    fit(
+        &data,
+        &out,
+        &[
+            "--particles",
+            "50",
+            "--generations",
+            "2",
+            "--no-charts",
+            "--force",
+        ],
+    );
     assert_ne!(read(&out.join("posterior.csv")), before);
 }
 
@@ -178,9 +243,18 @@ fn a_fit_resumes_from_its_folder_and_refuses_another() {
 fn bad_observed_data_are_refused_with_exit_2_and_nothing_written() {
     let dir = scratch();
     for (i, (text, words)) in [
-        ("week,lens,indicator,value\n3,all,attendence_rate,0.5\n", ":2: indicator: 'attendence_rate' is not an indicator; did you mean 'attendance_rate'?"),
-        ("week,lens,indicator,value\n3,everyone,attendance_rate,0.5\n", ":2: lens: 'everyone' is not a lens; lenses: all"),
-        ("week,lens,indicator,value\n\n27,all,attendance_rate,0.5\n", ":3: week: '27' is not a week of the run"),
+        (
+            "week,lens,indicator,value\n3,all,attendence_rate,0.5\n",
+            ":2: indicator: 'attendence_rate' is not an indicator; did you mean 'attendance_rate'?",
+        ),
+        (
+            "week,lens,indicator,value\n3,everyone,attendance_rate,0.5\n",
+            ":2: lens: 'everyone' is not a lens; lenses: all",
+        ),
+        (
+            "week,lens,indicator,value\n\n27,all,attendance_rate,0.5\n",
+            ":3: week: '27' is not a week of the run",
+        ),
     ]
     .into_iter()
     .enumerate()
@@ -204,7 +278,11 @@ fn bad_observed_data_are_refused_with_exit_2_and_nothing_written() {
         assert!(!out.exists());
     }
     let data = dir.path().join("ok.csv");
-    std::fs::write(&data, "week,lens,indicator,value\n3,all,attendance_rate,0.5\n").unwrap();
+    std::fs::write(
+        &data,
+        "week,lens,indicator,value\n3,all,attendance_rate,0.5\n",
+    )
+    .unwrap();
     let out = dir.path().join("nofit");
     let e = dugnad()
         .arg("fit")
@@ -217,7 +295,9 @@ fn bad_observed_data_are_refused_with_exit_2_and_nothing_written() {
         .code(2)
         .get_output()
         .clone();
-    assert!(String::from_utf8(e.stderr).unwrap().contains("has no [fit] table"));
+    assert!(String::from_utf8(e.stderr)
+        .unwrap()
+        .contains("has no [fit] table"));
     assert!(!out.exists());
 }
 
@@ -237,18 +317,35 @@ fn run_and_compare_draw_their_parameters_from_a_posterior() {
     dugnad()
         .arg("run")
         .arg(pilot())
-        .args(["--quiet", "--no-charts", "--replicates", "12", "--posterior"])
+        .args([
+            "--quiet",
+            "--no-charts",
+            "--replicates",
+            "12",
+            "--posterior",
+        ])
         .arg(&post)
         .arg("-o")
         .arg(&run)
         .assert()
         .success();
     let draws = csv_rows(&run.join("draws.csv"));
-    assert_eq!(draws[0], ["replicate", "particle", "parameters.alpha1", "parameters.p0_attend"]);
+    assert_eq!(
+        draws[0],
+        [
+            "replicate",
+            "particle",
+            "parameters.alpha1",
+            "parameters.p0_attend"
+        ]
+    );
     assert_eq!(draws.len(), 13);
     for d in &draws[1..] {
         let p: usize = d[1].parse().unwrap();
-        assert_eq!(last[p][4].parse::<f64>().unwrap(), d[2].parse::<f64>().unwrap());
+        assert_eq!(
+            last[p][4].parse::<f64>().unwrap(),
+            d[2].parse::<f64>().unwrap()
+        );
     }
     let distinct: std::collections::BTreeSet<&String> = draws[1..].iter().map(|d| &d[1]).collect();
     assert!(distinct.len() > 3, "replicates draw different particles");
@@ -259,7 +356,14 @@ fn run_and_compare_draw_their_parameters_from_a_posterior() {
     dugnad()
         .arg("compare")
         .arg(pilot())
-        .args(["--quiet", "--no-charts", "--replicates", "12", "--variant", "co-design: activity.co_design=0.6"])
+        .args([
+            "--quiet",
+            "--no-charts",
+            "--replicates",
+            "12",
+            "--variant",
+            "co-design: activity.co_design=0.6",
+        ])
         .arg("--posterior")
         .arg(&post)
         .arg("-o")
@@ -270,7 +374,13 @@ fn run_and_compare_draw_their_parameters_from_a_posterior() {
     let e = dugnad()
         .arg("compare")
         .arg(pilot())
-        .args(["--quiet", "--no-charts", "--variant", "high: parameters.alpha1=1.0", "--posterior"])
+        .args([
+            "--quiet",
+            "--no-charts",
+            "--variant",
+            "high: parameters.alpha1=1.0",
+            "--posterior",
+        ])
         .arg(&post)
         .arg("-o")
         .arg(dir.path().join("refused"))
@@ -278,5 +388,49 @@ fn run_and_compare_draw_their_parameters_from_a_posterior() {
         .code(2)
         .get_output()
         .clone();
-    assert!(String::from_utf8(e.stderr).unwrap().contains("a value the posterior"));
+    assert!(String::from_utf8(e.stderr)
+        .unwrap()
+        .contains("a value the posterior"));
+}
+
+/// Two shards of a fit run at the same time into one folder (as two Slurm array tasks on a
+/// shared file system) give the posterior the unsharded fit gives.
+#[test]
+fn two_shards_in_one_folder_give_the_posterior_of_one_process() {
+    let dir = scratch();
+    let (data, whole) = small_fit(dir.path());
+    let shared = dir.path().join("shared");
+    let flags = [
+        "--particles",
+        "40",
+        "--generations",
+        "3",
+        "--no-charts",
+        "--quiet",
+    ];
+    let spawn = |shard: &str| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"))
+            .arg("fit")
+            .arg(pilot())
+            .arg("--data")
+            .arg(&data)
+            .arg("-o")
+            .arg(&shared)
+            .args(flags)
+            .args(["--shard", shard])
+            .spawn()
+            .unwrap()
+    };
+    // The first creates the folder; the second joins it.
+    let mut a = spawn("0/2");
+    while !shared.join("fit.json").exists() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut b = spawn("1/2");
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    assert_eq!(
+        read(&shared.join("posterior.csv")),
+        read(&whole.join("posterior.csv"))
+    );
+    assert_eq!(read(&shared.join("fit.csv")), read(&whole.join("fit.csv")));
 }

@@ -89,6 +89,46 @@ fn a_change_leaves_the_weeks_before_it_byte_identical_and_moves_the_indicator_af
     );
 }
 
+/// `compare` takes two designs that differ only in their schedule ("co-design from week 21"
+/// vs "never", the schedule added by a variant): over the run the participants' share of
+/// adopted proposals is higher with the switch, and the manifest records the variant's schedule.
+#[test]
+fn compare_takes_designs_that_differ_only_in_their_schedule() {
+    let dir = scratch();
+    let file = dir.path().join("cafe.toml");
+    std::fs::write(&file, CAFE).unwrap();
+    let out = dir.path().join("cmp");
+    dugnad()
+        .arg("compare")
+        .arg(&file)
+        .args([
+            "--quiet",
+            "--no-charts",
+            "--replicates",
+            "24",
+            "--scope",
+            "run_mean",
+            "--variant",
+        ])
+        .arg("from21: schedule.0.week=21, schedule.0.set.activity.co_design=1.0")
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = csv_rows(&out.join("comparison.csv"));
+    let col = |n: &str| rows[0].iter().position(|c| c == n).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r[col("design")] == "from21" && r[col("indicator")] == "proposals_adopted_share")
+        .expect("the variant is compared");
+    let low: f64 = row[col("diff_ci_low")].parse().unwrap();
+    assert!(
+        low > 0.0,
+        "adopted proposals rise after the switch: {row:?}"
+    );
+    assert!(read(&out.join("manifest.json")).contains("schedule.0.set.activity.co_design=1.0"));
+}
+
 #[test]
 fn cohorts_arrive_in_closed_places_and_closed_places_stay_closed() {
     let text = format!(
