@@ -117,13 +117,16 @@ impl Kernel {
     }
 }
 
+/// A weighted population and the kernel that perturbed it: (points, weights, kernel).
+pub type Population<'a> = (&'a [Vec<f64>], &'a [f64], &'a Kernel);
+
 /// Importance weights of accepted particles `new` (normalised to sum 1): π(θ) / Σ_j w_j·K(θ |
 /// θ_j) over the previous population (`previous`, `previous_weights`); without a previous
 /// population (drawn from the prior) all equal.
 pub fn importance_weights<P: Prior>(
     prior: &P,
     new: &[Vec<f64>],
-    previous: Option<(&[Vec<f64>], &[f64], &Kernel)>,
+    previous: Option<Population<'_>>,
 ) -> Vec<f64> {
     let raw: Vec<f64> = match previous {
         None => vec![1.0; new.len()],
