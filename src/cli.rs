@@ -24,7 +24,7 @@ pub enum Command {
     Schema,
     /// Print every model parameter with its default, range and meaning.
     Params(ParamsCmd),
-    /// Redraw charts and report of a finished run from its CSVs and manifest.
+    /// Redraw charts and report of a finished run or fit from its CSVs and manifest.
     Plot(PlotCmd),
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
     /// that docs/calibration.md reports, computed on a calibration scenario.

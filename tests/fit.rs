@@ -175,6 +175,10 @@ fn a_fit_recovers_two_parameters_from_data_dugnad_simulated() {
     assert_eq!(m["parameters"][0]["path"], "parameters.alpha1");
     let report = read(&out.join("report.html"));
     assert!(report.contains("parameters.p0_attend") && report.contains("<svg"));
+    // `dugnad plot` redraws a fit's charts from its files.
+    std::fs::remove_file(out.join("charts/pairs.svg")).unwrap();
+    dugnad().arg("plot").arg(&out).assert().success();
+    assert!(out.join("charts/pairs.svg").is_file());
 }
 
 /// A small fit: 40 particles, 3 generations, on the one-café pilot.

@@ -119,7 +119,12 @@ pub fn plot(dir: &Path) -> Result<()> {
         ))
         .into());
     }
-    draw(dir)?;
+    if super::fit::is_fit_folder(dir) {
+        crate::present::fit::charts(dir)?;
+        crate::present::fit::write_report(dir)?;
+    } else {
+        draw(dir)?;
+    }
     eprintln!("redrew charts and report in {}", dir.display());
     Ok(())
 }

@@ -115,7 +115,7 @@ impl Chart for Pairs {
 
     fn size(&self) -> (u32, u32) {
         let k = self.0.names.len().max(1) as u32;
-        (140 + 420 * k, 170 + 400 * k)
+        (140 + 420 * k, 210 + 400 * k)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
@@ -127,14 +127,15 @@ impl Chart for Pairs {
             font(TITLE_SIZE, true),
         ))
         .dr()?;
-        root.draw(&Text::new(
-            "Diagonal: each parameter's posterior (weighted histogram) within its prior's central 90 % (shaded). \
-             Below: every pair, one dot per particle, larger dots for larger weights.",
-            (28, 66),
-            font(DESC_SIZE - 2.0, false).color(&MUTED),
-        ))
-        .dr()?;
-        let body = root.split_vertically(110).1;
+        description(
+            root,
+            &[
+                "Diagonal: each parameter's posterior (weighted histogram)",
+                "within its prior's central 90 % (shaded). Below: every pair,",
+                "one dot per particle, larger dots for larger weights.",
+            ],
+        )?;
+        let body = root.split_vertically(150).1;
         let k = p.names.len();
         let cells = body.split_evenly((k, k));
         let ranges: Vec<(f64, f64)> = (0..k).map(|i| range_of(&p.values[i], p.prior[i])).collect();
@@ -175,6 +176,19 @@ impl Chart for Pairs {
         }
         Ok(())
     }
+}
+
+/// A chart's description under its title, one line per entry.
+fn description<DB: DrawingBackend>(root: &Area<DB>, lines: &[&str]) -> Result<()> {
+    for (i, line) in lines.iter().enumerate() {
+        root.draw(&Text::new(
+            *line,
+            (28, 66 + 28 * i as i32),
+            font(DESC_SIZE - 2.0, false).color(&MUTED),
+        ))
+        .dr()?;
+    }
+    Ok(())
 }
 
 type Cart<'a, DB> = ChartContext<
@@ -344,14 +358,13 @@ impl Chart for Predictive {
             font(TITLE_SIZE, true),
         ))
         .dr()?;
-        root.draw(&Text::new(
-            "Black dots: the observed values (bars: their 95 % measurement interval). Grey band: 90 % of \
-             simulations under the prior; coloured band and line: 90 % and the median of simulations under \
-             the posterior, measured as the data were.",
-            (28, 66),
-            font(DESC_SIZE - 2.0, false).color(&MUTED),
-        ))
-        .dr()?;
+        description(
+            root,
+            &[
+                "Black dots: the observed values (bars: their 95 % measurement interval). Grey band: 90 % of simulations",
+                "under the prior; coloured band and line: 90 % and the median of simulations under the posterior, measured as the data were.",
+            ],
+        )?;
         let body = root.split_vertically(150).1;
         let cells = body.split_evenly((self.0.len().div_ceil(2).max(1), 2));
         for ((name, points), area) in self.0.iter().zip(&cells) {
