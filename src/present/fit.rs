@@ -490,6 +490,12 @@ fn predictive_panel<DB: DrawingBackend>(
                 .dr()?;
         }
     }
+    observed_points(&mut chart, pts)
+}
+
+/// The observed values of a panel: black dots, a line across a range of weeks, a bar for the
+/// 95 % measurement interval.
+fn observed_points<DB: DrawingBackend>(chart: &mut Cart<DB>, pts: &[Predicted]) -> Result<()> {
     for p in pts {
         if p.span > 0.0 {
             // A range of weeks: the observed mean spans them.

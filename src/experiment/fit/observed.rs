@@ -125,6 +125,44 @@ impl Observation {
     }
 }
 
+/// How a value was measured, from its `sd` and `n` fields (empty when absent); on error the
+/// column at fault and the message.
+fn measure_of(sd: &str, n: &str, value: f64) -> Result<Measure, (&'static str, String)> {
+    match (sd, n) {
+        ("", "") => Ok(Measure::Exact),
+        (sd, "") => sd
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .map(Measure::Sd)
+            .ok_or_else(|| {
+                (
+                    "sd",
+                    format!("'{sd}' is not a standard error (a number >= 0)"),
+                )
+            }),
+        ("", n) => {
+            let n = n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                (
+                    "n",
+                    format!("'{n}' is not a count of items (a whole number >= 1)"),
+                )
+            })?;
+            if !(0.0..=1.0).contains(&value) {
+                return Err((
+                    "n",
+                    format!(
+                        "n is for a share or mean in [0, 1] of n items, but the value is {value}; give its \
+                         standard error in sd instead"
+                    ),
+                ));
+            }
+            Ok(Measure::Count(n))
+        }
+        _ => Err(("", "give sd or n, not both".into())),
+    }
+}
+
 /// A week (`12`) or a range of weeks (`5-26`, first ≤ last) of a run of `weeks` weeks.
 fn week_range(text: &str, weeks: u32) -> Option<(u32, u32)> {
     let (a, b) = text.split_once('-').unwrap_or((text, text));
@@ -257,41 +295,7 @@ impl Observed {
                 };
                 at(line, which, m)
             })?;
-            let measure = match (get(csd), get(cn)) {
-                ("", "") => Measure::Exact,
-                (sd, "") => Measure::Sd(
-                    sd.parse::<f64>()
-                        .ok()
-                        .filter(|x| x.is_finite() && *x >= 0.0)
-                        .ok_or_else(|| {
-                            at(
-                                line,
-                                "sd",
-                                format!("'{sd}' is not a standard error (a number >= 0)"),
-                            )
-                        })?,
-                ),
-                ("", n) => {
-                    let n = n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                        at(
-                            line,
-                            "n",
-                            format!("'{n}' is not a count of items (a whole number >= 1)"),
-                        )
-                    })?;
-                    if !(0.0..=1.0).contains(&value) {
-                        return Err(at(
-                            line,
-                            "n",
-                            format!(
-                                "n is for a share or mean in [0, 1] of n items, but the value is {value}; give its standard error in sd instead"
-                            ),
-                        ));
-                    }
-                    Measure::Count(n)
-                }
-                _ => return Err(at(line, "", "give sd or n, not both".into())),
-            };
+            let measure = measure_of(get(csd), get(cn), value).map_err(|(c, m)| at(line, c, m))?;
             if let Some(first) = observations.iter().find(|o| {
                 o.week == week
                     && o.last_week == last_week
