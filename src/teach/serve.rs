@@ -55,6 +55,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/calibration.toml"),
     ),
     ("bench", include_str!("../../scenarios/bench.toml")),
+    (
+        "pilot-cafe",
+        include_str!("../../scenarios/pilot-cafe.toml"),
+    ),
 ];
 
 const INDEX_HTML: &str = include_str!("assets/index.html");

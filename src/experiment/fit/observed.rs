@@ -296,23 +296,7 @@ impl Observed {
                 at(line, which, m)
             })?;
             let measure = measure_of(get(csd), get(cn), value).map_err(|(c, m)| at(line, c, m))?;
-            if let Some(first) = observations.iter().find(|o| {
-                o.week == week
-                    && o.last_week == last_week
-                    && o.lens == lens
-                    && o.indicator == indicator
-            }) {
-                return Err(at(
-                    line,
-                    "",
-                    format!(
-                        "{} is already observed on line {}; keep one",
-                        first.name(),
-                        first.line
-                    ),
-                ));
-            }
-            observations.push(Observation {
+            let obs = Observation {
                 week,
                 last_week,
                 lens: lens.to_string(),
@@ -321,7 +305,17 @@ impl Observed {
                 measure,
                 column,
                 line,
-            });
+            };
+            // The name holds the weeks, the lens and the indicator.
+            if let Some(first) = observations.iter().find(|o| o.name() == obs.name()) {
+                let m = format!(
+                    "{} is already observed on line {}; keep one",
+                    obs.name(),
+                    first.line
+                );
+                return Err(at(line, "", m));
+            }
+            observations.push(obs);
         }
         if observations.is_empty() {
             return Err(Refusal(format!(
