@@ -430,3 +430,43 @@ fn calibration_odds_ratio_is_the_odds_ratio_of_the_models_usurp_probability() {
         );
     }
 }
+
+#[test]
+fn attributes_are_drawn_on_their_own_stream_and_shift_nothing_else() {
+    let plain = design(&[]).1;
+    let (s, with) = design(&[
+        "population.participants.attributes={gender={choice=[\"woman\",\"man\"],weights=[3,1]},cohort=\"2019\"}",
+        "population.volunteers.attributes.gender=woman",
+    ]);
+    let mut women = 0;
+    let mut participants = 0;
+    for r in 0..40 {
+        let mut a = GroupRun::new(&plain, s.seed, r, 0);
+        let mut b = GroupRun::new(&with, s.seed, r, 0);
+        for _ in 0..30 {
+            assert_eq!(
+                a.step(&mut NoEvents),
+                b.step(&mut NoEvents),
+                "replicate {r}"
+            );
+        }
+        let (cohort, gender) = (&with.attributes[0], &with.attributes[1]);
+        assert_eq!(
+            (cohort.name.as_str(), gender.name.as_str()),
+            ("cohort", "gender")
+        );
+        for x in &b.group.persons {
+            let value = &gender.values[x.attributes[1] as usize];
+            if x.was_participant {
+                assert_eq!(cohort.values[x.attributes[0] as usize], "2019");
+                participants += 1;
+                women += (value == "woman") as u32;
+            } else {
+                assert_eq!(x.attributes[0], dugnad::model::person::NO_VALUE);
+                assert_eq!(value, "woman");
+            }
+        }
+    }
+    let share = women as f64 / participants as f64;
+    assert!((share - 0.75).abs() < 0.06, "share of women {share}");
+}

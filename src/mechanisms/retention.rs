@@ -161,12 +161,14 @@ pub fn drop_out<R: Rng, E: Events>(
 
 /// Refills: a volunteer or staff vacancy is filled with weekly probability `recruitment` by a
 /// new person of the same population; with `capacity` set, a waiting list refills a
-/// participant's place the week after she leaves.
+/// participant's place the week after she leaves. The newcomer's traits are drawn from `init`,
+/// her attributes from `attributes`.
 pub fn recruit<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
     init: &mut R,
     life: &mut R,
+    attributes: &mut R,
     ev: &mut E,
 ) {
     for i in 0..g.n() {
@@ -179,7 +181,7 @@ pub fn recruit<R: Rng, E: Events>(
             _ => life.gen::<f64>() < d.activity.recruitment,
         };
         if refill {
-            g.replace(d, i, init);
+            g.replace(d, i, init, attributes);
             if E::ENABLED {
                 ev.emit(Event::Joined { person: i });
             }

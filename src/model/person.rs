@@ -104,6 +104,12 @@ pub const fn initial_state(participant: bool, resources: f64, initiative: f64) -
     }
 }
 
+/// Most attributes a person holds (the scenario's limit, [`crate::scenario::fields::MAX_ATTRIBUTES`]).
+pub const MAX_ATTRIBUTES: usize = crate::scenario::fields::MAX_ATTRIBUTES;
+
+/// A person's value of an attribute her population does not declare.
+pub const NO_VALUE: u8 = u8::MAX;
+
 /// One person: traits drawn at entry, state that the mechanisms change, and counters of the
 /// current meeting and week (reset by the engine).
 #[derive(Debug, Clone)]
@@ -113,6 +119,9 @@ pub struct Person {
     pub population: u16,
     /// Index into the group's origin table.
     pub origin: u16,
+    /// Her value of each of the design's attributes (index into its values), [`NO_VALUE`]
+    /// where her population does not declare it.
+    pub attributes: [u8; MAX_ATTRIBUTES],
     pub majority: bool,
     pub older: bool,
     pub active: bool,

@@ -29,7 +29,7 @@ impl<'d> GroupRun<'d> {
     /// Draws group `index` of its activity for replicate `replicate` of a run seeded `seed`.
     pub fn new(design: &'d Design, seed: u64, replicate: u64, index: u64) -> GroupRun<'d> {
         let mut streams = Streams::new(seed, replicate, &design.activity.key, index);
-        let group = Group::new(design, &mut streams.init);
+        let group = Group::new(design, &mut streams.init, &mut streams.attributes);
         let initial_volunteers =
             group.persons.iter().filter(|p| p.initial_volunteer).count() as f64;
         let n = group.n();
@@ -67,7 +67,7 @@ impl<'d> GroupRun<'d> {
         }
         // 1. Places left empty are refilled (from the second week on).
         if week > 1 {
-            retention::recruit(g, d, &mut st.init, &mut st.life, ev);
+            retention::recruit(g, d, &mut st.init, &mut st.life, &mut st.attributes, ev);
         }
         for x in g.persons.iter_mut() {
             x.reset_week();
