@@ -306,6 +306,7 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
         }
     }
     assert!(transitions::door_opening_hazard(&run.group, &d, j) > before);
+    assert!(transitions::doors_can_open(&run.group, j));
     assert_eq!(
         transitions::invitation_probability(&run.group, &d, j),
         0.0,
@@ -313,6 +314,88 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
     );
     let (_, open) = design(&["activity.pathway=true"]);
     assert!(transitions::invitation_probability(&run.group, &open, j) > 0.0);
+}
+
+#[test]
+fn m8_doors_open_through_bridges_to_the_majority_not_through_bonds() {
+    // Two newcomers of one origin and two local peers (majority origin, participants too).
+    let text = std::fs::read_to_string("scenarios/calibration.toml").unwrap()
+        + "\n[population.peers]\nrole = \"participant\"\ncount = 2\norigin = \"local\"\nnetwork = 0.9\n";
+    let sets = [
+        "population.participants.count=2".to_string(),
+        "population.participants.network=0.9".to_string(),
+    ];
+    let s = dugnad::scenario::load_str(&text, "peers.toml", &sets).unwrap();
+    let d = Design::compile_all(&s).remove(0);
+    let mut run = GroupRun::new(&d, s.seed, 0, 0);
+    let g = &mut run.group;
+    let newcomers: Vec<usize> = (0..g.n())
+        .filter(|&i| g.persons[i].was_participant && !g.persons[i].majority)
+        .collect();
+    let peers: Vec<usize> = (0..g.n())
+        .filter(|&i| g.persons[i].was_participant && g.persons[i].majority)
+        .collect();
+    assert_eq!((newcomers.len(), peers.len()), (2, 2));
+    let (j, k) = (newcomers[0], newcomers[1]);
+    let base = transitions::door_opening_hazard(g, &d, j);
+    g.strengthen(j, k, 0.9);
+    assert_eq!(
+        transitions::door_opening_hazard(g, &d, j),
+        base,
+        "a bond within her origin group opens no door by itself"
+    );
+    g.strengthen(j, peers[0], 0.9);
+    let with_peer = transitions::door_opening_hazard(g, &d, j);
+    assert!(
+        (with_peer - base - d.params.beta_outcome * g.tie(j, peers[0]) * 0.9).abs() < 1e-9,
+        "a local peer's network acts: {base} → {with_peer}"
+    );
+    assert!(transitions::doors_can_open(g, j));
+    assert!(
+        !transitions::doors_can_open(g, peers[1]),
+        "door-opening is for newcomers"
+    );
+}
+
+#[test]
+fn m8_every_tie_stays_in_zero_one_at_every_bound_of_the_tie_parameters() {
+    for tie_talk in ["0.0", "1.0"] {
+        for tie_help in ["0.0", "1.0"] {
+            for tie_decay in ["0.0", "1.0"] {
+                for mixed in ["false", "true"] {
+                    let sets = [
+                        format!("parameters.tie_talk={tie_talk}"),
+                        format!("parameters.tie_help={tie_help}"),
+                        format!("parameters.tie_decay={tie_decay}"),
+                        format!("activity.mixed={mixed}"),
+                        "activity.service_frame=1.0".to_string(),
+                        "activity.pathway=true".to_string(),
+                    ];
+                    let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+                    let (s, d) = design(&sets);
+                    let mut max: f32 = 0.0;
+                    for r in 0..3 {
+                        let mut run = GroupRun::new(&d, s.seed, r, 0);
+                        for week in 1..=30 {
+                            // Within the week too: right after each meeting's talk and help.
+                            run.meeting(0, &mut NoEvents);
+                            for &t in run.group.ties.iter() {
+                                assert!((0.0..=1.0).contains(&t), "{sets:?} week {week}: {t}");
+                                max = max.max(t);
+                            }
+                            run.step(&mut NoEvents);
+                            for &t in run.group.ties.iter() {
+                                assert!((0.0..=1.0).contains(&t), "{sets:?} week {week}: {t}");
+                            }
+                        }
+                    }
+                    if tie_talk == "1.0" {
+                        assert_eq!(max, 1.0, "{sets:?}: the bound is reached, not avoided");
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]

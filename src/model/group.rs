@@ -113,12 +113,13 @@ impl Group {
         self.ties[a * self.n() + b] as f64
     }
 
-    /// Strengthens the symmetric tie a–b: tie += rate·(1 − tie).
+    /// Strengthens the symmetric tie a–b: tie += rate·(1 − tie), for a rate in [0, 1] (the
+    /// result is held at 1 against rounding).
     #[inline]
     pub fn strengthen(&mut self, a: usize, b: usize, rate: f64) {
         let n = self.n();
         let t = self.ties[a * n + b] as f64;
-        let t = (t + rate * (1.0 - t)) as f32;
+        let t = (t + rate * (1.0 - t)).min(1.0) as f32;
         self.ties[a * n + b] = t;
         self.ties[b * n + a] = t;
     }
