@@ -2,7 +2,7 @@
 
 use dugnad::mechanisms::events::{Event, EventLog, NoEvents};
 use dugnad::mechanisms::{attendance, contact, help, learning, retention, talk, transitions};
-use dugnad::metrics::{indicator_index, indicator_row, WeekTally};
+use dugnad::metrics::{Layout, WeekTally};
 use dugnad::model::group::{Design, SUBTYPED};
 use dugnad::model::Status;
 use dugnad::scenario::{load, Scenario};
@@ -27,7 +27,7 @@ fn pooled(d: &Design, seed: u64, reps: u64, weeks: u32) -> WeekTally {
     for r in 0..reps {
         let mut run = GroupRun::new(d, seed, r, 0);
         for _ in 0..weeks {
-            t.add(&run.step(&mut NoEvents));
+            t.add(run.step(&mut NoEvents));
         }
     }
     t
@@ -37,10 +37,10 @@ fn pooled(d: &Design, seed: u64, reps: u64, weeks: u32) -> WeekTally {
 fn m1_full_facilitation_blocks_usurping() {
     let (s, d) = design(&["activity.facilitation=1.0"]);
     let t = pooled(&d, s.seed, 20, 20);
-    assert!(t.turns > 10_000.0);
-    assert_eq!(t.usurped_on_p + t.usurped_on_v + t.usurped_on_s, 0.0);
+    assert!(t.group.turns > 10_000.0);
+    assert_eq!(t.classes.iter().map(|c| c.spoken_for).sum::<f64>(), 0.0);
     let (s, d) = design(&["activity.facilitation=0.0"]);
-    assert!(pooled(&d, s.seed, 20, 20).usurped_on_p > 0.0);
+    assert!(pooled(&d, s.seed, 20, 20).participants().spoken_for > 0.0);
 }
 
 #[test]
@@ -66,8 +66,8 @@ fn m1_hesitation_falls_with_language_and_usurping_rises_with_the_status_gap() {
 fn m1_status_sensitivity_concentrates_the_floor_on_locals() {
     let voice = |beta: &str| {
         let (s, d) = design(&[beta]);
-        indicator_row(&pooled(&d, s.seed, 20, 10))
-            [indicator_index("voice_share_participants").unwrap()]
+        let l = Layout::of(&d);
+        l.row(&pooled(&d, s.seed, 20, 10))[l.position("voice_share", "newcomers").unwrap()]
     };
     assert!(voice("parameters.beta_e=0.0") > voice("parameters.beta_e=4.0") + 0.05);
 }
@@ -267,8 +267,8 @@ fn m5_m8_care_load_lowers_attendance_and_belonging_raises_it() {
 fn m6_co_design_lets_participants_set_the_agenda() {
     let adopted = |co: &str| {
         let (s, d) = design(&[co]);
-        indicator_row(&pooled(&d, s.seed, 20, 20))
-            [indicator_index("proposals_adopted_share").unwrap()]
+        let l = Layout::of(&d);
+        l.row(&pooled(&d, s.seed, 20, 20))[l.position("proposals_adopted_share", "all").unwrap()]
     };
     assert_eq!(
         adopted("activity.co_design=0.0"),

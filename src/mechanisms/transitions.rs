@@ -2,9 +2,9 @@
 //! participant to co-organizer to volunteer (gatekept by invitation).
 
 use super::events::{Event, Events};
-use super::retention::LifeTally;
 use super::{gain_k, sigmoid};
 use crate::model::group::{draw_trait, Design, Group};
+use crate::model::person::event;
 use crate::model::Status;
 use rand::Rng;
 
@@ -31,13 +31,7 @@ pub fn doors_can_open(g: &Group, j: usize) -> bool {
 /// Housing and job are one-time events per newcomer (M8). Two uniforms are drawn for every
 /// active person who entered as a participant, newcomer or not, so that who is eligible never
 /// shifts the life stream.
-pub fn open_doors<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
+pub fn open_doors<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
     for j in 0..g.n() {
         if !g.persons[j].active || !g.persons[j].was_participant {
             continue;
@@ -49,14 +43,14 @@ pub fn open_doors<R: Rng, E: Events>(
         let h = door_opening_hazard(g, d, j);
         if !g.persons[j].housing && uh < h {
             g.persons[j].housing = true;
-            tally.housing += 1;
+            g.persons[j].events |= event::HOUSING;
             if E::ENABLED {
                 ev.emit(Event::Housing { person: j });
             }
         }
         if !g.persons[j].job && uj < h {
             g.persons[j].job = true;
-            tally.job += 1;
+            g.persons[j].events |= event::JOB;
             if E::ENABLED {
                 ev.emit(Event::Job { person: j });
             }
@@ -88,13 +82,7 @@ pub fn invitation_probability(g: &Group, d: &Design, j: usize) -> f64 {
 /// invitation; each transition restores agency (+boost·(1 − A)) (Alvarez & van Leeuwen 2015).
 /// A new volunteer gets volunteer traits from `[transition]`, keeps her origin, and the others'
 /// beliefs about her persist — so limbo can outlast the transition (Stein 2022, Azmia).
-pub fn step_up<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
+pub fn step_up<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
     let p = &d.params;
     for j in 0..g.n() {
         if !g.persons[j].active || !g.persons[j].status.is_participant() {
@@ -140,7 +128,7 @@ pub fn step_up<R: Rng, E: Events>(
         if to == Status::Volunteer {
             g.reset_beliefs_of(d, j);
         }
-        tally.transitions += 1;
+        g.persons[j].events |= event::STEPPED_UP;
         if E::ENABLED {
             ev.emit(Event::Transition { person: j, to });
         }

@@ -45,7 +45,7 @@ impl Group {
         };
         for &pop in &d.slots {
             let mut p = draw_person(d, pop, rng, attributes);
-            p.initial_volunteer = p.status == Status::Volunteer;
+            p.founding = p.status.is_local();
             g.persons.push(p);
         }
         for i in 0..n {
@@ -172,7 +172,7 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R, attributes: &mut R
         older,
         active: true,
         was_participant: participant,
-        initial_volunteer: false,
+        founding: false,
         need_to_help,
         protectiveness,
         withdrawal,
@@ -193,7 +193,11 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R, attributes: &mut R
         housing: false,
         job: false,
         weeks_as_co: 0,
+        language_at_entry: language,
+        weeks_present: 0,
+        events: 0,
         present: false,
+        came: false,
         floors: 0,
         completed: 0,
         usurped_on: 0,
@@ -204,6 +208,9 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R, attributes: &mut R
         failed_attempts: 0,
         respect: 0,
         slights: 0,
+        help_received: 0,
+        dependency_help_received: 0,
+        unsolicited_help_received: 0,
         meetings_attended: 0,
         help_units: 0.0,
         heard_completed: 0,

@@ -8,7 +8,7 @@
 use super::engine::GroupRun;
 use crate::mechanisms::events::NoEvents;
 use crate::metrics::aggregate::{ReplicateResult, RunAggregate};
-use crate::metrics::{indicator_row, Row, WeekTally};
+use crate::metrics::{Layout, Row, WeekTally};
 use crate::model::group::Design;
 use rayon::prelude::*;
 
@@ -79,7 +79,7 @@ impl Work {
     }
 }
 
-/// One group run through all its weeks: its weekly sums (and indicator rows with `per_group`).
+/// One group run through all its weeks: its weekly sums (and rows with `per_group`).
 struct GroupOut {
     tallies: Vec<WeekTally>,
     rows: Option<Vec<Row>>,
@@ -87,18 +87,17 @@ struct GroupOut {
 
 fn run_group(
     d: &Design,
-    seed: u64,
-    replicate: u64,
-    index: u64,
+    layout: &Layout,
+    (seed, replicate, index): (u64, u64, u64),
     weeks: u32,
     per_group: bool,
 ) -> GroupOut {
     let mut run = GroupRun::new(d, seed, replicate, index);
     let mut tallies = Vec::with_capacity(weeks as usize);
     for _ in 0..weeks {
-        tallies.push(run.step(&mut NoEvents));
+        tallies.push(run.step(&mut NoEvents).clone());
     }
-    let rows = per_group.then(|| tallies.iter().map(indicator_row).collect());
+    let rows = per_group.then(|| tallies.iter().map(|t| layout.row(t)).collect());
     GroupOut { tallies, rows }
 }
 
@@ -106,6 +105,14 @@ fn run_group(
 /// this size (so that threads idle at the end of a chunk of replicates steal groups), and are
 /// pooled in group order (so the sums, and every byte of output, do not depend on threads).
 const BLOCK_BYTES: usize = 1 << 20;
+
+/// Bytes of one week's sums of a design's groups (the tally and its attribute and origin cells).
+fn tally_bytes(d: &Design) -> usize {
+    let cells = crate::metrics::lens::Cells::of(d).len();
+    std::mem::size_of::<WeekTally>()
+        + cells * std::mem::size_of::<crate::metrics::observe::LensTally>()
+        + d.origins.len() * std::mem::size_of::<crate::metrics::observe::OriginTally>()
+}
 
 /// Runs one replicate: every group of every design through all weeks, pooled per week.
 pub fn run_replicate(
@@ -128,6 +135,7 @@ pub fn run_replicate_counted(
 ) -> (ReplicateResult, Work) {
     let mut pooled = vec![WeekTally::default(); weeks as usize];
     let mut group_rows = per_group.then(Vec::new);
+    let layout = designs.first().map(Layout::of).unwrap_or_default();
     let mut work = Work {
         replicates: 1,
         ..Work::default()
@@ -136,10 +144,13 @@ pub fn run_replicate_counted(
         .iter()
         .flat_map(|d| (0..d.activity.groups as u64).map(move |g| (d, g)))
         .collect();
-    let block = (BLOCK_BYTES / (weeks.max(1) as usize * std::mem::size_of::<WeekTally>())).max(1);
+    let week_bytes = designs.first().map_or(1, tally_bytes);
+    let block = (BLOCK_BYTES / (weeks.max(1) as usize * week_bytes)).max(1);
     let parallel = rayon::current_num_threads() > 1;
     for chunk in units.chunks(block) {
-        let run = |&(d, g): &(&Design, u64)| run_group(d, seed, replicate, g, weeks, per_group);
+        let run = |&(d, g): &(&Design, u64)| {
+            run_group(d, &layout, (seed, replicate, g), weeks, per_group)
+        };
         let outs: Vec<GroupOut> = if parallel && chunk.len() > 1 {
             chunk.par_iter().with_max_len(1).map(run).collect()
         } else {
@@ -149,8 +160,8 @@ pub fn run_replicate_counted(
             for (pool, t) in pooled.iter_mut().zip(&o.tallies) {
                 pool.add(t);
                 work.group_weeks += 1;
-                work.meetings += t.meetings as u64;
-                work.turns += t.turns as u64;
+                work.meetings += t.group.meetings as u64;
+                work.turns += t.group.turns as u64;
             }
             if let (Some(all), Some(rows)) = (group_rows.as_mut(), o.rows) {
                 all.push(rows);
@@ -160,7 +171,7 @@ pub fn run_replicate_counted(
     (
         ReplicateResult {
             replicate,
-            rows: pooled.iter().map(indicator_row).collect(),
+            rows: pooled.iter().map(|t| layout.row(t)).collect(),
             group_rows,
         },
         work,
@@ -211,7 +222,8 @@ pub fn run_plan_counted(
     mut progress: impl FnMut(u64),
 ) -> (RunAggregate, Work) {
     let groups = plan.per_group.then(|| group_count(designs));
-    let mut agg = RunAggregate::new(plan.weeks, plan.keep_replicates, groups);
+    let layout = designs.first().map(Layout::of).unwrap_or_default();
+    let mut agg = RunAggregate::new(plan.weeks, layout, plan.keep_replicates, groups);
     let mut work = Work::default();
     let mut done = 0;
     for_each_replicate_counted(designs, plan, |r, w| {

@@ -384,7 +384,7 @@ function bandPath(xs, lo, hi) {
   return d;
 }
 
-const SHARES = new Set(["usurp_rate_participants", "dependency_help_share", "mean_agency", "volunteers_retained"]);
+const SHARES = new Set(["spoken_for_rate", "dependency_help_share", "mean_agency", "bridging_tie_strength", "founding_volunteers_retained"]);
 
 // Chart size in CSS pixels, so that text stays readable on any screen.
 function chartWidth(svg) {
