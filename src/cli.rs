@@ -124,6 +124,20 @@ pub struct RunCmd {
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Also write agents.csv (every person: role, class, origin, attributes, agency, language,
+    /// belonging, perceived vs true competence, limbo, transitions) and ties.csv (every tie:
+    /// type, strength), for every replicate and group, at the final week and at
+    /// --snapshot-weeks.
+    #[arg(long)]
+    pub agents: bool,
+    /// Weeks besides the final one at whose end --agents and --network are written, e.g. 26,52.
+    #[arg(long, value_name = "WEEKS", value_delimiter = ',')]
+    pub snapshot_weeks: Vec<u32>,
+    /// Also write the networks of ties: graphml writes network-rRRRR-wWWWW.graphml, one
+    /// GraphML graph per replicate and snapshot week (every group a component; opens in Gephi,
+    /// igraph and networkx).
+    #[arg(long, value_name = "FORMAT", value_parser = ["graphml"])]
+    pub network: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -105,7 +105,11 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
     );
     let noise = read(&out.join("noise.csv"));
     assert_eq!(noise.lines().count(), 1 + defaults().len());
-    assert_eq!(read(&out.join("points.csv")).lines().count(), 1 + 4 * 3);
+    // One row per point and analysed (indicator, lens).
+    assert_eq!(
+        read(&out.join("points.csv")).lines().count(),
+        1 + 4 * 3 * defaults().len()
+    );
     let report = read(&out.join("report.html"));
     assert!(
         report.contains("has the largest mean effect on voice_parity"),
@@ -178,7 +182,10 @@ fn sobol_reports_s1_st_and_their_sum_for_every_factor_and_indicator() {
     }
     assert_eq!(value(&r, "parameters.theta_l", "voice_parity", "ST"), "0");
     assert!(r.iter().all(|x| x.2 != "mu_star"));
-    assert_eq!(read(&out.join("points.csv")).lines().count(), 1 + 8 * 4);
+    assert_eq!(
+        read(&out.join("points.csv")).lines().count(),
+        1 + 8 * 4 * defaults().len()
+    );
 }
 
 #[test]

@@ -46,9 +46,18 @@ fn write_run(
 ) -> Result<()> {
     let l = &plan.loaded;
     let labels = group_labels(&l.designs);
-    let files = write_tables(&crate::output::run::tables(agg, &labels), |f, b| {
-        out.write(f, b)
-    })?;
+    let mut tables = crate::output::run::tables(agg, &labels);
+    if plan.agents {
+        tables.push(crate::output::agents::agents(agg, &l.designs));
+        tables.push(crate::output::agents::ties(agg, &l.designs));
+    }
+    let mut files = write_tables(&tables, |f, b| out.write(f, b))?;
+    if plan.network {
+        for (f, b) in crate::output::agents::graphml(agg, &l.designs)? {
+            out.write(&f, &b)?;
+            files.push(f);
+        }
+    }
     let manifest = Manifest {
         provenance: Provenance::now(),
         scenario_file: l.file.display().to_string(),

@@ -15,6 +15,8 @@ pub struct ReplicateResult {
     pub rows: Vec<Row>,
     /// Per group (in design order, then group index), rows per week; only with `--per-group`.
     pub group_rows: Option<Vec<Vec<Row>>>,
+    /// Snapshots of persons and ties (group order, then week) at the weeks the plan asked for.
+    pub snapshots: Vec<super::snapshot::GroupSnapshot>,
 }
 
 impl ReplicateResult {
@@ -62,6 +64,8 @@ pub struct RunAggregate {
     pub kept: Option<Vec<(u64, Vec<Row>)>>,
     /// Per group: weeks × series stats, when asked.
     pub groups: Option<Vec<Vec<OnlineStats>>>,
+    /// (replicate, snapshot) of every group at the weeks the plan asked for, in replicate order.
+    pub snapshots: Vec<(u64, super::snapshot::GroupSnapshot)>,
 }
 
 impl RunAggregate {
@@ -83,6 +87,7 @@ impl RunAggregate {
             means: Vec::new(),
             kept: keep_replicates.then(Vec::new),
             groups: groups.map(|g| vec![vec![OnlineStats::new(); cells]; g]),
+            snapshots: Vec::new(),
         }
     }
 
@@ -111,6 +116,9 @@ impl RunAggregate {
                 }
             }
         }
+        let replicate = r.replicate;
+        self.snapshots
+            .extend(r.snapshots.into_iter().map(|s| (replicate, s)));
         if let Some(kept) = self.kept.as_mut() {
             kept.push((r.replicate, r.rows));
         }

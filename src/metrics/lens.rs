@@ -297,3 +297,47 @@ impl Cells {
         format!("newcomers|{a}={v}")
     }
 }
+
+/// The type of a tie between two persons (Ager & Strang 2008; Szreter & Woolcock 2004):
+/// bonding within one origin, bridging between a person of a non-majority origin and one of a
+/// majority origin (whatever their roles), linking between a newcomer and a volunteer or staff
+/// member (across the power gradient). A tie can be bridging and linking at once (a newcomer and
+/// a local volunteer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TieType {
+    Bonding,
+    Bridging,
+    Linking,
+    BridgingLinking,
+    /// Between persons of two different non-majority origins, neither linking.
+    Other,
+}
+
+impl TieType {
+    /// The type of the tie between `x` and `y`.
+    pub fn of(x: &Person, y: &Person) -> TieType {
+        let linking = matches!(
+            (Class::of(x), Class::of(y)),
+            (Class::Newcomer, Class::Volunteer | Class::Staff)
+                | (Class::Volunteer | Class::Staff, Class::Newcomer)
+        );
+        let bridging = x.majority != y.majority;
+        match (x.origin == y.origin, bridging, linking) {
+            (true, _, _) => TieType::Bonding,
+            (_, true, true) => TieType::BridgingLinking,
+            (_, true, false) => TieType::Bridging,
+            (_, false, true) => TieType::Linking,
+            _ => TieType::Other,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TieType::Bonding => "bonding",
+            TieType::Bridging => "bridging",
+            TieType::Linking => "linking",
+            TieType::BridgingLinking => "bridging+linking",
+            TieType::Other => "other",
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod indicators;
 pub mod lens;
 pub mod observe;
 pub mod series;
+pub mod snapshot;
 
 pub use indicators::{
     indicator, indicator_index, indicator_names, Indicator, INDICATORS, N_INDICATORS,

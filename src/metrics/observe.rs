@@ -236,6 +236,54 @@ fn for_lenses(
     }
 }
 
+/// What the active volunteers and staff (`hosts`: their slots) believe about person `j`, summed
+/// over the pairs (v, j), v ≠ j, and whether she is in limbo.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Beliefs {
+    /// Σ (c_j − ĉ_vj).
+    pub gap: f64,
+    /// Σ ĉ_vj.
+    pub perceived: f64,
+    /// Σ μ_v(origin_j).
+    pub stereotype: f64,
+    /// Σ (1 − w_vj).
+    pub us_them: f64,
+    /// Number of pairs.
+    pub pairs: f64,
+    /// Subtyped by at least half of the hosts who have met her, and mean inclusion below θ_us
+    /// (Appendix C, M4).
+    pub limbo: bool,
+}
+
+/// The hosts' beliefs about person `j` (M4): see [`Beliefs`].
+pub fn beliefs_about(g: &Group, d: &Design, j: usize, hosts: &[usize]) -> Beliefs {
+    let n = g.n();
+    let no = g.n_origins;
+    let x = &g.persons[j];
+    let (mut met, mut subtyped, mut w_sum, mut count) = (0u32, 0u32, 0.0, 0u32);
+    let mut b = Beliefs::default();
+    let competence = x.competence();
+    let origin = x.origin as usize;
+    for &v in hosts.iter().filter(|&&v| v != j) {
+        let cell = v * n + j;
+        let w = g.inclusion[cell] as f64;
+        count += 1;
+        w_sum += w;
+        b.gap += competence - g.perceived[cell] as f64;
+        b.perceived += g.perceived[cell] as f64;
+        b.stereotype += g.stereotype[v * no + origin] as f64;
+        b.us_them += 1.0 - w;
+        b.pairs += 1.0;
+        if g.flags[cell] & MET != 0 {
+            met += 1;
+            subtyped += (g.flags[cell] & SUBTYPED != 0) as u32;
+        }
+    }
+    b.limbo =
+        met > 0 && 2 * subtyped >= met && count > 0 && w_sum / (count as f64) < d.params.theta_us;
+    b
+}
+
 /// The retention sums of one host class, carried from week to week.
 #[derive(Debug, Clone, Copy, Default)]
 struct Cumulative {
@@ -418,7 +466,6 @@ impl Observer {
     /// us/them) by her class, and limbo by how she entered (M4).
     fn observe_beliefs(&mut self, g: &Group, d: &Design) {
         let n = g.n();
-        let no = g.n_origins;
         let (t, cells, slots) = (&mut self.tally, &self.cells, &mut self.slots);
         slots.clear();
         slots.extend((0..n).filter(|&v| g.persons[v].is_active_local()));
@@ -426,24 +473,8 @@ impl Observer {
             if !x.active || !x.was_participant {
                 continue;
             }
-            let (mut met, mut subtyped, mut w_sum, mut hosts) = (0u32, 0u32, 0.0, 0u32);
-            let (mut gap, mut stereotype, mut us_them, mut pairs) = (0.0, 0.0, 0.0, 0.0);
-            let competence = x.competence();
-            let origin = x.origin as usize;
-            for &v in slots.iter().filter(|&&v| v != j) {
-                let cell = v * n + j;
-                let w = g.inclusion[cell] as f64;
-                hosts += 1;
-                w_sum += w;
-                gap += competence - g.perceived[cell] as f64;
-                stereotype += g.stereotype[v * no + origin] as f64;
-                us_them += 1.0 - w;
-                pairs += 1.0;
-                if g.flags[cell] & MET != 0 {
-                    met += 1;
-                    subtyped += (g.flags[cell] & SUBTYPED != 0) as u32;
-                }
-            }
+            let b = beliefs_about(g, d, j, slots);
+            let (gap, stereotype, us_them, pairs) = (b.gap, b.stereotype, b.us_them, b.pairs);
             let class = Class::of(x);
             if class.is_participant() {
                 for_lenses(t, cells, class, x, |l| {
@@ -453,13 +484,7 @@ impl Observer {
                     l.pairs += pairs;
                 });
             }
-            // Limbo: subtyped by at least half of the active hosts who have met her, and mean
-            // inclusion below θ_us (Appendix C, M4); counted by how she entered.
-            let limbo = met > 0
-                && 2 * subtyped >= met
-                && hosts > 0
-                && w_sum / (hosts as f64) < d.params.theta_us;
-            if limbo {
+            if b.limbo {
                 if let Some(entry) = Class::entered(x) {
                     for_lenses(t, cells, entry, x, |l| l.limbo += 1.0);
                 }

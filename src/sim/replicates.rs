@@ -8,6 +8,7 @@
 use super::engine::GroupRun;
 use crate::mechanisms::events::NoEvents;
 use crate::metrics::aggregate::{ReplicateResult, RunAggregate};
+use crate::metrics::snapshot::{snapshot, GroupSnapshot};
 use crate::metrics::{Layout, Row, WeekTally};
 use crate::model::group::Design;
 use rayon::prelude::*;
@@ -22,6 +23,9 @@ pub struct RunPlan {
     pub weeks: u32,
     pub per_group: bool,
     pub keep_replicates: bool,
+    /// Weeks at whose end every group's persons and ties are kept (`--agents`, `--network`);
+    /// empty: none (the default).
+    pub snapshots: Vec<u32>,
 }
 
 impl RunPlan {
@@ -35,6 +39,7 @@ impl RunPlan {
             weeks: s.weeks,
             per_group: false,
             keep_replicates: false,
+            snapshots: Vec::new(),
         }
     }
 
@@ -42,6 +47,17 @@ impl RunPlan {
     pub fn with_per_group(self, yes: bool) -> RunPlan {
         RunPlan {
             per_group: yes,
+            ..self
+        }
+    }
+
+    /// Also keeps every group's persons and ties at the end of each of `weeks` (sorted,
+    /// deduplicated; weeks beyond the run are never reached).
+    pub fn with_snapshots(self, mut weeks: Vec<u32>) -> RunPlan {
+        weeks.sort_unstable();
+        weeks.dedup();
+        RunPlan {
+            snapshots: weeks,
             ..self
         }
     }
@@ -79,26 +95,45 @@ impl Work {
     }
 }
 
-/// One group run through all its weeks: its weekly sums (and rows with `per_group`).
+/// One group run through all its weeks: its weekly sums (and rows with `per_group`, snapshots
+/// at the weeks asked).
 struct GroupOut {
     tallies: Vec<WeekTally>,
     rows: Option<Vec<Row>>,
+    snapshots: Vec<GroupSnapshot>,
+}
+
+/// What to keep of each group besides its weekly sums.
+#[derive(Clone, Copy)]
+struct Keep<'a> {
+    per_group: bool,
+    snapshots: &'a [u32],
 }
 
 fn run_group(
     d: &Design,
     layout: &Layout,
-    (seed, replicate, index): (u64, u64, u64),
+    (seed, replicate, index, number): (u64, u64, u64, u32),
     weeks: u32,
-    per_group: bool,
+    keep: Keep,
 ) -> GroupOut {
     let mut run = GroupRun::new(d, seed, replicate, index);
     let mut tallies = Vec::with_capacity(weeks as usize);
-    for _ in 0..weeks {
+    let mut snapshots = Vec::new();
+    for week in 1..=weeks {
         tallies.push(run.step(&mut NoEvents).clone());
+        if keep.snapshots.binary_search(&week).is_ok() {
+            snapshots.push(snapshot(&run.group, d, week, number));
+        }
     }
-    let rows = per_group.then(|| tallies.iter().map(|t| layout.row(t)).collect());
-    GroupOut { tallies, rows }
+    let rows = keep
+        .per_group
+        .then(|| tallies.iter().map(|t| layout.row(t)).collect());
+    GroupOut {
+        tallies,
+        rows,
+        snapshots,
+    }
 }
 
 /// Bytes of weekly sums a replicate may hold at once: groups run in parallel blocks of at most
@@ -133,6 +168,23 @@ pub fn run_replicate_counted(
     weeks: u32,
     per_group: bool,
 ) -> (ReplicateResult, Work) {
+    run_replicate_keeping(designs, seed, replicate, weeks, per_group, &[])
+}
+
+/// [`run_replicate_counted`], also keeping every group's snapshot at the end of each week of
+/// `snapshots` (sorted).
+pub fn run_replicate_keeping(
+    designs: &[Design],
+    seed: u64,
+    replicate: u64,
+    weeks: u32,
+    per_group: bool,
+    snapshots: &[u32],
+) -> (ReplicateResult, Work) {
+    let keep = Keep {
+        per_group,
+        snapshots,
+    };
     let mut pooled = vec![WeekTally::default(); weeks as usize];
     let mut group_rows = per_group.then(Vec::new);
     let layout = designs.first().map(Layout::of).unwrap_or_default();
@@ -140,16 +192,19 @@ pub fn run_replicate_counted(
         replicates: 1,
         ..Work::default()
     };
-    let units: Vec<(&Design, u64)> = designs
+    let units: Vec<(&Design, u64, u32)> = designs
         .iter()
         .flat_map(|d| (0..d.activity.groups as u64).map(move |g| (d, g)))
+        .enumerate()
+        .map(|(k, (d, g))| (d, g, k as u32))
         .collect();
+    let mut snapshots = Vec::new();
     let week_bytes = designs.first().map_or(1, tally_bytes);
     let block = (BLOCK_BYTES / (weeks.max(1) as usize * week_bytes)).max(1);
     let parallel = rayon::current_num_threads() > 1;
     for chunk in units.chunks(block) {
-        let run = |&(d, g): &(&Design, u64)| {
-            run_group(d, &layout, (seed, replicate, g), weeks, per_group)
+        let run = |&(d, g, k): &(&Design, u64, u32)| {
+            run_group(d, &layout, (seed, replicate, g, k), weeks, keep)
         };
         let outs: Vec<GroupOut> = if parallel && chunk.len() > 1 {
             chunk.par_iter().with_max_len(1).map(run).collect()
@@ -166,6 +221,7 @@ pub fn run_replicate_counted(
             if let (Some(all), Some(rows)) = (group_rows.as_mut(), o.rows) {
                 all.push(rows);
             }
+            snapshots.extend(o.snapshots);
         }
     }
     (
@@ -173,6 +229,7 @@ pub fn run_replicate_counted(
             replicate,
             rows: pooled.iter().map(|t| layout.row(t)).collect(),
             group_rows,
+            snapshots,
         },
         work,
     )
@@ -201,7 +258,16 @@ pub fn for_each_replicate_counted(
         let stop = (start + chunk).min(end);
         let results: Vec<(ReplicateResult, Work)> = (start..stop)
             .into_par_iter()
-            .map(|r| run_replicate_counted(designs, plan.seed, r, plan.weeks, plan.per_group))
+            .map(|r| {
+                run_replicate_keeping(
+                    designs,
+                    plan.seed,
+                    r,
+                    plan.weeks,
+                    plan.per_group,
+                    &plan.snapshots,
+                )
+            })
             .collect();
         for (r, w) in results {
             sink(r, w);

@@ -80,10 +80,9 @@ impl Figure {
     pub fn stem(&self) -> String {
         match self {
             Figure::Trajectories => "trajectories".into(),
-            Figure::Indicator(name, lens) => format!(
-                "indicator-{name}-{}",
-                lens.replace(['|', '='], "-")
-            ),
+            Figure::Indicator(name, lens) => {
+                format!("indicator-{name}-{}", lens.replace(['|', '='], "-"))
+            }
             Figure::WhoTalks => "who-talks".into(),
             Figure::Distributions => "distributions".into(),
             Figure::Retention => "retention".into(),
