@@ -224,3 +224,173 @@ fn dugnad_reports_newcomers_and_local_participants_apart() {
     assert!(run_mean("voice_parity", "newcomers").mean < 1.0);
     assert!(run_mean("voice_parity", "local_participants").mean > 1.0);
 }
+
+/// Every formula of the indicator table on a hand-built week, against values worked out by hand
+/// from the formulas documented in docs/indicators.md: the newcomers' lens for participant and
+/// talk indicators, the volunteers' for volunteer indicators, and the per-origin stereotype.
+#[test]
+fn every_formula_gives_its_documented_value_on_a_hand_built_week() {
+    use dugnad::metrics::indicators::Sums;
+    use dugnad::metrics::observe::{GroupTally, OriginTally};
+    let newcomers = LensTally {
+        members: 4.0,
+        leavers: 1.0,
+        entered: 5.0,
+        entered_leavers: 1.0,
+        floors: 50.0,
+        spoken_for: 10.0,
+        took_over: 2.0,
+        voice: 42.0,
+        presence: 12.0,
+        help: 20.0,
+        help_dependency: 15.0,
+        help_unsolicited: 5.0,
+        adopted: 3.0,
+        attended: 9.0,
+        attend_possible: 12.0,
+        agency: 2.0,
+        gini_weighted: 0.8,
+        p_indep: 1.6,
+        language: 1.2,
+        language_gain: 0.4,
+        knowhow: 1.0,
+        belonging: 2.4,
+        co_organizers: 1.0,
+        gap: 3.0,
+        stereotype: 12.0,
+        us_them: 16.0,
+        pairs: 20.0,
+        bonding: 1.5,
+        bonding_pairs: 6.0,
+        bridging: 2.0,
+        bridging_pairs: 10.0,
+        linking: 0.9,
+        linking_pairs: 3.0,
+        local_tie_share: 1.8,
+        tied: 3.0,
+        dropouts: 1.0,
+        stranded: 2.0,
+        limbo: 2.0,
+        transitions: 1.0,
+        housing: 1.0,
+        job: 1.0,
+        ..LensTally::default()
+    };
+    let volunteers = LensTally {
+        members: 2.0,
+        floors: 100.0,
+        spoken_for: 5.0,
+        took_over: 8.0,
+        satisfaction: 1.4,
+        burden: 0.6,
+        founding: 3.0,
+        founding_active: 2.0,
+        withdrawals: 1.0,
+        cum_withdrawals: 2.0,
+        cum_weeks: 104.0,
+        cum_tenure: 30.0,
+        ..LensTally::default()
+    };
+    let week = WeekTally {
+        group: GroupTally {
+            groups: 2.0,
+            meetings: 4.0,
+            turns: 200.0,
+            presence: 40.0,
+            decisions: 10.0,
+            gini_participants: 0.0,
+        },
+        classes: [
+            newcomers,
+            LensTally::default(),
+            volunteers,
+            LensTally::default(),
+        ],
+        cells: Vec::new(),
+        origins: Vec::new(),
+    };
+    let hosts = week.hosts();
+    let origin = OriginTally {
+        stereotype: 1.5,
+        holders: 3.0,
+    };
+    let expected: &[(&str, f64)] = &[
+        ("voice_share", 42.0 / 200.0),
+        ("voice_parity", (42.0 / 200.0) / (12.0 / 40.0)),
+        ("spoken_for_rate", 10.0 / 50.0),
+        ("spoken_for_ratio", (10.0 / 50.0) / (5.0 / 100.0)),
+        ("takeover_share", 2.0 / 10.0),
+        ("completed_turn_share", 40.0 / 50.0),
+        ("dependency_help_share", 15.0 / 20.0),
+        ("unsolicited_help_share", 5.0 / 20.0),
+        ("help_episodes", 20.0 / 2.0),
+        ("proposals_adopted_share", 3.0 / 10.0),
+        ("mean_agency", 0.5),
+        ("agency_gini", 0.2),
+        ("mean_p_indep", 0.4),
+        ("perceived_competence_gap", 0.15),
+        ("stereotype", 0.6),
+        ("limbo_count", 1.0),
+        ("us_them_distance", 0.8),
+        ("bonding_tie_strength", 0.25),
+        ("bridging_tie_strength", 0.2),
+        ("linking_tie_strength", 0.3),
+        ("tie_share_to_locals", 0.6),
+        ("doors_opened", 1.0),
+        ("housing_events", 0.5),
+        ("job_events", 0.5),
+        ("mean_language", 0.3),
+        ("language_gain", 0.1),
+        ("mean_knowhow", 0.25),
+        ("mean_belonging", 0.6),
+        ("attendance_rate", 0.75),
+        ("participants_active", 2.0),
+        ("dropouts", 0.5),
+        ("stranded", 1.0),
+        ("role_transitions", 0.5),
+        ("co_organizers", 0.5),
+        ("volunteers_active", 1.0),
+        ("founding_volunteers_retained", 2.0 / 3.0),
+        ("annual_attrition", 1.0),
+        ("mean_tenure_weeks", 15.0),
+        ("satisfaction", 0.7),
+        ("burden", 0.3),
+        ("withdrawals", 0.5),
+        // mean(0.5, 0.4, 0.8, min(0.7, 1), 0.3)
+        ("agency_index", 2.7 / 5.0),
+        // mean(0.2, 0.75, clamp(2 × 0.15), min(2 / 5, 1), 0.8)
+        ("minoritization_index", 2.45 / 5.0),
+    ];
+    assert_eq!(
+        expected.len(),
+        INDICATORS.len(),
+        "a hand-worked value for every indicator"
+    );
+    for ind in INDICATORS {
+        let want = expected
+            .iter()
+            .find(|(n, _)| *n == ind.name)
+            .unwrap_or_else(|| panic!("{}: no hand-worked value", ind.name))
+            .1;
+        let lens = match ind.all {
+            Subject::Participants => &week.classes[0],
+            Subject::Hosts => &week.classes[2],
+        };
+        let got = ind.value(&Sums {
+            lens,
+            week: &week,
+            hosts: &hosts,
+            origin: None,
+        });
+        assert!(close(got, want), "{}: {got} ≠ {want}", ind.name);
+    }
+    // The per-origin stereotype: the hosts' mean μ_v(G).
+    let stereotype = dugnad::metrics::indicator("stereotype").unwrap();
+    let got = stereotype.value(&Sums {
+        lens: &week.classes[0],
+        week: &week,
+        hosts: &hosts,
+        origin: Some(&origin),
+    });
+    assert!(close(got, 0.5), "stereotype of an origin: {got}");
+}
