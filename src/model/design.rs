@@ -4,7 +4,7 @@
 //! same functions, so its figures cannot drift from the model.
 
 use super::params::Params;
-use crate::scenario::{Activity, LanguagePolicy, Population, Scenario, TransitionTraits};
+use crate::scenario::{Activity, Label, LanguagePolicy, Population, Scenario, TransitionTraits};
 
 /// An activity design compiled for fast access by the engine: the activity, the parameters, the
 /// origin table and the slot plan of one group. Built once per run, shared by all replicates.
@@ -19,6 +19,13 @@ pub struct Design {
     pub origin_majority: Vec<bool>,
     pub origin_targeted: Vec<bool>,
     pub priors: Vec<f64>,
+    /// The scenario's attributes (sorted by name), each with its values (sorted): a person's
+    /// `attributes[k]` indexes `attributes[k].values`.
+    pub attributes: Vec<Attribute>,
+    /// Per population, the attributes it declares: (index into `attributes`, label drawn from).
+    pub population_attributes: Vec<Vec<(usize, Label)>>,
+    /// `[output] by`: the attributes (or `origin`) whose values get lenses of the newcomers.
+    pub by: Vec<String>,
     pub populations: Vec<Population>,
     /// Population index of each slot of a group, in order.
     pub slots: Vec<u16>,
@@ -38,6 +45,14 @@ pub struct Design {
     pub usurp_keep: f64,
     /// [`acknowledgement_probability`] of an independent attempt.
     pub ack_p: f64,
+}
+
+/// A categorical attribute of persons (`[population.<key>] attributes.<name>`): its name and
+/// every value it may take in the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub name: String,
+    pub values: Vec<String>,
 }
 
 /// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport 1954).
@@ -112,6 +127,23 @@ impl Design {
             }
         }
         let equal_status = equal_status(a);
+        let attributes: Vec<Attribute> = s
+            .attributes()
+            .into_iter()
+            .map(|(name, values)| Attribute { name, values })
+            .collect();
+        let population_attributes = populations
+            .iter()
+            .map(|p| {
+                p.attributes
+                    .iter()
+                    .filter_map(|(name, label)| {
+                        let k = attributes.iter().position(|a| &a.name == name)?;
+                        Some((k, label.clone()))
+                    })
+                    .collect()
+            })
+            .collect();
         Design {
             activity: a.clone(),
             activity_index,
@@ -124,6 +156,9 @@ impl Design {
                 .collect(),
             origin_targeted: origins.iter().map(|o| a.targets.contains(o)).collect(),
             priors: origins.iter().map(|o| s.stereotypes.prior(o)).collect(),
+            attributes,
+            population_attributes,
+            by: s.output.by.clone(),
             populations,
             slots,
             transition: s.transition.clone(),
