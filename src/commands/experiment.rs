@@ -3,7 +3,7 @@
 
 use super::progress::{self, CellBar};
 use crate::cli::{CompareCmd, MergeCmd, RunArgs, SweepCmd};
-use crate::experiment::compare::{self, AdaptiveOutcome, Comparison};
+use crate::experiment::compare::{self, Comparison};
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Present, Store, SweepDef};
 use crate::experiment::sweep::{self, Sweep};
@@ -15,7 +15,6 @@ use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
 use crate::output::number::num;
 use crate::present;
-use crate::scenario::Scenario;
 use crate::sim::replicates::with_threads;
 use anyhow::Result;
 use serde::Serialize;
@@ -26,38 +25,22 @@ use std::time::Instant;
 // compare
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Serialize)]
-struct DesignEntry<'a> {
-    name: &'a str,
-    file: &'a str,
-    overrides: &'a [String],
-    scenario: &'a Scenario,
-}
-
-#[derive(Serialize)]
-struct CompareManifest<'a> {
-    #[serde(flatten)]
-    provenance: Provenance,
-    baseline: &'a str,
-    scope: Scope,
-    seed: u64,
-    /// Replicates per design (all designs run the same replicates).
-    replicates: u64,
-    weeks: u32,
-    threads: usize,
-    wall_time_seconds: f64,
-    files: Vec<String>,
-    adaptive: Option<&'a AdaptiveOutcome>,
-    designs: Vec<DesignEntry<'a>>,
-}
-
 /// `dugnad compare`.
 pub fn compare(cmd: &CompareCmd) -> Result<()> {
     let started = Instant::now();
     let plan = compare::Plan::from_args(cmd)?;
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (comparison, threads) = run_comparison(&plan, &cmd.run)?;
-    write_comparison(&out, &plan, &comparison, threads, started, !cmd.no_charts)?;
+    let provenance = Provenance::now();
+    write_comparison(
+        &out,
+        &plan,
+        &comparison,
+        threads,
+        provenance,
+        started,
+        !cmd.no_charts,
+    )?;
     let dir = out.commit()?;
     if let Some(o) = &comparison.adaptive {
         println!("{}", o.sentence());
@@ -88,12 +71,14 @@ fn run_comparison(plan: &compare::Plan, run: &RunArgs) -> Result<(Comparison, us
     Ok((result?, threads))
 }
 
-/// Writes the comparison's table, charts and report (`charts`), and manifest into `out`.
-fn write_comparison(
+/// Writes `c` (a comparison of `plan` on `threads` threads, started at `started`): its table,
+/// charts and report (`charts`), and manifest into `out`.
+pub fn write_comparison(
     out: &ResultDir,
     plan: &compare::Plan,
     c: &Comparison,
     threads: usize,
+    provenance: Provenance,
     started: Instant,
     charts: bool,
 ) -> Result<()> {
@@ -103,29 +88,8 @@ fn write_comparison(
         files.push("report.html".into());
     }
     files.push("manifest.json".into());
-    let first = &plan.contenders[0].scenario;
-    let manifest = CompareManifest {
-        provenance: Provenance::now(),
-        baseline: &c.names[c.baseline],
-        scope: c.scope,
-        seed: first.seed,
-        replicates: c.replicates,
-        weeks: first.weeks,
-        threads,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files,
-        adaptive: c.adaptive.as_ref(),
-        designs: plan
-            .contenders
-            .iter()
-            .map(|d| DesignEntry {
-                name: &d.name,
-                file: &d.file,
-                overrides: &d.overrides,
-                scenario: &d.scenario,
-            })
-            .collect(),
-    };
+    let wall = started.elapsed().as_secs_f64();
+    let manifest = plan.manifest(c, provenance, threads, wall, files);
     if charts {
         let html = present::compare::report(out.path(), c);
         out.write("report.html", html.as_bytes())?;
@@ -281,6 +245,18 @@ struct SweepManifest<'a> {
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
     let plan = sweep::Plan::from_args(cmd)?;
+    sweep_planned(&plan, cmd, Provenance::now(), started)
+}
+
+/// Runs a planned sweep with `cmd`'s run flags into its folder, started at `started`, and
+/// writes its tables, charts (unless `cmd.no_charts`) and manifest (`cmd.scenario` is not read:
+/// the plan holds the scenario).
+pub fn sweep_planned(
+    plan: &sweep::Plan,
+    cmd: &SweepCmd,
+    provenance: Provenance,
+    started: Instant,
+) -> Result<()> {
     let sweep = &plan.sweep;
     let (base, cells) = (&sweep.base.scenario, &sweep.cells);
     let job = CellJob {
@@ -312,7 +288,7 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     }
     files.push("manifest.json".into());
     let manifest = SweepManifest {
-        provenance: Provenance::now(),
+        provenance,
         identity: &swept.store.def.identity,
         scenario_file: sweep.base.origin.clone(),
         overrides: &sweep.base.overrides,

@@ -17,7 +17,7 @@ pub mod sweep;
 use crate::metrics::aggregate::ReplicateResult;
 use crate::metrics::Row;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The user asked for something an experiment cannot do, or pointed it at the wrong folder
 /// (the command layer reports it with exit code 2). The message says what to do instead.
@@ -67,17 +67,6 @@ impl Scope {
 /// The default result folder of a run or experiment named `name`: `output/<name>/`.
 pub fn default_output(name: &str) -> PathBuf {
     PathBuf::from("output").join(name)
-}
-
-/// Reads a scenario file's text; a missing or unreadable file gets the scenario loader's
-/// wording (file named, fix suggested, exit code 2).
-pub fn read_scenario_text(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        crate::scenario::load(path, &[])
-            .err()
-            .map(Into::into)
-            .unwrap_or_else(|| e.into())
-    })
 }
 
 /// A stable 128-bit hash of text (FNV-1a 128), as 32 hex digits: sweep identities.

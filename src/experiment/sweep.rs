@@ -5,13 +5,13 @@
 use super::grid::{display_value, take_sweep_table, Cells, SweepSpec};
 use super::shard::Shard;
 use super::store::{Store, SweepDef};
-use super::{default_output, read_scenario_text, Scope};
+use super::{default_output, Scope};
 use crate::cli::{RunArgs, SweepCmd};
 use crate::metrics::{Row, INDICATORS, N_INDICATORS};
 use crate::model::group::Design;
 use crate::output::csv;
 use crate::output::table::{Cell, Column, Table};
-use crate::scenario::{load_str, to_toml, Scenario};
+use crate::scenario::{load_str, to_toml, Scenario, Source};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
 use crate::stats::{OnlineStats, Summary};
 use anyhow::{Context, Result};
@@ -39,10 +39,14 @@ pub struct Base {
 impl Base {
     /// Reads `file` and applies the run flags.
     pub fn load(file: &Path, run: &RunArgs) -> Result<Base> {
-        let origin = file.display().to_string();
-        let text = read_scenario_text(file)?;
-        let (text, declared) = take_sweep_table(&text, &origin)?;
-        let overrides = run.overrides();
+        Base::from_source(&Source::read(file)?, run)
+    }
+
+    /// A scenario given as a [`Source`], with its overrides and then the run flags applied.
+    pub fn from_source(source: &Source, run: &RunArgs) -> Result<Base> {
+        let origin = source.origin.clone();
+        let (text, declared) = take_sweep_table(&source.text, &origin)?;
+        let overrides = source.overrides_with(&run.overrides());
         let scenario = load_str(&text, &origin, &overrides)?;
         let resolved = to_toml(&scenario);
         Ok(Base {
@@ -142,8 +146,14 @@ impl Plan {
     /// Plans `dugnad sweep`: the file's `[sweep]` table overridden by the flags, made into
     /// checked cells.
     pub fn from_args(cmd: &SweepCmd) -> Result<Plan> {
+        Plan::from_source(&Source::read(&cmd.scenario)?, cmd)
+    }
+
+    /// Plans `dugnad sweep` of a scenario given as a [`Source`] (a program's scenario text)
+    /// with `cmd`'s flags; `cmd.scenario` is not read.
+    pub fn from_source(source: &Source, cmd: &SweepCmd) -> Result<Plan> {
         let scope = Scope::parse(&cmd.scope)?;
-        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let base = Base::from_source(source, &cmd.run)?;
         let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
         let spec = base
             .declared
