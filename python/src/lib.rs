@@ -1,0 +1,186 @@
+//! The native module `dugnad._dugnad` behind the Python package `dugnad`: a thin binding over
+//! the dugnad library. Every call builds the same plan the command line builds (the CLI's own
+//! argument structs, the scenario given as a [`Source`]), runs it with the GIL released on all
+//! cores, and hands Python the very bytes the library's exporters write for the CLI, which
+//! `dugnad._frames` parses into pandas DataFrames. No number is formatted here.
+//!
+//! Files: `lib.rs` (the module, errors, the run flags every call shares, DataFrames from bytes),
+//! `scenario.rs` (the `Scenario` class and Python values as TOML), `results.rs` (the calls and
+//! their result classes).
+
+mod results;
+mod scenario;
+
+use dugnad::cli::RunArgs;
+use dugnad::scenario::Source;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use std::path::PathBuf;
+
+create_exception!(
+    dugnad,
+    ScenarioError,
+    PyValueError,
+    "A scenario that cannot be used: a malformed file, an unknown key, a value out of range, a \
+     missing file, a `set` path that does not exist. `str(e)` is the command line's message; \
+     `.file`, `.line` (None when unknown, e.g. for a value given by `set`), `.key` (the dotted \
+     path, '' for the whole file), `.kind` (io, syntax, unknown-key, wrong-type, out-of-range, \
+     missing, empty-population, bad-override) and `.message` (without the location) say where \
+     and what."
+);
+create_exception!(
+    dugnad,
+    UsageError,
+    PyValueError,
+    "A request dugnad refuses (a bad sweep axis, an unknown indicator, too many threads, an \
+     output folder it may not replace), with the command line's message saying what to do."
+);
+create_exception!(
+    dugnad,
+    DugnadError,
+    PyRuntimeError,
+    "Anything else that went wrong (a disk that is full, a result folder that cannot be read)."
+);
+
+/// The Python exception for a library error: [`ScenarioError`] when a scenario is at fault
+/// (with its location as attributes), [`UsageError`] for what the CLI exits with code 2,
+/// [`DugnadError`] otherwise. The message is the CLI's (`{:#}`, causes included).
+pub fn to_py(e: anyhow::Error) -> PyErr {
+    let message = format!("{e:#}");
+    if let Some(se) = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<dugnad::scenario::ScenarioError>())
+    {
+        return Python::attach(|py| scenario_error(py, se, message));
+    }
+    match dugnad::commands::exit_code(&e) {
+        2 => UsageError::new_err(message),
+        _ => DugnadError::new_err(message),
+    }
+}
+
+/// A [`ScenarioError`] carrying `se`'s location, with `message` as its text.
+pub fn scenario_error(py: Python<'_>, se: &dugnad::scenario::ScenarioError, message: String) -> PyErr {
+    let err = ScenarioError::new_err(message);
+    let value = err.value(py);
+    let set = || -> PyResult<()> {
+        value.setattr("file", se.file())?;
+        value.setattr("line", se.line())?;
+        value.setattr("key", se.key())?;
+        value.setattr("kind", se.kind())?;
+        value.setattr("message", se.message())?;
+        Ok(())
+    };
+    match set() {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
+
+/// Converts a library result.
+pub trait OrPy<T> {
+    fn or_py(self) -> PyResult<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> OrPy<T> for Result<T, E> {
+    fn or_py(self) -> PyResult<T> {
+        self.map_err(|e| to_py(e.into()))
+    }
+}
+
+/// The scenario a call is given: a [`scenario::Scenario`], or the path of a scenario file.
+pub fn source_of(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
+    if let Ok(s) = obj.extract::<PyRef<'_, scenario::Scenario>>() {
+        return Ok(s.source.clone());
+    }
+    match obj.extract::<PathBuf>() {
+        Ok(path) => Source::read(&path).or_py(),
+        Err(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "expected a dugnad.Scenario or the path of a scenario file, got {}",
+            obj.get_type().name()?
+        ))),
+    }
+}
+
+/// The `set` argument as `KEY=VALUE` overrides: a mapping of dotted paths to Python values
+/// (written as TOML), or a list of `KEY=VALUE` strings exactly as given to `--set`.
+pub fn overrides_of(set: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+    let Some(set) = set.filter(|s| !s.is_none()) else {
+        return Ok(Vec::new());
+    };
+    if let Ok(d) = set.cast::<PyDict>() {
+        return d
+            .iter()
+            .map(|(k, v)| {
+                let key: String = k.extract()?;
+                Ok(format!("{key}={}", scenario::toml_literal(&key, &v)?))
+            })
+            .collect();
+    }
+    if set.is_instance_of::<PyString>() {
+        return Ok(vec![set.extract()?]);
+    }
+    if set.is_instance_of::<PyList>() || set.is_instance_of::<PyTuple>() {
+        return set.extract();
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(
+        "set must be a dict of dotted paths to values, e.g. {\"activity.co_design\": 0.6}, or a list of \"KEY=VALUE\" strings",
+    ))
+}
+
+/// The run flags every call takes, checked as the CLI checks them.
+pub fn run_args(
+    replicates: Option<u32>,
+    weeks: Option<u32>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    set: Option<&Bound<'_, PyAny>>,
+) -> PyResult<RunArgs> {
+    let threads = threads
+        .map(|t| dugnad::limits::parse_threads(&t.to_string()))
+        .transpose()
+        .map_err(|m| UsageError::new_err(format!("threads={}: {m}", threads.unwrap_or(0))))?;
+    Ok(RunArgs {
+        replicates,
+        weeks,
+        seed,
+        threads,
+        set: overrides_of(set)?,
+        output: None,
+        force: false,
+        quiet: true,
+    })
+}
+
+/// A DataFrame parsed from CSV bytes by `dugnad._frames.read_csv`.
+pub fn frame(py: Python<'_>, bytes: &[u8]) -> PyResult<Py<PyAny>> {
+    Ok(py
+        .import("dugnad._frames")?
+        .call_method1("read_csv", (PyBytes::new(py, bytes),))?
+        .unbind())
+}
+
+/// A JSON text as Python values.
+pub fn json(py: Python<'_>, text: &[u8]) -> PyResult<Py<PyAny>> {
+    Ok(py
+        .import("json")?
+        .call_method1("loads", (PyBytes::new(py, text),))?
+        .unbind())
+}
+
+/// The native module.
+#[pymodule]
+fn _dugnad(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // An interrupt in Python is a KeyboardInterrupt, not the end of the process.
+    dugnad::output::atomic::leave_interrupts_to_host();
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("ScenarioError", py.get_type::<ScenarioError>())?;
+    m.add("UsageError", py.get_type::<UsageError>())?;
+    m.add("DugnadError", py.get_type::<DugnadError>())?;
+    m.add_class::<scenario::Scenario>()?;
+    results::register(m)?;
+    Ok(())
+}
