@@ -17,11 +17,14 @@ import pandas as pd
 EVENT_COLUMNS = ["week", "phase", "meeting", "turn", "event"]
 
 
+#: Numbers are parsed to the nearest double: pandas 3 does so by default (and deprecates the
+#: option); older pandas needs ``float_precision="round_trip"``.
+_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def read_csv(data: bytes) -> pd.DataFrame:
     """A CSV table written by dugnad as a DataFrame."""
-    return pd.read_csv(
-        io.BytesIO(data), keep_default_na=False, na_values=["NA", ""], float_precision="round_trip"
-    )
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=["NA", ""], **_EXACT)
 
 
 def events(data: bytes) -> pd.DataFrame:
