@@ -25,23 +25,20 @@ create_exception!(
     PyValueError,
     "A scenario that cannot be used: a malformed file, an unknown key, a value out of range, a \
      missing file, a `set` path that does not exist. `str(e)` is the command line's message; \
-     `.file`, `.line` (None when unknown, e.g. for a value given by `set`), `.key` (the dotted \
-     path, '' for the whole file), `.kind` (io, syntax, unknown-key, wrong-type, out-of-range, \
-     missing, empty-population, bad-override) and `.message` (without the location) say where \
-     and what."
+     `.file`, `.line`, `.key`, `.kind` and `.message` say where and what."
 );
 create_exception!(
     dugnad,
     UsageError,
     PyValueError,
-    "A request dugnad refuses (a bad sweep axis, an unknown indicator, too many threads, an \
-     output folder it may not replace), with the command line's message saying what to do."
+    "A request dugnad refuses (a bad sweep axis, an unknown indicator, too many threads, a \
+     folder it may not replace), with the command line's message saying what to do."
 );
 create_exception!(
     dugnad,
     DugnadError,
     PyRuntimeError,
-    "Anything else that went wrong (a disk that is full, a result folder that cannot be read)."
+    "Anything else that went wrong (a full disk, a result folder that cannot be read)."
 );
 
 /// The Python exception for a library error: [`ScenarioError`] when a scenario is at fault
@@ -62,7 +59,11 @@ pub fn to_py(e: anyhow::Error) -> PyErr {
 }
 
 /// A [`ScenarioError`] carrying `se`'s location, with `message` as its text.
-pub fn scenario_error(py: Python<'_>, se: &dugnad::scenario::ScenarioError, message: String) -> PyErr {
+pub fn scenario_error(
+    py: Python<'_>,
+    se: &dugnad::scenario::ScenarioError,
+    message: String,
+) -> PyErr {
     let err = ScenarioError::new_err(message);
     let value = err.value(py);
     let set = || -> PyResult<()> {

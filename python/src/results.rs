@@ -7,8 +7,8 @@
 use crate::{frame, json, run_args, source_of, OrPy, UsageError};
 use dugnad::cli::{CompareCmd, RunArgs, RunCmd, SensitivityCmd, SweepCmd};
 use dugnad::commands;
-use dugnad::experiment::run::group_labels;
 use dugnad::experiment as ex;
+use dugnad::experiment::run::group_labels;
 use dugnad::metrics::aggregate::RunAggregate;
 use dugnad::output::atomic::ResultDir;
 use dugnad::output::formats::{export_tables, File};
@@ -152,7 +152,7 @@ fn save_folder(
 // run
 // ---------------------------------------------------------------------------------------------
 
-/// The result of `dugnad.run`: the tables `dugnad run` writes, as DataFrames.
+/// The result of :func:`run`: the tables `dugnad run` writes.
 #[pyclass(name = "Result", module = "dugnad", frozen)]
 struct RunResult {
     plan: ex::run::Plan,
@@ -164,6 +164,11 @@ struct RunResult {
     tables: Tables,
 }
 
+/// Runs a scenario's replicates on all cores (`threads`; results never depend on it) with the GIL
+/// released, as `dugnad run` does. `replicates`, `weeks` and `seed` override the scenario's; `set`
+/// sets values by dotted path after the scenario's own. `per_group` adds `groups`,
+/// `keep_replicates` adds `replicates`, `agents` adds `agents` and `ties` where the library writes
+/// them.
 #[pyfunction]
 #[pyo3(signature = (scenario, *, replicates=None, weeks=None, seed=None, threads=None, set=None,
                     agents=false, per_group=false, keep_replicates=false))]
@@ -232,13 +237,14 @@ fn run(
 
 #[pymethods]
 impl RunResult {
-    /// `timeseries.csv`: per week and indicator, the statistics across replicates.
+    /// `timeseries.csv`: per week and indicator, statistics across replicates (mean, sd, ci_low,
+    /// ci_high, p05, p95, n).
     #[getter]
     fn timeseries(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.tables.frame(py, "timeseries")
     }
 
-    /// `summary.csv`: per scope (final week, run mean) and indicator, the statistics.
+    /// `summary.csv`: per scope (final_week, run_mean) and indicator, the statistics.
     #[getter]
     fn summary(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.tables.frame(py, "summary")
@@ -274,32 +280,32 @@ impl RunResult {
         self.tables.frame(py, "ties")
     }
 
-    /// Every table of the result, by name, as DataFrames.
+    /// Every table of the result, by name.
     #[getter]
     fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.tables.all(py)
     }
 
-    /// The result's file names, in the order the CLI writes them.
+    /// The table files, in the order the CLI writes them.
     #[getter]
     fn files(&self) -> Vec<String> {
         self.tables.names()
     }
 
-    /// The exact bytes of a table file, as the CLI writes it.
+    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
     fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
         Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
     }
 
-    /// What `manifest.json` says: version, call, seed, overrides, the resolved scenario.
+    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
     #[getter]
     fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         json(py, &self.manifest)
     }
 
-    /// Writes the folder `dugnad run` writes (tables, manifest.json, and with `charts` the
-    /// charts and report.html) to `dir`; returns its path. An existing folder is replaced only
-    /// with `force=True`, and only when dugnad wrote it.
+    /// Writes the folder `dugnad run` writes (tables, manifest.json, and with `charts` the charts
+    /// and report.html); returns its path. An existing folder is replaced only with `force=True`,
+    /// and only when dugnad wrote it.
     #[pyo3(signature = (dir, *, force=false, charts=true))]
     fn save(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<String> {
         let started = started_before(self.wall);
@@ -331,7 +337,7 @@ impl RunResult {
 // compare
 // ---------------------------------------------------------------------------------------------
 
-/// The result of `dugnad.compare`: `comparison.csv` as a DataFrame.
+/// The result of :func:`compare`.
 #[pyclass(module = "dugnad", frozen)]
 struct Comparison {
     plan: ex::compare::Plan,
@@ -365,6 +371,11 @@ fn variants_of(variants: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
     v.extract()
 }
 
+/// Compares designs on common random numbers, as `dugnad compare` does: the scenarios, then
+/// `variants` of the first (`{"name": {"activity.co_design": 0.7}}`), all on the first one's seed,
+/// replicates and weeks. `baseline` names the design the others are compared with (default: the
+/// first). With `target_ci` and `indicator`, adds `batch` replicates until every paired
+/// difference's 95 % CI half-width is below `target_ci`.
 #[pyfunction]
 #[pyo3(signature = (*scenarios, variants=None, baseline=None, scope="final_week", target_ci=None,
                     indicator=None, max_replicates=10_000, batch=20, replicates=None, weeks=None,
@@ -448,7 +459,7 @@ fn compare(
 #[pymethods]
 impl Comparison {
     /// `comparison.csv`: per design and indicator, the design's mean and CI and its paired
-    /// difference to the baseline with CI, Cohen's d_z and the number of pairs.
+    /// difference to the baseline (diff, diff_ci_low, diff_ci_high), Cohen's d_z, pairs n.
     #[getter]
     fn comparison(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.tables.frame(py, "comparison")
@@ -478,27 +489,31 @@ impl Comparison {
         self.comparison.adaptive.as_ref().map(|a| a.sentence())
     }
 
+    /// Every table of the result, by name.
     #[getter]
     fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.tables.all(py)
     }
 
+    /// The table files, in the order the CLI writes them.
     #[getter]
     fn files(&self) -> Vec<String> {
         self.tables.names()
     }
 
+    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
     fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
         Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
     }
 
+    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
     #[getter]
     fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         json(py, &self.manifest)
     }
 
-    /// Writes the folder `dugnad compare` writes (comparison.csv, manifest.json, and with
-    /// `charts` the forest plot and report.html) to `dir`; returns its path.
+    /// Writes the folder `dugnad compare` writes (comparison.csv, manifest.json, and with `charts`
+    /// the forest plot and report.html); returns its path.
     #[pyo3(signature = (dir, *, force=false, charts=true))]
     fn save(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<String> {
         let started = started_before(self.wall);
@@ -547,7 +562,11 @@ impl Folder {
                 let t = tempfile::Builder::new()
                     .prefix("dugnad-")
                     .tempdir()
-                    .map_err(|e| crate::DugnadError::new_err(format!("cannot create a temporary folder: {e}")))?;
+                    .map_err(|e| {
+                        crate::DugnadError::new_err(format!(
+                            "cannot create a temporary folder: {e}"
+                        ))
+                    })?;
                 Folder {
                     path: t.path().join(name),
                     _temporary: Some(t),
@@ -569,7 +588,9 @@ impl Folder {
         let listed: serde_json::Value = serde_json::from_slice(&manifest)?;
         let mut files = Vec::new();
         for name in listed["files"].as_array().into_iter().flatten() {
-            let Some(name) = name.as_str().filter(|n| n.ends_with(".csv") && !n.contains('/'))
+            let Some(name) = name
+                .as_str()
+                .filter(|n| n.ends_with(".csv") && !n.contains('/'))
             else {
                 continue;
             };
@@ -603,7 +624,7 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The result of `dugnad.sweep`: `sweep.csv` (and `sweep-replicates.csv`) as DataFrames.
+/// The result of :func:`sweep`.
 #[pyclass(module = "dugnad", frozen)]
 struct Sweep {
     folder: Folder,
@@ -650,9 +671,12 @@ fn ranges_of(range: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
             .iter()
             .map(|(k, bounds)| {
                 let key: String = k.extract()?;
-                let (lo, hi): (Bound<'_, PyAny>, Bound<'_, PyAny>) = bounds.extract().map_err(|_| {
-                    UsageError::new_err(format!("range of {key}: give (lo, hi), e.g. {{\"{key}\": (0.1, 0.9)}}"))
-                })?;
+                let (lo, hi): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
+                    bounds.extract().map_err(|_| {
+                        UsageError::new_err(format!(
+                            "range of {key}: give (lo, hi), e.g. {{\"{key}\": (0.1, 0.9)}}"
+                        ))
+                    })?;
                 Ok(format!(
                     "{key}={}:{}",
                     crate::scenario::toml_literal(&key, &lo)?,
@@ -676,6 +700,11 @@ fn names_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
     }
 }
 
+/// Sweeps dotted paths over a grid (`vary={"activity.co_design": [0.1, 0.5]}` or `"0:1:0.25"`;
+/// several make a full factorial) or a sample (`sample="lhs:16"` or `"sobol:16"` of the
+/// `range={key: (lo, hi)}` box), as `dugnad sweep` does. Cells are committed to `out` (resumable;
+/// charts drawn unless `charts=False`) or to a temporary folder. `shard="I/N"` runs only every N-th
+/// cell.
 #[pyfunction]
 #[pyo3(signature = (scenario, *, vary=None, sample=None, range=None, scope="final_week",
                     keep_replicates=false, shard=None, out=None, force=false, charts=None,
@@ -729,7 +758,12 @@ fn sweep(
     for r in &cmd.range {
         flags.extend(["--range".into(), r.clone()]);
     }
-    let provenance = called("sweep", &[&source.origin], &plan.sweep.base.overrides, &flags);
+    let provenance = called(
+        "sweep",
+        &[&source.origin],
+        &plan.sweep.base.overrides,
+        &flags,
+    );
     let (manifest, files) = py
         .detach(|| -> anyhow::Result<_> {
             commands::experiment::sweep_planned(&plan, &cmd, provenance, started)?;
@@ -750,8 +784,8 @@ fn sweep(
 
 #[pymethods]
 impl Sweep {
-    /// `sweep.csv`: per cell, the swept values and every indicator's statistics (None until
-    /// every cell is done, e.g. for one shard).
+    /// `sweep.csv`: per cell, the swept values and each indicator's mean, sd, ci_low, ci_high and n
+    /// (None until every cell is done, e.g. for one shard).
     #[getter]
     fn sweep(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.tables.frame(py, "sweep")
@@ -763,39 +797,43 @@ impl Sweep {
         self.tables.frame(py, "sweep-replicates")
     }
 
-    /// Whether every cell is done (false for a shard that holds only its own cells).
+    /// Whether every cell is done.
     #[getter]
     fn complete(&self) -> bool {
         self.complete
     }
 
-    /// The sweep folder, when `out` named one (None: it was temporary).
+    /// The sweep folder when `out` named one (None: it was temporary).
     #[getter]
     fn folder(&self) -> Option<String> {
         self.folder.kept()
     }
 
+    /// Every table of the result, by name.
     #[getter]
     fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.tables.all(py)
     }
 
+    /// The table files, in the order the CLI writes them.
     #[getter]
     fn files(&self) -> Vec<String> {
         self.tables.names()
     }
 
+    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
     fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
         Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
     }
 
+    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
     #[getter]
     fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         json(py, &self.manifest)
     }
 
-    /// Copies the sweep folder (sweep.json, cells/, the tables, charts when drawn,
-    /// manifest.json) to `dir`; returns its path.
+    /// Copies the sweep folder (sweep.json, cells/, tables, charts when drawn, manifest.json) to
+    /// `dir`; returns its path.
     #[pyo3(signature = (dir, *, force=false))]
     fn save(&self, py: Python<'_>, dir: PathBuf, force: bool) -> PyResult<String> {
         save_folder(py, dir, force, |out| self.folder.copy_into(out))
@@ -810,8 +848,7 @@ impl Sweep {
     }
 }
 
-/// The result of `dugnad.sensitivity`: `sensitivity.csv`, `noise.csv` and `points.csv` as
-/// DataFrames, and the ranking in words.
+/// The result of :func:`sensitivity`.
 #[pyclass(module = "dugnad", frozen)]
 struct Sensitivity {
     folder: Folder,
@@ -822,6 +859,10 @@ struct Sensitivity {
     tables: Tables,
 }
 
+/// Global sensitivity analysis of the factors in `range` (and every model parameter with
+/// `all_params`) on `indicators`, as `dugnad sensitivity` does: Morris elementary effects
+/// (`trajectories` × (k + 1) points on a `levels` grid) or Sobol indices (`samples` × (k + 2)
+/// points).
 #[pyfunction]
 #[pyo3(signature = (scenario, *, method="morris", range=None, all_params=false, trajectories=10,
                     levels=4, samples=64, indicators=None, scope="final_week", shard=None,
@@ -892,7 +933,8 @@ fn sensitivity(
     );
     let (done, manifest, files) = py
         .detach(|| -> anyhow::Result<_> {
-            let done = commands::sensitivity::sensitivity_planned(&plan, &cmd, provenance, started)?;
+            let done =
+                commands::sensitivity::sensitivity_planned(&plan, &cmd, provenance, started)?;
             let (manifest, files) = folder.read()?;
             Ok((done, manifest, files))
         })
@@ -909,8 +951,8 @@ fn sensitivity(
 
 #[pymethods]
 impl Sensitivity {
-    /// `sensitivity.csv`: per factor, indicator and statistic (μ*, σ or S1, ST), the estimate
-    /// and its CI.
+    /// `sensitivity.csv`: per factor, indicator and statistic (mu_star, sigma, ... or S1, ST), the
+    /// estimate and its CI.
     #[getter]
     fn sensitivity(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.tables.frame(py, "sensitivity")
@@ -928,42 +970,48 @@ impl Sensitivity {
         self.tables.frame(py, "points")
     }
 
-    /// Which factors matter most for each indicator, in words (what the CLI prints).
+    /// Which factors matter most for each indicator, in words.
     #[getter]
     fn ranking(&self) -> Vec<String> {
         self.ranking.clone()
     }
 
-    /// The analysis' warnings (what the CLI prints as `warning: ...`).
+    /// The analysis' warnings.
     #[getter]
     fn warnings(&self) -> Vec<String> {
         self.warnings.clone()
     }
 
+    /// Whether every point is done (and so analysed).
     #[getter]
     fn complete(&self) -> bool {
         self.complete
     }
 
+    /// The analysis folder when `out` named one (None: it was temporary).
     #[getter]
     fn folder(&self) -> Option<String> {
         self.folder.kept()
     }
 
+    /// Every table of the result, by name.
     #[getter]
     fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.tables.all(py)
     }
 
+    /// The table files, in the order the CLI writes them.
     #[getter]
     fn files(&self) -> Vec<String> {
         self.tables.names()
     }
 
+    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
     fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
         Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
     }
 
+    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
     #[getter]
     fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         json(py, &self.manifest)
@@ -988,7 +1036,7 @@ impl Sensitivity {
 // trace and params
 // ---------------------------------------------------------------------------------------------
 
-/// The result of `dugnad.trace`: one week of one group, as events and as a transcript.
+/// The result of :func:`trace`: one week of one group.
 #[pyclass(module = "dugnad", frozen)]
 struct Trace {
     transcript: String,
@@ -997,6 +1045,9 @@ struct Trace {
     frame: Mutex<Option<Py<PyAny>>>,
 }
 
+/// One week of one group as events and a transcript, as `dugnad trace` shows it: the week `dugnad
+/// run` simulates for that replicate and group. `group` is an index over all groups or
+/// `"KEY:INDEX"` for a keyed design.
 #[pyfunction]
 #[pyo3(signature = (scenario, *, replicate=0, week=1, group=None, weeks=None, seed=None, set=None))]
 #[allow(clippy::too_many_arguments)]
@@ -1038,8 +1089,8 @@ fn trace(
 
 #[pymethods]
 impl Trace {
-    /// The week's events, one row per event: week, phase, meeting, turn, event, then the
-    /// event's fields (persons as `<field>.name`, `.role`, `.slot`, `.label`).
+    /// One row per engine event: week, phase (start, meeting, end), meeting, turn, event, then the
+    /// event's fields; persons as `<field>.name`, `.role`, `.slot`, `.label`.
     #[getter]
     fn events(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let mut f = self.frame.lock().expect("frame");
@@ -1078,7 +1129,8 @@ impl Trace {
     }
 }
 
-/// Every model parameter with its default, range and meaning, as a DataFrame.
+/// Every model parameter: name, mechanism, default, min, max, plausible range, meaning (what
+/// `dugnad params` prints).
 #[pyfunction]
 fn params(py: Python<'_>) -> PyResult<Py<PyAny>> {
     let text = serde_json::to_vec(dugnad::scenario::params::PARAMS)

@@ -29,6 +29,7 @@ impl Scenario {
 #[pymethods]
 impl Scenario {
     /// Reads and checks a scenario file, e.g. `Scenario.load("scenarios/knitting-cafe.toml")`.
+    /// Raises :class:`ScenarioError` naming the file, line and key of what is wrong.
     #[staticmethod]
     fn load(path: PathBuf) -> PyResult<Scenario> {
         Scenario::new(Source::read(&path).or_py()?)
@@ -41,9 +42,11 @@ impl Scenario {
         Scenario::new(Source::new(text, name))
     }
 
-    /// Sets `key` (a dotted path, as `--set` takes it) to `value` in this scenario and returns
-    /// it (so calls chain); raises `ScenarioError`, leaving the scenario as it was, when the path
-    /// does not exist or the value is not allowed.
+    /// Sets `key` (a dotted path as `--set` takes it: `activity.co_design`,
+    /// `population.newcomers.language`, `parameters.alpha1`, ...) to `value` (bool, int, float,
+    /// str, list, or dict such as `{"beta": [2, 5]}`) in this scenario and returns it, so calls
+    /// chain. Raises :class:`ScenarioError`, leaving the scenario as it was, when the path does not
+    /// exist or the value is not allowed.
     fn set<'py>(
         mut slf: PyRefMut<'py, Self>,
         key: &str,
@@ -63,13 +66,12 @@ impl Scenario {
         }
     }
 
-    /// The scenario fully resolved, every default filled in, as TOML (what `dugnad check`
-    /// prints).
+    /// The scenario fully resolved, every default filled in, as TOML (`dugnad check`).
     fn to_toml(&self) -> String {
         to_toml(&self.checked)
     }
 
-    /// The scenario's name (`scenario.name`).
+    /// `scenario.name`.
     #[getter]
     fn name(&self) -> String {
         self.checked.name.clone()
@@ -81,28 +83,31 @@ impl Scenario {
         self.source.origin.clone()
     }
 
-    /// The text as read (before any value was set).
+    /// The text as read, before any value was set.
     #[getter]
     fn text(&self) -> String {
         self.source.text.clone()
     }
 
-    /// The values set, as `KEY=VALUE` in the order set.
+    /// The values set, as `KEY=VALUE`, in the order set.
     #[getter]
     fn overrides(&self) -> Vec<String> {
         self.source.overrides.clone()
     }
 
+    /// `scenario.replicates`.
     #[getter]
     fn replicates(&self) -> u32 {
         self.checked.replicates
     }
 
+    /// `scenario.weeks`.
     #[getter]
     fn weeks(&self) -> u32 {
         self.checked.weeks
     }
 
+    /// `scenario.seed`.
     #[getter]
     fn seed(&self) -> u64 {
         self.checked.seed
