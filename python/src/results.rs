@@ -4,6 +4,10 @@
 //! becomes a DataFrame when it is first asked for. `save` writes the folder the CLI writes,
 //! through the CLI's own writers.
 
+// The CLI's argument structs are filled in with `..Default::default()`: a flag the CLI gains
+// is off here until the binding passes it on.
+#![allow(clippy::needless_update)]
+
 use crate::{frame, json, run_args, source_of, OrPy, UsageError};
 use dugnad::cli::{CompareCmd, RunArgs, RunCmd, SensitivityCmd, SweepCmd};
 use dugnad::commands;
@@ -199,6 +203,7 @@ fn run(
         per_group,
         keep_replicates,
         no_charts: true,
+        ..Default::default()
     };
     let plan = ex::run::Plan::from_source(&source, &cmd).or_py()?;
     let (agg, used, files) = py
@@ -418,6 +423,7 @@ fn compare(
         batch,
         no_charts: true,
         run: run_args(replicates, weeks, seed, threads, set)?,
+        ..Default::default()
     };
     let plan = ex::compare::Plan::from_sources(&sources, &cmd).or_py()?;
     let (comparison, used, files) = py
@@ -746,6 +752,7 @@ fn sweep(
             force,
             ..run_args(replicates, weeks, seed, threads, set)?
         },
+        ..Default::default()
     };
     let plan = ex::sweep::Plan::from_source(&source, &cmd).or_py()?;
     let mut flags: Vec<String> = Vec::new();
@@ -916,6 +923,7 @@ fn sensitivity(
             force,
             ..run_args(replicates, weeks, seed, threads, set)?
         },
+        ..Default::default()
     };
     let plan = ex::sensitivity::Plan::from_source(&source, &cmd).or_py()?;
     let mut flags = vec!["--method".to_string(), method.to_string()];
