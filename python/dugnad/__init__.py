@@ -10,7 +10,7 @@ pandas DataFrames, byte for byte the numbers ``dugnad run`` writes for the same 
     r.summary.head()
 
 Scenarios are files or text (:class:`Scenario`), edited by the dotted paths ``--set`` takes.
-Simulations release the GIL and use every core. Bad input raises :class:`ScenarioError` with the
+Simulations release the GIL and use every core; Ctrl-C stops them with KeyboardInterrupt. Bad input raises :class:`ScenarioError` with the
 file, line and key; other refusals raise :class:`UsageError`.
 """
 

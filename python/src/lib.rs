@@ -17,7 +17,11 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 create_exception!(
     dugnad,
@@ -152,6 +156,65 @@ pub fn run_args(
         output: None,
         force: false,
         quiet: true,
+    })
+}
+
+/// Raised inside a run's progress callback to unwind out of a run that was asked to stop.
+struct Interrupted;
+
+/// Stops a run from inside its progress callback once `stop` is set (the run ends at the next
+/// replicate it reports; [`interruptible`] then raises the KeyboardInterrupt).
+pub fn unwind_if(stop: &AtomicBool) {
+    if stop.load(Ordering::Relaxed) {
+        std::panic::resume_unwind(Box::new(Interrupted));
+    }
+}
+
+/// Runs `work` on a thread of its own with the GIL released, while this thread watches for
+/// Ctrl-C (Python runs its signal handlers only on the main thread, with the GIL): on a
+/// KeyboardInterrupt it sets the flag `work` is given, waits until `work` has stopped (at its
+/// next replicate or cell), and raises the KeyboardInterrupt. A panic in `work` is resumed here.
+pub fn interruptible<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(&AtomicBool) -> T + Send,
+) -> PyResult<T> {
+    let stop = AtomicBool::new(false);
+    let finished = (Mutex::new(false), Condvar::new());
+    std::thread::scope(|s| {
+        let worker = s.spawn(|| {
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| work(&stop)));
+            *finished.0.lock().expect("flag") = true;
+            finished.1.notify_all();
+            outcome
+        });
+        let mut interrupt = None;
+        loop {
+            let done = py.detach(|| {
+                let guard = finished.0.lock().expect("flag");
+                let (guard, _) = finished
+                    .1
+                    .wait_timeout_while(guard, Duration::from_millis(100), |f| !*f)
+                    .expect("flag");
+                *guard
+            });
+            if done {
+                break;
+            }
+            if interrupt.is_none() {
+                if let Err(e) = py.check_signals() {
+                    stop.store(true, Ordering::Relaxed);
+                    interrupt = Some(e);
+                }
+            }
+        }
+        let outcome = py
+            .detach(|| worker.join())
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        match (interrupt, outcome) {
+            (Some(e), _) => Err(e),
+            (None, Ok(value)) => Ok(value),
+            (None, Err(panic)) => std::panic::resume_unwind(panic),
+        }
     })
 }
 

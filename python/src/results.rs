@@ -8,7 +8,7 @@
 // is off here until the binding passes it on.
 #![allow(clippy::needless_update)]
 
-use crate::{frame, json, run_args, source_of, OrPy, UsageError};
+use crate::{frame, interruptible, json, run_args, source_of, unwind_if, OrPy, UsageError};
 use dugnad::cli::{CompareCmd, RunArgs, RunCmd, SensitivityCmd, SweepCmd};
 use dugnad::commands;
 use dugnad::experiment as ex;
@@ -206,16 +206,15 @@ fn run(
         ..Default::default()
     };
     let plan = ex::run::Plan::from_source(&source, &cmd).or_py()?;
-    let (agg, used, files) = py
-        .detach(|| -> anyhow::Result<_> {
-            let (agg, used) = with_threads(cmd.run.threads, || {
-                (plan.run(|_| {}), rayon::current_num_threads())
-            })?;
-            let labels = group_labels(&plan.loaded.designs);
-            let files = export_tables(&dugnad::output::run::tables(&agg, &labels))?;
-            Ok((agg, used, files))
-        })
-        .or_py()?;
+    let (agg, used, files) = interruptible(py, |stop| -> anyhow::Result<_> {
+        let (agg, used) = with_threads(cmd.run.threads, || {
+            (plan.run(|_| unwind_if(stop)), rayon::current_num_threads())
+        })?;
+        let labels = group_labels(&plan.loaded.designs);
+        let files = export_tables(&dugnad::output::run::tables(&agg, &labels))?;
+        Ok((agg, used, files))
+    })?
+    .or_py()?;
     let mut flags = Vec::new();
     if per_group {
         flags.push("--per-group".to_string());
@@ -426,16 +425,15 @@ fn compare(
         ..Default::default()
     };
     let plan = ex::compare::Plan::from_sources(&sources, &cmd).or_py()?;
-    let (comparison, used, files) = py
-        .detach(|| -> anyhow::Result<_> {
-            let (c, used) = with_threads(cmd.run.threads, || {
-                (plan.run(|_| {}), rayon::current_num_threads())
-            })?;
-            let c = c?;
-            let files = export_tables(&[ex::compare::table(&c)])?;
-            Ok((c, used, files))
-        })
-        .or_py()?;
+    let (comparison, used, files) = interruptible(py, |stop| -> anyhow::Result<_> {
+        let (c, used) = with_threads(cmd.run.threads, || {
+            (plan.run(|_| unwind_if(stop)), rayon::current_num_threads())
+        })?;
+        let c = c?;
+        let files = export_tables(&[ex::compare::table(&c)])?;
+        Ok((c, used, files))
+    })?
+    .or_py()?;
     let origins: Vec<&str> = sources.iter().map(|s| s.origin.as_str()).collect();
     let mut flags = Vec::new();
     for v in &cmd.variant {
@@ -771,12 +769,11 @@ fn sweep(
         &plan.sweep.base.overrides,
         &flags,
     );
-    let (manifest, files) = py
-        .detach(|| -> anyhow::Result<_> {
-            commands::experiment::sweep_planned(&plan, &cmd, provenance, started)?;
-            folder.read()
-        })
-        .or_py()?;
+    let (manifest, files) = interruptible(py, |stop| -> anyhow::Result<_> {
+        commands::experiment::sweep_planned(&plan, &cmd, provenance, started, Some(stop))?;
+        folder.read()
+    })?
+    .or_py()?;
     let complete = serde_json::from_slice::<serde_json::Value>(&manifest)
         .ok()
         .and_then(|m| m["complete"].as_bool())
@@ -939,14 +936,18 @@ fn sensitivity(
         &plan.sweep.base.overrides,
         &flags,
     );
-    let (done, manifest, files) = py
-        .detach(|| -> anyhow::Result<_> {
-            let done =
-                commands::sensitivity::sensitivity_planned(&plan, &cmd, provenance, started)?;
-            let (manifest, files) = folder.read()?;
-            Ok((done, manifest, files))
-        })
-        .or_py()?;
+    let (done, manifest, files) = interruptible(py, |stop| -> anyhow::Result<_> {
+        let done = commands::sensitivity::sensitivity_planned(
+            &plan,
+            &cmd,
+            provenance,
+            started,
+            Some(stop),
+        )?;
+        let (manifest, files) = folder.read()?;
+        Ok((done, manifest, files))
+    })?
+    .or_py()?;
     Ok(Sensitivity {
         folder,
         complete: done.complete,

@@ -19,6 +19,7 @@ use crate::sim::replicates::with_threads;
 use anyhow::Result;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +144,9 @@ pub struct CellJob<'a> {
     /// Whether each cell's per-replicate rows are kept.
     pub keep: bool,
     pub run: &'a RunArgs,
+    /// Set by a host program to stop before the next cell (the CLI's interrupts end the
+    /// process instead).
+    pub stop: Option<&'a AtomicBool>,
 }
 
 /// A sweep folder after this invocation ran its pending cells.
@@ -201,7 +205,7 @@ pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> R
     let threads = with_threads(job.run.threads, || {
         sweep
             .runner()
-            .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n))
+            .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n), job.stop)
             .map(|()| rayon::current_num_threads())
     })??;
     bar.finish();
@@ -245,17 +249,18 @@ struct SweepManifest<'a> {
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
     let plan = sweep::Plan::from_args(cmd)?;
-    sweep_planned(&plan, cmd, Provenance::now(), started)
+    sweep_planned(&plan, cmd, Provenance::now(), started, None)
 }
 
 /// Runs a planned sweep with `cmd`'s run flags into its folder, started at `started`, and
 /// writes its tables, charts (unless `cmd.no_charts`) and manifest (`cmd.scenario` is not read:
-/// the plan holds the scenario).
+/// the plan holds the scenario). Setting `stop` ends it before the next cell.
 pub fn sweep_planned(
     plan: &sweep::Plan,
     cmd: &SweepCmd,
     provenance: Provenance,
     started: Instant,
+    stop: Option<&AtomicBool>,
 ) -> Result<()> {
     let sweep = &plan.sweep;
     let (base, cells) = (&sweep.base.scenario, &sweep.cells);
@@ -264,6 +269,7 @@ pub fn sweep_planned(
         unit: "cells",
         keep: plan.keep,
         run: &cmd.run,
+        stop,
     };
     let swept = run_cells(sweep, &job, |notes| {
         eprintln!(

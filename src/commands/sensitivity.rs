@@ -12,6 +12,7 @@ use crate::output::manifest::{to_json, Provenance};
 use crate::present;
 use anyhow::Result;
 use serde::Serialize;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 #[derive(Serialize)]
@@ -51,7 +52,7 @@ struct FactorEntry<'a> {
 pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
     let plan = Plan::from_args(cmd)?;
-    let done = sensitivity_planned(&plan, cmd, Provenance::now(), started)?;
+    let done = sensitivity_planned(&plan, cmd, Provenance::now(), started, None)?;
     for w in &done.warnings {
         eprintln!("warning: {w}");
     }
@@ -85,12 +86,13 @@ pub struct Done {
 /// Runs a planned sensitivity analysis with `cmd`'s run flags into its folder, started at
 /// `started`, analyses it when complete, and writes its tables, charts and report (unless
 /// `cmd.no_charts`) and manifest (`cmd.scenario` is not read: the plan holds the scenario).
-/// Prints only the start message (unless quiet).
+/// Prints only the start message (unless quiet). Setting `stop` ends it before the next point.
 pub fn sensitivity_planned(
     plan: &Plan,
     cmd: &SensitivityCmd,
     provenance: Provenance,
     started: Instant,
+    stop: Option<&AtomicBool>,
 ) -> Result<Done> {
     let sweep = &plan.sweep;
     let job = CellJob {
@@ -98,6 +100,7 @@ pub fn sensitivity_planned(
         unit: "points",
         keep: true,
         run: &cmd.run,
+        stop,
     };
     let swept = run_cells(sweep, &job, |notes| announce(plan, cmd, notes))?;
     let complete = swept.complete(true);

@@ -25,6 +25,12 @@ use std::path::PathBuf;
 #[error("{0}")]
 pub struct Refusal(pub String);
 
+/// The experiment was stopped on request (a host program's interrupt) before all its work was
+/// done; what was committed is kept.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped before every cell was run; the cells done are kept, and running the same sweep into the same folder resumes")]
+pub struct Stopped;
+
 /// Which per-replicate value of an indicator an experiment summarizes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

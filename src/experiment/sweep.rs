@@ -5,7 +5,7 @@
 use super::grid::{display_value, take_sweep_table, Cells, SweepSpec};
 use super::shard::Shard;
 use super::store::{Store, SweepDef};
-use super::{default_output, Scope};
+use super::{default_output, Scope, Stopped};
 use crate::cli::{RunArgs, SweepCmd};
 use crate::metrics::{Row, INDICATORS, N_INDICATORS};
 use crate::model::group::Design;
@@ -17,6 +17,7 @@ use crate::stats::{OnlineStats, Summary};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Statistics written per indicator in `sweep.csv`.
 pub const STATS: [&str; 5] = ["mean", "sd", "ci_low", "ci_high", "n"];
@@ -315,15 +316,20 @@ impl SweepRun<'_> {
     }
 
     /// Runs `pending` cells in parallel on the current rayon pool, committing each to `store` as
-    /// it finishes; `done(replicates)` is called after each commit.
+    /// it finishes; `done(replicates)` is called after each commit. Once `stop` is set, no
+    /// further cell starts and the call ends with [`Stopped`] (the cells committed are kept).
     pub fn run_cells(
         &self,
         store: &Store,
         pending: &[usize],
         keep: bool,
         done: impl Fn(u64) + Sync,
+        stop: Option<&AtomicBool>,
     ) -> Result<()> {
         pending.par_iter().try_for_each(|&c| {
+            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return Err(Stopped.into());
+            }
             let r = self.run_cell(c, keep)?;
             store.commit(c, &r.row, r.replicates.as_deref())?;
             done(r.n);
@@ -374,6 +380,37 @@ mod tests {
         let reps = String::from_utf8(r.replicates.unwrap()).unwrap();
         assert_eq!(reps.lines().count(), 1 + 4);
         assert!(reps.lines().nth(1).unwrap().starts_with("1,0,0.7,"));
+    }
+
+    #[test]
+    fn a_stopped_sweep_starts_no_further_cell() {
+        let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
+        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[])
+            .unwrap()
+            .cells(1, &|_| false)
+            .unwrap();
+        let overrides = vec!["scenario.replicates=2".into(), "scenario.weeks=3".into()];
+        let run = SweepRun {
+            text: &text,
+            origin: "kc",
+            overrides: &overrides,
+            cells: &cells,
+            scope: Scope::FinalWeek,
+        };
+        let base = load_str(&text, "kc", &overrides).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let def = SweepDef::new(&base, Scope::FinalWeek, cells.clone());
+        let (store, _) = Store::open(&dir.path().join("s"), def, false).unwrap();
+        let stop = AtomicBool::new(true);
+        let e = run
+            .run_cells(&store, &[0, 1], false, |_| {}, Some(&stop))
+            .unwrap_err();
+        assert!(e.is::<Stopped>(), "{e:#}");
+        assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 1]);
+        stop.store(false, Ordering::Relaxed);
+        run.run_cells(&store, &[0, 1], false, |_| {}, Some(&stop))
+            .unwrap();
+        assert!(store.pending(Shard::ALL, false).unwrap().is_empty());
     }
 
     #[test]
