@@ -4,12 +4,18 @@
 //! cores, and hands Python the very bytes the library's exporters write for the CLI, which
 //! `dugnad._frames` parses into pandas DataFrames. No number is formatted here.
 //!
-//! Files: `lib.rs` (the module, errors, the run flags every call shares, DataFrames from bytes),
-//! `scenario.rs` (the `Scenario` class and Python values as TOML), `results.rs` (the calls and
-//! their result classes).
+//! Files: `lib.rs` (the module, errors, the run flags every call shares, DataFrames from bytes,
+//! calls that Ctrl-C can stop), `scenario.rs` (the `Scenario` class, Python values as TOML,
+//! `params`), `tables.rs` (what every result has: its tables' bytes and DataFrames, its
+//! manifest's call, its folder), then one file per call and its result class: `run.rs`,
+//! `compare.rs`, `sweep.rs` (sweep and sensitivity), `trace.rs`.
 
-mod results;
+mod compare;
+mod run;
 mod scenario;
+mod sweep;
+mod tables;
+mod trace;
 
 use dugnad::cli::RunArgs;
 use dugnad::scenario::Source;
@@ -245,6 +251,10 @@ fn _dugnad(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("UsageError", py.get_type::<UsageError>())?;
     m.add("DugnadError", py.get_type::<DugnadError>())?;
     m.add_class::<scenario::Scenario>()?;
-    results::register(m)?;
+    m.add_function(wrap_pyfunction!(scenario::params, m)?)?;
+    run::register(m)?;
+    compare::register(m)?;
+    sweep::register(m)?;
+    trace::register(m)?;
     Ok(())
 }

@@ -180,3 +180,15 @@ fn toml_value(key: &str, v: &Bound<'_, PyAny>) -> PyResult<Value> {
         v.get_type().name()?
     )))
 }
+
+/// Every model parameter: name, mechanism, default, min, max, plausible range, meaning (what
+/// `dugnad params` prints).
+#[pyfunction]
+pub fn params(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    let text = serde_json::to_vec(dugnad::scenario::params::PARAMS)
+        .map_err(|e| crate::DugnadError::new_err(e.to_string()))?;
+    Ok(py
+        .import("dugnad._frames")?
+        .call_method1("records", (pyo3::types::PyBytes::new(py, &text),))?
+        .unbind())
+}
