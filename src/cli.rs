@@ -109,7 +109,7 @@ impl RunArgs {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct RunCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,
@@ -228,7 +228,7 @@ pub struct ServeCmd {
     pub workers: usize,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct CompareCmd {
     /// Scenario files; the first is the baseline unless --baseline, and fixes seed, replicates
     /// and weeks for all (unless the flags do).
@@ -270,7 +270,7 @@ pub struct CompareCmd {
     pub run: RunArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct SweepCmd {
     /// Scenario file (TOML); may declare the sweep in a [sweep] table (flags override it).
     pub scenario: PathBuf,
@@ -341,7 +341,7 @@ pub struct BenchCmd {
     pub check: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct SensitivityCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,

@@ -20,6 +20,7 @@ use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::Layout;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Kind, Table};
+use crate::scenario::Source;
 use crate::stats::{
     morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
     scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
@@ -285,8 +286,14 @@ impl Plan {
     /// Plans `dugnad sensitivity`. A `[sweep]` table in the file is not part of the scenario
     /// proper and is ignored.
     pub fn from_args(cmd: &SensitivityCmd) -> Result<Plan> {
+        Plan::from_source(&Source::read(&cmd.scenario)?, cmd)
+    }
+
+    /// Plans `dugnad sensitivity` of a scenario given as a [`Source`] (a program's scenario
+    /// text) with `cmd`'s flags; `cmd.scenario` is not read.
+    pub fn from_source(source: &Source, cmd: &SensitivityCmd) -> Result<Plan> {
         let scope = Scope::parse(&cmd.scope)?;
-        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let base = Base::from_source(source, &cmd.run)?;
         let mut factors: Vec<Factor> = Vec::new();
         for r in &cmd.range {
             let r = parse_range(r)?;

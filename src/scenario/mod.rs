@@ -39,4 +39,4 @@ pub use fields::{
 pub use overrides::{apply_overrides, parse_override};
 pub use schema::json_schema;
 pub use to_toml::to_toml;
-pub use validate::{load, load_str};
+pub use validate::{load, load_str, Source};
