@@ -68,7 +68,7 @@ fn run(
         let (agg, used) = with_threads(cmd.run.threads, || {
             (plan.run(|_| unwind_if(stop)), rayon::current_num_threads())
         })?;
-        let files = export_tables(&plan.tables(&agg))?;
+        let files = plan.with_tables(&agg, export_tables)?;
         Ok((agg, used, files))
     })?
     .or_py()?;

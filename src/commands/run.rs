@@ -54,7 +54,7 @@ pub fn write_run(
     started: Instant,
     charts: bool,
 ) -> Result<()> {
-    let mut files = write_tables(&plan.tables(agg), |f, b| out.write(f, b))?;
+    let mut files = plan.with_tables(agg, |t| write_tables(t, |f, b| out.write(f, b)))?;
     if plan.network {
         for (f, b) in crate::output::agents::graphml(agg, &plan.loaded.designs)? {
             out.write(&f, &b)?;

@@ -136,16 +136,17 @@ impl Plan {
         run_plan(&self.loaded.designs, &self.replicates, progress)
     }
 
-    /// The tables a run of this plan writes: the run's tables, and with `--agents` the agents'
-    /// and ties' tables.
-    pub fn tables(&self, agg: &RunAggregate) -> Vec<Table> {
+    /// Hands `f` the tables a run of this plan writes: the run's tables, and with `--agents` the
+    /// agents' and ties' tables.
+    pub fn with_tables<T>(&self, agg: &RunAggregate, f: impl FnOnce(&[Table]) -> T) -> T {
         let designs = &self.loaded.designs;
-        let mut tables = crate::output::run::tables(agg, &group_labels(designs));
+        let labels = group_labels(designs);
+        let mut tables = crate::output::run::tables(agg, &labels);
         if self.agents {
             tables.push(crate::output::agents::agents(agg, designs));
             tables.push(crate::output::agents::ties(agg, designs));
         }
-        tables
+        f(&tables)
     }
 
     /// The manifest of a run of this plan on `threads` threads that took `wall_time_seconds`
