@@ -50,7 +50,8 @@ impl Contender {
 /// names made unique.
 pub fn contenders(cmd: &CompareCmd) -> Result<Vec<Contender>> {
     let flags = cmd.run.overrides();
-    let first = Contender::load(&cmd.scenarios[0], None, flags.clone())?;
+    let first = Contender::load(&cmd.scenarios[0], None, flags.clone())
+        .map_err(|e| super::attribute_flags(e, &cmd.run))?;
     let shared = [
         format!("scenario.seed={}", first.scenario.seed),
         format!("scenario.replicates={}", first.scenario.replicates),

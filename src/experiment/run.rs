@@ -25,7 +25,8 @@ pub struct Loaded {
 /// Loads a scenario with `--set`, `--replicates`, `--weeks`, `--seed` applied.
 pub fn load(file: &Path, args: &RunArgs) -> Result<Loaded> {
     let overrides = args.overrides();
-    let scenario = validate::load(file, &overrides)?;
+    let scenario =
+        validate::load(file, &overrides).map_err(|e| super::attribute_flags(e.into(), args))?;
     let designs = Design::compile_all(&scenario);
     Ok(Loaded {
         file: file.to_path_buf(),

@@ -43,7 +43,8 @@ impl Base {
         let text = read_scenario_text(file)?;
         let (text, declared) = take_sweep_table(&text, &origin)?;
         let overrides = run.overrides();
-        let scenario = load_str(&text, &origin, &overrides)?;
+        let scenario = load_str(&text, &origin, &overrides)
+            .map_err(|e| super::attribute_flags(e.into(), run))?;
         let resolved = to_toml(&scenario);
         Ok(Base {
             text,

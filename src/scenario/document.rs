@@ -134,6 +134,12 @@ impl Ctx {
     /// An error of `class` at the key `path`.
     pub(crate) fn err(&self, class: Class, path: &str, mut message: String) -> ScenarioError {
         if self.overridden(path) {
+            // The fix is then a --set, not a line of the file.
+            let leaf = path.rsplit('.').next().unwrap_or(path);
+            message = message.replace(
+                &format!("write e.g. {leaf} = "),
+                &format!("write e.g. --set {path}="),
+            );
             message.push_str(" (this value was given by --set)");
         }
         let loc = Located {
