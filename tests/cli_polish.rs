@@ -1,0 +1,852 @@
+//! The command line keeps its promises: a closed pipe ends the process quietly, every flag a
+//! `--help` shows is accepted (each is run), flags a command cannot honour are neither shown nor
+//! silently ignored, the default output folders are the ones the help names, a mistyped
+//! subcommand gets "did you mean", every fix an error suggests is itself a command that runs, and
+//! scenarios/README.md states the sizes the files have.
+
+mod common;
+
+use clap::CommandFactory;
+use common::{dugnad, read, root, scratch};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn scenario(name: &str) -> String {
+    root()
+        .join("scenarios")
+        .join(format!("{name}.toml"))
+        .display()
+        .to_string()
+}
+
+/// Small sizes for any command that runs the model.
+const TINY: [&str; 4] = ["--replicates", "2", "--weeks", "2"];
+
+/// Every (subcommand, long flag) that `--help` shows.
+fn documented_flags() -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for sc in dugnad::cli::Cli::command().get_subcommands() {
+        for a in sc.get_arguments() {
+            if a.is_hide_set() || a.is_positional() {
+                continue;
+            }
+            if let Some(long) = a.get_long().filter(|l| *l != "help") {
+                out.insert((sc.get_name().to_string(), format!("--{long}")));
+            }
+        }
+    }
+    out
+}
+
+/// The long flags among `args`, with `-o` as `--output`.
+fn flags_in(args: &[String]) -> Vec<String> {
+    args.iter()
+        .filter(|a| a.starts_with("--") || a.as_str() == "-o" || a.as_str() == "-q")
+        .map(|a| match a.as_str() {
+            "-o" => "--output".to_string(),
+            "-q" => "--quiet".to_string(),
+            _ => a.split('=').next().unwrap_or(a).to_string(),
+        })
+        .collect()
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+/// Runs `args` and returns (exit code, stderr).
+fn run(args: &[String], cwd: &Path) -> (Option<i32>, String) {
+    let out = dugnad().args(args).current_dir(cwd).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn every_documented_flag_of_every_command_runs() {
+    let tmp = scratch();
+    let d = |name: &str| tmp.path().join(name).display().to_string();
+    let (kc, co, fg) = (
+        scenario("knitting-cafe"),
+        scenario("co-designed-cafe"),
+        scenario("focus-group"),
+    );
+    let mut invocations: Vec<Vec<String>> = Vec::new();
+    let mut add = |args: &[&str]| invocations.push(strings(args));
+    // run, check, params, schema, calibrate
+    add(&[
+        "run",
+        &kc,
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "--seed",
+        "3",
+        "--threads",
+        "1",
+    ]);
+    let last = invocations.last_mut().unwrap();
+    last.extend(strings(&[
+        "--set",
+        "activity.groups=2",
+        "--quiet",
+        "-o",
+        &d("r"),
+        "--per-group",
+        "--keep-replicates",
+        "--no-charts",
+    ]));
+    let mut add = |args: &[&str]| invocations.push(strings(args));
+    add(&[
+        "run",
+        &kc,
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "-o",
+        &d("r"),
+        "--force",
+    ]);
+    add(&["check", &kc, "--set", "activity.groups=2"]);
+    add(&["params", "--json"]);
+    add(&["params", "--markdown"]);
+    add(&["schema"]);
+    add(&[
+        "calibrate",
+        &scenario("calibration"),
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "--seed",
+        "1",
+        "--threads",
+        "1",
+        "--set",
+        "activity.groups=1",
+        "--json",
+    ]);
+    // trace
+    add(&[
+        "trace",
+        &kc,
+        "--weeks",
+        "10",
+        "--seed",
+        "3",
+        "--set",
+        "activity.facilitation=0.5",
+        "--replicate",
+        "1",
+        "--week",
+        "2",
+        "--group",
+        "0",
+        "--format",
+        "json",
+    ]);
+    add(&["trace", &fg, "--find", "usurp"]);
+    // compare
+    add(&[
+        "compare",
+        &kc,
+        &co,
+        "--variant",
+        "v: activity.co_design=0.7",
+        "--baseline",
+        "v",
+        "--scope",
+        "run_mean",
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "--seed",
+        "1",
+        "--threads",
+        "1",
+        "--set",
+        "activity.groups=1",
+        "-o",
+        &d("c"),
+        "--quiet",
+        "--no-charts",
+    ]);
+    add(&[
+        "compare",
+        &kc,
+        "--variant",
+        "v: activity.co_design=0.7",
+        "--target-ci",
+        "10",
+        "--indicator",
+        "voice_parity",
+        "--max-replicates",
+        "4",
+        "--batch",
+        "2",
+        "--weeks",
+        "2",
+        "-o",
+        &d("c"),
+        "--force",
+        "--quiet",
+    ]);
+    // sweep and merge
+    add(&[
+        "sweep",
+        &kc,
+        "--vary",
+        "activity.co_design=0,0.5",
+        "--scope",
+        "run_mean",
+        "--keep-replicates",
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "--seed",
+        "1",
+        "--threads",
+        "1",
+        "--set",
+        "activity.groups=1",
+        "-o",
+        &d("s"),
+        "--quiet",
+        "--no-charts",
+        "--force",
+    ]);
+    for shard in ["0/2", "1/2"] {
+        let out = d(&format!("s{}", &shard[..1]));
+        add(&[
+            "sweep",
+            &kc,
+            "--sample",
+            "lhs:3",
+            "--range",
+            "activity.co_design=0:1",
+            "--shard",
+            shard,
+            "--replicates",
+            "2",
+            "--weeks",
+            "2",
+            "-o",
+            &out,
+            "--quiet",
+        ]);
+    }
+    add(&[
+        "merge",
+        &d("s0"),
+        &d("s1"),
+        "-o",
+        &d("m"),
+        "--force",
+        "--no-charts",
+        "--quiet",
+    ]);
+    // sensitivity
+    add(&[
+        "sensitivity",
+        &kc,
+        "--method",
+        "morris",
+        "--range",
+        "parameters.beta_e=1:3",
+        "--trajectories",
+        "2",
+        "--levels",
+        "4",
+        "--indicator",
+        "mean_agency",
+        "--scope",
+        "final_week",
+        "--shard",
+        "0/1",
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "--seed",
+        "1",
+        "--threads",
+        "1",
+        "--set",
+        "activity.groups=1",
+        "-o",
+        &d("x"),
+        "--force",
+        "--quiet",
+        "--no-charts",
+    ]);
+    add(&[
+        "sensitivity",
+        &kc,
+        "--method",
+        "sobol",
+        "--range",
+        "parameters.beta_e=1:3",
+        "--samples",
+        "4",
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "-o",
+        &d("y"),
+        "--quiet",
+        "--no-charts",
+    ]);
+    add(&[
+        "sensitivity",
+        &kc,
+        "--all-params",
+        "--trajectories",
+        "2",
+        "--replicates",
+        "1",
+        "--weeks",
+        "1",
+        "-o",
+        &d("z"),
+        "--quiet",
+        "--no-charts",
+    ]);
+    // bench (--check is run below: it may report missed targets on a busy machine)
+    add(&[
+        "bench",
+        &scenario("bench"),
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "--seed",
+        "1",
+        "--threads",
+        "1",
+        "--set",
+        "activity.groups=2",
+        "--quiet",
+        "--repeats",
+        "1",
+        "--json",
+    ]);
+
+    let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
+    for args in &invocations {
+        let (code, err) = run(args, tmp.path());
+        assert_eq!(code, Some(0), "dugnad {}\n{err}", args.join(" "));
+        for f in flags_in(args) {
+            covered.insert((args[0].clone(), f));
+        }
+    }
+    // bench --check: runs, and either meets the targets or says which it missed (exit 1).
+    let check = strings(&[
+        "bench",
+        &scenario("bench"),
+        "--replicates",
+        "2",
+        "--weeks",
+        "2",
+        "--repeats",
+        "1",
+        "--check",
+    ]);
+    let (code, err) = run(&check, tmp.path());
+    assert!(
+        code == Some(0) || (code == Some(1) && err.contains("performance targets missed")),
+        "bench --check: {code:?} {err}"
+    );
+    covered.extend(
+        flags_in(&check)
+            .into_iter()
+            .map(|f| ("bench".to_string(), f)),
+    );
+    // serve: starts with every flag, prints its address, and is stopped.
+    covered.extend(serve_with_every_flag());
+
+    let missing: Vec<_> = documented_flags().difference(&covered).cloned().collect();
+    assert!(
+        missing.is_empty(),
+        "flags shown by --help that no invocation here runs (add one): {missing:?}"
+    );
+}
+
+/// Starts `dugnad serve --port 0 --host 127.0.0.1 --workers 2`, waits for its address line,
+/// stops it; returns the flags run.
+fn serve_with_every_flag() -> Vec<(String, String)> {
+    use std::io::BufRead;
+    let args = [
+        "serve",
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--workers",
+        "2",
+    ];
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"))
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("http://127.0.0.1:"), "serve: {line}");
+    flags_in(&strings(&args))
+        .into_iter()
+        .map(|f| ("serve".to_string(), f))
+        .collect()
+}
+
+#[test]
+fn flags_a_command_cannot_honour_are_hidden_and_refused() {
+    let tmp = scratch();
+    let kc = scenario("knitting-cafe");
+    let shown = documented_flags();
+    for (cmd, flag) in [
+        ("trace", "--output"),
+        ("trace", "--force"),
+        ("trace", "--replicates"),
+        ("trace", "--threads"),
+        ("trace", "--quiet"),
+        ("calibrate", "--output"),
+        ("calibrate", "--force"),
+        ("calibrate", "--quiet"),
+        ("bench", "--output"),
+        ("bench", "--force"),
+    ] {
+        assert!(
+            !shown.contains(&(cmd.to_string(), flag.to_string())),
+            "{cmd} --help shows {flag}"
+        );
+    }
+    for args in [
+        vec!["trace", &kc, "-o", "x.txt"],
+        vec!["trace", &kc, "--force"],
+        vec!["trace", &kc, "--replicates", "3"],
+        vec!["calibrate", "-o", "x", "--replicates", "2", "--weeks", "2"],
+        vec!["bench", "--force", "--replicates", "2", "--weeks", "2"],
+    ] {
+        let (code, err) = run(&strings(&args), tmp.path());
+        assert_eq!(code, Some(2), "{args:?} is refused: {err}");
+        assert!(
+            err.contains("redirect") || err.contains("--replicate R"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn default_output_folders_are_the_ones_the_help_names() {
+    let tmp = scratch();
+    let (kc, co) = (scenario("knitting-cafe"), scenario("co-designed-cafe"));
+    let cli = dugnad::cli::Cli::command();
+    let help_default = |cmd: &str| -> String {
+        let sc = cli.find_subcommand(cmd).unwrap();
+        let a = sc.get_arguments().find(|a| a.get_id() == "output").unwrap();
+        let help = a.get_help().unwrap().to_string();
+        let start = help.find("(default: ").unwrap() + "(default: ".len();
+        let rest = &help[start..];
+        rest[..rest.find([',', ')']).unwrap()].to_string()
+    };
+    for (cmd, args, fill) in [
+        (
+            "run",
+            vec![kc.clone()],
+            vec![("<scenario name>", "knitting-cafe")],
+        ),
+        (
+            "compare",
+            vec![kc.clone(), co.clone()],
+            vec![("A-vs-B", "knitting-cafe-vs-co-designed-cafe")],
+        ),
+        (
+            "sweep",
+            vec![kc.clone(), "--vary".into(), "activity.co_design=0,1".into()],
+            vec![("<scenario name>", "knitting-cafe")],
+        ),
+        (
+            "sensitivity",
+            vec![
+                kc.clone(),
+                "--range".into(),
+                "parameters.beta_e=1:3".into(),
+                "--trajectories".into(),
+                "2".into(),
+            ],
+            vec![("<scenario name>", "knitting-cafe"), ("<method>", "morris")],
+        ),
+    ] {
+        let mut folder = help_default(cmd);
+        for (from, to) in fill {
+            folder = folder.replace(from, to);
+        }
+        let mut full = vec![cmd.to_string()];
+        full.extend(args);
+        full.extend(strings(&TINY));
+        full.extend(strings(&["--quiet", "--no-charts"]));
+        let (code, err) = run(&full, tmp.path());
+        assert_eq!(code, Some(0), "{full:?}: {err}");
+        assert!(
+            tmp.path().join(&folder).join("manifest.json").exists(),
+            "{cmd}: --help says the default folder is {folder}"
+        );
+    }
+}
+
+#[test]
+fn a_mistyped_subcommand_gets_did_you_mean() {
+    for (typed, meant) in [
+        ("rn", "run"),
+        ("sweeep", "sweep"),
+        ("sensitivty", "sensitivity"),
+        ("trcae", "trace"),
+    ] {
+        let out = dugnad()
+            .arg(typed)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(
+            err.contains("similar subcommand") && err.contains(&format!("'{meant}'")),
+            "{typed}: {err}"
+        );
+    }
+    let out = dugnad()
+        .arg("zzzzzz")
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(!String::from_utf8(out).unwrap().contains("similar"));
+}
+
+/// The value an error message suggests after `marker` (up to a space, ';' or ')'; a quoted value
+/// up to its closing quote), with a trailing ',' removed.
+fn suggested(err: &str, marker: &str) -> String {
+    let at = err
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker:?} in: {err}"));
+    let rest = &err[at + marker.len()..];
+    if let Some(q) = rest.strip_prefix('\'') {
+        return q[..q.find('\'').unwrap()].to_string();
+    }
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ';' || c == ')')
+        .unwrap_or(rest.len());
+    rest[..end].trim_end_matches(',').to_string()
+}
+
+/// Replaces the value after `flag` in `args` (or appends `flag value`).
+fn with_flag(args: &[String], flag: &str, value: &str) -> Vec<String> {
+    let mut out = args.to_vec();
+    match out.iter().position(|a| a == flag) {
+        Some(i) => out[i + 1] = value.to_string(),
+        None => out.extend([flag.to_string(), value.to_string()]),
+    }
+    out
+}
+
+#[test]
+fn every_fix_an_error_suggests_runs() {
+    let tmp = scratch();
+    let (kc, fg) = (scenario("knitting-cafe"), scenario("focus-group"));
+    let tiny = |cmd: &str, rest: &[&str]| -> Vec<String> {
+        let mut v = vec![cmd.to_string()];
+        v.extend(strings(rest));
+        v.extend(strings(&TINY));
+        v.extend(strings(&["--quiet", "--no-charts", "--force", "-o"]));
+        v.push(tmp.path().join(format!("out-{cmd}")).display().to_string());
+        v
+    };
+    // (command that fails, its exit code, the marker before the suggestion, the flag it is for)
+    let cases: Vec<(Vec<String>, i32, &str, &str)> = vec![
+        (tiny("sensitivity", &[&kc]), 2, "e.g. --range ", "--range"),
+        (
+            tiny(
+                "sensitivity",
+                &[&kc, "--range", "parameters.beta_e=1:3", "--levels", "3"],
+            ),
+            2,
+            "e.g. --levels ",
+            "--levels",
+        ),
+        (
+            tiny("sweep", &[&kc, "--vary", "activity.co_design"]),
+            2,
+            "e.g. --vary ",
+            "--vary",
+        ),
+        (
+            tiny(
+                "sweep",
+                &[&kc, "--sample", "lhs", "--range", "activity.co_design=0:1"],
+            ),
+            2,
+            "e.g. ",
+            "--sample",
+        ),
+        (
+            tiny(
+                "sweep",
+                &[&kc, "--sample", "lhs:3", "--range", "activity.co_design"],
+            ),
+            2,
+            "e.g. --range ",
+            "--range",
+        ),
+        (
+            tiny(
+                "sweep",
+                &[
+                    &kc,
+                    "--sample",
+                    "lhs:3",
+                    "--range",
+                    "activity.co_design=1:0",
+                ],
+            ),
+            2,
+            "e.g. --range ",
+            "--range",
+        ),
+        (
+            tiny(
+                "sweep",
+                &[&kc, "--vary", "activity.co_design=0,1", "--shard", "5"],
+            ),
+            2,
+            "e.g. --shard ",
+            "--shard",
+        ),
+        (
+            tiny("compare", &[&kc, "--variant", "bad"]),
+            2,
+            "e.g. --variant ",
+            "--variant",
+        ),
+        (
+            tiny("run", &[&kc, "--set", "activity.service_frame=2"]),
+            2,
+            "e.g. --set ",
+            "--set",
+        ),
+        (
+            with_flag(&tiny("run", &[&kc]), "--weeks", "0"),
+            2,
+            "e.g. --weeks ",
+            "--weeks",
+        ),
+        (
+            with_flag(&tiny("run", &[&kc]), "--replicates", "0"),
+            2,
+            "e.g. --replicates ",
+            "--replicates",
+        ),
+        (
+            strings(&["trace", &fg, "--find", "step-up"]),
+            3,
+            "(--replicate ",
+            "--replicate",
+        ),
+    ];
+    for (args, code, marker, flag) in cases {
+        let (got, err) = run(&args, tmp.path());
+        assert_eq!(got, Some(code), "dugnad {}: {err}", args.join(" "));
+        let value = suggested(&err, marker);
+        let fixed = with_flag(&args, flag, &value);
+        let (got, err2) = run(&fixed, tmp.path());
+        assert_eq!(
+            got,
+            Some(0),
+            "the fix suggested by\n  {err}\ndoes not run: dugnad {}\n  {err2}",
+            fixed.join(" ")
+        );
+    }
+    // A mistyped subcommand: the suggested one runs.
+    let mut args = tiny("rn", &[&kc]);
+    let (_, err) = run(&args, tmp.path());
+    args[0] = suggested(&err, "a similar subcommand exists: '")
+        .trim_end_matches('\'')
+        .to_string();
+    assert_eq!(run(&args, tmp.path()).0, Some(0), "{args:?}");
+}
+
+#[test]
+fn weeks_zero_is_reported_as_given_by_weeks() {
+    for (flag, value, key) in [
+        ("--weeks", "0", "scenario.weeks"),
+        ("--replicates", "0", "scenario.replicates"),
+    ] {
+        for cmd in [
+            vec!["run", "scenarios/knitting-cafe.toml"],
+            vec!["trace", "scenarios/knitting-cafe.toml"],
+            vec![
+                "sweep",
+                "scenarios/knitting-cafe.toml",
+                "--vary",
+                "activity.co_design=0,1",
+            ],
+            vec![
+                "compare",
+                "scenarios/knitting-cafe.toml",
+                "scenarios/focus-group.toml",
+            ],
+        ] {
+            if cmd[0] == "trace" && flag == "--replicates" {
+                continue;
+            }
+            let out = dugnad().args(&cmd).args([flag, value]).assert().code(2);
+            let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+            assert!(
+                err.contains(key) && err.contains(&format!("(this value was given by {flag})")),
+                "{cmd:?} {flag} {value}: {err}"
+            );
+            assert!(!err.contains("--set"), "{cmd:?}: {err}");
+        }
+    }
+}
+
+/// A process whose stdout or stderr reader has gone: it ends quietly, with status 0 or the
+/// SIGPIPE signal (141 in a shell), never a panic (status 101).
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let tmp = scratch();
+    let out_dir = tmp.path().join("r").display().to_string();
+    let bin = assert_cmd::cargo::cargo_bin("dugnad");
+    let kc = scenario("knitting-cafe");
+    for (args, closed_stdout) in [
+        (vec!["params"], true),
+        (vec!["schema"], true),
+        (vec!["trace", kc.as_str(), "--week", "3"], true),
+        (
+            vec![
+                "run",
+                kc.as_str(),
+                "--replicates",
+                "2",
+                "--weeks",
+                "2",
+                "--no-charts",
+                "-o",
+                &out_dir,
+            ],
+            false,
+        ),
+    ] {
+        let mut cmd = Command::new(&bin);
+        cmd.args(&args).stdin(Stdio::null());
+        if closed_stdout {
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        } else {
+            cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+        }
+        let mut child = cmd.spawn().unwrap();
+        // Close the reading end before the process writes.
+        if closed_stdout {
+            drop(child.stdout.take());
+        } else {
+            drop(child.stderr.take());
+        }
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            use std::io::Read;
+            e.read_to_string(&mut err).unwrap();
+        }
+        assert!(
+            status.success() || status.signal() == Some(libc_sigpipe()),
+            "{args:?}: {status:?} {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    assert!(
+        Path::new(&out_dir).join("manifest.json").exists(),
+        "the run finished before its summary met the closed pipe"
+    );
+}
+
+#[cfg(unix)]
+fn libc_sigpipe() -> i32 {
+    13
+}
+
+/// The numbers the scenarios/README.md table gives for a file (weeks, replicates, groups,
+/// service frame, co-design, facilitation) are the file's.
+#[test]
+fn the_scenarios_readme_tells_the_files_sizes() {
+    let readme = read(&root().join("scenarios/README.md"));
+    let mut rows = 0;
+    for line in readme.lines().filter(|l| l.starts_with("| `")) {
+        let file = &line[3..line[3..].find('`').unwrap() + 3];
+        let s = dugnad::scenario::load(&root().join("scenarios").join(file), &[]).unwrap();
+        let groups: u32 = s.activities.iter().map(|a| a.groups).sum();
+        let number_before = |word: &str| -> Option<f64> {
+            let i = line.find(word)?;
+            line[..i]
+                .split_whitespace()
+                .last()?
+                .trim_matches(',')
+                .parse()
+                .ok()
+        };
+        let number_after = |word: &str| -> Option<f64> {
+            let i = line.find(word)?;
+            line[i + word.len()..]
+                .split_whitespace()
+                .next()?
+                .trim_matches(|c: char| c == ',' || c == ';')
+                .parse()
+                .ok()
+        };
+        let checks = [
+            (number_before(" weeks"), s.weeks as f64, "weeks"),
+            (
+                number_before(" replicates"),
+                s.replicates as f64,
+                "replicates",
+            ),
+            (number_before(" groups"), groups as f64, "groups"),
+        ];
+        for (stated, actual, what) in checks {
+            if let Some(x) = stated {
+                assert_eq!(x, actual, "scenarios/README.md, {file}: {what}");
+            }
+        }
+        if s.activities.len() == 1 {
+            let a = &s.activities[0];
+            for (word, actual) in [
+                ("service frame", a.service_frame),
+                ("co-design", a.co_design),
+                ("facilitation", a.facilitation),
+            ] {
+                if let Some(x) = number_after(word) {
+                    assert_eq!(x, actual, "scenarios/README.md, {file}: {word}");
+                }
+            }
+        }
+        rows += 1;
+    }
+    assert_eq!(
+        rows,
+        common::bundled().len(),
+        "one README row per bundled scenario"
+    );
+}
