@@ -850,3 +850,35 @@ fn the_scenarios_readme_tells_the_files_sizes() {
         "one README row per bundled scenario"
     );
 }
+
+#[test]
+fn flag_values_are_told_as_the_flag_that_gave_them() {
+    let out = dugnad()
+        .args([
+            "sweep",
+            "scenarios/knitting-cafe.toml",
+            "--vary",
+            "activity.co_design=a:b",
+        ])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("--vary activity.co_design: the value 'a:b' is not valid")
+            && !err.contains("--set"),
+        "{err}"
+    );
+    let out = dugnad()
+        .args([
+            "sweep",
+            "scenarios/knitting-cafe.toml",
+            "--sample",
+            "lhs:3",
+            "--range",
+            "activity.co_design",
+        ])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("is not KEY=LO:HI"), "{err}");
+}
