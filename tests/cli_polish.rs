@@ -63,280 +63,76 @@ fn run(args: &[String], cwd: &Path) -> (Option<i32>, String) {
     )
 }
 
+/// `line` split at spaces, each `{name}` word replaced by its value (which may hold spaces).
+fn argv(line: &str, vars: &[(&str, String)]) -> Vec<String> {
+    line.split_whitespace()
+        .map(|w| {
+            vars.iter()
+                .find(|(k, _)| w == format!("{{{k}}}"))
+                .map_or_else(|| w.to_string(), |(_, v)| v.clone())
+        })
+        .collect()
+}
+
+/// Every command with every flag its --help shows, at tiny sizes (one flag may be run by
+/// several lines; `bench --check` and `serve` are run separately).
+const INVOCATIONS: &[&str] = &[
+    "run {kc} --replicates 2 --weeks 2 --seed 3 --threads 1 --set activity.groups=2 --quiet \
+     -o {dir}/r --per-group --keep-replicates --no-charts",
+    "run {kc} --replicates 2 --weeks 2 -o {dir}/r --force",
+    "check {kc} --set activity.groups=2",
+    "params --json",
+    "params --markdown",
+    "schema",
+    "calibrate {calibration} --replicates 2 --weeks 2 --seed 1 --threads 1 \
+     --set activity.groups=1 --json",
+    "trace {kc} --weeks 10 --seed 3 --set activity.facilitation=0.5 --replicate 1 --week 2 \
+     --group 0 --format json",
+    "trace {fg} --find usurp",
+    "compare {kc} {co} --variant {variant} --baseline v --scope run_mean --replicates 2 \
+     --weeks 2 --seed 1 --threads 1 --set activity.groups=1 -o {dir}/c --quiet --no-charts",
+    "compare {kc} --variant {variant} --target-ci 10 --indicator voice_parity \
+     --max-replicates 4 --batch 2 --weeks 2 -o {dir}/c --force --quiet",
+    "sweep {kc} --vary activity.co_design=0,0.5 --scope run_mean --keep-replicates \
+     --replicates 2 --weeks 2 --seed 1 --threads 1 --set activity.groups=1 -o {dir}/s \
+     --quiet --no-charts --force",
+    "sweep {kc} --sample lhs:3 --range activity.co_design=0:1 --shard 0/2 --replicates 2 \
+     --weeks 2 -o {dir}/s0 --quiet",
+    "sweep {kc} --sample lhs:3 --range activity.co_design=0:1 --shard 1/2 --replicates 2 \
+     --weeks 2 -o {dir}/s1 --quiet",
+    "merge {dir}/s0 {dir}/s1 -o {dir}/m --force --no-charts --quiet",
+    "sensitivity {kc} --method morris --range parameters.beta_e=1:3 --trajectories 2 \
+     --levels 4 --indicator mean_agency --scope final_week --shard 0/1 --replicates 2 \
+     --weeks 2 --seed 1 --threads 1 --set activity.groups=1 -o {dir}/x --force --quiet \
+     --no-charts",
+    "sensitivity {kc} --method sobol --range parameters.beta_e=1:3 --samples 4 \
+     --replicates 2 --weeks 2 -o {dir}/y --quiet --no-charts",
+    "sensitivity {kc} --all-params --trajectories 2 --replicates 1 --weeks 1 -o {dir}/z \
+     --quiet --no-charts",
+    "bench {bench} --replicates 2 --weeks 2 --seed 1 --threads 1 --set activity.groups=2 \
+     --quiet --repeats 1 --json",
+];
+
 #[test]
 fn every_documented_flag_of_every_command_runs() {
     let tmp = scratch();
-    let d = |name: &str| tmp.path().join(name).display().to_string();
-    let (kc, co, fg) = (
-        scenario("knitting-cafe"),
-        scenario("co-designed-cafe"),
-        scenario("focus-group"),
-    );
-    let mut invocations: Vec<Vec<String>> = Vec::new();
-    let mut add = |args: &[&str]| invocations.push(strings(args));
-    // run, check, params, schema, calibrate
-    add(&[
-        "run",
-        &kc,
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "--seed",
-        "3",
-        "--threads",
-        "1",
-    ]);
-    let last = invocations.last_mut().unwrap();
-    last.extend(strings(&[
-        "--set",
-        "activity.groups=2",
-        "--quiet",
-        "-o",
-        &d("r"),
-        "--per-group",
-        "--keep-replicates",
-        "--no-charts",
-    ]));
-    let mut add = |args: &[&str]| invocations.push(strings(args));
-    add(&[
-        "run",
-        &kc,
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "-o",
-        &d("r"),
-        "--force",
-    ]);
-    add(&["check", &kc, "--set", "activity.groups=2"]);
-    add(&["params", "--json"]);
-    add(&["params", "--markdown"]);
-    add(&["schema"]);
-    add(&[
-        "calibrate",
-        &scenario("calibration"),
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "--seed",
-        "1",
-        "--threads",
-        "1",
-        "--set",
-        "activity.groups=1",
-        "--json",
-    ]);
-    // trace
-    add(&[
-        "trace",
-        &kc,
-        "--weeks",
-        "10",
-        "--seed",
-        "3",
-        "--set",
-        "activity.facilitation=0.5",
-        "--replicate",
-        "1",
-        "--week",
-        "2",
-        "--group",
-        "0",
-        "--format",
-        "json",
-    ]);
-    add(&["trace", &fg, "--find", "usurp"]);
-    // compare
-    add(&[
-        "compare",
-        &kc,
-        &co,
-        "--variant",
-        "v: activity.co_design=0.7",
-        "--baseline",
-        "v",
-        "--scope",
-        "run_mean",
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "--seed",
-        "1",
-        "--threads",
-        "1",
-        "--set",
-        "activity.groups=1",
-        "-o",
-        &d("c"),
-        "--quiet",
-        "--no-charts",
-    ]);
-    add(&[
-        "compare",
-        &kc,
-        "--variant",
-        "v: activity.co_design=0.7",
-        "--target-ci",
-        "10",
-        "--indicator",
-        "voice_parity",
-        "--max-replicates",
-        "4",
-        "--batch",
-        "2",
-        "--weeks",
-        "2",
-        "-o",
-        &d("c"),
-        "--force",
-        "--quiet",
-    ]);
-    // sweep and merge
-    add(&[
-        "sweep",
-        &kc,
-        "--vary",
-        "activity.co_design=0,0.5",
-        "--scope",
-        "run_mean",
-        "--keep-replicates",
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "--seed",
-        "1",
-        "--threads",
-        "1",
-        "--set",
-        "activity.groups=1",
-        "-o",
-        &d("s"),
-        "--quiet",
-        "--no-charts",
-        "--force",
-    ]);
-    for shard in ["0/2", "1/2"] {
-        let out = d(&format!("s{}", &shard[..1]));
-        add(&[
-            "sweep",
-            &kc,
-            "--sample",
-            "lhs:3",
-            "--range",
-            "activity.co_design=0:1",
-            "--shard",
-            shard,
-            "--replicates",
-            "2",
-            "--weeks",
-            "2",
-            "-o",
-            &out,
-            "--quiet",
-        ]);
-    }
-    add(&[
-        "merge",
-        &d("s0"),
-        &d("s1"),
-        "-o",
-        &d("m"),
-        "--force",
-        "--no-charts",
-        "--quiet",
-    ]);
-    // sensitivity
-    add(&[
-        "sensitivity",
-        &kc,
-        "--method",
-        "morris",
-        "--range",
-        "parameters.beta_e=1:3",
-        "--trajectories",
-        "2",
-        "--levels",
-        "4",
-        "--indicator",
-        "mean_agency",
-        "--scope",
-        "final_week",
-        "--shard",
-        "0/1",
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "--seed",
-        "1",
-        "--threads",
-        "1",
-        "--set",
-        "activity.groups=1",
-        "-o",
-        &d("x"),
-        "--force",
-        "--quiet",
-        "--no-charts",
-    ]);
-    add(&[
-        "sensitivity",
-        &kc,
-        "--method",
-        "sobol",
-        "--range",
-        "parameters.beta_e=1:3",
-        "--samples",
-        "4",
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "-o",
-        &d("y"),
-        "--quiet",
-        "--no-charts",
-    ]);
-    add(&[
-        "sensitivity",
-        &kc,
-        "--all-params",
-        "--trajectories",
-        "2",
-        "--replicates",
-        "1",
-        "--weeks",
-        "1",
-        "-o",
-        &d("z"),
-        "--quiet",
-        "--no-charts",
-    ]);
-    // bench (--check is run below: it may report missed targets on a busy machine)
-    add(&[
-        "bench",
-        &scenario("bench"),
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "--seed",
-        "1",
-        "--threads",
-        "1",
-        "--set",
-        "activity.groups=2",
-        "--quiet",
-        "--repeats",
-        "1",
-        "--json",
-    ]);
-
+    let dir = tmp.path().display().to_string();
+    let vars: Vec<(&str, String)> = [
+        ("kc", "knitting-cafe"),
+        ("co", "co-designed-cafe"),
+        ("fg", "focus-group"),
+        ("calibration", "calibration"),
+        ("bench", "bench"),
+    ]
+    .into_iter()
+    .map(|(k, f)| (k, scenario(f)))
+    .chain([("variant", "v: activity.co_design=0.7".to_string())])
+    .collect();
+    // `{dir}/r`: the placeholder is a prefix here.
+    let invocations: Vec<Vec<String>> = INVOCATIONS
+        .iter()
+        .map(|l| argv(&l.replace("{dir}", &dir), &vars))
+        .collect();
     let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
     for args in &invocations {
         let (code, err) = run(args, tmp.path());
@@ -346,17 +142,10 @@ fn every_documented_flag_of_every_command_runs() {
         }
     }
     // bench --check: runs, and either meets the targets or says which it missed (exit 1).
-    let check = strings(&[
-        "bench",
-        &scenario("bench"),
-        "--replicates",
-        "2",
-        "--weeks",
-        "2",
-        "--repeats",
-        "1",
-        "--check",
-    ]);
+    let check = argv(
+        "bench {bench} --replicates 2 --weeks 2 --repeats 1 --check",
+        &vars,
+    );
     let (code, err) = run(&check, tmp.path());
     assert!(
         code == Some(0) || (code == Some(1) && err.contains("performance targets missed")),
@@ -561,109 +350,42 @@ fn with_flag(args: &[String], flag: &str, value: &str) -> Vec<String> {
     out
 }
 
+/// Commands that fail with a suggested fix: (command line, its exit code, the text before the
+/// suggested value, the flag the value is for). `{tiny}` stands for tiny sizes and an output
+/// folder.
+#[rustfmt::skip]
+const SUGGESTING: &[(&str, i32, &str, &str)] = &[
+    ("sensitivity {kc} {tiny}", 2, "e.g. --range ", "--range"),
+    ("sensitivity {kc} --range parameters.beta_e=1:3 --levels 3 {tiny}", 2, "e.g. --levels ", "--levels"),
+    ("sweep {kc} --vary activity.co_design {tiny}", 2, "e.g. --vary ", "--vary"),
+    ("sweep {kc} --sample lhs --range activity.co_design=0:1 {tiny}", 2, "e.g. ", "--sample"),
+    ("sweep {kc} --sample lhs:3 --range activity.co_design {tiny}", 2, "e.g. --range ", "--range"),
+    ("sweep {kc} --sample lhs:3 --range activity.co_design=1:0 {tiny}", 2, "e.g. --range ", "--range"),
+    ("sweep {kc} --vary activity.co_design=0,1 --shard 5 {tiny}", 2, "e.g. --shard ", "--shard"),
+    ("compare {kc} --variant bad {tiny}", 2, "e.g. --variant ", "--variant"),
+    ("run {kc} --set activity.service_frame=2 {tiny}", 2, "e.g. --set ", "--set"),
+    ("run {kc} --replicates 2 --weeks 0 -o {dir}/w --quiet", 2, "e.g. --weeks ", "--weeks"),
+    ("run {kc} --replicates 0 --weeks 2 -o {dir}/p --quiet", 2, "e.g. --replicates ", "--replicates"),
+    ("trace {fg} --find step-up", 3, "(--replicate ", "--replicate"),
+];
+
 #[test]
 fn every_fix_an_error_suggests_runs() {
     let tmp = scratch();
-    let (kc, fg) = (scenario("knitting-cafe"), scenario("focus-group"));
-    let tiny = |cmd: &str, rest: &[&str]| -> Vec<String> {
-        let mut v = vec![cmd.to_string()];
-        v.extend(strings(rest));
-        v.extend(strings(&TINY));
-        v.extend(strings(&["--quiet", "--no-charts", "--force", "-o"]));
-        v.push(tmp.path().join(format!("out-{cmd}")).display().to_string());
-        v
-    };
-    // (command that fails, its exit code, the marker before the suggestion, the flag it is for)
-    let cases: Vec<(Vec<String>, i32, &str, &str)> = vec![
-        (tiny("sensitivity", &[&kc]), 2, "e.g. --range ", "--range"),
-        (
-            tiny(
-                "sensitivity",
-                &[&kc, "--range", "parameters.beta_e=1:3", "--levels", "3"],
-            ),
-            2,
-            "e.g. --levels ",
-            "--levels",
-        ),
-        (
-            tiny("sweep", &[&kc, "--vary", "activity.co_design"]),
-            2,
-            "e.g. --vary ",
-            "--vary",
-        ),
-        (
-            tiny(
-                "sweep",
-                &[&kc, "--sample", "lhs", "--range", "activity.co_design=0:1"],
-            ),
-            2,
-            "e.g. ",
-            "--sample",
-        ),
-        (
-            tiny(
-                "sweep",
-                &[&kc, "--sample", "lhs:3", "--range", "activity.co_design"],
-            ),
-            2,
-            "e.g. --range ",
-            "--range",
-        ),
-        (
-            tiny(
-                "sweep",
-                &[
-                    &kc,
-                    "--sample",
-                    "lhs:3",
-                    "--range",
-                    "activity.co_design=1:0",
-                ],
-            ),
-            2,
-            "e.g. --range ",
-            "--range",
-        ),
-        (
-            tiny(
-                "sweep",
-                &[&kc, "--vary", "activity.co_design=0,1", "--shard", "5"],
-            ),
-            2,
-            "e.g. --shard ",
-            "--shard",
-        ),
-        (
-            tiny("compare", &[&kc, "--variant", "bad"]),
-            2,
-            "e.g. --variant ",
-            "--variant",
-        ),
-        (
-            tiny("run", &[&kc, "--set", "activity.service_frame=2"]),
-            2,
-            "e.g. --set ",
-            "--set",
-        ),
-        (
-            with_flag(&tiny("run", &[&kc]), "--weeks", "0"),
-            2,
-            "e.g. --weeks ",
-            "--weeks",
-        ),
-        (
-            with_flag(&tiny("run", &[&kc]), "--replicates", "0"),
-            2,
-            "e.g. --replicates ",
-            "--replicates",
-        ),
-        (
-            strings(&["trace", &fg, "--find", "step-up"]),
-            3,
-            "(--replicate ",
-            "--replicate",
-        ),
+    let dir = tmp.path().display().to_string();
+    let vars = [
+        ("kc", scenario("knitting-cafe")),
+        ("fg", scenario("focus-group")),
     ];
+    let line = |l: &str, k: usize| {
+        let tiny = format!("--replicates 2 --weeks 2 --quiet --no-charts --force -o {dir}/out{k}");
+        argv(&l.replace("{tiny}", &tiny).replace("{dir}", &dir), &vars)
+    };
+    let cases: Vec<(Vec<String>, i32, &str, &str)> = SUGGESTING
+        .iter()
+        .enumerate()
+        .map(|(k, &(l, code, marker, flag))| (line(l, k), code, marker, flag))
+        .collect();
     for (args, code, marker, flag) in cases {
         let (got, err) = run(&args, tmp.path());
         assert_eq!(got, Some(code), "dugnad {}: {err}", args.join(" "));
@@ -678,7 +400,7 @@ fn every_fix_an_error_suggests_runs() {
         );
     }
     // A mistyped subcommand: the suggested one runs.
-    let mut args = tiny("rn", &[&kc]);
+    let mut args = line("rn {kc} {tiny}", 99);
     let (_, err) = run(&args, tmp.path());
     args[0] = suggested(&err, "a similar subcommand exists: '")
         .trim_end_matches('\'')
