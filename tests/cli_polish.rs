@@ -364,6 +364,8 @@ const SUGGESTING: &[(&str, i32, &str, &str)] = &[
     ("sweep {kc} --vary activity.co_design=0,1 --shard 5 {tiny}", 2, "e.g. --shard ", "--shard"),
     ("compare {kc} --variant bad {tiny}", 2, "e.g. --variant ", "--variant"),
     ("run {kc} --set activity.service_frame=2 {tiny}", 2, "e.g. --set ", "--set"),
+    ("run {kc} --set activity.targets=3 {tiny}", 2, "e.g. --set ", "--set"),
+    ("run {kc} --set activity.language_policy=3 {tiny}", 2, "e.g. --set ", "--set"),
     ("run {kc} --replicates 2 --weeks 0 -o {dir}/w --quiet", 2, "e.g. --weeks ", "--weeks"),
     ("run {kc} --replicates 0 --weeks 2 -o {dir}/p --quiet", 2, "e.g. --replicates ", "--replicates"),
     ("trace {fg} --find step-up", 3, "(--replicate ", "--replicate"),
