@@ -32,9 +32,10 @@ pub enum Command {
     /// Print one week of one group as a readable meeting transcript (for teaching).
     ///
     /// By default the first week in which the group met; --find usurp|subtype|limbo|door|step-up
-    /// jumps to the first week where that happens. Who took the floor, who hesitated, who finished whose sentence, which help was given and
-    /// how, the agenda, and how views and agency moved; rendered from the engine's own event
-    /// stream (same seed, same transcript). See docs/teaching.md.
+    /// jumps to the first week where that happens. Who took the floor, who hesitated, who
+    /// finished whose sentence, which help was given and how, the agenda, and how views and
+    /// agency moved; rendered from the engine's own event stream (same seed, same transcript).
+    /// See docs/teaching.md.
     Trace(TraceCmd),
     /// Serve the classroom page: two designs side by side, live charts, a meeting replay.
     ///

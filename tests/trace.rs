@@ -411,7 +411,7 @@ fn find_lands_on_the_first_week_where_it_happens() {
         // The command line shows that week and says what it found, in the opening lines.
         let name = trace::find_name(find);
         let r = replicate.to_string();
-        let text = stdout(&["trace", file, "--find", name, "--replicate", &r]);
+        let text = stdout(&["trace", file, "--find", &name, "--replicate", &r]);
         assert_eq!(shown_week(&text), landing.week, "{text}");
         let second = text.lines().nth(1).unwrap();
         assert!(
@@ -425,7 +425,7 @@ fn find_lands_on_the_first_week_where_it_happens() {
                 "trace",
                 file,
                 "--find",
-                name,
+                &name,
                 "--replicate",
                 &r,
                 "--week",

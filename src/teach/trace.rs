@@ -467,15 +467,12 @@ pub fn describe(find: TraceFind, hit: &Hit, t: &Trace, all_groups: bool) -> Stri
     )
 }
 
-/// The flag value of `find` (`step-up`).
-pub fn find_name(find: TraceFind) -> &'static str {
-    match find {
-        TraceFind::Usurp => "usurp",
-        TraceFind::Subtype => "subtype",
-        TraceFind::Limbo => "limbo",
-        TraceFind::Door => "door",
-        TraceFind::StepUp => "step-up",
-    }
+/// The flag value of `find` (`step-up`), as `--find` spells it.
+pub fn find_name(find: TraceFind) -> String {
+    use clap::ValueEnum;
+    find.to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// "a volunteer", "a co-organizer", ...
