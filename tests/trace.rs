@@ -347,15 +347,12 @@ fn the_default_week_is_the_first_in_which_the_group_met() {
         let mut run = GroupRun::new(&designs[0], s.seed, replicate, 0);
         for w in 1..week {
             assert_eq!(
-                run.step(&mut NoEvents).meetings,
-                0.0,
+                trace::met(&run.step(&mut NoEvents)),
+                false,
                 "{file} replicate {replicate}: the group met in week {w}, before week {week}"
             );
         }
-        assert!(
-            run.step(&mut NoEvents).meetings > 0.0,
-            "{file}: week {week}"
-        );
+        assert!(trace::met(&run.step(&mut NoEvents)), "{file}: week {week}");
         assert!(
             text.contains(&format!("The meeting of week {week}")),
             "{text}"
@@ -378,7 +375,7 @@ fn happens(find: dugnad::cli::TraceFind, t: &trace::Trace) -> bool {
         (F::Door, E::Housing { .. } | E::Job { .. }) => true,
         (F::StepUp, E::Transition { .. }) => true,
         _ => false,
-    }) || (find == F::Limbo && t.tally.limbo > 0.0)
+    }) || (find == F::Limbo && trace::in_limbo(&t.tally) > 0.0)
 }
 
 #[test]

@@ -246,7 +246,8 @@ impl<'d> Watch<'d> {
                 });
         }
         if find == TraceFind::Limbo {
-            return (tally.limbo > 0.0).then_some(Hit::Limbo { count: tally.limbo });
+            let count = in_limbo(tally);
+            return (count > 0.0).then_some(Hit::Limbo { count });
         }
         let mut meeting = 0;
         self.events.0.iter().find_map(|e| match (find, e) {
@@ -268,6 +269,16 @@ impl<'d> Watch<'d> {
             _ => None,
         })
     }
+}
+
+/// Whether the group met in the week of `tally` (the engine's own count of meetings held).
+pub fn met(tally: &WeekTally) -> bool {
+    tally.meetings > 0.0
+}
+
+/// How many people are in limbo at the end of the week of `tally` (the engine's own count).
+pub fn in_limbo(tally: &WeekTally) -> f64 {
+    tally.limbo
 }
 
 /// The name slot of person `p`: her origin label, whether it is the majority, her generation.
@@ -340,7 +351,7 @@ pub fn first_meeting_week(
     let (di, gi, global) = resolve(designs, group)?;
     let mut w = Watch::new(&designs[di], scenario.seed, replicate, gi);
     for week in 1..=scenario.weeks {
-        if w.step().meetings > 0.0 {
+        if met(&w.step()) {
             return Ok(Landing {
                 group: global,
                 week,
