@@ -346,9 +346,8 @@ fn the_default_week_is_the_first_in_which_the_group_met() {
         let (s, designs) = load(file, &[]);
         let mut run = GroupRun::new(&designs[0], s.seed, replicate, 0);
         for w in 1..week {
-            assert_eq!(
-                trace::met(&run.step(&mut NoEvents)),
-                false,
+            assert!(
+                !trace::met(&run.step(&mut NoEvents)),
                 "{file} replicate {replicate}: the group met in week {w}, before week {week}"
             );
         }
