@@ -81,7 +81,8 @@ fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
 /// [`contenders`] of scenarios given as [`Source`]s (in place of `cmd.scenarios`).
 pub fn contenders_of(sources: &[Source], cmd: &CompareCmd) -> Result<Vec<Contender>> {
     let flags = cmd.run.overrides();
-    let first = Contender::from_source(&sources[0], None, flags.clone())?;
+    let first = Contender::from_source(&sources[0], None, flags.clone())
+        .map_err(|e| super::attribute_flags(e, &cmd.run))?;
     let shared = [
         format!("scenario.seed={}", first.scenario.seed),
         format!("scenario.replicates={}", first.scenario.replicates),

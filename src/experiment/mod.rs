@@ -32,6 +32,18 @@ pub struct Refusal(pub String);
 #[error("stopped before every cell was run; the cells done are kept, and running the same sweep into the same folder resumes")]
 pub struct Stopped;
 
+/// A scenario error about a value that `--weeks`, `--replicates` or `--seed` gave, told as
+/// given by that flag (the flags reach the scenario as overrides, which errors call `--set`).
+pub fn attribute_flags(e: anyhow::Error, args: &crate::cli::RunArgs) -> anyhow::Error {
+    match e.downcast::<crate::scenario::ScenarioError>() {
+        Ok(se) => match args.flag_for(se.key()) {
+            Some(flag) => se.given_by(flag).into(),
+            None => se.into(),
+        },
+        Err(e) => e,
+    }
+}
+
 /// Which per-replicate value of an indicator an experiment summarizes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -36,7 +36,9 @@ impl Loaded {
     /// applied.
     pub fn from_source(source: &Source, args: &RunArgs) -> Result<Loaded> {
         let overrides = source.overrides_with(&args.overrides());
-        let scenario = source.load(&args.overrides())?;
+        let scenario = source
+            .load(&args.overrides())
+            .map_err(|e| super::attribute_flags(e.into(), args))?;
         let designs = Design::compile_all(&scenario);
         Ok(Loaded {
             file: PathBuf::from(&source.origin),

@@ -134,10 +134,12 @@ impl Design {
     pub fn new(method: Method, factors: Vec<Factor>, seed: u64) -> Result<Design, Refusal> {
         let k = factors.len();
         if k == 0 {
-            return Err(Refusal(
-                "no factors: give --range KEY=lo:hi (repeatable), e.g. --range parameters.need_to_help=0.3:0.9, or --all-params"
-                    .into(),
-            ));
+            // The example is the first parameter over its plausible range: a range that runs.
+            let p = &crate::model::params::PARAMS[0];
+            return Err(Refusal(format!(
+                "no factors: give --range KEY=lo:hi (repeatable), e.g. --range parameters.{}={}:{}, or --all-params",
+                p.name, p.plausible.0, p.plausible.1
+            )));
         }
         for (i, f) in factors.iter().enumerate() {
             if factors[..i].iter().any(|g| g.key == f.key) {

@@ -48,7 +48,8 @@ impl Base {
         let origin = source.origin.clone();
         let (text, declared) = take_sweep_table(&source.text, &origin)?;
         let overrides = source.overrides_with(&run.overrides());
-        let scenario = load_str(&text, &origin, &overrides)?;
+        let scenario = load_str(&text, &origin, &overrides)
+            .map_err(|e| super::attribute_flags(e.into(), run))?;
         let resolved = to_toml(&scenario);
         Ok(Base {
             text,

@@ -22,7 +22,7 @@ pub mod overrides;
 pub mod params;
 pub mod schema;
 mod section;
-mod suggest;
+pub(crate) mod suggest;
 pub mod to_toml;
 mod toml_text;
 mod types;
