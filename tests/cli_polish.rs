@@ -111,6 +111,16 @@ const INVOCATIONS: &[&str] = &[
      --quiet --no-charts",
     "bench {bench} --replicates 2 --weeks 2 --seed 1 --threads 1 --set activity.groups=2 \
      --quiet --repeats 1 --json",
+    "run {kc} --replicates 2 --weeks 2 --set activity.groups=1 --agents --network graphml \
+     --snapshot-weeks 1 -o {dir}/a --quiet --no-charts",
+    "compare {kc} --variant {variant} --lens all --replicates 2 --weeks 2 \
+     --set activity.groups=1 -o {dir}/cl --quiet --no-charts",
+    "sweep {kc} --vary activity.co_design=0,0.5 --lens all --replicates 2 --weeks 2 \
+     --set activity.groups=1 -o {dir}/sl --quiet --no-charts",
+    "sensitivity {kc} --method morris --range parameters.beta_e=1:3 --trajectories 2 \
+     --lens all --replicates 2 --weeks 2 --set activity.groups=1 -o {dir}/xl --quiet --no-charts",
+    "indicators --markdown",
+    "indicators",
 ];
 
 #[test]
