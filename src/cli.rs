@@ -24,6 +24,8 @@ pub enum Command {
     Schema,
     /// Print every model parameter with its default, range and meaning.
     Params(ParamsCmd),
+    /// Print every indicator with its lenses, unit, range, direction, meaning and formula.
+    Indicators(IndicatorsCmd),
     /// Redraw charts and report of a finished run or fit from its CSVs and manifest.
     Plot(PlotCmd),
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
@@ -31,9 +33,11 @@ pub enum Command {
     Calibrate(CalibrateCmd),
     /// Print one week of one group as a readable meeting transcript (for teaching).
     ///
-    /// Who took the floor, who hesitated, who finished whose sentence, which help was given and
-    /// how, the agenda, and how views and agency moved; rendered from the engine's own event
-    /// stream (same seed, same transcript). See docs/teaching.md.
+    /// By default the first week in which the group met; --find usurp|subtype|limbo|door|step-up
+    /// jumps to the first week where that happens. Who took the floor, who hesitated, who
+    /// finished whose sentence, which help was given and how, the agenda, and how views and
+    /// agency moved; rendered from the engine's own event stream (same seed, same transcript).
+    /// See docs/teaching.md.
     Trace(TraceCmd),
     /// Serve the classroom page: two designs side by side, live charts, a meeting replay.
     ///
@@ -100,6 +104,17 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The flag that gave the scenario value at `path` when a flag did (`--weeks` for
+    /// `scenario.weeks`, ...): the flags are applied after `--set`, so a flag given wins.
+    pub fn flag_for(&self, path: &str) -> Option<&'static str> {
+        match path {
+            "scenario.replicates" if self.replicates.is_some() => Some("--replicates"),
+            "scenario.weeks" if self.weeks.is_some() => Some("--weeks"),
+            "scenario.seed" if self.seed.is_some() => Some("--seed"),
+            _ => None,
+        }
+    }
+
     /// The --set list with --replicates/--weeks/--seed folded in as overrides, then the --at
     /// changes (as `WEEK:KEY=VALUE`, which `scenario::overrides` applies to the schedule).
     pub fn overrides(&self) -> Vec<String> {
@@ -118,7 +133,7 @@ impl RunArgs {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct RunCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,
@@ -133,6 +148,20 @@ pub struct RunCmd {
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Also write agents.csv (every person: role, class, origin, attributes, agency, language,
+    /// belonging, perceived vs true competence, limbo, transitions) and ties.csv (every tie:
+    /// type, strength), for every replicate and group, at the final week and at
+    /// --snapshot-weeks.
+    #[arg(long)]
+    pub agents: bool,
+    /// Weeks besides the final one at whose end --agents and --network are written, e.g. 26,52.
+    #[arg(long, value_name = "WEEKS", value_delimiter = ',')]
+    pub snapshot_weeks: Vec<u32>,
+    /// Also write the networks of ties: graphml writes network-rRRRR-wWWWW.graphml, one
+    /// GraphML graph per replicate and snapshot week (every group a component; opens in Gephi,
+    /// igraph and networkx).
+    #[arg(long, value_name = "FORMAT", value_parser = ["graphml"])]
+    pub network: Option<String>,
     /// Draw each replicate's values of the fitted parameters from the posterior of a finished
     /// `dugnad fit` folder (docs/fitting.md).
     #[arg(long, value_name = "DIR")]
@@ -162,12 +191,24 @@ pub struct ParamsCmd {
 }
 
 #[derive(Debug, Args)]
+pub struct IndicatorsCmd {
+    /// Print as the Markdown reference of docs/indicators.md.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct PlotCmd {
     /// A run folder written by `dugnad run`.
     pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("output", |a| a.hide(true)),
+    mut_arg("force", |a| a.hide(true)),
+    mut_arg("quiet", |a| a.hide(true))
+)]
 pub struct CalibrateCmd {
     /// Calibration scenario.
     #[arg(default_value = "scenarios/calibration.toml")]
@@ -188,7 +229,32 @@ pub enum TraceFormat {
     Json,
 }
 
+/// What `dugnad trace --find` looks for: the first meeting where it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceFind {
+    /// Someone finishes another person's sentence ("speaking for").
+    Usurp,
+    /// A host first counts a participant as an exception to the stereotype (subtyping).
+    Subtype,
+    /// Someone is in limbo at the end of the week: a valued exception who is not "us".
+    Limbo,
+    /// A door opens: a participant finds housing or a job through a contact.
+    Door,
+    /// Someone steps up: a participant becomes a co-organizer, a co-organizer a volunteer.
+    StepUp,
+}
+
+// `trace` reads the scenario flags of `run` (--weeks, --seed, --set) but writes no folder and
+// shows one replicate: -o, --force and --replicates are refused and not shown in --help;
+// --threads and --quiet have nothing to act on and are hidden.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("output", |a| a.hide(true)),
+    mut_arg("force", |a| a.hide(true)),
+    mut_arg("replicates", |a| a.hide(true)),
+    mut_arg("threads", |a| a.hide(true)),
+    mut_arg("quiet", |a| a.hide(true))
+)]
 pub struct TraceCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,
@@ -197,13 +263,19 @@ pub struct TraceCmd {
     /// Replicate to show (0-based; replicate R is replicate R of `dugnad run` on the same seed).
     #[arg(long, value_name = "R", default_value_t = 0)]
     pub replicate: u64,
-    /// Week to show (1-based; weeks 1..W are simulated, week W is shown).
-    #[arg(long, value_name = "W", default_value_t = 1)]
-    pub week: u32,
+    /// Week to show (1-based; weeks 1..W are simulated, week W is shown). Default: the first
+    /// week in which the group met. With --find: search from this week on.
+    #[arg(long, value_name = "W")]
+    pub week: Option<u32>,
     /// Group to show: an index over all groups of the scenario (from 0), or KEY:INDEX for a
-    /// keyed design, e.g. --group knitting:2.
-    #[arg(long, value_name = "G", default_value = "0")]
-    pub group: String,
+    /// keyed design, e.g. --group knitting:2. Default: group 0; with --find, the group where
+    /// it happens first (earliest week, then lowest group).
+    #[arg(long, value_name = "G")]
+    pub group: Option<String>,
+    /// Show the first week in which this happens (from --week on): usurp, subtype, limbo,
+    /// door, step-up. When it never happens, says so on stderr and exits with code 3.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub find: Option<TraceFind>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
@@ -223,7 +295,10 @@ pub struct ServeCmd {
     pub workers: usize,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
+#[command(mut_arg("output", |a| a.help(
+    "Output folder (default: output/compare-A-vs-B/, from the design names in order)"
+)))]
 pub struct CompareCmd {
     /// Scenario files; the first is the baseline unless --baseline, and fixes seed, replicates
     /// and weeks for all (unless the flags do).
@@ -246,6 +321,11 @@ pub struct CompareCmd {
     /// The indicator --target-ci applies to, e.g. voice_parity.
     #[arg(long, value_name = "NAME", requires = "target_ci")]
     pub indicator: Option<String>,
+    /// Whose figures the summary, the forest plot and --target-ci are about: a lens such as
+    /// newcomers (default), local_participants, all, newcomers|gender=woman; volunteer
+    /// indicators fall back to all when no lens is given. comparison.csv has every lens.
+    #[arg(long, value_name = "LENS")]
+    pub lens: Option<String>,
     /// Most replicates per design adaptive replication may run.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_replicates: u64,
@@ -264,7 +344,8 @@ pub struct CompareCmd {
     pub run: RunArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
+#[command(mut_arg("output", |a| a.help("Output folder (default: output/sweep-<scenario name>/)")))]
 pub struct SweepCmd {
     /// Scenario file (TOML); may declare the sweep in a [sweep] table (flags override it).
     pub scenario: PathBuf,
@@ -287,6 +368,10 @@ pub struct SweepCmd {
     /// Also write sweep-replicates.csv: every cell's per-replicate values.
     #[arg(long)]
     pub keep_replicates: bool,
+    /// Whose figures the charts show: a lens such as newcomers (default), local_participants,
+    /// all; volunteer indicators fall back to all. sweep.csv has every lens.
+    #[arg(long, value_name = "LENS")]
+    pub lens: Option<String>,
     /// Skip charts.
     #[arg(long)]
     pub no_charts: bool,
@@ -314,6 +399,10 @@ pub struct MergeCmd {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("output", |a| a.hide(true)),
+    mut_arg("force", |a| a.hide(true))
+)]
 pub struct BenchCmd {
     /// Benchmark scenario; size it so that one single-thread run takes seconds.
     #[arg(default_value = "scenarios/bench.toml")]
@@ -331,7 +420,10 @@ pub struct BenchCmd {
     pub check: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
+#[command(mut_arg("output", |a| a.help(
+    "Output folder (default: output/sensitivity-<scenario name>-<method>/)"
+)))]
 pub struct SensitivityCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,
@@ -355,9 +447,13 @@ pub struct SensitivityCmd {
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub samples: usize,
     /// Indicator to analyse (repeatable; default: mean_agency, minoritization_index,
-    /// agency_index, voice_parity, dependency_help_share, volunteers_retained).
+    /// agency_index, voice_parity, dependency_help_share, annual_attrition).
     #[arg(long, value_name = "NAME")]
     pub indicator: Vec<String>,
+    /// Whose figures are analysed: a lens such as newcomers (default), local_participants,
+    /// all; volunteer indicators fall back to all when no lens is given.
+    #[arg(long, value_name = "LENS")]
+    pub lens: Option<String>,
     /// Which per-replicate value is the output.
     #[arg(long, default_value = "final_week", value_parser = ["final_week", "run_mean"])]
     pub scope: String,
@@ -371,7 +467,12 @@ pub struct SensitivityCmd {
     pub run: RunArgs,
 }
 
+// `fit` simulates one replicate per proposal: --replicates is refused and not shown in --help.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("replicates", |a| a.hide(true)),
+    mut_arg("output", |a| a.help("Output folder (default: output/fit-<scenario name>/)"))
+)]
 pub struct FitCmd {
     /// Scenario file (TOML) with a [fit] table: the priors of the values to estimate.
     pub scenario: PathBuf,

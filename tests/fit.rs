@@ -16,11 +16,12 @@ fn pilot() -> PathBuf {
     root().join("scenarios/pilot-cafe.toml")
 }
 
-/// The indicators the synthetic registers observe.
-const OBSERVED: [&str; 3] = [
-    "attendance_rate",
-    "usurp_rate_participants",
-    "voice_share_participants",
+/// The (indicator, lens) series the synthetic registers observe: the newcomers' attendance, how
+/// often their floor is spoken for, and their share of the voice.
+const OBSERVED: [(&str, &str); 3] = [
+    ("attendance_rate", "newcomers"),
+    ("spoken_for_rate", "newcomers"),
+    ("voice_share", "newcomers"),
 ];
 
 /// A synthetic pilot register: one replicate of the pilot (with `set` applied) simulated with
@@ -37,20 +38,18 @@ fn register(dir: &Path, seed: u64, set: &[&str]) -> PathBuf {
     }
     cmd.assert().success();
     let rows = csv_rows(&out.join("timeseries.csv"));
-    let (ci, cm) = (
-        rows[0].iter().position(|h| h == "indicator").unwrap(),
-        rows[0].iter().position(|h| h == "mean").unwrap(),
-    );
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (ci, cl, cm) = (col("indicator"), col("lens"), col("mean"));
     let mut text = String::from("week,lens,indicator,value\n");
-    for name in OBSERVED {
+    for (name, lens) in OBSERVED {
         let v: Vec<f64> = rows[1..]
             .iter()
-            .filter(|r| r[ci] == name)
+            .filter(|r| r[ci] == name && r[cl] == lens)
             .filter_map(|r| r[cm].parse::<f64>().ok())
             .collect();
-        assert_eq!(v.len(), 26, "{name}: one value per week");
+        assert_eq!(v.len(), 26, "{name} of {lens}: one value per week");
         text.push_str(&format!(
-            "1-26,all,{name},{}\n",
+            "1-26,{lens},{name},{}\n",
             v.iter().sum::<f64>() / v.len() as f64
         ));
     }
@@ -248,15 +247,15 @@ fn bad_observed_data_are_refused_with_exit_2_and_nothing_written() {
     let dir = scratch();
     for (i, (text, words)) in [
         (
-            "week,lens,indicator,value\n3,all,attendence_rate,0.5\n",
+            "week,lens,indicator,value\n3,newcomers,attendence_rate,0.5\n",
             ":2: indicator: 'attendence_rate' is not an indicator; did you mean 'attendance_rate'?",
         ),
         (
             "week,lens,indicator,value\n3,everyone,attendance_rate,0.5\n",
-            ":2: lens: 'everyone' is not a lens; lenses: all",
+            ":2: lens: 'everyone' is not a lens of attendance_rate in this scenario; its lenses: newcomers, local_participants, all",
         ),
         (
-            "week,lens,indicator,value\n\n27,all,attendance_rate,0.5\n",
+            "week,lens,indicator,value\n\n27,newcomers,attendance_rate,0.5\n",
             ":3: week: '27' is not a week of the run",
         ),
     ]
@@ -284,7 +283,7 @@ fn bad_observed_data_are_refused_with_exit_2_and_nothing_written() {
     let data = dir.path().join("ok.csv");
     std::fs::write(
         &data,
-        "week,lens,indicator,value\n3,all,attendance_rate,0.5\n",
+        "week,lens,indicator,value\n3,newcomers,attendance_rate,0.5\n",
     )
     .unwrap();
     let out = dir.path().join("nofit");

@@ -61,22 +61,26 @@ fn a_change_leaves_the_weeks_before_it_byte_identical_and_moves_the_indicator_af
     let b = csv_rows(&from21.join("replicates.csv"));
     assert_eq!(a[0], b[0], "same columns");
     assert_eq!(a.len(), b.len());
-    let week = a[0].iter().position(|c| c == "week").unwrap();
-    let adopted = a[0]
-        .iter()
-        .position(|c| c == "proposals_adopted_share")
-        .unwrap();
+    // replicates.csv: replicate,week,indicator,lens,value, one row per series and week.
+    let col = |n: &str| a[0].iter().position(|c| c == n).unwrap();
+    let (week, indicator, lens, value) = (col("week"), col("indicator"), col("lens"), col("value"));
     let mut differs_before = 0;
     let (mut x, mut y) = (Vec::new(), Vec::new());
     for (ra, rb) in a[1..].iter().zip(&b[1..]) {
         let w: u32 = ra[week].parse().unwrap();
         if w < 21 {
             differs_before += (ra != rb) as u32;
-        } else if let (Ok(p), Ok(q)) = (ra[adopted].parse::<f64>(), rb[adopted].parse::<f64>()) {
-            x.push(q);
-            y.push(p);
+        } else if ra[indicator] == "proposals_adopted_share" && ra[lens] == "newcomers" {
+            if let (Ok(p), Ok(q)) = (ra[value].parse::<f64>(), rb[value].parse::<f64>()) {
+                x.push(q);
+                y.push(p);
+            }
         }
     }
+    assert!(
+        x.len() > 100,
+        "the newcomers' adopted share after the change"
+    );
     assert_eq!(differs_before, 0, "rows of weeks 1–20 are byte-identical");
     // From week 21 the participants set the agenda: their share of adopted proposals rises.
     let d = paired_difference(&x, &y);
@@ -277,6 +281,19 @@ fn bad_schedules_are_refused_with_file_line_and_key() {
         "schedule.0.leave.count",
         "at most that many can leave",
     );
+    // The lenses a run reports hold for the whole run.
+    refused(
+        "\n[[schedule]]\nweek = 20\nset = { \"output.by\" = [\"origin\"] }\n",
+        Some(24),
+        "schedule.0.set.output.by",
+        "what results are broken down by holds for the whole run",
+    );
+    refused(
+        "\n[[schedule]]\nweek = 20\nset = { \"population.newcomers.attributes.gender\" = \"woman\" }\n",
+        Some(24),
+        "schedule.0.set.population.newcomers.attributes.gender",
+        "persons' attributes, and the lenses they give, hold for the whole run",
+    );
     // From the command line: no line, and the message says where the value came from.
     let dir = scratch();
     let file = dir.path().join("cafe.toml");
@@ -324,7 +341,7 @@ fn charts_report_manifest_and_check_show_the_schedule() {
         manifest["scenario"]["schedule"][0]["label"],
         "co-design starts"
     );
-    let svg = read(&out.join("charts/indicator-mean_agency.svg"));
+    let svg = read(&out.join("charts/indicator-mean_agency-newcomers.svg"));
     assert!(
         svg.contains("wk 21: co-design starts"),
         "the chart labels the change"

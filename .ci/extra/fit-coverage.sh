@@ -24,10 +24,12 @@ for s in $(seq 1 "$SETS"); do
   T="$OUT/truth-$s"
   $B run $PILOT --quiet --no-charts --force --replicates 1 --seed $((500 + s)) \
     --set $GROUPS_SET --set parameters.alpha1="$A" --set parameters.p0_attend="$P" -o "$T"
-  awk -F, 'NR > 1 && ($2 == "attendance_rate" || $2 == "usurp_rate_participants" || $2 == "voice_share_participants") {
-             sum[$2] += $3; n[$2]++ }
+  # timeseries.csv: week,indicator,lens,mean,...; the newcomers' weekly means over weeks 1-26.
+  awk -F, 'NR > 1 && $3 == "newcomers" && $4 != "NA" &&
+           ($2 == "attendance_rate" || $2 == "spoken_for_rate" || $2 == "voice_share") {
+             sum[$2] += $4; n[$2]++ }
            END { print "week,lens,indicator,value"
-                 for (k in sum) print "1-26,all," k "," sum[k] / n[k] }' "$T/timeseries.csv" > "$OUT/observed-$s.csv"
+                 for (k in sum) print "1-26,newcomers," k "," sum[k] / n[k] }' "$T/timeseries.csv" > "$OUT/observed-$s.csv"
   F="$OUT/fit-$s"
   start=$(date +%s.%N)
   $B fit $PILOT --data "$OUT/observed-$s.csv" --set $GROUPS_SET --particles 200 --generations 9 \

@@ -3,56 +3,27 @@
 
 use super::progress::{self, CellBar};
 use crate::cli::{CompareCmd, MergeCmd, RunArgs, SweepCmd};
-use crate::experiment::compare::{self, AdaptiveOutcome, Comparison};
+use crate::experiment::compare::{self, Comparison};
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Present, Store, SweepDef};
 use crate::experiment::sweep::{self, Sweep};
 use crate::experiment::Scope;
 use crate::metrics::indicators::{key_indicators, View};
-use crate::metrics::INDICATORS;
 use crate::output::atomic::{write_file_atomic, ResultDir};
 use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
 use crate::output::number::num;
 use crate::present;
-use crate::scenario::Scenario;
 use crate::sim::replicates::with_threads;
 use anyhow::Result;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 // ---------------------------------------------------------------------------------------------
 // compare
 // ---------------------------------------------------------------------------------------------
-
-#[derive(Serialize)]
-struct DesignEntry<'a> {
-    name: &'a str,
-    file: &'a str,
-    overrides: &'a [String],
-    scenario: &'a Scenario,
-}
-
-#[derive(Serialize)]
-struct CompareManifest<'a> {
-    #[serde(flatten)]
-    provenance: Provenance,
-    baseline: &'a str,
-    scope: Scope,
-    seed: u64,
-    /// Replicates per design (all designs run the same replicates).
-    replicates: u64,
-    weeks: u32,
-    threads: usize,
-    wall_time_seconds: f64,
-    files: Vec<String>,
-    adaptive: Option<&'a AdaptiveOutcome>,
-    /// With --posterior: the fit each replicate drew its parameters from (draws.csv).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    posterior: Option<&'a crate::experiment::fit::posterior::Posterior>,
-    designs: Vec<DesignEntry<'a>>,
-}
 
 /// `dugnad compare`.
 pub fn compare(cmd: &CompareCmd) -> Result<()> {
@@ -60,7 +31,16 @@ pub fn compare(cmd: &CompareCmd) -> Result<()> {
     let plan = compare::Plan::from_args(cmd)?;
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (comparison, threads) = run_comparison(&plan, &cmd.run)?;
-    write_comparison(&out, &plan, &comparison, threads, started, !cmd.no_charts)?;
+    let provenance = Provenance::now();
+    write_comparison(
+        &out,
+        &plan,
+        &comparison,
+        threads,
+        provenance,
+        started,
+        !cmd.no_charts,
+    )?;
     let dir = out.commit()?;
     if let Some(o) = &comparison.adaptive {
         println!("{}", o.sentence());
@@ -91,12 +71,14 @@ fn run_comparison(plan: &compare::Plan, run: &RunArgs) -> Result<(Comparison, us
     Ok((result?, threads))
 }
 
-/// Writes the comparison's table, charts and report (`charts`), and manifest into `out`.
-fn write_comparison(
+/// Writes `c` (a comparison of `plan` on `threads` threads, started at `started`): its table,
+/// charts and report (`charts`), and manifest into `out`.
+pub fn write_comparison(
     out: &ResultDir,
     plan: &compare::Plan,
     c: &Comparison,
     threads: usize,
+    provenance: Provenance,
     started: Instant,
     charts: bool,
 ) -> Result<()> {
@@ -111,30 +93,8 @@ fn write_comparison(
         files.push("report.html".into());
     }
     files.push("manifest.json".into());
-    let first = &plan.contenders[0].scenario;
-    let manifest = CompareManifest {
-        provenance: Provenance::now(),
-        baseline: &c.names[c.baseline],
-        scope: c.scope,
-        seed: first.seed,
-        replicates: c.replicates,
-        weeks: first.weeks,
-        threads,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files,
-        adaptive: c.adaptive.as_ref(),
-        posterior: drawn.map(|d| &d.posterior),
-        designs: plan
-            .contenders
-            .iter()
-            .map(|d| DesignEntry {
-                name: &d.name,
-                file: &d.file,
-                overrides: &d.overrides,
-                scenario: &d.scenario,
-            })
-            .collect(),
-    };
+    let wall = started.elapsed().as_secs_f64();
+    let manifest = plan.manifest(c, provenance, threads, wall, files);
     if charts {
         let html = present::compare::report(out.path(), c);
         out.write("report.html", html.as_bytes())?;
@@ -153,24 +113,36 @@ fn print_comparison(c: &Comparison, dir: &Path, started: Instant) {
         dir.display()
     );
     eprintln!(
-        "  design − {} ({}), 95 % CI, Cohen's d_z:",
+        "  about {}\n  design − {} ({}), 95 % CI, Cohen's d_z, pairs n:",
+        present::compare::lens_words(c),
         names[baseline],
         c.scope.name()
     );
     let headline = key_indicators(View::Headline);
     for l in c
-        .lines
-        .iter()
-        .filter(|l| l.design != baseline && headline.contains(&INDICATORS[l.indicator]))
+        .shown()
+        .into_iter()
+        .filter(|l| l.design != baseline && headline.contains(&c.layout.series[l.series].name()))
     {
+        let s = &c.layout.series[l.series];
+        let label = if s.lens_name == "newcomers" {
+            s.name().to_string()
+        } else {
+            format!("{} ({})", s.name(), s.lens_name)
+        };
         eprintln!(
-            "  {:<20} {:<26} {:>9} [{}, {}]  d_z {}",
+            "  {:<20} {:<32} {:>9} [{}, {}]  d_z {}{}",
             names[l.design],
-            INDICATORS[l.indicator],
+            label,
             num(l.diff.mean_diff),
             num(l.diff.ci_low),
             num(l.diff.ci_high),
-            num(l.diff.effect_size)
+            num(l.diff.effect_size),
+            if l.diff.n < c.replicates {
+                format!("  n = {} of {}", l.diff.n, c.replicates)
+            } else {
+                String::new()
+            }
         );
     }
 }
@@ -188,6 +160,9 @@ pub struct CellJob<'a> {
     /// Whether each cell's per-replicate rows are kept.
     pub keep: bool,
     pub run: &'a RunArgs,
+    /// Set by a host program to stop before the next cell (the CLI's interrupts end the
+    /// process instead).
+    pub stop: Option<&'a AtomicBool>,
 }
 
 /// A sweep folder after this invocation ran its pending cells.
@@ -246,7 +221,7 @@ pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> R
     let threads = with_threads(job.run.threads, || {
         sweep
             .runner()
-            .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n))
+            .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n), job.stop)
             .map(|()| rayon::current_num_threads())
     })??;
     bar.finish();
@@ -290,6 +265,19 @@ struct SweepManifest<'a> {
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
     let plan = sweep::Plan::from_args(cmd)?;
+    sweep_planned(&plan, cmd, Provenance::now(), started, None)
+}
+
+/// Runs a planned sweep with `cmd`'s run flags into its folder, started at `started`, and
+/// writes its tables, charts (unless `cmd.no_charts`) and manifest (`cmd.scenario` is not read:
+/// the plan holds the scenario). Setting `stop` ends it before the next cell.
+pub fn sweep_planned(
+    plan: &sweep::Plan,
+    cmd: &SweepCmd,
+    provenance: Provenance,
+    started: Instant,
+    stop: Option<&AtomicBool>,
+) -> Result<()> {
     let sweep = &plan.sweep;
     let (base, cells) = (&sweep.base.scenario, &sweep.cells);
     let job = CellJob {
@@ -297,6 +285,7 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
         unit: "cells",
         keep: plan.keep,
         run: &cmd.run,
+        stop,
     };
     let swept = run_cells(sweep, &job, |notes| {
         eprintln!(
@@ -316,12 +305,12 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
             &sweep.target,
             &swept.store.def,
             plan.keep,
-            cmd.no_charts,
+            (!cmd.no_charts).then_some(cmd.lens.as_deref()),
         )?);
     }
     files.push("manifest.json".into());
     let manifest = SweepManifest {
-        provenance: Provenance::now(),
+        provenance,
         identity: &swept.store.def.identity,
         scenario_file: sweep.base.origin.clone(),
         overrides: &sweep.base.overrides,
@@ -385,8 +374,14 @@ pub fn print_swept(
 }
 
 /// Assembles a complete sweep folder's `sweep` (and `sweep-replicates`) tables from its cell
-/// files, and draws its charts. Returns the files written.
-fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Result<Vec<String>> {
+/// files, and with `charts` (`Some(lens)`) draws its charts at that lens. Returns the files
+/// written.
+fn finish(
+    dir: &Path,
+    def: &SweepDef,
+    replicates: bool,
+    charts: Option<Option<&str>>,
+) -> Result<Vec<String>> {
     let keys = &def.cells.keys;
     let mut tables = vec![store::assembled(
         dir,
@@ -405,8 +400,8 @@ fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Resu
         ));
     }
     let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
-    if !no_charts {
-        files.extend(present::sweep::charts(dir, def)?);
+    if let Some(lens) = charts {
+        files.extend(present::sweep::charts(dir, def, lens)?);
     }
     Ok(files)
 }
@@ -462,7 +457,12 @@ pub fn merge(cmd: &MergeCmd) -> Result<()> {
     }
     out.write("sweep.json", &def.to_json())?;
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
-    files.extend(finish(out.path(), def, set.replicates, cmd.no_charts)?);
+    files.extend(finish(
+        out.path(),
+        def,
+        set.replicates,
+        (!cmd.no_charts).then_some(None),
+    )?);
     files.push("manifest.json".into());
     let manifest = MergeManifest {
         provenance: Provenance::now(),

@@ -4,13 +4,12 @@
 use super::progress;
 use super::UsageError;
 use crate::cli::RunCmd;
-use crate::experiment::run::{group_labels, Plan};
+use crate::experiment::run::Plan;
 use crate::metrics::aggregate::RunAggregate;
-use crate::metrics::indicator_index;
-use crate::metrics::indicators::{key_indicators, View};
+use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::ResultDir;
 use crate::output::formats::write_tables;
-use crate::output::manifest::{Manifest, Provenance};
+use crate::output::manifest::Provenance;
 use crate::output::number::num;
 use crate::present;
 use crate::sim::replicates::with_threads;
@@ -28,7 +27,15 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
     // Refuse early, before spending the simulation time.
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (agg, threads) = simulate(&plan, cmd.run.threads, cmd.run.quiet)?;
-    write_run(&out, &plan, &agg, threads, started, !cmd.no_charts)?;
+    write_run(
+        &out,
+        &plan,
+        &agg,
+        threads,
+        Provenance::now(),
+        started,
+        !cmd.no_charts,
+    )?;
     let dir = out.commit()?;
     if !cmd.run.quiet {
         print_summary(&agg, &dir, started.elapsed().as_secs_f64());
@@ -36,39 +43,31 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
     Ok(())
 }
 
-/// Writes the run's tables, manifest, and with `charts` its charts and report, into `out`.
-fn write_run(
+/// Writes the tables of `agg` (a run of `plan` on `threads` threads, started at `started`),
+/// its manifest, and with `charts` its charts and report, into `out`.
+pub fn write_run(
     out: &ResultDir,
     plan: &Plan,
     agg: &RunAggregate,
     threads: usize,
+    provenance: Provenance,
     started: Instant,
     charts: bool,
 ) -> Result<()> {
-    let l = &plan.loaded;
-    let labels = group_labels(&l.designs);
-    let mut tables = crate::output::run::tables(agg, &labels);
-    if let Some(d) = &plan.drawn {
-        tables.push(d.table());
+    let mut files = plan.with_tables(agg, |t| write_tables(t, |f, b| out.write(f, b)))?;
+    if plan.network {
+        for (f, b) in crate::output::agents::graphml(agg, &plan.loaded.designs)? {
+            out.write(&f, &b)?;
+            files.push(f);
+        }
     }
-    let files = write_tables(&tables, |f, b| out.write(f, b))?;
-    let manifest = Manifest {
-        provenance: Provenance::now(),
-        scenario_file: l.file.display().to_string(),
-        overrides: l.overrides.clone(),
-        seed: l.scenario.seed,
-        replicates: l.scenario.replicates,
-        weeks: l.scenario.weeks,
-        threads,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files,
-        scenario: l.scenario.clone(),
-    };
+    let wall = started.elapsed().as_secs_f64();
+    let manifest = plan.manifest(provenance, threads, wall, files);
     // A run with --posterior records it beside the usual keys.
     #[derive(serde::Serialize)]
     struct WithPosterior<'a> {
         #[serde(flatten)]
-        manifest: &'a Manifest,
+        manifest: &'a crate::output::manifest::Manifest,
         posterior: &'a crate::experiment::fit::posterior::Posterior,
     }
     match &plan.drawn {
@@ -129,7 +128,9 @@ pub fn plot(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The run's size, time and folder, and the headline indicators' final-week means with CIs.
+/// The run's size, time and folder, and the headline indicators' final-week means with CIs:
+/// of the newcomers, beside the local participants' where the scenario has any, each with the
+/// replicates it rests on when fewer than ran.
 fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
     eprintln!(
         "{} replicates × {} weeks in {:.2} s → {}",
@@ -138,15 +139,49 @@ fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
         secs,
         dir.display()
     );
-    for name in key_indicators(View::Headline) {
-        if let Some(k) = indicator_index(name) {
-            let s = agg.final_week[k].summary();
-            eprintln!(
-                "  {name:<26} {:>9} [{}, {}]",
-                num(s.mean),
-                num(s.ci_low),
-                num(s.ci_high)
-            );
-        }
+    for line in summary_lines(agg) {
+        eprintln!("{line}");
     }
+}
+
+/// The lines of the terminal summary (see [`print_summary`]).
+pub fn summary_lines(agg: &RunAggregate) -> Vec<String> {
+    let runs = agg.replicates() as u64;
+    let cell = |k: Option<usize>| -> String {
+        let Some(s) = k.map(|k| agg.final_week[k].summary()) else {
+            return String::new();
+        };
+        let mut c = format!("{} [{}, {}]", num(s.mean), num(s.ci_low), num(s.ci_high));
+        if s.n < runs {
+            c.push_str(&format!(" n={}/{runs}", s.n));
+        }
+        c
+    };
+    let locals = |name: &str| agg.layout.position(name, "local_participants");
+    let any_locals = key_series(View::Headline).iter().any(|(name, lens)| {
+        *lens == "newcomers" && locals(name).is_some_and(|k| agg.final_week[k].summary().n > 0)
+    });
+    let mut out = vec![format!(
+        "  final week, mean [95 % CI]; about {}{}",
+        crate::present::meta::NEWCOMERS_WORDS,
+        if any_locals {
+            ", then local participants (of a majority origin)"
+        } else {
+            ""
+        }
+    )];
+    for (name, lens) in key_series(View::Headline) {
+        let k = agg.layout.position(name, lens);
+        let label = if lens == "newcomers" {
+            name.to_string()
+        } else {
+            format!("{name} ({lens})")
+        };
+        let mut line = format!("  {label:<32} {:<34}", cell(k));
+        if any_locals && lens == "newcomers" {
+            line.push_str(&format!(" local: {}", cell(locals(name))));
+        }
+        out.push(line.trim_end().to_string());
+    }
+    out
 }

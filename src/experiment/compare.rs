@@ -3,17 +3,19 @@
 //! design − baseline over replicates remove the noise the designs share.
 
 use super::fit::posterior::{Drawn, Posterior};
-use super::{default_output, split_top_level, Refusal, Scope};
+use super::{default_output, pick_series, split_top_level, Refusal, Scope};
 use crate::cli::CompareCmd;
-use crate::metrics::{Row, INDICATORS};
+use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
+use crate::output::manifest::Provenance;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Table};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Source};
 use crate::sim::replicates::{run_replicate, Designs};
 use crate::stats::{paired_difference, summarize, PairedDiff, Summary};
 use anyhow::Result;
 use rayon::prelude::*;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// One design of a comparison.
@@ -26,9 +28,14 @@ pub struct Contender {
     pub overrides: Vec<String>,
     pub scenario: Scenario,
     pub designs: Vec<Design>,
+    /// The text of the scenario it came from (a `--posterior` draw re-reads it with the drawn
+    /// values).
+    pub text: String,
     /// With `--posterior`: the designs of each replicate, its parameters drawn from the
     /// posterior (replicate r of every contender draws the same particle).
     pub drawn: Option<Drawn>,
+    /// The series its rows hold.
+    pub layout: Layout,
 }
 
 impl Contender {
@@ -43,13 +50,27 @@ impl Contender {
     /// The design of scenario `file` with `overrides` applied, named `name` (default: the
     /// scenario's name).
     pub fn load(file: &Path, name: Option<&str>, overrides: Vec<String>) -> Result<Contender> {
-        let scenario = crate::scenario::load(file, &overrides)?;
+        Contender::from_source(&Source::read(file)?, name, overrides)
+    }
+
+    /// The design of a scenario given as a [`Source`], with its overrides and then `overrides`
+    /// applied, named `name` (default: the scenario's name).
+    pub fn from_source(
+        source: &Source,
+        name: Option<&str>,
+        overrides: Vec<String>,
+    ) -> Result<Contender> {
+        let overrides = source.overrides_with(&overrides);
+        let scenario = crate::scenario::load_str(&source.text, &source.origin, &overrides)?;
         let designs = Design::compile_all(&scenario);
+        let layout = designs.first().map(Layout::of).unwrap_or_default();
         Ok(Contender {
+            layout,
             name: name
                 .map(str::to_string)
                 .unwrap_or_else(|| scenario.name.clone()),
-            file: file.display().to_string(),
+            file: source.origin.clone(),
+            text: source.text.clone(),
             overrides,
             scenario,
             designs,
@@ -74,10 +95,9 @@ impl Contender {
             ))
             .into());
         }
-        let text = super::read_scenario_text(Path::new(&self.file))?;
         self.drawn = Some(Drawn::new(
             posterior.clone(),
-            &text,
+            &self.text,
             &self.file,
             &self.overrides,
             self.scenario.seed,
@@ -91,8 +111,23 @@ impl Contender {
 /// file, all on the first file's seed, replicates and weeks (common random numbers), with
 /// names made unique.
 pub fn contenders(cmd: &CompareCmd) -> Result<Vec<Contender>> {
+    let sources = read_sources(&cmd.scenarios)?;
+    contenders_of(&sources, cmd)
+}
+
+/// Reads scenario files.
+fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
+    Ok(files
+        .iter()
+        .map(|f| Source::read(f))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// [`contenders`] of scenarios given as [`Source`]s (in place of `cmd.scenarios`).
+pub fn contenders_of(sources: &[Source], cmd: &CompareCmd) -> Result<Vec<Contender>> {
     let flags = cmd.run.overrides();
-    let first = Contender::load(&cmd.scenarios[0], None, flags.clone())?;
+    let first = Contender::from_source(&sources[0], None, flags.clone())
+        .map_err(|e| super::attribute_flags(e, &cmd.run))?;
     let shared = [
         format!("scenario.seed={}", first.scenario.seed),
         format!("scenario.replicates={}", first.scenario.replicates),
@@ -107,14 +142,14 @@ pub fn contenders(cmd: &CompareCmd) -> Result<Vec<Contender>> {
             .collect()
     };
     let mut contenders = vec![first];
-    for f in &cmd.scenarios[1..] {
-        contenders.push(Contender::load(f, None, with_shared(&[]))?);
+    for f in &sources[1..] {
+        contenders.push(Contender::from_source(f, None, with_shared(&[]))?);
     }
     for v in &cmd.variant {
         let (name, mut o) = parse_variant(v)?;
         o.push(format!("scenario.name={name}"));
-        contenders.push(Contender::load(
-            &cmd.scenarios[0],
+        contenders.push(Contender::from_source(
+            &sources[0],
             Some(&name),
             with_shared(&o),
         )?);
@@ -142,6 +177,12 @@ pub fn baseline_index(names: &[String], baseline: Option<&str>) -> Result<usize,
 /// A comparison, planned: the designs, how they are compared and where the result goes.
 pub struct Plan {
     pub contenders: Vec<Contender>,
+    /// The series compared: every design's (the union, where designs differ in origins or
+    /// attributes; a series a design lacks is NA there).
+    pub layout: Layout,
+    /// The lens the summary and the forest plot show (`--lens`; None: each indicator's
+    /// headline lens, newcomers or all).
+    pub lens: Option<String>,
     pub scope: Scope,
     pub baseline: usize,
     /// Replicates per design run before adaptive replication adds any.
@@ -154,18 +195,48 @@ pub struct Plan {
 impl Plan {
     /// Plans `dugnad compare`, refusing what cannot be compared.
     pub fn from_args(cmd: &CompareCmd) -> Result<Plan> {
-        let scope = Scope::parse(&cmd.scope)?;
-        if cmd.scenarios.len() + cmd.variant.len() < 2 {
+        Plan::check_count(cmd.scenarios.len(), cmd)?;
+        Plan::from_sources(&read_sources(&cmd.scenarios)?, cmd)
+    }
+
+    /// At least two designs: `scenarios` scenarios and `cmd`'s variants.
+    fn check_count(scenarios: usize, cmd: &CompareCmd) -> Result<(), Refusal> {
+        if scenarios == 0 || scenarios + cmd.variant.len() < 2 {
             return Err(Refusal(
                 "compare needs at least two designs: two or more scenario files, or one file and --variant 'NAME: KEY=VALUE, ...'"
                     .into(),
-            )
-            .into());
+            ));
         }
-        let contenders = contenders(cmd)?;
+        Ok(())
+    }
+
+    /// Plans `dugnad compare` of scenarios given as [`Source`]s (a program's scenario texts)
+    /// with `cmd`'s flags; `cmd.scenarios` are not read.
+    pub fn from_sources(sources: &[Source], cmd: &CompareCmd) -> Result<Plan> {
+        Plan::check_count(sources.len(), cmd)?;
+        let scope = Scope::parse(&cmd.scope)?;
+        let contenders = contenders_of(sources, cmd)?;
         let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
         let baseline = baseline_index(&names, cmd.baseline.as_deref())?;
-        let adaptive = Adaptive::from_args(cmd)?;
+        let layout = Layout::union(
+            std::iter::once(&contenders[baseline].layout)
+                .chain(contenders.iter().map(|c| &c.layout)),
+        );
+        if let Some(lens) = &cmd.lens {
+            if !layout.series.iter().any(|s| &s.lens_name == lens) {
+                let mut known: Vec<&str> =
+                    layout.series.iter().map(|s| s.lens_name.as_str()).collect();
+                known.dedup();
+                known.sort_unstable();
+                known.dedup();
+                return Err(Refusal(format!(
+                    "--lens '{lens}' is not a lens of these designs; lenses: {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
+        }
+        let adaptive = Adaptive::from_args(cmd, &layout)?;
         let start = match &adaptive {
             // Adaptive: start with --replicates if given, else one batch.
             Some(a) => cmd
@@ -194,6 +265,8 @@ impl Plan {
             .unwrap_or_else(|| default_output(&format!("compare-{}", names.join("-vs-"))));
         Ok(Plan {
             contenders,
+            layout,
+            lens: cmd.lens.clone(),
             scope,
             baseline,
             start,
@@ -212,6 +285,7 @@ impl Plan {
     pub fn run(&self, progress: impl FnMut(u64)) -> Result<Comparison, Refusal> {
         let (values, adaptive) = run(
             &self.contenders,
+            &self.layout,
             self.scope,
             self.baseline,
             self.start,
@@ -224,8 +298,78 @@ impl Plan {
             scope: self.scope,
             replicates: values[0].len() as u64,
             lines: compare(&values, self.baseline),
+            layout: self.layout.clone(),
+            lens: self.lens.clone(),
             adaptive,
         })
+    }
+}
+
+/// One design in a comparison's manifest.
+#[derive(Serialize)]
+pub struct DesignEntry<'a> {
+    pub name: &'a str,
+    pub file: &'a str,
+    pub overrides: &'a [String],
+    pub scenario: &'a Scenario,
+}
+
+/// `manifest.json` of a comparison folder.
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    pub baseline: &'a str,
+    pub scope: Scope,
+    pub seed: u64,
+    /// Replicates per design (all designs run the same replicates).
+    pub replicates: u64,
+    pub weeks: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub files: Vec<String>,
+    pub adaptive: Option<&'a AdaptiveOutcome>,
+    /// With --posterior: the fit each replicate drew its parameters from (draws.csv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<&'a Posterior>,
+    pub designs: Vec<DesignEntry<'a>>,
+}
+
+impl Plan {
+    /// The manifest of `c`, this plan's comparison run on `threads` threads, that took
+    /// `wall_time_seconds` and wrote `files`.
+    pub fn manifest<'a>(
+        &'a self,
+        c: &'a Comparison,
+        provenance: Provenance,
+        threads: usize,
+        wall_time_seconds: f64,
+        files: Vec<String>,
+    ) -> Manifest<'a> {
+        let first = &self.contenders[0].scenario;
+        Manifest {
+            provenance,
+            baseline: &c.names[c.baseline],
+            scope: c.scope,
+            seed: first.seed,
+            replicates: c.replicates,
+            weeks: first.weeks,
+            threads,
+            wall_time_seconds,
+            files,
+            adaptive: c.adaptive.as_ref(),
+            posterior: self.contenders[0].drawn.as_ref().map(|d| &d.posterior),
+            designs: self
+                .contenders
+                .iter()
+                .map(|d| DesignEntry {
+                    name: &d.name,
+                    file: &d.file,
+                    overrides: &d.overrides,
+                    scenario: &d.scenario,
+                })
+                .collect(),
+        }
     }
 }
 
@@ -277,20 +421,26 @@ pub fn unique_names(names: &[String]) -> Vec<String> {
 
 /// Runs replicates `first..first+count` of every contender on the current rayon pool, all on
 /// the first contender's seed and weeks. Returns per contender, per replicate (in order), the
-/// indicator row in `scope`.
-pub fn run_batch(contenders: &[Contender], first: u64, count: u64, scope: Scope) -> Vec<Vec<Row>> {
+/// row in `scope`, laid out as `layout`.
+pub fn run_batch(
+    contenders: &[Contender],
+    layout: &Layout,
+    first: u64,
+    count: u64,
+    scope: Scope,
+) -> Vec<Vec<Row>> {
     let (seed, weeks) = (contenders[0].scenario.seed, contenders[0].scenario.weeks);
     let rows: Vec<Row> = (0..contenders.len() as u64 * count)
         .into_par_iter()
         .map(|i| {
             let (d, r) = ((i / count) as usize, first + i % count);
-            scope.row(&run_replicate(
-                contenders[d].designs_of(r),
-                seed,
-                r,
-                weeks,
-                false,
-            ))
+            let c = &contenders[d];
+            let row = scope.row(&run_replicate(c.designs_of(r), seed, r, weeks, false));
+            if c.layout == *layout {
+                row
+            } else {
+                layout.remap(&c.layout, &row)
+            }
         })
         .collect();
     rows.chunks(count.max(1) as usize)
@@ -298,7 +448,7 @@ pub fn run_batch(contenders: &[Contender], first: u64, count: u64, scope: Scope)
         .collect()
 }
 
-/// Indicator `k` of each replicate.
+/// Series `k` of each replicate.
 fn column(rows: &[Row], k: usize) -> Vec<f64> {
     rows.iter().map(|r| r[k]).collect()
 }
@@ -320,23 +470,25 @@ pub fn half_width(d: &PairedDiff) -> f64 {
 /// One line of `comparison.csv`.
 pub struct Line {
     pub design: usize,
-    pub indicator: usize,
+    /// The series (position in the comparison's layout).
+    pub series: usize,
     /// The design's values across replicates.
     pub summary: Summary,
     /// Design − baseline over the same replicates.
     pub diff: PairedDiff,
 }
 
-/// Per design (in order, baseline included) and indicator: summary and paired difference.
+/// Per design (in order, baseline included) and series: summary and paired difference.
 pub fn compare(values: &[Vec<Row>], baseline: usize) -> Vec<Line> {
+    let width = values[baseline].first().map_or(0, Vec::len);
     let mut out = Vec::new();
     for design in 0..values.len() {
-        for indicator in 0..INDICATORS.len() {
+        for series in 0..width {
             out.push(Line {
                 design,
-                indicator,
-                summary: summarize(&column(&values[design], indicator)),
-                diff: paired(values, design, baseline, indicator),
+                series,
+                summary: summarize(&column(&values[design], series)),
+                diff: paired(values, design, baseline, series),
             });
         }
     }
@@ -351,17 +503,45 @@ pub struct Comparison {
     pub scope: Scope,
     /// Replicates per design.
     pub replicates: u64,
-    /// Per design and indicator: summary and paired difference to the baseline.
+    /// Per design and series: summary and paired difference to the baseline.
     pub lines: Vec<Line>,
+    /// The series of `lines`.
+    pub layout: Layout,
+    /// The lens the summary and the forest plot show (None: each indicator's headline lens).
+    pub lens: Option<String>,
     /// How adaptive replication ended, when it was asked for.
     pub adaptive: Option<AdaptiveOutcome>,
 }
 
-/// The `comparison` table: per design and indicator, the design's mean and CI and its paired
-/// difference to the baseline with CI, Cohen's d_z and the number of pairs.
+impl Comparison {
+    /// The lines the summary and the forest plot show: each indicator once, at `--lens` where
+    /// it has that lens, else at its headline lens (newcomers, or all for volunteer
+    /// indicators).
+    pub fn shown(&self) -> Vec<&Line> {
+        self.lines
+            .iter()
+            .filter(|l| {
+                let s = &self.layout.series[l.series];
+                let want = match &self.lens {
+                    Some(lens) if !self.layout.lenses_of(s.name()).contains(&lens.as_str()) => {
+                        crate::metrics::lens::ALL
+                    }
+                    Some(lens) => lens.as_str(),
+                    None => crate::metrics::indicators::headline_lens(
+                        &crate::metrics::INDICATORS[s.indicator],
+                    ),
+                };
+                s.lens_name == want
+            })
+            .collect()
+    }
+}
+
+/// The `comparison` table: per design, indicator and lens, the design's mean and CI and its
+/// paired difference to the baseline with CI, Cohen's d_z and the number of pairs.
 pub fn table(c: &Comparison) -> Table<'_> {
     let (names, baseline, scope) = (&c.names, c.baseline, c.scope);
-    let mut columns: Vec<Column> = ["design", "baseline", "indicator", "scope"]
+    let mut columns: Vec<Column> = ["design", "baseline", "indicator", "lens", "scope"]
         .map(Column::text)
         .to_vec();
     columns.extend(
@@ -380,10 +560,12 @@ pub fn table(c: &Comparison) -> Table<'_> {
     Table::new("comparison", columns, move |sink| {
         for l in &c.lines {
             let (s, d) = (&l.summary, &l.diff);
+            let series = &c.layout.series[l.series];
             sink(&[
                 Cell::Text(&names[l.design]),
                 Cell::Text(&names[baseline]),
-                Cell::Text(INDICATORS[l.indicator]),
+                Cell::Text(series.name()),
+                Cell::Text(&series.lens_name),
                 Cell::Text(scope.name()),
                 Cell::Num(s.mean),
                 Cell::Num(s.ci_low),
@@ -400,28 +582,27 @@ pub fn table(c: &Comparison) -> Table<'_> {
 }
 
 /// Adaptive replication: add batches until the CI half-width of every design's paired
-/// difference to the baseline in `indicator` is below `target`, or `max` replicates.
+/// difference to the baseline in series `series` is below `target`, or `max` replicates.
 pub struct Adaptive {
-    pub indicator: usize,
+    /// Position of the (indicator, lens) in the comparison's layout.
+    pub series: usize,
+    /// Its name, `indicator` or `indicator (lens)`.
+    pub label: String,
     pub target: f64,
     pub batch: u64,
     pub max: u64,
 }
 
 impl Adaptive {
-    /// Adaptive replication as `--target-ci`, `--indicator`, `--batch` and `--max-replicates`
-    /// ask for it (None without `--target-ci`).
-    pub fn from_args(cmd: &CompareCmd) -> Result<Option<Adaptive>, Refusal> {
+    /// Adaptive replication as `--target-ci`, `--indicator`, `--lens`, `--batch` and
+    /// `--max-replicates` ask for it (None without `--target-ci`).
+    pub fn from_args(cmd: &CompareCmd, layout: &Layout) -> Result<Option<Adaptive>, Refusal> {
         let Some(w) = cmd.target_ci else {
             return Ok(None);
         };
         let name = cmd.indicator.as_deref().unwrap_or_default();
-        let indicator = crate::metrics::indicator_index(name).ok_or_else(|| {
-            Refusal(format!(
-                "--indicator '{name}' is not an indicator; choose one of: {}",
-                INDICATORS.join(", ")
-            ))
-        })?;
+        let series = pick_series(layout, name, cmd.lens.as_deref())
+            .map_err(|e| Refusal(format!("--indicator: {e}")))?;
         if !(w > 0.0 && w.is_finite()) {
             return Err(Refusal(format!(
                 "--target-ci {w}: the half-width must be a number > 0"
@@ -432,8 +613,10 @@ impl Adaptive {
                 "--max-replicates must be ≥ 2 and --batch ≥ 1".into(),
             ));
         }
+        let s = &layout.series[series];
         Ok(Some(Adaptive {
-            indicator,
+            series,
+            label: format!("{} ({})", s.name(), s.lens_name),
             target: w,
             batch: cmd.batch,
             max: cmd.max_replicates,
@@ -490,6 +673,7 @@ impl AdaptiveOutcome {
 /// target is met. `progress(replicates done per design)` is called as replicates finish.
 pub fn run(
     contenders: &[Contender],
+    layout: &Layout,
     scope: Scope,
     baseline: usize,
     start: u64,
@@ -497,7 +681,15 @@ pub fn run(
     mut progress: impl FnMut(u64),
 ) -> Result<(Vec<Vec<Row>>, Option<AdaptiveOutcome>), Refusal> {
     let mut values = vec![Vec::new(); contenders.len()];
-    extend(&mut values, contenders, 0, start, scope, &mut progress);
+    extend(
+        &mut values,
+        contenders,
+        layout,
+        0,
+        start,
+        scope,
+        &mut progress,
+    );
     let mut n = start;
     let Some(a) = adaptive else {
         return Ok((values, None));
@@ -506,12 +698,12 @@ pub fn run(
     loop {
         let diffs: Vec<PairedDiff> = others
             .iter()
-            .map(|d| paired(&values, *d, baseline, a.indicator))
+            .map(|d| paired(&values, *d, baseline, a.series))
             .collect();
         if let Some(i) = diffs.iter().position(|d| d.n == 0) {
             return Err(Refusal(format!(
-                "{} is undefined in every replicate of {} or the baseline ({} scope); choose another --indicator",
-                INDICATORS[a.indicator],
+                "{} is undefined in every replicate of {} or the baseline ({} scope); choose another --indicator or --lens",
+                a.label,
                 contenders[others[i]].name,
                 scope.name()
             )));
@@ -520,7 +712,7 @@ pub fn run(
         let reached = widths.iter().all(|w| *w < a.target);
         if reached || n >= a.max {
             let outcome = AdaptiveOutcome {
-                indicator: INDICATORS[a.indicator].to_string(),
+                indicator: a.label.clone(),
                 target_half_width: a.target,
                 batch: a.batch,
                 max_replicates: a.max,
@@ -535,7 +727,15 @@ pub fn run(
             return Ok((values, Some(outcome)));
         }
         let add = a.batch.min(a.max - n);
-        extend(&mut values, contenders, n, add, scope, &mut progress);
+        extend(
+            &mut values,
+            contenders,
+            layout,
+            n,
+            add,
+            scope,
+            &mut progress,
+        );
         n += add;
     }
 }
@@ -545,6 +745,7 @@ pub fn run(
 fn extend(
     values: &mut [Vec<Row>],
     contenders: &[Contender],
+    layout: &Layout,
     first: u64,
     count: u64,
     scope: Scope,
@@ -557,7 +758,10 @@ fn extend(
     let mut r = first;
     while r < end {
         let n = chunk.min(end - r);
-        for (v, more) in values.iter_mut().zip(run_batch(contenders, r, n, scope)) {
+        for (v, more) in values
+            .iter_mut()
+            .zip(run_batch(contenders, layout, r, n, scope))
+        {
             v.extend(more);
         }
         r += n;
@@ -568,7 +772,6 @@ fn extend(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::indicator_index;
 
     fn contender(name: &str, overrides: &[&str]) -> Contender {
         let mut o: Vec<String> = vec!["scenario.weeks=8".into(), "scenario.replicates=6".into()];
@@ -577,20 +780,29 @@ mod tests {
             crate::scenario::load(std::path::Path::new("scenarios/knitting-cafe.toml"), &o)
                 .unwrap();
         let designs = Design::compile_all(&scenario);
+        let layout = Layout::of(&designs[0]);
         Contender {
             name: name.into(),
             file: "kc".into(),
+            text: String::new(),
             overrides: o,
             scenario,
             designs,
             drawn: None,
+            layout,
         }
+    }
+
+    /// The union layout of contenders (what a plan computes).
+    fn layout(c: &[Contender]) -> Layout {
+        Layout::union(c.iter().map(|c| &c.layout))
     }
 
     #[test]
     fn identical_designs_differ_by_exactly_zero() {
         let c = [contender("a", &[]), contender("b", &[])];
-        let (values, _) = run(&c, Scope::FinalWeek, 0, 6, None, |_| {}).unwrap();
+        let l = layout(&c);
+        let (values, _) = run(&c, &l, Scope::FinalWeek, 0, 6, None, |_| {}).unwrap();
         for l in compare(&values, 0) {
             if l.diff.n > 0 {
                 assert_eq!(
@@ -606,16 +818,24 @@ mod tests {
             scope: Scope::FinalWeek,
             replicates: 6,
             lines: compare(&values, 0),
+            layout: l.clone(),
+            lens: None,
             adaptive: None,
         };
         let text = crate::output::csv::to_bytes(&table(&c)).unwrap();
         let text = String::from_utf8(text).unwrap();
-        assert_eq!(text.lines().count(), 1 + 2 * INDICATORS.len());
+        assert_eq!(text.lines().count(), 1 + 2 * l.len());
         assert!(text
             .lines()
             .nth(1)
             .unwrap()
-            .starts_with("a,a,voice_share_participants,final_week,"));
+            .starts_with("a,a,voice_share,newcomers,final_week,"));
+        // The summary shows each indicator once, at newcomers (volunteer indicators at all).
+        let shown = c.shown();
+        assert_eq!(shown.len(), 2 * crate::metrics::N_INDICATORS);
+        assert!(shown
+            .iter()
+            .all(|l| ["newcomers", "all"].contains(&c.layout.series[l.series].lens_name.as_str())));
     }
 
     #[test]
@@ -626,8 +846,9 @@ mod tests {
             contender("base", &[]),
             contender("facil", &["activity.facilitation=0.6"]),
         ];
-        let (values, _) = run(&c, Scope::RunMean, 0, 6, None, |_| {}).unwrap();
-        let k = indicator_index("mean_agency").unwrap();
+        let l = layout(&c);
+        let (values, _) = run(&c, &l, Scope::RunMean, 0, 6, None, |_| {}).unwrap();
+        let k = l.position("mean_agency", "newcomers").unwrap();
         let d = paired(&values, 1, 0, k);
         assert_eq!(d.n, 6);
         let a = summarize(&column(&values[0], k));
@@ -640,8 +861,13 @@ mod tests {
             d.sd_diff
         );
         // Replicates run in a later batch equal the same replicates run at once.
-        let later = run_batch(&c, 3, 3, Scope::RunMean);
-        assert_eq!(later[1][..], values[1][3..]);
+        let later = run_batch(&c, &l, 3, 3, Scope::RunMean);
+        let bits = |rows: &[Row]| -> Vec<Vec<u64>> {
+            rows.iter()
+                .map(|r| r.iter().map(|x| x.to_bits()).collect())
+                .collect()
+        };
+        assert_eq!(bits(&later[1]), bits(&values[1][3..]));
     }
 
     #[test]
@@ -650,15 +876,18 @@ mod tests {
             contender("base", &[]),
             contender("facil", &["activity.facilitation=0.6"]),
         ];
-        let k = indicator_index("mean_agency").unwrap();
+        let l = layout(&c);
+        let k = l.position("mean_agency", "newcomers").unwrap();
         let a = Adaptive {
-            indicator: k,
+            series: k,
+            label: "mean_agency (newcomers)".into(),
             target: 1e-9,
             batch: 4,
             max: 10,
         };
         let mut seen = Vec::new();
-        let (values, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |n| seen.push(n)).unwrap();
+        let (values, out) =
+            run(&c, &l, Scope::FinalWeek, 0, 4, Some(&a), |n| seen.push(n)).unwrap();
         let out = out.unwrap();
         assert_eq!(seen.last(), Some(&10));
         assert!(seen.contains(&4) && seen.contains(&8), "{seen:?}");
@@ -666,12 +895,13 @@ mod tests {
         assert_eq!(out.replicates_needed, 10);
         assert_eq!(values[0].len(), 10);
         let a = Adaptive {
-            indicator: k,
+            series: k,
+            label: "mean_agency (newcomers)".into(),
             target: 1e9,
             batch: 4,
             max: 100,
         };
-        let (_, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |_| {}).unwrap();
+        let (_, out) = run(&c, &l, Scope::FinalWeek, 0, 4, Some(&a), |_| {}).unwrap();
         let out = out.unwrap();
         assert!(out.reached && out.replicates_needed == 4);
     }

@@ -6,7 +6,9 @@ use super::{default_output, Refusal};
 use crate::cli::{RunArgs, RunCmd};
 use crate::metrics::aggregate::RunAggregate;
 use crate::model::group::Design;
-use crate::scenario::{validate, Scenario};
+use crate::output::manifest::{Manifest, Provenance};
+use crate::output::table::Table;
+use crate::scenario::{Scenario, Source};
 use crate::sim::replicates::{group_count, run_plan, RunPlan};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -16,24 +18,36 @@ pub const MAX_PER_GROUP_CELLS: u64 = 2_000_000;
 
 /// A scenario loaded with the run flags applied.
 pub struct Loaded {
+    /// The scenario file (a scenario given as text: the name its source goes by).
     pub file: PathBuf,
     pub scenario: Scenario,
-    /// `--set`, `--replicates`, `--weeks`, `--seed` as overrides, in the order applied.
+    /// The source's overrides, then `--set`, `--replicates`, `--weeks`, `--seed` as overrides,
+    /// in the order applied.
     pub overrides: Vec<String>,
     pub designs: Vec<Design>,
 }
 
 /// Loads a scenario with `--set`, `--replicates`, `--weeks`, `--seed` applied.
 pub fn load(file: &Path, args: &RunArgs) -> Result<Loaded> {
-    let overrides = args.overrides();
-    let scenario = validate::load(file, &overrides)?;
-    let designs = Design::compile_all(&scenario);
-    Ok(Loaded {
-        file: file.to_path_buf(),
-        scenario,
-        overrides,
-        designs,
-    })
+    Loaded::from_source(&Source::read(file)?, args)
+}
+
+impl Loaded {
+    /// Loads a scenario given as a [`Source`] with `--set`, `--replicates`, `--weeks`, `--seed`
+    /// applied.
+    pub fn from_source(source: &Source, args: &RunArgs) -> Result<Loaded> {
+        let overrides = source.overrides_with(&args.overrides());
+        let scenario = source
+            .load(&args.overrides())
+            .map_err(|e| super::attribute_flags(e.into(), args))?;
+        let designs = Design::compile_all(&scenario);
+        Ok(Loaded {
+            file: PathBuf::from(&source.origin),
+            scenario,
+            overrides,
+            designs,
+        })
+    }
 }
 
 /// Labels (activity key, index within the activity) of every group, in simulation order.
@@ -52,12 +66,22 @@ pub struct Plan {
     pub drawn: Option<Drawn>,
     /// The result folder.
     pub target: PathBuf,
+    /// Write agents.csv and ties.csv (`--agents`).
+    pub agents: bool,
+    /// Write the GraphML networks (`--network graphml`).
+    pub network: bool,
 }
 
 impl Plan {
     /// Plans `dugnad run`: loads the scenario and refuses a `--per-group` too large to hold.
     pub fn from_args(cmd: &RunCmd) -> Result<Plan> {
-        let loaded = load(&cmd.scenario, &cmd.run)?;
+        Plan::from_source(&Source::read(&cmd.scenario)?, cmd)
+    }
+
+    /// Plans `dugnad run` of a scenario given as a [`Source`] (a program's scenario text) with
+    /// `cmd`'s flags; `cmd.scenario` is not read.
+    pub fn from_source(source: &Source, cmd: &RunCmd) -> Result<Plan> {
+        let loaded = Loaded::from_source(source, &cmd.run)?;
         let s = &loaded.scenario;
         if cmd.per_group {
             let groups = group_count(&loaded.designs);
@@ -69,9 +93,34 @@ impl Plan {
                 .into());
             }
         }
+        if let Some(w) = cmd
+            .snapshot_weeks
+            .iter()
+            .find(|w| **w == 0 || **w > s.weeks)
+        {
+            return Err(Refusal(format!(
+                "--snapshot-weeks: week {w} is not a week of the run (1 … {})",
+                s.weeks
+            ))
+            .into());
+        }
+        if !cmd.snapshot_weeks.is_empty() && !cmd.agents && cmd.network.is_none() {
+            return Err(Refusal(
+                "--snapshot-weeks needs --agents or --network graphml".to_string(),
+            )
+            .into());
+        }
+        let snapshots = if cmd.agents || cmd.network.is_some() {
+            let mut w = cmd.snapshot_weeks.clone();
+            w.push(s.weeks);
+            w
+        } else {
+            Vec::new()
+        };
         let replicates = RunPlan::for_scenario(s)
             .with_per_group(cmd.per_group)
-            .with_kept_replicates(cmd.keep_replicates);
+            .with_kept_replicates(cmd.keep_replicates)
+            .with_snapshots(snapshots);
         let target = cmd
             .run
             .output
@@ -81,12 +130,10 @@ impl Plan {
             None => None,
             Some(dir) => {
                 let posterior = Posterior::read(dir)?;
-                let text = super::read_scenario_text(&loaded.file)?;
-                let origin = loaded.file.display().to_string();
                 Some(Drawn::new(
                     posterior,
-                    &text,
-                    &origin,
+                    &source.text,
+                    &source.origin,
                     &loaded.overrides,
                     s.seed,
                     s.replicates as u64,
@@ -98,6 +145,8 @@ impl Plan {
             replicates,
             drawn,
             target,
+            agents: cmd.agents,
+            network: cmd.network.is_some(),
         })
     }
 
@@ -107,6 +156,46 @@ impl Plan {
         match &self.drawn {
             Some(d) => run_plan(d, &self.replicates, progress),
             None => run_plan(&self.loaded.designs, &self.replicates, progress),
+        }
+    }
+
+    /// Hands `f` the tables a run of this plan writes: the run's tables, with `--posterior` the
+    /// draws, and with `--agents` the agents' and ties' tables.
+    pub fn with_tables<T>(&self, agg: &RunAggregate, f: impl FnOnce(&[Table]) -> T) -> T {
+        let designs = &self.loaded.designs;
+        let labels = group_labels(designs);
+        let mut tables = crate::output::run::tables(agg, &labels);
+        if let Some(d) = &self.drawn {
+            tables.push(d.table());
+        }
+        if self.agents {
+            tables.push(crate::output::agents::agents(agg, designs));
+            tables.push(crate::output::agents::ties(agg, designs));
+        }
+        f(&tables)
+    }
+
+    /// The manifest of a run of this plan on `threads` threads that took `wall_time_seconds`
+    /// and wrote `files`.
+    pub fn manifest(
+        &self,
+        provenance: Provenance,
+        threads: usize,
+        wall_time_seconds: f64,
+        files: Vec<String>,
+    ) -> Manifest {
+        let l = &self.loaded;
+        Manifest {
+            provenance,
+            scenario_file: l.file.display().to_string(),
+            overrides: l.overrides.clone(),
+            seed: l.scenario.seed,
+            replicates: l.scenario.replicates,
+            weeks: l.scenario.weeks,
+            threads,
+            wall_time_seconds,
+            files,
+            scenario: l.scenario.clone(),
         }
     }
 }

@@ -5,20 +5,21 @@
 use super::grid::{display_value, take_sweep_table, Cells, SweepSpec};
 use super::shard::Shard;
 use super::store::{Store, SweepDef};
-use super::{default_output, read_scenario_text, Scope};
+use super::{default_output, Scope, Stopped};
 use crate::cli::{RunArgs, SweepCmd};
-use crate::metrics::{Row, INDICATORS, N_INDICATORS};
+use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
 use crate::output::csv;
 use crate::output::table::{Cell, Column, Table};
-use crate::scenario::{load_str, to_toml, Scenario};
+use crate::scenario::{load_str, to_toml, Scenario, Source};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
 use crate::stats::{OnlineStats, Summary};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Statistics written per indicator in `sweep.csv`.
+/// Statistics written per (indicator, lens) in `sweep.csv`.
 pub const STATS: [&str; 5] = ["mean", "sd", "ci_low", "ci_high", "n"];
 
 /// The scenario a sweep or a sensitivity analysis varies: the file's text without its `[sweep]`
@@ -39,11 +40,16 @@ pub struct Base {
 impl Base {
     /// Reads `file` and applies the run flags.
     pub fn load(file: &Path, run: &RunArgs) -> Result<Base> {
-        let origin = file.display().to_string();
-        let text = read_scenario_text(file)?;
-        let (text, declared) = take_sweep_table(&text, &origin)?;
-        let overrides = run.overrides();
-        let scenario = load_str(&text, &origin, &overrides)?;
+        Base::from_source(&Source::read(file)?, run)
+    }
+
+    /// A scenario given as a [`Source`], with its overrides and then the run flags applied.
+    pub fn from_source(source: &Source, run: &RunArgs) -> Result<Base> {
+        let origin = source.origin.clone();
+        let (text, declared) = take_sweep_table(&source.text, &origin)?;
+        let overrides = source.overrides_with(&run.overrides());
+        let scenario = load_str(&text, &origin, &overrides)
+            .map_err(|e| super::attribute_flags(e.into(), run))?;
         let resolved = to_toml(&scenario);
         Ok(Base {
             text,
@@ -133,8 +139,14 @@ impl Plan {
     /// Plans `dugnad sweep`: the file's `[sweep]` table overridden by the flags, made into
     /// checked cells.
     pub fn from_args(cmd: &SweepCmd) -> Result<Plan> {
+        Plan::from_source(&Source::read(&cmd.scenario)?, cmd)
+    }
+
+    /// Plans `dugnad sweep` of a scenario given as a [`Source`] (a program's scenario text)
+    /// with `cmd`'s flags; `cmd.scenario` is not read.
+    pub fn from_source(source: &Source, cmd: &SweepCmd) -> Result<Plan> {
         let scope = Scope::parse(&cmd.scope)?;
-        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let base = Base::from_source(source, &cmd.run)?;
         let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
         let spec = base
             .declared
@@ -177,28 +189,24 @@ pub struct CellResult {
     pub n: u64,
 }
 
-/// Columns of the `sweep` table: `cell`, the swept keys, then `<indicator>_<stat>` for each
-/// indicator and stat of [`STATS`].
+/// Columns of the `sweep` table (long): `cell`, the swept keys, `indicator`, `lens`, then the
+/// stats of [`STATS`]; one row per cell and (indicator, lens).
 pub fn columns(keys: &[String]) -> Vec<Column> {
     let mut c = vec![Column::int("cell")];
     c.extend(keys.iter().map(Column::text));
-    for name in INDICATORS {
-        c.extend(
-            STATS[..4]
-                .iter()
-                .map(|s| Column::num(format!("{name}_{s}"))),
-        );
-        c.push(Column::int(format!("{name}_{}", STATS[4])));
-    }
+    c.extend(["indicator", "lens"].map(Column::text));
+    c.extend(STATS[..4].iter().map(|s| Column::num(*s)));
+    c.push(Column::int(STATS[4]));
     c
 }
 
-/// Columns of the `sweep-replicates` table: `cell`, `replicate`, the swept keys, then every
-/// indicator.
+/// Columns of the `sweep-replicates` table (long): `cell`, `replicate`, the swept keys,
+/// `indicator`, `lens`, `value`.
 pub fn replicate_columns(keys: &[String]) -> Vec<Column> {
     let mut c = vec![Column::int("cell"), Column::int("replicate")];
     c.extend(keys.iter().map(Column::text));
-    c.extend(INDICATORS.iter().map(|n| Column::num(*n)));
+    c.extend(["indicator", "lens"].map(Column::text));
+    c.push(Column::num("value"));
     c
 }
 
@@ -209,31 +217,49 @@ fn leading<'a>(c: usize, values: &'a [String]) -> Vec<Cell<'a>> {
     row
 }
 
-/// Cell `c`'s row of the `sweep` table, as a one-row table (the cell's commit file).
-pub fn row_table<'a>(cells: &Cells, c: usize, stats: &'a [Summary]) -> Table<'a> {
+/// Cell `c`'s rows of the `sweep` table, one per series of `layout` (the cell's commit file).
+pub fn row_table<'a>(
+    cells: &Cells,
+    c: usize,
+    layout: &'a Layout,
+    stats: &'a [Summary],
+) -> Table<'a> {
     let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
     Table::new("sweep", columns(&cells.keys), move |sink| {
-        let mut row = leading(c, &shown);
-        for s in stats {
+        for (series, s) in layout.series.iter().zip(stats) {
+            let mut row = leading(c, &shown);
+            row.extend([Cell::Text(series.name()), Cell::Text(&series.lens_name)]);
             row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(Cell::Num));
             row.push(Cell::Int(s.n as i64));
+            sink(&row)?;
         }
-        sink(&row)
+        Ok(())
     })
 }
 
-/// Cell `c`'s rows of the `sweep-replicates` table: (replicate, indicator values) in order.
-pub fn replicates_table<'a>(cells: &Cells, c: usize, kept: &'a [(u64, Row)]) -> Table<'a> {
+/// Cell `c`'s rows of the `sweep-replicates` table: per replicate (in order) and series, its value.
+pub fn replicates_table<'a>(
+    cells: &Cells,
+    c: usize,
+    layout: &'a Layout,
+    kept: &'a [(u64, Row)],
+) -> Table<'a> {
     let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
     Table::new(
         "sweep-replicates",
         replicate_columns(&cells.keys),
         move |sink| {
             for (r, values) in kept {
-                let mut row = leading(c, &shown);
-                row.insert(1, Cell::Int(*r as i64));
-                row.extend(values.iter().map(|x| Cell::Num(*x)));
-                sink(&row)?;
+                for (series, x) in layout.series.iter().zip(values) {
+                    let mut row = leading(c, &shown);
+                    row.insert(1, Cell::Int(*r as i64));
+                    row.extend([
+                        Cell::Text(series.name()),
+                        Cell::Text(&series.lens_name),
+                        Cell::Num(*x),
+                    ]);
+                    sink(&row)?;
+                }
             }
             Ok(())
         },
@@ -269,22 +295,25 @@ impl SweepRun<'_> {
     pub fn run_cell(&self, c: usize, keep: bool) -> Result<CellResult> {
         let s = self.scenario(c)?;
         let designs = Design::compile_all(&s);
+        let layout = designs.first().map(Layout::of).unwrap_or_default();
         let plan = RunPlan::for_scenario(&s);
-        let mut stats = vec![OnlineStats::exact(); N_INDICATORS];
+        let mut stats = vec![OnlineStats::exact(); layout.len()];
         let mut kept = Vec::new();
         for_each_replicate(&designs, &plan, |r| {
             let values: Row = self.scope.row(&r);
-            for (st, x) in stats.iter_mut().zip(values) {
-                st.push(x);
+            for (st, x) in stats.iter_mut().zip(&values) {
+                st.push(*x);
             }
             if keep {
                 kept.push((r.replicate, values));
             }
         });
         let summaries: Vec<Summary> = stats.iter().map(OnlineStats::summary).collect();
-        let row = csv::to_bytes(&row_table(self.cells, c, &summaries))?;
+        let row = csv::to_bytes(&row_table(self.cells, c, &layout, &summaries))?;
         let replicates = if keep {
-            Some(csv::to_bytes(&replicates_table(self.cells, c, &kept))?)
+            Some(csv::to_bytes(&replicates_table(
+                self.cells, c, &layout, &kept,
+            ))?)
         } else {
             None
         };
@@ -296,15 +325,20 @@ impl SweepRun<'_> {
     }
 
     /// Runs `pending` cells in parallel on the current rayon pool, committing each to `store` as
-    /// it finishes; `done(replicates)` is called after each commit.
+    /// it finishes; `done(replicates)` is called after each commit. Once `stop` is set, no
+    /// further cell starts and the call ends with [`Stopped`] (the cells committed are kept).
     pub fn run_cells(
         &self,
         store: &Store,
         pending: &[usize],
         keep: bool,
         done: impl Fn(u64) + Sync,
+        stop: Option<&AtomicBool>,
     ) -> Result<()> {
         pending.par_iter().try_for_each(|&c| {
+            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return Err(Stopped.into());
+            }
             let r = self.run_cell(c, keep)?;
             store.commit(c, &r.row, r.replicates.as_deref())?;
             done(r.n);
@@ -343,18 +377,67 @@ mod tests {
         let s = load_str(&text, "kc", &o).unwrap();
         let agg = crate::sim::replicates::run_scenario(&s);
         let row = String::from_utf8(r.row).unwrap();
-        let (head, line) = row.trim_end().split_once('\n').unwrap();
-        let cols: Vec<&str> = head.split(',').collect();
-        let vals: Vec<&str> = line.split(',').collect();
-        assert_eq!(cols.len(), vals.len());
-        assert_eq!(vals[..2], ["1", "0.7"]);
-        let k = crate::metrics::indicator_index("voice_parity").unwrap();
-        let at = cols.iter().position(|c| *c == "voice_parity_mean").unwrap();
-        assert_eq!(vals[at], csv::num(agg.final_week[k].summary().mean));
-        assert_eq!(vals[at + 4], agg.final_week[k].summary().n.to_string());
+        let mut lines = row.lines();
+        let cols: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(
+            cols,
+            [
+                "cell",
+                "activity.co_design",
+                "indicator",
+                "lens",
+                "mean",
+                "sd",
+                "ci_low",
+                "ci_high",
+                "n"
+            ]
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), agg.layout.len());
+        let k = agg.layout.position("voice_parity", "newcomers").unwrap();
+        let vals = &rows[k];
+        assert_eq!(vals[..4], ["1", "0.7", "voice_parity", "newcomers"]);
+        assert_eq!(vals[4], csv::num(agg.final_week[k].summary().mean));
+        assert_eq!(vals[8], agg.final_week[k].summary().n.to_string());
         let reps = String::from_utf8(r.replicates.unwrap()).unwrap();
-        assert_eq!(reps.lines().count(), 1 + 4);
-        assert!(reps.lines().nth(1).unwrap().starts_with("1,0,0.7,"));
+        assert_eq!(reps.lines().count(), 1 + 4 * agg.layout.len());
+        assert!(reps
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("1,0,0.7,voice_share,newcomers,"));
+    }
+
+    #[test]
+    fn a_stopped_sweep_starts_no_further_cell() {
+        let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
+        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[])
+            .unwrap()
+            .cells(1, &|_| false)
+            .unwrap();
+        let overrides = vec!["scenario.replicates=2".into(), "scenario.weeks=3".into()];
+        let run = SweepRun {
+            text: &text,
+            origin: "kc",
+            overrides: &overrides,
+            cells: &cells,
+            scope: Scope::FinalWeek,
+        };
+        let base = load_str(&text, "kc", &overrides).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let def = SweepDef::new(&base, Scope::FinalWeek, cells.clone());
+        let (store, _) = Store::open(&dir.path().join("s"), def, false).unwrap();
+        let stop = AtomicBool::new(true);
+        let e = run
+            .run_cells(&store, &[0, 1], false, |_| {}, Some(&stop))
+            .unwrap_err();
+        assert!(e.is::<Stopped>(), "{e:#}");
+        assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 1]);
+        stop.store(false, Ordering::Relaxed);
+        run.run_cells(&store, &[0, 1], false, |_| {}, Some(&stop))
+            .unwrap();
+        assert!(store.pending(Shard::ALL, false).unwrap().is_empty());
     }
 
     #[test]

@@ -3,19 +3,9 @@
 
 use super::events::{Event, Events};
 use crate::model::group::{Design, Group};
+use crate::model::person::event;
 use crate::model::{Person, Status};
 use rand::Rng;
-
-/// Weekly tallies of life events of one group.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct LifeTally {
-    pub withdrawals: u32,
-    pub stranded: u32,
-    pub dropouts: u32,
-    pub transitions: u32,
-    pub housing: u32,
-    pub job: u32,
-}
 
 /// Motive match of a volunteer this week: (N·min(1, help units/help_norm) + soc·completed share
 /// heard + purpose·own proposals adopted share) / (1 + soc + purpose); dependency help counts
@@ -92,16 +82,10 @@ pub fn weigh_motives(g: &mut Group, d: &Design) {
 }
 
 /// Volunteers and staff may withdraw at will (M3). A participant for whom the leaver held more
-/// than half of her bridging tie strength is stranded: belonging × strand_factor.
-pub fn withdraw<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
-    let n = g.n();
-    for v in 0..n {
+/// than half of her tie strength to volunteers and staff is stranded: belonging × strand_factor.
+/// Both are marked in [`Person::events`].
+pub fn withdraw<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
+    for v in 0..g.n() {
         if !g.persons[v].is_active_local() {
             continue;
         }
@@ -110,9 +94,8 @@ pub fn withdraw<R: Rng, E: Events>(
             continue;
         }
         g.persons[v].active = false;
-        tally.withdrawals += 1;
+        g.persons[v].events |= event::WITHDREW;
         let stranded = strand(g, d, v);
-        tally.stranded += stranded;
         if E::ENABLED {
             ev.emit(Event::Withdrew {
                 person: v,
@@ -123,8 +106,8 @@ pub fn withdraw<R: Rng, E: Events>(
 }
 
 /// The participants stranded by local `v` leaving (already inactive): those for whom `v` held
-/// more than half of their bridging tie strength lose belonging (× strand_factor). Returns how
-/// many.
+/// more than half of their bridging tie strength lose belonging (× strand_factor) and are marked
+/// [`event::STRANDED`]. Returns how many.
 pub fn strand(g: &mut Group, d: &Design, v: usize) -> u32 {
     let n = g.n();
     let mut stranded = 0;
@@ -139,6 +122,7 @@ pub fn strand(g: &mut Group, d: &Design, v: usize) -> u32 {
             .sum();
         if mine > 0.0 && mine > 0.5 * bridging {
             g.persons[j].belonging *= d.params.strand_factor;
+            g.persons[j].events |= event::STRANDED;
             stranded += 1;
         }
     }
@@ -146,13 +130,7 @@ pub fn strand(g: &mut Group, d: &Design, v: usize) -> u32 {
 }
 
 /// Participants drop out with weekly hazard d0·(1 − belonging) (Appendix C).
-pub fn drop_out<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
+pub fn drop_out<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
     for j in 0..g.n() {
         let x = &mut g.persons[j];
         if !x.active || !x.status.is_participant() {
@@ -160,7 +138,7 @@ pub fn drop_out<R: Rng, E: Events>(
         }
         if rng.gen::<f64>() < d.params.d0_dropout * (1.0 - x.belonging) {
             x.active = false;
-            tally.dropouts += 1;
+            x.events |= event::DROPPED_OUT;
             if E::ENABLED {
                 ev.emit(Event::DroppedOut { person: j });
             }
@@ -170,13 +148,15 @@ pub fn drop_out<R: Rng, E: Events>(
 
 /// Refills: a volunteer or staff vacancy is filled with weekly probability `recruitment` by a
 /// new person of the same population; with `capacity` set, a waiting list refills a
-/// participant's place the week after she leaves. Closed places are never refilled, and nothing
-/// is while a schedule has stopped recruiting.
+/// participant's place the week after she leaves. The newcomer's traits are drawn from `init`,
+/// her attributes from `attributes`. Closed places are never refilled, and nothing is while a
+/// schedule has stopped recruiting.
 pub fn recruit<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
     init: &mut R,
     life: &mut R,
+    attributes: &mut R,
     ev: &mut E,
 ) {
     if !d.recruiting {
@@ -192,7 +172,7 @@ pub fn recruit<R: Rng, E: Events>(
             _ => life.gen::<f64>() < d.activity.recruitment,
         };
         if refill {
-            g.replace(d, i, init);
+            g.replace(d, i, init, attributes);
             if E::ENABLED {
                 ev.emit(Event::Joined { person: i });
             }

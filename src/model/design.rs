@@ -6,7 +6,9 @@
 //! are recomputed once per change, never per week.
 
 use super::params::Params;
-use crate::scenario::{Activity, Change, LanguagePolicy, Population, Scenario, TransitionTraits};
+use crate::scenario::{
+    Activity, Change, Label, LanguagePolicy, Population, Scenario, TransitionTraits,
+};
 
 /// An activity design compiled for fast access by the engine: the activity, the parameters, the
 /// origin table and the slot plan of one group. Built once per run, shared by all replicates.
@@ -21,6 +23,13 @@ pub struct Design {
     pub origin_majority: Vec<bool>,
     pub origin_targeted: Vec<bool>,
     pub priors: Vec<f64>,
+    /// The scenario's attributes (sorted by name), each with its values (sorted): a person's
+    /// `attributes[k]` indexes `attributes[k].values`.
+    pub attributes: Vec<Attribute>,
+    /// Per population, the attributes it declares: (index into `attributes`, label drawn from).
+    pub population_attributes: Vec<Vec<(usize, Label)>>,
+    /// `[output] by`: the attributes (or `origin`) whose values get lenses of the newcomers.
+    pub by: Vec<String>,
     pub populations: Vec<Population>,
     /// Population index of each slot of a group, in order: the places filled at the start,
     /// then the places of scheduled arrivals.
@@ -60,6 +69,14 @@ pub struct Switch {
     pub design: Design,
     pub arrive: Vec<usize>,
     pub leave: Vec<(u16, u32)>,
+}
+
+/// A categorical attribute of persons (`[population.<key>] attributes.<name>`): its name and
+/// every value it may take in the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub name: String,
+    pub values: Vec<String>,
 }
 
 /// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport 1954).
@@ -162,6 +179,23 @@ impl Design {
         let p = &s.params;
         let populations: Vec<Population> = s.populations.clone();
         let equal_status = equal_status(a);
+        let attributes: Vec<Attribute> = s
+            .attributes()
+            .into_iter()
+            .map(|(name, values)| Attribute { name, values })
+            .collect();
+        let population_attributes = populations
+            .iter()
+            .map(|p| {
+                p.attributes
+                    .iter()
+                    .filter_map(|(name, label)| {
+                        let k = attributes.iter().position(|a| &a.name == name)?;
+                        Some((k, label.clone()))
+                    })
+                    .collect()
+            })
+            .collect();
         Design {
             activity: a.clone(),
             activity_index,
@@ -174,6 +208,9 @@ impl Design {
                 .collect(),
             origin_targeted: origins.iter().map(|o| a.targets.contains(o)).collect(),
             priors: origins.iter().map(|o| s.stereotypes.prior(o)).collect(),
+            attributes,
+            population_attributes,
+            by: s.output.by.clone(),
             populations,
             slots,
             initial_slots,

@@ -296,7 +296,10 @@ fn predictions(dir: &Path) -> Result<Vec<(String, Vec<Predicted>)>> {
     );
     let mut out: Vec<(String, Vec<Predicted>)> = Vec::new();
     for r in &t.rows {
-        let key = if r[lens] == "all" {
+        // The indicator alone at its headline lens (newcomers, or all), else with its lens.
+        let headline =
+            crate::metrics::indicator(&r[ind]).map(crate::metrics::indicators::headline_lens);
+        let key = if headline == Some(r[lens].as_str()) {
             r[ind].clone()
         } else {
             format!("{} ({})", r[ind], r[lens])

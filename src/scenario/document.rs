@@ -156,6 +156,7 @@ impl Ctx {
     /// Where the key `path` is, with `message` (which says so when `--set` gave the value).
     pub(crate) fn locate(&self, path: &str, mut message: String) -> Located {
         if self.overridden(path) {
+            message = as_set_example(&message, path);
             message.push_str(GIVEN_BY_SET);
             if path.starts_with("schedule.") {
                 // A schedule's value may also come from --at.
@@ -181,6 +182,22 @@ impl Ctx {
             Class::Missing => ScenarioError::Missing(loc),
             Class::EmptyPopulation => ScenarioError::EmptyPopulation(loc),
         }
+    }
+}
+
+/// A message's closing example `write e.g. LEAF = VALUE` (a line of the file) told as the
+/// `--set` that fixes it, quoted for the shell when the value needs it:
+/// `write e.g. --set 'activity.targets=["non-western"]'`.
+fn as_set_example(message: &str, path: &str) -> String {
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    let Some((head, value)) = message.split_once(&format!("write e.g. {leaf} = ")) else {
+        return message.to_string();
+    };
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-+:".contains(c);
+    if value.chars().all(plain) {
+        format!("{head}write e.g. --set {path}={value}")
+    } else {
+        format!("{head}write e.g. --set '{path}={value}'")
     }
 }
 

@@ -33,13 +33,13 @@ pub mod validate;
 
 pub(crate) mod document;
 
-pub use dist::{Dist, Label};
+pub use dist::{Attributes, Dist, Label};
 pub use error::ScenarioError;
 pub use fields::{
-    Activity, Change, Cohort, Fit, FitSettings, LanguagePolicy, Population, PriorOf, Role,
+    Activity, Change, Cohort, Fit, FitSettings, LanguagePolicy, Output, Population, PriorOf, Role,
     Scenario, Setting, Stereotypes, Traits, TransitionTraits,
 };
 pub use overrides::{apply_overrides, parse_override};
 pub use schema::json_schema;
 pub use to_toml::to_toml;
-pub use validate::{load, load_str};
+pub use validate::{load, load_str, Source};

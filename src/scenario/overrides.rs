@@ -9,10 +9,12 @@
 //! | `scenario.<field>` | `name`, `description`, `weeks`, `replicates`, `seed`, `majority_origins` |
 //! | `activity.<field>` | a field of the single `[activity]`; if the scenario has keyed designs, the field of **all** of them |
 //! | `activity.<key>.<field>` | a field of the keyed design `[activity.<key>]` (the key must exist) |
-//! | `population.<key>.<field>` | `role`, `count`, `origin`, `life_stage` or a trait of an existing population |
+//! | `population.<key>.<field>` | `role`, `count`, `origin`, `life_stage`, `attributes` or a trait of an existing population |
+//! | `population.<key>.attributes.<name>` | one attribute of a population (added if absent) |
 //! | `stereotypes.<origin>` | the prior of an origin: `default`, a listed origin or the origin of a population |
 //! | `transition.<field>` | `need_to_help`, `protectiveness`, `withdrawal_propensity` |
 //! | `parameters.<name>` | any parameter of `dugnad params` |
+//! | `output.<field>` | `by` |
 //! | `schedule.<N>.<field>` | `week`, `label`, `recruiting`, `arrive` or `leave` of `[[schedule]]` entry N (from 0); N = the number of entries adds one |
 //! | `schedule.<N>.set.<path>` | the value entry N sets at `<path>` (any path above but `scenario.*`) |
 //! | `schedule.<N>.arrive.<field>` | `population`, `count` or `activity` of an entry's single arrival (also `leave`) |
@@ -31,8 +33,8 @@
 
 use super::error::{Located, ScenarioError};
 use super::fields::{
-    activity_is_keyed, ACTIVITY_KEYS, CHANGE_KEYS, COHORT_KEYS, FIT_KEYS, POPULATION_KEYS,
-    SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
+    activity_is_keyed, ACTIVITY_KEYS, CHANGE_KEYS, COHORT_KEYS, FIT_KEYS, OUTPUT_KEYS,
+    POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
 };
 use super::params::PARAMS;
 use super::suggest::did_you_mean;
@@ -44,7 +46,8 @@ type R<T> = Result<T, ScenarioError>;
 /// Settable path forms, for messages.
 const PATH_FORMS: &str =
     "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
-                          stereotypes.<origin>, transition.<field>, parameters.<name>, schedule.<N>.<field>";
+     population.<key>.attributes.<name>, stereotypes.<origin>, transition.<field>, parameters.<name>, output.<field>, \
+     schedule.<N>.<field>";
 
 fn bad(file: &str, key: &str, message: String) -> ScenarioError {
     ScenarioError::BadOverride(Located {
@@ -323,7 +326,7 @@ pub(crate) fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, Strin
         return Err(format!("no key; settable paths: {PATH_FORMS}"));
     };
     match head {
-        "scenario" | "transition" | "parameters" => resolve_field(head, rest),
+        "scenario" | "transition" | "parameters" | "output" => resolve_field(head, rest),
         "stereotypes" => resolve_stereotype(doc, rest),
         "population" => resolve_population(doc, rest),
         "activity" => resolve_activity(doc, rest),
@@ -412,6 +415,7 @@ fn resolve_field(head: &str, rest: &[&str]) -> Result<Targets, String> {
     let allowed: Vec<&str> = match head {
         "scenario" => SCENARIO_KEYS.to_vec(),
         "transition" => TRANSITION_KEYS.to_vec(),
+        "output" => OUTPUT_KEYS.to_vec(),
         _ => PARAMS.iter().map(|p| p.name).collect(),
     };
     let [field, deeper @ ..] = rest else {
@@ -483,6 +487,12 @@ fn resolve_population(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, Strin
             POPULATION_KEYS,
         ));
     }
+    if *field == "attributes" {
+        if let [name, deeper @ ..] = deeper {
+            leaf_only(deeper, || format!("population.{key}.attributes.{name}"))?;
+            return Ok(one(&["population", key, "attributes"], name));
+        }
+    }
     leaf_only(deeper, || format!("population.{key}.{field}"))?;
     Ok(one(&["population", key], field))
 }
@@ -548,6 +558,7 @@ fn not_a_section(other: &str) -> String {
         ("activity", ACTIVITY_KEYS),
         ("population.<key>", POPULATION_KEYS),
         ("transition", TRANSITION_KEYS),
+        ("output", OUTPUT_KEYS),
     ] {
         if keys.contains(&other) {
             sections.push(format!("{section}.{other}"));

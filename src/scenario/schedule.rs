@@ -29,6 +29,13 @@ fn fixed_for_run(parents: &[String], leaf: &str) -> Option<&'static str> {
         (Some("population"), "role" | "origin") => {
             Some("a population's role and origin hold for the whole run")
         }
+        (Some("population"), "attributes") => {
+            Some("persons' attributes, and the lenses they give, hold for the whole run")
+        }
+        (Some("population"), _) if parents.get(2).is_some_and(|p| p == "attributes") => {
+            Some("persons' attributes, and the lenses they give, hold for the whole run")
+        }
+        (Some("output"), _) => Some("what results are broken down by holds for the whole run"),
         _ => None,
     }
 }

@@ -2,7 +2,7 @@
 //! ([`super::fields`]): each table's keys with their types, ranges and descriptions, the value
 //! forms of [`super::forms`] and the parameter table.
 
-use super::fields::{Activity, Change, Population, Scenario, Traits, TransitionTraits};
+use super::fields::{Activity, Change, Output, Population, Scenario, Traits, TransitionTraits};
 use super::params::PARAMS;
 use super::types::object_schema;
 use schemars::gen::SchemaGenerator;
@@ -47,6 +47,9 @@ struct RawScenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "parameters_schema")]
     parameters: Option<BTreeMap<String, f64>>,
+    /// How results are broken down beyond the fixed lenses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    output: Option<RawOutput>,
     /// Changes of the design over time (`[[schedule]]` entries), each from the start of its week.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     schedule: Option<Vec<RawChange>>,
@@ -113,6 +116,12 @@ table_schema!(
     RawTransition,
     "`[transition]`: traits of a participant who becomes a volunteer.",
     TransitionTraits
+);
+table_schema!(
+    RawOutput,
+    "`[output]`: how results are broken down beyond the fixed lenses (newcomers, local participants, \
+     volunteers, staff, all).",
+    Output
 );
 
 fn number_schema(min: f64, max: f64, default: Option<f64>, description: String) -> Schema {

@@ -57,6 +57,9 @@ pub fn to_toml(s: &Scenario) -> String {
         kv(&mut out, p.name, &tf64(value));
     }
 
+    out.push_str("\n[output]\n");
+    s.output.write_keys(&mut out);
+
     for c in &s.schedule {
         out.push_str("\n[[schedule]]\n");
         c.write_keys(&mut out);
@@ -109,7 +112,7 @@ fn table_integer_below(t: &dyn toml_edit::TableLike, segs: &[&str]) -> bool {
 mod tests {
     use super::*;
     use crate::scenario::fields::{
-        ACTIVITY_KEYS, CHANGE_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TRANSITION_KEYS,
+        ACTIVITY_KEYS, CHANGE_KEYS, OUTPUT_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TRANSITION_KEYS,
     };
     use crate::scenario::load_str;
     use std::collections::BTreeSet;
@@ -162,6 +165,7 @@ initiative = { triangular = [0.1, 0.4, 0.8] }
 care_load = 0.3
 resources = 0.6
 language = { beta = [2.0, 4.0] }
+attributes = { gender = { choice = ["woman", "man"], weights = [0.7, 0.3] }, age = "adult" }
 
 [population.more]
 role = "participant"
@@ -176,6 +180,9 @@ syria = 0.3
 need_to_help = 0.3
 protectiveness = { uniform = [0.1, 0.3] }
 withdrawal_propensity = 0.5
+
+[output]
+by = ["gender", "origin"]
 
 [[schedule]]
 week = 5
@@ -220,6 +227,11 @@ label = "halfway"
             let mut s = base.clone();
             s.transition = t;
             out.push((format!("transition.{key}"), s));
+        }
+        for (key, o) in base.output.variants() {
+            let mut s = base.clone();
+            s.output = o;
+            out.push((format!("output.{key}"), s));
         }
         for (key, c) in base.schedule[0].variants() {
             let mut s = base.clone();
@@ -278,6 +290,7 @@ label = "halfway"
             ("activity", ACTIVITY_KEYS),
             ("population.new", POPULATION_KEYS),
             ("transition", TRANSITION_KEYS),
+            ("output", OUTPUT_KEYS),
             ("schedule.0", CHANGE_KEYS),
         ] {
             for key in keys {
@@ -291,6 +304,7 @@ label = "halfway"
                 + ACTIVITY_KEYS.len()
                 + POPULATION_KEYS.len()
                 + TRANSITION_KEYS.len()
+                + OUTPUT_KEYS.len()
                 + CHANGE_KEYS.len()
                 + PARAMS.len()
                 + 2

@@ -14,38 +14,88 @@ use toml_edit::{DocumentMut, ImDocument};
 pub use super::fields::MAX_GROUP_SIZE;
 pub use super::to_toml::to_toml;
 
+/// A scenario as the validator reads it: its text, the name it goes by in messages and
+/// manifests (the file it was read from, or a name the program that wrote the text gave it),
+/// and `--set` overrides its giver applied to it (a program's scenario edited by dotted path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The file name (or given name) used in messages.
+    pub origin: String,
+    /// The TOML text.
+    pub text: String,
+    /// `KEY=VALUE` overrides applied to the text before any others, in order.
+    pub overrides: Vec<String>,
+}
+
+impl Source {
+    /// Scenario text that did not come from a file, named `origin` in messages.
+    pub fn new(text: impl Into<String>, origin: impl Into<String>) -> Source {
+        Source {
+            origin: origin.into(),
+            text: text.into(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Reads a scenario file; a missing, unreadable or non-UTF-8 file is a
+    /// [`ScenarioError::Io`] naming it and saying what to do.
+    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            let hint = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "; check the path (the bundled scenarios are in scenarios/, e.g. scenarios/knitting-cafe.toml)"
+                }
+                _ => "; check that it is a readable file",
+            };
+            ScenarioError::Io(Located {
+                file: origin.clone(),
+                key: String::new(),
+                line: None,
+                message: format!("cannot read the scenario file: {e}{hint}"),
+            })
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            ScenarioError::Io(Located {
+                file: origin.clone(),
+                key: String::new(),
+                line: Some(line),
+                message: "the scenario file is not UTF-8 text; save it as UTF-8".into(),
+            })
+        })?;
+        Ok(Source::new(text, origin))
+    }
+
+    /// This source's overrides followed by `more`.
+    pub fn overrides_with(&self, more: &[String]) -> Vec<String> {
+        self.overrides.iter().chain(more).cloned().collect()
+    }
+
+    /// The checked scenario of this text with this source's overrides and then `more`
+    /// (`KEY=VALUE` as given to `--set`) applied.
+    pub fn load(&self, more: &[String]) -> Result<Scenario, ScenarioError> {
+        load_str(&self.text, &self.origin, &self.overrides_with(more))
+    }
+
+    /// This source with `KEY=VALUE` applied after its overrides, if the scenario it makes is
+    /// valid (the error says why not).
+    pub fn set(&self, assignment: String) -> Result<Source, ScenarioError> {
+        let mut next = self.clone();
+        next.overrides.push(assignment);
+        next.load(&[])?;
+        Ok(next)
+    }
+}
+
 /// Reads, overrides and validates a scenario file. `overrides` are `KEY=VALUE` strings as given to
 /// `--set` (see [`super::overrides`]).
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                "; check the path (the bundled scenarios are in scenarios/, e.g. scenarios/knitting-cafe.toml)"
-            }
-            _ => "; check that it is a readable file",
-        };
-        ScenarioError::Io(Located {
-            file: origin.clone(),
-            key: String::new(),
-            line: None,
-            message: format!("cannot read the scenario file: {e}{hint}"),
-        })
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        ScenarioError::Io(Located {
-            file: origin.clone(),
-            key: String::new(),
-            line: Some(line),
-            message: "the scenario file is not UTF-8 text; save it as UTF-8".into(),
-        })
-    })?;
-    load_str(&text, &origin, overrides)
+    Source::read(path)?.load(overrides)
 }
 
 /// Parses, overrides and validates scenario text; `origin` is the file name used in messages.
@@ -171,6 +221,29 @@ count = 5
 
     fn json(s: &Scenario) -> String {
         serde_json::to_string(s).unwrap()
+    }
+
+    #[test]
+    fn a_source_keeps_its_overrides_first_and_refuses_a_bad_one() {
+        let src = Source::new(MINIMAL, "notebook");
+        let set = src.set("activity.co_design=0.6".into()).unwrap();
+        assert_eq!(set.overrides, ["activity.co_design=0.6"]);
+        assert_eq!(set.load(&[]).unwrap().activities[0].co_design, 0.6);
+        // Later overrides win over the source's own.
+        let later = set.load(&["activity.co_design=0.2".into()]).unwrap();
+        assert_eq!(later.activities[0].co_design, 0.2);
+        assert_eq!(
+            set.overrides_with(&["x=1".into()]),
+            ["activity.co_design=0.6", "x=1"]
+        );
+        // A bad value is refused with the file name it was given and leaves the source as it was.
+        let e = set.set("activity.co_design=1.5".into()).unwrap_err();
+        assert_eq!((e.file(), e.key()), ("notebook", "activity.co_design"));
+        assert_eq!(set.overrides.len(), 1);
+        let e = Source::read(Path::new("no/such/file.toml")).unwrap_err();
+        assert_eq!((e.kind(), e.file()), ("io", "no/such/file.toml"));
+        let (path, text) = bundled("knitting-cafe");
+        assert_eq!(Source::read(Path::new(&path)).unwrap().text, text);
     }
 
     #[test]
@@ -541,6 +614,132 @@ count = 5
             "[population.extra]\nrole = \"participant\"\ncount = 0\n\n[population.new]",
         );
         assert!(load_str(&text, "x.toml", &[]).is_ok());
+    }
+
+    // ---- attributes and [output] ----
+
+    #[test]
+    fn attributes_and_output_by_are_read_checked_and_round_trip() {
+        let text = MINIMAL.replace(
+            "count = 5",
+            "count = 5\norigin = { choice = [\"syria\", \"eritrea\"] }\n\
+             attributes = { gender = \"woman\", age = { choice = [\"young\", \"old\"], weights = [3, 1] } }",
+        ) + "\n[output]\nby = [\"gender\", \"origin\"]\n";
+        let s = load_str(&text, "x.toml", &[]).unwrap();
+        let new = &s.populations[0];
+        assert_eq!(new.attributes["gender"], Label::Fixed("woman".into()));
+        assert_eq!(
+            new.attributes["age"],
+            Label::Choice {
+                options: vec!["young".into(), "old".into()],
+                weights: vec![3.0, 1.0]
+            }
+        );
+        assert!(s.populations[1].attributes.is_empty());
+        assert_eq!(s.output.by, ["gender", "origin"]);
+        assert_eq!(
+            s.attributes(),
+            [
+                (
+                    "age".to_string(),
+                    vec!["old".to_string(), "young".to_string()]
+                ),
+                ("gender".to_string(), vec!["woman".to_string()])
+            ]
+        );
+        let resolved = to_toml(&s);
+        assert!(resolved.contains("# attributes: none"), "{resolved}");
+        assert_eq!(json(&s), json(&load_str(&resolved, "r.toml", &[]).unwrap()));
+        // Without [output], nothing is broken down.
+        assert!(load_str(MINIMAL, "x.toml", &[])
+            .unwrap()
+            .output
+            .by
+            .is_empty());
+        // A sub-table works like the inline table.
+        let sub = MINIMAL.replace(
+            "count = 5",
+            "count = 5\n[population.new.attributes]\ngender = \"woman\"",
+        );
+        let s = load_str(&sub, "x.toml", &[]).unwrap();
+        assert_eq!(
+            s.populations[0].attributes["gender"],
+            Label::Fixed("woman".into())
+        );
+    }
+
+    #[test]
+    fn bad_attributes_and_by_name_the_key_and_line() {
+        let e =
+            load_err(&MINIMAL.replace("count = 5", "count = 5\nattributes = { Gender = \"w\" }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!(e.key(), "population.new.attributes.Gender");
+        let e =
+            load_err(&MINIMAL.replace("count = 5", "count = 5\nattributes = { origin = \"x\" }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert!(
+            e.message()
+                .contains("every population has its own `origin`"),
+            "{e}"
+        );
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nattributes = \"woman\""));
+        assert!(matches!(e, ScenarioError::WrongType(_)), "{e}");
+        assert_eq!((e.key(), e.line()), ("population.new.attributes", Some(15)));
+        let e = load_err(&MINIMAL.replace(
+            "count = 5",
+            "count = 5\nattributes = { gender = { choice = [\"w\"], weights = [-1] } }",
+        ));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!(e.key(), "population.new.attributes.gender.weights");
+        let text = MINIMAL.replace(
+            "count = 5",
+            "count = 5\nattributes = { gender = \"woman\" }",
+        ) + "\n[output]\nby = [\"gendr\"]\n";
+        let e = load_err(&text);
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!((e.key(), e.line()), ("output.by", Some(18)));
+        assert!(e.message().contains("did you mean 'gender'?"), "{e}");
+        assert!(e.message().contains("origin, gender"), "{e}");
+        let e = load_err(&format!("{MINIMAL}\n[output]\nbye = []\n"));
+        assert!(matches!(e, ScenarioError::UnknownKey(_)), "{e}");
+        assert_eq!(e.key(), "output.bye");
+        let many: String = (0..9).map(|i| format!("a{i} = \"x\", ")).collect();
+        let e = load_err(&MINIMAL.replace(
+            "count = 5",
+            &format!(
+                "count = 5\nattributes = {{ {} }}",
+                many.trim_end_matches(", ")
+            ),
+        ));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert!(e.message().contains("at most 8 attribute names"), "{e}");
+    }
+
+    #[test]
+    fn attributes_and_by_can_be_set() {
+        let s = with(
+            MINIMAL,
+            &[
+                "population.new.attributes.gender=woman",
+                "population.vol.attributes={gender=\"man\"}",
+                "output.by=[\"gender\"]",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s.populations[0].attributes["gender"],
+            Label::Fixed("woman".into())
+        );
+        assert_eq!(
+            s.populations[1].attributes["gender"],
+            Label::Fixed("man".into())
+        );
+        assert_eq!(s.output.by, ["gender"]);
+        let e = with(MINIMAL, &["output.by=[\"gender\"]"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!((e.key(), e.line()), ("output.by", None));
+        let e = with(MINIMAL, &["population.new.attributes.gender.x=1"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::BadOverride(_)), "{e}");
     }
 
     // ---- overrides ----

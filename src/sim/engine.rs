@@ -4,12 +4,10 @@
 
 use super::rng::Streams;
 use crate::mechanisms::events::{Event, Events};
-use crate::mechanisms::retention::LifeTally;
 use crate::mechanisms::{
     agenda, attendance, cohorts, contact, help, learning, retention, talk, transitions, Scratch,
 };
-use crate::metrics::observe::{observe_attendance, observe_life, observe_meeting, observe_state};
-use crate::metrics::WeekTally;
+use crate::metrics::{Observer, WeekTally};
 use crate::model::group::{Design, Group};
 
 /// One group of one replicate, ready to be stepped week by week.
@@ -24,9 +22,8 @@ pub struct GroupRun<'d> {
     pub streams: Streams,
     /// Per-meeting buffers (public for benchmarks and the allocation test).
     pub scratch: Scratch,
-    gini_buf: Vec<f64>,
-    slot_buf: Vec<usize>,
-    initial_volunteers: f64,
+    /// What metrics observe of the group, by lens (it owns the week's sums).
+    pub observer: Observer,
     week: u32,
 }
 
@@ -34,10 +31,9 @@ impl<'d> GroupRun<'d> {
     /// Draws group `index` of its activity for replicate `replicate` of a run seeded `seed`.
     pub fn new(design: &'d Design, seed: u64, replicate: u64, index: u64) -> GroupRun<'d> {
         let mut streams = Streams::new(seed, replicate, &design.activity.key, index);
-        let group = Group::new(design, &mut streams.init);
-        let initial_volunteers =
-            group.persons.iter().filter(|p| p.initial_volunteer).count() as f64;
+        let group = Group::new(design, &mut streams.init, &mut streams.attributes);
         let n = group.n();
+        let observer = Observer::new(&group, design);
         GroupRun {
             design,
             base: design,
@@ -45,9 +41,7 @@ impl<'d> GroupRun<'d> {
             group,
             streams,
             scratch: Scratch::with_capacity(n),
-            gini_buf: Vec::with_capacity(n),
-            slot_buf: Vec::with_capacity(n),
-            initial_volunteers,
+            observer,
             week: 0,
         }
     }
@@ -57,54 +51,53 @@ impl<'d> GroupRun<'d> {
         self.week
     }
 
-    /// Simulates one week and returns its observation sums: refill, meet, weigh motives, open
-    /// doors, step up, withdraw, drop out, let ties and status offsets fade, observe
-    /// (MODEL.md §1.3).
-    pub fn step<E: Events>(&mut self, ev: &mut E) -> WeekTally {
+    /// Simulates one week and returns its observation sums (held by the observer until the next
+    /// week): refill, meet, weigh motives, open doors, step up, withdraw, drop out, let ties and
+    /// status offsets fade, observe (MODEL.md §1.3).
+    pub fn step<E: Events>(&mut self, ev: &mut E) -> &WeekTally {
         self.week += 1;
         let week = self.week;
-        let mut life = LifeTally::default();
+        self.observer.start_week();
         if E::ENABLED {
             ev.emit(Event::WeekStart { week });
         }
-        // 0. The schedule: from this week on the design in force changes, cohorts arrive or leave.
-        self.switch_design(ev, &mut life);
+        for x in self.group.persons.iter_mut() {
+            x.reset_week();
+        }
+        // 0. The schedule: from this week on the design in force changes, cohorts arrive or leave
+        // (after the week's events are cleared, so that those it strands are counted).
+        self.switch_design(ev);
         let d = self.design;
         let g = &mut self.group;
         let st = &mut self.streams;
         let s = &mut self.scratch;
-        let mut t = WeekTally::default();
+        let o = &mut self.observer;
         // 1. Places left empty are refilled (from the second week on).
         if week > 1 {
-            retention::recruit(g, d, &mut st.init, &mut st.life, ev);
-        }
-        for x in g.persons.iter_mut() {
-            x.reset_week();
+            retention::recruit(g, d, &mut st.init, &mut st.life, &mut st.attributes, ev);
         }
         let agency_start = agency_of_participants::<E>(g);
         // 2–4. Meet: attend, talk, help, agenda, perceive, judge, learn, connect.
         for meeting in 0..d.activity.meetings_per_week {
-            Self::meet(d, g, st, s, week, meeting, &mut t, ev);
+            Self::meet(d, g, st, s, week, meeting, o, ev);
         }
         // 5. Connect: door-opening; 6. Transition; volunteers withdraw, participants drop out (M3).
         retention::weigh_motives(g, d);
-        transitions::open_doors(g, d, &mut st.life, ev, &mut life);
-        transitions::step_up(g, d, &mut st.life, ev, &mut life);
-        retention::withdraw(g, d, &mut st.life, ev, &mut life);
-        retention::drop_out(g, d, &mut st.life, ev, &mut life);
+        transitions::open_doors(g, d, &mut st.life, ev);
+        transitions::step_up(g, d, &mut st.life, ev);
+        retention::withdraw(g, d, &mut st.life, ev);
+        retention::drop_out(g, d, &mut st.life, ev);
         emit_agency_changes(g, &agency_start, ev);
         // Ties (M8) and the status lost to usurped turns (M1) fade.
         contact::decay_ties(g, d);
         talk::recover_status(g, d);
         // 7. Observe.
-        observe_state(&mut t, g, d, &mut self.gini_buf, &mut self.slot_buf);
-        observe_life(&mut t, &life, self.initial_volunteers);
-        t
+        o.end_week(g, d)
     }
 
     /// Applies the schedule's switch of this week, if there is one: the design in force
     /// changes, the cohorts arrive, places close.
-    fn switch_design<E: Events>(&mut self, ev: &mut E, life: &mut LifeTally) {
+    fn switch_design<E: Events>(&mut self, ev: &mut E) {
         let Some(sw) = self.base.switches.get(self.next_switch) else {
             return;
         };
@@ -119,6 +112,7 @@ impl<'d> GroupRun<'d> {
             self.design,
             &sw.arrive,
             &mut st.schedule,
+            &mut st.attributes,
             ev,
         );
         for &(population, count) in &sw.leave {
@@ -129,16 +123,15 @@ impl<'d> GroupRun<'d> {
                 count,
                 &mut st.schedule,
                 ev,
-                life,
             );
         }
     }
 
     /// Runs meeting `meeting` of the current week (attend, talk, help, agenda, perceive, judge,
     /// learn, connect) without the week's end; for benchmarks (`benches/hot_paths.rs`). The
-    /// returned sums are this meeting's share of the week's.
-    pub fn meeting<E: Events>(&mut self, meeting: u32, ev: &mut E) -> WeekTally {
-        let mut t = WeekTally::default();
+    /// returned sums are this meeting's alone.
+    pub fn meeting<E: Events>(&mut self, meeting: u32, ev: &mut E) -> &WeekTally {
+        self.observer.start_week();
         Self::meet(
             self.design,
             &mut self.group,
@@ -146,13 +139,13 @@ impl<'d> GroupRun<'d> {
             &mut self.scratch,
             self.week,
             meeting,
-            &mut t,
+            &mut self.observer,
             ev,
         );
-        t
+        self.observer.tally()
     }
 
-    /// One meeting of week `week`: its sums are added to `t`.
+    /// One meeting of week `week`: its sums are added to the observer's.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn meet<E: Events>(
@@ -162,7 +155,7 @@ impl<'d> GroupRun<'d> {
         s: &mut Scratch,
         week: u32,
         meeting: u32,
-        t: &mut WeekTally,
+        o: &mut Observer,
         ev: &mut E,
     ) {
         for x in g.persons.iter_mut() {
@@ -173,7 +166,7 @@ impl<'d> GroupRun<'d> {
         }
         // 1. Attend (M8).
         let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
-        observe_attendance(t, s);
+        o.attendance(g);
         if !happens {
             if E::ENABLED {
                 ev.emit(Event::MeetingCancelled { week, meeting });
@@ -183,8 +176,8 @@ impl<'d> GroupRun<'d> {
         // 2. Meet: talk (M1), help (M2), agenda (M6).
         talk::prepare_floor(g, d, s);
         talk::take_turns(g, d, s, &mut st.talk, ev);
-        let asked = help::ask_for_help(g, d, s, &mut st.help, ev);
-        let offered = help::offer_help(g, d, s, &mut st.help, ev);
+        help::ask_for_help(g, d, s, &mut st.help, ev);
+        help::offer_help(g, d, s, &mut st.help, ev);
         help::try_alone(g, d, s, &mut st.help, ev);
         let decision = agenda::decide_agenda(g, d, s, &mut st.perception, ev);
         // 3. Perceive (M4, M5) and judge (M6).
@@ -196,13 +189,7 @@ impl<'d> GroupRun<'d> {
         learning::practise_language(g, d, s);
         contact::talk_ties(g, d, s);
         attendance::count_attendance(g, d, s);
-        observe_meeting(
-            t,
-            g,
-            &s.present,
-            (asked.0 + offered.0, asked.1 + offered.1, offered.0),
-            decision.map(|x| x.by_participant),
-        );
+        o.meeting(g, &s.present, decision.map(|x| x.adopted));
     }
 }
 

@@ -12,7 +12,7 @@ pub mod smc;
 pub mod tables;
 
 use super::shard::Shard;
-use super::{default_output, read_scenario_text, Refusal};
+use super::{default_output, Refusal};
 use crate::cli::FitCmd;
 use crate::scenario::{load_str, PriorOf, Scenario};
 use crate::stats::abc::Prior;
@@ -89,7 +89,7 @@ impl Plan {
             .into());
         }
         let origin = cmd.scenario.display().to_string();
-        let full = read_scenario_text(&cmd.scenario)?;
+        let full = crate::scenario::Source::read(&cmd.scenario)?.text;
         let overrides = cmd.run.overrides();
         let mut with_flags = overrides.clone();
         for (key, value) in [
@@ -116,7 +116,11 @@ impl Plan {
             ))
             .into());
         };
-        let observed = Observed::read(&cmd.data, scenario.weeks)?;
+        let layout = crate::model::Design::compile_all(&scenario)
+            .first()
+            .map(crate::metrics::Layout::of)
+            .unwrap_or_default();
+        let observed = Observed::read(&cmd.data, scenario.weeks, &layout)?;
         let f = &fit.settings;
         let settings = smc::Settings {
             particles: f.particles as usize,

@@ -2,48 +2,73 @@
 //!
 //! ```text
 //! week,lens,indicator,value,sd,n
-//! 4,all,attendance_rate,0.62,,
-//! 8,all,voice_share_participants,0.21,,240
+//! 4,newcomers,attendance_rate,0.62,,
+//! 8,newcomers,voice_share,0.21,,240
 //! 12,all,volunteers_active,5,,
 //! ```
 //!
 //! `week` (1 to the scenario's weeks, or a range `5-26`: the indicator's mean over those weeks, the
-//! weeks where it is defined), `lens` (who the value is about), `indicator` (its name, as in
-//! `timeseries.csv`) and `value` are required; `sd` (the measurement's standard error) or `n`
-//! (how many coded items a share or mean in [0, 1] rests on, e.g. the turns coded from two
-//! recorded meetings) are optional, at most one per line. Weeks may be missing; a value `NA` or
-//! left empty is not observed; lines starting with `#` are comments. The statistics of the fit
-//! are the (week, lens, indicator) of the lines, in file order.
+//! weeks where it is defined), `lens` (who the value is about: any lens the indicator has in the
+//! scenario, as in `timeseries.csv` — `newcomers`, `local_participants`, `volunteers`, `staff`,
+//! `all`, or an attribute or origin lens such as `newcomers|gender=woman`), `indicator` (its
+//! name, as in `timeseries.csv`) and `value` are required; `sd` (the measurement's standard
+//! error) or `n` (how many coded items a share or mean in [0, 1] rests on, e.g. the turns coded
+//! from two recorded meetings) are optional, at most one per line. Weeks may be missing; a value
+//! `NA` or left empty is not observed; lines starting with `#` are comments. The statistics of
+//! the fit are the (week, lens, indicator) of the lines, in file order.
 //!
 //! A simulation is measured as the data were: its value plus Normal(0, sd²) noise, or a share of
 //! n items drawn Binomial(n, value) / n (for a mean of n values in [0, 1], the largest sampling
 //! variance it can have).
 
 use crate::experiment::Refusal;
-use crate::metrics::indicators::{indicator_index, INDICATORS};
-use crate::metrics::Row;
+use crate::metrics::indicators::{indicator, indicator_names};
+use crate::metrics::{Layout, Row};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, StandardNormal};
 use serde::Serialize;
 
-/// The lenses observed data may name.
-pub const LENSES: &[&str] = &["all"];
+/// Which column of a line a statistic's name is wrong in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrong {
+    Indicator,
+    Lens,
+}
 
-/// Where a statistic is in a week's indicator row, or why there is no such statistic: the one
-/// check of a lens and an indicator name (with the valid names).
-pub fn statistic_column(lens: &str, indicator: &str) -> Result<usize, String> {
-    if !LENSES.contains(&lens) {
-        return Err(format!(
-            "'{lens}' is not a lens; {}lenses: {}",
-            crate::scenario::suggest::did_you_mean(lens, LENSES),
-            LENSES.join(", ")
+impl Wrong {
+    /// The column's name.
+    pub fn column(self) -> &'static str {
+        match self {
+            Wrong::Indicator => "indicator",
+            Wrong::Lens => "lens",
+        }
+    }
+}
+
+/// Where a statistic is in a week's row of the scenario's series (`layout`), or why there is no
+/// such statistic: the one check of an indicator and a lens name (with the valid names).
+pub fn statistic_column(layout: &Layout, lens: &str, name: &str) -> Result<usize, (Wrong, String)> {
+    use crate::scenario::suggest::did_you_mean;
+    if indicator(name).is_none() {
+        let names = indicator_names();
+        return Err((
+            Wrong::Indicator,
+            format!(
+                "'{name}' is not an indicator; {}indicators: {} (docs/indicators.md)",
+                did_you_mean(name, &names),
+                names.join(", ")
+            ),
         ));
     }
-    indicator_index(indicator).ok_or_else(|| {
-        format!(
-            "'{indicator}' is not an indicator; {}indicators: {}",
-            crate::scenario::suggest::did_you_mean(indicator, INDICATORS),
-            INDICATORS.join(", ")
+    layout.position(name, lens).ok_or_else(|| {
+        let lenses = layout.lenses_of(name);
+        (
+            Wrong::Lens,
+            format!(
+                "'{lens}' is not a lens of {name} in this scenario; {}its lenses: {}",
+                did_you_mean(lens, &lenses),
+                lenses.join(", ")
+            ),
         )
     })
 }
@@ -88,7 +113,8 @@ impl Observation {
         }
     }
 
-    /// The statistic's name in tables: `week 12 all voice_parity`, `weeks 5-26 all attendance_rate`.
+    /// The statistic's name in tables: `week 12 newcomers voice_parity`, `weeks 5-26 newcomers
+    /// attendance_rate`.
     pub fn name(&self) -> String {
         let plural = if self.last_week == self.week { "" } else { "s" };
         format!(
@@ -197,8 +223,9 @@ impl Observed {
             .collect()
     }
 
-    /// Reads and checks observed data from `path`; `weeks` is the scenario's run length.
-    pub fn read(path: &std::path::Path, weeks: u32) -> Result<Observed, Refusal> {
+    /// Reads and checks observed data from `path`; `weeks` is the scenario's run length and
+    /// `layout` its series (every lens an indicator has in it).
+    pub fn read(path: &std::path::Path, weeks: u32, layout: &Layout) -> Result<Observed, Refusal> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
             Refusal(format!(
@@ -206,11 +233,12 @@ impl Observed {
                  (see scenarios/observed-template.csv)"
             ))
         })?;
-        Observed::parse(&text, &file, weeks)
+        Observed::parse(&text, &file, weeks, layout)
     }
 
-    /// Parses observed data (`file` names it in messages).
-    pub fn parse(text: &str, file: &str, weeks: u32) -> Result<Observed, Refusal> {
+    /// Parses observed data (`file` names it in messages) of a scenario of `weeks` weeks and
+    /// series `layout`.
+    pub fn parse(text: &str, file: &str, weeks: u32, layout: &Layout) -> Result<Observed, Refusal> {
         let at = |line: usize, column: &str, m: String| {
             let col = if column.is_empty() {
                 String::new()
@@ -287,14 +315,8 @@ impl Observed {
                 )
             })?;
             let (lens, indicator) = (get(Some(cl)), get(Some(ci)));
-            let column = statistic_column(lens, indicator).map_err(|m| {
-                let which = if LENSES.contains(&lens) {
-                    "indicator"
-                } else {
-                    "lens"
-                };
-                at(line, which, m)
-            })?;
+            let column = statistic_column(layout, lens, indicator)
+                .map_err(|(wrong, m)| at(line, wrong.column(), m))?;
             let measure = measure_of(get(csd), get(cn), value).map_err(|(c, m)| at(line, c, m))?;
             let obs = Observation {
                 week,
@@ -333,10 +355,17 @@ impl Observed {
 mod tests {
     use super::*;
 
+    /// The series of the pilot café (newcomers and volunteers, no attribute lenses).
+    fn layout() -> Layout {
+        let s =
+            crate::scenario::load(std::path::Path::new("scenarios/pilot-cafe.toml"), &[]).unwrap();
+        Layout::of(&crate::model::Design::compile_all(&s)[0])
+    }
+
     #[test]
     fn data_are_read_with_their_measurement() {
-        let text = "# a pilot\nweek,lens,indicator,value,sd,n\n4,all,attendance_rate,0.62,,\n\n8,all,voice_share_participants,0.21,,240\n12,all,volunteers_active,5,0.5,\n13,all,mean_agency,NA,,\n1-13,all,attendance_rate,0.7,,\n";
-        let o = Observed::parse(text, "obs.csv", 26).unwrap();
+        let text = "# a pilot\nweek,lens,indicator,value,sd,n\n4,newcomers,attendance_rate,0.62,,\n\n8,newcomers,voice_share,0.21,,240\n12,all,volunteers_active,5,0.5,\n13,newcomers,mean_agency,NA,,\n1-13,all,attendance_rate,0.7,,\n";
+        let o = Observed::parse(text, "obs.csv", 26, &layout()).unwrap();
         assert_eq!(o.observations.len(), 4);
         assert_eq!(
             (o.observations[3].week, o.observations[3].last_week),
@@ -347,7 +376,11 @@ mod tests {
         assert_eq!(o.observations[1].measure, Measure::Count(240));
         assert_eq!(o.observations[2].measure, Measure::Sd(0.5));
         assert_eq!(o.observations[2].line, 6);
-        assert_eq!(o.names()[1], "week 8 all voice_share_participants");
+        assert_eq!(o.names()[1], "week 8 newcomers voice_share");
+        assert_ne!(
+            o.observations[0].column, o.observations[3].column,
+            "a lens is its own statistic"
+        );
         assert_eq!(o.values(), vec![0.62, 0.21, 5.0, 0.7]);
     }
 
@@ -364,7 +397,19 @@ mod tests {
             ),
             (
                 "week,lens,indicator,value\n3,everyone,mean_agency,0.5\n",
-                "obs.csv:2: lens: 'everyone' is not a lens; lenses: all",
+                "obs.csv:2: lens: 'everyone' is not a lens of mean_agency in this scenario; its lenses: newcomers, local_participants, all",
+            ),
+            (
+                "week,lens,indicator,value\n3,newcomer,mean_agency,0.5\n",
+                "did you mean 'newcomers'?",
+            ),
+            (
+                "week,lens,indicator,value\n3,volunteers,mean_agency,0.5\n",
+                "obs.csv:2: lens: 'volunteers' is not a lens of mean_agency",
+            ),
+            (
+                "week,lens,indicator,value\n3,newcomers,voice_share_participants,0.5\n",
+                "obs.csv:2: indicator: 'voice_share_participants' is not an indicator",
             ),
             (
                 "week,lens,indicator,value\n3,all,mean_agenci,0.5\n",
@@ -393,7 +438,7 @@ mod tests {
                 "3 fields where the header has 4",
             ),
         ] {
-            let e = Observed::parse(text, "obs.csv", 26).unwrap_err();
+            let e = Observed::parse(text, "obs.csv", 26, &layout()).unwrap_err();
             assert!(e.0.contains(words), "{text}: {e}");
         }
     }
@@ -401,20 +446,22 @@ mod tests {
     #[test]
     fn measurement_noise_follows_the_data() {
         let o = Observed::parse(
-            "week,lens,indicator,value,sd,n\n1,all,mean_agency,0.5,,\n1,all,attendance_rate,0.5,0.1,\n1,all,voice_share_participants,0.5,,50\n",
+            "week,lens,indicator,value,sd,n\n1,newcomers,mean_agency,0.5,,\n1,all,attendance_rate,0.5,0.1,\n1,newcomers,voice_share,0.5,,50\n",
             "o.csv",
             2,
+            &layout(),
         )
         .unwrap();
-        let mut row = [f64::NAN; crate::metrics::N_INDICATORS];
+        let mut row = vec![f64::NAN; layout().len()];
         for x in &o.observations {
             row[x.column] = 0.4;
         }
-        let rows = vec![row];
+        let rows = vec![row.clone()];
         let range = Observed::parse(
-            "week,lens,indicator,value\n1-3,all,mean_agency,0.5\n",
+            "week,lens,indicator,value\n1-3,newcomers,mean_agency,0.5\n",
             "o.csv",
             3,
+            &layout(),
         )
         .unwrap();
         let mut three = vec![row; 3];
