@@ -22,7 +22,8 @@ pub enum Command {
     Check(CheckCmd),
     /// Print the JSON Schema of the scenario file format (for editors).
     Schema,
-    /// Print every model parameter with its default, range and meaning.
+    /// Print every model parameter with its default, range, meaning and where it is inactive;
+    /// with --mechanisms, the mechanism switches of `[mechanisms]` instead.
     Params(ParamsCmd),
     /// Redraw charts and report of a finished run from its CSVs and manifest.
     Plot(PlotCmd),
@@ -141,6 +142,9 @@ pub struct ParamsCmd {
     /// Print as a Markdown table.
     #[arg(long, conflicts_with = "json")]
     pub markdown: bool,
+    /// List the mechanism switches (`[mechanisms]`, for ablation) instead of the parameters.
+    #[arg(long)]
+    pub mechanisms: bool,
 }
 
 #[derive(Debug, Args)]

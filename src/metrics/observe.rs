@@ -2,8 +2,9 @@
 //! pooling over groups is a ratio of sums. Metrics read the model; they never change it.
 
 use crate::mechanisms::retention::LifeTally;
+use crate::mechanisms::stereotypes::in_limbo;
 use crate::mechanisms::Scratch;
-use crate::model::group::{Design, Group, MET, SUBTYPED};
+use crate::model::group::{Design, Group};
 use crate::model::Status;
 
 macro_rules! tally {
@@ -159,7 +160,6 @@ pub fn observe_state(
         }
         t.entered_as_participants += 1.0;
         // Beliefs of the active locals about j (who entered as a participant).
-        let (mut met, mut subtyped, mut w_sum, mut locals) = (0u32, 0u32, 0.0, 0u32);
         let participant = x.status.is_participant();
         let competence = x.competence();
         let origin = x.origin as usize;
@@ -168,8 +168,6 @@ pub fn observe_state(
                 continue;
             }
             let cell = v * n + j;
-            locals += 1;
-            w_sum += g.inclusion[cell] as f64;
             if participant {
                 t.gap += competence - g.perceived[cell] as f64;
                 t.gap_pairs += 1.0;
@@ -178,22 +176,9 @@ pub fn observe_state(
                 t.us_them += 1.0 - g.inclusion[cell] as f64;
                 t.us_them_pairs += 1.0;
             }
-            if g.flags[cell] & MET != 0 {
-                met += 1;
-                if g.flags[cell] & SUBTYPED != 0 {
-                    subtyped += 1;
-                }
-            }
         }
-        // Limbo: subtyped by at least half of the active locals who have met her, and mean
-        // inclusion below θ_us (Appendix C, M4).
-        if met > 0
-            && 2 * subtyped >= met
-            && locals > 0
-            && w_sum / (locals as f64) < d.params.theta_us
-        {
-            t.limbo += 1.0;
-        }
+        // Limbo: the model's one definition (M4).
+        t.limbo += in_limbo(g, d, j) as u8 as f64;
     }
     // Ties: bridging (participant–local) and bonding (participant–participant), active persons.
     slots.clear();

@@ -11,13 +11,14 @@
 //! `suggest` ("did you mean"), `toml_text`, `document` (the parsed document with key lines and
 //! `--set` paths), `dist` (trait distributions and labels), `forms` (reading and writing
 //! distributions and labels), `types` (the key types), `section` (the macro that turns a table
-//! declaration into code), `params`, `fields` (the field table), `schema`, `to_toml`,
+//! declaration into code), `params`, `mechanisms` (the mechanism switches), `fields` (the field table), `schema`, `to_toml`,
 //! `overrides`, `validate`.
 
 pub mod dist;
 pub mod error;
 pub mod fields;
 mod forms;
+pub mod mechanisms;
 pub mod overrides;
 pub mod params;
 pub mod schema;
@@ -35,6 +36,7 @@ pub use error::ScenarioError;
 pub use fields::{
     Activity, LanguagePolicy, Population, Role, Scenario, Stereotypes, Traits, TransitionTraits,
 };
+pub use mechanisms::{Mechanisms, MECHANISMS};
 pub use overrides::{apply_overrides, parse_override};
 pub use schema::json_schema;
 pub use to_toml::to_toml;

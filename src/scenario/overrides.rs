@@ -12,6 +12,7 @@
 //! | `population.<key>.<field>` | `role`, `count`, `origin`, `life_stage` or a trait of an existing population |
 //! | `stereotypes.<origin>` | the prior of an origin: `default`, a listed origin or the origin of a population |
 //! | `transition.<field>` | `need_to_help`, `protectiveness`, `withdrawal_propensity` |
+//! | `mechanisms.<name>` | a mechanism switch of `dugnad params` (`true` or `false`) |
 //! | `parameters.<name>` | any parameter of `dugnad params` |
 //!
 //! A field may be absent from the file (a parameter not listed, a trait left at its default):
@@ -24,6 +25,7 @@ use super::error::{Located, ScenarioError};
 use super::fields::{
     activity_is_keyed, ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
 };
+use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
 use super::suggest::did_you_mean;
 use std::collections::BTreeSet;
@@ -34,7 +36,7 @@ type R<T> = Result<T, ScenarioError>;
 /// Settable path forms, for messages.
 const PATH_FORMS: &str =
     "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
-                          stereotypes.<origin>, transition.<field>, parameters.<name>";
+                          stereotypes.<origin>, transition.<field>, mechanisms.<name>, parameters.<name>";
 
 fn bad(file: &str, key: &str, message: String) -> ScenarioError {
     ScenarioError::BadOverride(Located {
@@ -199,7 +201,7 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, String> {
         return Err(format!("no key; settable paths: {PATH_FORMS}"));
     };
     match head {
-        "scenario" | "transition" | "parameters" => resolve_field(head, rest),
+        "scenario" | "transition" | "mechanisms" | "parameters" => resolve_field(head, rest),
         "stereotypes" => resolve_stereotype(doc, rest),
         "population" => resolve_population(doc, rest),
         "activity" => resolve_activity(doc, rest),
@@ -207,11 +209,12 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, String> {
     }
 }
 
-/// `scenario.<field>`, `transition.<field>` or `parameters.<name>`.
+/// `scenario.<field>`, `transition.<field>`, `mechanisms.<name>` or `parameters.<name>`.
 fn resolve_field(head: &str, rest: &[&str]) -> Result<Targets, String> {
     let allowed: Vec<&str> = match head {
         "scenario" => SCENARIO_KEYS.to_vec(),
         "transition" => TRANSITION_KEYS.to_vec(),
+        "mechanisms" => MECHANISMS.iter().map(|m| m.name).collect(),
         _ => PARAMS.iter().map(|p| p.name).collect(),
     };
     let [field, deeper @ ..] = rest else {
@@ -355,6 +358,9 @@ fn not_a_section(other: &str) -> String {
     }
     if PARAMS.iter().any(|p| p.name == other) {
         sections.push(format!("parameters.{other}"));
+    }
+    if MECHANISMS.iter().any(|m| m.name == other) {
+        sections.push(format!("mechanisms.{other}"));
     }
     let hint = if !sections.is_empty() {
         format!("did you mean {}? ", sections.join(" or "))
