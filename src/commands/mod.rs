@@ -10,6 +10,7 @@ pub mod progress;
 pub mod run;
 pub mod sensitivity;
 pub mod teach;
+pub mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::experiment::Refusal;
@@ -25,6 +26,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Params(cmd) => info::params(&cmd),
         Command::Plot(cmd) => run::plot(&cmd.dir),
         Command::Calibrate(cmd) => info::calibrate(&cmd),
+        Command::Validate(cmd) => validate::validate(&cmd),
         Command::Trace(cmd) => teach::trace(&cmd),
         Command::Serve(cmd) => teach::serve(&cmd),
         Command::Compare(cmd) => experiment::compare(&cmd),

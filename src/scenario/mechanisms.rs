@@ -95,6 +95,9 @@ mechanisms! {
         "Younger volunteers feel burden more (Herslund & Paulgaard 2021).",
         "burden weighs the same at every life stage (younger_burden = 1)";
     // M4 beliefs
+    individuation: "M4", [("lambda_obs", 0.0), ("judge_rate", 0.0)],
+        "Locals learn each participant's competence from the turns she completes and judge her by their own criteria.",
+        "perceived competence stays at the stereotype it started from (lambda_obs = 0, judge_rate = 0)";
     subtyping: "M4", [],
         "Stereotype bookkeeping weighs each member's evidence by typicality; a member who keeps performing far above the stereotype is fenced off as an exception (Weber & Crocker 1983) and contrasts it (Bless et al. 2001).",
         "every member's evidence counts in full: no typicality weighting, no exceptions, no contrast";
