@@ -130,6 +130,10 @@ pub struct Row {
     pub indicator: &'static str,
     #[serde(flatten)]
     pub effect: Effect,
+    /// The clause's claimed direction and minimum intact effect, and where the minimum comes from.
+    pub direction: Direction,
+    pub min_effect: f64,
+    pub source: &'static str,
     /// Whether the fact holds in this condition (intact: CI on the claimed side of 0 and the
     /// minimum effect reached; ablated: CI on the claimed side and at least a quarter of the
     /// intact effect).
@@ -177,6 +181,9 @@ pub fn run_matrix(clauses: &[Clause], bench: &Bench, mut progress: impl FnMut(&R
             condition: condition(&[]),
             indicator: c.indicator,
             effect: intact,
+            direction: c.direction,
+            min_effect: c.min_effect,
+            source: c.source,
             holds: holds_intact(c, &intact),
             expected: true,
         };
@@ -190,6 +197,9 @@ pub fn run_matrix(clauses: &[Clause], bench: &Bench, mut progress: impl FnMut(&R
                 condition: condition(off),
                 indicator: c.indicator,
                 effect: e,
+                direction: c.direction,
+                min_effect: c.min_effect,
+                source: c.source,
                 holds: holds_ablated(c, &intact, &e),
                 expected: false,
             };
@@ -248,14 +258,28 @@ fn verdict(r: &Row) -> &'static str {
     }
 }
 
+/// What a row must show to be as expected: intact, the minimum effect on the claimed side and
+/// its source; ablated, the rule for being gone.
+fn requirement(r: &Row) -> String {
+    if r.expected {
+        let bound = match r.direction {
+            Direction::Up => format!("≥ {}", fmt(r.min_effect)),
+            Direction::Down => format!("≤ {}", fmt(-r.min_effect)),
+        };
+        format!("{bound}, CI excludes 0 ({})", r.source)
+    } else {
+        "CI includes 0 or below ¼ of intact".to_string()
+    }
+}
+
 /// The matrix as a Markdown table (docs/calibration.md).
 pub fn markdown(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| fact | claim | condition | indicator | effect [95 % CI] | verdict |\n|---|---|---|---|---|---|\n",
+        "| fact | claim | condition | indicator | effect [95 % CI] | required | verdict |\n|---|---|---|---|---|---|---|\n",
     );
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} [{}, {}] | {} |\n",
+            "| {} | {} | {} | {} | {} [{}, {}] | {} | {} |\n",
             r.fact,
             if r.expected { r.claim } else { "" },
             r.condition,
@@ -263,6 +287,7 @@ pub fn markdown(rows: &[Row]) -> String {
             fmt(r.effect.effect),
             fmt(r.effect.ci_low),
             fmt(r.effect.ci_high),
+            requirement(r),
             verdict(r)
         ));
     }
@@ -381,7 +406,9 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].condition, "intact");
         assert!(!rows[0].holds, "an empty effect does not hold");
-        assert!(markdown(&rows).contains("| x | a claim | intact |"));
+        let md = markdown(&rows);
+        assert!(md.contains("| x | a claim | intact |"), "{md}");
+        assert!(md.contains("≥ +0.1000, CI excludes 0"), "{md}");
         assert_eq!(condition(&["a", "b"]), "off: a + b");
     }
 }
