@@ -355,6 +355,20 @@ fn mark(met: bool) -> &'static str {
 /// One row of the plain-text table: a label and its value (an empty label is a blank line).
 type Row = (String, String);
 
+/// The two throughput lines shown for one thread and for all of them.
+fn throughput_rows(group_weeks_per_second: f64, replicates_per_second: f64) -> [Row; 2] {
+    [
+        row(
+            "group-weeks per second",
+            format!("{group_weeks_per_second:.0}"),
+        ),
+        row(
+            "replicates per second",
+            format!("{replicates_per_second:.3}"),
+        ),
+    ]
+}
+
 fn row(label: impl Into<String>, value: impl Into<String>) -> Row {
     (label.into(), value.into())
 }
@@ -435,15 +449,13 @@ impl Report {
                 "turns per second per core",
                 format!("{:.3e}", self.turns_per_second_per_core),
             ),
-            row(
-                "group-weeks per second",
-                format!("{:.0}", self.group_weeks_per_second),
-            ),
-            row(
-                "replicates per second",
-                format!("{:.3}", self.replicates_per_second),
-            ),
         ]
+        .into_iter()
+        .chain(throughput_rows(
+            self.group_weeks_per_second,
+            self.replicates_per_second,
+        ))
+        .collect()
     }
 
     fn parallel_rows(&self) -> Vec<Row> {
@@ -460,14 +472,13 @@ impl Report {
                 "turns per second",
                 format!("{:.3e}", self.parallel_turns_per_second),
             ),
-            row(
-                "group-weeks per second",
-                format!("{:.0}", self.parallel_group_weeks_per_second),
-            ),
-            row(
-                "replicates per second",
-                format!("{:.3}", self.parallel_replicates_per_second),
-            ),
+        ]
+        .into_iter()
+        .chain(throughput_rows(
+            self.parallel_group_weeks_per_second,
+            self.parallel_replicates_per_second,
+        ))
+        .chain([
             row("speed-up", format!("{:.2}×", self.speedup)),
             row(
                 "parallel efficiency",
@@ -481,7 +492,8 @@ impl Report {
                     100.0 * self.adjusted_efficiency
                 ),
             ),
-        ]
+        ])
+        .collect()
     }
 
     fn machine_rows(&self) -> Vec<Row> {

@@ -472,43 +472,19 @@ mod tests {
         );
         assert_eq!(base.identity, same.identity);
         assert_eq!(base.to_json(), same.to_json(), "sweep.json is reproducible");
+        let same_cells =
+            |set: &[&str]| SweepDef::new(&scenario(set), Scope::FinalWeek, base.cells.clone());
+        let other_cells =
+            |vary: &[&str]| SweepDef::new(&scenario(&[]), Scope::FinalWeek, cells(vary));
         let changed = [
-            SweepDef::new(
-                &scenario(&["activity.facilitation=0.3"]),
-                Scope::FinalWeek,
-                base.cells.clone(),
-            ),
-            SweepDef::new(
-                &scenario(&["scenario.replicates=7"]),
-                Scope::FinalWeek,
-                base.cells.clone(),
-            ),
-            SweepDef::new(
-                &scenario(&["scenario.weeks=7"]),
-                Scope::FinalWeek,
-                base.cells.clone(),
-            ),
-            SweepDef::new(
-                &scenario(&["scenario.seed=7"]),
-                Scope::FinalWeek,
-                base.cells.clone(),
-            ),
+            same_cells(&["activity.facilitation=0.3"]),
+            same_cells(&["scenario.replicates=7"]),
+            same_cells(&["scenario.weeks=7"]),
+            same_cells(&["scenario.seed=7"]),
             SweepDef::new(&scenario(&[]), Scope::RunMean, base.cells.clone()),
-            SweepDef::new(
-                &scenario(&[]),
-                Scope::FinalWeek,
-                cells(&["activity.co_design=0,0.6"]),
-            ),
-            SweepDef::new(
-                &scenario(&[]),
-                Scope::FinalWeek,
-                cells(&["activity.co_design=0,0.5,1"]),
-            ),
-            SweepDef::new(
-                &scenario(&[]),
-                Scope::FinalWeek,
-                cells(&["activity.facilitation=0,0.5"]),
-            ),
+            other_cells(&["activity.co_design=0,0.6"]),
+            other_cells(&["activity.co_design=0,0.5,1"]),
+            other_cells(&["activity.facilitation=0,0.5"]),
         ];
         for (i, c) in changed.iter().enumerate() {
             assert_ne!(c.identity, base.identity, "change {i} changes the identity");
