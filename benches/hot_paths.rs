@@ -58,7 +58,7 @@ fn turns(c: &mut Criterion) {
     // A whole meeting: attendance, talk, help, agenda, perception, judging, learning, ties.
     let mut run = warm_group(d, 8);
     g.bench_function("whole", |b| {
-        b.iter(|| black_box(run.meeting(0, &mut NoEvents)))
+        b.iter(|| black_box(run.meeting(0, &mut NoEvents).group.turns))
     });
     g.finish();
 }
@@ -78,7 +78,7 @@ fn week(c: &mut Criterion) {
             || warm_group(d, 8),
             |run| {
                 for _ in 0..40 {
-                    black_box(run.step(&mut NoEvents));
+                    black_box(run.step(&mut NoEvents).group.turns);
                 }
             },
             BatchSize::LargeInput,

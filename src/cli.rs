@@ -25,6 +25,8 @@ pub enum Command {
     /// Print every model parameter with its default, range, meaning and where it is inactive;
     /// with --mechanisms, the mechanism switches of `[mechanisms]` instead.
     Params(ParamsCmd),
+    /// Print every indicator with its lenses, unit, range, direction, meaning and formula.
+    Indicators(IndicatorsCmd),
     /// Redraw charts and report of a finished run from its CSVs and manifest.
     Plot(PlotCmd),
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
@@ -128,6 +130,20 @@ pub struct RunCmd {
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Also write agents.csv (every person: role, class, origin, attributes, agency, language,
+    /// belonging, perceived vs true competence, limbo, transitions) and ties.csv (every tie:
+    /// type, strength), for every replicate and group, at the final week and at
+    /// --snapshot-weeks.
+    #[arg(long)]
+    pub agents: bool,
+    /// Weeks besides the final one at whose end --agents and --network are written, e.g. 26,52.
+    #[arg(long, value_name = "WEEKS", value_delimiter = ',')]
+    pub snapshot_weeks: Vec<u32>,
+    /// Also write the networks of ties: graphml writes network-rRRRR-wWWWW.graphml, one
+    /// GraphML graph per replicate and snapshot week (every group a component; opens in Gephi,
+    /// igraph and networkx).
+    #[arg(long, value_name = "FORMAT", value_parser = ["graphml"])]
+    pub network: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +195,13 @@ pub struct ValidateCmd {
     /// No progress on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IndicatorsCmd {
+    /// Print as the Markdown reference of docs/indicators.md.
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +289,11 @@ pub struct CompareCmd {
     /// The indicator --target-ci applies to, e.g. voice_parity.
     #[arg(long, value_name = "NAME", requires = "target_ci")]
     pub indicator: Option<String>,
+    /// Whose figures the summary, the forest plot and --target-ci are about: a lens such as
+    /// newcomers (default), local_participants, all, newcomers|gender=woman; volunteer
+    /// indicators fall back to all when no lens is given. comparison.csv has every lens.
+    #[arg(long, value_name = "LENS")]
+    pub lens: Option<String>,
     /// Most replicates per design adaptive replication may run.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_replicates: u64,
@@ -303,6 +331,10 @@ pub struct SweepCmd {
     /// Also write sweep-replicates.csv: every cell's per-replicate values.
     #[arg(long)]
     pub keep_replicates: bool,
+    /// Whose figures the charts show: a lens such as newcomers (default), local_participants,
+    /// all; volunteer indicators fall back to all. sweep.csv has every lens.
+    #[arg(long, value_name = "LENS")]
+    pub lens: Option<String>,
     /// Skip charts.
     #[arg(long)]
     pub no_charts: bool,
@@ -371,9 +403,13 @@ pub struct SensitivityCmd {
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub samples: usize,
     /// Indicator to analyse (repeatable; default: mean_agency, minoritization_index,
-    /// agency_index, voice_parity, dependency_help_share, volunteers_retained).
+    /// agency_index, voice_parity, dependency_help_share, annual_attrition).
     #[arg(long, value_name = "NAME")]
     pub indicator: Vec<String>,
+    /// Whose figures are analysed: a lens such as newcomers (default), local_participants,
+    /// all; volunteer indicators fall back to all when no lens is given.
+    #[arg(long, value_name = "LENS")]
+    pub lens: Option<String>,
     /// Which per-replicate value is the output.
     #[arg(long, default_value = "final_week", value_parser = ["final_week", "run_mean"])]
     pub scope: String,

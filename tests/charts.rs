@@ -6,6 +6,25 @@ mod common;
 
 use common::{assert_well_formed_svg, files_in, png_size, scratch};
 use dugnad::metrics::indicators::INDICATORS;
+
+/// Every (indicator, lens) pair of a synthetic run: each indicator at its fixed lenses.
+fn series() -> Vec<(&'static str, &'static str)> {
+    INDICATORS
+        .iter()
+        .flat_map(|i| {
+            i.lenses
+                .names()
+                .into_iter()
+                .filter(|l| !l.contains('<'))
+                .map(move |l| (i.name, l))
+        })
+        .collect()
+}
+
+/// Every indicator name.
+fn names() -> Vec<&'static str> {
+    INDICATORS.iter().map(|i| i.name).collect()
+}
 use dugnad::present::run::draw_run_charts;
 use dugnad::present::run::report::{write_report, write_report_with};
 use std::collections::BTreeMap;
@@ -39,13 +58,14 @@ fn fmt(v: Option<f64>) -> String {
     }
 }
 
-/// A deterministic per-replicate value of an indicator in a week (None = NA).
-fn value(ind: &str, rep: usize, week: usize, shape: &Shape) -> Option<f64> {
+/// A deterministic per-replicate value of an indicator at a lens in a week (None = NA).
+fn value((ind, lens): (&str, &str), rep: usize, week: usize, shape: &Shape) -> Option<f64> {
     if shape.all_na.contains(&ind) {
         return None;
     }
     let ratio_like = ind.starts_with("voice_")
-        || ind.starts_with("usurp_")
+        || ind.starts_with("spoken_for")
+        || ind == "takeover_share"
         || ind.ends_with("help_share")
         || ind == "completed_turn_share";
     if ratio_like && shape.na_weeks.contains(&week) {
@@ -53,19 +73,26 @@ fn value(ind: &str, rep: usize, week: usize, shape: &Shape) -> Option<f64> {
     }
     let t = week as f64 / shape.weeks.max(1) as f64;
     let wiggle = ((rep * 7 + week * 3) % 11) as f64 / 11.0 - 0.5;
-    let v = match ind {
-        "voice_share_participants" => 0.25 + 0.1 * t + 0.02 * wiggle,
-        "voice_share_staff" => 0.08,
-        "voice_share_volunteers" => 1.0 - 0.08 - (0.25 + 0.1 * t + 0.02 * wiggle),
-        "usurp_share_by_participants" => 0.1,
-        "usurp_share_by_staff" => 0.15,
-        "usurp_share_by_volunteers" => 0.75,
-        "voice_parity" => 0.45 + 0.1 * t + 0.05 * wiggle,
-        "perceived_competence_gap" => 0.1 - 0.05 * t + 0.02 * wiggle,
-        "volunteers_retained" => (1.0 - 0.03 * week as f64 - 0.02 * (rep % 3) as f64).max(0.0),
-        "volunteers_active" => (6 - (week + rep) / 3).max(1) as f64,
-        "limbo_count" | "dropouts" | "withdrawals" | "help_episodes" => ((rep + week) % 4) as f64,
-        "usurp_ratio" => 3.0 + wiggle,
+    let newcomers = 0.25 + 0.1 * t + 0.02 * wiggle;
+    let v = match (ind, lens) {
+        ("voice_share", "newcomers") => newcomers,
+        ("voice_share", "local_participants") => 0.05,
+        ("voice_share", "staff") => 0.08,
+        ("voice_share", "volunteers") => 1.0 - 0.08 - 0.05 - newcomers,
+        ("takeover_share", "newcomers") => 0.1,
+        ("takeover_share", "staff") => 0.15,
+        ("takeover_share", "volunteers") => 0.75,
+        ("takeover_share", "local_participants") => 0.0,
+        ("voice_parity", _) => 0.45 + 0.1 * t + 0.05 * wiggle,
+        ("perceived_competence_gap", _) => 0.1 - 0.05 * t + 0.02 * wiggle,
+        ("founding_volunteers_retained", _) => {
+            (1.0 - 0.03 * week as f64 - 0.02 * (rep % 3) as f64).max(0.0)
+        }
+        ("volunteers_active", _) => (6 - (week + rep) / 3).max(1) as f64,
+        ("limbo_count" | "dropouts" | "withdrawals" | "help_episodes", _) => {
+            ((rep + week) % 4) as f64
+        }
+        ("spoken_for_ratio", _) => 3.0 + wiggle,
         _ => 0.4 + 0.2 * t + 0.05 * wiggle,
     };
     // One replicate misses mean_agency in week 2 (n drops by one there).
@@ -144,45 +171,47 @@ fn stat_row(prefix: &str, s: &Stats) -> String {
 fn write_run(dir: &Path, shape: &Shape) {
     std::fs::create_dir_all(dir).unwrap();
     let (r, w) = (shape.replicates, shape.weeks);
-    let vals = |ind: &str, week: usize| -> Vec<Option<f64>> {
-        (0..r).map(|rep| value(ind, rep, week, shape)).collect()
+    let vals = |s: (&str, &str), week: usize| -> Vec<Option<f64>> {
+        (0..r).map(|rep| value(s, rep, week, shape)).collect()
     };
-    let mut ts = String::from("week,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n");
+    let mut ts = String::from("week,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n\n");
     for week in 1..=w {
-        for ind in INDICATORS {
+        for (ind, lens) in series() {
             ts.push_str(&stat_row(
-                &format!("{week},{ind}"),
-                &stats(&vals(ind, week)),
+                &format!("{week},{ind},{lens}"),
+                &stats(&vals((ind, lens), week)),
             ));
         }
     }
     std::fs::write(dir.join("timeseries.csv"), ts).unwrap();
-    let mut summary = String::from("scope,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n");
-    for ind in INDICATORS {
+    let mut summary = String::from("scope,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n\n");
+    for (ind, lens) in series() {
         summary.push_str(&stat_row(
-            &format!("final_week,{ind}"),
-            &stats(&vals(ind, w)),
+            &format!("final_week,{ind},{lens}"),
+            &stats(&vals((ind, lens), w)),
         ));
     }
-    for ind in INDICATORS {
+    for (ind, lens) in series() {
         let means: Vec<Option<f64>> = (0..r)
             .map(|rep| {
                 let v: Vec<f64> = (1..=w)
-                    .filter_map(|wk| value(ind, rep, wk, shape))
+                    .filter_map(|wk| value((ind, lens), rep, wk, shape))
                     .collect();
                 (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
             })
             .collect();
-        summary.push_str(&stat_row(&format!("run_mean,{ind}"), &stats(&means)));
+        summary.push_str(&stat_row(&format!("run_mean,{ind},{lens}"), &stats(&means)));
     }
     std::fs::write(dir.join("summary.csv"), summary).unwrap();
-    let mut fin = format!("replicate,{}\n", INDICATORS.join(","));
+    let mut fin = String::from("replicate,indicator,lens,value\n");
     for rep in 0..r {
-        let cells: Vec<String> = INDICATORS
-            .iter()
-            .map(|i| fmt(value(i, rep, w, shape)))
-            .collect();
-        let _ = writeln!(fin, "{rep},{}", cells.join(","));
+        for (ind, lens) in series() {
+            let _ = writeln!(
+                fin,
+                "{rep},{ind},{lens},{}",
+                fmt(value((ind, lens), rep, w, shape))
+            );
+        }
     }
     std::fs::write(dir.join("final.csv"), fin).unwrap();
     let traits = serde_json::json!({
@@ -193,6 +222,7 @@ fn write_run(dir: &Path, shape: &Shape) {
         "language": {"triangular": [0.1, 0.3, 0.6]}
     });
     let manifest = serde_json::json!({
+        "format_version": dugnad::output::manifest::FORMAT_VERSION,
         "dugnad_version": "0.1.0",
         "git_commit": null,
         "command_line": ["dugnad", "run", "knitting.toml", "--set", "activity.facilitation=0.2"],
@@ -256,17 +286,17 @@ fn expected_stems() -> Vec<String> {
     .map(|s| s.to_string())
     .collect();
     for k in [
-        "voice_parity",
-        "usurp_rate_participants",
-        "usurp_rate_volunteers",
-        "dependency_help_share",
-        "mean_agency",
-        "perceived_competence_gap",
-        "limbo_count",
-        "bridging_tie_strength",
-        "volunteers_active",
-        "agency_index",
-        "minoritization_index",
+        "voice_parity-newcomers",
+        "spoken_for_rate-newcomers",
+        "dependency_help_share-newcomers",
+        "mean_agency-newcomers",
+        "perceived_competence_gap-newcomers",
+        "limbo_count-newcomers",
+        "bridging_tie_strength-newcomers",
+        "language_gain-newcomers",
+        "volunteers_active-all",
+        "agency_index-newcomers",
+        "minoritization_index-newcomers",
     ] {
         v.push(format!("indicator-{k}"));
     }
@@ -306,14 +336,19 @@ fn every_chart_is_written_as_decodable_png_and_well_formed_svg() {
     }
     // A single chart is ~1200×800 and the PNG matches its SVG's size.
     assert_eq!(
-        png_size(&dir.join("charts/indicator-mean_agency.png")),
+        png_size(&dir.join("charts/indicator-mean_agency-newcomers.png")),
         (1200, 800)
     );
-    let svg = std::fs::read_to_string(dir.join("charts/indicator-mean_agency.svg")).unwrap();
+    let svg =
+        std::fs::read_to_string(dir.join("charts/indicator-mean_agency-newcomers.svg")).unwrap();
     assert!(svg.contains("width=\"1200\"") && svg.contains("height=\"800\""));
     // Titles say what is shown, axes carry units.
     let traj = std::fs::read_to_string(dir.join("charts/trajectories.svg")).unwrap();
-    assert!(traj.contains("Voice parity of participants"));
+    assert!(traj.contains("Voice parity"));
+    assert!(
+        traj.contains("newcomers (participants of a non-majority origin)"),
+        "the trajectories say whom the lines are about"
+    );
     assert!(traj.contains(">\nweek\n<"), "week axis label");
     let who = std::fs::read_to_string(dir.join("charts/who-talks.svg")).unwrap();
     assert!(who.contains("share of turns") && who.contains("participants"));
@@ -387,7 +422,7 @@ fn report_is_self_contained_escaped_and_complete() {
         assert!(html.contains(needle), "report lacks {needle:?}");
     }
     // Every indicator in the summary table, with its meaning.
-    for ind in INDICATORS {
+    for ind in names() {
         assert!(
             html.contains(&format!("<code>{ind}</code>")),
             "summary lacks {ind}"
@@ -447,7 +482,7 @@ fn edge_cases_draw_without_panicking() {
                 replicates: 3,
                 weeks: 5,
                 na_weeks: vec![],
-                all_na: INDICATORS.to_vec(),
+                all_na: names(),
             },
         ),
         (
@@ -482,7 +517,8 @@ fn edge_cases_draw_without_panicking() {
         }
         if name == "one-replicate" {
             let svg =
-                std::fs::read_to_string(dir.join("charts/indicator-mean_agency.svg")).unwrap();
+                std::fs::read_to_string(dir.join("charts/indicator-mean_agency-newcomers.svg"))
+                    .unwrap();
             assert!(svg.contains("1 replicate: no band"));
         }
     }
@@ -503,7 +539,7 @@ fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
     // A manifest whose scenario lacks optional fields still renders.
     let dir2 = tmp.path().join("run2");
     write_run(&dir2, &typical());
-    let sparse = serde_json::json!({"seed": 1, "scenario": {"name": "x", "activities": [{}], "populations": [{}]}});
+    let sparse = serde_json::json!({"format_version": 2, "seed": 1, "scenario": {"name": "x", "activities": [{}], "populations": [{}]}});
     std::fs::write(dir2.join("manifest.json"), sparse.to_string()).unwrap();
     draw_run_charts(&dir2).unwrap();
     write_report(&dir2).unwrap();
@@ -515,13 +551,41 @@ fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
 }
 
 #[test]
+fn folders_of_an_older_result_format_are_refused_with_what_to_do() {
+    let tmp = scratch();
+    // A manifest without format_version: written before lenses (format 1).
+    let dir = tmp.path().join("old");
+    write_run(&dir, &typical());
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    m.as_object_mut().unwrap().remove("format_version");
+    std::fs::write(dir.join("manifest.json"), m.to_string()).unwrap();
+    let e = format!("{:#}", draw_run_charts(&dir).unwrap_err());
+    assert!(
+        e.contains("format 1") && e.contains("rerun the scenario"),
+        "{e}"
+    );
+    // A timeseries.csv without a lens column and no manifest: the old wide format.
+    let dir = tmp.path().join("old-csv");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("timeseries.csv"),
+        "week,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n1,voice_parity,1,0,1,1,1,1,3\n",
+    )
+    .unwrap();
+    let e = format!("{:#}", write_report(&dir).unwrap_err());
+    assert!(e.contains("format 1"), "{e}");
+}
+
+#[test]
 fn na_weeks_are_gaps_not_zeros() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
     let data = dugnad::present::run::data::RunData::load(&dir).unwrap();
-    let t =
-        dugnad::present::run::series::Trajectory::from_stats(data.timeseries.get("voice_parity"));
+    let t = dugnad::present::run::series::Trajectory::from_stats(
+        data.timeseries.get("voice_parity", "newcomers"),
+    );
     // Week 3 is NA: the line is two segments (weeks 1–2 and 4–8), never a drop to 0.
     assert_eq!(t.mean.len(), 2);
     assert_eq!(t.mean[0].last().unwrap().0, 2.0);
@@ -529,7 +593,7 @@ fn na_weeks_are_gaps_not_zeros() {
     assert!(t.mean.iter().flatten().all(|p| p.1 > 0.0));
     let counts: BTreeMap<u32, u32> = data
         .timeseries
-        .get("mean_agency")
+        .get("mean_agency", "newcomers")
         .iter()
         .map(|s| (s.week, s.stats.n))
         .collect();

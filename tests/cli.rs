@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bundled, dugnad, png_size, read, scratch};
+use common::{bundled, dugnad, png_size, read, scratch, series};
 
 #[test]
 fn every_bundled_scenario_checks_and_runs() {
@@ -63,17 +63,20 @@ fn every_bundled_scenario_checks_and_runs() {
         );
         let ts = read(&out.join("timeseries.csv"));
         let rows: Vec<&str> = ts.lines().collect();
-        assert_eq!(rows[0], "week,indicator,mean,sd,ci_low,ci_high,p05,p95,n");
+        assert_eq!(
+            rows[0],
+            "week,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n"
+        );
         assert_eq!(
             rows.len(),
-            1 + 6 * dugnad::metrics::N_INDICATORS,
-            "{name}: one row per week and indicator"
+            1 + 6 * series(&file, &[]),
+            "{name}: one row per week, indicator and lens"
         );
         let fin = read(&out.join("final.csv"));
         assert_eq!(
             fin.lines().count(),
-            1 + 3,
-            "{name}: one final row per replicate"
+            1 + 3 * series(&file, &[]),
+            "{name}: one final row per replicate, indicator and lens"
         );
         let manifest: serde_json::Value =
             serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
@@ -146,13 +149,14 @@ fn keep_replicates_and_per_group_write_their_files() {
         .assert()
         .success();
     let reps = read(&out.join("replicates.csv"));
-    assert!(reps.starts_with("replicate,week,voice_share_participants"));
-    assert_eq!(reps.lines().count(), 1 + 2 * 4);
-    let groups = read(&out.join("groups.csv"));
-    assert_eq!(
-        groups.lines().count(),
-        1 + 3 * 4 * dugnad::metrics::N_INDICATORS
+    let n = series(
+        std::path::Path::new("scenarios/knitting-cafe.toml"),
+        &["activity.groups=3"],
     );
+    assert!(reps.starts_with("replicate,week,indicator,lens,value\n0,1,voice_share,newcomers,"));
+    assert_eq!(reps.lines().count(), 1 + 2 * 4 * n);
+    let groups = read(&out.join("groups.csv"));
+    assert_eq!(groups.lines().count(), 1 + 3 * 4 * n);
 }
 
 #[test]

@@ -17,36 +17,54 @@ fn run(threads: &str, out: &std::path::Path, scenario: &str) {
             "--threads",
             threads,
         ])
-        .args(["--keep-replicates", "--per-group", "-o"])
+        .args([
+            "--keep-replicates",
+            "--per-group",
+            "--agents",
+            "--snapshot-weeks",
+            "10",
+        ])
+        .args(["--network", "graphml", "-o"])
         .arg(out)
         .assert()
         .success();
 }
 
 #[test]
-fn one_and_two_threads_give_identical_bytes() {
+fn one_two_and_three_threads_give_identical_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     for scenario in [
         "scenarios/knitting-cafe.toml",
         "scenarios/co-designed-cafe.toml",
+        "scenarios/dugnad.toml",
     ] {
-        let a = tmp.path().join("a");
-        let b = tmp.path().join("b");
-        run("1", &a, scenario);
-        run("2", &b, scenario);
-        for f in [
-            "timeseries.csv",
-            "summary.csv",
-            "final.csv",
-            "replicates.csv",
-            "groups.csv",
-        ] {
-            let x = std::fs::read(a.join(f)).unwrap();
-            let y = std::fs::read(b.join(f)).unwrap();
-            assert!(x == y, "{scenario}: {f} differs between 1 and 2 threads");
+        let one = tmp.path().join("t1");
+        run("1", &one, scenario);
+        for threads in ["2", "3"] {
+            let other = tmp.path().join(format!("t{threads}"));
+            run(threads, &other, scenario);
+            for f in [
+                "timeseries.csv",
+                "summary.csv",
+                "final.csv",
+                "replicates.csv",
+                "groups.csv",
+                "codebook.csv",
+                "agents.csv",
+                "ties.csv",
+                "network-r0008-w0010.graphml",
+                "network-r0004-w0020.graphml",
+            ] {
+                let x = std::fs::read(one.join(f)).unwrap();
+                let y = std::fs::read(other.join(f)).unwrap();
+                assert!(
+                    x == y,
+                    "{scenario}: {f} differs between 1 and {threads} threads"
+                );
+            }
+            std::fs::remove_dir_all(&other).unwrap();
         }
-        std::fs::remove_dir_all(&a).unwrap();
-        std::fs::remove_dir_all(&b).unwrap();
+        std::fs::remove_dir_all(&one).unwrap();
     }
 }
 

@@ -1,6 +1,6 @@
 //! The documentation cannot drift from the code: every parameter is described in
-//! docs/model.md, the generated parameter table there equals the code's, and every output
-//! indicator is documented in docs/indicators.md (and nothing else is documented as one).
+//! docs/model.md, the generated parameter table there equals the code's, and the indicator
+//! reference of docs/indicators.md is the one the indicator table generates.
 
 use dugnad::commands::info::{mechanisms_markdown, params_markdown};
 use dugnad::metrics::INDICATORS;
@@ -13,20 +13,20 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Splits docs/model.md at the generated block `<!-- {marker}:begin -->` … `<!-- {marker}:end -->`
-/// into (text before the block, the block, text after the block).
-fn split_at_markers<'a>(doc: &'a str, marker: &str) -> (&'a str, &'a str, &'a str) {
+/// Splits `doc` (the text of `file`) at the generated block `<!-- {marker}:begin -->` …
+/// `<!-- {marker}:end -->` into (text before the block, the block, text after the block).
+fn split_at_markers<'a>(doc: &'a str, marker: &str, file: &str) -> (&'a str, &'a str, &'a str) {
     let begin = format!("<!-- {marker}:begin -->");
     let end = format!("<!-- {marker}:end -->");
     assert_eq!(
         doc.matches(&begin).count(),
         1,
-        "docs/model.md needs exactly one {begin}"
+        "{file} needs exactly one {begin}"
     );
     assert_eq!(
         doc.matches(&end).count(),
         1,
-        "docs/model.md needs exactly one {end}"
+        "{file} needs exactly one {end}"
     );
     let b = doc.find(&begin).unwrap();
     let e = doc.find(&end).unwrap();
@@ -38,9 +38,9 @@ fn split_at_markers<'a>(doc: &'a str, marker: &str) -> (&'a str, &'a str, &'a st
 
 /// docs/model.md without its generated blocks: the text written by hand.
 fn prose(doc: &str) -> String {
-    let (before, _, after) = split_at_markers(doc, "params");
+    let (before, _, after) = split_at_markers(doc, "params", "docs/model.md");
     let rest = format!("{before}{after}");
-    let (before, _, after) = split_at_markers(&rest, "mechanisms");
+    let (before, _, after) = split_at_markers(&rest, "mechanisms", "docs/model.md");
     format!("{before}{after}")
 }
 
@@ -81,7 +81,7 @@ fn every_parameter_is_described_in_the_model_text() {
 #[test]
 fn parameter_table_matches_the_code() {
     let doc = read("docs/model.md");
-    let (_, table, _) = split_at_markers(&doc, "params");
+    let (_, table, _) = split_at_markers(&doc, "params", "docs/model.md");
     let want = params_markdown();
     assert!(
         table == want,
@@ -93,7 +93,7 @@ fn parameter_table_matches_the_code() {
 #[test]
 fn mechanism_table_matches_the_code_and_every_switch_is_described() {
     let doc = read("docs/model.md");
-    let (_, table, _) = split_at_markers(&doc, "mechanisms");
+    let (_, table, _) = split_at_markers(&doc, "mechanisms", "docs/model.md");
     let want = mechanisms_markdown();
     assert!(
         table == want,
@@ -112,57 +112,17 @@ fn mechanism_table_matches_the_code_and_every_switch_is_described() {
     );
 }
 
-/// Backticked names in the first cell of table rows and in headings of docs/indicators.md.
-fn documented_names(doc: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in doc.lines() {
-        let line = line.trim();
-        let cell = if line.starts_with('#') {
-            line.trim_start_matches('#')
-        } else if let Some(rest) = line.strip_prefix('|') {
-            rest.split('|').next().unwrap_or("")
-        } else {
-            continue;
-        };
-        let cell = cell.trim();
-        if let Some(name) = cell.strip_prefix('`').and_then(|c| c.strip_suffix('`')) {
-            out.push(name.to_string());
-        }
+#[test]
+fn indicator_reference_matches_the_indicator_table() {
+    let doc = read("docs/indicators.md");
+    let (_, table, _) = split_at_markers(&doc, "indicators", "docs/indicators.md");
+    let want = dugnad::metrics::indicators::markdown();
+    assert!(
+        table == want,
+        "the indicator reference in docs/indicators.md is out of date: run docs/regen-params.sh\n\
+         --- in docs/indicators.md ---\n{table}\n--- from the code ---\n{want}"
+    );
+    for i in INDICATORS {
+        assert!(table.contains(&format!("| `{}` |", i.name)), "{}", i.name);
     }
-    out
-}
-
-#[test]
-fn every_indicator_is_documented() {
-    let doc = read("docs/indicators.md");
-    let names = documented_names(&doc);
-    let missing: Vec<&str> = INDICATORS
-        .iter()
-        .copied()
-        .filter(|i| !names.iter().any(|n| n == i))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "indicators without a heading or table row (`name` in the first cell) in docs/indicators.md: {missing:?}"
-    );
-}
-
-#[test]
-fn indicator_tables_name_only_real_indicators() {
-    let doc = read("docs/indicators.md");
-    // Inside the indicator reference, every backticked first cell must be an output column.
-    let start = doc
-        .find("<!-- indicators:begin -->")
-        .expect("docs/indicators.md: <!-- indicators:begin --> marker");
-    let end = doc
-        .find("<!-- indicators:end -->")
-        .expect("docs/indicators.md: <!-- indicators:end --> marker");
-    let unknown: Vec<String> = documented_names(&doc[start..end])
-        .into_iter()
-        .filter(|n| !INDICATORS.contains(&n.as_str()))
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "docs/indicators.md documents columns the code does not write: {unknown:?}"
-    );
 }

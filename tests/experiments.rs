@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{contents, csv_rows, dugnad, read, scratch};
+use common::{contents, csv_rows, dugnad, read, scratch, series};
 use std::path::{Path, PathBuf};
 
 /// A small 12-cell sweep of the knitting café (3 × 4 grid).
@@ -50,14 +50,22 @@ fn a_sweep_writes_one_row_per_cell_in_factorial_order() {
     sweep(&out, &["--keep-replicates", "--threads", "2"]).success();
     let csv = read(&out.join("sweep.csv"));
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows.len(), 1 + 12);
-    assert!(rows[0].starts_with(
-        "cell,activity.co_design,activity.facilitation,voice_share_participants_mean,"
-    ));
+    let n = series(Path::new("scenarios/knitting-cafe.toml"), &[]);
+    assert_eq!(
+        rows.len(),
+        1 + 12 * n,
+        "one row per cell, indicator and lens"
+    );
+    assert_eq!(
+        rows[0],
+        "cell,activity.co_design,activity.facilitation,indicator,lens,mean,sd,ci_low,ci_high,n"
+    );
+    assert!(rows[1].starts_with("0,0.1,0.0,voice_share,newcomers,"));
     let cols = rows[0].split(',').count();
-    assert_eq!(cols, 3 + 5 * dugnad::metrics::N_INDICATORS);
+    // Each cell's rows are together, cells in factorial order.
     let params: Vec<String> = rows[1..]
         .iter()
+        .step_by(n)
         .map(|r| r.split(',').take(3).collect::<Vec<_>>().join(","))
         .collect();
     assert_eq!(
@@ -72,9 +80,9 @@ fn a_sweep_writes_one_row_per_cell_in_factorial_order() {
     );
     assert!(rows[1..].iter().all(|r| r.split(',').count() == cols));
     let reps = read(&out.join("sweep-replicates.csv"));
-    assert_eq!(reps.lines().count(), 1 + 12 * 3);
+    assert_eq!(reps.lines().count(), 1 + 12 * 3 * n);
     assert!(reps.starts_with(
-        "cell,replicate,activity.co_design,activity.facilitation,voice_share_participants,"
+        "cell,replicate,activity.co_design,activity.facilitation,indicator,lens,value\n"
     ));
     assert!(out.join("charts/heatmap.png").exists() && out.join("charts/heatmap.svg").exists());
     let manifest: serde_json::Value =
@@ -108,16 +116,16 @@ fn a_sweep_writes_one_row_per_cell_in_factorial_order() {
     let summary = read(&run.join("summary.csv"));
     let vp = summary
         .lines()
-        .find(|l| l.starts_with("final_week,voice_parity,"))
+        .find(|l| l.starts_with("final_week,voice_parity,newcomers,"))
         .unwrap();
-    let mean = vp.split(',').nth(2).unwrap();
-    let head: Vec<&str> = rows[0].split(',').collect();
-    let cell5: Vec<&str> = rows[1 + 5].split(',').collect();
-    assert_eq!(cell5[1..3], ["0.5", "0.2"]);
-    assert_eq!(
-        cell5[head.iter().position(|h| *h == "voice_parity_mean").unwrap()],
-        mean
-    );
+    let mean = vp.split(',').nth(3).unwrap();
+    let cell5: Vec<&str> = rows
+        .iter()
+        .find(|r| r.starts_with("5,0.5,0.2,voice_parity,newcomers,"))
+        .expect("cell 5's newcomers' voice parity")
+        .split(',')
+        .collect();
+    assert_eq!(cell5[5], mean);
 }
 
 #[test]
@@ -296,7 +304,10 @@ fn a_sweep_declared_in_the_scenario_file_runs_and_flags_override_it() {
         .assert()
         .success();
     let csv = read(&out.join("sweep.csv"));
-    assert_eq!(csv.lines().count(), 1 + 5);
+    assert_eq!(
+        csv.lines().count(),
+        1 + 5 * series(Path::new("scenarios/knitting-cafe.toml"), &[])
+    );
     for row in csv.lines().skip(1) {
         let f: Vec<&str> = row.split(',').collect();
         let cd: f64 = f[1].parse().unwrap();
@@ -319,7 +330,10 @@ fn a_sweep_declared_in_the_scenario_file_runs_and_flags_override_it() {
         .arg(&out)
         .assert()
         .success();
-    assert_eq!(read(&out.join("sweep.csv")).lines().count(), 1 + 2);
+    assert_eq!(
+        read(&out.join("sweep.csv")).lines().count(),
+        1 + 2 * series(Path::new("scenarios/knitting-cafe.toml"), &[])
+    );
     assert!(
         out.join("charts/sweep.png").exists(),
         "one parameter: a line chart"
@@ -369,14 +383,15 @@ fn compare_of_identical_designs_differs_by_exactly_zero() {
         .assert()
         .success();
     let rows = comparison(&out);
-    assert_eq!(rows[0].join(","), "design,baseline,indicator,scope,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,effect_size,n");
-    assert_eq!(rows.len(), 1 + 2 * dugnad::metrics::N_INDICATORS);
+    assert_eq!(rows[0].join(","), "design,baseline,indicator,lens,scope,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,effect_size,n");
+    let n = series(Path::new("scenarios/knitting-cafe.toml"), &[]);
+    assert_eq!(rows.len(), 1 + 2 * n);
     let second: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "knitting-cafe-2").collect();
-    assert_eq!(second.len(), dugnad::metrics::N_INDICATORS);
+    assert_eq!(second.len(), n);
     for r in second {
         assert_eq!(r[1], "knitting-cafe");
-        if r[11] != "0" {
-            assert_eq!(r[7..10], ["0", "0", "0"], "{r:?}");
+        if r[12] != "0" {
+            assert_eq!(r[8..11], ["0", "0", "0"], "{r:?}");
         }
     }
     for f in [
@@ -421,15 +436,18 @@ fn co_design_raises_voice_parity_over_the_knitting_cafe() {
     let rows = comparison(&out);
     let vp = rows
         .iter()
-        .find(|r| r[0] == "co-designed-cafe" && r[2] == "voice_parity")
+        .find(|r| r[0] == "co-designed-cafe" && r[2] == "voice_parity" && r[3] == "all")
         .unwrap();
-    let (diff, lo): (f64, f64) = (vp[7].parse().unwrap(), vp[8].parse().unwrap());
+    let (diff, lo): (f64, f64) = (vp[8].parse().unwrap(), vp[9].parse().unwrap());
+    // Pooled over all participants: the co-designed café's participants (newcomers and the
+    // fluent local peers together) are heard more. Its newcomers alone are not (the local peers
+    // take much of the talk): that is what the lenses are for, and why `all` is not a headline.
     assert!(
         diff > 0.0 && lo > 0.0,
-        "voice parity difference {diff} [{lo}, ..]"
+        "all participants' voice parity difference {diff} [{lo}, ..]"
     );
-    assert!(vp[10].parse::<f64>().unwrap() > 0.0, "positive effect size");
-    assert_eq!(vp[3], "run_mean");
+    assert!(vp[11].parse::<f64>().unwrap() > 0.0, "positive effect size");
+    assert_eq!(vp[4], "run_mean");
 }
 
 #[test]
@@ -472,8 +490,8 @@ fn compare_variants_and_adaptive_replication() {
         .any(|r| r[0] == "cafe-codesign" && r[1] == "knitting-cafe"));
     let n = rows
         .iter()
-        .find(|r| r[0] == "cafe-codesign" && r[2] == "mean_agency")
-        .unwrap()[11]
+        .find(|r| r[0] == "cafe-codesign" && r[2] == "mean_agency" && r[3] == "newcomers")
+        .unwrap()[12]
         .clone();
     assert_eq!(n, needed.to_string());
     // An unknown baseline or indicator is a usage error.

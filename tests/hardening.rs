@@ -473,15 +473,26 @@ fn percentiles_are_exact_order_statistics() {
         .assert()
         .success();
     let (head, finals) = csv(&out.join("final.csv"));
+    assert_eq!(head, ["replicate", "indicator", "lens", "value"]);
     let (_, summary) = csv(&out.join("summary.csv"));
     let (_, series) = csv(&out.join("timeseries.csv"));
+    // Each (indicator, lens) series of final.csv: its values across replicates.
+    let mut by_series: Vec<((String, String), Vec<f64>)> = Vec::new();
+    for r in &finals {
+        let key = (r[1].clone(), r[2].clone());
+        let at = match by_series.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                by_series.push((key, Vec::new()));
+                by_series.len() - 1
+            }
+        };
+        if r[3] != "NA" {
+            by_series[at].1.push(r[3].parse().unwrap());
+        }
+    }
     let mut checked = 0;
-    for (col, name) in head.iter().enumerate().skip(1) {
-        let values: Vec<f64> = finals
-            .iter()
-            .filter(|r| r[col] != "NA")
-            .map(|r| r[col].parse().unwrap())
-            .collect();
+    for ((name, lens), values) in by_series {
         if values.len() < 2 {
             continue;
         }
@@ -491,22 +502,22 @@ fn percentiles_are_exact_order_statistics() {
             |written: &str, want: f64| (written.parse::<f64>().unwrap() - want).abs() <= 1.5e-6;
         let row = summary
             .iter()
-            .find(|r| r[0] == "final_week" && &r[1] == name)
+            .find(|r| r[0] == "final_week" && r[1] == name && r[2] == lens)
             .unwrap();
         assert!(
-            near(&row[6], p05) && near(&row[7], p95),
-            "{name}: written p05/p95 {}/{} vs exact {p05}/{p95}",
-            row[6],
-            row[7]
+            near(&row[7], p05) && near(&row[8], p95),
+            "{name} ({lens}): written p05/p95 {}/{} vs exact {p05}/{p95}",
+            row[7],
+            row[8]
         );
         let last = series
             .iter()
-            .find(|r| r[0] == "10" && &r[1] == name)
+            .find(|r| r[0] == "10" && r[1] == name && r[2] == lens)
             .unwrap();
         assert_eq!(
-            (&last[6], &last[7]),
-            (&row[6], &row[7]),
-            "{name}: the weekly series equals the final week's"
+            (&last[7], &last[8]),
+            (&row[7], &row[8]),
+            "{name} ({lens}): the weekly series equals the final week's"
         );
         checked += 1;
     }

@@ -2,7 +2,7 @@
 
 use dugnad::mechanisms::events::{Event, EventLog, NoEvents};
 use dugnad::mechanisms::{attendance, contact, help, learning, retention, talk, transitions};
-use dugnad::metrics::{indicator_index, indicator_row, WeekTally};
+use dugnad::metrics::{Layout, WeekTally};
 use dugnad::model::group::{Design, SUBTYPED};
 use dugnad::model::Status;
 use dugnad::scenario::{load, Scenario};
@@ -27,7 +27,7 @@ fn pooled(d: &Design, seed: u64, reps: u64, weeks: u32) -> WeekTally {
     for r in 0..reps {
         let mut run = GroupRun::new(d, seed, r, 0);
         for _ in 0..weeks {
-            t.add(&run.step(&mut NoEvents));
+            t.add(run.step(&mut NoEvents));
         }
     }
     t
@@ -37,10 +37,10 @@ fn pooled(d: &Design, seed: u64, reps: u64, weeks: u32) -> WeekTally {
 fn m1_full_facilitation_blocks_usurping() {
     let (s, d) = design(&["activity.facilitation=1.0"]);
     let t = pooled(&d, s.seed, 20, 20);
-    assert!(t.turns > 10_000.0);
-    assert_eq!(t.usurped_on_p + t.usurped_on_v + t.usurped_on_s, 0.0);
+    assert!(t.group.turns > 10_000.0);
+    assert_eq!(t.classes.iter().map(|c| c.spoken_for).sum::<f64>(), 0.0);
     let (s, d) = design(&["activity.facilitation=0.0"]);
-    assert!(pooled(&d, s.seed, 20, 20).usurped_on_p > 0.0);
+    assert!(pooled(&d, s.seed, 20, 20).participants().spoken_for > 0.0);
 }
 
 #[test]
@@ -66,8 +66,8 @@ fn m1_hesitation_falls_with_language_and_usurping_rises_with_the_status_gap() {
 fn m1_status_sensitivity_concentrates_the_floor_on_locals() {
     let voice = |beta: &str| {
         let (s, d) = design(&[beta]);
-        indicator_row(&pooled(&d, s.seed, 20, 10))
-            [indicator_index("voice_share_participants").unwrap()]
+        let l = Layout::of(&d);
+        l.row(&pooled(&d, s.seed, 20, 10))[l.position("voice_share", "newcomers").unwrap()]
     };
     assert!(voice("parameters.beta_e=0.0") > voice("parameters.beta_e=4.0") + 0.05);
 }
@@ -275,8 +275,8 @@ fn m5_m8_care_load_lowers_attendance_and_belonging_raises_it() {
 fn m6_co_design_lets_participants_set_the_agenda() {
     let adopted = |co: &str| {
         let (s, d) = design(&[co]);
-        indicator_row(&pooled(&d, s.seed, 20, 20))
-            [indicator_index("proposals_adopted_share").unwrap()]
+        let l = Layout::of(&d);
+        l.row(&pooled(&d, s.seed, 20, 20))[l.position("proposals_adopted_share", "all").unwrap()]
     };
     assert_eq!(
         adopted("activity.co_design=0.0"),
@@ -314,6 +314,7 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
         }
     }
     assert!(transitions::door_opening_hazard(&run.group, &d, j) > before);
+    assert!(transitions::doors_can_open(&run.group, j));
     assert_eq!(
         transitions::invitation_probability(&run.group, &d, j),
         0.0,
@@ -321,6 +322,88 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
     );
     let (_, open) = design(&["activity.pathway=true"]);
     assert!(transitions::invitation_probability(&run.group, &open, j) > 0.0);
+}
+
+#[test]
+fn m8_doors_open_through_bridges_to_the_majority_not_through_bonds() {
+    // Two newcomers of one origin and two local peers (majority origin, participants too).
+    let text = std::fs::read_to_string("scenarios/calibration.toml").unwrap()
+        + "\n[population.peers]\nrole = \"participant\"\ncount = 2\norigin = \"local\"\nnetwork = 0.9\n";
+    let sets = [
+        "population.participants.count=2".to_string(),
+        "population.participants.network=0.9".to_string(),
+    ];
+    let s = dugnad::scenario::load_str(&text, "peers.toml", &sets).unwrap();
+    let d = Design::compile_all(&s).remove(0);
+    let mut run = GroupRun::new(&d, s.seed, 0, 0);
+    let g = &mut run.group;
+    let newcomers: Vec<usize> = (0..g.n())
+        .filter(|&i| g.persons[i].was_participant && !g.persons[i].majority)
+        .collect();
+    let peers: Vec<usize> = (0..g.n())
+        .filter(|&i| g.persons[i].was_participant && g.persons[i].majority)
+        .collect();
+    assert_eq!((newcomers.len(), peers.len()), (2, 2));
+    let (j, k) = (newcomers[0], newcomers[1]);
+    let base = transitions::door_opening_hazard(g, &d, j);
+    g.strengthen(j, k, 0.9);
+    assert_eq!(
+        transitions::door_opening_hazard(g, &d, j),
+        base,
+        "a bond within her origin group opens no door by itself"
+    );
+    g.strengthen(j, peers[0], 0.9);
+    let with_peer = transitions::door_opening_hazard(g, &d, j);
+    assert!(
+        (with_peer - base - d.params.beta_outcome * g.tie(j, peers[0]) * 0.9).abs() < 1e-9,
+        "a local peer's network acts: {base} → {with_peer}"
+    );
+    assert!(transitions::doors_can_open(g, j));
+    assert!(
+        !transitions::doors_can_open(g, peers[1]),
+        "door-opening is for newcomers"
+    );
+}
+
+#[test]
+fn m8_every_tie_stays_in_zero_one_at_every_bound_of_the_tie_parameters() {
+    for tie_talk in ["0.0", "1.0"] {
+        for tie_help in ["0.0", "1.0"] {
+            for tie_decay in ["0.0", "1.0"] {
+                for mixed in ["false", "true"] {
+                    let sets = [
+                        format!("parameters.tie_talk={tie_talk}"),
+                        format!("parameters.tie_help={tie_help}"),
+                        format!("parameters.tie_decay={tie_decay}"),
+                        format!("activity.mixed={mixed}"),
+                        "activity.service_frame=1.0".to_string(),
+                        "activity.pathway=true".to_string(),
+                    ];
+                    let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+                    let (s, d) = design(&sets);
+                    let mut max: f32 = 0.0;
+                    for r in 0..3 {
+                        let mut run = GroupRun::new(&d, s.seed, r, 0);
+                        for week in 1..=30 {
+                            // Within the week too: right after each meeting's talk and help.
+                            run.meeting(0, &mut NoEvents);
+                            for &t in run.group.ties.iter() {
+                                assert!((0.0..=1.0).contains(&t), "{sets:?} week {week}: {t}");
+                                max = max.max(t);
+                            }
+                            run.step(&mut NoEvents);
+                            for &t in run.group.ties.iter() {
+                                assert!((0.0..=1.0).contains(&t), "{sets:?} week {week}: {t}");
+                            }
+                        }
+                    }
+                    if tie_talk == "1.0" {
+                        assert_eq!(max, 1.0, "{sets:?}: the bound is reached, not avoided");
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -437,4 +520,44 @@ fn calibration_odds_ratio_is_the_odds_ratio_of_the_models_usurp_probability() {
             "frame {frame}: model {model}, calibration {calibration}"
         );
     }
+}
+
+#[test]
+fn attributes_are_drawn_on_their_own_stream_and_shift_nothing_else() {
+    let plain = design(&[]).1;
+    let (s, with) = design(&[
+        "population.participants.attributes={gender={choice=[\"woman\",\"man\"],weights=[3,1]},cohort=\"2019\"}",
+        "population.volunteers.attributes.gender=woman",
+    ]);
+    let mut women = 0;
+    let mut participants = 0;
+    for r in 0..40 {
+        let mut a = GroupRun::new(&plain, s.seed, r, 0);
+        let mut b = GroupRun::new(&with, s.seed, r, 0);
+        for _ in 0..30 {
+            assert_eq!(
+                a.step(&mut NoEvents),
+                b.step(&mut NoEvents),
+                "replicate {r}"
+            );
+        }
+        let (cohort, gender) = (&with.attributes[0], &with.attributes[1]);
+        assert_eq!(
+            (cohort.name.as_str(), gender.name.as_str()),
+            ("cohort", "gender")
+        );
+        for x in &b.group.persons {
+            let value = &gender.values[x.attributes[1] as usize];
+            if x.was_participant {
+                assert_eq!(cohort.values[x.attributes[0] as usize], "2019");
+                participants += 1;
+                women += (value == "woman") as u32;
+            } else {
+                assert_eq!(x.attributes[0], dugnad::model::person::NO_VALUE);
+                assert_eq!(value, "woman");
+            }
+        }
+    }
+    let share = women as f64 / participants as f64;
+    assert!((share - 0.75).abs() < 0.06, "share of women {share}");
 }

@@ -39,17 +39,21 @@ fn rows(csv: &str) -> Vec<(String, String, String, String)> {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "factor,indicator,method,statistic,value,ci_low,ci_high"
+        "factor,indicator,lens,method,statistic,value,ci_low,ci_high"
     );
     lines
         .map(|l| {
             let c: Vec<&str> = l.split(',').collect();
-            assert_eq!(c.len(), 7, "{l}");
+            assert_eq!(c.len(), 8, "{l}");
+            let lens = dugnad::metrics::indicator(c[1])
+                .map(dugnad::metrics::indicators::headline_lens)
+                .unwrap_or_else(|| panic!("{l}: unknown indicator"));
+            assert_eq!(c[2], lens, "{l}: the default lens is the headline lens");
             (
                 c[0].to_string(),
                 c[1].to_string(),
-                c[3].to_string(),
                 c[4].to_string(),
+                c[5].to_string(),
             )
         })
         .collect()
@@ -79,7 +83,9 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
     ] {
         assert!(out.join(f).is_file(), "{f} exists");
     }
-    assert!(out.join("charts/sensitivity-mean_agency.png").is_file());
+    assert!(out
+        .join("charts/sensitivity-mean_agency-newcomers.png")
+        .is_file());
     let first = read(&out.join("sensitivity.csv"));
     let r = rows(&first);
     for f in ["parameters.alpha1", "parameters.theta_l"] {
@@ -99,7 +105,11 @@ fn morris_writes_every_file_finds_the_inert_factor_and_resumes_identically() {
     );
     let noise = read(&out.join("noise.csv"));
     assert_eq!(noise.lines().count(), 1 + defaults().len());
-    assert_eq!(read(&out.join("points.csv")).lines().count(), 1 + 4 * 3);
+    // One row per point and analysed (indicator, lens).
+    assert_eq!(
+        read(&out.join("points.csv")).lines().count(),
+        1 + 4 * 3 * defaults().len()
+    );
     let report = read(&out.join("report.html"));
     assert!(
         report.contains("has the largest mean effect on voice_parity"),
@@ -172,7 +182,10 @@ fn sobol_reports_s1_st_and_their_sum_for_every_factor_and_indicator() {
     }
     assert_eq!(value(&r, "parameters.theta_l", "voice_parity", "ST"), "0");
     assert!(r.iter().all(|x| x.2 != "mu_star"));
-    assert_eq!(read(&out.join("points.csv")).lines().count(), 1 + 8 * 4);
+    assert_eq!(
+        read(&out.join("points.csv")).lines().count(),
+        1 + 8 * 4 * defaults().len()
+    );
 }
 
 #[test]

@@ -148,10 +148,11 @@ fn a_valid_comparison_returns_series_and_paired_differences() {
         keys,
         [
             "voice_parity",
-            "usurp_rate_participants",
+            "spoken_for_rate",
             "dependency_help_share",
             "mean_agency",
-            "volunteers_retained"
+            "bridging_tie_strength",
+            "founding_volunteers_retained"
         ]
     );
     for i in inds {

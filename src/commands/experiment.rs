@@ -9,7 +9,6 @@ use crate::experiment::store::{self, Present, Store, SweepDef};
 use crate::experiment::sweep::{self, Sweep};
 use crate::experiment::Scope;
 use crate::metrics::indicators::{key_indicators, View};
-use crate::metrics::INDICATORS;
 use crate::output::atomic::{write_file_atomic, ResultDir};
 use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
@@ -144,24 +143,36 @@ fn print_comparison(c: &Comparison, dir: &Path, started: Instant) {
         dir.display()
     );
     eprintln!(
-        "  design − {} ({}), 95 % CI, Cohen's d_z:",
+        "  about {}\n  design − {} ({}), 95 % CI, Cohen's d_z, pairs n:",
+        present::compare::lens_words(c),
         names[baseline],
         c.scope.name()
     );
     let headline = key_indicators(View::Headline);
     for l in c
-        .lines
-        .iter()
-        .filter(|l| l.design != baseline && headline.contains(&INDICATORS[l.indicator]))
+        .shown()
+        .into_iter()
+        .filter(|l| l.design != baseline && headline.contains(&c.layout.series[l.series].name()))
     {
+        let s = &c.layout.series[l.series];
+        let label = if s.lens_name == "newcomers" {
+            s.name().to_string()
+        } else {
+            format!("{} ({})", s.name(), s.lens_name)
+        };
         eprintln!(
-            "  {:<20} {:<26} {:>9} [{}, {}]  d_z {}",
+            "  {:<20} {:<32} {:>9} [{}, {}]  d_z {}{}",
             names[l.design],
-            INDICATORS[l.indicator],
+            label,
             num(l.diff.mean_diff),
             num(l.diff.ci_low),
             num(l.diff.ci_high),
-            num(l.diff.effect_size)
+            num(l.diff.effect_size),
+            if l.diff.n < c.replicates {
+                format!("  n = {} of {}", l.diff.n, c.replicates)
+            } else {
+                String::new()
+            }
         );
     }
 }
@@ -307,7 +318,7 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
             &sweep.target,
             &swept.store.def,
             plan.keep,
-            cmd.no_charts,
+            (!cmd.no_charts).then_some(cmd.lens.as_deref()),
         )?);
     }
     files.push("manifest.json".into());
@@ -376,8 +387,14 @@ pub fn print_swept(
 }
 
 /// Assembles a complete sweep folder's `sweep` (and `sweep-replicates`) tables from its cell
-/// files, and draws its charts. Returns the files written.
-fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Result<Vec<String>> {
+/// files, and with `charts` (`Some(lens)`) draws its charts at that lens. Returns the files
+/// written.
+fn finish(
+    dir: &Path,
+    def: &SweepDef,
+    replicates: bool,
+    charts: Option<Option<&str>>,
+) -> Result<Vec<String>> {
     let keys = &def.cells.keys;
     let mut tables = vec![store::assembled(
         dir,
@@ -396,8 +413,8 @@ fn finish(dir: &Path, def: &SweepDef, replicates: bool, no_charts: bool) -> Resu
         ));
     }
     let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
-    if !no_charts {
-        files.extend(present::sweep::charts(dir, def)?);
+    if let Some(lens) = charts {
+        files.extend(present::sweep::charts(dir, def, lens)?);
     }
     Ok(files)
 }
@@ -453,7 +470,12 @@ pub fn merge(cmd: &MergeCmd) -> Result<()> {
     }
     out.write("sweep.json", &def.to_json())?;
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
-    files.extend(finish(out.path(), def, set.replicates, cmd.no_charts)?);
+    files.extend(finish(
+        out.path(),
+        def,
+        set.replicates,
+        (!cmd.no_charts).then_some(None),
+    )?);
     files.push("manifest.json".into());
     let manifest = MergeManifest {
         provenance: Provenance::now(),

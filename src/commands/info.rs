@@ -1,6 +1,6 @@
-//! `check`, `schema`, `params`: commands that describe rather than run.
+//! `check`, `schema`, `params`, `indicators`: commands that describe rather than run.
 
-use crate::cli::{CalibrateCmd, CheckCmd, ParamsCmd};
+use crate::cli::{CalibrateCmd, CheckCmd, IndicatorsCmd, ParamsCmd};
 use crate::scenario::mechanisms::{holding, MECHANISMS};
 use crate::scenario::params::PARAMS;
 use crate::scenario::{load, to_toml};
@@ -109,6 +109,29 @@ pub fn params(cmd: &ParamsCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `dugnad indicators`: every indicator with its lenses and meaning (the indicator table).
+pub fn indicators(cmd: &IndicatorsCmd) -> anyhow::Result<()> {
+    use crate::metrics::indicators::{lens_list, markdown, INDICATORS};
+    if cmd.markdown {
+        print!("{}", markdown());
+        return Ok(());
+    }
+    for i in INDICATORS {
+        println!(
+            "{:<30} {} ({}), {}, {}\n    lenses: {}\n    {}\n    formula: {}",
+            i.name,
+            i.title,
+            i.unit,
+            i.range,
+            i.direction.words(),
+            lens_list(i),
+            i.meaning,
+            i.formula_text
+        );
+    }
+    Ok(())
+}
+
 /// `dugnad calibrate`: the calibration figures of docs/calibration.md.
 pub fn calibrate(cmd: &CalibrateCmd) -> anyhow::Result<()> {
     let l = crate::commands::run::load(&cmd.scenario, &cmd.run)?;
@@ -125,8 +148,12 @@ pub fn calibrate(cmd: &CalibrateCmd) -> anyhow::Result<()> {
         l.scenario.name, l.scenario.replicates
     );
     println!(
-        "annual volunteer attrition        {:.3} [95% CI {:.3}, {:.3}]   target 0.25-0.40",
-        a.mean, a.ci_low, a.ci_high
+        "annual_attrition (volunteers)     {:.3} [95% CI {:.3}, {:.3}]   withdrawals per volunteer-year",
+        a.rate.mean, a.rate.ci_low, a.rate.ci_high
+    );
+    println!(
+        "  share leaving within a year     {:.3} [95% CI {:.3}, {:.3}]   1 − e^(−rate); target 0.25-0.40",
+        a.share.mean, a.share.ci_low, a.share.ci_high
     );
     println!(
         "usurp odds ratio, frame 0.5       {:.3}   target 1.3-1.8 (Anderson & Leaper 1998)",

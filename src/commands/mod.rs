@@ -24,6 +24,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Check(cmd) => info::check(&cmd),
         Command::Schema => info::schema(),
         Command::Params(cmd) => info::params(&cmd),
+        Command::Indicators(cmd) => info::indicators(&cmd),
         Command::Plot(cmd) => run::plot(&cmd.dir),
         Command::Calibrate(cmd) => info::calibrate(&cmd),
         Command::Validate(cmd) => validate::validate(&cmd),

@@ -6,8 +6,7 @@ use super::UsageError;
 use crate::cli::RunCmd;
 use crate::experiment::run::{group_labels, Plan};
 use crate::metrics::aggregate::RunAggregate;
-use crate::metrics::indicator_index;
-use crate::metrics::indicators::{key_indicators, View};
+use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::ResultDir;
 use crate::output::formats::write_tables;
 use crate::output::manifest::{Manifest, Provenance};
@@ -47,9 +46,18 @@ fn write_run(
 ) -> Result<()> {
     let l = &plan.loaded;
     let labels = group_labels(&l.designs);
-    let files = write_tables(&crate::output::run::tables(agg, &labels), |f, b| {
-        out.write(f, b)
-    })?;
+    let mut tables = crate::output::run::tables(agg, &labels);
+    if plan.agents {
+        tables.push(crate::output::agents::agents(agg, &l.designs));
+        tables.push(crate::output::agents::ties(agg, &l.designs));
+    }
+    let mut files = write_tables(&tables, |f, b| out.write(f, b))?;
+    if plan.network {
+        for (f, b) in crate::output::agents::graphml(agg, &l.designs)? {
+            out.write(&f, &b)?;
+            files.push(f);
+        }
+    }
     let manifest = Manifest {
         provenance: Provenance::now(),
         scenario_file: l.file.display().to_string(),
@@ -106,7 +114,9 @@ pub fn plot(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The run's size, time and folder, and the headline indicators' final-week means with CIs.
+/// The run's size, time and folder, and the headline indicators' final-week means with CIs:
+/// of the newcomers, beside the local participants' where the scenario has any, each with the
+/// replicates it rests on when fewer than ran.
 fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
     eprintln!(
         "{} replicates × {} weeks in {:.2} s → {}",
@@ -115,15 +125,49 @@ fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
         secs,
         dir.display()
     );
-    for name in key_indicators(View::Headline) {
-        if let Some(k) = indicator_index(name) {
-            let s = agg.final_week[k].summary();
-            eprintln!(
-                "  {name:<26} {:>9} [{}, {}]",
-                num(s.mean),
-                num(s.ci_low),
-                num(s.ci_high)
-            );
-        }
+    for line in summary_lines(agg) {
+        eprintln!("{line}");
     }
+}
+
+/// The lines of the terminal summary (see [`print_summary`]).
+pub fn summary_lines(agg: &RunAggregate) -> Vec<String> {
+    let runs = agg.replicates() as u64;
+    let cell = |k: Option<usize>| -> String {
+        let Some(s) = k.map(|k| agg.final_week[k].summary()) else {
+            return String::new();
+        };
+        let mut c = format!("{} [{}, {}]", num(s.mean), num(s.ci_low), num(s.ci_high));
+        if s.n < runs {
+            c.push_str(&format!(" n={}/{runs}", s.n));
+        }
+        c
+    };
+    let locals = |name: &str| agg.layout.position(name, "local_participants");
+    let any_locals = key_series(View::Headline).iter().any(|(name, lens)| {
+        *lens == "newcomers" && locals(name).is_some_and(|k| agg.final_week[k].summary().n > 0)
+    });
+    let mut out = vec![format!(
+        "  final week, mean [95 % CI]; about {}{}",
+        crate::present::meta::NEWCOMERS_WORDS,
+        if any_locals {
+            ", then local participants (of a majority origin)"
+        } else {
+            ""
+        }
+    )];
+    for (name, lens) in key_series(View::Headline) {
+        let k = agg.layout.position(name, lens);
+        let label = if lens == "newcomers" {
+            name.to_string()
+        } else {
+            format!("{name} ({lens})")
+        };
+        let mut line = format!("  {label:<32} {:<34}", cell(k));
+        if any_locals && lens == "newcomers" {
+            line.push_str(&format!(" local: {}", cell(locals(name))));
+        }
+        out.push(line.trim_end().to_string());
+    }
+    out
 }

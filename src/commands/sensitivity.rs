@@ -5,7 +5,6 @@ use super::experiment::{print_swept, run_cells, CellJob};
 use crate::cli::SensitivityCmd;
 use crate::experiment::sensitivity::{self as sa, Analysis, Plan};
 use crate::experiment::Scope;
-use crate::metrics::INDICATORS;
 use crate::output::atomic::write_file_atomic;
 use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
@@ -24,7 +23,8 @@ struct Manifest<'a> {
     method: &'static str,
     design: String,
     factors: Vec<FactorEntry<'a>>,
-    indicators: Vec<&'static str>,
+    /// The analysed outputs, `indicator (lens)`.
+    indicators: Vec<String>,
     scope: Scope,
     seed: u64,
     replicates: u32,
@@ -88,7 +88,7 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
                 integer: f.integer,
             })
             .collect(),
-        indicators: plan.indicators.iter().map(|&i| INDICATORS[i]).collect(),
+        indicators: plan.indicators.iter().map(|t| t.label()).collect(),
         scope: sweep.scope,
         seed: base.seed,
         replicates: base.replicates,

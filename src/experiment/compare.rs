@@ -2,9 +2,9 @@
 //! seed streams (seed, r, activity key, group, purpose), so the paired differences
 //! design − baseline over replicates remove the noise the designs share.
 
-use super::{default_output, split_top_level, Refusal, Scope};
+use super::{default_output, pick_series, split_top_level, Refusal, Scope};
 use crate::cli::CompareCmd;
-use crate::metrics::{Row, INDICATORS};
+use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Table};
@@ -25,6 +25,8 @@ pub struct Contender {
     pub overrides: Vec<String>,
     pub scenario: Scenario,
     pub designs: Vec<Design>,
+    /// The series its rows hold.
+    pub layout: Layout,
 }
 
 impl Contender {
@@ -33,7 +35,9 @@ impl Contender {
     pub fn load(file: &Path, name: Option<&str>, overrides: Vec<String>) -> Result<Contender> {
         let scenario = crate::scenario::load(file, &overrides)?;
         let designs = Design::compile_all(&scenario);
+        let layout = designs.first().map(Layout::of).unwrap_or_default();
         Ok(Contender {
+            layout,
             name: name
                 .map(str::to_string)
                 .unwrap_or_else(|| scenario.name.clone()),
@@ -100,6 +104,12 @@ pub fn baseline_index(names: &[String], baseline: Option<&str>) -> Result<usize,
 /// A comparison, planned: the designs, how they are compared and where the result goes.
 pub struct Plan {
     pub contenders: Vec<Contender>,
+    /// The series compared: every design's (the union, where designs differ in origins or
+    /// attributes; a series a design lacks is NA there).
+    pub layout: Layout,
+    /// The lens the summary and the forest plot show (`--lens`; None: each indicator's
+    /// headline lens, newcomers or all).
+    pub lens: Option<String>,
     pub scope: Scope,
     pub baseline: usize,
     /// Replicates per design run before adaptive replication adds any.
@@ -123,7 +133,25 @@ impl Plan {
         let contenders = contenders(cmd)?;
         let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
         let baseline = baseline_index(&names, cmd.baseline.as_deref())?;
-        let adaptive = Adaptive::from_args(cmd)?;
+        let layout = Layout::union(
+            std::iter::once(&contenders[baseline].layout)
+                .chain(contenders.iter().map(|c| &c.layout)),
+        );
+        if let Some(lens) = &cmd.lens {
+            if !layout.series.iter().any(|s| &s.lens_name == lens) {
+                let mut known: Vec<&str> =
+                    layout.series.iter().map(|s| s.lens_name.as_str()).collect();
+                known.dedup();
+                known.sort_unstable();
+                known.dedup();
+                return Err(Refusal(format!(
+                    "--lens '{lens}' is not a lens of these designs; lenses: {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
+        }
+        let adaptive = Adaptive::from_args(cmd, &layout)?;
         let start = match &adaptive {
             // Adaptive: start with --replicates if given, else one batch.
             Some(a) => cmd
@@ -141,6 +169,8 @@ impl Plan {
             .unwrap_or_else(|| default_output(&format!("compare-{}", names.join("-vs-"))));
         Ok(Plan {
             contenders,
+            layout,
+            lens: cmd.lens.clone(),
             scope,
             baseline,
             start,
@@ -159,6 +189,7 @@ impl Plan {
     pub fn run(&self, progress: impl FnMut(u64)) -> Result<Comparison, Refusal> {
         let (values, adaptive) = run(
             &self.contenders,
+            &self.layout,
             self.scope,
             self.baseline,
             self.start,
@@ -171,6 +202,8 @@ impl Plan {
             scope: self.scope,
             replicates: values[0].len() as u64,
             lines: compare(&values, self.baseline),
+            layout: self.layout.clone(),
+            lens: self.lens.clone(),
             adaptive,
         })
     }
@@ -224,20 +257,26 @@ pub fn unique_names(names: &[String]) -> Vec<String> {
 
 /// Runs replicates `first..first+count` of every contender on the current rayon pool, all on
 /// the first contender's seed and weeks. Returns per contender, per replicate (in order), the
-/// indicator row in `scope`.
-pub fn run_batch(contenders: &[Contender], first: u64, count: u64, scope: Scope) -> Vec<Vec<Row>> {
+/// row in `scope`, laid out as `layout`.
+pub fn run_batch(
+    contenders: &[Contender],
+    layout: &Layout,
+    first: u64,
+    count: u64,
+    scope: Scope,
+) -> Vec<Vec<Row>> {
     let (seed, weeks) = (contenders[0].scenario.seed, contenders[0].scenario.weeks);
     let rows: Vec<Row> = (0..contenders.len() as u64 * count)
         .into_par_iter()
         .map(|i| {
             let (d, r) = ((i / count) as usize, first + i % count);
-            scope.row(&run_replicate(
-                &contenders[d].designs,
-                seed,
-                r,
-                weeks,
-                false,
-            ))
+            let c = &contenders[d];
+            let row = scope.row(&run_replicate(&c.designs, seed, r, weeks, false));
+            if c.layout == *layout {
+                row
+            } else {
+                layout.remap(&c.layout, &row)
+            }
         })
         .collect();
     rows.chunks(count.max(1) as usize)
@@ -245,7 +284,7 @@ pub fn run_batch(contenders: &[Contender], first: u64, count: u64, scope: Scope)
         .collect()
 }
 
-/// Indicator `k` of each replicate.
+/// Series `k` of each replicate.
 fn column(rows: &[Row], k: usize) -> Vec<f64> {
     rows.iter().map(|r| r[k]).collect()
 }
@@ -267,23 +306,25 @@ pub fn half_width(d: &PairedDiff) -> f64 {
 /// One line of `comparison.csv`.
 pub struct Line {
     pub design: usize,
-    pub indicator: usize,
+    /// The series (position in the comparison's layout).
+    pub series: usize,
     /// The design's values across replicates.
     pub summary: Summary,
     /// Design − baseline over the same replicates.
     pub diff: PairedDiff,
 }
 
-/// Per design (in order, baseline included) and indicator: summary and paired difference.
+/// Per design (in order, baseline included) and series: summary and paired difference.
 pub fn compare(values: &[Vec<Row>], baseline: usize) -> Vec<Line> {
+    let width = values[baseline].first().map_or(0, Vec::len);
     let mut out = Vec::new();
     for design in 0..values.len() {
-        for indicator in 0..INDICATORS.len() {
+        for series in 0..width {
             out.push(Line {
                 design,
-                indicator,
-                summary: summarize(&column(&values[design], indicator)),
-                diff: paired(values, design, baseline, indicator),
+                series,
+                summary: summarize(&column(&values[design], series)),
+                diff: paired(values, design, baseline, series),
             });
         }
     }
@@ -298,17 +339,45 @@ pub struct Comparison {
     pub scope: Scope,
     /// Replicates per design.
     pub replicates: u64,
-    /// Per design and indicator: summary and paired difference to the baseline.
+    /// Per design and series: summary and paired difference to the baseline.
     pub lines: Vec<Line>,
+    /// The series of `lines`.
+    pub layout: Layout,
+    /// The lens the summary and the forest plot show (None: each indicator's headline lens).
+    pub lens: Option<String>,
     /// How adaptive replication ended, when it was asked for.
     pub adaptive: Option<AdaptiveOutcome>,
 }
 
-/// The `comparison` table: per design and indicator, the design's mean and CI and its paired
-/// difference to the baseline with CI, Cohen's d_z and the number of pairs.
+impl Comparison {
+    /// The lines the summary and the forest plot show: each indicator once, at `--lens` where
+    /// it has that lens, else at its headline lens (newcomers, or all for volunteer
+    /// indicators).
+    pub fn shown(&self) -> Vec<&Line> {
+        self.lines
+            .iter()
+            .filter(|l| {
+                let s = &self.layout.series[l.series];
+                let want = match &self.lens {
+                    Some(lens) if !self.layout.lenses_of(s.name()).contains(&lens.as_str()) => {
+                        crate::metrics::lens::ALL
+                    }
+                    Some(lens) => lens.as_str(),
+                    None => crate::metrics::indicators::headline_lens(
+                        &crate::metrics::INDICATORS[s.indicator],
+                    ),
+                };
+                s.lens_name == want
+            })
+            .collect()
+    }
+}
+
+/// The `comparison` table: per design, indicator and lens, the design's mean and CI and its
+/// paired difference to the baseline with CI, Cohen's d_z and the number of pairs.
 pub fn table(c: &Comparison) -> Table<'_> {
     let (names, baseline, scope) = (&c.names, c.baseline, c.scope);
-    let mut columns: Vec<Column> = ["design", "baseline", "indicator", "scope"]
+    let mut columns: Vec<Column> = ["design", "baseline", "indicator", "lens", "scope"]
         .map(Column::text)
         .to_vec();
     columns.extend(
@@ -327,10 +396,12 @@ pub fn table(c: &Comparison) -> Table<'_> {
     Table::new("comparison", columns, move |sink| {
         for l in &c.lines {
             let (s, d) = (&l.summary, &l.diff);
+            let series = &c.layout.series[l.series];
             sink(&[
                 Cell::Text(&names[l.design]),
                 Cell::Text(&names[baseline]),
-                Cell::Text(INDICATORS[l.indicator]),
+                Cell::Text(series.name()),
+                Cell::Text(&series.lens_name),
                 Cell::Text(scope.name()),
                 Cell::Num(s.mean),
                 Cell::Num(s.ci_low),
@@ -347,28 +418,27 @@ pub fn table(c: &Comparison) -> Table<'_> {
 }
 
 /// Adaptive replication: add batches until the CI half-width of every design's paired
-/// difference to the baseline in `indicator` is below `target`, or `max` replicates.
+/// difference to the baseline in series `series` is below `target`, or `max` replicates.
 pub struct Adaptive {
-    pub indicator: usize,
+    /// Position of the (indicator, lens) in the comparison's layout.
+    pub series: usize,
+    /// Its name, `indicator` or `indicator (lens)`.
+    pub label: String,
     pub target: f64,
     pub batch: u64,
     pub max: u64,
 }
 
 impl Adaptive {
-    /// Adaptive replication as `--target-ci`, `--indicator`, `--batch` and `--max-replicates`
-    /// ask for it (None without `--target-ci`).
-    pub fn from_args(cmd: &CompareCmd) -> Result<Option<Adaptive>, Refusal> {
+    /// Adaptive replication as `--target-ci`, `--indicator`, `--lens`, `--batch` and
+    /// `--max-replicates` ask for it (None without `--target-ci`).
+    pub fn from_args(cmd: &CompareCmd, layout: &Layout) -> Result<Option<Adaptive>, Refusal> {
         let Some(w) = cmd.target_ci else {
             return Ok(None);
         };
         let name = cmd.indicator.as_deref().unwrap_or_default();
-        let indicator = crate::metrics::indicator_index(name).ok_or_else(|| {
-            Refusal(format!(
-                "--indicator '{name}' is not an indicator; choose one of: {}",
-                INDICATORS.join(", ")
-            ))
-        })?;
+        let series = pick_series(layout, name, cmd.lens.as_deref())
+            .map_err(|e| Refusal(format!("--indicator: {e}")))?;
         if !(w > 0.0 && w.is_finite()) {
             return Err(Refusal(format!(
                 "--target-ci {w}: the half-width must be a number > 0"
@@ -379,8 +449,10 @@ impl Adaptive {
                 "--max-replicates must be ≥ 2 and --batch ≥ 1".into(),
             ));
         }
+        let s = &layout.series[series];
         Ok(Some(Adaptive {
-            indicator,
+            series,
+            label: format!("{} ({})", s.name(), s.lens_name),
             target: w,
             batch: cmd.batch,
             max: cmd.max_replicates,
@@ -437,6 +509,7 @@ impl AdaptiveOutcome {
 /// target is met. `progress(replicates done per design)` is called as replicates finish.
 pub fn run(
     contenders: &[Contender],
+    layout: &Layout,
     scope: Scope,
     baseline: usize,
     start: u64,
@@ -444,7 +517,15 @@ pub fn run(
     mut progress: impl FnMut(u64),
 ) -> Result<(Vec<Vec<Row>>, Option<AdaptiveOutcome>), Refusal> {
     let mut values = vec![Vec::new(); contenders.len()];
-    extend(&mut values, contenders, 0, start, scope, &mut progress);
+    extend(
+        &mut values,
+        contenders,
+        layout,
+        0,
+        start,
+        scope,
+        &mut progress,
+    );
     let mut n = start;
     let Some(a) = adaptive else {
         return Ok((values, None));
@@ -453,12 +534,12 @@ pub fn run(
     loop {
         let diffs: Vec<PairedDiff> = others
             .iter()
-            .map(|d| paired(&values, *d, baseline, a.indicator))
+            .map(|d| paired(&values, *d, baseline, a.series))
             .collect();
         if let Some(i) = diffs.iter().position(|d| d.n == 0) {
             return Err(Refusal(format!(
-                "{} is undefined in every replicate of {} or the baseline ({} scope); choose another --indicator",
-                INDICATORS[a.indicator],
+                "{} is undefined in every replicate of {} or the baseline ({} scope); choose another --indicator or --lens",
+                a.label,
                 contenders[others[i]].name,
                 scope.name()
             )));
@@ -467,7 +548,7 @@ pub fn run(
         let reached = widths.iter().all(|w| *w < a.target);
         if reached || n >= a.max {
             let outcome = AdaptiveOutcome {
-                indicator: INDICATORS[a.indicator].to_string(),
+                indicator: a.label.clone(),
                 target_half_width: a.target,
                 batch: a.batch,
                 max_replicates: a.max,
@@ -482,7 +563,15 @@ pub fn run(
             return Ok((values, Some(outcome)));
         }
         let add = a.batch.min(a.max - n);
-        extend(&mut values, contenders, n, add, scope, &mut progress);
+        extend(
+            &mut values,
+            contenders,
+            layout,
+            n,
+            add,
+            scope,
+            &mut progress,
+        );
         n += add;
     }
 }
@@ -492,6 +581,7 @@ pub fn run(
 fn extend(
     values: &mut [Vec<Row>],
     contenders: &[Contender],
+    layout: &Layout,
     first: u64,
     count: u64,
     scope: Scope,
@@ -504,7 +594,10 @@ fn extend(
     let mut r = first;
     while r < end {
         let n = chunk.min(end - r);
-        for (v, more) in values.iter_mut().zip(run_batch(contenders, r, n, scope)) {
+        for (v, more) in values
+            .iter_mut()
+            .zip(run_batch(contenders, layout, r, n, scope))
+        {
             v.extend(more);
         }
         r += n;
@@ -515,7 +608,6 @@ fn extend(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::indicator_index;
 
     fn contender(name: &str, overrides: &[&str]) -> Contender {
         let mut o: Vec<String> = vec!["scenario.weeks=8".into(), "scenario.replicates=6".into()];
@@ -524,19 +616,27 @@ mod tests {
             crate::scenario::load(std::path::Path::new("scenarios/knitting-cafe.toml"), &o)
                 .unwrap();
         let designs = Design::compile_all(&scenario);
+        let layout = Layout::of(&designs[0]);
         Contender {
             name: name.into(),
             file: "kc".into(),
             overrides: o,
             scenario,
             designs,
+            layout,
         }
+    }
+
+    /// The union layout of contenders (what a plan computes).
+    fn layout(c: &[Contender]) -> Layout {
+        Layout::union(c.iter().map(|c| &c.layout))
     }
 
     #[test]
     fn identical_designs_differ_by_exactly_zero() {
         let c = [contender("a", &[]), contender("b", &[])];
-        let (values, _) = run(&c, Scope::FinalWeek, 0, 6, None, |_| {}).unwrap();
+        let l = layout(&c);
+        let (values, _) = run(&c, &l, Scope::FinalWeek, 0, 6, None, |_| {}).unwrap();
         for l in compare(&values, 0) {
             if l.diff.n > 0 {
                 assert_eq!(
@@ -552,16 +652,24 @@ mod tests {
             scope: Scope::FinalWeek,
             replicates: 6,
             lines: compare(&values, 0),
+            layout: l.clone(),
+            lens: None,
             adaptive: None,
         };
         let text = crate::output::csv::to_bytes(&table(&c)).unwrap();
         let text = String::from_utf8(text).unwrap();
-        assert_eq!(text.lines().count(), 1 + 2 * INDICATORS.len());
+        assert_eq!(text.lines().count(), 1 + 2 * l.len());
         assert!(text
             .lines()
             .nth(1)
             .unwrap()
-            .starts_with("a,a,voice_share_participants,final_week,"));
+            .starts_with("a,a,voice_share,newcomers,final_week,"));
+        // The summary shows each indicator once, at newcomers (volunteer indicators at all).
+        let shown = c.shown();
+        assert_eq!(shown.len(), 2 * crate::metrics::N_INDICATORS);
+        assert!(shown
+            .iter()
+            .all(|l| ["newcomers", "all"].contains(&c.layout.series[l.series].lens_name.as_str())));
     }
 
     #[test]
@@ -572,8 +680,9 @@ mod tests {
             contender("base", &[]),
             contender("facil", &["activity.facilitation=0.6"]),
         ];
-        let (values, _) = run(&c, Scope::RunMean, 0, 6, None, |_| {}).unwrap();
-        let k = indicator_index("mean_agency").unwrap();
+        let l = layout(&c);
+        let (values, _) = run(&c, &l, Scope::RunMean, 0, 6, None, |_| {}).unwrap();
+        let k = l.position("mean_agency", "newcomers").unwrap();
         let d = paired(&values, 1, 0, k);
         assert_eq!(d.n, 6);
         let a = summarize(&column(&values[0], k));
@@ -586,8 +695,13 @@ mod tests {
             d.sd_diff
         );
         // Replicates run in a later batch equal the same replicates run at once.
-        let later = run_batch(&c, 3, 3, Scope::RunMean);
-        assert_eq!(later[1][..], values[1][3..]);
+        let later = run_batch(&c, &l, 3, 3, Scope::RunMean);
+        let bits = |rows: &[Row]| -> Vec<Vec<u64>> {
+            rows.iter()
+                .map(|r| r.iter().map(|x| x.to_bits()).collect())
+                .collect()
+        };
+        assert_eq!(bits(&later[1]), bits(&values[1][3..]));
     }
 
     #[test]
@@ -596,15 +710,18 @@ mod tests {
             contender("base", &[]),
             contender("facil", &["activity.facilitation=0.6"]),
         ];
-        let k = indicator_index("mean_agency").unwrap();
+        let l = layout(&c);
+        let k = l.position("mean_agency", "newcomers").unwrap();
         let a = Adaptive {
-            indicator: k,
+            series: k,
+            label: "mean_agency (newcomers)".into(),
             target: 1e-9,
             batch: 4,
             max: 10,
         };
         let mut seen = Vec::new();
-        let (values, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |n| seen.push(n)).unwrap();
+        let (values, out) =
+            run(&c, &l, Scope::FinalWeek, 0, 4, Some(&a), |n| seen.push(n)).unwrap();
         let out = out.unwrap();
         assert_eq!(seen.last(), Some(&10));
         assert!(seen.contains(&4) && seen.contains(&8), "{seen:?}");
@@ -612,12 +729,13 @@ mod tests {
         assert_eq!(out.replicates_needed, 10);
         assert_eq!(values[0].len(), 10);
         let a = Adaptive {
-            indicator: k,
+            series: k,
+            label: "mean_agency (newcomers)".into(),
             target: 1e9,
             batch: 4,
             max: 100,
         };
-        let (_, out) = run(&c, Scope::FinalWeek, 0, 4, Some(&a), |_| {}).unwrap();
+        let (_, out) = run(&c, &l, Scope::FinalWeek, 0, 4, Some(&a), |_| {}).unwrap();
         let out = out.unwrap();
         assert!(out.reached && out.replicates_needed == 4);
     }

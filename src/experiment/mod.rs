@@ -17,7 +17,8 @@ pub mod sweep;
 pub mod validation;
 
 use crate::metrics::aggregate::ReplicateResult;
-use crate::metrics::Row;
+use crate::metrics::indicators::headline_lens;
+use crate::metrics::{indicator, indicator_names, Layout, Row};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -64,6 +65,25 @@ impl Scope {
             Scope::RunMean => r.run_mean(),
         }
     }
+}
+
+/// The series (position in `layout`) of indicator `name` at `lens`: the lens given (it must be
+/// one of the indicator's in `layout`), else the indicator's headline lens (`newcomers`, or
+/// `all` for indicators that do not describe newcomers).
+pub fn pick_series(layout: &Layout, name: &str, lens: Option<&str>) -> Result<usize, Refusal> {
+    let Some(ind) = indicator(name) else {
+        return Err(Refusal(format!(
+            "'{name}' is not an indicator; choose one of: {}",
+            indicator_names().join(", ")
+        )));
+    };
+    let lens = lens.unwrap_or_else(|| headline_lens(ind));
+    layout.position(name, lens).ok_or_else(|| {
+        Refusal(format!(
+            "{name} has no lens '{lens}' in this scenario; its lenses: {}",
+            layout.lenses_of(name).join(", ")
+        ))
+    })
 }
 
 /// The default result folder of a run or experiment named `name`: `output/<name>/`.

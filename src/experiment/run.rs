@@ -49,6 +49,10 @@ pub struct Plan {
     pub replicates: RunPlan,
     /// The result folder.
     pub target: PathBuf,
+    /// Write agents.csv and ties.csv (`--agents`).
+    pub agents: bool,
+    /// Write the GraphML networks (`--network graphml`).
+    pub network: bool,
 }
 
 impl Plan {
@@ -66,9 +70,34 @@ impl Plan {
                 .into());
             }
         }
+        if let Some(w) = cmd
+            .snapshot_weeks
+            .iter()
+            .find(|w| **w == 0 || **w > s.weeks)
+        {
+            return Err(Refusal(format!(
+                "--snapshot-weeks: week {w} is not a week of the run (1 … {})",
+                s.weeks
+            ))
+            .into());
+        }
+        if !cmd.snapshot_weeks.is_empty() && !cmd.agents && cmd.network.is_none() {
+            return Err(Refusal(
+                "--snapshot-weeks needs --agents or --network graphml".to_string(),
+            )
+            .into());
+        }
+        let snapshots = if cmd.agents || cmd.network.is_some() {
+            let mut w = cmd.snapshot_weeks.clone();
+            w.push(s.weeks);
+            w
+        } else {
+            Vec::new()
+        };
         let replicates = RunPlan::for_scenario(s)
             .with_per_group(cmd.per_group)
-            .with_kept_replicates(cmd.keep_replicates);
+            .with_kept_replicates(cmd.keep_replicates)
+            .with_snapshots(snapshots);
         let target = cmd
             .run
             .output
@@ -78,6 +107,8 @@ impl Plan {
             loaded,
             replicates,
             target,
+            agents: cmd.agents,
+            network: cmd.network.is_some(),
         })
     }
 

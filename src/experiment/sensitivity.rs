@@ -14,10 +14,10 @@ use super::grid::{parse_range, Cells, Range};
 use super::shard::Shard;
 use super::store::replicates_file;
 use super::sweep::{Base, Sweep};
-use super::{default_output, Refusal, Scope};
+use super::{default_output, pick_series, Refusal, Scope};
 use crate::cli::SensitivityCmd;
 use crate::metrics::indicators::{key_indicators, View};
-use crate::metrics::{indicator_index, INDICATORS, N_INDICATORS};
+use crate::metrics::Layout;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Kind, Table};
 use crate::stats::{
@@ -258,13 +258,27 @@ impl Design {
     }
 }
 
-/// A sensitivity analysis, planned: its design and the indicators analysed, and the design's
+/// One output analysed: an indicator at a lens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub indicator: &'static str,
+    pub lens: String,
+}
+
+impl Target {
+    /// `mean_agency (newcomers)`: how sentences, warnings and charts name it.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.indicator, self.lens)
+    }
+}
+
+/// A sensitivity analysis, planned: its design and the outputs analysed, and the design's
 /// points as a sweep of checked cells.
 pub struct Plan {
     pub sweep: Sweep,
     pub design: Design,
-    /// Indices of the analysed indicators in `INDICATORS`.
-    pub indicators: Vec<usize>,
+    /// The analysed (indicator, lens) pairs.
+    pub indicators: Vec<Target>,
 }
 
 impl Plan {
@@ -295,7 +309,11 @@ impl Plan {
                 levels: cmd.levels,
             },
         };
-        let indicators = indicators(&cmd.indicator)?;
+        let layout = crate::model::Design::compile_all(&base.scenario)
+            .first()
+            .map(Layout::of)
+            .unwrap_or_default();
+        let indicators = indicators(&cmd.indicator, cmd.lens.as_deref(), &layout)?;
         let design = Design::new(method, factors, base.scenario.seed)?;
         let cells = design.cells();
         let shard = cmd.shard.as_deref().map(Shard::parse).transpose()?;
@@ -320,8 +338,13 @@ impl Plan {
     }
 }
 
-/// Resolves indicator names (default: the key indicators of [`View::Sensitivity`]).
-pub fn indicators(names: &[String]) -> Result<Vec<usize>, Refusal> {
+/// Resolves indicator names (default: the key indicators of [`View::Sensitivity`]) at `lens`
+/// (default: each one's headline lens, newcomers or all) in the base scenario's `layout`.
+pub fn indicators(
+    names: &[String],
+    lens: Option<&str>,
+    layout: &Layout,
+) -> Result<Vec<Target>, Refusal> {
     let names: Vec<String> = if names.is_empty() {
         key_indicators(View::Sensitivity)
             .iter()
@@ -330,16 +353,22 @@ pub fn indicators(names: &[String]) -> Result<Vec<usize>, Refusal> {
     } else {
         names.to_vec()
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Target> = Vec::new();
     for n in &names {
-        let i = indicator_index(n).ok_or_else(|| {
-            Refusal(format!(
-                "--indicator '{n}' is not an indicator; choose one of: {}",
-                INDICATORS.join(", ")
-            ))
-        })?;
-        if !out.contains(&i) {
-            out.push(i);
+        // An explicit lens applies to the indicators that have it; a volunteer indicator in the
+        // default list keeps its own (all).
+        let at = match lens {
+            Some(l) if names.len() > 1 && !layout.lenses_of(n).contains(&l) => None,
+            other => other,
+        };
+        let k = pick_series(layout, n, at).map_err(|e| Refusal(format!("--indicator: {e}")))?;
+        let s = &layout.series[k];
+        let t = Target {
+            indicator: s.name(),
+            lens: s.lens_name.clone(),
+        };
+        if !out.contains(&t) {
+            out.push(t);
         }
     }
     Ok(out)
@@ -353,27 +382,32 @@ fn parse_value(s: &str) -> f64 {
     }
 }
 
-/// Per-replicate outputs read from a complete folder's cell files:
-/// `out[j][point][replicate]` for the `j`-th of `indicators`.
-pub fn read_outputs(dir: &Path, points: usize, indicators: &[usize]) -> Result<Vec<Vec<Vec<f64>>>> {
-    let mut out = vec![vec![Vec::new(); points]; indicators.len()];
+/// Per-replicate outputs read from a complete folder's cell files (long rows ending in
+/// `indicator,lens,value`): `out[j][point][replicate]` for the `j`-th of `targets`. A point
+/// whose file lacks a target (its scenario has no such lens) gives it no values there.
+pub fn read_outputs(dir: &Path, points: usize, targets: &[Target]) -> Result<Vec<Vec<Vec<f64>>>> {
+    let mut out = vec![vec![Vec::new(); points]; targets.len()];
     #[allow(clippy::needless_range_loop)] // `c` names the file and indexes an inner dimension
     for c in 0..points {
         let p = dir.join("cells").join(replicates_file(c));
         let text =
             std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
         for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
-            let cols: Vec<&str> = line.split(',').collect();
-            if cols.len() < N_INDICATORS + 2 {
+            // The last three fields hold no comma (indicator and lens names, a number).
+            let mut tail = line.rsplitn(4, ',');
+            let (Some(value), Some(lens), Some(indicator), Some(_)) =
+                (tail.next(), tail.next(), tail.next(), tail.next())
+            else {
                 return Err(Refusal(format!(
                     "{} has a row with too few columns; delete it and rerun to recompute point {c}",
                     p.display()
                 ))
                 .into());
-            }
-            let vals = &cols[cols.len() - N_INDICATORS..];
-            for (j, &i) in indicators.iter().enumerate() {
-                out[j][c].push(parse_value(vals[i]));
+            };
+            for (j, t) in targets.iter().enumerate() {
+                if t.indicator == indicator && t.lens == lens {
+                    out[j][c].push(parse_value(value));
+                }
             }
         }
     }
@@ -385,6 +419,7 @@ pub fn read_outputs(dir: &Path, points: usize, indicators: &[usize]) -> Result<V
 pub struct Estimate {
     pub factor: String,
     pub indicator: &'static str,
+    pub lens: String,
     pub statistic: &'static str,
     pub value: f64,
     pub ci: Option<(f64, f64)>,
@@ -407,8 +442,8 @@ pub enum Indices {
 pub struct Analysis {
     pub method: Method,
     pub factors: Vec<String>,
-    /// Per analysed indicator: its name, its noise share and its indices.
-    pub per_indicator: Vec<(&'static str, f64, Indices)>,
+    /// Per analysed output: the (indicator, lens), its noise share and its indices.
+    pub per_indicator: Vec<(Target, f64, Indices)>,
     pub estimates: Vec<Estimate>,
     pub warnings: Vec<String>,
     /// Replicates per point (the most any point had).
@@ -416,21 +451,22 @@ pub struct Analysis {
 }
 
 /// Applies the estimators to per-point replicate outputs (`outputs[j][point][replicate]`).
-pub fn analyze(design: &Design, indicators: &[usize], outputs: &[Vec<Vec<f64>>]) -> Analysis {
+pub fn analyze(design: &Design, indicators: &[Target], outputs: &[Vec<Vec<f64>>]) -> Analysis {
     let k = design.factors.len();
     let names: Vec<String> = design.factors.iter().map(|f| f.key.clone()).collect();
     let mut per_indicator = Vec::new();
     let mut estimates = Vec::new();
     let mut warnings = Vec::new();
     let replicates = outputs.iter().flatten().map(Vec::len).max().unwrap_or(0);
-    for (j, &i) in indicators.iter().enumerate() {
-        let name = INDICATORS[i];
+    for (j, target) in indicators.iter().enumerate() {
+        let name = target.label();
         let reps = &outputs[j];
         let share = noise_share(reps);
         let est =
             |f: usize, statistic: &'static str, value: f64, ci: Option<(f64, f64)>| Estimate {
                 factor: names.get(f).cloned().unwrap_or_else(|| "(all)".into()),
-                indicator: name,
+                indicator: target.indicator,
+                lens: target.lens.clone(),
                 statistic,
                 value,
                 ci,
@@ -513,7 +549,7 @@ pub fn analyze(design: &Design, indicators: &[usize], outputs: &[Vec<Vec<f64>>])
                 100.0 * share
             ));
         }
-        per_indicator.push((name, share, indices));
+        per_indicator.push((target.clone(), share, indices));
     }
     let mut w = warnings;
     w.dedup();
@@ -530,7 +566,7 @@ pub fn analyze(design: &Design, indicators: &[usize], outputs: &[Vec<Vec<f64>>])
 /// The `sensitivity` table: per factor, indicator and statistic its estimate and 95 % CI
 /// (empty where the statistic has none).
 pub fn sensitivity_table(a: &Analysis) -> Table<'_> {
-    let mut columns = ["factor", "indicator", "method", "statistic"]
+    let mut columns = ["factor", "indicator", "lens", "method", "statistic"]
         .map(Column::text)
         .to_vec();
     columns.extend(["value", "ci_low", "ci_high"].map(Column::num));
@@ -543,6 +579,7 @@ pub fn sensitivity_table(a: &Analysis) -> Table<'_> {
             sink(&[
                 Cell::Text(&e.factor),
                 Cell::Text(e.indicator),
+                Cell::Text(&e.lens),
                 Cell::Text(a.method.name()),
                 Cell::Text(e.statistic),
                 Cell::Num(e.value),
@@ -554,23 +591,31 @@ pub fn sensitivity_table(a: &Analysis) -> Table<'_> {
     })
 }
 
-/// The `noise` table: each indicator's noise share.
+/// The `noise` table: each analysed output's noise share.
 pub fn noise_table(a: &Analysis) -> Table<'_> {
-    let columns = vec![Column::text("indicator"), Column::num("noise_share")];
+    let columns = vec![
+        Column::text("indicator"),
+        Column::text("lens"),
+        Column::num("noise_share"),
+    ];
     Table::new("noise", columns, move |sink| {
-        for (name, share, _) in &a.per_indicator {
-            sink(&[Cell::Text(name), Cell::Num(*share)])?;
+        for (t, share, _) in &a.per_indicator {
+            sink(&[
+                Cell::Text(t.indicator),
+                Cell::Text(&t.lens),
+                Cell::Num(*share),
+            ])?;
         }
         Ok(())
     })
 }
 
-/// The `points` table: point, the block it belongs to (Morris trajectory, or Saltelli A/B/AB_i),
-/// the factor values it ran with (whole numbers, or numbers like every other: 6 decimals), then per
-/// indicator the replicate mean and SD, and the replicates.
+/// The `points` table (long): point, the block it belongs to (Morris trajectory, or Saltelli
+/// A/B/AB_i), the factor values it ran with (whole numbers, or numbers like every other: 6
+/// decimals), then per analysed (indicator, lens) the replicate mean and SD and the replicates.
 pub fn points_table<'a>(
     design: &'a Design,
-    indicators: &'a [usize],
+    indicators: &'a [Target],
     outputs: &'a [Vec<Vec<f64>>],
 ) -> Table<'a> {
     let mut columns = vec![Column::int("point"), Column::text("block")];
@@ -578,31 +623,32 @@ pub fn points_table<'a>(
         let kind = if f.integer { Kind::Int } else { Kind::Num };
         columns.push(Column::new(f.key.clone(), kind));
     }
-    for &i in indicators {
-        columns.push(Column::num(format!("{}_mean", INDICATORS[i])));
-        columns.push(Column::num(format!("{}_sd", INDICATORS[i])));
-    }
+    columns.extend(["indicator", "lens"].map(Column::text));
+    columns.extend(["mean", "sd"].map(Column::num));
     columns.push(Column::int("replicates"));
     Table::new("points", columns, move |sink| {
         for (c, values) in design.values().iter().enumerate() {
             let block = design.block(c);
-            let mut row = vec![Cell::Int(c as i64), Cell::Text(&block)];
+            let mut lead = vec![Cell::Int(c as i64), Cell::Text(&block)];
             for (x, f) in values.iter().zip(&design.factors) {
-                row.push(if f.integer {
+                lead.push(if f.integer {
                     Cell::Int(x.round() as i64)
                 } else {
                     Cell::Num(*x)
                 });
             }
-            let mut n = 0;
-            for reps in outputs {
+            for (t, reps) in indicators.iter().zip(outputs) {
                 let (r, mean, var) = crate::stats::ci::mean_var(reps[c].iter().copied());
-                n = n.max(reps[c].len());
                 let sd = if r >= 2 { var.sqrt() } else { f64::NAN };
-                row.extend([Cell::Num(mean), Cell::Num(sd)]);
+                let mut row = lead.clone();
+                row.extend([Cell::Text(t.indicator), Cell::Text(&t.lens)]);
+                row.extend([
+                    Cell::Num(mean),
+                    Cell::Num(sd),
+                    Cell::Int(reps[c].len() as i64),
+                ]);
+                sink(&row)?;
             }
-            row.push(Cell::Int(n as i64));
-            sink(&row)?;
         }
         Ok(())
     })
@@ -619,7 +665,8 @@ fn pct(x: f64) -> String {
 /// The plain-language ranking: per indicator, the factors in order of importance.
 pub fn ranking(a: &Analysis) -> Vec<String> {
     let mut out = Vec::new();
-    for (name, _, ix) in &a.per_indicator {
+    for (target, _, ix) in &a.per_indicator {
+        let name = target.label();
         match ix {
             Indices::Morris(m) => {
                 let mut order: Vec<usize> = (0..m.len()).collect();

@@ -7,7 +7,7 @@ use super::shard::Shard;
 use super::store::{Store, SweepDef};
 use super::{default_output, read_scenario_text, Scope};
 use crate::cli::{RunArgs, SweepCmd};
-use crate::metrics::{Row, INDICATORS, N_INDICATORS};
+use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
 use crate::output::csv;
 use crate::output::table::{Cell, Column, Table};
@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Statistics written per indicator in `sweep.csv`.
+/// Statistics written per (indicator, lens) in `sweep.csv`.
 pub const STATS: [&str; 5] = ["mean", "sd", "ci_low", "ci_high", "n"];
 
 /// The scenario a sweep or a sensitivity analysis varies: the file's text without its `[sweep]`
@@ -186,28 +186,24 @@ pub struct CellResult {
     pub n: u64,
 }
 
-/// Columns of the `sweep` table: `cell`, the swept keys, then `<indicator>_<stat>` for each
-/// indicator and stat of [`STATS`].
+/// Columns of the `sweep` table (long): `cell`, the swept keys, `indicator`, `lens`, then the
+/// stats of [`STATS`]; one row per cell and (indicator, lens).
 pub fn columns(keys: &[String]) -> Vec<Column> {
     let mut c = vec![Column::int("cell")];
     c.extend(keys.iter().map(Column::text));
-    for name in INDICATORS {
-        c.extend(
-            STATS[..4]
-                .iter()
-                .map(|s| Column::num(format!("{name}_{s}"))),
-        );
-        c.push(Column::int(format!("{name}_{}", STATS[4])));
-    }
+    c.extend(["indicator", "lens"].map(Column::text));
+    c.extend(STATS[..4].iter().map(|s| Column::num(*s)));
+    c.push(Column::int(STATS[4]));
     c
 }
 
-/// Columns of the `sweep-replicates` table: `cell`, `replicate`, the swept keys, then every
-/// indicator.
+/// Columns of the `sweep-replicates` table (long): `cell`, `replicate`, the swept keys,
+/// `indicator`, `lens`, `value`.
 pub fn replicate_columns(keys: &[String]) -> Vec<Column> {
     let mut c = vec![Column::int("cell"), Column::int("replicate")];
     c.extend(keys.iter().map(Column::text));
-    c.extend(INDICATORS.iter().map(|n| Column::num(*n)));
+    c.extend(["indicator", "lens"].map(Column::text));
+    c.push(Column::num("value"));
     c
 }
 
@@ -218,31 +214,49 @@ fn leading<'a>(c: usize, values: &'a [String]) -> Vec<Cell<'a>> {
     row
 }
 
-/// Cell `c`'s row of the `sweep` table, as a one-row table (the cell's commit file).
-pub fn row_table<'a>(cells: &Cells, c: usize, stats: &'a [Summary]) -> Table<'a> {
+/// Cell `c`'s rows of the `sweep` table, one per series of `layout` (the cell's commit file).
+pub fn row_table<'a>(
+    cells: &Cells,
+    c: usize,
+    layout: &'a Layout,
+    stats: &'a [Summary],
+) -> Table<'a> {
     let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
     Table::new("sweep", columns(&cells.keys), move |sink| {
-        let mut row = leading(c, &shown);
-        for s in stats {
+        for (series, s) in layout.series.iter().zip(stats) {
+            let mut row = leading(c, &shown);
+            row.extend([Cell::Text(series.name()), Cell::Text(&series.lens_name)]);
             row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(Cell::Num));
             row.push(Cell::Int(s.n as i64));
+            sink(&row)?;
         }
-        sink(&row)
+        Ok(())
     })
 }
 
-/// Cell `c`'s rows of the `sweep-replicates` table: (replicate, indicator values) in order.
-pub fn replicates_table<'a>(cells: &Cells, c: usize, kept: &'a [(u64, Row)]) -> Table<'a> {
+/// Cell `c`'s rows of the `sweep-replicates` table: per replicate (in order) and series, its value.
+pub fn replicates_table<'a>(
+    cells: &Cells,
+    c: usize,
+    layout: &'a Layout,
+    kept: &'a [(u64, Row)],
+) -> Table<'a> {
     let shown: Vec<String> = cells.values[c].iter().map(|v| display_value(v)).collect();
     Table::new(
         "sweep-replicates",
         replicate_columns(&cells.keys),
         move |sink| {
             for (r, values) in kept {
-                let mut row = leading(c, &shown);
-                row.insert(1, Cell::Int(*r as i64));
-                row.extend(values.iter().map(|x| Cell::Num(*x)));
-                sink(&row)?;
+                for (series, x) in layout.series.iter().zip(values) {
+                    let mut row = leading(c, &shown);
+                    row.insert(1, Cell::Int(*r as i64));
+                    row.extend([
+                        Cell::Text(series.name()),
+                        Cell::Text(&series.lens_name),
+                        Cell::Num(*x),
+                    ]);
+                    sink(&row)?;
+                }
             }
             Ok(())
         },
@@ -278,22 +292,25 @@ impl SweepRun<'_> {
     pub fn run_cell(&self, c: usize, keep: bool) -> Result<CellResult> {
         let s = self.scenario(c)?;
         let designs = Design::compile_all(&s);
+        let layout = designs.first().map(Layout::of).unwrap_or_default();
         let plan = RunPlan::for_scenario(&s);
-        let mut stats = vec![OnlineStats::exact(); N_INDICATORS];
+        let mut stats = vec![OnlineStats::exact(); layout.len()];
         let mut kept = Vec::new();
         for_each_replicate(&designs, &plan, |r| {
             let values: Row = self.scope.row(&r);
-            for (st, x) in stats.iter_mut().zip(values) {
-                st.push(x);
+            for (st, x) in stats.iter_mut().zip(&values) {
+                st.push(*x);
             }
             if keep {
                 kept.push((r.replicate, values));
             }
         });
         let summaries: Vec<Summary> = stats.iter().map(OnlineStats::summary).collect();
-        let row = csv::to_bytes(&row_table(self.cells, c, &summaries))?;
+        let row = csv::to_bytes(&row_table(self.cells, c, &layout, &summaries))?;
         let replicates = if keep {
-            Some(csv::to_bytes(&replicates_table(self.cells, c, &kept))?)
+            Some(csv::to_bytes(&replicates_table(
+                self.cells, c, &layout, &kept,
+            ))?)
         } else {
             None
         };
@@ -352,18 +369,36 @@ mod tests {
         let s = load_str(&text, "kc", &o).unwrap();
         let agg = crate::sim::replicates::run_scenario(&s);
         let row = String::from_utf8(r.row).unwrap();
-        let (head, line) = row.trim_end().split_once('\n').unwrap();
-        let cols: Vec<&str> = head.split(',').collect();
-        let vals: Vec<&str> = line.split(',').collect();
-        assert_eq!(cols.len(), vals.len());
-        assert_eq!(vals[..2], ["1", "0.7"]);
-        let k = crate::metrics::indicator_index("voice_parity").unwrap();
-        let at = cols.iter().position(|c| *c == "voice_parity_mean").unwrap();
-        assert_eq!(vals[at], csv::num(agg.final_week[k].summary().mean));
-        assert_eq!(vals[at + 4], agg.final_week[k].summary().n.to_string());
+        let mut lines = row.lines();
+        let cols: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(
+            cols,
+            [
+                "cell",
+                "activity.co_design",
+                "indicator",
+                "lens",
+                "mean",
+                "sd",
+                "ci_low",
+                "ci_high",
+                "n"
+            ]
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), agg.layout.len());
+        let k = agg.layout.position("voice_parity", "newcomers").unwrap();
+        let vals = &rows[k];
+        assert_eq!(vals[..4], ["1", "0.7", "voice_parity", "newcomers"]);
+        assert_eq!(vals[4], csv::num(agg.final_week[k].summary().mean));
+        assert_eq!(vals[8], agg.final_week[k].summary().n.to_string());
         let reps = String::from_utf8(r.replicates.unwrap()).unwrap();
-        assert_eq!(reps.lines().count(), 1 + 4);
-        assert!(reps.lines().nth(1).unwrap().starts_with("1,0,0.7,"));
+        assert_eq!(reps.lines().count(), 1 + 4 * agg.layout.len());
+        assert!(reps
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("1,0,0.7,voice_share,newcomers,"));
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub fn attend<R: Rng, E: Events>(
     let mut active_participants = 0;
     for (i, x) in g.persons.iter_mut().enumerate() {
         x.present = false;
+        x.came = false;
         if !x.active {
             continue;
         }
@@ -41,6 +42,7 @@ pub fn attend<R: Rng, E: Events>(
         // One draw per active person, whatever the outcome (common random numbers).
         if rng.gen::<f64>() < prob {
             x.present = true;
+            x.came = true;
             s.present.push(i);
             if x.status.is_participant() {
                 participants += 1;
@@ -78,6 +80,7 @@ pub fn count_attendance(g: &mut Group, d: &Design, s: &Scratch) {
     for &i in &s.present {
         let x = &mut g.persons[i];
         x.meetings_attended += 1;
+        x.weeks_present += (x.meetings_attended == 1) as u32;
         if x.status.is_local() {
             retention::grow_role_identity(x, rate);
             retention::carry_load(x, load);

@@ -209,7 +209,8 @@ pub fn respect_and_slights(g: &mut Group, d: &Design, s: &Scratch) {
 }
 
 /// Ties from talk (M8, Ager & Strang 2008): each pair present where at least one completed a
-/// turn strengthens by tie_talk·(1 − tie); local–participant (bridging) ties × (1 + mixed).
+/// turn strengthens by r·(1 − tie), r = tie_talk, and r = min(1, tie_talk·(1 + mixed)) for a
+/// participant–host pair (mixed designs make peers of them). With r ≤ 1 a tie stays in [0, 1].
 pub fn talk_ties(g: &mut Group, d: &Design, s: &Scratch) {
     let p = &d.params;
     let mixed = if d.activity.mixed { 1.0 } else { 0.0 };
@@ -226,7 +227,7 @@ pub fn talk_ties(g: &mut Group, d: &Design, s: &Scratch) {
                 continue;
             }
             let rate = if bridging {
-                p.tie_talk * (1.0 + mixed)
+                (p.tie_talk * (1.0 + mixed)).min(1.0)
             } else {
                 p.tie_talk
             };

@@ -63,6 +63,9 @@ pub fn give_help<R: Rng, E: Events>(
     }
     let dependency = rng.gen::<f64>() < dependency_probability(g, d, v, j, unsolicited);
     let x = &mut g.persons[j];
+    x.help_received += 1;
+    x.dependency_help_received += dependency as u32;
+    x.unsolicited_help_received += unsolicited as u32;
     if dependency {
         x.knowhow = gain_k(x.knowhow, p.rho_dep * p.eta_k, 1);
         x.agency -= p.kappa_d * x.agency;

@@ -3,19 +3,9 @@
 
 use super::events::{Event, Events};
 use crate::model::group::{Design, Group};
+use crate::model::person::event;
 use crate::model::{Person, Status};
 use rand::Rng;
-
-/// Weekly tallies of life events of one group.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct LifeTally {
-    pub withdrawals: u32,
-    pub stranded: u32,
-    pub dropouts: u32,
-    pub transitions: u32,
-    pub housing: u32,
-    pub job: u32,
-}
 
 /// Motive match of a volunteer this week: the weighted mean of how well help given, the talk
 /// heard and her own proposals met her motives (Clary et al. 1998),
@@ -120,14 +110,9 @@ pub fn weigh_motives(g: &mut Group, d: &Design) {
 }
 
 /// Volunteers and staff may withdraw at will (M3). A participant for whom the leaver held more
-/// than half of her bridging tie strength is stranded: belonging × strand_factor.
-pub fn withdraw<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
+/// than half of her tie strength to volunteers and staff is stranded: belonging × strand_factor.
+/// Both are marked in [`Person::events`].
+pub fn withdraw<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
     let n = g.n();
     for v in 0..n {
         if !g.persons[v].is_active_local() {
@@ -138,7 +123,7 @@ pub fn withdraw<R: Rng, E: Events>(
             continue;
         }
         g.persons[v].active = false;
-        tally.withdrawals += 1;
+        g.persons[v].events |= event::WITHDREW;
         let mut stranded = 0;
         for j in 0..n {
             if !g.persons[j].active || !g.persons[j].status.is_participant() {
@@ -151,10 +136,10 @@ pub fn withdraw<R: Rng, E: Events>(
                 .sum();
             if mine > 0.0 && mine > 0.5 * bridging {
                 g.persons[j].belonging *= d.params.strand_factor;
+                g.persons[j].events |= event::STRANDED;
                 stranded += 1;
             }
         }
-        tally.stranded += stranded;
         if E::ENABLED {
             ev.emit(Event::Withdrew {
                 person: v,
@@ -165,13 +150,7 @@ pub fn withdraw<R: Rng, E: Events>(
 }
 
 /// Participants drop out with weekly hazard d0·(1 − belonging) (Appendix C).
-pub fn drop_out<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
+pub fn drop_out<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
     for j in 0..g.n() {
         let x = &mut g.persons[j];
         if !x.active || !x.status.is_participant() {
@@ -179,7 +158,7 @@ pub fn drop_out<R: Rng, E: Events>(
         }
         if rng.gen::<f64>() < d.params.d0_dropout * (1.0 - x.belonging) {
             x.active = false;
-            tally.dropouts += 1;
+            x.events |= event::DROPPED_OUT;
             if E::ENABLED {
                 ev.emit(Event::DroppedOut { person: j });
             }
@@ -189,12 +168,14 @@ pub fn drop_out<R: Rng, E: Events>(
 
 /// Refills: a volunteer or staff vacancy is filled with weekly probability `recruitment` by a
 /// new person of the same population; with `capacity` set, a waiting list refills a
-/// participant's place the week after she leaves.
+/// participant's place the week after she leaves. The newcomer's traits are drawn from `init`,
+/// her attributes from `attributes`.
 pub fn recruit<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
     init: &mut R,
     life: &mut R,
+    attributes: &mut R,
     ev: &mut E,
 ) {
     for i in 0..g.n() {
@@ -208,7 +189,7 @@ pub fn recruit<R: Rng, E: Events>(
         };
         if refill {
             super::stereotypes::remember_leaver(g, d, i);
-            g.replace(d, i, init);
+            g.replace(d, i, init, attributes);
             if E::ENABLED {
                 ev.emit(Event::Joined { person: i });
             }

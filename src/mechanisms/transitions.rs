@@ -2,45 +2,55 @@
 //! participant to co-organizer to volunteer (gatekept by invitation).
 
 use super::events::{Event, Events};
-use super::retention::LifeTally;
 use super::{gain_k, sigmoid};
 use crate::model::group::{draw_trait, Design, Group};
+use crate::model::person::event;
 use crate::model::Status;
 use rand::Rng;
 
-/// Weekly hazard of a housing or job event: h0 + β·Σ_v tie(v, j)·network_v over active locals.
+/// Weekly hazard of a housing or job event of newcomer j: h0 + β·Σ_k tie(k, j)·network_k over
+/// the active persons k ≠ j of a majority origin, whatever their role: the bridging ties that
+/// reach into the majority's networks (Lancee 2010). Ties to her own origin group (bonding) do
+/// not open doors by themselves.
 pub fn door_opening_hazard(g: &Group, d: &Design, j: usize) -> f64 {
-    let linking: f64 = (0..g.n())
-        .filter(|&v| g.persons[v].is_active_local())
-        .map(|v| g.tie(v, j) * g.persons[v].network)
+    let bridging: f64 = (0..g.n())
+        .filter(|&k| k != j && g.persons[k].active && g.persons[k].majority)
+        .map(|k| g.tie(k, j) * g.persons[k].network)
         .sum();
-    (d.params.h0_outcome + d.params.beta_outcome * linking).clamp(0.0, 1.0)
+    (d.params.h0_outcome + d.params.beta_outcome * bridging).clamp(0.0, 1.0)
 }
 
-/// Housing and job are one-time events per participant (M8).
-pub fn open_doors<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
+/// Whether door-opening applies to person j: she entered as a participant of a non-majority
+/// origin (a newcomer, also after she stepped up) and is still active.
+#[inline]
+pub fn doors_can_open(g: &Group, j: usize) -> bool {
+    let x = &g.persons[j];
+    x.active && x.was_participant && !x.majority
+}
+
+/// Housing and job are one-time events per newcomer (M8). Two uniforms are drawn for every
+/// active person who entered as a participant, newcomer or not, so that who is eligible never
+/// shifts the life stream.
+pub fn open_doors<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
     for j in 0..g.n() {
         if !g.persons[j].active || !g.persons[j].was_participant {
             continue;
         }
-        let h = door_opening_hazard(g, d, j);
         let (uh, uj) = (rng.gen::<f64>(), rng.gen::<f64>());
+        if !doors_can_open(g, j) {
+            continue;
+        }
+        let h = door_opening_hazard(g, d, j);
         if !g.persons[j].housing && uh < h {
             g.persons[j].housing = true;
-            tally.housing += 1;
+            g.persons[j].events |= event::HOUSING;
             if E::ENABLED {
                 ev.emit(Event::Housing { person: j });
             }
         }
         if !g.persons[j].job && uj < h {
             g.persons[j].job = true;
-            tally.job += 1;
+            g.persons[j].events |= event::JOB;
             if E::ENABLED {
                 ev.emit(Event::Job { person: j });
             }
@@ -76,13 +86,7 @@ pub fn invitation_probability(g: &Group, d: &Design, j: usize) -> f64 {
 /// invitation; each transition restores agency (+boost·(1 − A)) (Alvarez & van Leeuwen 2015).
 /// A new volunteer gets volunteer traits from `[transition]`, keeps her origin, and the others'
 /// beliefs about her persist — so limbo can outlast the transition (Stein 2022, Azmia).
-pub fn step_up<R: Rng, E: Events>(
-    g: &mut Group,
-    d: &Design,
-    rng: &mut R,
-    ev: &mut E,
-    tally: &mut LifeTally,
-) {
+pub fn step_up<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &mut E) {
     let p = &d.params;
     for j in 0..g.n() {
         if !g.persons[j].active || !g.persons[j].status.is_participant() {
@@ -128,7 +132,7 @@ pub fn step_up<R: Rng, E: Events>(
         if to == Status::Volunteer {
             g.reset_beliefs_of(d, j);
         }
-        tally.transitions += 1;
+        g.persons[j].events |= event::STEPPED_UP;
         if E::ENABLED {
             ev.emit(Event::Transition { person: j, to });
         }

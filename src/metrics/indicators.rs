@@ -1,64 +1,149 @@
-//! The weekly indicator row: what metrics observe of the model each week.
+//! The indicator table: one declaration per indicator — name, title, unit, range, the lenses it
+//! applies to, the desired direction, its meaning, its formula (as text and as code) and the
+//! mechanisms it measures. The CSV rows, the codebook, `docs/indicators.md`, chart titles,
+//! report cards and the classroom's labels are all drawn from it.
+//!
+//! A formula is a function of the sums of one lens ([`LensTally`]) and of the week
+//! ([`WeekTally`]), read through [`Sums`]; [`super::series::Layout`] evaluates every (indicator, lens) pair of a
+//! scenario, NA where the lens has nobody in it.
 
-/// Indicator names, in output order. `docs/indicators.md` documents each.
-pub const INDICATORS: &[&str] = &[
-    "voice_share_participants",
-    "voice_share_volunteers",
-    "voice_share_staff",
-    "voice_parity",
-    "usurp_rate_participants",
-    "usurp_rate_volunteers",
-    "usurp_ratio",
-    "usurp_share_by_participants",
-    "usurp_share_by_volunteers",
-    "usurp_share_by_staff",
-    "completed_turn_share",
-    "dependency_help_share",
-    "unsolicited_help_share",
-    "help_episodes",
-    "proposals_adopted_share",
-    "decision_share_locals",
-    "mean_agency",
-    "agency_gini",
-    "mean_p_indep",
-    "perceived_competence_gap",
-    "stereotype_mean",
-    "limbo_count",
-    "us_them_distance",
-    "bridging_tie_strength",
-    "bonding_tie_strength",
-    "linking_events",
-    "housing_events",
-    "job_events",
-    "mean_language",
-    "mean_knowhow",
-    "mean_belonging",
-    "attendance_rate",
-    "participants_active",
-    "dropouts",
-    "volunteers_active",
-    "volunteers_retained",
-    "volunteer_satisfaction",
-    "volunteer_burden",
-    "withdrawals",
-    "stranded_participants",
-    "role_transitions",
-    "co_organizers",
-    "agency_index",
-    "minoritization_index",
-];
+use super::lens::{Basis, LensSet, Subject};
+use super::observe::{LensTally, OriginTally, WeekTally};
 
-use super::observe::WeekTally;
+/// How an indicator's values are scaled; decides axis range, tick format and reference lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A share or proportion in [0, 1], shown as a percentage.
+    Share,
+    /// A level on a 0–1 scale (agency, language, an index), shown as a decimal.
+    Level,
+    /// A ratio where 1 means parity (drawn with a reference line at 1).
+    Ratio,
+    /// A signed difference where 0 means no difference (reference line at 0).
+    Signed,
+    /// A count of persons or events per group (axis starts at 0).
+    Count,
+    /// A rate or duration with no upper bound (axis starts at 0).
+    Rate,
+}
 
-/// Number of indicators.
-pub const N_INDICATORS: usize = INDICATORS.len();
+/// Which way is better, seen from the newcomers (the forest plot's colours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    HigherIsBetter,
+    HigherIsWorse,
+    Neither,
+}
 
-/// One week's indicator values, in `INDICATORS` order; NaN where undefined (written `NA`).
-pub type Row = [f64; N_INDICATORS];
+impl Direction {
+    pub fn words(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher is better",
+            Direction::HigherIsWorse => "higher is worse",
+            Direction::Neither => "neither",
+        }
+    }
+}
+
+/// The section of `docs/indicators.md` an indicator is listed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    Voice,
+    Help,
+    Agenda,
+    Agency,
+    Beliefs,
+    Ties,
+    Learning,
+    Attendance,
+    Transitions,
+    Volunteers,
+    Composite,
+}
+
+impl Topic {
+    /// Every topic, in the order of `docs/indicators.md`.
+    pub const ALL: [Topic; 11] = [
+        Topic::Voice,
+        Topic::Help,
+        Topic::Agenda,
+        Topic::Agency,
+        Topic::Beliefs,
+        Topic::Ties,
+        Topic::Learning,
+        Topic::Attendance,
+        Topic::Transitions,
+        Topic::Volunteers,
+        Topic::Composite,
+    ];
+
+    /// The heading in `docs/indicators.md`.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Topic::Voice => "Voice and being spoken for (M1: talk, \"finishing her sentence\")",
+            Topic::Help => "Help and dependency (M2)",
+            Topic::Agenda => "Agenda (M6: rules, player, judge)",
+            Topic::Agency => "Agency (M1, M2, M6, M8)",
+            Topic::Beliefs => "Beliefs: minoritization (M4, M5)",
+            Topic::Ties => "Ties and doors opened (M8; Ager & Strang 2008)",
+            Topic::Learning => "Language, know-how and belonging (M7, M2, M5)",
+            Topic::Attendance => "Attendance and participation (M8, M3)",
+            Topic::Transitions => "Role transitions (M8)",
+            Topic::Volunteers => "Volunteers and staff (M3)",
+            Topic::Composite => "Composite indices",
+        }
+    }
+}
+
+/// What a formula reads: the sums of its lens, of the whole week, of volunteers and staff
+/// together (the comparison point of `spoken_for_ratio`), and for an origin lens that origin's
+/// stereotype sums.
+pub struct Sums<'a> {
+    pub lens: &'a LensTally,
+    pub week: &'a WeekTally,
+    pub hosts: &'a LensTally,
+    pub origin: Option<&'a OriginTally>,
+}
+
+/// One indicator.
+#[derive(Clone, Copy)]
+pub struct Indicator {
+    pub name: &'static str,
+    /// Short title for charts, without the lens ("Voice parity").
+    pub title: &'static str,
+    /// Axis label with unit.
+    pub unit: &'static str,
+    pub kind: Kind,
+    /// The range of its values, as text.
+    pub range: &'static str,
+    pub lenses: LensSet,
+    /// What lens `all` pools.
+    pub all: Subject,
+    /// Which membership decides whether a lens is empty (NA) in a week.
+    pub basis: Basis,
+    pub direction: Direction,
+    pub topic: Topic,
+    /// The mechanisms it measures (MODEL.md §3).
+    pub mechanisms: &'static str,
+    /// The formula in the tally's words (docs/indicators.md).
+    pub formula_text: &'static str,
+    /// One-line plain meaning, lens-free.
+    pub meaning: &'static str,
+    /// The classroom page's shorter (title, meaning), if it has its own.
+    pub classroom: Option<(&'static str, &'static str)>,
+    pub formula: fn(&Sums) -> f64,
+}
+
+impl Indicator {
+    /// The value at one lens.
+    pub fn value(&self, v: &Sums) -> f64 {
+        (self.formula)(v)
+    }
+}
 
 /// a ÷ b, NaN when b is 0.
 #[inline]
-fn ratio(a: f64, b: f64) -> f64 {
+pub fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 {
         a / b
     } else {
@@ -85,87 +170,753 @@ fn mean_defined(xs: &[f64]) -> f64 {
     ratio(s, n as f64)
 }
 
-/// Computes the indicator row from a week's (pooled) sums. Formulas: docs/indicators.md.
-pub fn indicator_row(t: &WeekTally) -> Row {
-    let turns = t.turns;
-    let usurped_total = t.usurped_by_p + t.usurped_by_v + t.usurped_by_s;
-    let voice_share_p = ratio(t.voice_p, turns);
-    let voice_parity = ratio(voice_share_p, ratio(t.presence_p, t.presence_all));
-    let usurp_p = ratio(t.usurped_on_p, t.floors_p);
-    let usurp_v = ratio(t.usurped_on_v + t.usurped_on_s, t.floors_v + t.floors_s);
-    let completed_share = ratio(t.floors_p - t.usurped_on_p, t.floors_p);
-    let dep_share = ratio(t.help_dependency, t.help);
-    let adopted = ratio(t.decisions_participant, t.decisions);
-    let mean_agency = ratio(t.agency, t.participants);
-    let p_indep = ratio(t.p_indep, t.participants);
-    let gap = ratio(t.gap, t.gap_pairs);
-    let us_them = ratio(t.us_them, t.us_them_pairs);
-    let limbo_share = cap1(ratio(t.limbo, t.entered_as_participants));
-    let agency_index = mean_defined(&[
-        mean_agency,
-        p_indep,
-        completed_share,
-        cap1(voice_parity),
-        adopted,
-    ]);
-    let minoritization_index = mean_defined(&[
-        usurp_p,
-        dep_share,
-        (2.0 * gap).clamp(0.0, 1.0),
-        limbo_share,
-        us_them,
-    ]);
-    [
-        voice_share_p,
-        ratio(t.voice_v, turns),
-        ratio(t.voice_s, turns),
-        voice_parity,
-        usurp_p,
-        usurp_v,
-        ratio(usurp_p, usurp_v),
-        ratio(t.usurped_by_p, usurped_total),
-        ratio(t.usurped_by_v, usurped_total),
-        ratio(t.usurped_by_s, usurped_total),
-        completed_share,
-        dep_share,
-        ratio(t.help_unsolicited, t.help),
-        t.help,
-        adopted,
-        ratio(t.decisions - t.decisions_participant, t.decisions),
-        mean_agency,
-        ratio(t.gini_weighted, t.participants),
-        p_indep,
-        gap,
-        ratio(t.stereotype, t.stereotype_pairs),
-        t.limbo,
-        us_them,
-        ratio(t.bridging, t.bridging_pairs),
-        ratio(t.bonding, t.bonding_pairs),
-        t.housing + t.job,
-        t.housing,
-        t.job,
-        ratio(t.language, t.participants),
-        ratio(t.knowhow, t.participants),
-        ratio(t.belonging, t.participants),
-        ratio(t.attended, t.attend_possible),
-        t.participants,
-        t.dropouts,
-        t.volunteers_active,
-        ratio(t.initial_volunteers_active, t.initial_volunteers),
-        ratio(t.satisfaction, t.locals_active),
-        ratio(t.burden, t.locals_active),
-        t.withdrawals,
-        t.stranded,
-        t.transitions,
-        t.co_organizers,
-        agency_index,
-        minoritization_index,
-    ]
+/// A count per group.
+#[inline]
+fn per_group(x: f64, v: &Sums) -> f64 {
+    ratio(x, v.week.group.groups)
 }
+
+fn voice_share(v: &Sums) -> f64 {
+    ratio(v.lens.voice, v.week.group.turns)
+}
+
+fn voice_parity(v: &Sums) -> f64 {
+    ratio(
+        voice_share(v),
+        ratio(v.lens.presence, v.week.group.presence),
+    )
+}
+
+fn spoken_for_rate(v: &Sums) -> f64 {
+    ratio(v.lens.spoken_for, v.lens.floors)
+}
+
+fn completed_turn_share(v: &Sums) -> f64 {
+    ratio(v.lens.floors - v.lens.spoken_for, v.lens.floors)
+}
+
+fn dependency_help_share(v: &Sums) -> f64 {
+    ratio(v.lens.help_dependency, v.lens.help)
+}
+
+fn proposals_adopted_share(v: &Sums) -> f64 {
+    ratio(v.lens.adopted, v.week.group.decisions)
+}
+
+fn mean_agency(v: &Sums) -> f64 {
+    ratio(v.lens.agency, v.lens.members)
+}
+
+fn mean_p_indep(v: &Sums) -> f64 {
+    ratio(v.lens.p_indep, v.lens.members)
+}
+
+fn competence_gap(v: &Sums) -> f64 {
+    ratio(v.lens.gap, v.lens.pairs)
+}
+
+fn us_them_distance(v: &Sums) -> f64 {
+    ratio(v.lens.us_them, v.lens.pairs)
+}
+
+fn limbo_share(v: &Sums) -> f64 {
+    cap1(ratio(v.lens.limbo, v.lens.entered))
+}
+
+/// Defaults of a participant indicator.
+const P: Indicator = Indicator {
+    name: "",
+    title: "",
+    unit: "",
+    kind: Kind::Level,
+    range: "[0, 1]",
+    lenses: LensSet::PARTICIPANTS,
+    all: Subject::Participants,
+    basis: Basis::Current,
+    direction: Direction::HigherIsBetter,
+    topic: Topic::Agency,
+    mechanisms: "",
+    formula_text: "",
+    meaning: "",
+    classroom: None,
+    formula: |_| f64::NAN,
+};
+
+/// Defaults of a volunteer (and staff) indicator.
+const H: Indicator = Indicator {
+    lenses: LensSet::HOSTS,
+    all: Subject::Hosts,
+    topic: Topic::Volunteers,
+    mechanisms: "M3",
+    ..P
+};
+
+/// Every indicator, in output order. `docs/indicators.md` documents each (its generated
+/// block is [`markdown`]).
+pub const INDICATORS: &[Indicator] = &[
+    // ---- Voice (M1) ----
+    Indicator {
+        name: "voice_share",
+        title: "Share of the talk",
+        unit: "share of turns",
+        kind: Kind::Share,
+        lenses: LensSet::TALK,
+        topic: Topic::Voice,
+        mechanisms: "M1",
+        formula_text: "voice / turns",
+        meaning: "Share of all speaking turns that were the lens's own voice: its members' completed turns plus the turns they took over from others. The class lenses sum to 1.",
+        formula: voice_share,
+        ..P
+    },
+    Indicator {
+        name: "voice_parity",
+        title: "Voice parity",
+        unit: "ratio (1 = parity)",
+        kind: Kind::Ratio,
+        range: "[0, ∞)",
+        lenses: LensSet::TALK,
+        topic: Topic::Voice,
+        mechanisms: "M1",
+        formula_text: "(voice / turns) / (presence / presence of everyone)",
+        meaning: "Share of the talk divided by share of the people present: 1 = heard in proportion to their numbers, below 1 = under-heard.",
+        classroom: Some(("Voice parity", "newcomers' share of the talk ÷ their share of those present (1 = heard as much as present)")),
+        formula: voice_parity,
+        ..P
+    },
+    Indicator {
+        name: "spoken_for_rate",
+        title: "Spoken for",
+        unit: "share of their turns",
+        kind: Kind::Share,
+        lenses: LensSet::TALK,
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Voice,
+        mechanisms: "M1",
+        formula_text: "spoken_for / floors",
+        meaning: "Share of the turns the lens's members started that someone else finished or took over (\u{201c}speaking for\u{201d}).",
+        classroom: Some(("Sentences finished by others", "share of newcomers' turns that someone else finished for them")),
+        formula: spoken_for_rate,
+        ..P
+    },
+    Indicator {
+        name: "spoken_for_ratio",
+        title: "Speaking-for ratio",
+        unit: "ratio (1 = equal)",
+        kind: Kind::Ratio,
+        range: "[0, ∞)",
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Voice,
+        mechanisms: "M1",
+        formula_text: "spoken_for_rate of the lens / spoken_for_rate of volunteers and staff together",
+        meaning: "How many times more often the lens's members are spoken for than volunteers and staff (1 = equally often). Often NA in a single week (no volunteer spoken for): prefer run_mean.",
+        formula: |v| ratio(spoken_for_rate(v), ratio(v.hosts.spoken_for, v.hosts.floors)),
+        ..P
+    },
+    Indicator {
+        name: "takeover_share",
+        title: "Turns taken over",
+        unit: "share of turns taken over",
+        kind: Kind::Share,
+        lenses: LensSet::TALK,
+        direction: Direction::Neither,
+        topic: Topic::Voice,
+        mechanisms: "M1",
+        formula_text: "took_over / Σ took_over over the four classes",
+        meaning: "Of all turns taken over in the week, the share the lens's members took over: who speaks for whom.",
+        formula: |v| {
+            let all: f64 = v.week.classes.iter().map(|c| c.took_over).sum();
+            ratio(v.lens.took_over, all)
+        },
+        ..P
+    },
+    Indicator {
+        name: "completed_turn_share",
+        title: "Turns completed by the speaker",
+        unit: "share of their turns",
+        kind: Kind::Share,
+        topic: Topic::Voice,
+        mechanisms: "M1",
+        formula_text: "(floors − spoken_for) / floors",
+        meaning: "Share of the turns the lens's members started that they completed themselves (1 − spoken_for_rate).",
+        formula: completed_turn_share,
+        ..P
+    },
+    // ---- Help (M2) ----
+    Indicator {
+        name: "dependency_help_share",
+        title: "Help that does it for them",
+        unit: "share of help received",
+        kind: Kind::Share,
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Help,
+        mechanisms: "M2",
+        formula_text: "help_dependency / help (help received)",
+        meaning: "Share of the help episodes the lens's members received in which the helper did the task for them instead of enabling them to do it.",
+        classroom: Some(("Help that does it for them", "share of the help newcomers received that was dependency-oriented")),
+        formula: dependency_help_share,
+        ..P
+    },
+    Indicator {
+        name: "unsolicited_help_share",
+        title: "Unsolicited help",
+        unit: "share of help received",
+        kind: Kind::Share,
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Help,
+        mechanisms: "M2",
+        formula_text: "help_unsolicited / help",
+        meaning: "Share of the help episodes the lens's members received that nobody asked for (the need to help at work).",
+        formula: |v| ratio(v.lens.help_unsolicited, v.lens.help),
+        ..P
+    },
+    Indicator {
+        name: "help_episodes",
+        title: "Help received",
+        unit: "episodes per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        direction: Direction::Neither,
+        topic: Topic::Help,
+        mechanisms: "M2",
+        formula_text: "help / groups",
+        meaning: "Help episodes the lens's members received in the week, per group.",
+        formula: |v| per_group(v.lens.help, v),
+        ..P
+    },
+    // ---- Agenda (M6) ----
+    Indicator {
+        name: "proposals_adopted_share",
+        title: "Agenda decisions won",
+        unit: "share of decisions",
+        kind: Kind::Share,
+        lenses: LensSet::TALK,
+        topic: Topic::Agenda,
+        mechanisms: "M6",
+        formula_text: "adopted / decisions",
+        meaning: "Share of the agenda decisions that adopted a proposal of the lens's members: who sets the agenda. The class lenses sum to 1; volunteers + staff is who sets the rules.",
+        formula: proposals_adopted_share,
+        ..P
+    },
+    // ---- Agency ----
+    Indicator {
+        name: "mean_agency",
+        title: "Agency",
+        unit: "agency (0–1)",
+        topic: Topic::Agency,
+        mechanisms: "M1, M2, M6, M8",
+        formula_text: "agency / members",
+        meaning: "Average agency of the lens's active members: their sense of being active participants rather than recipients (0–1).",
+        classroom: Some(("Newcomers' agency", "mean agency of the newcomers (0–1)")),
+        formula: mean_agency,
+        ..P
+    },
+    Indicator {
+        name: "agency_gini",
+        title: "Inequality of agency",
+        unit: "Gini coefficient (0–1)",
+        range: "[0, 1)",
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Agency,
+        mechanisms: "M1, M2",
+        formula_text: "gini_weighted / members",
+        meaning: "Member-weighted mean of the within-group Gini of the lens's members' agency (0 = all equal); lens all is the Gini of all participants of a group, not a sum.",
+        formula: |v| ratio(v.lens.gini_weighted, v.lens.members),
+        ..P
+    },
+    Indicator {
+        name: "mean_p_indep",
+        title: "Readiness to try alone",
+        unit: "probability (0–1)",
+        topic: Topic::Agency,
+        mechanisms: "M2",
+        formula_text: "p_indep / members",
+        meaning: "Average readiness to attempt tasks on their own; falls when attempts are pre-empted or ignored (learned dependency).",
+        formula: mean_p_indep,
+        ..P
+    },
+    // ---- Beliefs (M4, M5) ----
+    Indicator {
+        name: "perceived_competence_gap",
+        title: "Underestimation",
+        unit: "true − perceived (0–1)",
+        kind: Kind::Signed,
+        range: "[−1, 1]",
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Beliefs,
+        mechanisms: "M4, M6",
+        formula_text: "gap / pairs = mean (c_j − ĉ_vj)",
+        meaning: "The lens's members' true competence minus what volunteers and staff believe it is, over (volunteer or staff, member) pairs: above 0 = underestimated (infantilized).",
+        formula: competence_gap,
+        ..P
+    },
+    Indicator {
+        name: "stereotype",
+        title: "Stereotype",
+        unit: "perceived competence (0–1)",
+        lenses: LensSet::PARTICIPANTS.with_origins(),
+        topic: Topic::Beliefs,
+        mechanisms: "M4, M5",
+        formula_text: "participant lenses: stereotype / pairs, μ_v(origin of j) over (volunteer or staff v, member j) pairs; origin=<G>: mean μ_v(G) over active volunteers and staff of the groups a participant of G entered",
+        meaning: "Volunteers' and staff's belief about the competence of an origin group (higher = seen as more able): per non-majority origin (lens origin=<label>, NA in groups no participant of that origin ever entered), or weighted by the lens's members' origins.",
+        formula: |v| match v.origin {
+            Some(o) => ratio(o.stereotype, o.holders),
+            None => ratio(v.lens.stereotype, v.lens.pairs),
+        },
+        ..P
+    },
+    Indicator {
+        name: "limbo_count",
+        title: "In limbo",
+        unit: "persons per group",
+        kind: Kind::Count,
+        range: "≥ 0",
+        basis: Basis::Entry,
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Beliefs,
+        mechanisms: "M4",
+        formula_text: "limbo / groups (by entry)",
+        meaning: "Active persons who entered in the lens (also after stepping up to volunteer) and are subtyped as exceptions by at least half of the volunteers and staff who met them, with mean inclusion below theta_us: valued exceptions who are not \u{201c}us\u{201d}. Per group.",
+        formula: |v| per_group(v.lens.limbo, v),
+        ..P
+    },
+    Indicator {
+        name: "us_them_distance",
+        title: "Us/them distance",
+        unit: "distance (0–1)",
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Beliefs,
+        mechanisms: "M4, M5",
+        formula_text: "us_them / pairs = mean (1 − w_vj)",
+        meaning: "How far volunteers and staff are from counting the lens's members as \u{201c}one of us\u{201d} (1 = entirely \u{201c}them\u{201d}).",
+        formula: us_them_distance,
+        ..P
+    },
+    // ---- Ties (M8) ----
+    Indicator {
+        name: "bonding_tie_strength",
+        title: "Bonding ties",
+        unit: "tie strength (0–1)",
+        topic: Topic::Ties,
+        mechanisms: "M8",
+        formula_text: "bonding / bonding_pairs",
+        meaning: "Mean tie strength from the lens's members to the other active persons of their own origin, whatever their roles (zeros included).",
+        formula: |v| ratio(v.lens.bonding, v.lens.bonding_pairs),
+        ..P
+    },
+    Indicator {
+        name: "bridging_tie_strength",
+        title: "Bridging ties",
+        unit: "tie strength (0–1)",
+        topic: Topic::Ties,
+        mechanisms: "M8",
+        formula_text: "bridging / bridging_pairs",
+        meaning: "Mean tie strength from the lens's members to the active persons on the other side of the majority line, whatever their roles: for newcomers, their ties to locals (majority origin) — a local neighbour as a peer is a bridge.",
+        classroom: Some(("Bridges to locals", "mean tie strength of newcomers to people of the majority origin")),
+        formula: |v| ratio(v.lens.bridging, v.lens.bridging_pairs),
+        ..P
+    },
+    Indicator {
+        name: "linking_tie_strength",
+        title: "Linking ties",
+        unit: "tie strength (0–1)",
+        lenses: LensSet::NEWCOMERS_ONLY,
+        topic: Topic::Ties,
+        mechanisms: "M8",
+        formula_text: "linking / linking_pairs",
+        meaning: "Mean tie strength from newcomers to the active volunteers and staff, across the power gradient (Szreter & Woolcock 2004); a tie to a local volunteer is bridging and linking at once.",
+        formula: |v| ratio(v.lens.linking, v.lens.linking_pairs),
+        ..P
+    },
+    Indicator {
+        name: "tie_share_to_locals",
+        title: "Share of ties to locals",
+        unit: "share of tie strength",
+        kind: Kind::Share,
+        direction: Direction::Neither,
+        topic: Topic::Ties,
+        mechanisms: "M8",
+        formula_text: "local_tie_share / tied",
+        meaning: "Mean over the lens's members with any tie of the share of their tie strength that goes to persons of the majority origin.",
+        formula: |v| ratio(v.lens.local_tie_share, v.lens.tied),
+        ..P
+    },
+    Indicator {
+        name: "doors_opened",
+        title: "Doors opened",
+        unit: "events per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        lenses: LensSet::NEWCOMERS_ONLY,
+        basis: Basis::Entry,
+        topic: Topic::Ties,
+        mechanisms: "M8",
+        formula_text: "(housing + job) / groups (by entry)",
+        meaning: "Housing or jobs found in the week by those who entered as newcomers, through their bridging ties to well-networked persons of the majority (linking social capital, Lancee 2010). Per group.",
+        formula: |v| per_group(v.lens.housing + v.lens.job, v),
+        ..P
+    },
+    Indicator {
+        name: "housing_events",
+        title: "Housing found",
+        unit: "persons per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        lenses: LensSet::NEWCOMERS_ONLY,
+        basis: Basis::Entry,
+        topic: Topic::Ties,
+        mechanisms: "M8",
+        formula_text: "housing / groups (by entry)",
+        meaning: "Those who entered as newcomers and found housing in the week (once per person), per group.",
+        formula: |v| per_group(v.lens.housing, v),
+        ..P
+    },
+    Indicator {
+        name: "job_events",
+        title: "Jobs found",
+        unit: "persons per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        lenses: LensSet::NEWCOMERS_ONLY,
+        basis: Basis::Entry,
+        topic: Topic::Ties,
+        mechanisms: "M8",
+        formula_text: "job / groups (by entry)",
+        meaning: "Those who entered as newcomers and found a job in the week (once per person), per group.",
+        formula: |v| per_group(v.lens.job, v),
+        ..P
+    },
+    // ---- Learning (M7, M2, M5) ----
+    Indicator {
+        name: "mean_language",
+        title: "Local language",
+        unit: "proficiency (0–1)",
+        topic: Topic::Learning,
+        mechanisms: "M7",
+        formula_text: "language / members",
+        meaning: "Average local-language level of the lens's active members (six CEFR steps of 1/6): a level, which also moves when members come and go; see language_gain for learning.",
+        formula: |v| ratio(v.lens.language, v.lens.members),
+        ..P
+    },
+    Indicator {
+        name: "language_gain",
+        title: "Language learned",
+        unit: "gain since entry (0–1)",
+        kind: Kind::Signed,
+        range: "[−1, 1]",
+        topic: Topic::Learning,
+        mechanisms: "M7",
+        formula_text: "language_gain / members = mean (L now − L at entry)",
+        meaning: "Average local-language gain of the lens's active members since each entered: learning within persons, not confused with who left or joined.",
+        formula: |v| ratio(v.lens.language_gain, v.lens.members),
+        ..P
+    },
+    Indicator {
+        name: "mean_knowhow",
+        title: "Local know-how",
+        unit: "know-how (0–1)",
+        topic: Topic::Learning,
+        mechanisms: "M2",
+        formula_text: "knowhow / members",
+        meaning: "Average knowledge of how things work locally.",
+        formula: |v| ratio(v.lens.knowhow, v.lens.members),
+        ..P
+    },
+    Indicator {
+        name: "mean_belonging",
+        title: "Belonging",
+        unit: "belonging (0–1)",
+        topic: Topic::Learning,
+        mechanisms: "M5, M3",
+        formula_text: "belonging / members",
+        meaning: "Average sense of belonging in the activity.",
+        formula: |v| ratio(v.lens.belonging, v.lens.members),
+        ..P
+    },
+    // ---- Attendance (M8, M3) ----
+    Indicator {
+        name: "attendance_rate",
+        title: "Attendance",
+        unit: "share of meetings",
+        kind: Kind::Share,
+        topic: Topic::Attendance,
+        mechanisms: "M8",
+        formula_text: "attended / attend_possible",
+        meaning: "Meetings the lens's active members came to ÷ meetings they could have come to (a meeting that could not be held still counts as attended by those who came).",
+        formula: |v| ratio(v.lens.attended, v.lens.attend_possible),
+        ..P
+    },
+    Indicator {
+        name: "participants_active",
+        title: "Active participants",
+        unit: "persons per group",
+        kind: Kind::Count,
+        range: "≥ 0",
+        direction: Direction::Neither,
+        topic: Topic::Attendance,
+        mechanisms: "M3",
+        formula_text: "members / groups",
+        meaning: "The lens's members still taking part (participants and co-organizers) at the end of the week, per group.",
+        formula: |v| per_group(v.lens.members, v),
+        ..P
+    },
+    Indicator {
+        name: "dropouts",
+        title: "Dropouts",
+        unit: "persons per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Attendance,
+        mechanisms: "M3",
+        formula_text: "dropouts / groups",
+        meaning: "The lens's members who stopped coming in the week, per group.",
+        formula: |v| per_group(v.lens.dropouts, v),
+        ..P
+    },
+    Indicator {
+        name: "stranded",
+        title: "Stranded",
+        unit: "persons per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Attendance,
+        mechanisms: "M3",
+        formula_text: "stranded / groups",
+        meaning: "The lens's members who lost most of their ties to volunteers and staff when one of them withdrew (belonging falls), per group.",
+        formula: |v| per_group(v.lens.stranded, v),
+        ..P
+    },
+    // ---- Transitions (M8) ----
+    Indicator {
+        name: "role_transitions",
+        title: "Stepping up",
+        unit: "moves per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        basis: Basis::Entry,
+        topic: Topic::Transitions,
+        mechanisms: "M8",
+        formula_text: "transitions / groups (by entry)",
+        meaning: "Participant → co-organizer and co-organizer → volunteer moves in the week by those who entered in the lens, per group.",
+        formula: |v| per_group(v.lens.transitions, v),
+        ..P
+    },
+    Indicator {
+        name: "co_organizers",
+        title: "Co-organizers",
+        unit: "persons per group",
+        kind: Kind::Count,
+        range: "≥ 0",
+        topic: Topic::Transitions,
+        mechanisms: "M8",
+        formula_text: "co_organizers / groups",
+        meaning: "The lens's members currently co-organizing the activity, per group.",
+        formula: |v| per_group(v.lens.co_organizers, v),
+        ..P
+    },
+    // ---- Volunteers and staff (M3) ----
+    Indicator {
+        name: "volunteers_active",
+        title: "Active volunteers",
+        unit: "persons per group",
+        kind: Kind::Count,
+        range: "≥ 0",
+        formula_text: "members / groups",
+        meaning: "Active volunteers (lens volunteers, including refills and former participants), staff, or both (all), per group.",
+        formula: |v| per_group(v.lens.members, v),
+        ..H
+    },
+    Indicator {
+        name: "founding_volunteers_retained",
+        title: "Founding volunteers retained",
+        unit: "share of the week-0 cohort",
+        kind: Kind::Share,
+        formula_text: "founding_active / founding",
+        meaning: "Share of the volunteers (staff) active at week 0 who are still active: the founding cohort's retention curve. Refills and newcomers who stepped up are not in it.",
+        classroom: Some(("Founding volunteers still there", "share of the volunteers of week 0 still active")),
+        formula: |v| ratio(v.lens.founding_active, v.lens.founding),
+        ..H
+    },
+    Indicator {
+        name: "annual_attrition",
+        title: "Annual attrition",
+        unit: "withdrawals per volunteer-year",
+        kind: Kind::Rate,
+        range: "≥ 0",
+        direction: Direction::HigherIsWorse,
+        formula_text: "52 × cum_withdrawals / cum_weeks",
+        meaning: "Withdrawals per volunteer-year so far: all withdrawals since week 1 ÷ all weeks volunteers (staff) were active, × 52. Counts every volunteer, refills and stepped-up newcomers too; comparable with the literature's 25–40 % a year (a rate r means a share 1 − e^(−r) leaves within a year).",
+        formula: |v| 52.0 * ratio(v.lens.cum_withdrawals, v.lens.cum_weeks),
+        ..H
+    },
+    Indicator {
+        name: "mean_tenure_weeks",
+        title: "Tenure of leavers",
+        unit: "weeks",
+        kind: Kind::Rate,
+        range: "≥ 1",
+        formula_text: "cum_tenure / cum_withdrawals",
+        meaning: "Mean weeks active of the volunteers (staff) who withdrew so far, counted from week 1 or from when each joined or stepped up. Right-censored: those still active are left out, so early in a run it leans to short spells; NA until someone withdraws.",
+        formula: |v| ratio(v.lens.cum_tenure, v.lens.cum_withdrawals),
+        ..H
+    },
+    Indicator {
+        name: "satisfaction",
+        title: "Satisfaction",
+        unit: "satisfaction (0–1)",
+        formula_text: "satisfaction / members",
+        meaning: "Average satisfaction of the lens's motives (helping, company, purpose).",
+        formula: |v| ratio(v.lens.satisfaction, v.lens.members),
+        ..H
+    },
+    Indicator {
+        name: "burden",
+        title: "Burden",
+        unit: "burden",
+        kind: Kind::Rate,
+        range: "≥ 0",
+        direction: Direction::HigherIsWorse,
+        formula_text: "burden / members",
+        meaning: "Average burden from having too many participants per helper (excess over manageable_load, relative to it).",
+        formula: |v| ratio(v.lens.burden, v.lens.members),
+        ..H
+    },
+    Indicator {
+        name: "withdrawals",
+        title: "Withdrawals",
+        unit: "persons per group per week",
+        kind: Kind::Count,
+        range: "≥ 0",
+        direction: Direction::HigherIsWorse,
+        formula_text: "withdrawals / groups",
+        meaning: "Volunteers (staff) who withdrew in the week, per group.",
+        formula: |v| per_group(v.lens.withdrawals, v),
+        ..H
+    },
+    // ---- Composite ----
+    Indicator {
+        name: "agency_index",
+        title: "Agency index",
+        unit: "index (0–1)",
+        topic: Topic::Composite,
+        mechanisms: "M1, M2, M6",
+        formula_text: "mean of the defined among: mean_agency, mean_p_indep, completed_turn_share, min(voice_parity, 1), proposals_adopted_share (of the lens)",
+        meaning: "One line for agency: the lens's agency, readiness to try alone, completed-turn share, voice parity (capped at 1) and share of agenda decisions won. Higher is better.",
+        formula: |v| {
+            mean_defined(&[
+                mean_agency(v),
+                mean_p_indep(v),
+                completed_turn_share(v),
+                cap1(voice_parity(v)),
+                proposals_adopted_share(v),
+            ])
+        },
+        ..P
+    },
+    Indicator {
+        name: "minoritization_index",
+        title: "Minoritization index",
+        unit: "index (0–1)",
+        direction: Direction::HigherIsWorse,
+        topic: Topic::Composite,
+        mechanisms: "M1, M2, M4, M5",
+        formula_text: "mean of the defined among: spoken_for_rate, dependency_help_share, clamp(2·perceived_competence_gap, 0, 1), min(limbo / entered, 1), us_them_distance (of the lens)",
+        meaning: "One line for minoritization: being spoken for, dependency help, underestimation (×2, capped), the share in limbo and us/them distance. Higher is worse.",
+        formula: |v| {
+            mean_defined(&[
+                spoken_for_rate(v),
+                dependency_help_share(v),
+                (2.0 * competence_gap(v)).clamp(0.0, 1.0),
+                limbo_share(v),
+                us_them_distance(v),
+            ])
+        },
+        ..P
+    },
+];
+
+/// Number of indicators.
+pub const N_INDICATORS: usize = INDICATORS.len();
 
 /// Position of an indicator by name.
 pub fn indicator_index(name: &str) -> Option<usize> {
-    INDICATORS.iter().position(|n| *n == name)
+    INDICATORS.iter().position(|i| i.name == name)
+}
+
+/// An indicator by name.
+pub fn indicator(name: &str) -> Option<&'static Indicator> {
+    INDICATORS.iter().find(|i| i.name == name)
+}
+
+/// Every indicator's name, in output order.
+pub fn indicator_names() -> Vec<&'static str> {
+    INDICATORS.iter().map(|i| i.name).collect()
+}
+
+/// The lens an indicator is shown at by default: `newcomers` where it has that lens (the
+/// headline), else `all`.
+pub fn headline_lens(ind: &Indicator) -> &'static str {
+    if ind.lenses.has(LensSet::NEWCOMERS) {
+        super::lens::Class::Newcomer.lens_name()
+    } else {
+        super::lens::ALL
+    }
+}
+
+/// An indicator's lenses in words, for the docs and the codebook: e.g. `newcomers,
+/// local_participants, all (participants), newcomers|<attribute>=<value>`.
+pub fn lens_list(ind: &Indicator) -> String {
+    ind.lenses
+        .names()
+        .into_iter()
+        .map(|l| {
+            if l == super::lens::ALL {
+                match ind.all {
+                    Subject::Participants => "all (participants)".to_string(),
+                    Subject::Hosts => "all (volunteers and staff)".to_string(),
+                }
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The indicator reference of `docs/indicators.md` (between its `indicators:begin` and
+/// `indicators:end` markers), generated from the table: one section per topic, one row per
+/// indicator. `tests/docs.rs` fails when the file and the table differ (`dugnad indicators
+/// --markdown`, `docs/regen-params.sh` regenerates it).
+pub fn markdown() -> String {
+    let mut out = String::new();
+    for topic in Topic::ALL {
+        out.push_str(&format!("\n### {}\n\n", topic.heading()));
+        out.push_str(
+            "| indicator | formula | range | lenses | direction | reading | M |\n\
+             |---|---|---|---|---|---|---|\n",
+        );
+        for i in INDICATORS.iter().filter(|i| i.topic == topic) {
+            let basis = match i.basis {
+                Basis::Entry => " Counted by how they entered (as newcomers or local participants), also after stepping up.",
+                Basis::Current => "",
+            };
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} ({}){} | {} |\n",
+                i.name,
+                i.formula_text,
+                i.range,
+                lens_list(i),
+                i.direction.words(),
+                i.meaning,
+                i.unit,
+                basis,
+                i.mechanisms
+            ));
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// A place that shows a selection of the key indicators.
@@ -185,7 +936,8 @@ pub enum View {
     Classroom,
 }
 
-/// A key indicator: one of [`INDICATORS`] and the views that show it.
+/// A key indicator: one of [`INDICATORS`] and the views that show it (at its
+/// [`headline_lens`]).
 #[derive(Clone, Copy, Debug)]
 pub struct KeyIndicator {
     pub name: &'static str,
@@ -227,10 +979,10 @@ use View::{Classroom, Distribution, Glance, Headline, Trajectory};
 pub const KEY_INDICATORS: &[KeyIndicator] = &[
     KeyIndicator::new("voice_parity", &[Headline, Glance, Trajectory, Classroom]).sensitivity(3),
     KeyIndicator::new(
-        "usurp_rate_participants",
+        "spoken_for_rate",
         &[Headline, Glance, Trajectory, Classroom],
     ),
-    KeyIndicator::new("usurp_rate_volunteers", &[Glance, Trajectory]),
+    KeyIndicator::new("spoken_for_ratio", &[Glance]),
     KeyIndicator::new(
         "dependency_help_share",
         &[Headline, Glance, Trajectory, Classroom],
@@ -243,9 +995,14 @@ pub const KEY_INDICATORS: &[KeyIndicator] = &[
     .sensitivity(0),
     KeyIndicator::new("perceived_competence_gap", &[Glance, Trajectory]),
     KeyIndicator::new("limbo_count", &[Headline, Trajectory]),
-    KeyIndicator::new("bridging_tie_strength", &[Trajectory]),
+    KeyIndicator::new(
+        "bridging_tie_strength",
+        &[Headline, Glance, Trajectory, Classroom],
+    ),
+    KeyIndicator::new("language_gain", &[Trajectory]),
     KeyIndicator::new("volunteers_active", &[Trajectory]),
-    KeyIndicator::new("volunteers_retained", &[Headline, Glance, Classroom]).sensitivity(5),
+    KeyIndicator::new("founding_volunteers_retained", &[Glance, Classroom]),
+    KeyIndicator::new("annual_attrition", &[Headline]).sensitivity(5),
     KeyIndicator::new(
         "agency_index",
         &[Headline, Glance, Trajectory, Distribution],
@@ -268,12 +1025,24 @@ pub fn key_indicators(view: View) -> Vec<&'static str> {
     keys.into_iter().map(|k| k.name).collect()
 }
 
+/// The key indicators `view` shows, each at its [`headline_lens`]: (indicator, lens).
+pub fn key_series(view: View) -> Vec<(&'static str, &'static str)> {
+    key_indicators(view)
+        .into_iter()
+        .filter_map(|n| indicator(n).map(|i| (i.name, headline_lens(i))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn key_indicators_are_indicators_in_output_order() {
+    fn names_are_unique_and_key_indicators_are_indicators_in_output_order() {
+        let mut names = indicator_names();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), INDICATORS.len());
         let at: Vec<usize> = KEY_INDICATORS
             .iter()
             .map(|k| indicator_index(k.name).unwrap_or_else(|| panic!("{} unknown", k.name)))
@@ -288,18 +1057,47 @@ mod tests {
     }
 
     #[test]
-    fn every_view_shows_some_and_the_headline_what_the_summaries_print() {
+    fn every_indicator_is_declared_completely() {
+        for i in INDICATORS {
+            for (what, text) in [
+                ("title", i.title),
+                ("unit", i.unit),
+                ("range", i.range),
+                ("mechanisms", i.mechanisms),
+                ("formula", i.formula_text),
+                ("meaning", i.meaning),
+            ] {
+                assert!(!text.is_empty(), "{}: no {what}", i.name);
+            }
+            assert!(
+                i.lenses.has(LensSet::ALL),
+                "{}: every indicator has `all`",
+                i.name
+            );
+            // `all` pools classes the indicator has lenses of (the newcomers-only indicators:
+            // only newcomers can have a value, so `all` equals the newcomers' figure).
+            if i.lenses != LensSet::NEWCOMERS_ONLY {
+                for c in i.all.classes() {
+                    assert!(i.lenses.has_class(c), "{}: `all` pools {c:?}", i.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_view_shows_some_and_the_headline_is_about_newcomers() {
         assert_eq!(
-            key_indicators(View::Headline),
+            key_series(View::Headline),
             [
-                "voice_parity",
-                "usurp_rate_participants",
-                "dependency_help_share",
-                "mean_agency",
-                "limbo_count",
-                "volunteers_retained",
-                "agency_index",
-                "minoritization_index",
+                ("voice_parity", "newcomers"),
+                ("spoken_for_rate", "newcomers"),
+                ("dependency_help_share", "newcomers"),
+                ("mean_agency", "newcomers"),
+                ("limbo_count", "newcomers"),
+                ("bridging_tie_strength", "newcomers"),
+                ("annual_attrition", "all"),
+                ("agency_index", "newcomers"),
+                ("minoritization_index", "newcomers"),
             ]
         );
         assert_eq!(
@@ -308,6 +1106,12 @@ mod tests {
         );
         for v in [Glance, Trajectory, Distribution, Classroom] {
             assert!(!key_indicators(v).is_empty(), "{v:?}");
+        }
+        for name in key_indicators(Classroom) {
+            assert!(
+                indicator(name).unwrap().classroom.is_some(),
+                "{name}: classroom words"
+            );
         }
     }
 }

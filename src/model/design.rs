@@ -6,7 +6,7 @@
 use super::params::Params;
 use super::person::Person;
 use crate::scenario::{
-    Activity, LanguagePolicy, Mechanisms, Population, Scenario, TransitionTraits,
+    Activity, Label, LanguagePolicy, Mechanisms, Population, Scenario, TransitionTraits,
 };
 
 /// An activity design compiled for fast access by the engine: the activity, the parameters, the
@@ -26,6 +26,13 @@ pub struct Design {
     pub origin_majority: Vec<bool>,
     pub origin_targeted: Vec<bool>,
     pub priors: Vec<f64>,
+    /// The scenario's attributes (sorted by name), each with its values (sorted): a person's
+    /// `attributes[k]` indexes `attributes[k].values`.
+    pub attributes: Vec<Attribute>,
+    /// Per population, the attributes it declares: (index into `attributes`, label drawn from).
+    pub population_attributes: Vec<Vec<(usize, Label)>>,
+    /// `[output] by`: the attributes (or `origin`) whose values get lenses of the newcomers.
+    pub by: Vec<String>,
     pub populations: Vec<Population>,
     /// Population index of each slot of a group, in order.
     pub slots: Vec<u16>,
@@ -47,6 +54,14 @@ pub struct Design {
     pub contact_weight: f64,
     /// [`acknowledgement_probability`] of an independent attempt.
     pub ack_p: f64,
+}
+
+/// A categorical attribute of persons (`[population.<key>] attributes.<name>`): its name and
+/// every value it may take in the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub name: String,
+    pub values: Vec<String>,
 }
 
 /// Equal-status conditions: mean(1 − service_frame, co_design, mixed) (Allport 1954).
@@ -150,6 +165,23 @@ impl Design {
             }
         }
         let equal_status = equal_status(a);
+        let attributes: Vec<Attribute> = s
+            .attributes()
+            .into_iter()
+            .map(|(name, values)| Attribute { name, values })
+            .collect();
+        let population_attributes = populations
+            .iter()
+            .map(|p| {
+                p.attributes
+                    .iter()
+                    .filter_map(|(name, label)| {
+                        let k = attributes.iter().position(|a| &a.name == name)?;
+                        Some((k, label.clone()))
+                    })
+                    .collect()
+            })
+            .collect();
         Design {
             activity: a.clone(),
             activity_index,
@@ -163,6 +195,9 @@ impl Design {
                 .collect(),
             origin_targeted: origins.iter().map(|o| a.targets.contains(o)).collect(),
             priors: origins.iter().map(|o| s.stereotypes.prior(o)).collect(),
+            attributes,
+            population_attributes,
+            by: s.output.by.clone(),
             populations,
             slots,
             transition: s.transition.clone(),

@@ -5,7 +5,7 @@
 
 pub use super::design::Design;
 use super::params::Params;
-use super::person::{initial_state, Person, Status};
+use super::person::{initial_state, Person, Status, MAX_ATTRIBUTES, NO_VALUE};
 use crate::scenario::Dist;
 use rand::Rng;
 
@@ -45,8 +45,8 @@ pub struct Group {
 }
 
 impl Group {
-    /// Draws a new group from its design (init stream).
-    pub fn new<R: Rng>(d: &Design, rng: &mut R) -> Group {
+    /// Draws a new group from its design: traits on the init stream, attributes on their own.
+    pub fn new<R: Rng>(d: &Design, rng: &mut R, attributes: &mut R) -> Group {
         let n = d.slots.len();
         let n_origins = d.origins.len().max(1);
         let mut g = Group {
@@ -65,8 +65,8 @@ impl Group {
             stereotype: vec![0.0; n * n_origins],
         };
         for &pop in &d.slots {
-            let mut p = draw_person(d, pop, rng);
-            p.initial_volunteer = p.status == Status::Volunteer;
+            let mut p = draw_person(d, pop, rng, attributes);
+            p.founding = p.status.is_local();
             g.persons.push(p);
         }
         for i in 0..n {
@@ -86,9 +86,9 @@ impl Group {
     /// Puts a newly drawn person into slot `i` (vacancy filled, waiting list). What the locals
     /// learnt of the one who left is forgotten here: keep it first (the bookkeeping does,
     /// `mechanisms::stereotypes::remember_leaver`).
-    pub fn replace<R: Rng>(&mut self, d: &Design, i: usize, rng: &mut R) {
+    pub fn replace<R: Rng>(&mut self, d: &Design, i: usize, rng: &mut R, attributes: &mut R) {
         let pop = self.persons[i].population;
-        self.persons[i] = draw_person(d, pop, rng);
+        self.persons[i] = draw_person(d, pop, rng, attributes);
         self.reset_beliefs_of(d, i);
         self.reset_beliefs_about(d, i);
         let n = self.n();
@@ -147,19 +147,36 @@ impl Group {
         self.ties[a * self.n() + b] as f64
     }
 
-    /// Strengthens the symmetric tie a–b: tie += rate·(1 − tie).
+    /// Strengthens the symmetric tie a–b: tie += rate·(1 − tie), for a rate in [0, 1] (the
+    /// result is held at 1 against rounding).
     #[inline]
     pub fn strengthen(&mut self, a: usize, b: usize, rate: f64) {
         let n = self.n();
         let t = self.ties[a * n + b] as f64;
-        let t = (t + rate * (1.0 - t)) as f32;
+        let t = (t + rate * (1.0 - t)).min(1.0) as f32;
         self.ties[a * n + b] = t;
         self.ties[b * n + a] = t;
     }
 }
 
-/// Draws a person of population `pop` with the design's origin table.
-pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
+/// Her value of each attribute her population declares, drawn in attribute order from `rng`
+/// (a fixed label draws nothing, so a scenario without choices draws no number).
+pub fn draw_attributes<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> [u8; MAX_ATTRIBUTES] {
+    let mut out = [NO_VALUE; MAX_ATTRIBUTES];
+    for (k, label) in &d.population_attributes[pop as usize] {
+        let value = label.sample(rng);
+        out[*k] = d.attributes[*k]
+            .values
+            .iter()
+            .position(|v| v == value)
+            .map_or(NO_VALUE, |i| i as u8);
+    }
+    out
+}
+
+/// Draws a person of population `pop` with the design's origin table: traits from `rng`,
+/// attributes from `attributes`.
+pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R, attributes: &mut R) -> Person {
     let spec = &d.populations[pop as usize];
     let t = &spec.traits;
     let origin = d.origin_index(spec.origin.sample(rng));
@@ -180,6 +197,7 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
         status,
         population: pop,
         origin,
+        attributes: draw_attributes(d, pop, attributes),
         majority: d
             .origin_majority
             .get(origin as usize)
@@ -188,7 +206,7 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
         older,
         active: true,
         was_participant: participant,
-        initial_volunteer: false,
+        founding: false,
         need_to_help,
         protectiveness,
         withdrawal,
@@ -209,7 +227,11 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
         housing: false,
         job: false,
         weeks_as_co: 0,
+        language_at_entry: language,
+        weeks_present: 0,
+        events: 0,
         present: false,
+        came: false,
         floors: 0,
         completed: 0,
         usurped_on: 0,
@@ -220,6 +242,9 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R) -> Person {
         failed_attempts: 0,
         respect: 0,
         slights: 0,
+        help_received: 0,
+        dependency_help_received: 0,
+        unsolicited_help_received: 0,
         meetings_attended: 0,
         help_units: 0.0,
         dependency_given: 0,

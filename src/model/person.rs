@@ -104,6 +104,29 @@ pub const fn initial_state(participant: bool, resources: f64, initiative: f64) -
     }
 }
 
+/// Most attributes a person holds (the scenario's limit, [`crate::scenario::fields::MAX_ATTRIBUTES`]).
+pub const MAX_ATTRIBUTES: usize = crate::scenario::fields::MAX_ATTRIBUTES;
+
+/// A person's value of an attribute her population does not declare.
+pub const NO_VALUE: u8 = u8::MAX;
+
+/// What happened to a person this week ([`Person::events`], cleared at the start of each week),
+/// as bits: the life events the indicators count by lens.
+pub mod event {
+    /// She dropped out (participants).
+    pub const DROPPED_OUT: u8 = 1;
+    /// She withdrew (volunteers and staff).
+    pub const WITHDREW: u8 = 2;
+    /// A withdrawing volunteer held most of her ties to volunteers and staff.
+    pub const STRANDED: u8 = 4;
+    /// She stepped up: participant → co-organizer or co-organizer → volunteer.
+    pub const STEPPED_UP: u8 = 8;
+    /// She found housing.
+    pub const HOUSING: u8 = 16;
+    /// She found a job.
+    pub const JOB: u8 = 32;
+}
+
 /// One person: traits drawn at entry, state that the mechanisms change, and counters of the
 /// current meeting and week (reset by the engine).
 #[derive(Debug, Clone)]
@@ -113,13 +136,16 @@ pub struct Person {
     pub population: u16,
     /// Index into the group's origin table.
     pub origin: u16,
+    /// Her value of each of the design's attributes (index into its values), [`NO_VALUE`]
+    /// where her population does not declare it.
+    pub attributes: [u8; MAX_ATTRIBUTES],
     pub majority: bool,
     pub older: bool,
     pub active: bool,
     /// Entered the activity as a participant (stays true after a transition).
     pub was_participant: bool,
-    /// A volunteer present at week 0 (for the retention curve).
-    pub initial_volunteer: bool,
+    /// A volunteer or staff member present at week 0 (the founding cohort of the retention curve).
+    pub founding: bool,
     // traits
     pub need_to_help: f64,
     pub protectiveness: f64,
@@ -143,8 +169,17 @@ pub struct Person {
     pub housing: bool,
     pub job: bool,
     pub weeks_as_co: u32,
+    /// Local-language proficiency when she entered (for the within-person gain).
+    pub language_at_entry: f64,
+    /// Weeks in which she attended at least one meeting, since she entered.
+    pub weeks_present: u32,
+    /// This week's life events ([`event`] bits).
+    pub events: u8,
     // per-meeting counters
     pub present: bool,
+    /// She came to the meeting drawn (held or not: a meeting nobody else came to still counts
+    /// as attended).
+    pub came: bool,
     pub floors: u32,
     pub completed: u32,
     pub usurped_on: u32,
@@ -155,6 +190,10 @@ pub struct Person {
     pub failed_attempts: u32,
     pub respect: u32,
     pub slights: u32,
+    /// Help episodes she received this meeting, of them dependency-oriented, and unsolicited.
+    pub help_received: u32,
+    pub dependency_help_received: u32,
+    pub unsolicited_help_received: u32,
     // per-week counters
     pub meetings_attended: u32,
     pub help_units: f64,
@@ -187,6 +226,12 @@ impl Person {
         }
     }
 
+    /// Whether one of the [`event`] bits happened to her this week.
+    #[inline]
+    pub fn had(&self, event: u8) -> bool {
+        self.events & event != 0
+    }
+
     /// A volunteer or staff member still taking part (who holds beliefs, helps, may withdraw).
     #[inline]
     pub fn is_active_local(&self) -> bool {
@@ -214,9 +259,13 @@ impl Person {
         self.failed_attempts = 0;
         self.respect = 0;
         self.slights = 0;
+        self.help_received = 0;
+        self.dependency_help_received = 0;
+        self.unsolicited_help_received = 0;
     }
 
     pub fn reset_week(&mut self) {
+        self.events = 0;
         self.meetings_attended = 0;
         self.help_units = 0.0;
         self.dependency_given = 0;

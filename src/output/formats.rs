@@ -12,8 +12,9 @@ use anyhow::Result;
 /// Every format results are written in.
 pub const FORMATS: &[&dyn Exporter] = &[&Csv];
 
-/// Writes each table in each format as `<name>.<extension>` through `write(file, bytes)`;
-/// returns the file names in the order written.
+/// Writes each table in each format as `<name>.<extension>` through `write(file, bytes)`, then
+/// in each format the folder's codebook (every column of the tables written, every indicator
+/// and lens: [`super::codebook`]); returns the file names in the order written.
 pub fn write_tables(
     tables: &[Table],
     mut write: impl FnMut(&str, &[u8]) -> Result<()>,
@@ -25,6 +26,12 @@ pub fn write_tables(
             write(&file, &format.export(table)?)?;
             files.push(file);
         }
+    }
+    for format in FORMATS {
+        let book = super::codebook::codebook(tables, format.extension());
+        let file = format!("{}.{}", book.name, format.extension());
+        write(&file, &format.export(&book)?)?;
+        files.push(file);
     }
     Ok(files)
 }

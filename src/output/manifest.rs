@@ -3,9 +3,14 @@
 use crate::scenario::Scenario;
 use serde::Serialize;
 
-/// What every manifest says first: the binary and the invocation.
+/// The result format every folder this dugnad writes is in: 2 = every CSV long, with a `lens`
+/// column (issue 12); 1 = before lenses. `dugnad plot` and the readers refuse other formats.
+pub const FORMAT_VERSION: u64 = 2;
+
+/// What every manifest says first: the result format, the binary and the invocation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Provenance {
+    pub format_version: u64,
     pub dugnad_version: String,
     pub git_commit: Option<String>,
     pub command_line: Vec<String>,
@@ -15,6 +20,7 @@ impl Provenance {
     /// This binary and this process's command line.
     pub fn now() -> Provenance {
         Provenance {
+            format_version: FORMAT_VERSION,
             dugnad_version: env!("CARGO_PKG_VERSION").to_string(),
             git_commit: git_commit(),
             command_line: std::env::args().collect(),

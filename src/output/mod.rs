@@ -3,7 +3,9 @@
 //! written aside and renamed into place ([`atomic`]). Charts and reports are drawn from the
 //! written files by `present`.
 
+pub mod agents;
 pub mod atomic;
+pub mod codebook;
 pub mod csv;
 pub mod export;
 pub mod formats;

@@ -1,19 +1,32 @@
 //! The result tables of a run (docs/output-format.md): `timeseries`, `summary`, `final`, and
-//! with `--keep-replicates` `replicates`, with `--per-group` `groups`.
+//! with `--keep-replicates` `replicates`, with `--per-group` `groups`. Every table is long: one
+//! row per (indicator, lens) of the run's layout.
 
 use super::table::{Cell, Column, Table};
 use crate::metrics::aggregate::RunAggregate;
-use crate::metrics::{Row, INDICATORS};
+use crate::metrics::{Layout, Row};
 use crate::stats::Summary;
 
 /// Names of the statistics of the long tables, after their leading columns.
 pub const STATS: [&str; 7] = ["mean", "sd", "ci_low", "ci_high", "p05", "p95", "n"];
 
-/// Leading columns, then the statistics of [`STATS`].
+/// The two columns every table has after its leading ones: `indicator` and `lens`.
+pub const SERIES: [&str; 2] = ["indicator", "lens"];
+
+/// Leading columns, `indicator`, `lens`, then the statistics of [`STATS`].
 fn long_columns(leading: &[Column]) -> Vec<Column> {
     let mut c = leading.to_vec();
+    c.extend(SERIES.map(Column::text));
     c.extend(STATS[..6].iter().map(|s| Column::num(*s)));
     c.push(Column::int(STATS[6]));
+    c
+}
+
+/// Leading columns, `indicator`, `lens`, `value`.
+fn value_columns(leading: &[Column]) -> Vec<Column> {
+    let mut c = leading.to_vec();
+    c.extend(SERIES.map(Column::text));
+    c.push(Column::num("value"));
     c
 }
 
@@ -22,26 +35,40 @@ fn push_summary<'a>(row: &mut Vec<Cell<'a>>, s: &Summary) {
     row.push(Cell::Int(s.n as i64));
 }
 
-/// Leading columns, then one column per indicator.
-fn wide_columns(leading: &[Column]) -> Vec<Column> {
-    let mut c = leading.to_vec();
-    c.extend(INDICATORS.iter().map(|n| Column::num(*n)));
-    c
+/// Hands one row per series of `values` to `sink`: the leading cells, indicator, lens, value.
+fn value_rows(
+    sink: &mut crate::output::table::Sink<'_>,
+    layout: &Layout,
+    leading: &[Cell<'_>],
+    values: &Row,
+) -> anyhow::Result<()> {
+    let mut row = Vec::with_capacity(leading.len() + 3);
+    for (s, x) in layout.series.iter().zip(values) {
+        row.clear();
+        row.extend_from_slice(leading);
+        row.extend([
+            Cell::Text(s.name()),
+            Cell::Text(&s.lens_name),
+            Cell::Num(*x),
+        ]);
+        sink(&row)?;
+    }
+    Ok(())
 }
 
-fn push_values<'a>(row: &mut Vec<Cell<'a>>, values: &Row) {
-    row.extend(values.iter().map(|x| Cell::Num(*x)));
-}
-
-/// `timeseries`: week, indicator, then the statistics across replicates.
+/// `timeseries`: week, indicator, lens, then the statistics across replicates.
 pub fn timeseries(agg: &RunAggregate) -> Table<'_> {
-    let columns = long_columns(&[Column::int("week"), Column::text("indicator")]);
+    let columns = long_columns(&[Column::int("week")]);
     Table::new("timeseries", columns, move |sink| {
         let mut row = Vec::new();
         for week in 1..=agg.weeks {
-            for (k, name) in INDICATORS.iter().enumerate() {
+            for (k, s) in agg.layout.series.iter().enumerate() {
                 row.clear();
-                row.extend([Cell::Int(week as i64), Cell::Text(name)]);
+                row.extend([
+                    Cell::Int(week as i64),
+                    Cell::Text(s.name()),
+                    Cell::Text(&s.lens_name),
+                ]);
                 push_summary(&mut row, &agg.week_summary(week, k));
                 sink(&row)?;
             }
@@ -50,15 +77,19 @@ pub fn timeseries(agg: &RunAggregate) -> Table<'_> {
     })
 }
 
-/// `summary`: scope (`final_week`, `run_mean`), indicator, then the statistics.
+/// `summary`: scope (`final_week`, `run_mean`), indicator, lens, then the statistics.
 pub fn summary(agg: &RunAggregate) -> Table<'_> {
-    let columns = long_columns(&[Column::text("scope"), Column::text("indicator")]);
+    let columns = long_columns(&[Column::text("scope")]);
     Table::new("summary", columns, move |sink| {
         let mut row = Vec::new();
         for (scope, stats) in [("final_week", &agg.final_week), ("run_mean", &agg.run_mean)] {
-            for (k, name) in INDICATORS.iter().enumerate() {
+            for (k, s) in agg.layout.series.iter().enumerate() {
                 row.clear();
-                row.extend([Cell::Text(scope), Cell::Text(name)]);
+                row.extend([
+                    Cell::Text(scope),
+                    Cell::Text(s.name()),
+                    Cell::Text(&s.lens_name),
+                ]);
                 push_summary(&mut row, &stats[k].summary());
                 sink(&row)?;
             }
@@ -67,65 +98,57 @@ pub fn summary(agg: &RunAggregate) -> Table<'_> {
     })
 }
 
-/// `final`: replicate, then every indicator at the final week.
+/// `final`: replicate, indicator, lens, value at the final week.
 pub fn finals(agg: &RunAggregate) -> Table<'_> {
-    Table::new(
-        "final",
-        wide_columns(&[Column::int("replicate")]),
-        move |sink| {
-            let mut row = Vec::new();
-            for (r, values) in &agg.finals {
-                row.clear();
-                row.push(Cell::Int(*r as i64));
-                push_values(&mut row, values);
-                sink(&row)?;
-            }
-            Ok(())
-        },
-    )
+    let columns = value_columns(&[Column::int("replicate")]);
+    Table::new("final", columns, move |sink| {
+        for (r, values) in &agg.finals {
+            value_rows(sink, &agg.layout, &[Cell::Int(*r as i64)], values)?;
+        }
+        Ok(())
+    })
 }
 
-/// `replicates`: replicate, week, then every indicator (only when series were kept).
+/// `replicates`: replicate, week, indicator, lens, value (only when series were kept).
 pub fn replicates(agg: &RunAggregate) -> Option<Table<'_>> {
     let kept = agg.kept.as_ref()?;
-    let columns = wide_columns(&[Column::int("replicate"), Column::int("week")]);
+    let columns = value_columns(&[Column::int("replicate"), Column::int("week")]);
     Some(Table::new("replicates", columns, move |sink| {
-        let mut row = Vec::new();
         for (r, rows) in kept {
             for (w, values) in rows.iter().enumerate() {
-                row.clear();
-                row.extend([Cell::Int(*r as i64), Cell::Int(w as i64 + 1)]);
-                push_values(&mut row, values);
-                sink(&row)?;
+                let leading = [Cell::Int(*r as i64), Cell::Int(w as i64 + 1)];
+                value_rows(sink, &agg.layout, &leading, values)?;
             }
         }
         Ok(())
     }))
 }
 
-/// `groups`: group, activity, week, indicator, then the statistics across replicates (only
-/// with `--per-group`). `labels` gives (activity key, index within activity) of each group.
+/// `groups`: group, activity, week, indicator, lens, then the statistics across replicates
+/// (only with `--per-group`). `labels` gives (activity key, index within activity) of each
+/// group. Counts are those of the one group.
 pub fn groups<'a>(agg: &'a RunAggregate, labels: &'a [(String, u32)]) -> Option<Table<'a>> {
     let groups = agg.groups.as_ref()?;
     let columns = long_columns(&[
         Column::int("group"),
         Column::text("activity"),
         Column::int("week"),
-        Column::text("indicator"),
     ]);
+    let width = agg.layout.len();
     Some(Table::new("groups", columns, move |sink| {
         let mut row = Vec::new();
         for ((key, gi), stats) in labels.iter().zip(groups) {
             for week in 1..=agg.weeks {
-                for (k, name) in INDICATORS.iter().enumerate() {
+                for (k, s) in agg.layout.series.iter().enumerate() {
                     row.clear();
                     row.extend([
                         Cell::Int(*gi as i64),
                         Cell::Text(key),
                         Cell::Int(week as i64),
-                        Cell::Text(name),
+                        Cell::Text(s.name()),
+                        Cell::Text(&s.lens_name),
                     ]);
-                    let at = (week as usize - 1) * INDICATORS.len() + k;
+                    let at = (week as usize - 1) * width + k;
                     push_summary(&mut row, &stats[at].summary());
                     sink(&row)?;
                 }

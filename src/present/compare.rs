@@ -4,9 +4,11 @@ use super::chart::{write_into, Area, Chart, Dr};
 use super::html::{escape as esc, inline_svg_file, page};
 use super::style::TICK_SIZE;
 use super::style::{
-    black, DESC_SIZE, DIFF_ABOVE, DIFF_BELOW, NEUTRAL, PANEL_TITLE_SIZE, REFERENCE,
+    black, DESC_SIZE, DIFF_ABOVE, DIFF_BELOW, DIFF_BETTER, DIFF_WORSE, NEUTRAL, PANEL_TITLE_SIZE,
+    REFERENCE,
 };
-use crate::experiment::compare::{Comparison, Line};
+use crate::experiment::compare::Comparison;
+use crate::metrics::indicators::Direction;
 use crate::metrics::INDICATORS;
 use crate::output::number::num;
 use anyhow::Result;
@@ -14,24 +16,30 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use std::path::Path;
 
-/// One row of a forest panel: indicator, standardized difference and its CI.
+/// One row of a forest panel: indicator (at its lens), standardized difference and its CI, and
+/// which way is better.
 struct ForestRow {
-    label: &'static str,
+    label: String,
     diff: f64,
     lo: f64,
     hi: f64,
+    direction: Direction,
 }
 
 /// Per non-baseline design, the differences to the baseline in pooled SDs of the two designs
 /// (√((sd_base² + sd_design²)/2), Cohen's d scale, so an indicator that never varies under the
-/// baseline still shows), indicators in `INDICATORS` order; an indicator with no variance in
-/// either design is shown only when the difference is 0.
-fn forest_rows(lines: &[Line], baseline: usize) -> Vec<(usize, Vec<ForestRow>)> {
-    let base_sd: Vec<f64> = lines
-        .iter()
-        .filter(|l| l.design == baseline)
-        .map(|l| l.summary.sd)
-        .collect();
+/// baseline still shows), of the lines the comparison shows (each indicator at its lens), in
+/// indicator order; an indicator with no variance in either design is shown only when the
+/// difference is 0.
+fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
+    let (baseline, shown) = (c.baseline, c.shown());
+    let base_sd = |series: usize| {
+        shown
+            .iter()
+            .find(|l| l.design == baseline && l.series == series)
+            .map_or(f64::NAN, |l| l.summary.sd)
+    };
+    let lines = &shown;
     let mut designs: Vec<usize> = lines
         .iter()
         .map(|l| l.design)
@@ -45,7 +53,7 @@ fn forest_rows(lines: &[Line], baseline: usize) -> Vec<(usize, Vec<ForestRow>)> 
                 .iter()
                 .filter(|l| l.design == d)
                 .map(|l| {
-                    let sd = ((base_sd[l.indicator].powi(2) + l.summary.sd.powi(2)) / 2.0).sqrt();
+                    let sd = ((base_sd(l.series).powi(2) + l.summary.sd.powi(2)) / 2.0).sqrt();
                     let scale = |x: f64| {
                         if sd > 0.0 {
                             x / sd
@@ -55,11 +63,21 @@ fn forest_rows(lines: &[Line], baseline: usize) -> Vec<(usize, Vec<ForestRow>)> 
                             f64::NAN
                         }
                     };
+                    let series = &c.layout.series[l.series];
+                    let label = if series.lens_name == crate::metrics::lens::ALL
+                        || c.lens.as_deref() == Some(series.lens_name.as_str())
+                        || (c.lens.is_none() && series.lens_name == "newcomers")
+                    {
+                        series.name().to_string()
+                    } else {
+                        format!("{} ({})", series.name(), series.lens_name)
+                    };
                     ForestRow {
-                        label: INDICATORS[l.indicator],
+                        label,
                         diff: scale(l.diff.mean_diff),
                         lo: scale(l.diff.ci_low),
                         hi: scale(l.diff.ci_high),
+                        direction: INDICATORS[series.indicator].direction,
                     }
                 })
                 .collect();
@@ -87,7 +105,7 @@ fn forest_panel<DB: DrawingBackend>(
         .configure_mesh()
         .y_labels(n)
         .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) if *i < n => rows[n - 1 - i].label.to_string(),
+            SegmentValue::CenterOf(i) if *i < n => rows[n - 1 - i].label.clone(),
             _ => String::new(),
         })
         .x_desc(xlabel)
@@ -107,12 +125,16 @@ fn forest_panel<DB: DrawingBackend>(
         if !(r.diff.is_finite() && r.lo.is_finite() && r.hi.is_finite()) {
             continue;
         }
-        let colour = if r.lo > 0.0 {
-            DIFF_ABOVE
-        } else if r.hi < 0.0 {
-            DIFF_BELOW
-        } else {
-            REFERENCE
+        let colour = match (r.lo > 0.0, r.hi < 0.0, r.direction) {
+            (false, false, _) => REFERENCE,
+            (true, _, Direction::HigherIsBetter) | (_, true, Direction::HigherIsWorse) => {
+                DIFF_BETTER
+            }
+            (true, _, Direction::HigherIsWorse) | (_, true, Direction::HigherIsBetter) => {
+                DIFF_WORSE
+            }
+            (true, _, Direction::Neither) => DIFF_ABOVE,
+            (_, true, Direction::Neither) => DIFF_BELOW,
         };
         let clamp = |x: f64| x.clamp(-limit, limit);
         chart
@@ -132,9 +154,11 @@ fn forest_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// `charts/forest.png` and `.svg`: per indicator, each design's paired difference to the
-/// baseline with its 95 % CI, in pooled standard deviations (one panel per design; blue: CI
-/// above 0, orange: below 0, grey: includes 0).
+/// `charts/forest.png` and `.svg`: per indicator (at the comparison's lens: newcomers unless
+/// `--lens`; volunteer indicators at all), each design's paired difference to the baseline with
+/// its 95 % CI, in pooled standard deviations (one panel per design; green: CI on the better
+/// side of 0 by the indicator's direction, vermillion: on the worse side, blue/orange: above/
+/// below 0 where neither is better, grey: includes 0).
 struct Forest<'a> {
     c: &'a Comparison,
     panels: Vec<(usize, Vec<ForestRow>)>,
@@ -144,7 +168,7 @@ struct Forest<'a> {
 
 impl<'a> Forest<'a> {
     fn new(c: &'a Comparison) -> Forest<'a> {
-        let panels = forest_rows(&c.lines, c.baseline);
+        let panels = forest_rows(c);
         let limit = panels
             .iter()
             .flat_map(|(_, rows)| rows.iter().flat_map(|r| [r.lo.abs(), r.hi.abs()]))
@@ -161,7 +185,8 @@ impl Chart for Forest<'_> {
     }
 
     fn size(&self) -> (u32, u32) {
-        let height = 160 + 26 * INDICATORS.len() as u32;
+        let rows = self.panels.first().map_or(1, |(_, r)| r.len()) as u32;
+        let height = 160 + 26 * rows;
         (900 * self.panels.len().max(1) as u32, height)
     }
 
@@ -169,7 +194,8 @@ impl Chart for Forest<'_> {
         root.fill(&WHITE).dr()?;
         let (names, baseline) = (&self.c.names, self.c.baseline);
         let xlabel = format!(
-            "difference to {} ({}), in pooled SDs",
+            "{}: difference to {} ({}), in pooled SDs",
+            lens_words(self.c),
             names[baseline],
             self.c.scope.name()
         );
@@ -179,6 +205,17 @@ impl Chart for Forest<'_> {
             forest_panel(area, &title, &xlabel, rows, self.limit)?;
         }
         Ok(())
+    }
+}
+
+/// Whom the comparison's shown lines are about, in words.
+pub fn lens_words(c: &Comparison) -> String {
+    match c.lens.as_deref() {
+        None | Some("newcomers") => {
+            "newcomers (participants of a non-majority origin); volunteer indicators: all volunteers and staff"
+                .to_string()
+        }
+        Some(lens) => format!("lens {lens}; indicators without it: all"),
     }
 }
 
@@ -195,11 +232,14 @@ pub fn section(dir: &Path, c: &Comparison) -> String {
     h.push_str(&format!(
         "<p>{} designs compared on common random numbers: replicate r of every design uses the same seed streams, \
          {} replicates each. Baseline: <b>{}</b>. Scope: {}. Differences are paired (design − baseline) \
-         with a 95 % Student-t CI; d<sub>z</sub> = mean difference / SD of the differences (Cohen).</p>\n",
+         with a 95 % Student-t CI; d<sub>z</sub> = mean difference / SD of the differences (Cohen). \
+         Shown: <b>{}</b>; <code>comparison.csv</code> has every lens. <i>n</i> is the number of replicate \
+         pairs in which both values are defined.</p>\n",
         names.len(),
         c.replicates,
         esc(&names[baseline]),
-        c.scope.name()
+        c.scope.name(),
+        esc(&lens_words(c))
     ));
     if let Some(a) = &c.adaptive {
         h.push_str(&format!("<p><b>{}</b></p>\n", esc(&a.sentence())));
@@ -215,15 +255,17 @@ pub fn section(dir: &Path, c: &Comparison) -> String {
         ));
     }
     h.push_str(
-        "<table><tr><th>design</th><th>indicator</th><th>mean</th><th>95 % CI</th><th>difference</th>\
+        "<table><tr><th>design</th><th>indicator</th><th>lens</th><th>mean</th><th>95 % CI</th><th>difference</th>\
          <th>95 % CI</th><th>d<sub>z</sub></th><th>n</th></tr>\n",
     );
-    for l in &c.lines {
+    for l in c.shown() {
         let (s, d) = (&l.summary, &l.diff);
+        let series = &c.layout.series[l.series];
         h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>{}</td></tr>\n",
             esc(&names[l.design]),
-            INDICATORS[l.indicator],
+            series.name(),
+            esc(&series.lens_name),
             num(s.mean),
             num(s.ci_low),
             num(s.ci_high),

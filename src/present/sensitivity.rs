@@ -3,10 +3,12 @@
 
 use super::chart::{write_into, Area, Chart, Dr};
 use super::html::{escape as esc, inline_svg_file, page};
-use super::meta::title;
-use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, PANEL_TITLE_SIZE, PARTICIPANTS};
+use super::meta::series_title;
+use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, NEWCOMERS, PANEL_TITLE_SIZE};
 use super::style::{REFERENCE, TEXT, TICK_SIZE, VOLUNTEERS};
-use crate::experiment::sensitivity::{short_name as short, Analysis, Design, Indices, Method};
+use crate::experiment::sensitivity::{
+    short_name as short, Analysis, Design, Indices, Method, Target,
+};
 use crate::output::number::num;
 use crate::stats::{MorrisIndex, SobolResult};
 use anyhow::Result;
@@ -14,16 +16,25 @@ use plotters::prelude::*;
 use std::fmt::Write;
 use std::path::Path;
 
-/// One indicator's indices as a chart, `charts/sensitivity-<indicator>`.
+/// One output's indices as a chart, `charts/sensitivity-<indicator>-<lens>`.
 struct IndicesChart<'a> {
-    name: &'a str,
+    target: &'a Target,
     factors: &'a [String],
     indices: &'a Indices,
 }
 
+/// The file stem of an output's chart.
+fn stem(t: &Target) -> String {
+    format!(
+        "sensitivity-{}-{}",
+        t.indicator,
+        t.lens.replace(['|', '='], "-")
+    )
+}
+
 impl Chart for IndicesChart<'_> {
     fn stem(&self) -> String {
-        format!("sensitivity-{}", self.name)
+        stem(self.target)
     }
 
     fn size(&self) -> (u32, u32) {
@@ -32,9 +43,10 @@ impl Chart for IndicesChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
         root.fill(&WHITE).dr()?;
+        let title = series_title(self.target.indicator, &self.target.lens);
         match self.indices {
-            Indices::Morris(m) => morris_panel(root, self.name, self.factors, m),
-            Indices::Sobol { primary, .. } => sobol_panel(root, self.name, self.factors, primary),
+            Indices::Morris(m) => morris_panel(root, &title, self.factors, m),
+            Indices::Sobol { primary, .. } => sobol_panel(root, &title, self.factors, primary),
         }
     }
 }
@@ -46,7 +58,7 @@ fn morris_panel<DB: DrawingBackend>(
     factors: &[String],
     m: &[MorrisIndex],
 ) -> Result<()> {
-    let title = title(name);
+    let title = name;
     let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
     let xmax = m
         .iter()
@@ -101,7 +113,7 @@ fn morris_panel<DB: DrawingBackend>(
             .draw_series(std::iter::once(Circle::new(
                 (x.mu_star, y),
                 5,
-                PARTICIPANTS.filled(),
+                NEWCOMERS.filled(),
             )))
             .dr()?;
         if !order.contains(&f) || x.mu_star <= 0.0 {
@@ -126,7 +138,7 @@ fn sobol_panel<DB: DrawingBackend>(
     factors: &[String],
     primary: &SobolResult,
 ) -> Result<()> {
-    let title = title(name);
+    let title = name;
     let ix = &primary.indices;
     let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
     let ymax = ix
@@ -171,7 +183,7 @@ fn sobol_panel<DB: DrawingBackend>(
     for (f, x) in ix.iter().enumerate() {
         let c = f as f64;
         for (off, v, ci, colour) in [
-            (-0.2, x.s1, x.s1_ci, PARTICIPANTS),
+            (-0.2, x.s1, x.s1_ci, NEWCOMERS),
             (0.2, x.st, x.st_ci, VOLUNTEERS),
         ] {
             if !v.is_finite() {
@@ -204,9 +216,9 @@ fn sobol_panel<DB: DrawingBackend>(
 /// files written, relative to `dir`.
 pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
     let mut files = Vec::new();
-    for (name, _, indices) in &a.per_indicator {
+    for (target, _, indices) in &a.per_indicator {
         let chart = IndicesChart {
-            name,
+            target,
             factors: &a.factors,
             indices,
         };
@@ -267,22 +279,23 @@ fn drivers_section(design: &Design, a: &Analysis, scope: &str, ranking: &[String
 /// "Indices": the charts (inlined) and a table of every estimate.
 fn indices_section(dir: &Path, a: &Analysis) -> String {
     let mut h = String::new();
-    for (name, _, _) in &a.per_indicator {
-        let path = dir.join(format!("charts/sensitivity-{name}.svg"));
+    for (target, _, _) in &a.per_indicator {
+        let path = dir.join(format!("charts/{}.svg", stem(target)));
         if let Some(svg) = inline_svg_file(&path) {
             let _ = writeln!(h, "<figure>{svg}</figure>");
         }
     }
-    h.push_str("<table><tr><th>factor</th><th>indicator</th><th>statistic</th><th>value</th><th>95 % CI</th></tr>\n");
+    h.push_str("<table><tr><th>factor</th><th>indicator</th><th>lens</th><th>statistic</th><th>value</th><th>95 % CI</th></tr>\n");
     for e in &a.estimates {
         let ci =
             e.ci.map(|(l, h)| format!("[{}, {}]", num(l), num(h)))
                 .unwrap_or_default();
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
             esc(&e.factor),
             e.indicator,
+            esc(&e.lens),
             e.statistic,
             num(e.value)
         );
@@ -298,10 +311,16 @@ fn noise_section(a: &Analysis) -> String {
          over the variance of the point means; Iooss &amp; Ribatet 2009). Near 0: the means are essentially deterministic; \
          near or above 1: the factors move the indicator little next to the replicate noise. Above 1 is possible under \
          common random numbers: the noise is shared by all points, so it spreads the point means less than \
-         independent noise would, which is also why the estimates can still be precise — judge them by their CIs.</p>\n<table><tr><th>indicator</th><th>noise share</th></tr>\n",
+         independent noise would, which is also why the estimates can still be precise — judge them by their CIs.</p>\n<table><tr><th>indicator</th><th>lens</th><th>noise share</th></tr>\n",
     );
-    for (name, share, _) in &a.per_indicator {
-        let _ = writeln!(h, "<tr><td>{name}</td><td>{}</td></tr>", num(*share));
+    for (t, share, _) in &a.per_indicator {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            t.indicator,
+            esc(&t.lens),
+            num(*share)
+        );
     }
     h.push_str("</table>\n");
     h

@@ -1,15 +1,17 @@
 //! The one style of every chart and report: colours, fonts and sizes, number formats of axes,
 //! text wrapping, and the reports' style sheets.
 //!
-//! Palette: Okabe & Ito (2008), safe for the common forms of colour blindness. Each role
-//! has one fixed colour in every chart: participants vermillion, volunteers blue, staff
-//! bluish green. Indicators that are not about one role are drawn in near-black.
+//! Palette: Okabe & Ito (2008), safe for the common forms of colour blindness. Each lens
+//! has one fixed colour in every chart: newcomers vermillion, local participants sky blue,
+//! volunteers blue, staff bluish green; lens `all` and attribute lenses near-black.
 
 use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle};
 use std::sync::Once;
 
-/// What is about participants (Okabe–Ito vermillion).
-pub const PARTICIPANTS: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// What is about newcomers (Okabe–Ito vermillion).
+pub const NEWCOMERS: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// What is about local participants (Okabe–Ito sky blue).
+pub const LOCAL_PARTICIPANTS: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
 /// What is about volunteers (Okabe–Ito blue).
 pub const VOLUNTEERS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 /// What is about staff (Okabe–Ito bluish green).
@@ -32,6 +34,11 @@ pub const REFERENCE: RGBColor = RGBColor(0x99, 0x99, 0x99);
 pub const DIFF_ABOVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 /// A difference whose CI lies below zero (Okabe–Ito orange).
 pub const DIFF_BELOW: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+/// A difference whose CI lies on the better side of zero, by the indicator's direction
+/// (Okabe–Ito bluish green; not a role colour here).
+pub const DIFF_BETTER: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+/// A difference whose CI lies on the worse side of zero (Okabe–Ito vermillion).
+pub const DIFF_WORSE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 /// A heatmap cell without a value.
 pub const MISSING: RGBColor = RGBColor(230, 230, 230);
 
@@ -135,26 +142,15 @@ pub fn black(size: f64) -> TextStyle<'static> {
     TextStyle::from((FAMILY, size).into_font())
 }
 
-/// The colour of a role name ("participants", "volunteers", "staff").
-pub fn role_colour(role: &str) -> RGBColor {
-    match role {
-        "participants" | "participant" => PARTICIPANTS,
-        "volunteers" | "volunteer" => VOLUNTEERS,
+/// The colour of a lens: its class's colour (`newcomers`, `local_participants`, `volunteers`,
+/// `staff`), near-black for `all` and the attribute and origin lenses.
+pub fn lens_colour(lens: &str) -> RGBColor {
+    match lens {
+        "newcomers" => NEWCOMERS,
+        "local_participants" => LOCAL_PARTICIPANTS,
+        "volunteers" => VOLUNTEERS,
         "staff" => STAFF,
         _ => NEUTRAL,
-    }
-}
-
-/// The line colour of an indicator: its role's colour if it is about one role.
-pub fn indicator_colour(name: &str) -> RGBColor {
-    if name.contains("volunteer") || name == "withdrawals" {
-        VOLUNTEERS
-    } else if name.ends_with("_staff") {
-        STAFF
-    } else if name.ends_with("_participants") {
-        PARTICIPANTS
-    } else {
-        NEUTRAL
     }
 }
 
@@ -262,14 +258,15 @@ mod tests {
     }
 
     #[test]
-    fn role_colours_are_distinct_and_consistent() {
-        assert_eq!(indicator_colour("usurp_rate_participants"), PARTICIPANTS);
-        assert_eq!(indicator_colour("usurp_rate_volunteers"), VOLUNTEERS);
-        assert_eq!(indicator_colour("volunteers_active"), VOLUNTEERS);
-        assert_eq!(indicator_colour("voice_share_staff"), STAFF);
-        assert_eq!(indicator_colour("mean_agency"), NEUTRAL);
-        assert_eq!(role_colour("participants"), PARTICIPANTS);
-        assert_ne!(PARTICIPANTS, VOLUNTEERS);
-        assert_ne!(VOLUNTEERS, STAFF);
+    fn lens_colours_are_distinct_and_consistent() {
+        let classes = ["newcomers", "local_participants", "volunteers", "staff"];
+        for (i, a) in classes.iter().enumerate() {
+            assert_ne!(lens_colour(a), NEUTRAL, "{a}");
+            for b in &classes[i + 1..] {
+                assert_ne!(lens_colour(a), lens_colour(b), "{a} vs {b}");
+            }
+        }
+        assert_eq!(lens_colour("all"), NEUTRAL);
+        assert_eq!(lens_colour("newcomers|gender=woman"), NEUTRAL);
     }
 }

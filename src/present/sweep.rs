@@ -3,59 +3,83 @@
 //! two (heatmap).
 
 use super::chart::{write_into, Area, Chart, Dr};
-use super::style::{black, decimals_for, fmt_fixed, heat_colour, indicator_colour, MISSING};
+use super::style::{black, decimals_for, fmt_fixed, heat_colour, lens_colour, MISSING};
 use super::style::{CI95_ALPHA, DESC_SIZE, FAMILY, PANEL_TITLE_SIZE, TEXT, TICK_SIZE};
 use crate::experiment::grid::display_value;
 use crate::experiment::store::SweepDef;
-use crate::metrics::indicators::{key_indicators, View};
+use crate::metrics::indicators::{key_series, View};
 use crate::output::number::num;
+use crate::present::meta::series_title;
 use anyhow::{anyhow, Context, Result};
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use std::path::Path;
 
-/// A sweep.csv read back: per cell, the parameter values (as shown) and each key indicator's
+/// A sweep.csv read back: per cell, the parameter values (as shown) and each headline series'
 /// mean, ci_low and ci_high.
 struct SweepTable {
+    /// The headline series shown: (indicator, lens).
+    series: Vec<(&'static str, String)>,
     params: Vec<Vec<String>>,
-    /// [headline indicator][cell][cell] = (mean, lo, hi)
+    /// [headline series][cell] = (mean, lo, hi)
     stats: Vec<Vec<(f64, f64, f64)>>,
 }
 
-fn read_sweep(dir: &Path, keys: usize) -> Result<SweepTable> {
+/// Reads the long `sweep.csv` (`cell, keys..., indicator, lens, mean, sd, ci_low, ci_high, n`):
+/// per cell (in file order) the headline indicators at `lens` where they have it, else at
+/// their headline lens (newcomers, or all).
+fn read_sweep(dir: &Path, keys: usize, lens: Option<&str>) -> Result<SweepTable> {
     let p = dir.join("sweep.csv");
     let mut r =
         ::csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
     let head: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
-    let col = |name: String| {
+    let col = |name: &str| {
         head.iter()
-            .position(|h| *h == name)
+            .position(|h| h == name)
             .ok_or_else(|| anyhow!("{} has no column {name}", p.display()))
     };
-    let cols: Vec<[usize; 3]> = key_indicators(View::Headline)
-        .iter()
-        .map(|k| {
-            Ok([
-                col(format!("{k}_mean"))?,
-                col(format!("{k}_ci_low"))?,
-                col(format!("{k}_ci_high"))?,
-            ])
+    let [cell, ind, lens_col, mean, lo, hi] =
+        ["cell", "indicator", "lens", "mean", "ci_low", "ci_high"].map(col);
+    let (cell, ind, lens_col, mean, lo, hi) = (cell?, ind?, lens_col?, mean?, lo?, hi?);
+    let records: Vec<::csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
+    let has = |name: &str, l: &str| {
+        records
+            .iter()
+            .any(|rec| &rec[ind] == name && &rec[lens_col] == l)
+    };
+    let series: Vec<(&'static str, String)> = key_series(View::Headline)
+        .into_iter()
+        .map(|(name, headline)| match lens {
+            Some(l) if has(name, l) => (name, l.to_string()),
+            _ => (name, headline.to_string()),
         })
-        .collect::<Result<_>>()?;
+        .collect();
     let mut t = SweepTable {
+        stats: vec![Vec::new(); series.len()],
+        series,
         params: Vec::new(),
-        stats: vec![Vec::new(); key_indicators(View::Headline).len()],
     };
     let val = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-    for rec in r.records() {
-        let rec = rec?;
-        t.params.push(
-            (1..=keys)
-                .map(|i| rec.get(i).unwrap_or("").to_string())
-                .collect(),
-        );
-        for (k, c) in cols.iter().enumerate() {
-            t.stats[k].push((val(&rec[c[0]]), val(&rec[c[1]]), val(&rec[c[2]])));
+    let mut cells: Vec<&str> = Vec::new();
+    for rec in &records {
+        if !cells.contains(&&rec[cell]) {
+            cells.push(&rec[cell]);
+            t.params.push(
+                (1..=keys)
+                    .map(|i| rec.get(i).unwrap_or("").to_string())
+                    .collect(),
+            );
+            for s in t.stats.iter_mut() {
+                s.push((f64::NAN, f64::NAN, f64::NAN));
+            }
+        }
+        let c = cells.iter().position(|x| *x == &rec[cell]).unwrap_or(0);
+        if let Some(k) = t
+            .series
+            .iter()
+            .position(|(n, l)| *n == &rec[ind] && l == &rec[lens_col])
+        {
+            t.stats[k][c] = (val(&rec[mean]), val(&rec[lo]), val(&rec[hi]));
         }
     }
     Ok(t)
@@ -80,10 +104,11 @@ fn finite_range(xs: impl Iterator<Item = f64>) -> (f64, f64) {
 fn line_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     key: &str,
-    name: &str,
+    (name, lens): (&str, &str),
     pts: &[(f64, f64, f64, f64)],
 ) -> Result<()> {
-    let colour = indicator_colour(name);
+    let colour = lens_colour(lens);
+    let name = &series_title(name, lens);
     let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
     let (y0, y1) = finite_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]));
     let mut chart = ChartBuilder::on(area)
@@ -224,16 +249,24 @@ fn heat_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The panels of a sweep sheet: one per headline indicator.
+/// The panels of a sweep sheet: one per headline series.
 trait Panels {
     /// File stem of the sheet.
     const STEM: &'static str;
-    /// Draws panel `k`, of headline indicator `name`.
-    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()>;
+    /// Draws panel `k`, of headline series (indicator, lens).
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        series: (&str, &str),
+        k: usize,
+    ) -> Result<()>;
 }
 
-/// A sheet of the headline indicators, 2 rows of 4 panels.
-struct Sheet<P>(P);
+/// A sheet of the headline series, 2 rows of 5 panels.
+struct Sheet<P> {
+    panels: P,
+    series: Vec<(&'static str, String)>,
+}
 
 impl<P: Panels> Chart for Sheet<P> {
     fn stem(&self) -> String {
@@ -241,18 +274,14 @@ impl<P: Panels> Chart for Sheet<P> {
     }
 
     fn size(&self) -> (u32, u32) {
-        (2400, 1100)
+        (3000, 1100)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
         root.fill(&WHITE).dr()?;
-        let areas = root.split_evenly((2, 4));
-        for (k, (name, area)) in key_indicators(View::Headline)
-            .iter()
-            .zip(&areas)
-            .enumerate()
-        {
-            self.0.draw(area, name, k)?;
+        let areas = root.split_evenly((2, 5));
+        for (k, ((name, lens), area)) in self.series.iter().zip(&areas).enumerate() {
+            self.panels.draw(area, (name, lens), k)?;
         }
         Ok(())
     }
@@ -268,8 +297,13 @@ struct Lines<'a> {
 impl Panels for Lines<'_> {
     const STEM: &'static str = "sweep";
 
-    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()> {
-        line_panel(area, self.key, name, &self.panels[k])
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        series: (&str, &str),
+        k: usize,
+    ) -> Result<()> {
+        line_panel(area, self.key, series, &self.panels[k])
     }
 }
 
@@ -285,8 +319,14 @@ struct Heatmap<'a> {
 impl Panels for Heatmap<'_> {
     const STEM: &'static str = "heatmap";
 
-    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, name: &str, k: usize) -> Result<()> {
-        heat_panel(area, name, self.keys, &self.xs, &self.ys, &self.panels[k])
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        (name, lens): (&str, &str),
+        k: usize,
+    ) -> Result<()> {
+        let title = series_title(name, lens);
+        heat_panel(area, &title, self.keys, &self.xs, &self.ys, &self.panels[k])
     }
 }
 
@@ -356,18 +396,21 @@ fn heatmap<'a>(def: &'a SweepDef, t: &SweepTable) -> Heatmap<'a> {
 /// Draws a finished sweep folder's charts from its `sweep.csv`: with one numeric parameter,
 /// `charts/sweep.png/svg` (headline indicators' means against the parameter with 95 % CI
 /// bands); with two grid parameters, `charts/heatmap.png/svg` (headline indicators' means per
-/// cell). Other sweeps get no chart. Returns the files written.
-pub fn charts(dir: &Path, def: &SweepDef) -> Result<Vec<String>> {
+/// cell). The indicators are shown at `lens` where they have it (default: newcomers; volunteer
+/// indicators at all). Other sweeps get no chart. Returns the files written.
+pub fn charts(dir: &Path, def: &SweepDef, lens: Option<&str>) -> Result<Vec<String>> {
     let keys = &def.cells.keys;
-    let t = read_sweep(dir, keys.len())?;
+    let t = read_sweep(dir, keys.len(), lens)?;
+    let series = t.series.clone();
     if keys.len() == 1 {
         return match lines(&keys[0], &t) {
-            Some(lines) => write_into(dir, &Sheet(lines)),
+            Some(panels) => write_into(dir, &Sheet { panels, series }),
             None => Ok(Vec::new()),
         };
     }
     if keys.len() == 2 && def.cells.design.starts_with("grid") {
-        return write_into(dir, &Sheet(heatmap(def, &t)));
+        let panels = heatmap(def, &t);
+        return write_into(dir, &Sheet { panels, series });
     }
     Ok(Vec::new())
 }

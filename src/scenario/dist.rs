@@ -3,6 +3,7 @@
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal, Triangular, Uniform};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A trait value: a constant or a distribution. Draws are clamped to [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -93,3 +94,7 @@ impl Label {
         }
     }
 }
+
+/// A population's categorical attributes (`attributes.gender = "woman"`, or a weighted choice),
+/// by attribute name. Each person of the population draws one value of each.
+pub type Attributes = BTreeMap<String, Label>;

@@ -5,14 +5,15 @@
 //! the checked struct, the key list, the reader, the `to_toml` writer and the JSON Schema).
 //! To add a key, add a row; the doc comment is its description in `dugnad schema`.
 
-use super::dist::{Dist, Label};
+use super::dist::{Attributes, Dist, Label};
 use super::document::{join, table, valid_name, Class, Ctx, Tbl, R};
 use super::mechanisms::{self, Mechanisms};
 use super::params::{self, Params};
 use super::section::section;
 use super::suggest::did_you_mean;
 use super::types::{
-    Flag, Int, Keyword, LabelOf, Names, Num, OptionalInt, Text, TextRule, Trait, Word,
+    AttributeTable, Flag, Int, Keyword, LabelOf, Names, Num, OptionalInt, Text, TextRule, Trait,
+    Word, RESERVED_ATTRIBUTE,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -27,10 +28,17 @@ pub const TOP_KEYS: &[&str] = &[
     "transition",
     "mechanisms",
     "parameters",
+    "output",
 ];
 
 /// Largest number of persons in one group (all populations of an activity together).
 pub const MAX_GROUP_SIZE: i64 = 60;
+
+/// Most distinct attribute names a scenario may declare (a person holds one value of each).
+pub const MAX_ATTRIBUTES: usize = 8;
+
+/// Most distinct values one attribute may take across the populations that declare it.
+pub const MAX_ATTRIBUTE_VALUES: usize = 200;
 
 /// Role of a person in an activity (MODEL.md §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,6 +128,7 @@ section! {
         let transition = read_transition(root)?;
         let mechanisms = read_mechanisms(root)?;
         let params = read_parameters(root)?;
+        let output = read_output(root, &populations)?;
     }
     after {
         /// Activity designs, in file order of their keys (a single `[activity]` has key "activity").
@@ -134,7 +143,35 @@ section! {
         pub mechanisms: Mechanisms,
         /// Every model parameter: the table's defaults, overridden by `[parameters]`.
         pub params: Params,
+        /// How results are broken down (`[output]`).
+        pub output: Output,
     }
+}
+
+impl Scenario {
+    /// Every attribute name declared by some population, sorted, each with the values it may
+    /// take (sorted, each once).
+    pub fn attributes(&self) -> Vec<(String, Vec<String>)> {
+        declared_attributes(&self.populations)
+    }
+}
+
+/// The attribute names declared by `pops`, sorted, each with the values it may take.
+fn declared_attributes(pops: &[Population]) -> Vec<(String, Vec<String>)> {
+    let mut out: std::collections::BTreeMap<&str, BTreeSet<&str>> = Default::default();
+    for p in pops {
+        for (name, label) in &p.attributes {
+            out.entry(name).or_default().extend(label.options());
+        }
+    }
+    out.into_iter()
+        .map(|(name, values)| {
+            (
+                name.to_string(),
+                values.into_iter().map(str::to_string).collect(),
+            )
+        })
+        .collect()
 }
 
 section! {
@@ -212,6 +249,11 @@ section! {
         /// "older" or "younger", or a weighted choice of them (default "older").
         life_stage: Label = LabelOf::new(Some(&["older", "younger"]), "\"older\""),
             or Label::Fixed("older".to_string());
+        /// Categorical attributes of the persons, by name: a label (`attributes.gender =
+        /// "woman"`) or a weighted choice (`{ choice = ["woman", "man"], weights = [0.7, 0.3] }`),
+        /// drawn per person on a random stream of their own. Any name but `origin`; at most 8
+        /// names per scenario. `[output] by` gives each value a lens of the newcomers. Default: none.
+        attributes: Attributes = AttributeTable, or Attributes::new();
     }
     then {
         let key = key.to_string();
@@ -271,6 +313,55 @@ section! {
         /// Default 0.5.
         withdrawal_propensity: Dist = Trait, or Const(0.5);
     }
+}
+
+section! {
+    /// `[output]`: how results are broken down beyond the fixed lenses (newcomers, local
+    /// participants, volunteers, staff, all).
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Output {}
+    keys OUTPUT_KEYS, read(t, pops: &[Population]) {
+        /// Attributes whose values each get a lens of the newcomers, e.g. `newcomers|gender=woman`
+        /// and `newcomers|origin=syria`: `origin`, or attributes declared by populations
+        /// (default []).
+        by: Vec<String> = Names::new("[\"gender\", \"origin\"]"), or Vec::new(),
+            check attributes_include(t, pops, &by);
+    }
+}
+
+/// Every name of `by` is `origin` or an attribute some population declares.
+fn attributes_include(t: &Tbl<'_>, pops: &[Population], by: &[String]) -> R<()> {
+    let declared = declared_attributes(pops);
+    let mut known: Vec<&str> = vec![RESERVED_ATTRIBUTE];
+    known.extend(declared.iter().map(|(n, _)| n.as_str()));
+    match by.iter().find(|b| !known.contains(&b.as_str())) {
+        None => Ok(()),
+        Some(b) => Err(t.err(
+            Class::OutOfRange,
+            "by",
+            format!(
+                "'{b}' is not an attribute of any population; {}attributes in this scenario: {} \
+                 (declare one with e.g. attributes.{b} = \"...\" in a [population.<key>] table)",
+                did_you_mean(b, &known),
+                known.join(", ")
+            ),
+        )),
+    }
+}
+
+/// `[output]`, every key it leaves out at its default.
+fn read_output(root: &Tbl<'_>, pops: &[Population]) -> R<Output> {
+    let empty = toml_edit::Table::new();
+    let t = match root.item("output") {
+        Some(item) => table(root.ctx, item, "output", "[output] with by = [\"origin\"]")?,
+        None => Tbl {
+            ctx: root.ctx,
+            t: &empty,
+            path: "output",
+        },
+    };
+    t.check_keys(OUTPUT_KEYS, "")?;
+    Output::read(&t, pops)
 }
 
 /// Keys of a population (`[population.<key>]`): role, count, origin, life_stage and the traits.
@@ -348,7 +439,41 @@ fn read_populations(root: &Tbl<'_>) -> R<Vec<Population>> {
         return Err(ctx.err(Class::EmptyPopulation, "population", NO_POPULATIONS.into()));
     }
     pops.sort_by(|a, b| a.key.cmp(&b.key));
+    check_attribute_limits(ctx, &pops)?;
     Ok(pops)
+}
+
+/// At most [`MAX_ATTRIBUTES`] attribute names, each with at most [`MAX_ATTRIBUTE_VALUES`]
+/// values; the error points at the population that goes over.
+fn check_attribute_limits(ctx: &Ctx, pops: &[Population]) -> R<()> {
+    for (i, p) in pops.iter().enumerate() {
+        let so_far = declared_attributes(&pops[..=i]);
+        if so_far.len() > MAX_ATTRIBUTES {
+            let names: Vec<&str> = so_far.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(ctx.err(
+                Class::OutOfRange,
+                &format!("population.{}.attributes", p.key),
+                format!(
+                    "a scenario declares at most {MAX_ATTRIBUTES} attribute names, but these populations declare {} ({}); \
+                     use fewer",
+                    names.len(),
+                    names.join(", ")
+                ),
+            ));
+        }
+        if let Some((name, values)) = so_far.iter().find(|(_, v)| v.len() > MAX_ATTRIBUTE_VALUES) {
+            return Err(ctx.err(
+                Class::OutOfRange,
+                &format!("population.{}.attributes.{name}", p.key),
+                format!(
+                    "an attribute takes at most {MAX_ATTRIBUTE_VALUES} values across the populations, but '{name}' \
+                     takes {}; use fewer",
+                    values.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 const ACTIVITY_HINT: &str =

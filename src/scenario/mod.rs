@@ -31,10 +31,11 @@ pub mod validate;
 
 pub(crate) mod document;
 
-pub use dist::{Dist, Label};
+pub use dist::{Attributes, Dist, Label};
 pub use error::ScenarioError;
 pub use fields::{
-    Activity, LanguagePolicy, Population, Role, Scenario, Stereotypes, Traits, TransitionTraits,
+    Activity, LanguagePolicy, Output, Population, Role, Scenario, Stereotypes, Traits,
+    TransitionTraits,
 };
 pub use mechanisms::{Mechanisms, MECHANISMS};
 pub use overrides::{apply_overrides, parse_override};

@@ -9,11 +9,13 @@
 //! | `scenario.<field>` | `name`, `description`, `weeks`, `replicates`, `seed`, `majority_origins` |
 //! | `activity.<field>` | a field of the single `[activity]`; if the scenario has keyed designs, the field of **all** of them |
 //! | `activity.<key>.<field>` | a field of the keyed design `[activity.<key>]` (the key must exist) |
-//! | `population.<key>.<field>` | `role`, `count`, `origin`, `life_stage` or a trait of an existing population |
+//! | `population.<key>.<field>` | `role`, `count`, `origin`, `life_stage`, `attributes` or a trait of an existing population |
+//! | `population.<key>.attributes.<name>` | one attribute of a population (added if absent) |
 //! | `stereotypes.<origin>` | the prior of an origin: `default`, a listed origin or the origin of a population |
 //! | `transition.<field>` | `need_to_help`, `protectiveness`, `withdrawal_propensity` |
 //! | `mechanisms.<name>` | a mechanism switch of `dugnad params` (`true` or `false`) |
 //! | `parameters.<name>` | any parameter of `dugnad params` |
+//! | `output.<field>` | `by` |
 //!
 //! A field may be absent from the file (a parameter not listed, a trait left at its default):
 //! the override adds it. A whole value is replaced; paths inside a value (e.g.
@@ -23,7 +25,8 @@
 
 use super::error::{Located, ScenarioError};
 use super::fields::{
-    activity_is_keyed, ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
+    activity_is_keyed, ACTIVITY_KEYS, OUTPUT_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS,
+    TRANSITION_KEYS,
 };
 use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
@@ -36,7 +39,8 @@ type R<T> = Result<T, ScenarioError>;
 /// Settable path forms, for messages.
 const PATH_FORMS: &str =
     "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
-                          stereotypes.<origin>, transition.<field>, mechanisms.<name>, parameters.<name>";
+     population.<key>.attributes.<name>, stereotypes.<origin>, transition.<field>, mechanisms.<name>, \
+     parameters.<name>, output.<field>";
 
 fn bad(file: &str, key: &str, message: String) -> ScenarioError {
     ScenarioError::BadOverride(Located {
@@ -201,7 +205,9 @@ fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, String> {
         return Err(format!("no key; settable paths: {PATH_FORMS}"));
     };
     match head {
-        "scenario" | "transition" | "mechanisms" | "parameters" => resolve_field(head, rest),
+        "scenario" | "transition" | "mechanisms" | "parameters" | "output" => {
+            resolve_field(head, rest)
+        }
         "stereotypes" => resolve_stereotype(doc, rest),
         "population" => resolve_population(doc, rest),
         "activity" => resolve_activity(doc, rest),
@@ -215,6 +221,7 @@ fn resolve_field(head: &str, rest: &[&str]) -> Result<Targets, String> {
         "scenario" => SCENARIO_KEYS.to_vec(),
         "transition" => TRANSITION_KEYS.to_vec(),
         "mechanisms" => MECHANISMS.iter().map(|m| m.name).collect(),
+        "output" => OUTPUT_KEYS.to_vec(),
         _ => PARAMS.iter().map(|p| p.name).collect(),
     };
     let [field, deeper @ ..] = rest else {
@@ -286,6 +293,12 @@ fn resolve_population(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, Strin
             POPULATION_KEYS,
         ));
     }
+    if *field == "attributes" {
+        if let [name, deeper @ ..] = deeper {
+            leaf_only(deeper, || format!("population.{key}.attributes.{name}"))?;
+            return Ok(one(&["population", key, "attributes"], name));
+        }
+    }
     leaf_only(deeper, || format!("population.{key}.{field}"))?;
     Ok(one(&["population", key], field))
 }
@@ -351,6 +364,7 @@ fn not_a_section(other: &str) -> String {
         ("activity", ACTIVITY_KEYS),
         ("population.<key>", POPULATION_KEYS),
         ("transition", TRANSITION_KEYS),
+        ("output", OUTPUT_KEYS),
     ] {
         if keys.contains(&other) {
             sections.push(format!("{section}.{other}"));

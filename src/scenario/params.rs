@@ -147,13 +147,13 @@ params! {
     w_belong_attend: "M8", 0.3, [0.0, 1.0], [0.15, 0.5], "Attendance lost at zero belonging (participants who feel they do not belong stay away).";
     p_attend_local: "M8", 0.9, [0.0, 1.0], [0.8, 1.0], "Attendance probability of volunteers and staff.";
     h0_outcome: "M8", 0.001, [0.0, 1.0], [0.0005, 0.002], "Weekly base hazard of a housing or a job event.";
-    beta_outcome: "M8", 0.01, [0.0, 1.0], [0.005, 0.02], "Door-opening: extra hazard per unit of Σ tie(v, j)·network_v (Lancee 2010).";
+    beta_outcome: "M8", 0.01, [0.0, 1.0], [0.005, 0.02], "Door-opening: extra hazard per unit of Σ tie(k, j)·network_k over majority-origin persons k (Lancee 2010).";
     theta0: "M8", -8.0, [-20.0, 20.0], [-9.0, -7.0], "Transition logit intercept (co-organizer, then volunteer).", inactive "without activity.pathway";
     theta_l: "M8", 4.0, [0.0, 20.0], [3.0, 5.0], "Transition logit weight of language.", inactive "without activity.pathway";
     theta_a: "M8", 4.0, [0.0, 20.0], [3.0, 5.0], "Transition logit weight of agency.", inactive "without activity.pathway";
     season_weeks: "M8", 12.0, [1.0, 520.0], [8.0, 16.0], "Weeks as co-organizer before she may become a volunteer.", inactive "without activity.pathway";
     transition_boost: "M8", 0.1, [0.0, 1.0], [0.05, 0.2], "Agency restored by a transition: A += boost·(1 − A).", inactive "without activity.pathway";
-    tie_talk: "M8", 0.02, [0.0, 1.0], [0.01, 0.04], "Tie growth per meeting with a completed turn, × (1 − tie); × (1 + mixed) for local–participant ties.";
+    tie_talk: "M8", 0.02, [0.0, 1.0], [0.01, 0.04], "Tie growth per meeting with a completed turn, × (1 − tie); × (1 + mixed), at most 1, for participant–host ties.";
     tie_help: "M8", 0.05, [0.0, 1.0], [0.025, 0.1], "Tie growth of a help episode, × (1 − tie).";
     tie_decay: "M8", 0.01, [0.0, 1.0], [0.005, 0.02], "Weekly tie decay.";
 }

@@ -2,7 +2,7 @@
 //! ([`super::fields`]): each table's keys with their types, ranges and descriptions, the value
 //! forms of [`super::forms`] and the parameter table.
 
-use super::fields::{Activity, Population, Scenario, Traits, TransitionTraits};
+use super::fields::{Activity, Output, Population, Scenario, Traits, TransitionTraits};
 use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
 use super::types::description;
@@ -53,6 +53,9 @@ struct RawScenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "parameters_schema")]
     parameters: Option<BTreeMap<String, f64>>,
+    /// How results are broken down beyond the fixed lenses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    output: Option<RawOutput>,
 }
 
 /// The activity table: a single design or several keyed designs.
@@ -102,6 +105,12 @@ table_schema!(
     RawTransition,
     "`[transition]`: traits of a participant who becomes a volunteer.",
     TransitionTraits
+);
+table_schema!(
+    RawOutput,
+    "`[output]`: how results are broken down beyond the fixed lenses (newcomers, local participants, \
+     volunteers, staff, all).",
+    Output
 );
 
 /// A table with exactly the given keys, as (key, schema, required).

@@ -90,6 +90,7 @@ macro_rules! section {
 
             /// Copies of `self`, each with one key set to another valid value.
             #[cfg(test)]
+            #[allow(clippy::needless_update)] // a section of one key
             pub(crate) fn variants(&self) -> Vec<(&'static str, Self)> {
                 use $crate::scenario::types::FieldType as _;
                 vec![$((

@@ -64,13 +64,18 @@ pub fn to_toml(s: &Scenario) -> String {
         );
         kv(&mut out, p.name, &tf64(value));
     }
+
+    out.push_str("\n[output]\n");
+    s.output.write_keys(&mut out);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::fields::{ACTIVITY_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TRANSITION_KEYS};
+    use crate::scenario::fields::{
+        ACTIVITY_KEYS, OUTPUT_KEYS, POPULATION_KEYS, SCENARIO_KEYS, TRANSITION_KEYS,
+    };
     use crate::scenario::load_str;
     use std::collections::BTreeSet;
 
@@ -122,6 +127,7 @@ initiative = { triangular = [0.1, 0.4, 0.8] }
 care_load = 0.3
 resources = 0.6
 language = { beta = [2.0, 4.0] }
+attributes = { gender = { choice = ["woman", "man"], weights = [0.7, 0.3] }, age = "adult" }
 
 [population.more]
 role = "participant"
@@ -136,6 +142,9 @@ syria = 0.3
 need_to_help = 0.3
 protectiveness = { uniform = [0.1, 0.3] }
 withdrawal_propensity = 0.5
+
+[output]
+by = ["gender", "origin"]
 "#;
 
     fn json(s: &Scenario) -> String {
@@ -172,6 +181,11 @@ withdrawal_propensity = 0.5
             let mut s = base.clone();
             s.transition = t;
             out.push((format!("transition.{key}"), s));
+        }
+        for (key, o) in base.output.variants() {
+            let mut s = base.clone();
+            s.output = o;
+            out.push((format!("output.{key}"), s));
         }
         for p in PARAMS {
             let mut s = base.clone();
@@ -230,6 +244,7 @@ withdrawal_propensity = 0.5
             ("activity", ACTIVITY_KEYS),
             ("population.new", POPULATION_KEYS),
             ("transition", TRANSITION_KEYS),
+            ("output", OUTPUT_KEYS),
         ] {
             for key in keys {
                 let path = format!("{table}.{key}");
@@ -242,6 +257,7 @@ withdrawal_propensity = 0.5
                 + ACTIVITY_KEYS.len()
                 + POPULATION_KEYS.len()
                 + TRANSITION_KEYS.len()
+                + OUTPUT_KEYS.len()
                 + PARAMS.len()
                 + MECHANISMS.len()
                 + 2

@@ -4,12 +4,12 @@
 //! A row of the field table ([`super::fields`]) names one of these with its range and example,
 //! e.g. `Int::new(1, 520, "104")`; [`section!`](super::section) derives the rest from it.
 
-use super::dist::{Dist, Label};
-use super::document::{as_f64, describe, num, range_text, valid_name, Class, Tbl, R};
+use super::dist::{Attributes, Dist, Label};
+use super::document::{as_f64, describe, join, num, range_text, valid_name, Class, Tbl, R};
 use super::error::ScenarioError;
 use super::forms::{self, RawDist, RawLabel};
 use super::suggest::did_you_mean;
-use super::toml_text::{kv, tf64, tlist, tstr};
+use super::toml_text::{kv, tf64, tkey, tlist, tstr};
 use schemars::gen::SchemaGenerator;
 use schemars::schema::{InstanceType, Schema, SchemaObject};
 use schemars::JsonSchema;
@@ -657,5 +657,91 @@ impl FieldType for LabelOf {
                 weights: weights.iter().rev().copied().collect(),
             },
         }
+    }
+}
+
+/// A table of categorical attributes: any attribute name (a-z, 0-9, '-', '_', not `origin`,
+/// which every population has already), each a label or a weighted choice of labels
+/// ([`forms::read_label`]). Absent means none; written as the comment `# key: none`.
+pub(crate) struct AttributeTable;
+
+/// The attribute name a population may not declare: its own `origin` key is always available.
+pub(crate) const RESERVED_ATTRIBUTE: &str = "origin";
+
+const ATTRIBUTE_EXAMPLE: &str =
+    "attributes = { gender = \"woman\" } or attributes.gender = { choice = [\"woman\", \"man\"], weights = [0.7, 0.3] }";
+
+impl FieldType for AttributeTable {
+    type Value = Attributes;
+    type Raw = std::collections::BTreeMap<String, RawLabel>;
+
+    fn parse(&self, t: &Tbl<'_>, key: &str, item: &Item) -> R<Attributes> {
+        let Some(table) = item.as_table_like() else {
+            return Err(t.err(
+                Class::WrongType,
+                key,
+                format!(
+                    "must be a table of attribute names and labels (got {}); write e.g. {ATTRIBUTE_EXAMPLE}",
+                    describe(item)
+                ),
+            ));
+        };
+        let path = t.sub(key);
+        let mut out = Attributes::new();
+        for (name, value) in table.iter() {
+            let at = join(&path, name);
+            if !valid_name(name) {
+                return Err(t.ctx.err(
+                    Class::OutOfRange,
+                    &at,
+                    format!(
+                        "attribute names use only a-z, 0-9, '-' and '_' (got '{name}'); write e.g. {ATTRIBUTE_EXAMPLE}"
+                    ),
+                ));
+            }
+            if name == RESERVED_ATTRIBUTE {
+                return Err(t.ctx.err(
+                    Class::OutOfRange,
+                    &at,
+                    "'origin' is not an attribute to declare: every population has its own `origin` key, and \
+                     [output] by = [\"origin\"] uses it; give the attribute another name"
+                        .to_string(),
+                ));
+            }
+            let example = format!("{name} = \"woman\"");
+            out.insert(
+                name.to_string(),
+                forms::read_label(t.ctx, value, &at, None, &example)?,
+            );
+        }
+        Ok(out)
+    }
+
+    fn text(&self, v: &Attributes) -> String {
+        let parts: Vec<String> = v
+            .iter()
+            .map(|(name, label)| format!("{} = {}", tkey(name), forms::label_text(label)))
+            .collect();
+        format!("{{ {} }}", parts.join(", "))
+    }
+
+    fn write(&self, out: &mut String, key: &str, v: &Attributes) {
+        if v.is_empty() {
+            out.push_str(&format!("# {key}: none\n"));
+        } else {
+            kv(out, key, &self.text(v));
+        }
+    }
+
+    #[cfg(test)]
+    fn vary(&self, v: &Attributes) -> Attributes {
+        let mut v = v.clone();
+        match v.iter_mut().next() {
+            Some((_, label)) => *label = LabelOf::new(None, "").vary(label),
+            None => {
+                v.insert("varied".into(), Label::Fixed("x".into()));
+            }
+        }
+        v
     }
 }

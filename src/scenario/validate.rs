@@ -527,6 +527,132 @@ count = 5
         assert!(load_str(&text, "x.toml", &[]).is_ok());
     }
 
+    // ---- attributes and [output] ----
+
+    #[test]
+    fn attributes_and_output_by_are_read_checked_and_round_trip() {
+        let text = MINIMAL.replace(
+            "count = 5",
+            "count = 5\norigin = { choice = [\"syria\", \"eritrea\"] }\n\
+             attributes = { gender = \"woman\", age = { choice = [\"young\", \"old\"], weights = [3, 1] } }",
+        ) + "\n[output]\nby = [\"gender\", \"origin\"]\n";
+        let s = load_str(&text, "x.toml", &[]).unwrap();
+        let new = &s.populations[0];
+        assert_eq!(new.attributes["gender"], Label::Fixed("woman".into()));
+        assert_eq!(
+            new.attributes["age"],
+            Label::Choice {
+                options: vec!["young".into(), "old".into()],
+                weights: vec![3.0, 1.0]
+            }
+        );
+        assert!(s.populations[1].attributes.is_empty());
+        assert_eq!(s.output.by, ["gender", "origin"]);
+        assert_eq!(
+            s.attributes(),
+            [
+                (
+                    "age".to_string(),
+                    vec!["old".to_string(), "young".to_string()]
+                ),
+                ("gender".to_string(), vec!["woman".to_string()])
+            ]
+        );
+        let resolved = to_toml(&s);
+        assert!(resolved.contains("# attributes: none"), "{resolved}");
+        assert_eq!(json(&s), json(&load_str(&resolved, "r.toml", &[]).unwrap()));
+        // Without [output], nothing is broken down.
+        assert!(load_str(MINIMAL, "x.toml", &[])
+            .unwrap()
+            .output
+            .by
+            .is_empty());
+        // A sub-table works like the inline table.
+        let sub = MINIMAL.replace(
+            "count = 5",
+            "count = 5\n[population.new.attributes]\ngender = \"woman\"",
+        );
+        let s = load_str(&sub, "x.toml", &[]).unwrap();
+        assert_eq!(
+            s.populations[0].attributes["gender"],
+            Label::Fixed("woman".into())
+        );
+    }
+
+    #[test]
+    fn bad_attributes_and_by_name_the_key_and_line() {
+        let e =
+            load_err(&MINIMAL.replace("count = 5", "count = 5\nattributes = { Gender = \"w\" }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!(e.key(), "population.new.attributes.Gender");
+        let e =
+            load_err(&MINIMAL.replace("count = 5", "count = 5\nattributes = { origin = \"x\" }"));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert!(
+            e.message()
+                .contains("every population has its own `origin`"),
+            "{e}"
+        );
+        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nattributes = \"woman\""));
+        assert!(matches!(e, ScenarioError::WrongType(_)), "{e}");
+        assert_eq!((e.key(), e.line()), ("population.new.attributes", Some(15)));
+        let e = load_err(&MINIMAL.replace(
+            "count = 5",
+            "count = 5\nattributes = { gender = { choice = [\"w\"], weights = [-1] } }",
+        ));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!(e.key(), "population.new.attributes.gender.weights");
+        let text = MINIMAL.replace(
+            "count = 5",
+            "count = 5\nattributes = { gender = \"woman\" }",
+        ) + "\n[output]\nby = [\"gendr\"]\n";
+        let e = load_err(&text);
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!((e.key(), e.line()), ("output.by", Some(18)));
+        assert!(e.message().contains("did you mean 'gender'?"), "{e}");
+        assert!(e.message().contains("origin, gender"), "{e}");
+        let e = load_err(&format!("{MINIMAL}\n[output]\nbye = []\n"));
+        assert!(matches!(e, ScenarioError::UnknownKey(_)), "{e}");
+        assert_eq!(e.key(), "output.bye");
+        let many: String = (0..9).map(|i| format!("a{i} = \"x\", ")).collect();
+        let e = load_err(&MINIMAL.replace(
+            "count = 5",
+            &format!(
+                "count = 5\nattributes = {{ {} }}",
+                many.trim_end_matches(", ")
+            ),
+        ));
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert!(e.message().contains("at most 8 attribute names"), "{e}");
+    }
+
+    #[test]
+    fn attributes_and_by_can_be_set() {
+        let s = with(
+            MINIMAL,
+            &[
+                "population.new.attributes.gender=woman",
+                "population.vol.attributes={gender=\"man\"}",
+                "output.by=[\"gender\"]",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s.populations[0].attributes["gender"],
+            Label::Fixed("woman".into())
+        );
+        assert_eq!(
+            s.populations[1].attributes["gender"],
+            Label::Fixed("man".into())
+        );
+        assert_eq!(s.output.by, ["gender"]);
+        let e = with(MINIMAL, &["output.by=[\"gender\"]"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::OutOfRange(_)), "{e}");
+        assert_eq!((e.key(), e.line()), ("output.by", None));
+        let e = with(MINIMAL, &["population.new.attributes.gender.x=1"]).unwrap_err();
+        assert!(matches!(e, ScenarioError::BadOverride(_)), "{e}");
+    }
+
     // ---- overrides ----
 
     #[test]

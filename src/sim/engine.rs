@@ -4,12 +4,10 @@
 
 use super::rng::Streams;
 use crate::mechanisms::events::{Event, Events};
-use crate::mechanisms::retention::LifeTally;
 use crate::mechanisms::{
     agenda, attendance, contact, help, learning, retention, talk, transitions, Scratch,
 };
-use crate::metrics::observe::{observe_attendance, observe_life, observe_meeting, observe_state};
-use crate::metrics::WeekTally;
+use crate::metrics::{Observer, WeekTally};
 use crate::model::group::{Design, Group};
 
 /// One group of one replicate, ready to be stepped week by week.
@@ -19,9 +17,8 @@ pub struct GroupRun<'d> {
     pub streams: Streams,
     /// Per-meeting buffers (public for benchmarks and the allocation test).
     pub scratch: Scratch,
-    gini_buf: Vec<f64>,
-    slot_buf: Vec<usize>,
-    initial_volunteers: f64,
+    /// What metrics observe of the group, by lens (it owns the week's sums).
+    pub observer: Observer,
     week: u32,
 }
 
@@ -29,18 +26,15 @@ impl<'d> GroupRun<'d> {
     /// Draws group `index` of its activity for replicate `replicate` of a run seeded `seed`.
     pub fn new(design: &'d Design, seed: u64, replicate: u64, index: u64) -> GroupRun<'d> {
         let mut streams = Streams::new(seed, replicate, &design.activity.key, index);
-        let group = Group::new(design, &mut streams.init);
-        let initial_volunteers =
-            group.persons.iter().filter(|p| p.initial_volunteer).count() as f64;
+        let group = Group::new(design, &mut streams.init, &mut streams.attributes);
         let n = group.n();
+        let observer = Observer::new(&group, design);
         GroupRun {
             design,
             group,
             streams,
             scratch: Scratch::with_capacity(n),
-            gini_buf: Vec::with_capacity(n),
-            slot_buf: Vec::with_capacity(n),
-            initial_volunteers,
+            observer,
             week: 0,
         }
     }
@@ -50,24 +44,24 @@ impl<'d> GroupRun<'d> {
         self.week
     }
 
-    /// Simulates one week and returns its observation sums: refill, meet, weigh motives, open
-    /// doors, step up, withdraw, drop out, let ties and status offsets fade, observe
-    /// (MODEL.md §1.3).
-    pub fn step<E: Events>(&mut self, ev: &mut E) -> WeekTally {
+    /// Simulates one week and returns its observation sums (held by the observer until the next
+    /// week): refill, meet, weigh motives, open doors, step up, withdraw, drop out, let ties and
+    /// status offsets fade, observe (MODEL.md §1.3).
+    pub fn step<E: Events>(&mut self, ev: &mut E) -> &WeekTally {
         self.week += 1;
         let week = self.week;
         let d = self.design;
         let g = &mut self.group;
         let st = &mut self.streams;
         let s = &mut self.scratch;
-        let mut t = WeekTally::default();
-        let mut life = LifeTally::default();
+        let o = &mut self.observer;
+        o.start_week();
         if E::ENABLED {
             ev.emit(Event::WeekStart { week });
         }
         // 1. Places left empty are refilled (from the second week on).
         if week > 1 {
-            retention::recruit(g, d, &mut st.init, &mut st.life, ev);
+            retention::recruit(g, d, &mut st.init, &mut st.life, &mut st.attributes, ev);
         }
         for x in g.persons.iter_mut() {
             x.reset_week();
@@ -75,29 +69,27 @@ impl<'d> GroupRun<'d> {
         let agency_start = agency_of_participants::<E>(g);
         // 2–4. Meet: attend, talk, help, agenda, perceive, judge, learn, connect.
         for meeting in 0..d.activity.meetings_per_week {
-            Self::meet(d, g, st, s, week, meeting, &mut t, ev);
+            Self::meet(d, g, st, s, week, meeting, o, ev);
         }
         // 5. Connect: door-opening; 6. Transition; volunteers withdraw, participants drop out (M3).
         retention::weigh_motives(g, d);
-        transitions::open_doors(g, d, &mut st.life, ev, &mut life);
-        transitions::step_up(g, d, &mut st.life, ev, &mut life);
-        retention::withdraw(g, d, &mut st.life, ev, &mut life);
-        retention::drop_out(g, d, &mut st.life, ev, &mut life);
+        transitions::open_doors(g, d, &mut st.life, ev);
+        transitions::step_up(g, d, &mut st.life, ev);
+        retention::withdraw(g, d, &mut st.life, ev);
+        retention::drop_out(g, d, &mut st.life, ev);
         emit_agency_changes(g, &agency_start, ev);
         // Ties (M8) and the status lost to usurped turns (M1) fade.
         contact::decay_ties(g, d);
         talk::recover_status(g, d);
         // 7. Observe.
-        observe_state(&mut t, g, d, &mut self.gini_buf, &mut self.slot_buf);
-        observe_life(&mut t, &life, self.initial_volunteers);
-        t
+        o.end_week(g, d)
     }
 
     /// Runs meeting `meeting` of the current week (attend, talk, help, agenda, perceive, judge,
     /// learn, connect) without the week's end; for benchmarks (`benches/hot_paths.rs`). The
-    /// returned sums are this meeting's share of the week's.
-    pub fn meeting<E: Events>(&mut self, meeting: u32, ev: &mut E) -> WeekTally {
-        let mut t = WeekTally::default();
+    /// returned sums are this meeting's alone.
+    pub fn meeting<E: Events>(&mut self, meeting: u32, ev: &mut E) -> &WeekTally {
+        self.observer.start_week();
         Self::meet(
             self.design,
             &mut self.group,
@@ -105,13 +97,13 @@ impl<'d> GroupRun<'d> {
             &mut self.scratch,
             self.week,
             meeting,
-            &mut t,
+            &mut self.observer,
             ev,
         );
-        t
+        self.observer.tally()
     }
 
-    /// One meeting of week `week`: its sums are added to `t`.
+    /// One meeting of week `week`: its sums are added to the observer's.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn meet<E: Events>(
@@ -121,7 +113,7 @@ impl<'d> GroupRun<'d> {
         s: &mut Scratch,
         week: u32,
         meeting: u32,
-        t: &mut WeekTally,
+        o: &mut Observer,
         ev: &mut E,
     ) {
         for x in g.persons.iter_mut() {
@@ -132,7 +124,7 @@ impl<'d> GroupRun<'d> {
         }
         // 1. Attend (M8).
         let happens = attendance::attend(g, d, s, &mut st.attendance, ev);
-        observe_attendance(t, s);
+        o.attendance(g);
         if !happens {
             if E::ENABLED {
                 ev.emit(Event::MeetingCancelled { week, meeting });
@@ -142,8 +134,8 @@ impl<'d> GroupRun<'d> {
         // 2. Meet: talk (M1), help (M2), agenda (M6).
         talk::prepare_floor(g, d, s);
         talk::take_turns(g, d, s, &mut st.talk, ev);
-        let asked = help::ask_for_help(g, d, s, &mut st.help, ev);
-        let offered = help::offer_help(g, d, s, &mut st.help, ev);
+        help::ask_for_help(g, d, s, &mut st.help, ev);
+        help::offer_help(g, d, s, &mut st.help, ev);
         help::try_alone(g, d, s, &mut st.help, ev);
         let decision = agenda::decide_agenda(g, d, s, &mut st.perception, ev);
         // 3. Perceive (M4, M5) and judge (M6).
@@ -155,13 +147,7 @@ impl<'d> GroupRun<'d> {
         learning::practise_language(g, d, s);
         contact::talk_ties(g, d, s);
         attendance::count_attendance(g, d, s);
-        observe_meeting(
-            t,
-            g,
-            &s.present,
-            (asked.0 + offered.0, asked.1 + offered.1, offered.0),
-            decision.map(|x| x.by_participant),
-        );
+        o.meeting(g, &s.present, decision.map(|x| x.adopted));
     }
 }
 

@@ -8,7 +8,8 @@
 use super::engine::GroupRun;
 use crate::mechanisms::events::NoEvents;
 use crate::metrics::aggregate::{ReplicateResult, RunAggregate};
-use crate::metrics::{indicator_row, Row, WeekTally};
+use crate::metrics::snapshot::{snapshot, GroupSnapshot};
+use crate::metrics::{Layout, Row, WeekTally};
 use crate::model::group::Design;
 use rayon::prelude::*;
 
@@ -22,6 +23,9 @@ pub struct RunPlan {
     pub weeks: u32,
     pub per_group: bool,
     pub keep_replicates: bool,
+    /// Weeks at whose end every group's persons and ties are kept (`--agents`, `--network`);
+    /// empty: none (the default).
+    pub snapshots: Vec<u32>,
 }
 
 impl RunPlan {
@@ -35,6 +39,7 @@ impl RunPlan {
             weeks: s.weeks,
             per_group: false,
             keep_replicates: false,
+            snapshots: Vec::new(),
         }
     }
 
@@ -42,6 +47,17 @@ impl RunPlan {
     pub fn with_per_group(self, yes: bool) -> RunPlan {
         RunPlan {
             per_group: yes,
+            ..self
+        }
+    }
+
+    /// Also keeps every group's persons and ties at the end of each of `weeks` (sorted,
+    /// deduplicated; weeks beyond the run are never reached).
+    pub fn with_snapshots(self, mut weeks: Vec<u32>) -> RunPlan {
+        weeks.sort_unstable();
+        weeks.dedup();
+        RunPlan {
+            snapshots: weeks,
             ..self
         }
     }
@@ -79,33 +95,59 @@ impl Work {
     }
 }
 
-/// One group run through all its weeks: its weekly sums (and indicator rows with `per_group`).
+/// One group run through all its weeks: its weekly sums (and rows with `per_group`, snapshots
+/// at the weeks asked).
 struct GroupOut {
     tallies: Vec<WeekTally>,
     rows: Option<Vec<Row>>,
+    snapshots: Vec<GroupSnapshot>,
+}
+
+/// What to keep of each group besides its weekly sums.
+#[derive(Clone, Copy)]
+struct Keep<'a> {
+    per_group: bool,
+    snapshots: &'a [u32],
 }
 
 fn run_group(
     d: &Design,
-    seed: u64,
-    replicate: u64,
-    index: u64,
+    layout: &Layout,
+    (seed, replicate, index, number): (u64, u64, u64, u32),
     weeks: u32,
-    per_group: bool,
+    keep: Keep,
 ) -> GroupOut {
     let mut run = GroupRun::new(d, seed, replicate, index);
     let mut tallies = Vec::with_capacity(weeks as usize);
-    for _ in 0..weeks {
-        tallies.push(run.step(&mut NoEvents));
+    let mut snapshots = Vec::new();
+    for week in 1..=weeks {
+        tallies.push(run.step(&mut NoEvents).clone());
+        if keep.snapshots.binary_search(&week).is_ok() {
+            snapshots.push(snapshot(&run.group, d, week, number));
+        }
     }
-    let rows = per_group.then(|| tallies.iter().map(indicator_row).collect());
-    GroupOut { tallies, rows }
+    let rows = keep
+        .per_group
+        .then(|| tallies.iter().map(|t| layout.row(t)).collect());
+    GroupOut {
+        tallies,
+        rows,
+        snapshots,
+    }
 }
 
 /// Bytes of weekly sums a replicate may hold at once: groups run in parallel blocks of at most
 /// this size (so that threads idle at the end of a chunk of replicates steal groups), and are
 /// pooled in group order (so the sums, and every byte of output, do not depend on threads).
 const BLOCK_BYTES: usize = 1 << 20;
+
+/// Bytes of one week's sums of a design's groups (the tally and its attribute and origin cells).
+fn tally_bytes(d: &Design) -> usize {
+    let cells = crate::metrics::lens::Cells::of(d).len();
+    std::mem::size_of::<WeekTally>()
+        + cells * std::mem::size_of::<crate::metrics::observe::LensTally>()
+        + d.origins.len() * std::mem::size_of::<crate::metrics::observe::OriginTally>()
+}
 
 /// Runs one replicate: every group of every design through all weeks, pooled per week.
 pub fn run_replicate(
@@ -126,20 +168,44 @@ pub fn run_replicate_counted(
     weeks: u32,
     per_group: bool,
 ) -> (ReplicateResult, Work) {
+    run_replicate_keeping(designs, seed, replicate, weeks, per_group, &[])
+}
+
+/// [`run_replicate_counted`], also keeping every group's snapshot at the end of each week of
+/// `snapshots` (sorted).
+pub fn run_replicate_keeping(
+    designs: &[Design],
+    seed: u64,
+    replicate: u64,
+    weeks: u32,
+    per_group: bool,
+    snapshots: &[u32],
+) -> (ReplicateResult, Work) {
+    let keep = Keep {
+        per_group,
+        snapshots,
+    };
     let mut pooled = vec![WeekTally::default(); weeks as usize];
     let mut group_rows = per_group.then(Vec::new);
+    let layout = designs.first().map(Layout::of).unwrap_or_default();
     let mut work = Work {
         replicates: 1,
         ..Work::default()
     };
-    let units: Vec<(&Design, u64)> = designs
+    let units: Vec<(&Design, u64, u32)> = designs
         .iter()
         .flat_map(|d| (0..d.activity.groups as u64).map(move |g| (d, g)))
+        .enumerate()
+        .map(|(k, (d, g))| (d, g, k as u32))
         .collect();
-    let block = (BLOCK_BYTES / (weeks.max(1) as usize * std::mem::size_of::<WeekTally>())).max(1);
+    let mut snapshots = Vec::new();
+    let week_bytes = designs.first().map_or(1, tally_bytes);
+    let block = (BLOCK_BYTES / (weeks.max(1) as usize * week_bytes)).max(1);
     let parallel = rayon::current_num_threads() > 1;
     for chunk in units.chunks(block) {
-        let run = |&(d, g): &(&Design, u64)| run_group(d, seed, replicate, g, weeks, per_group);
+        let run = |&(d, g, k): &(&Design, u64, u32)| {
+            run_group(d, &layout, (seed, replicate, g, k), weeks, keep)
+        };
         let outs: Vec<GroupOut> = if parallel && chunk.len() > 1 {
             chunk.par_iter().with_max_len(1).map(run).collect()
         } else {
@@ -149,19 +215,21 @@ pub fn run_replicate_counted(
             for (pool, t) in pooled.iter_mut().zip(&o.tallies) {
                 pool.add(t);
                 work.group_weeks += 1;
-                work.meetings += t.meetings as u64;
-                work.turns += t.turns as u64;
+                work.meetings += t.group.meetings as u64;
+                work.turns += t.group.turns as u64;
             }
             if let (Some(all), Some(rows)) = (group_rows.as_mut(), o.rows) {
                 all.push(rows);
             }
+            snapshots.extend(o.snapshots);
         }
     }
     (
         ReplicateResult {
             replicate,
-            rows: pooled.iter().map(indicator_row).collect(),
+            rows: pooled.iter().map(|t| layout.row(t)).collect(),
             group_rows,
+            snapshots,
         },
         work,
     )
@@ -190,7 +258,16 @@ pub fn for_each_replicate_counted(
         let stop = (start + chunk).min(end);
         let results: Vec<(ReplicateResult, Work)> = (start..stop)
             .into_par_iter()
-            .map(|r| run_replicate_counted(designs, plan.seed, r, plan.weeks, plan.per_group))
+            .map(|r| {
+                run_replicate_keeping(
+                    designs,
+                    plan.seed,
+                    r,
+                    plan.weeks,
+                    plan.per_group,
+                    &plan.snapshots,
+                )
+            })
             .collect();
         for (r, w) in results {
             sink(r, w);
@@ -211,7 +288,8 @@ pub fn run_plan_counted(
     mut progress: impl FnMut(u64),
 ) -> (RunAggregate, Work) {
     let groups = plan.per_group.then(|| group_count(designs));
-    let mut agg = RunAggregate::new(plan.weeks, plan.keep_replicates, groups);
+    let layout = designs.first().map(Layout::of).unwrap_or_default();
+    let mut agg = RunAggregate::new(plan.weeks, layout, plan.keep_replicates, groups);
     let mut work = Work::default();
     let mut done = 0;
     for_each_replicate_counted(designs, plan, |r, w| {

@@ -55,6 +55,9 @@ pub struct Streams {
     pub perception: Rng,
     /// Withdrawal, dropout, recruitment, housing/job events, role transitions.
     pub life: Rng,
+    /// Persons' categorical attributes (initial and refills); drawn only from weighted choices,
+    /// so that declaring attributes shifts no other stream.
+    pub attributes: Rng,
 }
 
 impl Streams {
@@ -69,6 +72,7 @@ impl Streams {
             help: mk("help"),
             perception: mk("perception"),
             life: mk("life"),
+            attributes: mk("attributes"),
         }
     }
 }

@@ -16,8 +16,8 @@
 //! never take the server down.
 
 use super::trace::{self, GroupRef, TraceSpec};
-use crate::metrics::indicators::{key_indicators, View};
-use crate::metrics::{indicator_index, INDICATORS};
+use crate::metrics::indicators::{headline_lens, key_indicators, View};
+use crate::metrics::{indicator, indicator_names, INDICATORS};
 use crate::model::group::Design;
 use crate::scenario::{self, Dist, Role, Scenario};
 use crate::sim::replicates::{run_plan, RunPlan};
@@ -95,24 +95,17 @@ pub const CLASSROOM_REPLICATES: u32 = 40;
 /// Work per design the page aims at when it proposes fewer groups for a large scenario.
 const CLASSROOM_WORK: f64 = 2.5e7;
 
-/// The classroom's own words for the indicators it charts: (name, title, meaning), shorter and
-/// plainer than the report's. Which indicators are charted is [`View::Classroom`].
-const CLASSROOM_LABELS: &[(&str, &str, &str)] = &[
-    ("voice_parity", "Voice parity", "participants' share of the talk ÷ their share of those present (1 = heard as much as present)"),
-    ("usurp_rate_participants", "Sentences finished by others", "share of participants' turns that someone else finished for them"),
-    ("dependency_help_share", "Help that does it for them", "share of help episodes that were dependency-oriented"),
-    ("mean_agency", "Participants' agency", "mean agency of the participants (0–1)"),
-    ("volunteers_retained", "Volunteers still there", "share of the volunteers of week 0 still active"),
-];
-
-/// The classroom's (title, meaning) of an indicator; one without words of its own is titled
-/// by its name.
+/// The classroom's (title, meaning) of an indicator: its own shorter, plainer words from the
+/// indicator table where it has them, else the table's title and meaning; an unknown name is
+/// titled by its name. Which indicators are charted is [`View::Classroom`].
 fn classroom_label(name: &str) -> (String, String) {
-    CLASSROOM_LABELS
-        .iter()
-        .find(|c| c.0 == name)
-        .map(|c| (c.1.to_string(), c.2.to_string()))
-        .unwrap_or_else(|| (name.replace('_', " "), String::new()))
+    match indicator(name) {
+        Some(i) => match i.classroom {
+            Some((title, meaning)) => (title.to_string(), meaning.to_string()),
+            None => (i.title.to_string(), i.meaning.to_string()),
+        },
+        None => (name.replace('_', " "), String::new()),
+    }
 }
 
 /// The indicators the page charts by default: the key indicators of [`View::Classroom`].
@@ -187,8 +180,10 @@ struct CompareReq {
     replicates: Option<u32>,
     weeks: Option<u32>,
     seed: Option<u64>,
-    /// Indicator names to return (default: the charted five).
+    /// Indicator names to return (default: the charted ones).
     indicators: Option<Vec<String>>,
+    /// Whose figures: a lens (default: newcomers; volunteer indicators: all).
+    lens: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -357,14 +352,23 @@ fn compare(body: &[u8]) -> Res<Value> {
             INDICATORS.len()
         )));
     }
-    let mut ks = Vec::new();
+    let mut lenses = Vec::new();
     for n in &names {
-        match indicator_index(n) {
-            Some(k) => ks.push(k),
+        match indicator(n) {
+            Some(i) => lenses.push(match &req.lens {
+                Some(l)
+                    if i.lenses.names().contains(&l.as_str())
+                        || l.contains('|')
+                        || l.contains('=') =>
+                {
+                    l.clone()
+                }
+                _ => headline_lens(i).to_string(),
+            }),
             None => {
                 return Err(bad(format!(
                     "unknown indicator '{n}'; known: {}",
-                    INDICATORS.join(", ")
+                    indicator_names().join(", ")
                 )))
             }
         }
@@ -376,29 +380,41 @@ fn compare(body: &[u8]) -> Res<Value> {
         || run_plan(&b_d, &plan, |_| {}),
     );
     let sim_ms = started.elapsed().as_secs_f64() * 1e3;
-    let series = |agg: &crate::metrics::aggregate::RunAggregate, k: usize| {
+    type Agg = crate::metrics::aggregate::RunAggregate;
+    let series = |agg: &Agg, k: Option<usize>| {
         let (mut mean, mut p05, mut p95) = (Vec::new(), Vec::new(), Vec::new());
         for w in 1..=plan.weeks {
-            let s = agg.week_summary(w, k);
-            mean.push(r4(s.mean));
-            p05.push(r4(s.p05));
-            p95.push(r4(s.p95));
+            let s = k.map(|k| agg.week_summary(w, k));
+            mean.push(r4(s.map_or(f64::NAN, |s| s.mean)));
+            p05.push(r4(s.map_or(f64::NAN, |s| s.p05)));
+            p95.push(r4(s.map_or(f64::NAN, |s| s.p95)));
         }
         json!({ "mean": mean, "p05": p05, "p95": p95 })
     };
+    let finals = |agg: &Agg, k: Option<usize>| -> Vec<f64> {
+        agg.finals
+            .iter()
+            .map(|(_, row)| k.map_or(f64::NAN, |k| row[k]))
+            .collect()
+    };
+    let final_mean =
+        |agg: &Agg, k: Option<usize>| r4(k.map_or(f64::NAN, |k| agg.final_week[k].summary().mean));
     let mut out = Vec::new();
-    for (n, &k) in names.iter().zip(&ks) {
-        let fa: Vec<f64> = agg_a.finals.iter().map(|(_, row)| row[k]).collect();
-        let fb: Vec<f64> = agg_b.finals.iter().map(|(_, row)| row[k]).collect();
-        let d = paired_difference(&fb, &fa);
+    for (n, lens) in names.iter().zip(&lenses) {
+        let (ka, kb) = (
+            agg_a.layout.position(n, lens),
+            agg_b.layout.position(n, lens),
+        );
+        let d = paired_difference(&finals(&agg_b, kb), &finals(&agg_a, ka));
         let (title, meaning) = classroom_label(n);
         out.push(json!({
             "key": n,
+            "lens": lens,
             "title": title,
             "meaning": meaning,
-            "a": series(&agg_a, k),
-            "b": series(&agg_b, k),
-            "final": { "a": r4(agg_a.final_week[k].summary().mean), "b": r4(agg_b.final_week[k].summary().mean) },
+            "a": series(&agg_a, ka),
+            "b": series(&agg_b, kb),
+            "final": { "a": final_mean(&agg_a, ka), "b": final_mean(&agg_b, kb) },
             "diff": { "mean": r4(d.mean_diff), "ci_low": r4(d.ci_low), "ci_high": r4(d.ci_high), "n": d.n },
         }));
     }
@@ -410,6 +426,7 @@ fn compare(body: &[u8]) -> Res<Value> {
         "work": total,
         "budget": LIMITS.work,
         "simulate_ms": (sim_ms * 10.0).round() / 10.0,
+        "subject": crate::present::meta::NEWCOMERS_WORDS,
         "indicators": out,
     }))
 }
@@ -458,7 +475,7 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
     };
     let t = trace::simulate(&s, &designs, &spec)
         .map_err(|m| bad(m.replace("--week", "week").replace("--group", "group")))?;
-    let usurped = t.tally.usurped_on_p + t.tally.usurped_on_v + t.tally.usurped_on_s;
+    let usurped: f64 = t.tally.classes.iter().map(|c| c.spoken_for).sum();
     Ok(json!({
         "scenario": t.scenario,
         "week": t.week,
@@ -648,8 +665,11 @@ fn scenarios_endpoint() -> Value {
         },
         "charted": charted().into_iter().map(|key| {
             let (title, meaning) = classroom_label(key);
-            json!({ "key": key, "title": title, "meaning": meaning })
+            let lens = indicator(key).map(headline_lens).unwrap_or("all");
+            json!({ "key": key, "lens": lens, "title": title, "meaning": meaning })
         }).collect::<Vec<_>>(),
+        "subject": crate::present::meta::NEWCOMERS_WORDS,
+        "not_a_forecast": crate::present::meta::NOT_A_FORECAST,
     })
 }
 
@@ -1267,12 +1287,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_charted_indicator_has_classroom_words() {
+    fn every_charted_indicator_has_classroom_words_from_the_table() {
         for name in charted() {
-            assert!(
-                CLASSROOM_LABELS.iter().any(|c| c.0 == name),
-                "{name} has no classroom title"
-            );
+            let own = indicator(name).and_then(|i| i.classroom);
+            assert!(own.is_some(), "{name} has no classroom title");
+            assert_eq!(classroom_label(name).0, own.unwrap().0);
         }
         assert_eq!(classroom_label("new_thing").0, "new thing");
     }

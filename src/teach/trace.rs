@@ -204,7 +204,7 @@ pub fn simulate(
     }
     let before: Vec<Person> = run.group.persons.clone();
     rec.record = true;
-    let tally = run.step(&mut rec);
+    let tally = run.step(&mut rec).clone();
     let after = &run.group.persons;
     let joined: Vec<bool> = (0..n)
         .map(|i| {
@@ -992,21 +992,34 @@ impl<'t> Transcript<'t> {
 
     /// The week in numbers, from the engine's own tally.
     fn numbers_section(&mut self) {
-        let x = &self.t.tally;
-        let held = x.meetings > 0.0;
+        use crate::metrics::lens::Class;
+        let t = self.t.tally.clone();
+        let x = t.participants();
+        let held = t.group.meetings > 0.0;
         if !held {
             return;
         }
         self.push("subheading", "The week in numbers");
+        let mut who = Vec::new();
+        for c in [Class::Newcomer, Class::LocalParticipant] {
+            let l = t.class(c);
+            if l.presence > 0.0 {
+                who.push(format!(
+                    "{} were {} of those present and held the floor {} times; {} of these ({}) were finished by someone else",
+                    if c == Class::Newcomer { "Newcomers" } else { "Local participants" },
+                    pct(l.presence, t.group.presence),
+                    l.floors,
+                    l.spoken_for,
+                    pct(l.spoken_for, l.floors)
+                ));
+            }
+        }
         self.push(
             "summary",
             format!(
-                "{} turns. Participants were {} of those present and held the floor {} times; {} of these ({}) were finished by someone else, {} ended after a hesitation.",
-                x.turns,
-                pct(x.presence_p, x.presence_all),
-                x.floors_p,
-                x.usurped_on_p,
-                pct(x.usurped_on_p, x.floors_p),
+                "{} turns. {}. {} participants' turns ended after a hesitation.",
+                t.group.turns,
+                who.join(". "),
                 self.hesitations
             ),
         );

@@ -145,3 +145,12 @@ pub fn assert_well_formed_svg(path: &Path) {
     );
     assert_eq!(text.matches('"').count() % 2, 0, "{}", path.display());
 }
+
+/// The (indicator, lens) series a scenario's result tables have one row each of (per week,
+/// replicate or group), with `--set` overrides applied.
+pub fn series(file: &Path, sets: &[&str]) -> usize {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let s = dugnad::scenario::load(file, &sets).unwrap_or_else(|e| panic!("{e}"));
+    let designs = dugnad::model::group::Design::compile_all(&s);
+    dugnad::metrics::Layout::of(&designs[0]).len()
+}

@@ -59,7 +59,7 @@ try {
   await waitUpdates(1);
   const charts = await page.$$eval("#charts .chart", (cs) => cs.map((c) => c.id));
   console.log("charts:", charts.join(", "));
-  for (const k of ["voice_parity", "usurp_rate_participants", "dependency_help_share", "mean_agency", "volunteers_retained", "diff"]) {
+  for (const k of ["voice_parity", "spoken_for_rate", "dependency_help_share", "mean_agency", "bridging_tie_strength", "founding_volunteers_retained", "diff"]) {
     assert.ok(charts.includes(`chart-${k}`), `chart ${k} is drawn`);
   }
   const before = await lines();

@@ -2,12 +2,18 @@
 //! designs compared on common random numbers (same seed, same replicate streams), the indicator,
 //! the mechanisms each rests on. One function per clause, named after what it shows. The bundled
 //! scenarios are compiled in, so `dugnad validate` runs from any folder.
+//!
+//! Every indicator is read at a lens (`crate::metrics::lens`): facts about the immigrant
+//! participants at `newcomers` (participants of a non-majority origin; role transitions and
+//! door-opening count the people who *entered* as newcomers), facts about volunteers at
+//! `volunteers`, the stereotype of one origin at `origin=<label>`.
 
 use super::{Bench, Clause, Direction, Effect};
 use crate::experiment::Scope;
 use crate::mechanisms::events::{Event, Events, NoEvents};
 use crate::mechanisms::stereotypes::in_limbo;
-use crate::metrics::{indicator_index, indicator_row, WeekTally};
+use crate::metrics::lens::Class;
+use crate::metrics::{Layout, WeekTally};
 use crate::model::group::{Design, Group};
 use crate::model::Status;
 use crate::scenario::{load_str, Scenario};
@@ -58,10 +64,13 @@ impl Bench {
         self.scenario_with(file, sets, off, self.size.replicates)
     }
 
-    /// Each replicate's value of an indicator (the final week or the run mean).
-    pub fn values(&self, s: &Scenario, indicator: &str, scope: Scope) -> Vec<f64> {
+    /// Each replicate's value of an indicator at a lens (the final week or the run mean).
+    pub fn values(&self, s: &Scenario, indicator: &str, lens: &str, scope: Scope) -> Vec<f64> {
         let a = run_scenario(s);
-        let k = indicator_index(indicator).expect("a known indicator");
+        let k = a
+            .layout
+            .position(indicator, lens)
+            .unwrap_or_else(|| panic!("{indicator} has a lens {lens}"));
         let rows = match scope {
             Scope::FinalWeek => &a.finals,
             Scope::RunMean => &a.means,
@@ -69,11 +78,18 @@ impl Bench {
         rows.iter().map(|(_, r)| r[k]).collect()
     }
 
-    /// Per replicate b − a of an indicator, the two arms on the same seed.
-    pub fn contrast(&self, a: &Scenario, b: &Scenario, indicator: &str, scope: Scope) -> Vec<f64> {
+    /// Per replicate b − a of an indicator at a lens, the two arms on the same seed.
+    pub fn contrast(
+        &self,
+        a: &Scenario,
+        b: &Scenario,
+        indicator: &str,
+        lens: &str,
+        scope: Scope,
+    ) -> Vec<f64> {
         let (x, y) = (
-            self.values(a, indicator, scope),
-            self.values(b, indicator, scope),
+            self.values(a, indicator, lens, scope),
+            self.values(b, indicator, lens, scope),
         );
         y.iter().zip(&x).map(|(y, x)| y - x).collect()
     }
@@ -101,14 +117,19 @@ const EQUAL_LANGUAGE: [&str; 2] = [
     "population.newcomers.initiative=0.5",
 ];
 
-/// ln(usurp rate of participants ÷ of volunteers), run means, per replicate.
+/// The lens of facts about the immigrant participants.
+pub const NEWCOMERS: &str = "newcomers";
+/// The lens of facts about the volunteers.
+pub const VOLUNTEERS: &str = "volunteers";
+
+/// ln(the newcomers' spoken-for rate ÷ the volunteers'), run means, per replicate.
 fn log_usurp_ratio(b: &Bench, s: &Scenario) -> Vec<f64> {
-    let p = b.values(s, "usurp_rate_participants", Scope::RunMean);
-    let v = b.values(s, "usurp_rate_volunteers", Scope::RunMean);
+    let p = b.values(s, "spoken_for_rate", NEWCOMERS, Scope::RunMean);
+    let v = b.values(s, "spoken_for_rate", VOLUNTEERS, Scope::RunMean);
     p.iter().zip(&v).map(|(p, v)| (p / v).ln()).collect()
 }
 
-/// 1a: at equal language and initiative, participants are spoken for more than volunteers.
+/// 1a: at equal language and initiative, newcomers are spoken for more than volunteers.
 pub fn spoken_for_by_status(b: &Bench, off: &[&str]) -> Effect {
     let s = b.scenario(KNITTING, &EQUAL_LANGUAGE, off);
     Effect::mean_of(&log_usurp_ratio(b, &s))
@@ -128,7 +149,7 @@ pub fn low_language_adds_to_the_gap(b: &Bench, off: &[&str]) -> Effect {
 
 // ---------------------------------------------------------------- fact 2
 
-/// 2: participants' voice share in weeks 9–30 when nobody could be spoken for in weeks 1–8 (full
+/// 2: newcomers' voice share in weeks 9–30 when nobody could be spoken for in weeks 1–8 (full
 /// facilitation), minus when they could from the start.
 pub fn early_interruption_lasts(b: &Bench, off: &[&str]) -> Effect {
     let s = b.scenario(KNITTING, &["activity.groups=1"], off);
@@ -139,7 +160,10 @@ pub fn early_interruption_lasts(b: &Bench, off: &[&str]) -> Effect {
         off,
     ))
     .remove(0);
-    let k = indicator_index("voice_share_participants").expect("indicator");
+    let layout = Layout::of(&open);
+    let k = layout
+        .position("voice_share", NEWCOMERS)
+        .expect("voice_share has a newcomers lens");
     let arm = |r: u64, early: &Design| {
         let mut run = GroupRun::new(&open, s.seed, r, 0);
         let mut pooled = WeekTally::default();
@@ -150,7 +174,7 @@ pub fn early_interruption_lasts(b: &Bench, off: &[&str]) -> Effect {
                 pooled.add(&t);
             }
         }
-        indicator_row(&pooled)[k]
+        layout.row(&pooled)[k]
     };
     Effect::mean_of(&each(&s, |r| arm(r, &protected) - arm(r, &open)))
 }
@@ -176,25 +200,31 @@ fn need_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
 /// 3a: volunteers with a high need to help give more dependency-oriented help.
 pub fn need_to_help_breeds_dependency(b: &Bench, off: &[&str]) -> Effect {
     let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(&low, &high, "dependency_help_share", Scope::RunMean))
+    Effect::mean_of(&b.contrast(
+        &low,
+        &high,
+        "dependency_help_share",
+        NEWCOMERS,
+        Scope::RunMean,
+    ))
 }
 
 /// 3b: … which lowers participants' agency.
 pub fn need_to_help_lowers_agency(b: &Bench, off: &[&str]) -> Effect {
     let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(&low, &high, "mean_agency", Scope::FinalWeek))
+    Effect::mean_of(&b.contrast(&low, &high, "mean_agency", NEWCOMERS, Scope::FinalWeek))
 }
 
 /// 3c: … and their propensity for independent attempts.
 pub fn need_to_help_lowers_p_indep(b: &Bench, off: &[&str]) -> Effect {
     let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(&low, &high, "mean_p_indep", Scope::FinalWeek))
+    Effect::mean_of(&b.contrast(&low, &high, "mean_p_indep", NEWCOMERS, Scope::FinalWeek))
 }
 
 /// 3d: … while the volunteers' satisfaction rises, through the help they give.
 pub fn need_to_help_satisfies_the_helper(b: &Bench, off: &[&str]) -> Effect {
     let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(&low, &high, "volunteer_satisfaction", Scope::RunMean))
+    Effect::mean_of(&b.contrast(&low, &high, "satisfaction", VOLUNTEERS, Scope::RunMean))
 }
 
 // ---------------------------------------------------------------- fact 4
@@ -214,23 +244,36 @@ pub fn targeting_breeds_dependency(b: &Bench, off: &[&str]) -> Effect {
         ],
         off,
     );
-    Effect::mean_of(&b.contrast(&open, &targeted, "dependency_help_share", Scope::RunMean))
+    Effect::mean_of(&b.contrast(
+        &open,
+        &targeted,
+        "dependency_help_share",
+        NEWCOMERS,
+        Scope::RunMean,
+    ))
 }
 
 // ---------------------------------------------------------------- fact 5
 
-/// 5a: in the focus group (one meeting, many replicates), the lone participant is spoken for more
-/// than the volunteers: her usurp rate minus theirs.
+/// 5a: in the focus group (one meeting, many replicates), the lone newcomer is spoken for more
+/// than the locals who host her: her spoken-for rate minus that of the volunteers and staff
+/// together, in the one meeting.
 pub fn the_lone_participant_is_spoken_for(b: &Bench, off: &[&str]) -> Effect {
     let s = b.scenario_with(FOCUS_GROUP, &[], off, 10 * b.size.replicates);
-    let her = b.values(&s, "usurp_rate_participants", Scope::FinalWeek);
-    let locals = b.values(&s, "usurp_rate_volunteers", Scope::FinalWeek);
-    Effect::mean_of(
-        &her.iter()
-            .zip(&locals)
-            .map(|(h, l)| h - l)
-            .collect::<Vec<_>>(),
-    )
+    let d = Design::compile_all(&s).remove(0);
+    let rate = |spoken_for: f64, floors: f64| {
+        if floors > 0.0 {
+            spoken_for / floors
+        } else {
+            f64::NAN
+        }
+    };
+    Effect::mean_of(&each(&s, |r| {
+        let mut run = GroupRun::new(&d, s.seed, r, 0);
+        let t = run.step(&mut NoEvents);
+        let (her, hosts) = (t.class(Class::Newcomer), t.hosts());
+        rate(her.spoken_for, her.floors) - rate(hosts.spoken_for, hosts.floors)
+    }))
 }
 
 /// What became of the exemplar (Azmia) over a run of the community centre.
@@ -335,8 +378,8 @@ const ALONE: [&str; 3] = [
 
 /// 5e: about the same disconfirmation, dispersed over three participants each moderately above
 /// the stereotype (together about as far above it as the exemplar alone), moves the stereotype
-/// more than concentrated in one exemplar (Weber & Crocker 1983): final stereotype, three
-/// moderate − one exemplar.
+/// more than concentrated in one exemplar (Weber & Crocker 1983): the locals' final stereotype of
+/// her origin (lens `origin=syria`), three moderate − one exemplar.
 pub fn dispersed_disconfirmation_moves_more(b: &Bench, off: &[&str]) -> Effect {
     let one = b.scenario(COMMUNITY_CENTRE, &ALONE, off);
     let many = b.scenario(
@@ -352,7 +395,7 @@ pub fn dispersed_disconfirmation_moves_more(b: &Bench, off: &[&str]) -> Effect {
         ],
         off,
     );
-    Effect::mean_of(&b.contrast(&one, &many, "stereotype_mean", Scope::FinalWeek))
+    Effect::mean_of(&b.contrast(&one, &many, "stereotype", "origin=syria", Scope::FinalWeek))
 }
 
 // ---------------------------------------------------------------- fact 6
@@ -379,35 +422,47 @@ fn design_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
 /// 6a: co-design and facilitation raise voice parity.
 pub fn co_design_raises_voice(b: &Bench, off: &[&str]) -> Effect {
     let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(&service, &co, "voice_parity", Scope::RunMean))
+    Effect::mean_of(&b.contrast(&service, &co, "voice_parity", NEWCOMERS, Scope::RunMean))
 }
 
 /// 6b: … adopted proposals.
 pub fn co_design_raises_adopted_proposals(b: &Bench, off: &[&str]) -> Effect {
     let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(&service, &co, "proposals_adopted_share", Scope::RunMean))
+    Effect::mean_of(&b.contrast(
+        &service,
+        &co,
+        "proposals_adopted_share",
+        NEWCOMERS,
+        Scope::RunMean,
+    ))
 }
 
 /// 6c: … agency.
 pub fn co_design_raises_agency(b: &Bench, off: &[&str]) -> Effect {
     let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(&service, &co, "mean_agency", Scope::FinalWeek))
+    Effect::mean_of(&b.contrast(&service, &co, "mean_agency", NEWCOMERS, Scope::FinalWeek))
 }
 
 /// 6d: … and role transitions, both designs having a pathway.
 pub fn co_design_raises_transitions(b: &Bench, off: &[&str]) -> Effect {
     let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(&service, &co, "role_transitions", Scope::RunMean))
+    Effect::mean_of(&b.contrast(&service, &co, "role_transitions", NEWCOMERS, Scope::RunMean))
 }
 
 // ---------------------------------------------------------------- fact 7
 
-/// Attrition of the initial volunteers over a year (1 − retained at week 52), per replicate.
+/// The share of the founding volunteers gone after a year (1 − `founding_volunteers_retained` at
+/// week 52), per replicate.
 fn attrition(b: &Bench, s: &Scenario) -> Vec<f64> {
-    b.values(s, "volunteers_retained", Scope::FinalWeek)
-        .iter()
-        .map(|r| 1.0 - r)
-        .collect()
+    b.values(
+        s,
+        "founding_volunteers_retained",
+        VOLUNTEERS,
+        Scope::FinalWeek,
+    )
+    .iter()
+    .map(|r| 1.0 - r)
+    .collect()
 }
 
 /// 7a: two volunteers with 40 participants (20 each) leave more than with 8 (4 each).
@@ -474,7 +529,7 @@ pub fn bridges_open_doors(b: &Bench, off: &[&str]) -> Effect {
         &["scenario.weeks=104", "parameters.tie_talk=0.04"],
         off,
     );
-    Effect::mean_of(&b.contrast(&weak, &strong, "linking_events", Scope::RunMean))
+    Effect::mean_of(&b.contrast(&weak, &strong, "doors_opened", NEWCOMERS, Scope::RunMean))
 }
 
 /// The calibration café with a light and a heavy care load.
@@ -488,13 +543,13 @@ fn care_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
 /// 8b: participants with a heavy care load attend less.
 pub fn care_load_keeps_mothers_home(b: &Bench, off: &[&str]) -> Effect {
     let (light, heavy) = care_arms(b, off);
-    Effect::mean_of(&b.contrast(&light, &heavy, "attendance_rate", Scope::RunMean))
+    Effect::mean_of(&b.contrast(&light, &heavy, "attendance_rate", NEWCOMERS, Scope::RunMean))
 }
 
 /// 8c: … and gain less language.
 pub fn care_load_slows_language(b: &Bench, off: &[&str]) -> Effect {
     let (light, heavy) = care_arms(b, off);
-    Effect::mean_of(&b.contrast(&light, &heavy, "mean_language", Scope::FinalWeek))
+    Effect::mean_of(&b.contrast(&light, &heavy, "language_gain", NEWCOMERS, Scope::FinalWeek))
 }
 
 // ---------------------------------------------------------------- fact 9
@@ -522,7 +577,7 @@ pub fn stepping_up_is_gated_by_language(b: &Bench, off: &[&str]) -> Effect {
         &["population.participants.language={beta=[6.0,2.0]}"],
         off,
     );
-    Effect::mean_of(&b.contrast(&low, &high, "role_transitions", Scope::RunMean))
+    Effect::mean_of(&b.contrast(&low, &high, "role_transitions", NEWCOMERS, Scope::RunMean))
 }
 
 /// 9b: … and by invitation: transitions when the locals think them competent (stereotype 0.7)
@@ -530,7 +585,13 @@ pub fn stepping_up_is_gated_by_language(b: &Bench, off: &[&str]) -> Effect {
 pub fn stepping_up_is_gated_by_invitation(b: &Bench, off: &[&str]) -> Effect {
     let doubted = pathway_cafe(b, &["stereotypes.newcomer=0.15"], off);
     let trusted = pathway_cafe(b, &["stereotypes.newcomer=0.7"], off);
-    Effect::mean_of(&b.contrast(&doubted, &trusted, "role_transitions", Scope::RunMean))
+    Effect::mean_of(&b.contrast(
+        &doubted,
+        &trusted,
+        "role_transitions",
+        NEWCOMERS,
+        Scope::RunMean,
+    ))
 }
 
 /// Agency change of each participant in the week she becomes a co-organizer.

@@ -1,8 +1,10 @@
 //! Reading a run folder's files (docs/output-format.md) into plain data. No drawing here.
 //!
-//! Parsing is tolerant: columns are found by header name, `NA` (or an empty or non-finite
-//! cell) becomes `None`, unknown columns are ignored, and a missing optional file gives an
-//! empty table rather than an error.
+//! Every series is an (indicator, lens) pair. Parsing is tolerant: columns are found by header
+//! name, `NA` (or an empty or non-finite cell) becomes `None`, unknown columns are ignored, and
+//! a missing optional file gives an empty table rather than an error. A folder of an older
+//! result format (no `lens` column, or a manifest of another `format_version`) is refused with
+//! a message saying how to get a current one.
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
@@ -31,21 +33,29 @@ pub struct WeekStat {
     pub stats: Stats,
 }
 
-/// `timeseries.csv`: per indicator, its weekly statistics sorted by week.
+/// An (indicator, lens) pair.
+pub type Key = (String, String);
+
+/// `timeseries.csv`: per (indicator, lens), its weekly statistics sorted by week.
 #[derive(Debug, Clone, Default)]
 pub struct TimeSeries {
-    /// Indicator names in the order they first appear in the file.
-    pub indicators: Vec<String>,
-    pub by_indicator: BTreeMap<String, Vec<WeekStat>>,
+    /// The series in the order they first appear in the file.
+    pub indicators: Vec<Key>,
+    pub by_indicator: BTreeMap<Key, Vec<WeekStat>>,
 }
 
 impl TimeSeries {
-    /// Weekly statistics of an indicator (empty if absent).
-    pub fn get(&self, name: &str) -> &[WeekStat] {
+    /// Weekly statistics of an indicator at a lens (empty if absent).
+    pub fn get(&self, name: &str, lens: &str) -> &[WeekStat] {
         self.by_indicator
-            .get(name)
+            .get(&(name.to_string(), lens.to_string()))
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// Whether a series has a defined mean in some week.
+    pub fn has_data(&self, name: &str, lens: &str) -> bool {
+        self.get(name, lens).iter().any(|s| s.stats.mean.is_some())
     }
 
     /// First and last week present in the file.
@@ -78,23 +88,24 @@ pub struct SummaryRow {
     /// `final_week` or `run_mean`.
     pub scope: String,
     pub indicator: String,
+    pub lens: String,
     pub stats: Stats,
 }
 
-/// `final.csv`: every replicate's final-week value of each indicator.
+/// `final.csv`: every replicate's final-week value of each (indicator, lens).
 #[derive(Debug, Clone, Default)]
 pub struct FinalTable {
-    /// Indicator columns, in file order.
-    pub columns: Vec<String>,
+    /// The series, in file order.
+    pub columns: Vec<Key>,
     pub replicates: Vec<String>,
     /// `rows[r][c]` = value of `columns[c]` in replicate `replicates[r]`.
     pub rows: Vec<Vec<Option<f64>>>,
 }
 
 impl FinalTable {
-    /// One indicator's values over replicates (`None` where NA); empty if absent.
-    pub fn column(&self, name: &str) -> Vec<Option<f64>> {
-        match self.columns.iter().position(|c| c == name) {
+    /// One series' values over replicates (`None` where NA); empty if absent.
+    pub fn column(&self, name: &str, lens: &str) -> Vec<Option<f64>> {
+        match self.columns.iter().position(|c| c.0 == name && c.1 == lens) {
             Some(i) => self
                 .rows
                 .iter()
@@ -104,16 +115,16 @@ impl FinalTable {
         }
     }
 
-    /// Defined values of an indicator over replicates.
-    pub fn values(&self, name: &str) -> Vec<f64> {
-        self.column(name).into_iter().flatten().collect()
+    /// Defined values of a series over replicates.
+    pub fn values(&self, name: &str, lens: &str) -> Vec<f64> {
+        self.column(name, lens).into_iter().flatten().collect()
     }
 
-    /// Pairs (x, y) of two indicators for replicates where both are defined.
-    pub fn pairs(&self, x: &str, y: &str) -> Vec<(f64, f64)> {
-        self.column(x)
+    /// Pairs (x, y) of two indicators at one lens for replicates where both are defined.
+    pub fn pairs(&self, x: &str, y: &str, lens: &str) -> Vec<(f64, f64)> {
+        self.column(x, lens)
             .into_iter()
-            .zip(self.column(y))
+            .zip(self.column(y, lens))
             .filter_map(|(a, b)| Some((a?, b?)))
             .collect()
     }
@@ -141,6 +152,7 @@ impl RunData {
                 dir.display()
             );
         }
+        check_format(dir)?;
         let timeseries = match open_opt(&ts_path)? {
             Some(f) => {
                 parse_timeseries(f).with_context(|| format!("reading {}", ts_path.display()))?
@@ -209,11 +221,42 @@ impl RunData {
     }
 
     /// A `summary.csv` row.
-    pub fn summary_row(&self, scope: &str, indicator: &str) -> Option<&SummaryRow> {
+    pub fn summary_row(&self, scope: &str, indicator: &str, lens: &str) -> Option<&SummaryRow> {
         self.summary
             .iter()
-            .find(|r| r.scope == scope && r.indicator == indicator)
+            .find(|r| r.scope == scope && r.indicator == indicator && r.lens == lens)
     }
+}
+
+/// Refuses a folder written in another result format: its manifest names another
+/// `format_version` (or none: format 1, before lenses), or its `timeseries.csv` has no `lens`
+/// column.
+pub fn check_format(dir: &Path) -> Result<()> {
+    use crate::output::manifest::FORMAT_VERSION;
+    let refuse = |found: String| {
+        anyhow::Error::new(crate::experiment::Refusal(format!(
+            "{} holds results in format {found}, and this dugnad reads format {FORMAT_VERSION} (every CSV has \
+             a `lens` column: newcomers, local participants, volunteers, staff, all); rerun the scenario with \
+             this dugnad (its command line is in manifest.json) to get a folder it can draw",
+            dir.display()
+        )))
+    };
+    if let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) {
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            match v.get("format_version").and_then(Value::as_u64) {
+                Some(FORMAT_VERSION) => {}
+                Some(other) => return Err(refuse(other.to_string())),
+                None => return Err(refuse("1".into())),
+            }
+        }
+    }
+    if let Ok(f) = std::fs::File::open(dir.join("timeseries.csv")) {
+        let (_, cols) = reader(f)?;
+        if cols.idx("indicator").is_some() && cols.idx("lens").is_none() {
+            return Err(refuse("1".into()));
+        }
+    }
+    Ok(())
 }
 
 fn open_opt(path: &Path) -> Result<Option<std::fs::File>> {
@@ -294,11 +337,12 @@ impl StatColumns {
     }
 }
 
-/// Parses `timeseries.csv` content (`week,indicator,mean,sd,ci_low,ci_high,p05,p95,n`).
+/// Parses `timeseries.csv` content (`week,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n`).
 pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
     let (mut rdr, cols) = reader(r)?;
     let week = cols.need("week")?;
     let ind = cols.need("indicator")?;
+    let lens = cols.need("lens")?;
     let stats = StatColumns::find(&cols);
     let mut ts = TimeSeries::default();
     for rec in rdr.records() {
@@ -310,14 +354,15 @@ pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
         if name.is_empty() {
             continue;
         }
+        let key = (name, cell(&rec, Some(lens)).to_string());
         let stat = WeekStat {
             week: w.max(0.0) as u32,
             stats: stats.read(&rec),
         };
-        if !ts.by_indicator.contains_key(&name) {
-            ts.indicators.push(name.clone());
+        if !ts.by_indicator.contains_key(&key) {
+            ts.indicators.push(key.clone());
         }
-        ts.by_indicator.entry(name).or_default().push(stat);
+        ts.by_indicator.entry(key).or_default().push(stat);
     }
     for v in ts.by_indicator.values_mut() {
         v.sort_by_key(|s| s.week);
@@ -325,11 +370,12 @@ pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
     Ok(ts)
 }
 
-/// Parses `summary.csv` content (`scope,indicator,mean,sd,ci_low,ci_high,p05,p95,n`).
+/// Parses `summary.csv` content (`scope,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n`).
 pub fn parse_summary<R: Read>(r: R) -> Result<Vec<SummaryRow>> {
     let (mut rdr, cols) = reader(r)?;
     let scope = cols.need("scope")?;
     let ind = cols.need("indicator")?;
+    let lens = cols.need("lens")?;
     let stats = StatColumns::find(&cols);
     let mut out = Vec::new();
     for rec in rdr.records() {
@@ -337,38 +383,45 @@ pub fn parse_summary<R: Read>(r: R) -> Result<Vec<SummaryRow>> {
         out.push(SummaryRow {
             scope: cell(&rec, Some(scope)).to_string(),
             indicator: cell(&rec, Some(ind)).to_string(),
+            lens: cell(&rec, Some(lens)).to_string(),
             stats: stats.read(&rec),
         });
     }
     Ok(out)
 }
 
-/// Parses `final.csv` content (`replicate,<indicator columns...>`).
+/// Parses `final.csv` content (`replicate,indicator,lens,value`, long) into one column per
+/// series, replicates in the order they first appear.
 pub fn parse_final<R: Read>(r: R) -> Result<FinalTable> {
     let (mut rdr, cols) = reader(r)?;
-    let rep = cols.idx("replicate");
-    let value_cols: Vec<usize> = (0..cols.headers.len())
-        .filter(|i| Some(*i) != rep)
-        .collect();
-    let mut t = FinalTable {
-        columns: value_cols
-            .iter()
-            .map(|&i| cols.headers[i].clone())
-            .collect(),
-        ..FinalTable::default()
-    };
-    for (k, rec) in rdr.records().enumerate() {
+    let rep = cols.need("replicate")?;
+    let ind = cols.need("indicator")?;
+    let lens = cols.need("lens")?;
+    let value = cols.need("value")?;
+    let mut t = FinalTable::default();
+    let mut column_of: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut row_of: BTreeMap<String, usize> = BTreeMap::new();
+    let mut cells: Vec<(usize, usize, Option<f64>)> = Vec::new();
+    for rec in rdr.records() {
         let rec = rec?;
-        t.replicates.push(match rep {
-            Some(i) => cell(&rec, Some(i)).to_string(),
-            None => k.to_string(),
-        });
-        t.rows.push(
-            value_cols
-                .iter()
-                .map(|&i| parse_num(cell(&rec, Some(i))))
-                .collect(),
+        let key = (
+            cell(&rec, Some(ind)).to_string(),
+            cell(&rec, Some(lens)).to_string(),
         );
+        let c = *column_of.entry(key.clone()).or_insert_with(|| {
+            t.columns.push(key);
+            t.columns.len() - 1
+        });
+        let r = cell(&rec, Some(rep)).to_string();
+        let r = *row_of.entry(r.clone()).or_insert_with(|| {
+            t.replicates.push(r);
+            t.replicates.len() - 1
+        });
+        cells.push((r, c, parse_num(cell(&rec, Some(value)))));
+    }
+    t.rows = vec![vec![None; t.columns.len()]; t.replicates.len()];
+    for (r, c, v) in cells {
+        t.rows[r][c] = v;
     }
     Ok(t)
 }
@@ -388,15 +441,24 @@ mod tests {
         assert_eq!(parse_num("x"), None);
     }
 
+    fn key(a: &str, b: &str) -> Key {
+        (a.to_string(), b.to_string())
+    }
+
     #[test]
-    fn timeseries_groups_by_indicator_sorted_by_week() {
-        let csv = "week,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n\
-                   2,a,0.5,0.1,0.4,0.6,0.3,0.7,3\n\
-                   1,a,NA,NA,NA,NA,NA,NA,0\n\
-                   1,b,2,0,2,2,2,2,3\n";
+    fn timeseries_groups_by_series_sorted_by_week() {
+        let csv = "week,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n\n\
+                   2,a,all,0.5,0.1,0.4,0.6,0.3,0.7,3\n\
+                   1,a,all,NA,NA,NA,NA,NA,NA,0\n\
+                   1,b,all,2,0,2,2,2,2,3\n\
+                   1,a,newcomers,1,0,1,1,1,1,3\n";
         let ts = parse_timeseries(csv.as_bytes()).unwrap();
-        assert_eq!(ts.indicators, vec!["a", "b"]);
-        let a = ts.get("a");
+        assert_eq!(
+            ts.indicators,
+            vec![key("a", "all"), key("b", "all"), key("a", "newcomers")]
+        );
+        assert_eq!(ts.get("a", "newcomers")[0].stats.mean, Some(1.0));
+        let a = ts.get("a", "all");
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].week, 1);
         assert_eq!(a[0].stats.mean, None);
@@ -405,14 +467,14 @@ mod tests {
         assert_eq!(a[1].stats.n, 3);
         assert_eq!(ts.week_range(), Some((1, 2)));
         assert_eq!(ts.max_n(), 3);
-        assert!(ts.get("zzz").is_empty());
+        assert!(ts.get("zzz", "all").is_empty());
     }
 
     #[test]
     fn timeseries_columns_found_by_name() {
-        let csv = "indicator,week,n,mean\na,1,2,0.5\n";
+        let csv = "lens,indicator,week,n,mean\nall,a,1,2,0.5\n";
         let ts = parse_timeseries(csv.as_bytes()).unwrap();
-        let a = &ts.get("a")[0];
+        let a = &ts.get("a", "all")[0];
         assert_eq!(
             (a.week, a.stats.n, a.stats.mean, a.stats.p05),
             (1, 2, Some(0.5), None)
@@ -420,27 +482,32 @@ mod tests {
     }
 
     #[test]
-    fn timeseries_without_week_column_is_an_error() {
-        assert!(parse_timeseries("indicator,mean\na,1\n".as_bytes()).is_err());
+    fn timeseries_without_week_or_lens_column_is_an_error() {
+        assert!(parse_timeseries("indicator,lens,mean\na,all,1\n".as_bytes()).is_err());
+        assert!(parse_timeseries("week,indicator,mean\n1,a,1\n".as_bytes()).is_err());
     }
 
     #[test]
     fn final_table_columns_and_pairs() {
-        let csv = "replicate,x,y\n0,0.1,0.9\n1,NA,0.8\n2,0.3,0.7\n";
+        let csv = "replicate,indicator,lens,value\n\
+                   0,x,all,0.1\n0,y,all,0.9\n1,x,all,NA\n1,y,all,0.8\n2,x,all,0.3\n2,y,all,0.7\n";
         let t = parse_final(csv.as_bytes()).unwrap();
-        assert_eq!(t.columns, vec!["x", "y"]);
-        assert_eq!(t.column("x"), vec![Some(0.1), None, Some(0.3)]);
-        assert_eq!(t.values("x"), vec![0.1, 0.3]);
-        assert_eq!(t.pairs("x", "y"), vec![(0.1, 0.9), (0.3, 0.7)]);
-        assert!(t.column("missing").is_empty());
+        assert_eq!(t.columns, vec![key("x", "all"), key("y", "all")]);
+        assert_eq!(t.replicates, vec!["0", "1", "2"]);
+        assert_eq!(t.column("x", "all"), vec![Some(0.1), None, Some(0.3)]);
+        assert_eq!(t.values("x", "all"), vec![0.1, 0.3]);
+        assert_eq!(t.pairs("x", "y", "all"), vec![(0.1, 0.9), (0.3, 0.7)]);
+        assert!(t.column("missing", "all").is_empty());
+        assert!(t.column("x", "newcomers").is_empty());
     }
 
     #[test]
     fn summary_rows() {
-        let csv = "scope,indicator,mean,sd,ci_low,ci_high,p05,p95,n\n\
-                   final_week,a,0.5,0.1,0.4,0.6,0.3,0.7,10\nrun_mean,a,NA,NA,NA,NA,NA,NA,0\n";
+        let csv = "scope,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n\n\
+                   final_week,a,newcomers,0.5,0.1,0.4,0.6,0.3,0.7,10\nrun_mean,a,newcomers,NA,NA,NA,NA,NA,NA,0\n";
         let s = parse_summary(csv.as_bytes()).unwrap();
         assert_eq!(s.len(), 2);
+        assert_eq!(s[0].lens, "newcomers");
         assert_eq!(s[0].scope, "final_week");
         assert_eq!(s[0].stats.ci_high, Some(0.6));
         assert_eq!(s[1].stats.mean, None);

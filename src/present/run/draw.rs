@@ -7,7 +7,7 @@ use super::series::{
     pearson, presence_share, stack_layers, stack_segments, survival_curve, week_range, BandSegment,
     Segment, Trajectory,
 };
-use crate::metrics::indicators::{key_indicators, View};
+use crate::metrics::indicators::{key_series, View};
 use crate::present::chart::{Area, Dr};
 use crate::present::meta::{self, Kind};
 use crate::present::style::*;
@@ -308,22 +308,52 @@ fn reference_line<DB: DrawingBackend>(chart: &mut Chart<DB>, y: f64) -> Result<(
     Ok(())
 }
 
-/// One indicator's trajectory panel: mean line, 90 % band, 95 % CI, gaps at NA.
+/// The lenses an indicator's trajectory shows, with their weekly statistics: its headline lens
+/// (newcomers, or all), and next to newcomers the local participants where they have data.
+pub fn trajectory_layers<'a>(
+    data: &'a RunData,
+    name: &str,
+    lens: &'a str,
+) -> Vec<(&'a str, &'a [WeekStat])> {
+    let ts = &data.timeseries;
+    let mut layers = vec![(lens, ts.get(name, lens))];
+    if lens == "newcomers" && ts.has_data(name, "local_participants") {
+        layers.push(("local_participants", ts.get(name, "local_participants")));
+    }
+    layers
+}
+
+/// One indicator's trajectory panel: per lens (in its colour) the mean line, 90 % band and
+/// 95 % CI, gaps at NA.
 fn trajectory_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     name: &str,
-    stats: &[WeekStat],
+    layers: &[(&str, &[WeekStat])],
     weeks: Option<(u32, u32)>,
     caption: Option<&str>,
 ) -> Result<()> {
     let m = meta::meta(name);
-    let traj = match m.kind {
-        Kind::Share | Kind::Level => Trajectory::from_stats(stats).clamp_bands(0.0, 1.0),
-        Kind::Count | Kind::Ratio => Trajectory::from_stats(stats).clamp_bands(0.0, f64::MAX),
-        Kind::Signed => Trajectory::from_stats(stats),
-    };
+    let trajectories: Vec<(&str, Trajectory)> = layers
+        .iter()
+        .map(|(lens, stats)| {
+            let t = match m.kind {
+                Kind::Share | Kind::Level => Trajectory::from_stats(stats).clamp_bands(0.0, 1.0),
+                Kind::Count | Kind::Ratio | Kind::Rate => {
+                    Trajectory::from_stats(stats).clamp_bands(0.0, f64::MAX)
+                }
+                Kind::Signed => Trajectory::from_stats(stats),
+            };
+            (*lens, t)
+        })
+        .collect();
     let x = weeks.map(|(a, b)| week_range(a, b)).unwrap_or((0.0, 1.0));
-    let y = axis_range(m.kind, traj.y_extent());
+    let y = axis_range(
+        m.kind,
+        trajectories
+            .iter()
+            .filter_map(|(_, t)| t.y_extent())
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))),
+    );
     let mut chart = build_chart(area, caption, x, y, 100)?;
     let yf = y_formatter(m.kind, y.1 - y.0);
     mesh(
@@ -337,18 +367,21 @@ fn trajectory_panel<DB: DrawingBackend>(
         &|v| fmt_week(*v),
         &yf,
     )?;
-    if traj.is_empty() {
-        return note(&mut chart, "no data");
+    if trajectories.iter().all(|(_, t)| t.is_empty()) {
+        return note(&mut chart, "no data (nobody in the lens)");
     }
     match m.kind {
         Kind::Ratio => reference_line(&mut chart, 1.0)?,
         Kind::Signed => reference_line(&mut chart, 0.0)?,
         _ => {}
     }
-    let colour = indicator_colour(name);
-    draw_bands(&mut chart, &traj.band90, colour, BAND90_ALPHA, 16)?;
-    draw_bands(&mut chart, &traj.ci95, colour, CI95_ALPHA, 8)?;
-    draw_lines(&mut chart, &traj.mean, colour, 3)
+    for (lens, traj) in &trajectories {
+        let colour = lens_colour(lens);
+        draw_bands(&mut chart, &traj.band90, colour, BAND90_ALPHA, 16)?;
+        draw_bands(&mut chart, &traj.ci95, colour, CI95_ALPHA, 8)?;
+        draw_lines(&mut chart, &traj.mean, colour, 3)?;
+    }
+    Ok(())
 }
 
 fn replicates_phrase(n: u64) -> String {
@@ -406,20 +439,27 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
         root,
         &format!("Key indicators week by week{}", scenario_suffix(data)),
         &format!(
-            "Each panel shows one indicator over the run ({span}), {}. Colours: vermillion = \
-             about participants, blue = about volunteers, black = overall.",
-            averaged_phrase(n)
+            "Each panel shows one indicator over the run ({span}), {}. Vermillion = {}, \
+             sky blue = local participants (participants of a majority origin), black = all \
+             volunteers and staff.",
+            averaged_phrase(n),
+            meta::NEWCOMERS_WORDS
         ),
         &[],
     )?;
-    let keys = key_indicators(View::Trajectory);
+    let keys = key_series(View::Trajectory);
     let cols = 3;
     let cells = keys.len() + 1;
     let rows = cells.div_ceil(cols);
     let panels = body.split_evenly((rows, cols));
-    for (name, area) in keys.iter().zip(&panels) {
-        let stats = data.timeseries.get(name);
-        trajectory_panel(area, name, stats, weeks, Some(&meta::title(name)))?;
+    for ((name, lens), area) in keys.iter().zip(&panels) {
+        let layers = trajectory_layers(data, name, lens);
+        let title = if *lens == "newcomers" {
+            meta::title(name)
+        } else {
+            meta::series_title(name, lens)
+        };
+        trajectory_panel(area, name, &layers, weeks, Some(&title))?;
     }
     // The last cell explains how to read the panels.
     let cell = &panels[keys.len()];
@@ -435,7 +475,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
     y += line_height(PANEL_TITLE_SIZE) + 10;
     let has_bands = keys
         .iter()
-        .any(|k| Trajectory::from_stats(data.timeseries.get(k)).has_bands());
+        .any(|(k, lens)| Trajectory::from_stats(data.timeseries.get(k, lens)).has_bands());
     let mut items = band_legend(NEUTRAL, n, has_bands);
     items.push(LegendItem::new(
         Swatch::Dashed(REFERENCE),
@@ -456,39 +496,52 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
     Ok(())
 }
 
-/// One indicator's trajectory as its own figure.
+/// One indicator's trajectory at a lens (and the local participants' next to the newcomers')
+/// as its own figure.
 pub fn indicator_chart<DB: DrawingBackend>(
     root: &Area<DB>,
     data: &RunData,
     name: &str,
+    lens: &str,
 ) -> Result<()> {
     let m = meta::meta(name);
     let n = data.replicates();
-    let stats = data.timeseries.get(name);
-    let traj = Trajectory::from_stats(stats);
+    let layers = trajectory_layers(data, name, lens);
+    let traj = Trajectory::from_stats(layers[0].1);
+    let who: Vec<String> = layers
+        .iter()
+        .map(|(l, _)| meta::lens_words(name, l))
+        .collect();
     let subtitle = if m.meaning.is_empty() {
-        format!("Indicator `{name}`, by week.")
+        format!("Indicator `{name}`, by week, of {}.", who.join(" and "))
     } else {
-        m.meaning.to_string()
+        format!("{} Shown: {}.", m.meaning, who.join("; "))
     };
+    let mut legend = Vec::new();
+    if !traj.is_empty() {
+        legend = band_legend(lens_colour(lens), n, traj.has_bands());
+        legend[0].label = format!("{}: {}", meta::lens_short(name, lens), legend[0].label);
+        if let Some((other, _)) = layers.get(1) {
+            legend.push(LegendItem::new(
+                Swatch::Line(lens_colour(other)),
+                meta::lens_short(name, other),
+            ));
+        }
+    }
     let body = header(
         root,
         &format!(
             "{}, week by week{}",
-            meta::title(name),
+            meta::series_title(name, lens),
             scenario_suffix(data)
         ),
         &subtitle,
-        &if traj.is_empty() {
-            Vec::new()
-        } else {
-            band_legend(indicator_colour(name), n, traj.has_bands())
-        },
+        &legend,
     )?;
-    trajectory_panel(&body, name, stats, data.timeseries.week_range(), None)
+    trajectory_panel(&body, name, &layers, data.timeseries.week_range(), None)
 }
 
-/// A stacked-area panel of shares that sum to 1, one layer per role.
+/// A stacked-area panel of shares that sum to 1, one layer per class lens.
 fn stacked_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     caption: &str,
@@ -520,8 +573,8 @@ fn stacked_panel<DB: DrawingBackend>(
         return note(&mut chart, empty_note);
     }
     let half = ((x.1 - x.0) / 150.0).max(0.3);
-    for ((role, _), layer) in layers.iter().zip(&stacked) {
-        let colour = role_colour(role);
+    for ((lens, _), layer) in layers.iter().zip(&stacked) {
+        let colour = lens_colour(lens);
         for seg in stack_segments(layer) {
             if seg.len() >= 2 {
                 chart
@@ -561,23 +614,29 @@ fn stacked_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-fn role_legend() -> Vec<LegendItem> {
-    ["participants", "volunteers", "staff"]
+/// The four classes, in stacking order.
+const CLASS_LENSES: [&str; 4] = ["newcomers", "local_participants", "volunteers", "staff"];
+
+fn class_legend() -> Vec<LegendItem> {
+    CLASS_LENSES
         .iter()
-        .map(|r| LegendItem::new(Swatch::Fill(role_colour(r), 0.9), *r))
+        .map(|r| LegendItem::new(Swatch::Fill(lens_colour(r), 0.9), r.replace('_', " ")))
         .collect()
 }
 
-/// "Who talks": share of turns by role and share of usurped turns by usurper, side by side.
+/// "Who talks": share of turns by class and share of turns taken over by class, side by side.
 pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
     let ts = &data.timeseries;
-    let presence = presence_share(ts.get("voice_share_participants"), ts.get("voice_parity"));
+    let presence = presence_share(
+        ts.get("voice_share", "newcomers"),
+        ts.get("voice_parity", "newcomers"),
+    );
     let has_presence = presence.iter().any(|p| p.1.is_some());
-    let mut legend = role_legend();
+    let mut legend = class_legend();
     if has_presence {
         legend.push(LegendItem::new(
             Swatch::Dashed(NEUTRAL),
-            "participants' share of the people present (their fair share of turns)",
+            "newcomers' share of the people present (their fair share of turns)",
         ));
     }
     let body = header(
@@ -587,9 +646,10 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
             scenario_suffix(data)
         ),
         &format!(
-            "Left: of all speaking turns, the share voiced by each role. Right: of the turns \
-             someone else took over (\u{201c}speaking for\u{201d}), the share taken by each role. \
-             Means {}; blank weeks had no turns (or no take-overs).",
+            "Left: of all speaking turns, the share voiced by newcomers, local participants, \
+             volunteers and staff. Right: of the turns someone else took over (\u{201c}speaking \
+             for\u{201d}), the share taken by each. Means {}; blank weeks had no turns (or no \
+             take-overs).",
             match data.replicates() {
                 1 => "of a single replicate".to_string(),
                 n => format!("over {n} replicates"),
@@ -597,13 +657,15 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         ),
         &legend,
     )?;
-    let voice_defined = [
-        "voice_share_participants",
-        "voice_share_volunteers",
-        "voice_share_staff",
-    ]
-    .iter()
-    .any(|k| ts.get(k).iter().any(|s| s.stats.mean.is_some()));
+    let voice_defined = CLASS_LENSES.iter().any(|l| ts.has_data("voice_share", l));
+    let voice: Vec<(&str, &[WeekStat])> = CLASS_LENSES
+        .iter()
+        .map(|l| (*l, ts.get("voice_share", l)))
+        .collect();
+    let takeover: Vec<(&str, &[WeekStat])> = CLASS_LENSES
+        .iter()
+        .map(|l| (*l, ts.get("takeover_share", l)))
+        .collect();
     let (w, _) = body.dim_in_pixel();
     let (left, right) = body.split_horizontally(w / 2);
     let weeks = ts.week_range();
@@ -611,11 +673,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         &left,
         "Who holds the floor",
         "share of turns",
-        &[
-            ("participants", ts.get("voice_share_participants")),
-            ("volunteers", ts.get("voice_share_volunteers")),
-            ("staff", ts.get("voice_share_staff")),
-        ],
+        &voice,
         weeks,
         "no data",
         has_presence.then_some(presence.as_slice()),
@@ -624,11 +682,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         &right,
         "Who takes over others' turns",
         "share of turns taken over",
-        &[
-            ("participants", ts.get("usurp_share_by_participants")),
-            ("volunteers", ts.get("usurp_share_by_volunteers")),
-            ("staff", ts.get("usurp_share_by_staff")),
-        ],
+        &takeover,
         weeks,
         if voice_defined {
             "no turn was taken over"
@@ -641,7 +695,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
 
 fn histogram_panel<DB: DrawingBackend>(
     area: &Area<DB>,
-    name: &str,
+    (name, lens): (&str, &str),
     values: &[f64],
     final_week: Option<u64>,
 ) -> Result<()> {
@@ -661,7 +715,13 @@ fn histogram_panel<DB: DrawingBackend>(
         Some(w) => format!("{} in week {w}", m.unit),
         None => m.unit.to_string(),
     };
-    let mut chart = build_chart(area, Some(&meta::title(name)), x, (0.0, y1), 80)?;
+    let mut chart = build_chart(
+        area,
+        Some(&meta::series_title(name, lens)),
+        x,
+        (0.0, y1),
+        80,
+    )?;
     let xf = y_formatter(m.kind, x.1 - x.0);
     mesh(
         &mut chart,
@@ -675,7 +735,7 @@ fn histogram_panel<DB: DrawingBackend>(
         &|v| fmt_week(*v),
     )?;
     let Some(h) = hist else {
-        return note(&mut chart, "no data");
+        return note(&mut chart, "no data (nobody in the lens)");
     };
     chart
         .draw_series(
@@ -718,14 +778,15 @@ fn histogram_panel<DB: DrawingBackend>(
 pub fn fmt_label(kind: Kind, v: f64) -> String {
     match kind {
         Kind::Share => format!("{} %", fmt_fixed(v * 100.0, 1)),
-        Kind::Count => fmt_fixed(v, if v.abs() >= 10.0 { 0 } else { 1 }),
+        Kind::Count => fmt_fixed(v, if v.abs() >= 10.0 { 0 } else { 2 }),
         _ => fmt_fixed(v, if v.abs() >= 10.0 { 1 } else { 2 }),
     }
 }
 
-/// Final-week distributions across replicates of the agency and minoritization measures.
+/// Final-week distributions across replicates of the agency and minoritization measures (of
+/// the newcomers).
 pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
-    let names = key_indicators(View::Distribution);
+    let names = key_series(View::Distribution);
     let fw = data.final_week();
     let week = data.final_week_words();
     let body = header(
@@ -742,15 +803,19 @@ pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res
         &[],
     )?;
     let panels = body.split_evenly((1, names.len()));
-    for (name, area) in names.iter().zip(&panels) {
-        histogram_panel(area, name, &data.final_table.values(name), fw)?;
+    for ((name, lens), area) in names.iter().zip(&panels) {
+        let values = data.final_table.values(name, lens);
+        histogram_panel(area, (name, lens), &values, fw)?;
     }
     Ok(())
 }
 
-/// Volunteer retention: share of the initial volunteers still active, as a step curve.
+/// Volunteer retention: share of the founding volunteers (week 0) still active, as a step
+/// curve, with the annual attrition of all volunteers in words.
 pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
-    let stats = data.timeseries.get("volunteers_retained");
+    let stats = data
+        .timeseries
+        .get("founding_volunteers_retained", "volunteers");
     let x = match data.timeseries.week_range() {
         // The curve starts at week 0 (everyone retained) when the data start at week 1, and
         // the last step is held a little past the last week so that it shows.
@@ -766,12 +831,21 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
     clamp_segments(&mut curve.ci95, 0.0, 1.0);
     let n = data.replicates();
     let mut subtitle = format!(
-        "Share of the volunteers present at the start who are still active, by week ({}).",
+        "Share of the founding volunteers (those present at week 0) who are still active, by week ({}).",
         match n {
             1 => "a single replicate".to_string(),
             n => format!("mean over {n} replicates"),
         }
     );
+    if let Some(a) = data
+        .summary_row("final_week", "annual_attrition", "volunteers")
+        .and_then(|r| r.stats.mean)
+    {
+        subtitle.push_str(&format!(
+            " All volunteers, refills included, withdrew at {} per volunteer-year.",
+            fmt_fixed(a, 2)
+        ));
+    }
     let describe = |s: &WeekStat| {
         let mut t = format!(
             " After week {}: {} retained",
@@ -828,7 +902,7 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         &mut chart,
         MeshSpec {
             x_desc: "week",
-            y_desc: "share of initial volunteers still active",
+            y_desc: "share of founding volunteers still active",
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
         },
@@ -843,11 +917,12 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
     draw_lines(&mut chart, &curve.mean, VOLUNTEERS, 3)
 }
 
-/// Scatter of replicates at the final week: agency index vs minoritization index.
+/// Scatter of replicates at the final week: the newcomers' agency index vs their
+/// minoritization index.
 pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
     let pairs = data
         .final_table
-        .pairs("agency_index", "minoritization_index");
+        .pairs("agency_index", "minoritization_index", "newcomers");
     let week = data.final_week_words();
     let total = data.final_table.rows.len();
     let counted = if pairs.len() == total {
@@ -856,8 +931,9 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunD
         format!("{} of {total} replicates have both values", pairs.len())
     };
     let mut subtitle = format!(
-        "Each dot is one replicate in {week} ({counted}). Further right = more agency; \
-         higher up = more minoritization."
+        "Each dot is one replicate in {week} ({counted}), the indices of its {}. Further \
+         right = more agency; higher up = more minoritization.",
+        meta::NEWCOMERS_WORDS
     );
     if let Some(r) = pearson(&pairs) {
         subtitle.push_str(&format!(
@@ -886,8 +962,8 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunD
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "agency index (0\u{2013}1, higher = more agency)",
-            y_desc: "minoritization index (0\u{2013}1, higher = more)",
+            x_desc: "newcomers' agency index (0\u{2013}1, higher = more agency)",
+            y_desc: "newcomers' minoritization index (0\u{2013}1, higher = more)",
             x_labels: 8,
             y_labels: 8,
         },
@@ -895,7 +971,7 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunD
         &yf,
     )?;
     if pairs.is_empty() {
-        return note(&mut chart, "no data");
+        return note(&mut chart, "no data (no newcomers in the final week)");
     }
     chart
         .draw_series(

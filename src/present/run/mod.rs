@@ -12,7 +12,7 @@ pub mod report;
 pub mod series;
 
 use super::chart::{self, Area, Chart};
-use crate::metrics::indicators::{key_indicators, View};
+use crate::metrics::indicators::{key_series, View};
 use anyhow::{Context, Result};
 use data::RunData;
 use plotters::prelude::*;
@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 pub enum Figure {
     /// Small multiples of the key indicators' trajectories.
     Trajectories,
-    /// One key indicator's trajectory.
-    Indicator(&'static str),
-    /// Share of turns by role and share of usurped turns by usurper role.
+    /// One key indicator's trajectory at a lens.
+    Indicator(&'static str, &'static str),
+    /// Share of turns by class and share of turns taken over by class.
     WhoTalks,
     /// Final-week histograms across replicates.
     Distributions,
@@ -48,15 +48,17 @@ pub const SHEETS: &[(Figure, &str, &str)] = &[
     (
         Figure::WhoTalks,
         "Who talks, and who speaks for whom",
-        "Left: how the speaking turns are shared between participants, volunteers and staff. \
-         Right: when someone's turn is taken over (\u{201c}speaking for\u{201d}), who takes it. \
-         Compare the participants' band with their share of the people present.",
+        "Left: how the speaking turns are shared between newcomers, local participants, \
+         volunteers and staff. Right: when someone's turn is taken over (\u{201c}speaking \
+         for\u{201d}), who takes it. Compare the newcomers' band with their share of the people \
+         present.",
     ),
     (
         Figure::Retention,
         "Volunteer retention",
-        "The share of the volunteers present at the start who are still active. Defaults are \
-         calibrated to 25\u{2013}40 % of volunteers leaving within a year.",
+        "The share of the founding volunteers (present at week 0) who are still active. \
+         Defaults are calibrated to 25\u{2013}40 % of volunteers leaving within a year, \
+         checked on annual_attrition (withdrawals per volunteer-year of all volunteers).",
     ),
     (
         Figure::Distributions,
@@ -67,8 +69,9 @@ pub const SHEETS: &[(Figure, &str, &str)] = &[
     (
         Figure::AgencyVsMinoritization,
         "Agency against minoritization",
-        "Each dot is one replicate at the final week. Runs in the lower right went well \
-         (more agency, less minoritization); runs in the upper left went badly.",
+        "Each dot is one replicate at the final week, the newcomers' two indices. Runs in the \
+         lower right went well for them (more agency, less minoritization); runs in the upper \
+         left went badly.",
     ),
 ];
 
@@ -77,7 +80,9 @@ impl Figure {
     pub fn stem(&self) -> String {
         match self {
             Figure::Trajectories => "trajectories".into(),
-            Figure::Indicator(name) => format!("indicator-{name}"),
+            Figure::Indicator(name, lens) => {
+                format!("indicator-{name}-{}", lens.replace(['|', '='], "-"))
+            }
             Figure::WhoTalks => "who-talks".into(),
             Figure::Distributions => "distributions".into(),
             Figure::Retention => "retention".into(),
@@ -89,10 +94,10 @@ impl Figure {
     pub fn size(&self) -> (u32, u32) {
         match self {
             Figure::Trajectories => {
-                let rows = (key_indicators(View::Trajectory).len() + 1).div_ceil(3) as u32;
+                let rows = (key_series(View::Trajectory).len() + 1).div_ceil(3) as u32;
                 (1800, 150 + rows * 430)
             }
-            Figure::Indicator(_) | Figure::Retention => (1200, 800),
+            Figure::Indicator(..) | Figure::Retention => (1200, 800),
             Figure::WhoTalks => (1800, 860),
             Figure::Distributions => (1800, 720),
             Figure::AgencyVsMinoritization => (1200, 940),
@@ -103,9 +108,9 @@ impl Figure {
     pub fn all() -> Vec<Figure> {
         let mut v: Vec<Figure> = SHEETS.iter().map(|s| s.0).collect();
         v.extend(
-            key_indicators(View::Trajectory)
+            key_series(View::Trajectory)
                 .into_iter()
-                .map(Figure::Indicator),
+                .map(|(name, lens)| Figure::Indicator(name, lens)),
         );
         v
     }
@@ -114,7 +119,7 @@ impl Figure {
     pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, data: &RunData) -> Result<()> {
         match self {
             Figure::Trajectories => draw::trajectories_sheet(root, data),
-            Figure::Indicator(name) => draw::indicator_chart(root, data, name),
+            Figure::Indicator(name, lens) => draw::indicator_chart(root, data, name, lens),
             Figure::WhoTalks => draw::who_talks(root, data),
             Figure::Distributions => draw::distributions(root, data),
             Figure::Retention => draw::retention(root, data),
@@ -178,6 +183,6 @@ mod tests {
         stems.sort();
         stems.dedup();
         assert_eq!(stems.len(), n);
-        assert!(stems.contains(&"indicator-voice_parity".to_string()));
+        assert!(stems.contains(&"indicator-voice_parity-newcomers".to_string()));
     }
 }

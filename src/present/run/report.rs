@@ -8,12 +8,12 @@
 
 use super::data::{RunData, SummaryRow, WeekStat};
 use super::{Figure, SHEETS};
-use crate::metrics::indicators::{key_indicators, View};
+use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::write_file_atomic;
 use crate::present::html::{escape as esc, inline_svg_file, report_start, REPORT_END};
 use crate::present::meta::{self, Kind};
 use crate::present::style::{
-    fmt_fixed, indicator_colour, NEUTRAL, PARTICIPANTS, STAFF, VOLUNTEERS,
+    fmt_fixed, lens_colour, LOCAL_PARTICIPANTS, NEWCOMERS, STAFF, VOLUNTEERS,
 };
 use plotters::style::RGBColor;
 use serde_json::Value;
@@ -175,8 +175,17 @@ pub fn fmt_value(kind: Kind, v: Option<f64>) -> String {
     };
     match kind {
         Kind::Share => format!("{} %", fmt_fixed(v * 100.0, 1)),
-        Kind::Count => fmt_fixed(v, if v.abs() >= 100.0 { 0 } else { 1 }),
+        Kind::Count => fmt_fixed(v, if v.abs() >= 100.0 { 0 } else { 2 }),
         _ => fmt_fixed(v, if v.abs() >= 100.0 { 1 } else { 3 }),
+    }
+}
+
+/// "n = 46 of 200 replicates" when a statistic rests on fewer replicates than ran, else "".
+pub fn fewer_replicates(n: u32, replicates: u64) -> String {
+    if (n as u64) < replicates {
+        format!("n = {n} of {replicates} replicates")
+    } else {
+        String::new()
     }
 }
 
@@ -260,6 +269,16 @@ fn intro(h: &mut String, data: &RunData, scen: &Value, name: &str) {
          is the same activity run again with different chance events; the results below are \
          averages over the replicates, with uncertainty ranges.</p>"
     );
+    let _ = writeln!(
+        h,
+        "<p>The headline figures are about the <b>{}</b>: the study's immigrant participants. \
+         Local participants (participants of a majority origin, such as a dugnad's neighbours), \
+         volunteers and staff have figures of their own (the <code>lens</code> column of every \
+         CSV); <i>all</i> pools a figure's whole subject.</p>\n<p class=\"caveat\"><b>A model, not a \
+         forecast.</b> {}</p>",
+        meta::NEWCOMERS_WORDS,
+        esc(meta::NOT_A_FORECAST)
+    );
     h.push_str(
         "<nav><a href=\"#glance\">At a glance</a><a href=\"#design\">What was simulated</a>\
          <a href=\"#charts\">Charts</a><a href=\"#summary\">All indicators</a>\
@@ -280,23 +299,24 @@ fn glance(h: &mut String, data: &RunData) {
     let week = data.final_week_words();
     let _ = writeln!(
         h,
-        "<p>Values in {week} (the last week), as the mean over replicates with its 95 % \
-         confidence interval, and how the weekly mean moved over the run.</p>"
+        "<p>Values in {week} (the last week) for the {}, as the mean over replicates with its \
+         95 % confidence interval, and how the weekly mean moved over the run; volunteer \
+         indicators are of all volunteers and staff. Where fewer replicates than ran define a \
+         value (a lens with nobody in it in some replicates), the card says on how many it rests.</p>",
+        meta::NEWCOMERS_WORDS
     );
     h.push_str("<div class=\"cards\">\n");
     let mut any = false;
-    for name in key_indicators(View::Glance) {
+    let replicates = data.replicates();
+    for (name, lens) in key_series(View::Glance) {
         let m = meta::meta(name);
-        let row = data.summary_row("final_week", name);
-        let traj = first_last(data.timeseries.get(name));
+        let row = data.summary_row("final_week", name, lens);
+        let traj = first_last(data.timeseries.get(name, lens));
         if row.and_then(|r| r.stats.mean).is_none() && traj.is_none() {
             continue;
         }
         any = true;
-        let colour = match indicator_colour(name) {
-            c if c == PARTICIPANTS || c == VOLUNTEERS || c == STAFF => hex(c),
-            _ => hex(NEUTRAL),
-        };
+        let colour = hex(lens_colour(lens));
         let value = row
             .map(|r| fmt_value(m.kind, r.stats.mean))
             .or_else(|| traj.map(|t| fmt_value(m.kind, Some(t.1 .1))))
@@ -319,14 +339,25 @@ fn glance(h: &mut String, data: &RunData) {
             ),
             _ => String::new(),
         };
+        let n = row
+            .map(|r| fewer_replicates(r.stats.n, replicates))
+            .unwrap_or_default();
+        let locals = data
+            .summary_row("final_week", name, "local_participants")
+            .filter(|_| lens == "newcomers")
+            .and_then(|r| r.stats.mean)
+            .map(|v| format!("local participants: {}", fmt_value(m.kind, Some(v))))
+            .unwrap_or_default();
         let _ = writeln!(
             h,
             "<div class=\"card\" style=\"--bar:{colour}\"><div class=\"t\">{}</div>\
              <div class=\"v\">{}</div><div class=\"s\">{}</div><div class=\"s\">{}</div>\
-             <div class=\"m\">{}</div></div>",
-            esc(&meta::title(name)),
+             <div class=\"s\">{}</div><div class=\"s\">{}</div><div class=\"m\">{}</div></div>",
+            esc(&meta::series_title(name, lens)),
             esc(&value),
             esc(&ci),
+            esc(&n),
+            esc(&locals),
             esc(&moved),
             esc(m.meaning)
         );
@@ -706,10 +737,13 @@ fn charts(h: &mut String, dir: &Path) {
     let _ = writeln!(
         h,
         "<p>Colours are the same in every chart: <span class=\"swatch\" style=\"background:{}\">\
-         </span>participants, <span class=\"swatch\" style=\"background:{}\"></span>volunteers, \
-         <span class=\"swatch\" style=\"background:{}\"></span>staff; black lines are about \
-         the activity as a whole.</p>",
-        hex(PARTICIPANTS),
+         </span>newcomers (participants of a non-majority origin), <span class=\"swatch\" \
+         style=\"background:{}\"></span>local participants (of a majority origin), \
+         <span class=\"swatch\" style=\"background:{}\"></span>volunteers, \
+         <span class=\"swatch\" style=\"background:{}\"></span>staff; black lines are \
+         pooled figures (lens <i>all</i>).</p>",
+        hex(NEWCOMERS),
+        hex(LOCAL_PARTICIPANTS),
         hex(VOLUNTEERS),
         hex(STAFF)
     );
@@ -718,7 +752,7 @@ fn charts(h: &mut String, dir: &Path) {
     }
     let _ = writeln!(
         h,
-        "<p>Each key indicator also has a chart of its own in <code>charts/indicator-&lt;name&gt;.png</code> \
+        "<p>Each key indicator also has a chart of its own in <code>charts/indicator-&lt;name&gt;-&lt;lens&gt;.png</code> \
          and <code>.svg</code>; all charts are in the <code>charts/</code> folder beside this report.</p>"
     );
     h.push_str("</section>\n");
@@ -777,22 +811,26 @@ fn summary_table(h: &mut String, data: &RunData) {
          confidence interval of the mean (where the true average most likely lies); \
          <b>90 % of replicates</b> is the range from the 5th to the 95th percentile of single \
          replicates. <b>n</b> is the number of replicates in which the value was defined; NA \
-         means undefined (for example a ratio in a week without any meeting).</p>"
+         means undefined (for example a ratio in a week without any meeting, or a lens with \
+         nobody in it). Each indicator is shown for every <b>lens</b>: whom the figure is about. \
+         Counts are per group.</p>"
     );
-    // Indicator order: as in the time series (the fixed output order), then any others.
-    let mut names: Vec<String> = data.timeseries.indicators.clone();
+    // Series order: as in the time series (the fixed output order), then any others.
+    let mut names: Vec<(String, String)> = data.timeseries.indicators.clone();
     for r in &data.summary {
-        if !names.contains(&r.indicator) {
-            names.push(r.indicator.clone());
+        let key = (r.indicator.clone(), r.lens.clone());
+        if !names.contains(&key) {
+            names.push(key);
         }
     }
+    let replicates = data.replicates();
     if names.is_empty() {
         h.push_str("<p class=\"missing\">No summary was found in this folder.</p>\n</section>\n");
         return;
     }
     h.push_str(
         "<div class=\"wide\"><table class=\"summary\">\n<tr><th rowspan=\"2\">indicator</th>\
-         <th rowspan=\"2\">what it means</th><th colspan=\"3\" class=\"num\">final week</th>\
+         <th rowspan=\"2\">lens</th><th rowspan=\"2\">what it means</th><th colspan=\"3\" class=\"num\">final week</th>\
          <th colspan=\"2\" class=\"num\">run mean</th><th rowspan=\"2\" class=\"num\">n</th></tr>\n\
          <tr><th class=\"num\">mean</th><th class=\"num\">95 % CI</th>\
          <th class=\"num\">90 % of replicates</th><th class=\"num\">mean</th>\
@@ -802,22 +840,37 @@ fn summary_table(h: &mut String, data: &RunData) {
         (Some(_), Some(_)) => format!("{} \u{2013} {}", fmt_value(kind, a), fmt_value(kind, b)),
         _ => "NA".into(),
     };
-    for name in &names {
+    for (name, lens) in &names {
         let m = meta::meta(name);
-        let fw: Option<&SummaryRow> = data.summary_row("final_week", name);
-        let rm: Option<&SummaryRow> = data.summary_row("run_mean", name);
-        let meaning = if m.meaning.is_empty() {
+        let fw: Option<&SummaryRow> = data.summary_row("final_week", name, lens);
+        let rm: Option<&SummaryRow> = data.summary_row("run_mean", name, lens);
+        // The meaning once per indicator, at its first lens.
+        let first = names.iter().position(|k| &k.0 == name)
+            == names
+                .iter()
+                .position(|k| k == &(name.clone(), lens.clone()));
+        let meaning = if !first {
+            ""
+        } else if m.meaning.is_empty() {
             "\u{2014}"
         } else {
             m.meaning
         };
+        let n = fw.map(|r| {
+            if (r.stats.n as u64) < replicates {
+                format!("{} of {replicates}", r.stats.n)
+            } else {
+                r.stats.n.to_string()
+            }
+        });
         let _ = writeln!(
             h,
-            "<tr><td><b>{}</b><br><code>{}</code></td><td class=\"meaning\">{}</td>\
+            "<tr><td><b>{}</b><br><code>{}</code></td><td>{}</td><td class=\"meaning\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             esc(&meta::title(name)),
             esc(name),
+            esc(&meta::lens_short(name, lens)),
             esc(meaning),
             esc(&fmt_value(m.kind, fw.and_then(|r| r.stats.mean))),
             esc(&range(
@@ -836,8 +889,7 @@ fn summary_table(h: &mut String, data: &RunData) {
                 rm.and_then(|r| r.stats.ci_low),
                 rm.and_then(|r| r.stats.ci_high)
             )),
-            fw.map(|r| r.stats.n.to_string())
-                .unwrap_or_else(|| "\u{2014}".into()),
+            n.unwrap_or_else(|| "\u{2014}".into()),
         );
     }
     h.push_str("</table></div>\n</section>\n");

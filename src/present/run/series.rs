@@ -185,6 +185,10 @@ pub fn axis_range(kind: Kind, ext: Option<(f64, f64)>) -> (f64, f64) {
             let top = if hi <= 0.0 { 1.0 } else { (hi * 1.15).max(1.0) };
             (lo.min(0.0), top)
         }
+        Kind::Rate => {
+            let top = if hi <= 0.0 { 1.0 } else { hi * 1.15 };
+            (lo.min(0.0), top)
+        }
         Kind::Ratio => {
             let top = (hi.max(1.0) * 1.15).max(1.2);
             (lo.min(0.0), top)

@@ -384,7 +384,7 @@ function bandPath(xs, lo, hi) {
   return d;
 }
 
-const SHARES = new Set(["usurp_rate_participants", "dependency_help_share", "mean_agency", "volunteers_retained"]);
+const SHARES = new Set(["spoken_for_rate", "dependency_help_share", "mean_agency", "bridging_tie_strength", "founding_volunteers_retained"]);
 
 // Chart size in CSS pixels, so that text stays readable on any screen.
 function chartWidth(svg) {
@@ -445,7 +445,7 @@ function lineChart(svg, ind, weeks, mark) {
   }
 }
 
-function diffChart(svg, inds) {
+function diffChart(svg, inds, replicates) {
   // One row per indicator: its name and the difference with its CI on a line, the bar below.
   const W = chartWidth(svg), rowH = 58, top = 30, H = top + inds.length * rowH + 26;
   const lx = 10, rx = W - 10;
@@ -471,7 +471,8 @@ function diffChart(svg, inds) {
     const d = ind.diff;
     const value = svgEl("text", { x: rx, y: y0 + 16, "text-anchor": "end", "font-size": 14 }, svg);
     if (d.mean === null) { value.textContent = "not defined"; return; }
-    value.textContent = `${signed(d.mean)}  [${signed(d.ci_low)}, ${signed(d.ci_high)}]`;
+    const fewer = d.n < replicates ? `  n=${d.n}/${replicates}` : "";
+    value.textContent = `${signed(d.mean)}  [${signed(d.ci_low)}, ${signed(d.ci_high)}]${fewer}`;
     const y = y0 + 36;
     const x0 = px(0), x1 = px(d.mean);
     svgEl("rect", { x: Math.min(x0, x1), y: y - 10, width: Math.max(1.5, Math.abs(x1 - x0)), height: 20, class: "bar" + (d.mean < 0 ? " neg" : ""), "data-key": ind.key }, svg);
@@ -501,7 +502,8 @@ function drawCharts(data) {
     const card = chartCard(`chart-${ind.key}`);
     card.querySelector(".title").textContent = ind.title;
     card.querySelector(".finals").innerHTML = `<span class="fa">A ${show(ind.final.a)}</span> · <span class="fb">B ${show(ind.final.b)}</span>`;
-    card.querySelector(".meaning").textContent = `${ind.meaning}. Week ${data.weeks}.`;
+    const whom = ind.lens === "newcomers" ? ` About ${data.subject}.` : ind.lens === "all" ? " All volunteers and staff." : ` Lens ${ind.lens}.`;
+    card.querySelector(".meaning").textContent = `${ind.meaning}.${whom} Week ${data.weeks}.`;
     const svg = card.querySelector("svg");
     svg.setAttribute("aria-label", `${ind.title} over ${data.weeks} weeks, designs A and B`);
     lineChart(svg, ind, data.weeks, replayWeek());
@@ -510,7 +512,7 @@ function drawCharts(data) {
   card.querySelector(".title").textContent = `Difference B − A in week ${data.weeks}`;
   card.querySelector(".finals").textContent = "";
   card.querySelector(".meaning").textContent = `Mean difference over the ${data.replicates} paired replicates (same random draws), 95 % confidence interval in brackets.`;
-  diffChart(card.querySelector("svg"), data.indicators);
+  diffChart(card.querySelector("svg"), data.indicators, data.replicates);
   // Keep the difference chart last.
   $("charts").appendChild(card);
 }
@@ -614,6 +616,7 @@ async function start() {
     return;
   }
   state.info = info;
+  $("about").textContent = `The charts are about ${info.subject}, unless a chart says otherwise. ${info.not_a_forecast}`;
   for (const s of info.scenarios) if (!s.error) state.byName[s.name] = s;
   for (const which of ["a", "b"]) {
     const sel = $(`scenario-${which}`);
