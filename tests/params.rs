@@ -1,6 +1,6 @@
 //! No dead parameters: every parameter of `dugnad params`, set to the bottom and to the top of its
-//! range, moves some indicator of a design in which its mechanism acts
-//! (tests/fixtures/every-mechanism.toml), on the same random numbers. A parameter that is inactive
+//! range, moves some indicator at some lens (every series: indicator × lens) of a design in which
+//! its mechanism acts (tests/fixtures/every-mechanism.toml), on the same random numbers. A parameter that is inactive
 //! in some designs says so in `dugnad params`.
 
 mod common;
@@ -11,7 +11,7 @@ use dugnad::model::params::PARAMS;
 use dugnad::scenario::load;
 use dugnad::sim::replicates::run_scenario;
 
-/// Every indicator's final-week and run-mean values of every replicate, in order.
+/// Every series' (indicator × lens) final-week and run-mean values of every replicate, in order.
 fn outcome(a: &RunAggregate) -> Vec<u64> {
     a.finals
         .iter()
@@ -24,7 +24,12 @@ fn outcome(a: &RunAggregate) -> Vec<u64> {
 fn every_parameter_moves_some_indicator_between_its_range_bounds() {
     let file = root().join("tests/fixtures/every-mechanism.toml");
     let run = |sets: &[String]| run_scenario(&load(&file, sets).unwrap_or_else(|e| panic!("{e}")));
-    let base = outcome(&run(&[]));
+    let first = run(&[]);
+    assert!(
+        first.layout.len() > dugnad::metrics::N_INDICATORS,
+        "every lens of every indicator is compared, not one value per indicator"
+    );
+    let base = outcome(&first);
     assert!(!base.is_empty());
     let mut dead = Vec::new();
     for p in PARAMS {

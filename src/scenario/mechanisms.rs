@@ -117,7 +117,7 @@ mechanisms! {
         "Care load (children at home) keeps participants from attending.",
         "care load leaves attendance (c_care = 0)";
     door_opening: "M8", [("beta_outcome", 0.0)],
-        "Ties to well-networked locals open doors to housing and jobs (Lancee 2010).",
+        "Bridging ties to well-networked persons of a majority origin open doors to housing and jobs for newcomers (Lancee 2010).",
         "housing and job events keep their base hazard (beta_outcome = 0)";
     language_gate: "M8", [("theta_l", 0.0)],
         "Stepping up (co-organizer, volunteer) is gated by language.",

@@ -209,7 +209,7 @@ pub fn need_to_help_breeds_dependency(b: &Bench, off: &[&str]) -> Effect {
     ))
 }
 
-/// 3b: … which lowers participants' agency.
+/// 3b: … which lowers the newcomers' agency.
 pub fn need_to_help_lowers_agency(b: &Bench, off: &[&str]) -> Effect {
     let (low, high) = need_arms(b, off);
     Effect::mean_of(&b.contrast(&low, &high, "mean_agency", NEWCOMERS, Scope::FinalWeek))
@@ -517,7 +517,8 @@ pub fn load_drives_out_the_young(b: &Bench, off: &[&str]) -> Effect {
 
 // ---------------------------------------------------------------- fact 8
 
-/// 8a: bridging ties raise housing and job events: strong − weak ties from talk.
+/// 8a: bridging ties raise the newcomers' housing and job events (`doors_opened`, credited to
+/// those who entered as newcomers): strong − weak ties from talk.
 pub fn bridges_open_doors(b: &Bench, off: &[&str]) -> Effect {
     let weak = b.scenario(
         CALIBRATION,
@@ -540,13 +541,13 @@ fn care_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
     )
 }
 
-/// 8b: participants with a heavy care load attend less.
+/// 8b: newcomers with a heavy care load attend less.
 pub fn care_load_keeps_mothers_home(b: &Bench, off: &[&str]) -> Effect {
     let (light, heavy) = care_arms(b, off);
     Effect::mean_of(&b.contrast(&light, &heavy, "attendance_rate", NEWCOMERS, Scope::RunMean))
 }
 
-/// 8c: … and gain less language.
+/// 8c: … and gain less language (`language_gain`: within-person, so not who left).
 pub fn care_load_slows_language(b: &Bench, off: &[&str]) -> Effect {
     let (light, heavy) = care_arms(b, off);
     Effect::mean_of(&b.contrast(&light, &heavy, "language_gain", NEWCOMERS, Scope::FinalWeek))
@@ -714,8 +715,8 @@ use Direction::{Down, Up};
 pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "1a",
-        claim: "at equal language and initiative participants are spoken for more than volunteers (status and protectiveness)",
-        indicator: "ln(usurp rate participants / volunteers) in the knitting café at equal language (run mean)",
+        claim: "at equal language and initiative newcomers are spoken for more than volunteers (status and protectiveness)",
+        indicator: "ln(spoken_for_rate newcomers / volunteers) in the knitting café at equal language (run mean)",
         direction: Up,
         min_effect: 0.262,
         source: "ln 1.3: the lower end of the status odds ratio 1.3-1.8 per turn (Anderson & Leaper 1998)",
@@ -725,7 +726,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "1b",
         claim: "low language adds to the gap",
-        indicator: "ln usurp ratio of the café as it is minus at equal language (run mean)",
+        indicator: "ln(spoken_for_rate newcomers / volunteers) of the café as it is minus at equal language (run mean)",
         direction: Up,
         min_effect: 0.405,
         source: "ln 1.5: 'most of all those with low L' (Stein); direction only in the literature",
@@ -735,7 +736,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "2",
         claim: "early interruption has lasting effects on voice",
-        indicator: "participants' voice share in weeks 9-30: protected start minus open start",
+        indicator: "voice_share of newcomers in weeks 9-30: protected start minus open start",
         direction: Up,
         min_effect: 0.002,
         source: "one turn in 500; direction only (Cannon, Robinson & Smith-Lovin 2019)",
@@ -745,7 +746,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "3a",
         claim: "a higher need to help brings more dependency-oriented help",
-        indicator: "dependency help share: high minus low need to help (run mean)",
+        indicator: "dependency_help_share of newcomers: high minus low need to help (run mean)",
         direction: Up,
         min_effect: 0.1,
         source: "ten percentage points; direction only (Nadler 2002; Malkki 2015)",
@@ -754,8 +755,8 @@ pub const CLAUSES: &[Clause] = &[
     },
     Clause {
         id: "3b",
-        claim: "... which lowers participants' agency",
-        indicator: "mean agency: high minus low need to help (final week)",
+        claim: "... which lowers newcomers' agency",
+        indicator: "mean_agency of newcomers: high minus low need to help (final week)",
         direction: Down,
         min_effect: 0.02,
         source: "two hundredths of the agency scale; direction only (Alvarez & van Leeuwen 2015)",
@@ -765,7 +766,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "3c",
         claim: "... and their propensity for independent attempts",
-        indicator: "mean p_indep: high minus low need to help (final week)",
+        indicator: "mean_p_indep of newcomers: high minus low need to help (final week)",
         direction: Down,
         min_effect: 0.02,
         source: "two hundredths; direction only (Baltes 1996)",
@@ -775,7 +776,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "3d",
         claim: "... while the volunteers' satisfaction rises (through help given)",
-        indicator: "volunteer satisfaction: high minus low need to help (run mean)",
+        indicator: "satisfaction of volunteers: high minus low need to help (run mean)",
         direction: Up,
         min_effect: 0.01,
         source: "one hundredth; direction only (Malkki 2015)",
@@ -785,7 +786,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "4",
         claim: "targeting by origin with a neediness stereotype raises dependency help",
-        indicator: "dependency help share: targeted with stereotype 0.3 minus open with 0.6 (run mean)",
+        indicator: "dependency_help_share of newcomers: targeted with stereotype 0.3 minus open with 0.6 (run mean)",
         direction: Up,
         min_effect: 0.05,
         source: "five percentage points; direction only (Nadler & Chernyak-Hai 2014)",
@@ -794,8 +795,8 @@ pub const CLAUSES: &[Clause] = &[
     },
     Clause {
         id: "5a",
-        claim: "in the focus group the lone participant is spoken for more than the volunteers (status, protectiveness, her B1 language)",
-        indicator: "usurp rate: hers minus the volunteers' (the one meeting)",
+        claim: "in the focus group the lone newcomer is spoken for more than the volunteers and staff (status, protectiveness, her B1 language)",
+        indicator: "spoken-for rate: hers (newcomers) minus that of volunteers and staff together (the one meeting)",
         direction: Up,
         min_effect: 0.02,
         source: "two usurped turns in 100 floors more; 'Azmia would not get the chance to finish a sentence' (Stein)",
@@ -835,7 +836,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "5e",
         claim: "disconfirmation dispersed over many members moves the stereotype more than concentrated in one",
-        indicator: "stereotype at week 104: three moderate participants minus one exemplar",
+        indicator: "stereotype of origin=syria at week 104: three moderate participants minus one exemplar",
         direction: Up,
         min_effect: 0.01,
         source: "one hundredth; direction (Weber & Crocker 1983)",
@@ -845,7 +846,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "6a",
         claim: "co-design and facilitation raise voice parity",
-        indicator: "voice parity: co-designed minus service café (run mean)",
+        indicator: "voice_parity of newcomers: co-designed minus service café (run mean)",
         direction: Up,
         min_effect: 0.02,
         source: "two hundredths; direction only (MODEL.md fact 6)",
@@ -855,7 +856,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "6b",
         claim: "... adopted proposals",
-        indicator: "share of decisions adopting a participant's proposal: co-designed minus service (run mean)",
+        indicator: "proposals_adopted_share of newcomers: co-designed minus service (run mean)",
         direction: Up,
         min_effect: 0.05,
         source: "five percentage points; direction only",
@@ -865,7 +866,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "6c",
         claim: "... agency",
-        indicator: "mean agency: co-designed minus service (final week)",
+        indicator: "mean_agency of newcomers: co-designed minus service (final week)",
         direction: Up,
         min_effect: 0.05,
         source: "five hundredths; direction only",
@@ -875,7 +876,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "6d",
         claim: "... and role transitions (both designs with a pathway)",
-        indicator: "role transitions per week: co-designed minus service (run mean)",
+        indicator: "role_transitions of those who entered as newcomers, per week: co-designed minus service (run mean)",
         direction: Up,
         min_effect: 0.005,
         source: "one transition in 200 weeks; direction only",
@@ -885,7 +886,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "7a",
         claim: "a high participant-per-volunteer load drives volunteers out",
-        indicator: "annual attrition: 20 minus 4 participants per volunteer",
+        indicator: "founding volunteers gone at week 52 (1 - founding_volunteers_retained): 20 minus 4 participants per volunteer",
         direction: Up,
         min_effect: 0.1,
         source: "ten percentage points; 'I couldn't manage 20 participants' (Stein)",
@@ -895,7 +896,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "7b",
         claim: "younger volunteers leave more under high load",
-        indicator: "annual attrition younger minus older: 12 minus 2.5 participants per volunteer (difference in differences)",
+        indicator: "founding volunteers gone at week 52, younger minus older: 12 minus 2.5 participants per volunteer (difference in differences)",
         direction: Up,
         min_effect: 0.05,
         source: "five percentage points; direction (Herslund & Paulgaard 2021)",
@@ -904,8 +905,8 @@ pub const CLAUSES: &[Clause] = &[
     },
     Clause {
         id: "8a",
-        claim: "bridging ties raise housing and job events",
-        indicator: "housing and job events per week: strong minus weak ties (run mean)",
+        claim: "bridging ties raise newcomers' housing and job events",
+        indicator: "doors_opened of newcomers per week: strong minus weak ties (run mean)",
         direction: Up,
         min_effect: 0.01,
         source: "one event in 100 weeks per group; direction (Lancee 2010)",
@@ -914,8 +915,8 @@ pub const CLAUSES: &[Clause] = &[
     },
     Clause {
         id: "8b",
-        claim: "participants with a high care load attend less",
-        indicator: "attendance rate: care load 0.9 minus 0.1 (run mean)",
+        claim: "newcomers with a high care load attend less",
+        indicator: "attendance_rate of newcomers: care load 0.9 minus 0.1 (run mean)",
         direction: Down,
         min_effect: 0.1,
         source: "ten percentage points; 'They stay there [at home]' (Stein)",
@@ -925,7 +926,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "8c",
         claim: "... and gain less language",
-        indicator: "mean language: care load 0.9 minus 0.1 (final week)",
+        indicator: "language_gain of newcomers (L now - L at entry): care load 0.9 minus 0.1 (final week)",
         direction: Down,
         min_effect: 0.005,
         source: "a thirtieth of a CEFR step; direction only",
@@ -935,7 +936,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "9a",
         claim: "stepping up is gated by language",
-        indicator: "role transitions per week: fluent minus beginning participants (run mean)",
+        indicator: "role_transitions of those who entered as newcomers, per week: fluent minus beginning (run mean)",
         direction: Up,
         min_effect: 0.05,
         source: "one transition in 20 weeks per group; Azmia 'first as a participant and later as a volunteer' (Stein)",
@@ -945,7 +946,7 @@ pub const CLAUSES: &[Clause] = &[
     Clause {
         id: "9b",
         claim: "... and by invitation from locals who think her competent",
-        indicator: "role transitions per week: stereotype 0.7 minus 0.15 (run mean)",
+        indicator: "role_transitions of those who entered as newcomers, per week: stereotype 0.7 minus 0.15 (run mean)",
         direction: Up,
         min_effect: 0.005,
         source: "one transition in 200 weeks per group; gatekeeping (MODEL.md M8)",
