@@ -39,9 +39,11 @@ pub enum Command {
     Validate(ValidateCmd),
     /// Print one week of one group as a readable meeting transcript (for teaching).
     ///
-    /// Who took the floor, who hesitated, who finished whose sentence, which help was given and
-    /// how, the agenda, and how views and agency moved; rendered from the engine's own event
-    /// stream (same seed, same transcript). See docs/teaching.md.
+    /// By default the first week in which the group met; --find usurp|subtype|limbo|door|step-up
+    /// jumps to the first week where that happens. Who took the floor, who hesitated, who
+    /// finished whose sentence, which help was given and how, the agenda, and how views and
+    /// agency moved; rendered from the engine's own event stream (same seed, same transcript).
+    /// See docs/teaching.md.
     Trace(TraceCmd),
     /// Serve the classroom page: two designs side by side, live charts, a meeting replay.
     ///
@@ -99,6 +101,17 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The flag that gave the scenario value at `path` when a flag did (`--weeks` for
+    /// `scenario.weeks`, ...): the flags are applied after `--set`, so a flag given wins.
+    pub fn flag_for(&self, path: &str) -> Option<&'static str> {
+        match path {
+            "scenario.replicates" if self.replicates.is_some() => Some("--replicates"),
+            "scenario.weeks" if self.weeks.is_some() => Some("--weeks"),
+            "scenario.seed" if self.seed.is_some() => Some("--seed"),
+            _ => None,
+        }
+    }
+
     /// The --set list with --replicates/--weeks/--seed folded in as overrides.
     pub fn overrides(&self) -> Vec<String> {
         let mut v = self.set.clone();
@@ -115,7 +128,7 @@ impl RunArgs {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct RunCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,
@@ -211,6 +224,11 @@ pub struct PlotCmd {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("output", |a| a.hide(true)),
+    mut_arg("force", |a| a.hide(true)),
+    mut_arg("quiet", |a| a.hide(true))
+)]
 pub struct CalibrateCmd {
     /// Calibration scenario.
     #[arg(default_value = "scenarios/calibration.toml")]
@@ -231,7 +249,32 @@ pub enum TraceFormat {
     Json,
 }
 
+/// What `dugnad trace --find` looks for: the first meeting where it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceFind {
+    /// Someone finishes another person's sentence ("speaking for").
+    Usurp,
+    /// A host first counts a participant as an exception to the stereotype (subtyping).
+    Subtype,
+    /// Someone is in limbo at the end of the week: a valued exception who is not "us".
+    Limbo,
+    /// A door opens: a participant finds housing or a job through a contact.
+    Door,
+    /// Someone steps up: a participant becomes a co-organizer, a co-organizer a volunteer.
+    StepUp,
+}
+
+// `trace` reads the scenario flags of `run` (--weeks, --seed, --set) but writes no folder and
+// shows one replicate: -o, --force and --replicates are refused and not shown in --help;
+// --threads and --quiet have nothing to act on and are hidden.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("output", |a| a.hide(true)),
+    mut_arg("force", |a| a.hide(true)),
+    mut_arg("replicates", |a| a.hide(true)),
+    mut_arg("threads", |a| a.hide(true)),
+    mut_arg("quiet", |a| a.hide(true))
+)]
 pub struct TraceCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,
@@ -240,13 +283,19 @@ pub struct TraceCmd {
     /// Replicate to show (0-based; replicate R is replicate R of `dugnad run` on the same seed).
     #[arg(long, value_name = "R", default_value_t = 0)]
     pub replicate: u64,
-    /// Week to show (1-based; weeks 1..W are simulated, week W is shown).
-    #[arg(long, value_name = "W", default_value_t = 1)]
-    pub week: u32,
+    /// Week to show (1-based; weeks 1..W are simulated, week W is shown). Default: the first
+    /// week in which the group met. With --find: search from this week on.
+    #[arg(long, value_name = "W")]
+    pub week: Option<u32>,
     /// Group to show: an index over all groups of the scenario (from 0), or KEY:INDEX for a
-    /// keyed design, e.g. --group knitting:2.
-    #[arg(long, value_name = "G", default_value = "0")]
-    pub group: String,
+    /// keyed design, e.g. --group knitting:2. Default: group 0; with --find, the group where
+    /// it happens first (earliest week, then lowest group).
+    #[arg(long, value_name = "G")]
+    pub group: Option<String>,
+    /// Show the first week in which this happens (from --week on): usurp, subtype, limbo,
+    /// door, step-up. When it never happens, says so on stderr and exits with code 3.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub find: Option<TraceFind>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
@@ -266,7 +315,10 @@ pub struct ServeCmd {
     pub workers: usize,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
+#[command(mut_arg("output", |a| a.help(
+    "Output folder (default: output/compare-A-vs-B/, from the design names in order)"
+)))]
 pub struct CompareCmd {
     /// Scenario files; the first is the baseline unless --baseline, and fixes seed, replicates
     /// and weeks for all (unless the flags do).
@@ -308,7 +360,8 @@ pub struct CompareCmd {
     pub run: RunArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
+#[command(mut_arg("output", |a| a.help("Output folder (default: output/sweep-<scenario name>/)")))]
 pub struct SweepCmd {
     /// Scenario file (TOML); may declare the sweep in a [sweep] table (flags override it).
     pub scenario: PathBuf,
@@ -362,6 +415,10 @@ pub struct MergeCmd {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("output", |a| a.hide(true)),
+    mut_arg("force", |a| a.hide(true))
+)]
 pub struct BenchCmd {
     /// Benchmark scenario; size it so that one single-thread run takes seconds.
     #[arg(default_value = "scenarios/bench.toml")]
@@ -379,7 +436,10 @@ pub struct BenchCmd {
     pub check: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
+#[command(mut_arg("output", |a| a.help(
+    "Output folder (default: output/sensitivity-<scenario name>-<method>/)"
+)))]
 pub struct SensitivityCmd {
     /// Scenario file (TOML), e.g. scenarios/knitting-cafe.toml.
     pub scenario: PathBuf,

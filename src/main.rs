@@ -1,10 +1,10 @@
 //! The dugnad binary: parse the command line, call the library, map errors to exit codes
-//! (2: the user's input is wrong; 1: anything else).
-
-use clap::Parser;
+//! (3: a search found nothing; 2: the user's input is wrong; 1: anything else; 141: the
+//! reader of a pipe went away).
 
 fn main() {
-    let cli = dugnad::cli::Cli::parse();
+    dugnad::commands::end_quietly_on_closed_pipe();
+    let cli = dugnad::commands::parse_args();
     match dugnad::commands::dispatch(cli) {
         Ok(()) => {}
         Err(e) => {

@@ -110,7 +110,7 @@ fn agents_ties_and_graphml_describe_the_same_people_and_ties() {
     assert_eq!(nodes.len(), persons);
     assert_eq!(edges.len(), week_ties.len());
     assert!(!edges.is_empty(), "some ties");
-    let ids: std::collections::HashSet<&str> =
+    let ids: std::collections::BTreeSet<&str> =
         nodes.iter().map(|n| n.attribute("id").unwrap()).collect();
     for (e, t) in edges.iter().zip(&week_ties) {
         let (s, d) = (

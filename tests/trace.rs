@@ -299,3 +299,277 @@ fn overrides_change_the_transcript_like_run() {
         "hesitations are still shown: {text}"
     );
 }
+
+fn load(file: &str, set: &[&str]) -> (dugnad::scenario::Scenario, Vec<Design>) {
+    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+    let s = dugnad::scenario::load(std::path::Path::new(file), &set).unwrap();
+    let designs = Design::compile_all(&s);
+    (s, designs)
+}
+
+fn week_of(
+    s: &dugnad::scenario::Scenario,
+    designs: &[Design],
+    replicate: u64,
+    group: usize,
+    week: u32,
+) -> trace::Trace {
+    trace::simulate(
+        s,
+        designs,
+        &TraceSpec {
+            replicate,
+            week,
+            group: GroupRef::Index(group),
+        },
+    )
+    .unwrap()
+}
+
+/// "focus-group — week N, ..." → N.
+fn shown_week(text: &str) -> u32 {
+    let rest = &text[text.find("— week ").unwrap() + "— week ".len()..];
+    rest[..rest.find(',').unwrap()].parse().unwrap()
+}
+
+#[test]
+fn the_default_week_is_the_first_in_which_the_group_met() {
+    let mut later_than_one = 0;
+    for (file, replicate) in [
+        ("scenarios/focus-group.toml", 0),
+        ("scenarios/focus-group.toml", 3),
+        ("scenarios/knitting-cafe.toml", 0),
+        ("scenarios/dugnad.toml", 1),
+    ] {
+        let r = replicate.to_string();
+        let text = stdout(&["trace", file, "--replicate", &r]);
+        let week = shown_week(&text);
+        let (s, designs) = load(file, &[]);
+        let mut run = GroupRun::new(&designs[0], s.seed, replicate, 0);
+        for w in 1..week {
+            assert!(
+                !trace::met(&run.step(&mut NoEvents)),
+                "{file} replicate {replicate}: the group met in week {w}, before week {week}"
+            );
+        }
+        assert!(trace::met(&run.step(&mut NoEvents)), "{file}: week {week}");
+        assert!(
+            text.contains(&format!("The meeting of week {week}")),
+            "{text}"
+        );
+        if week > 1 {
+            later_than_one += 1;
+            assert!(text.contains("did not meet before week"), "{text}");
+        }
+    }
+    assert!(later_than_one > 0, "a case where week 1 had no meeting");
+}
+
+/// Whether a week's events (and tally) hold what `find` looks for.
+fn happens(find: dugnad::cli::TraceFind, t: &trace::Trace) -> bool {
+    use dugnad::cli::TraceFind as F;
+    use dugnad::mechanisms::events::Event as E;
+    t.events.iter().any(|e| match (find, e) {
+        (F::Usurp, E::Usurped { .. }) => true,
+        (F::Subtype, E::Perceived { subtyped, .. }) => *subtyped,
+        (F::Door, E::Housing { .. } | E::Job { .. }) => true,
+        (F::StepUp, E::Transition { .. }) => true,
+        _ => false,
+    }) || (find == F::Limbo && trace::in_limbo(&t.tally) > 0.0)
+}
+
+#[test]
+fn find_lands_on_the_first_week_where_it_happens() {
+    use dugnad::cli::TraceFind as F;
+    for (file, find, replicate) in [
+        ("scenarios/focus-group.toml", F::Usurp, 0),
+        ("scenarios/focus-group.toml", F::Subtype, 0),
+        ("scenarios/focus-group.toml", F::Limbo, 0),
+        ("scenarios/focus-group.toml", F::Door, 0),
+        ("scenarios/co-designed-cafe.toml", F::StepUp, 1),
+    ] {
+        let (s, designs) = load(file, &[]);
+        let landing = trace::find(&s, &designs, replicate, None, 1, find)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{file}: {find:?} happens"));
+        let shown = week_of(&s, &designs, replicate, landing.group, landing.week);
+        assert!(
+            happens(find, &shown),
+            "{file} {find:?}: week {}",
+            landing.week
+        );
+        for w in 1..landing.week {
+            assert!(
+                !happens(find, &week_of(&s, &designs, replicate, 0, w)),
+                "{file} {find:?}: already in week {w}, found week {}",
+                landing.week
+            );
+        }
+        // The command line shows that week and says what it found, in the opening lines.
+        let name = trace::find_name(find);
+        let r = replicate.to_string();
+        let text = stdout(&["trace", file, "--find", &name, "--replicate", &r]);
+        assert_eq!(shown_week(&text), landing.week, "{text}");
+        let second = text.lines().nth(1).unwrap();
+        assert!(
+            second.contains(&format!("--find {name}: the first week")),
+            "{text}"
+        );
+        // From a later week on, the search lands later.
+        let next = (landing.week + 1).to_string();
+        let later = dugnad()
+            .args([
+                "trace",
+                file,
+                "--find",
+                &name,
+                "--replicate",
+                &r,
+                "--week",
+                &next,
+            ])
+            .output()
+            .unwrap();
+        if later.status.success() {
+            assert!(shown_week(&String::from_utf8_lossy(&later.stdout)) > landing.week);
+        } else {
+            assert_eq!(later.status.code(), Some(3));
+        }
+    }
+}
+
+#[test]
+fn find_over_all_groups_takes_the_earliest_week_then_the_lowest_group() {
+    use dugnad::cli::TraceFind as F;
+    let (s, designs) = load(
+        "scenarios/municipality.toml",
+        &["activity.groups=3", "scenario.weeks=30"],
+    );
+    let total: usize = designs.iter().map(|d| d.activity.groups as usize).sum();
+    for find in [F::Door, F::Subtype, F::Usurp] {
+        let mut brute: Option<(u32, usize)> = None;
+        for g in 0..total {
+            for w in 1..=s.weeks {
+                if happens(find, &week_of(&s, &designs, 0, g, w)) {
+                    if brute.is_none_or(|b| (w, g) < b) {
+                        brute = Some((w, g));
+                    }
+                    break;
+                }
+            }
+        }
+        let found = trace::find(&s, &designs, 0, None, 1, find).unwrap();
+        assert_eq!(
+            found.map(|l| (l.week, l.group)),
+            brute,
+            "{find:?} over {total} groups"
+        );
+    }
+}
+
+#[test]
+fn find_says_when_nothing_happens_and_exits_3() {
+    let out = dugnad()
+        .args([
+            "trace",
+            "scenarios/knitting-cafe.toml",
+            "--find",
+            "usurp",
+            "--set",
+            "activity.facilitation=1",
+            "--weeks",
+            "5",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--find usurp")
+            && err.contains("weeks 1 to 5")
+            && err.contains("there is never a sentence finished by someone else"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "no transcript when nothing is found");
+}
+
+#[test]
+fn names_are_unique_in_a_group_and_kept_across_weeks_and_roles() {
+    // A long run with turnover and step-ups (pathway design).
+    for (file, replicate) in [
+        ("scenarios/co-designed-cafe.toml", 0),
+        ("scenarios/knitting-cafe.toml", 1),
+    ] {
+        let (s, designs) = load(file, &["scenario.weeks=80"]);
+        let mut previous: Vec<String> = Vec::new();
+        let mut given: Vec<String> = Vec::new();
+        let (mut newcomers, mut role_changes) = (0, 0);
+        let mut previous_roles = Vec::new();
+        for w in 1..=s.weeks {
+            let t = week_of(&s, &designs, replicate, 0, w);
+            let names: Vec<String> = t.cast.iter().map(|m| m.name.clone()).collect();
+            let mut distinct = names.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), names.len(), "{file} week {w}: {names:?}");
+            for (i, m) in t.cast.iter().enumerate() {
+                if w == 1 {
+                    given.push(m.name.clone());
+                } else if m.joined {
+                    newcomers += 1;
+                    assert!(
+                        !given.contains(&m.name),
+                        "{file} week {w}: newcomer {} gets a name given before",
+                        m.name
+                    );
+                    given.push(m.name.clone());
+                } else {
+                    assert_eq!(m.name, previous[i], "{file} week {w}: slot {i} renamed");
+                    if previous_roles[i] != m.role {
+                        role_changes += 1;
+                    }
+                }
+            }
+            previous = names;
+            previous_roles = t.cast.iter().map(|m| m.role).collect();
+        }
+        assert!(newcomers > 0, "{file}: the run has newcomers");
+        if file.contains("co-designed") {
+            assert!(role_changes > 0, "{file}: the run has step-ups");
+        }
+    }
+}
+
+#[test]
+fn a_participant_who_steps_up_to_volunteer_keeps_her_name() {
+    use dugnad::cli::TraceFind as F;
+    use dugnad::model::Status;
+    let (s, designs) = load("scenarios/co-designed-cafe.toml", &[]);
+    let mut from = 1;
+    loop {
+        let l = trace::find(&s, &designs, 0, None, from, F::StepUp)
+            .unwrap()
+            .expect("a co-organizer steps up to volunteer in replicate 0");
+        let Some(trace::Hit::StepUp { person, to }) = l.hit else {
+            panic!("{l:?}")
+        };
+        if to == Status::Volunteer {
+            let then = week_of(&s, &designs, 0, 0, l.week);
+            let after = week_of(&s, &designs, 0, 0, l.week + 1);
+            assert_eq!(then.cast[person].role, Status::CoOrganizer);
+            assert_eq!(after.cast[person].role, Status::Volunteer);
+            assert_eq!(then.cast[person].name, after.cast[person].name);
+            // ... and she had it as a participant, before she became a co-organizer.
+            let first = (1..l.week)
+                .map(|w| week_of(&s, &designs, 0, 0, w))
+                .find(|t| t.cast[person].role == Status::Participant && !t.cast[person].joined)
+                .expect("she was a participant");
+            assert_eq!(first.cast[person].name, after.cast[person].name);
+            let label = &after.cast[person].label;
+            assert!(label.starts_with(&format!("Volunteer {}", after.cast[person].name)));
+            return;
+        }
+        from = l.week + 1;
+    }
+}

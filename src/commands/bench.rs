@@ -7,6 +7,7 @@ use anyhow::Result;
 
 /// `dugnad bench [SCENARIO]`.
 pub fn bench(cmd: &BenchCmd) -> Result<()> {
+    crate::commands::refuse_folder_flags(&cmd.run, "bench")?;
     if cmd.repeats == 0 {
         return Err(crate::commands::UsageError("--repeats must be at least 1".into()).into());
     }

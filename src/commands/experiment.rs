@@ -3,7 +3,7 @@
 
 use super::progress::{self, CellBar};
 use crate::cli::{CompareCmd, MergeCmd, RunArgs, SweepCmd};
-use crate::experiment::compare::{self, AdaptiveOutcome, Comparison};
+use crate::experiment::compare::{self, Comparison};
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Present, Store, SweepDef};
 use crate::experiment::sweep::{self, Sweep};
@@ -14,41 +14,16 @@ use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
 use crate::output::number::num;
 use crate::present;
-use crate::scenario::Scenario;
 use crate::sim::replicates::with_threads;
 use anyhow::Result;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 // ---------------------------------------------------------------------------------------------
 // compare
 // ---------------------------------------------------------------------------------------------
-
-#[derive(Serialize)]
-struct DesignEntry<'a> {
-    name: &'a str,
-    file: &'a str,
-    overrides: &'a [String],
-    scenario: &'a Scenario,
-}
-
-#[derive(Serialize)]
-struct CompareManifest<'a> {
-    #[serde(flatten)]
-    provenance: Provenance,
-    baseline: &'a str,
-    scope: Scope,
-    seed: u64,
-    /// Replicates per design (all designs run the same replicates).
-    replicates: u64,
-    weeks: u32,
-    threads: usize,
-    wall_time_seconds: f64,
-    files: Vec<String>,
-    adaptive: Option<&'a AdaptiveOutcome>,
-    designs: Vec<DesignEntry<'a>>,
-}
 
 /// `dugnad compare`.
 pub fn compare(cmd: &CompareCmd) -> Result<()> {
@@ -56,7 +31,16 @@ pub fn compare(cmd: &CompareCmd) -> Result<()> {
     let plan = compare::Plan::from_args(cmd)?;
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (comparison, threads) = run_comparison(&plan, &cmd.run)?;
-    write_comparison(&out, &plan, &comparison, threads, started, !cmd.no_charts)?;
+    let provenance = Provenance::now();
+    write_comparison(
+        &out,
+        &plan,
+        &comparison,
+        threads,
+        provenance,
+        started,
+        !cmd.no_charts,
+    )?;
     let dir = out.commit()?;
     if let Some(o) = &comparison.adaptive {
         println!("{}", o.sentence());
@@ -87,12 +71,14 @@ fn run_comparison(plan: &compare::Plan, run: &RunArgs) -> Result<(Comparison, us
     Ok((result?, threads))
 }
 
-/// Writes the comparison's table, charts and report (`charts`), and manifest into `out`.
-fn write_comparison(
+/// Writes `c` (a comparison of `plan` on `threads` threads, started at `started`): its table,
+/// charts and report (`charts`), and manifest into `out`.
+pub fn write_comparison(
     out: &ResultDir,
     plan: &compare::Plan,
     c: &Comparison,
     threads: usize,
+    provenance: Provenance,
     started: Instant,
     charts: bool,
 ) -> Result<()> {
@@ -102,29 +88,8 @@ fn write_comparison(
         files.push("report.html".into());
     }
     files.push("manifest.json".into());
-    let first = &plan.contenders[0].scenario;
-    let manifest = CompareManifest {
-        provenance: Provenance::now(),
-        baseline: &c.names[c.baseline],
-        scope: c.scope,
-        seed: first.seed,
-        replicates: c.replicates,
-        weeks: first.weeks,
-        threads,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files,
-        adaptive: c.adaptive.as_ref(),
-        designs: plan
-            .contenders
-            .iter()
-            .map(|d| DesignEntry {
-                name: &d.name,
-                file: &d.file,
-                overrides: &d.overrides,
-                scenario: &d.scenario,
-            })
-            .collect(),
-    };
+    let wall = started.elapsed().as_secs_f64();
+    let manifest = plan.manifest(c, provenance, threads, wall, files);
     if charts {
         let html = present::compare::report(out.path(), c);
         out.write("report.html", html.as_bytes())?;
@@ -190,6 +155,9 @@ pub struct CellJob<'a> {
     /// Whether each cell's per-replicate rows are kept.
     pub keep: bool,
     pub run: &'a RunArgs,
+    /// Set by a host program to stop before the next cell (the CLI's interrupts end the
+    /// process instead).
+    pub stop: Option<&'a AtomicBool>,
 }
 
 /// A sweep folder after this invocation ran its pending cells.
@@ -248,7 +216,7 @@ pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> R
     let threads = with_threads(job.run.threads, || {
         sweep
             .runner()
-            .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n))
+            .run_cells(&store, &pending, job.keep, |n| bar.cell_done(n), job.stop)
             .map(|()| rayon::current_num_threads())
     })??;
     bar.finish();
@@ -292,6 +260,19 @@ struct SweepManifest<'a> {
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
     let plan = sweep::Plan::from_args(cmd)?;
+    sweep_planned(&plan, cmd, Provenance::now(), started, None)
+}
+
+/// Runs a planned sweep with `cmd`'s run flags into its folder, started at `started`, and
+/// writes its tables, charts (unless `cmd.no_charts`) and manifest (`cmd.scenario` is not read:
+/// the plan holds the scenario). Setting `stop` ends it before the next cell.
+pub fn sweep_planned(
+    plan: &sweep::Plan,
+    cmd: &SweepCmd,
+    provenance: Provenance,
+    started: Instant,
+    stop: Option<&AtomicBool>,
+) -> Result<()> {
     let sweep = &plan.sweep;
     let (base, cells) = (&sweep.base.scenario, &sweep.cells);
     let job = CellJob {
@@ -299,6 +280,7 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
         unit: "cells",
         keep: plan.keep,
         run: &cmd.run,
+        stop,
     };
     let swept = run_cells(sweep, &job, |notes| {
         eprintln!(
@@ -323,7 +305,7 @@ pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     }
     files.push("manifest.json".into());
     let manifest = SweepManifest {
-        provenance: Provenance::now(),
+        provenance,
         identity: &swept.store.def.identity,
         scenario_file: sweep.base.origin.clone(),
         overrides: &sweep.base.overrides,

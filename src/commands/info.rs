@@ -134,6 +134,7 @@ pub fn indicators(cmd: &IndicatorsCmd) -> anyhow::Result<()> {
 
 /// `dugnad calibrate`: the calibration figures of docs/calibration.md.
 pub fn calibrate(cmd: &CalibrateCmd) -> anyhow::Result<()> {
+    super::refuse_folder_flags(&cmd.run, "calibrate")?;
     let l = crate::commands::run::load(&cmd.scenario, &cmd.run)?;
     let f = crate::sim::replicates::with_threads(cmd.run.threads, || {
         crate::calibration::figures(&l.scenario)

@@ -4,12 +4,12 @@
 use super::progress;
 use super::UsageError;
 use crate::cli::RunCmd;
-use crate::experiment::run::{group_labels, Plan};
+use crate::experiment::run::Plan;
 use crate::metrics::aggregate::RunAggregate;
 use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::ResultDir;
 use crate::output::formats::write_tables;
-use crate::output::manifest::{Manifest, Provenance};
+use crate::output::manifest::Provenance;
 use crate::output::number::num;
 use crate::present;
 use crate::sim::replicates::with_threads;
@@ -27,7 +27,15 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
     // Refuse early, before spending the simulation time.
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (agg, threads) = simulate(&plan, cmd.run.threads, cmd.run.quiet)?;
-    write_run(&out, &plan, &agg, threads, started, !cmd.no_charts)?;
+    write_run(
+        &out,
+        &plan,
+        &agg,
+        threads,
+        Provenance::now(),
+        started,
+        !cmd.no_charts,
+    )?;
     let dir = out.commit()?;
     if !cmd.run.quiet {
         print_summary(&agg, &dir, started.elapsed().as_secs_f64());
@@ -35,41 +43,26 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
     Ok(())
 }
 
-/// Writes the run's tables, manifest, and with `charts` its charts and report, into `out`.
-fn write_run(
+/// Writes the tables of `agg` (a run of `plan` on `threads` threads, started at `started`),
+/// its manifest, and with `charts` its charts and report, into `out`.
+pub fn write_run(
     out: &ResultDir,
     plan: &Plan,
     agg: &RunAggregate,
     threads: usize,
+    provenance: Provenance,
     started: Instant,
     charts: bool,
 ) -> Result<()> {
-    let l = &plan.loaded;
-    let labels = group_labels(&l.designs);
-    let mut tables = crate::output::run::tables(agg, &labels);
-    if plan.agents {
-        tables.push(crate::output::agents::agents(agg, &l.designs));
-        tables.push(crate::output::agents::ties(agg, &l.designs));
-    }
-    let mut files = write_tables(&tables, |f, b| out.write(f, b))?;
+    let mut files = plan.with_tables(agg, |t| write_tables(t, |f, b| out.write(f, b)))?;
     if plan.network {
-        for (f, b) in crate::output::agents::graphml(agg, &l.designs)? {
+        for (f, b) in crate::output::agents::graphml(agg, &plan.loaded.designs)? {
             out.write(&f, &b)?;
             files.push(f);
         }
     }
-    let manifest = Manifest {
-        provenance: Provenance::now(),
-        scenario_file: l.file.display().to_string(),
-        overrides: l.overrides.clone(),
-        seed: l.scenario.seed,
-        replicates: l.scenario.replicates,
-        weeks: l.scenario.weeks,
-        threads,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files,
-        scenario: l.scenario.clone(),
-    };
+    let wall = started.elapsed().as_secs_f64();
+    let manifest = plan.manifest(provenance, threads, wall, files);
     out.write("manifest.json", &manifest.to_json())?;
     if charts {
         draw(out.path())?;

@@ -1,7 +1,7 @@
 //! `dugnad sensitivity` (docs/sensitivity.md): a Morris or Sobol design run as a resumable,
 //! shardable sweep, then analysed from the committed point files.
 
-use super::experiment::{print_swept, run_cells, CellJob};
+use super::experiment::{print_swept, run_cells, CellJob, Swept};
 use crate::cli::SensitivityCmd;
 use crate::experiment::sensitivity::{self as sa, Analysis, Plan};
 use crate::experiment::Scope;
@@ -11,6 +11,7 @@ use crate::output::manifest::{to_json, Provenance};
 use crate::present;
 use anyhow::Result;
 use serde::Serialize;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 #[derive(Serialize)]
@@ -51,18 +52,61 @@ struct FactorEntry<'a> {
 pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
     let plan = Plan::from_args(cmd)?;
+    let done = sensitivity_planned(&plan, cmd, Provenance::now(), started, None)?;
+    for w in &done.warnings {
+        eprintln!("warning: {w}");
+    }
+    for r in &done.ranking {
+        println!("{r}");
+    }
+    if !cmd.run.quiet {
+        let done_note = format!(" → {}", plan.sweep.target.join("sensitivity.csv").display());
+        let rest = "`dugnad merge DIR... -o OUT --no-charts` and rerun this command with -o OUT to analyse";
+        print_swept(
+            &done.swept,
+            done.complete,
+            started,
+            "points",
+            &done_note,
+            rest,
+        );
+    }
+    Ok(())
+}
+
+/// A sensitivity folder after a run: the points, whether the folder is complete (and so
+/// analysed), and the analysis' warnings and ranking in words (empty when incomplete).
+pub struct Done {
+    pub swept: Swept,
+    pub complete: bool,
+    pub warnings: Vec<String>,
+    pub ranking: Vec<String>,
+}
+
+/// Runs a planned sensitivity analysis with `cmd`'s run flags into its folder, started at
+/// `started`, analyses it when complete, and writes its tables, charts and report (unless
+/// `cmd.no_charts`) and manifest (`cmd.scenario` is not read: the plan holds the scenario).
+/// Prints only the start message (unless quiet). Setting `stop` ends it before the next point.
+pub fn sensitivity_planned(
+    plan: &Plan,
+    cmd: &SensitivityCmd,
+    provenance: Provenance,
+    started: Instant,
+    stop: Option<&AtomicBool>,
+) -> Result<Done> {
     let sweep = &plan.sweep;
     let job = CellJob {
         what: "sensitivity",
         unit: "points",
         keep: true,
         run: &cmd.run,
+        stop,
     };
-    let swept = run_cells(sweep, &job, |notes| announce(&plan, cmd, notes))?;
+    let swept = run_cells(sweep, &job, |notes| announce(plan, cmd, notes))?;
     let complete = swept.complete(true);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
     let (warnings, ranking) = if complete {
-        let done = analyse(&plan, !cmd.no_charts)?;
+        let done = analyse(plan, !cmd.no_charts)?;
         files.extend(done.files);
         (done.analysis.warnings, done.ranking)
     } else {
@@ -72,7 +116,7 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     let d = &plan.design;
     let base = &sweep.base.scenario;
     let manifest = Manifest {
-        provenance: Provenance::now(),
+        provenance,
         identity: &swept.store.def.identity,
         scenario_file: sweep.base.origin.clone(),
         overrides: &sweep.base.overrides,
@@ -103,18 +147,12 @@ pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
         files,
     };
     write_file_atomic(&sweep.target.join("manifest.json"), &to_json(&manifest))?;
-    for w in &warnings {
-        eprintln!("warning: {w}");
-    }
-    for r in &ranking {
-        println!("{r}");
-    }
-    if !cmd.run.quiet {
-        let done = format!(" → {}", sweep.target.join("sensitivity.csv").display());
-        let rest = "`dugnad merge DIR... -o OUT --no-charts` and rerun this command with -o OUT to analyse";
-        print_swept(&swept, complete, started, "points", &done, rest);
-    }
-    Ok(())
+    Ok(Done {
+        swept,
+        complete,
+        warnings,
+        ranking,
+    })
 }
 
 /// The start message: the design's size and where it goes, and a note when the scenario's own

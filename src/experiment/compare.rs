@@ -6,13 +6,15 @@ use super::{default_output, pick_series, split_top_level, Refusal, Scope};
 use crate::cli::CompareCmd;
 use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
+use crate::output::manifest::Provenance;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Table};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Source};
 use crate::sim::replicates::run_replicate;
 use crate::stats::{paired_difference, summarize, PairedDiff, Summary};
 use anyhow::Result;
 use rayon::prelude::*;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// One design of a comparison.
@@ -33,7 +35,18 @@ impl Contender {
     /// The design of scenario `file` with `overrides` applied, named `name` (default: the
     /// scenario's name).
     pub fn load(file: &Path, name: Option<&str>, overrides: Vec<String>) -> Result<Contender> {
-        let scenario = crate::scenario::load(file, &overrides)?;
+        Contender::from_source(&Source::read(file)?, name, overrides)
+    }
+
+    /// The design of a scenario given as a [`Source`], with its overrides and then `overrides`
+    /// applied, named `name` (default: the scenario's name).
+    pub fn from_source(
+        source: &Source,
+        name: Option<&str>,
+        overrides: Vec<String>,
+    ) -> Result<Contender> {
+        let overrides = source.overrides_with(&overrides);
+        let scenario = crate::scenario::load_str(&source.text, &source.origin, &overrides)?;
         let designs = Design::compile_all(&scenario);
         let layout = designs.first().map(Layout::of).unwrap_or_default();
         Ok(Contender {
@@ -41,7 +54,7 @@ impl Contender {
             name: name
                 .map(str::to_string)
                 .unwrap_or_else(|| scenario.name.clone()),
-            file: file.display().to_string(),
+            file: source.origin.clone(),
             overrides,
             scenario,
             designs,
@@ -53,8 +66,23 @@ impl Contender {
 /// file, all on the first file's seed, replicates and weeks (common random numbers), with
 /// names made unique.
 pub fn contenders(cmd: &CompareCmd) -> Result<Vec<Contender>> {
+    let sources = read_sources(&cmd.scenarios)?;
+    contenders_of(&sources, cmd)
+}
+
+/// Reads scenario files.
+fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
+    Ok(files
+        .iter()
+        .map(|f| Source::read(f))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// [`contenders`] of scenarios given as [`Source`]s (in place of `cmd.scenarios`).
+pub fn contenders_of(sources: &[Source], cmd: &CompareCmd) -> Result<Vec<Contender>> {
     let flags = cmd.run.overrides();
-    let first = Contender::load(&cmd.scenarios[0], None, flags.clone())?;
+    let first = Contender::from_source(&sources[0], None, flags.clone())
+        .map_err(|e| super::attribute_flags(e, &cmd.run))?;
     let shared = [
         format!("scenario.seed={}", first.scenario.seed),
         format!("scenario.replicates={}", first.scenario.replicates),
@@ -69,14 +97,14 @@ pub fn contenders(cmd: &CompareCmd) -> Result<Vec<Contender>> {
             .collect()
     };
     let mut contenders = vec![first];
-    for f in &cmd.scenarios[1..] {
-        contenders.push(Contender::load(f, None, with_shared(&[]))?);
+    for f in &sources[1..] {
+        contenders.push(Contender::from_source(f, None, with_shared(&[]))?);
     }
     for v in &cmd.variant {
         let (name, mut o) = parse_variant(v)?;
         o.push(format!("scenario.name={name}"));
-        contenders.push(Contender::load(
-            &cmd.scenarios[0],
+        contenders.push(Contender::from_source(
+            &sources[0],
             Some(&name),
             with_shared(&o),
         )?);
@@ -122,15 +150,27 @@ pub struct Plan {
 impl Plan {
     /// Plans `dugnad compare`, refusing what cannot be compared.
     pub fn from_args(cmd: &CompareCmd) -> Result<Plan> {
-        let scope = Scope::parse(&cmd.scope)?;
-        if cmd.scenarios.len() + cmd.variant.len() < 2 {
+        Plan::check_count(cmd.scenarios.len(), cmd)?;
+        Plan::from_sources(&read_sources(&cmd.scenarios)?, cmd)
+    }
+
+    /// At least two designs: `scenarios` scenarios and `cmd`'s variants.
+    fn check_count(scenarios: usize, cmd: &CompareCmd) -> Result<(), Refusal> {
+        if scenarios == 0 || scenarios + cmd.variant.len() < 2 {
             return Err(Refusal(
                 "compare needs at least two designs: two or more scenario files, or one file and --variant 'NAME: KEY=VALUE, ...'"
                     .into(),
-            )
-            .into());
+            ));
         }
-        let contenders = contenders(cmd)?;
+        Ok(())
+    }
+
+    /// Plans `dugnad compare` of scenarios given as [`Source`]s (a program's scenario texts)
+    /// with `cmd`'s flags; `cmd.scenarios` are not read.
+    pub fn from_sources(sources: &[Source], cmd: &CompareCmd) -> Result<Plan> {
+        Plan::check_count(sources.len(), cmd)?;
+        let scope = Scope::parse(&cmd.scope)?;
+        let contenders = contenders_of(sources, cmd)?;
         let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
         let baseline = baseline_index(&names, cmd.baseline.as_deref())?;
         let layout = Layout::union(
@@ -206,6 +246,70 @@ impl Plan {
             lens: self.lens.clone(),
             adaptive,
         })
+    }
+}
+
+/// One design in a comparison's manifest.
+#[derive(Serialize)]
+pub struct DesignEntry<'a> {
+    pub name: &'a str,
+    pub file: &'a str,
+    pub overrides: &'a [String],
+    pub scenario: &'a Scenario,
+}
+
+/// `manifest.json` of a comparison folder.
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    pub baseline: &'a str,
+    pub scope: Scope,
+    pub seed: u64,
+    /// Replicates per design (all designs run the same replicates).
+    pub replicates: u64,
+    pub weeks: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub files: Vec<String>,
+    pub adaptive: Option<&'a AdaptiveOutcome>,
+    pub designs: Vec<DesignEntry<'a>>,
+}
+
+impl Plan {
+    /// The manifest of `c`, this plan's comparison run on `threads` threads, that took
+    /// `wall_time_seconds` and wrote `files`.
+    pub fn manifest<'a>(
+        &'a self,
+        c: &'a Comparison,
+        provenance: Provenance,
+        threads: usize,
+        wall_time_seconds: f64,
+        files: Vec<String>,
+    ) -> Manifest<'a> {
+        let first = &self.contenders[0].scenario;
+        Manifest {
+            provenance,
+            baseline: &c.names[c.baseline],
+            scope: c.scope,
+            seed: first.seed,
+            replicates: c.replicates,
+            weeks: first.weeks,
+            threads,
+            wall_time_seconds,
+            files,
+            adaptive: c.adaptive.as_ref(),
+            designs: self
+                .contenders
+                .iter()
+                .map(|d| DesignEntry {
+                    name: &d.name,
+                    file: &d.file,
+                    overrides: &d.overrides,
+                    scenario: &d.scenario,
+                })
+                .collect(),
+        }
     }
 }
 

@@ -144,7 +144,13 @@ fn canonical(v: &Value) -> Result<String, String> {
 
 /// A value as given on the command line (a TOML value, or a bare word taken as a string).
 fn literal(key: &str, text: &str) -> Result<String, Refusal> {
-    let (_, v) = parse_override(&format!("{key}={text}")).map_err(|e| Refusal(e.to_string()))?;
+    let (_, v) = parse_override(&format!("{key}={text}")).map_err(|e| {
+        // Told as the --vary value it is, not as the --set it is parsed as.
+        let why = e.message().replace(&format!("--set '{key}={text}': "), "");
+        Refusal(format!(
+            "--vary {key}: the value '{text}' is not valid: {why}"
+        ))
+    })?;
     canonical(&v).map_err(|m| Refusal(format!("{key}: {m}")))
 }
 
@@ -232,11 +238,16 @@ fn axis_values(key: &str, spec: &str) -> Result<Vec<String>, Refusal> {
     items.iter().map(|t| literal(key, t)).collect()
 }
 
-fn split_key<'a>(flag: &str, s: &'a str, example: &str) -> Result<(&'a str, &'a str), Refusal> {
+fn split_key<'a>(
+    flag: &str,
+    form: &str,
+    s: &'a str,
+    example: &str,
+) -> Result<(&'a str, &'a str), Refusal> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim(), v.trim())),
         _ => refuse(format!(
-            "{flag} '{s}' is not KEY=VALUES; write e.g. {flag} {example}"
+            "{flag} '{s}' is not {form}; write e.g. {flag} {example}"
         )),
     }
 }
@@ -277,7 +288,7 @@ fn range_of(key: &str, lo: &str, hi: &str) -> Result<Range, Refusal> {
 
 /// Parses `--range KEY=lo:hi`.
 pub fn parse_range(s: &str) -> Result<Range, Refusal> {
-    let (key, spec) = split_key("--range", s, "activity.co_design=0:1")?;
+    let (key, spec) = split_key("--range", "KEY=LO:HI", s, "activity.co_design=0:1")?;
     match spec.split_once(':') {
         Some((lo, hi)) => range_of(key, lo, hi),
         None => refuse(format!(
@@ -288,7 +299,7 @@ pub fn parse_range(s: &str) -> Result<Range, Refusal> {
 
 /// Parses `--vary KEY=v1,v2,...` or `--vary KEY=lo:hi:step`.
 pub fn parse_vary(s: &str) -> Result<Axis, Refusal> {
-    let (key, spec) = split_key("--vary", s, "activity.co_design=0,0.5,1")?;
+    let (key, spec) = split_key("--vary", "KEY=VALUES", s, "activity.co_design=0,0.5,1")?;
     Ok(Axis {
         key: key.to_string(),
         values: axis_values(key, spec)?,

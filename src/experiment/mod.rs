@@ -20,13 +20,31 @@ use crate::metrics::aggregate::ReplicateResult;
 use crate::metrics::indicators::headline_lens;
 use crate::metrics::{indicator, indicator_names, Layout, Row};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The user asked for something an experiment cannot do, or pointed it at the wrong folder
 /// (the command layer reports it with exit code 2). The message says what to do instead.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct Refusal(pub String);
+
+/// The experiment was stopped on request (a host program's interrupt) before all its work was
+/// done; what was committed is kept.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped before every cell was run; the cells done are kept, and running the same sweep into the same folder resumes")]
+pub struct Stopped;
+
+/// A scenario error about a value that `--weeks`, `--replicates` or `--seed` gave, told as
+/// given by that flag (the flags reach the scenario as overrides, which errors call `--set`).
+pub fn attribute_flags(e: anyhow::Error, args: &crate::cli::RunArgs) -> anyhow::Error {
+    match e.downcast::<crate::scenario::ScenarioError>() {
+        Ok(se) => match args.flag_for(se.key()) {
+            Some(flag) => se.given_by(flag).into(),
+            None => se.into(),
+        },
+        Err(e) => e,
+    }
+}
 
 /// Which per-replicate value of an indicator an experiment summarizes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,17 +107,6 @@ pub fn pick_series(layout: &Layout, name: &str, lens: Option<&str>) -> Result<us
 /// The default result folder of a run or experiment named `name`: `output/<name>/`.
 pub fn default_output(name: &str) -> PathBuf {
     PathBuf::from("output").join(name)
-}
-
-/// Reads a scenario file's text; a missing or unreadable file gets the scenario loader's
-/// wording (file named, fix suggested, exit code 2).
-pub fn read_scenario_text(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        crate::scenario::load(path, &[])
-            .err()
-            .map(Into::into)
-            .unwrap_or_else(|| e.into())
-    })
 }
 
 /// A stable 128-bit hash of text (FNV-1a 128), as 32 hex digits: sweep identities.

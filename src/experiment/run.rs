@@ -5,7 +5,9 @@ use super::{default_output, Refusal};
 use crate::cli::{RunArgs, RunCmd};
 use crate::metrics::aggregate::RunAggregate;
 use crate::model::group::Design;
-use crate::scenario::{validate, Scenario};
+use crate::output::manifest::{Manifest, Provenance};
+use crate::output::table::Table;
+use crate::scenario::{Scenario, Source};
 use crate::sim::replicates::{group_count, run_plan, RunPlan};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -15,24 +17,36 @@ pub const MAX_PER_GROUP_CELLS: u64 = 2_000_000;
 
 /// A scenario loaded with the run flags applied.
 pub struct Loaded {
+    /// The scenario file (a scenario given as text: the name its source goes by).
     pub file: PathBuf,
     pub scenario: Scenario,
-    /// `--set`, `--replicates`, `--weeks`, `--seed` as overrides, in the order applied.
+    /// The source's overrides, then `--set`, `--replicates`, `--weeks`, `--seed` as overrides,
+    /// in the order applied.
     pub overrides: Vec<String>,
     pub designs: Vec<Design>,
 }
 
 /// Loads a scenario with `--set`, `--replicates`, `--weeks`, `--seed` applied.
 pub fn load(file: &Path, args: &RunArgs) -> Result<Loaded> {
-    let overrides = args.overrides();
-    let scenario = validate::load(file, &overrides)?;
-    let designs = Design::compile_all(&scenario);
-    Ok(Loaded {
-        file: file.to_path_buf(),
-        scenario,
-        overrides,
-        designs,
-    })
+    Loaded::from_source(&Source::read(file)?, args)
+}
+
+impl Loaded {
+    /// Loads a scenario given as a [`Source`] with `--set`, `--replicates`, `--weeks`, `--seed`
+    /// applied.
+    pub fn from_source(source: &Source, args: &RunArgs) -> Result<Loaded> {
+        let overrides = source.overrides_with(&args.overrides());
+        let scenario = source
+            .load(&args.overrides())
+            .map_err(|e| super::attribute_flags(e.into(), args))?;
+        let designs = Design::compile_all(&scenario);
+        Ok(Loaded {
+            file: PathBuf::from(&source.origin),
+            scenario,
+            overrides,
+            designs,
+        })
+    }
 }
 
 /// Labels (activity key, index within the activity) of every group, in simulation order.
@@ -58,7 +72,13 @@ pub struct Plan {
 impl Plan {
     /// Plans `dugnad run`: loads the scenario and refuses a `--per-group` too large to hold.
     pub fn from_args(cmd: &RunCmd) -> Result<Plan> {
-        let loaded = load(&cmd.scenario, &cmd.run)?;
+        Plan::from_source(&Source::read(&cmd.scenario)?, cmd)
+    }
+
+    /// Plans `dugnad run` of a scenario given as a [`Source`] (a program's scenario text) with
+    /// `cmd`'s flags; `cmd.scenario` is not read.
+    pub fn from_source(source: &Source, cmd: &RunCmd) -> Result<Plan> {
+        let loaded = Loaded::from_source(source, &cmd.run)?;
         let s = &loaded.scenario;
         if cmd.per_group {
             let groups = group_count(&loaded.designs);
@@ -116,5 +136,42 @@ impl Plan {
     /// told how many replicates are done.
     pub fn run(&self, progress: impl FnMut(u64)) -> RunAggregate {
         run_plan(&self.loaded.designs, &self.replicates, progress)
+    }
+
+    /// Hands `f` the tables a run of this plan writes: the run's tables, and with `--agents` the
+    /// agents' and ties' tables.
+    pub fn with_tables<T>(&self, agg: &RunAggregate, f: impl FnOnce(&[Table]) -> T) -> T {
+        let designs = &self.loaded.designs;
+        let labels = group_labels(designs);
+        let mut tables = crate::output::run::tables(agg, &labels);
+        if self.agents {
+            tables.push(crate::output::agents::agents(agg, designs));
+            tables.push(crate::output::agents::ties(agg, designs));
+        }
+        f(&tables)
+    }
+
+    /// The manifest of a run of this plan on `threads` threads that took `wall_time_seconds`
+    /// and wrote `files`.
+    pub fn manifest(
+        &self,
+        provenance: Provenance,
+        threads: usize,
+        wall_time_seconds: f64,
+        files: Vec<String>,
+    ) -> Manifest {
+        let l = &self.loaded;
+        Manifest {
+            provenance,
+            scenario_file: l.file.display().to_string(),
+            overrides: l.overrides.clone(),
+            seed: l.scenario.seed,
+            replicates: l.scenario.replicates,
+            weeks: l.scenario.weeks,
+            threads,
+            wall_time_seconds,
+            files,
+            scenario: l.scenario.clone(),
+        }
     }
 }

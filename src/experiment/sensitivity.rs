@@ -20,6 +20,7 @@ use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::Layout;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Kind, Table};
+use crate::scenario::Source;
 use crate::stats::{
     morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
     scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
@@ -133,10 +134,12 @@ impl Design {
     pub fn new(method: Method, factors: Vec<Factor>, seed: u64) -> Result<Design, Refusal> {
         let k = factors.len();
         if k == 0 {
-            return Err(Refusal(
-                "no factors: give --range KEY=lo:hi (repeatable), e.g. --range parameters.need_to_help=0.3:0.9, or --all-params"
-                    .into(),
-            ));
+            // The example is the first parameter over its plausible range: a range that runs.
+            let p = &crate::model::params::PARAMS[0];
+            return Err(Refusal(format!(
+                "no factors: give --range KEY=lo:hi (repeatable), e.g. --range parameters.{}={}:{}, or --all-params",
+                p.name, p.plausible.0, p.plausible.1
+            )));
         }
         for (i, f) in factors.iter().enumerate() {
             if factors[..i].iter().any(|g| g.key == f.key) {
@@ -285,8 +288,14 @@ impl Plan {
     /// Plans `dugnad sensitivity`. A `[sweep]` table in the file is not part of the scenario
     /// proper and is ignored.
     pub fn from_args(cmd: &SensitivityCmd) -> Result<Plan> {
+        Plan::from_source(&Source::read(&cmd.scenario)?, cmd)
+    }
+
+    /// Plans `dugnad sensitivity` of a scenario given as a [`Source`] (a program's scenario
+    /// text) with `cmd`'s flags; `cmd.scenario` is not read.
+    pub fn from_source(source: &Source, cmd: &SensitivityCmd) -> Result<Plan> {
         let scope = Scope::parse(&cmd.scope)?;
-        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let base = Base::from_source(source, &cmd.run)?;
         let mut factors: Vec<Factor> = Vec::new();
         for r in &cmd.range {
             let r = parse_range(r)?;

@@ -5,18 +5,19 @@
 use super::grid::{display_value, take_sweep_table, Cells, SweepSpec};
 use super::shard::Shard;
 use super::store::{Store, SweepDef};
-use super::{default_output, read_scenario_text, Scope};
+use super::{default_output, Scope, Stopped};
 use crate::cli::{RunArgs, SweepCmd};
 use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
 use crate::output::csv;
 use crate::output::table::{Cell, Column, Table};
-use crate::scenario::{load_str, to_toml, Scenario};
+use crate::scenario::{load_str, to_toml, Scenario, Source};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
 use crate::stats::{OnlineStats, Summary};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Statistics written per (indicator, lens) in `sweep.csv`.
 pub const STATS: [&str; 5] = ["mean", "sd", "ci_low", "ci_high", "n"];
@@ -39,11 +40,16 @@ pub struct Base {
 impl Base {
     /// Reads `file` and applies the run flags.
     pub fn load(file: &Path, run: &RunArgs) -> Result<Base> {
-        let origin = file.display().to_string();
-        let text = read_scenario_text(file)?;
-        let (text, declared) = take_sweep_table(&text, &origin)?;
-        let overrides = run.overrides();
-        let scenario = load_str(&text, &origin, &overrides)?;
+        Base::from_source(&Source::read(file)?, run)
+    }
+
+    /// A scenario given as a [`Source`], with its overrides and then the run flags applied.
+    pub fn from_source(source: &Source, run: &RunArgs) -> Result<Base> {
+        let origin = source.origin.clone();
+        let (text, declared) = take_sweep_table(&source.text, &origin)?;
+        let overrides = source.overrides_with(&run.overrides());
+        let scenario = load_str(&text, &origin, &overrides)
+            .map_err(|e| super::attribute_flags(e.into(), run))?;
         let resolved = to_toml(&scenario);
         Ok(Base {
             text,
@@ -142,8 +148,14 @@ impl Plan {
     /// Plans `dugnad sweep`: the file's `[sweep]` table overridden by the flags, made into
     /// checked cells.
     pub fn from_args(cmd: &SweepCmd) -> Result<Plan> {
+        Plan::from_source(&Source::read(&cmd.scenario)?, cmd)
+    }
+
+    /// Plans `dugnad sweep` of a scenario given as a [`Source`] (a program's scenario text)
+    /// with `cmd`'s flags; `cmd.scenario` is not read.
+    pub fn from_source(source: &Source, cmd: &SweepCmd) -> Result<Plan> {
         let scope = Scope::parse(&cmd.scope)?;
-        let base = Base::load(&cmd.scenario, &cmd.run)?;
+        let base = Base::from_source(source, &cmd.run)?;
         let flags = SweepSpec::from_flags(&cmd.vary, cmd.sample.as_deref(), &cmd.range)?;
         let spec = base
             .declared
@@ -322,15 +334,20 @@ impl SweepRun<'_> {
     }
 
     /// Runs `pending` cells in parallel on the current rayon pool, committing each to `store` as
-    /// it finishes; `done(replicates)` is called after each commit.
+    /// it finishes; `done(replicates)` is called after each commit. Once `stop` is set, no
+    /// further cell starts and the call ends with [`Stopped`] (the cells committed are kept).
     pub fn run_cells(
         &self,
         store: &Store,
         pending: &[usize],
         keep: bool,
         done: impl Fn(u64) + Sync,
+        stop: Option<&AtomicBool>,
     ) -> Result<()> {
         pending.par_iter().try_for_each(|&c| {
+            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return Err(Stopped.into());
+            }
             let r = self.run_cell(c, keep)?;
             store.commit(c, &r.row, r.replicates.as_deref())?;
             done(r.n);
@@ -399,6 +416,37 @@ mod tests {
             .nth(1)
             .unwrap()
             .starts_with("1,0,0.7,voice_share,newcomers,"));
+    }
+
+    #[test]
+    fn a_stopped_sweep_starts_no_further_cell() {
+        let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
+        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[])
+            .unwrap()
+            .cells(1, &|_| false)
+            .unwrap();
+        let overrides = vec!["scenario.replicates=2".into(), "scenario.weeks=3".into()];
+        let run = SweepRun {
+            text: &text,
+            origin: "kc",
+            overrides: &overrides,
+            cells: &cells,
+            scope: Scope::FinalWeek,
+        };
+        let base = load_str(&text, "kc", &overrides).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let def = SweepDef::new(&base, Scope::FinalWeek, cells.clone());
+        let (store, _) = Store::open(&dir.path().join("s"), def, false).unwrap();
+        let stop = AtomicBool::new(true);
+        let e = run
+            .run_cells(&store, &[0, 1], false, |_| {}, Some(&stop))
+            .unwrap_err();
+        assert!(e.is::<Stopped>(), "{e:#}");
+        assert_eq!(store.pending(Shard::ALL, false).unwrap(), [0, 1]);
+        stop.store(false, Ordering::Relaxed);
+        run.run_cells(&store, &[0, 1], false, |_| {}, Some(&stop))
+            .unwrap();
+        assert!(store.pending(Shard::ALL, false).unwrap().is_empty());
     }
 
     #[test]

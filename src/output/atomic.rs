@@ -546,12 +546,24 @@ impl Drop for Registered {
     }
 }
 
-/// Installs (once per process) the handler of SIGINT, SIGTERM and SIGHUP: it removes every
-/// registered temporary folder, temporary file and lock file, and exits with 128 + the signal
-/// number. Called by [`ResultDir::create`], [`lock`] and [`write_file_atomic`].
+/// Whether this process's interrupt handling is settled: the handler installed, or left to a
+/// host program.
+static INTERRUPTS: Once = Once::new();
+
+/// Leaves SIGINT, SIGTERM and SIGHUP to the program dugnad runs inside (the Python package: an
+/// interrupt there is the host's `KeyboardInterrupt`, not the end of the process), so that
+/// [`on_interrupt_clean_up`] installs nothing. Temporary folders, files and locks are still
+/// removed when the values owning them are dropped. Call it before any result is written.
+pub fn leave_interrupts_to_host() {
+    INTERRUPTS.call_once(|| {});
+}
+
+/// Installs (once per process, unless [`leave_interrupts_to_host`] was called first) the handler
+/// of SIGINT, SIGTERM and SIGHUP: it removes every registered temporary folder, temporary file
+/// and lock file, and exits with 128 + the signal number. Called by [`ResultDir::create`],
+/// [`lock`] and [`write_file_atomic`].
 pub fn on_interrupt_clean_up() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
+    INTERRUPTS.call_once(|| {
         #[cfg(unix)]
         {
             use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};

@@ -19,11 +19,17 @@ pub struct Provenance {
 impl Provenance {
     /// This binary and this process's command line.
     pub fn now() -> Provenance {
+        Provenance::called(std::env::args().collect())
+    }
+
+    /// This library, called by `command_line` (a program that is not the dugnad binary, e.g.
+    /// the Python package, says here how it was called).
+    pub fn called(command_line: Vec<String>) -> Provenance {
         Provenance {
             format_version: FORMAT_VERSION,
             dugnad_version: env!("CARGO_PKG_VERSION").to_string(),
             git_commit: git_commit(),
-            command_line: std::env::args().collect(),
+            command_line,
         }
     }
 }

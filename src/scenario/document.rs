@@ -134,6 +134,7 @@ impl Ctx {
     /// An error of `class` at the key `path`.
     pub(crate) fn err(&self, class: Class, path: &str, mut message: String) -> ScenarioError {
         if self.overridden(path) {
+            message = as_set_example(&message, path);
             message.push_str(" (this value was given by --set)");
         }
         let loc = Located {
@@ -149,6 +150,22 @@ impl Ctx {
             Class::Missing => ScenarioError::Missing(loc),
             Class::EmptyPopulation => ScenarioError::EmptyPopulation(loc),
         }
+    }
+}
+
+/// A message's closing example `write e.g. LEAF = VALUE` (a line of the file) told as the
+/// `--set` that fixes it, quoted for the shell when the value needs it:
+/// `write e.g. --set 'activity.targets=["non-western"]'`.
+fn as_set_example(message: &str, path: &str) -> String {
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    let Some((head, value)) = message.split_once(&format!("write e.g. {leaf} = ")) else {
+        return message.to_string();
+    };
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-+:".contains(c);
+    if value.chars().all(plain) {
+        format!("{head}write e.g. --set {path}={value}")
+    } else {
+        format!("{head}write e.g. --set '{path}={value}'")
     }
 }
 

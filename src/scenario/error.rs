@@ -79,6 +79,30 @@ impl ScenarioError {
         }
     }
 
+    /// The same error told as given by a command-line `flag` (`--weeks`) rather than by
+    /// `--set`, its example too (`write e.g. --weeks 104`): the flags that set scenario values
+    /// are applied as overrides.
+    pub fn given_by(mut self, flag: &str) -> ScenarioError {
+        let loc = match &mut self {
+            ScenarioError::Io(l)
+            | ScenarioError::Syntax(l)
+            | ScenarioError::UnknownKey(l)
+            | ScenarioError::WrongType(l)
+            | ScenarioError::OutOfRange(l)
+            | ScenarioError::Missing(l)
+            | ScenarioError::EmptyPopulation(l)
+            | ScenarioError::BadOverride(l) => l,
+        };
+        if let Some(head) = loc.message.strip_suffix(" (this value was given by --set)") {
+            let head = head.replace(
+                &format!("write e.g. --set {}=", loc.key),
+                &format!("write e.g. {flag} "),
+            );
+            loc.message = format!("{head} (this value was given by {flag})");
+        }
+        self
+    }
+
     /// Short name of the error class (`io`, `syntax`, `unknown-key`, `wrong-type`,
     /// `out-of-range`, `missing`, `empty-population`, `bad-override`).
     pub fn kind(&self) -> &'static str {

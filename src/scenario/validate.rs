@@ -14,38 +14,88 @@ use toml_edit::{DocumentMut, ImDocument};
 pub use super::fields::MAX_GROUP_SIZE;
 pub use super::to_toml::to_toml;
 
+/// A scenario as the validator reads it: its text, the name it goes by in messages and
+/// manifests (the file it was read from, or a name the program that wrote the text gave it),
+/// and `--set` overrides its giver applied to it (a program's scenario edited by dotted path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The file name (or given name) used in messages.
+    pub origin: String,
+    /// The TOML text.
+    pub text: String,
+    /// `KEY=VALUE` overrides applied to the text before any others, in order.
+    pub overrides: Vec<String>,
+}
+
+impl Source {
+    /// Scenario text that did not come from a file, named `origin` in messages.
+    pub fn new(text: impl Into<String>, origin: impl Into<String>) -> Source {
+        Source {
+            origin: origin.into(),
+            text: text.into(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Reads a scenario file; a missing, unreadable or non-UTF-8 file is a
+    /// [`ScenarioError::Io`] naming it and saying what to do.
+    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            let hint = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "; check the path (the bundled scenarios are in scenarios/, e.g. scenarios/knitting-cafe.toml)"
+                }
+                _ => "; check that it is a readable file",
+            };
+            ScenarioError::Io(Located {
+                file: origin.clone(),
+                key: String::new(),
+                line: None,
+                message: format!("cannot read the scenario file: {e}{hint}"),
+            })
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            ScenarioError::Io(Located {
+                file: origin.clone(),
+                key: String::new(),
+                line: Some(line),
+                message: "the scenario file is not UTF-8 text; save it as UTF-8".into(),
+            })
+        })?;
+        Ok(Source::new(text, origin))
+    }
+
+    /// This source's overrides followed by `more`.
+    pub fn overrides_with(&self, more: &[String]) -> Vec<String> {
+        self.overrides.iter().chain(more).cloned().collect()
+    }
+
+    /// The checked scenario of this text with this source's overrides and then `more`
+    /// (`KEY=VALUE` as given to `--set`) applied.
+    pub fn load(&self, more: &[String]) -> Result<Scenario, ScenarioError> {
+        load_str(&self.text, &self.origin, &self.overrides_with(more))
+    }
+
+    /// This source with `KEY=VALUE` applied after its overrides, if the scenario it makes is
+    /// valid (the error says why not).
+    pub fn set(&self, assignment: String) -> Result<Source, ScenarioError> {
+        let mut next = self.clone();
+        next.overrides.push(assignment);
+        next.load(&[])?;
+        Ok(next)
+    }
+}
+
 /// Reads, overrides and validates a scenario file. `overrides` are `KEY=VALUE` strings as given to
 /// `--set` (see [`super::overrides`]).
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                "; check the path (the bundled scenarios are in scenarios/, e.g. scenarios/knitting-cafe.toml)"
-            }
-            _ => "; check that it is a readable file",
-        };
-        ScenarioError::Io(Located {
-            file: origin.clone(),
-            key: String::new(),
-            line: None,
-            message: format!("cannot read the scenario file: {e}{hint}"),
-        })
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        ScenarioError::Io(Located {
-            file: origin.clone(),
-            key: String::new(),
-            line: Some(line),
-            message: "the scenario file is not UTF-8 text; save it as UTF-8".into(),
-        })
-    })?;
-    load_str(&text, &origin, overrides)
+    Source::read(path)?.load(overrides)
 }
 
 /// Parses, overrides and validates scenario text; `origin` is the file name used in messages.
@@ -155,6 +205,29 @@ count = 5
 
     fn json(s: &Scenario) -> String {
         serde_json::to_string(s).unwrap()
+    }
+
+    #[test]
+    fn a_source_keeps_its_overrides_first_and_refuses_a_bad_one() {
+        let src = Source::new(MINIMAL, "notebook");
+        let set = src.set("activity.co_design=0.6".into()).unwrap();
+        assert_eq!(set.overrides, ["activity.co_design=0.6"]);
+        assert_eq!(set.load(&[]).unwrap().activities[0].co_design, 0.6);
+        // Later overrides win over the source's own.
+        let later = set.load(&["activity.co_design=0.2".into()]).unwrap();
+        assert_eq!(later.activities[0].co_design, 0.2);
+        assert_eq!(
+            set.overrides_with(&["x=1".into()]),
+            ["activity.co_design=0.6", "x=1"]
+        );
+        // A bad value is refused with the file name it was given and leaves the source as it was.
+        let e = set.set("activity.co_design=1.5".into()).unwrap_err();
+        assert_eq!((e.file(), e.key()), ("notebook", "activity.co_design"));
+        assert_eq!(set.overrides.len(), 1);
+        let e = Source::read(Path::new("no/such/file.toml")).unwrap_err();
+        assert_eq!((e.kind(), e.file()), ("io", "no/such/file.toml"));
+        let (path, text) = bundled("knitting-cafe");
+        assert_eq!(Source::read(Path::new(&path)).unwrap().text, text);
     }
 
     #[test]

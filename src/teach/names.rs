@@ -2,8 +2,12 @@
 //! by origin: Norwegian for the majority, Arabic, Tigrinya, Somali or Dari (and a few others)
 //! for participants, so that a class can follow "Liv" and "Amal" instead of slot numbers.
 //!
-//! The name of a slot depends only on (seed, replicate, activity key, group index, slot, how
-//! many times the slot has been refilled): the same run always casts the same people.
+//! A [`Roster`] names the people of one group over a run: each person is named when she first
+//! appears — the founding members in slot order, then each newcomer as she fills an empty
+//! place — with a name nobody else in the group has had in the run, and keeps it for the rest
+//! of the run, whatever her role becomes (a participant who steps up to volunteer is still
+//! Amal). Names depend only on (seed, replicate, activity key, group index) and the order in
+//! which people arrive: the same run always casts the same people.
 
 use crate::sim::rng::{mix, stream_seed};
 
@@ -83,34 +87,75 @@ pub struct Slot<'a> {
     pub generation: u32,
 }
 
-/// Names every slot of a group, distinct within the group: each slot's first choice is drawn
-/// from its list by a hash of (seed, replicate, activity, group, slot, generation); a name
-/// already taken by an earlier slot moves to the next one in the list, and a list that runs out
-/// gets numbered names ("Amal 2").
-pub fn cast(seed: u64, replicate: u64, activity: &str, group: u64, slots: &[Slot]) -> Vec<String> {
-    let base = stream_seed(seed, replicate, activity, group, "names");
-    let mut taken: Vec<String> = Vec::with_capacity(slots.len());
-    for (i, s) in slots.iter().enumerate() {
-        let list = list_for(s.origin, s.majority);
-        let h = mix(mix(base ^ i as u64) ^ s.generation as u64);
-        let start = (h % list.len() as u64) as usize;
-        let mut chosen = None;
-        'outer: for round in 1.. {
-            for k in 0..list.len() {
-                let candidate = if round == 1 {
-                    list[(start + k) % list.len()].to_string()
-                } else {
-                    format!("{} {round}", list[(start + k) % list.len()])
-                };
-                if !taken.contains(&candidate) {
-                    chosen = Some(candidate);
-                    break 'outer;
-                }
-            }
+/// The names of one group's people over a run (see the module text).
+#[derive(Debug, Clone)]
+pub struct Roster {
+    base: u64,
+    /// Every name given in this group so far, in the order given.
+    given: Vec<String>,
+    /// The name of the person now in each slot.
+    current: Vec<String>,
+}
+
+impl Roster {
+    /// Names the founding members, slot by slot.
+    pub fn new(seed: u64, replicate: u64, activity: &str, group: u64, slots: &[Slot]) -> Roster {
+        let mut r = Roster {
+            base: stream_seed(seed, replicate, activity, group, "names"),
+            given: Vec::with_capacity(slots.len()),
+            current: Vec::with_capacity(slots.len()),
+        };
+        for (i, s) in slots.iter().enumerate() {
+            let name = r.fresh(i, s);
+            r.current.push(name);
         }
-        taken.push(chosen.unwrap_or_else(|| format!("Person {i}")));
+        r
     }
-    taken
+
+    /// A newcomer fills place `slot`: she gets a name nobody in the group has had.
+    pub fn join(&mut self, slot: usize, s: &Slot) {
+        let name = self.fresh(slot, s);
+        if let Some(c) = self.current.get_mut(slot) {
+            *c = name;
+        }
+    }
+
+    /// The name of the person now in each slot.
+    pub fn names(&self) -> &[String] {
+        &self.current
+    }
+
+    /// A name not given before in this group: the first choice is drawn from the origin's list
+    /// by a hash of (the group's seed, slot, generation); a name already given moves to the next
+    /// one in the list, and a list that runs out gets numbered names ("Amal 2").
+    fn fresh(&mut self, slot: usize, s: &Slot) -> String {
+        let list = &list_for(s.origin, s.majority);
+        let h = mix(mix(self.base ^ slot as u64) ^ s.generation as u64);
+        let start = (h % list.len() as u64) as usize;
+        let name = (1..)
+            .flat_map(|round| {
+                (0..list.len()).map(move |k| {
+                    let name = list[(start + k) % list.len()];
+                    if round == 1 {
+                        name.to_string()
+                    } else {
+                        format!("{name} {round}")
+                    }
+                })
+            })
+            .find(|candidate| !self.given.contains(candidate))
+            .unwrap_or_else(|| format!("Person {slot}"));
+        self.given.push(name.clone());
+        name
+    }
+}
+
+/// Names every slot of a group at once, distinct within the group (a [`Roster`] of founding
+/// members).
+pub fn cast(seed: u64, replicate: u64, activity: &str, group: u64, slots: &[Slot]) -> Vec<String> {
+    Roster::new(seed, replicate, activity, group, slots)
+        .names()
+        .to_vec()
 }
 
 #[cfg(test)]
@@ -139,6 +184,28 @@ mod tests {
         assert_ne!(a, c, "another seed casts other names");
         assert_eq!(list_for("somalia", false)[0], "Hodan");
         assert_eq!(list_for("sweden", false)[0], "Elsa");
+    }
+
+    #[test]
+    fn a_roster_never_gives_a_name_twice() {
+        let slot = |g| Slot {
+            origin: "syria",
+            majority: false,
+            generation: g,
+        };
+        let mut r = Roster::new(3, 1, "a", 2, &[slot(0), slot(0), slot(0)]);
+        let first = r.names().to_vec();
+        let mut seen = first.clone();
+        // 40 newcomers in place 1: more than the Arabic list holds, so numbered names appear.
+        for g in 1..=40 {
+            r.join(1, &slot(g));
+            assert_eq!(r.names()[0], first[0], "the others keep their names");
+            assert_eq!(r.names()[2], first[2]);
+            let n = r.names()[1].clone();
+            assert!(!seen.contains(&n), "{n} was given before: {seen:?}");
+            seen.push(n);
+        }
+        assert!(seen.iter().any(|n| n.ends_with(" 2")), "{seen:?}");
     }
 
     #[test]

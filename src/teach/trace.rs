@@ -1,16 +1,23 @@
 //! One week of one group as a transcript, rendered from the engine's own event stream.
 //!
-//! [`simulate`] steps a [`GroupRun`] through weeks 1..W with a sink that only keeps the events of
-//! week W (and counts refills, so that a refilled slot gets a new name), then [`lines`] turns
+//! [`simulate`] steps a [`GroupRun`] through weeks 1..W, naming each person as she arrives (a
+//! [`Roster`]: names are unique in the group and kept across weeks and roles), keeps the events
+//! of week W, then [`lines`] turns
 //! those events into readable lines: who took the floor, who hesitated, who finished whose
 //! sentence, which help was asked for or offered and whether it was dependency- or
 //! autonomy-oriented, the agenda, and at the end of the week how each volunteer's view of each
 //! participant and each participant's agency moved. [`events_json`] gives the same events as
 //! structured JSON with the persons named. Emitting events draws no random numbers, so the week
 //! shown is exactly the week that `dugnad run` simulates for that replicate and group.
+//!
+//! Which week: [`first_meeting_week`] (the default: a week in which the group met) or [`find`]
+//! (`--find`: the first week in which someone's sentence is finished for her, a host first
+//! subtypes a participant, someone is in limbo, a door opens, or a participant steps up), and
+//! [`describe`] says what was found, in the opening line.
 
-use super::names::{self, Slot};
-use crate::mechanisms::events::{AttemptOutcome, Event, Events};
+use super::names::{Roster, Slot};
+use crate::cli::TraceFind;
+use crate::mechanisms::events::{AttemptOutcome, Event, EventLog};
 use crate::metrics::WeekTally;
 use crate::model::group::Design;
 use crate::model::{Person, Status};
@@ -97,27 +104,9 @@ pub struct Trace {
     pub events: Vec<Event>,
     /// The engine's observation sums of the week for this group.
     pub tally: WeekTally,
-}
-
-/// The sink: counts refills in every week, keeps events only while `record` is on.
-struct Recorder {
-    record: bool,
-    events: Vec<Event>,
-    joins: Vec<u32>,
-}
-
-impl Events for Recorder {
-    const ENABLED: bool = true;
-    fn emit(&mut self, event: Event) {
-        if let Event::Joined { person } = event {
-            if let Some(j) = self.joins.get_mut(person) {
-                *j += 1;
-            }
-        }
-        if self.record {
-            self.events.push(event);
-        }
-    }
+    /// Why this week is shown, when the reader did not choose it (`--find`, or the first week
+    /// the group met); the transcript opens with it.
+    pub why: Option<String>,
 }
 
 /// Finds the design and the group index within it.
@@ -177,57 +166,363 @@ fn resolve(designs: &[Design], group: &GroupRef) -> Result<(usize, u32, usize), 
     }
 }
 
+/// One group's run stepped week by week, with the week's events recorded and its people named
+/// as they arrive (a [`Roster`]), so that a person keeps her name across weeks and roles.
+struct Watch<'d> {
+    d: &'d Design,
+    run: GroupRun<'d>,
+    roster: Roster,
+    /// How many times each place has been refilled.
+    joins: Vec<u32>,
+    /// The events of the last week stepped.
+    events: EventLog,
+    /// Whether host v counts participant j as an exception (v * n + j), from the events.
+    subtyped: Vec<bool>,
+    /// Subtypings new in the last week: (meeting, host, participant), 1-based meeting.
+    new_subtypes: Vec<(u32, usize, usize)>,
+}
+
+impl<'d> Watch<'d> {
+    fn new(d: &'d Design, seed: u64, replicate: u64, gi: u32) -> Watch<'d> {
+        let run = GroupRun::new(d, seed, replicate, gi as u64);
+        let n = run.group.n();
+        let slots: Vec<Slot> = run.group.persons.iter().map(|p| slot_of(d, p, 0)).collect();
+        let roster = Roster::new(seed, replicate, &d.activity.key, gi as u64, &slots);
+        Watch {
+            d,
+            run,
+            roster,
+            joins: vec![0; n],
+            events: EventLog::default(),
+            subtyped: vec![false; n * n],
+            new_subtypes: Vec::new(),
+        }
+    }
+
+    /// Simulates the next week: names newcomers, notes new subtypings, keeps the events.
+    fn step(&mut self) -> WeekTally {
+        self.events.0.clear();
+        self.new_subtypes.clear();
+        let tally = self.run.step(&mut self.events).clone();
+        let n = self.joins.len();
+        let mut meeting = 0;
+        for e in &self.events.0 {
+            match *e {
+                Event::Joined { person } if person < n => {
+                    self.joins[person] += 1;
+                    let slot = slot_of(self.d, &self.run.group.persons[person], self.joins[person]);
+                    self.roster.join(person, &slot);
+                    for k in 0..n {
+                        self.subtyped[k * n + person] = false;
+                        self.subtyped[person * n + k] = false;
+                    }
+                }
+                Event::MeetingStart { meeting: m, .. } => meeting = m + 1,
+                Event::Perceived {
+                    volunteer,
+                    participant,
+                    subtyped: true,
+                    ..
+                } if !self.subtyped[volunteer * n + participant] => {
+                    self.subtyped[volunteer * n + participant] = true;
+                    self.new_subtypes.push((meeting, volunteer, participant));
+                }
+                _ => {}
+            }
+        }
+        tally
+    }
+
+    /// The first happening of `find` in the last week stepped.
+    fn hit(&self, find: TraceFind, tally: &WeekTally) -> Option<Hit> {
+        if find == TraceFind::Subtype {
+            return self
+                .new_subtypes
+                .first()
+                .map(|&(meeting, volunteer, participant)| Hit::Subtype {
+                    meeting,
+                    volunteer,
+                    participant,
+                });
+        }
+        if find == TraceFind::Limbo {
+            let count = in_limbo(tally);
+            return (count > 0.0).then_some(Hit::Limbo { count });
+        }
+        let mut meeting = 0;
+        self.events.0.iter().find_map(|e| match (find, e) {
+            (_, Event::MeetingStart { meeting: m, .. }) => {
+                meeting = m + 1;
+                None
+            }
+            (TraceFind::Usurp, &Event::Usurped { turn, speaker, by }) => Some(Hit::Usurp {
+                meeting,
+                turn: turn + 1,
+                speaker,
+                by,
+            }),
+            (TraceFind::Door, &Event::Housing { person }) => Some(Hit::Door { person, job: false }),
+            (TraceFind::Door, &Event::Job { person }) => Some(Hit::Door { person, job: true }),
+            (TraceFind::StepUp, &Event::Transition { person, to }) => {
+                Some(Hit::StepUp { person, to })
+            }
+            _ => None,
+        })
+    }
+}
+
+/// Whether the group met in the week of `tally` (the engine's own count of meetings held).
+pub fn met(tally: &WeekTally) -> bool {
+    tally.group.meetings > 0.0
+}
+
+/// How many people are in limbo at the end of the week of `tally` (the engine's own count).
+pub fn in_limbo(tally: &WeekTally) -> f64 {
+    tally.classes.iter().map(|c| c.limbo).sum()
+}
+
+/// The name slot of person `p`: her origin label, whether it is the majority, her generation.
+fn slot_of<'a>(d: &'a Design, p: &Person, generation: u32) -> Slot<'a> {
+    Slot {
+        origin: d
+            .origins
+            .get(p.origin as usize)
+            .map(String::as_str)
+            .unwrap_or(""),
+        majority: p.majority,
+        generation,
+    }
+}
+
+/// What `--find` found: the first happening in the week shown (slots of the group's people,
+/// 1-based meeting and turn).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hit {
+    Usurp {
+        meeting: u32,
+        turn: u32,
+        speaker: usize,
+        by: usize,
+    },
+    Subtype {
+        meeting: u32,
+        volunteer: usize,
+        participant: usize,
+    },
+    Limbo {
+        count: f64,
+    },
+    Door {
+        person: usize,
+        job: bool,
+    },
+    StepUp {
+        person: usize,
+        to: Status,
+    },
+}
+
+/// Where a search landed: the group (an index over all groups), the week, and what was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Landing {
+    pub group: usize,
+    pub week: u32,
+    pub hit: Option<Hit>,
+}
+
+/// Refuses a week outside 1..=weeks.
+fn check_week(scenario: &Scenario, week: u32) -> Result<(), String> {
+    if week == 0 || week > scenario.weeks {
+        return Err(format!(
+            "--week {week}: weeks are numbered 1 to {} in this scenario; pick one of them (or raise --weeks)",
+            scenario.weeks
+        ));
+    }
+    Ok(())
+}
+
+/// The first week in which group `group` met (week 1 if it never did).
+pub fn first_meeting_week(
+    scenario: &Scenario,
+    designs: &[Design],
+    replicate: u64,
+    group: &GroupRef,
+) -> Result<Landing, String> {
+    let (di, gi, global) = resolve(designs, group)?;
+    let mut w = Watch::new(&designs[di], scenario.seed, replicate, gi);
+    for week in 1..=scenario.weeks {
+        if met(&w.step()) {
+            return Ok(Landing {
+                group: global,
+                week,
+                hit: None,
+            });
+        }
+    }
+    Ok(Landing {
+        group: global,
+        week: 1,
+        hit: None,
+    })
+}
+
+/// The first week from `from` on in which `find` happens: in `group`, or when it is `None` in
+/// every group (the earliest week, then the lowest group). `Ok(None)` when it never happens.
+pub fn find(
+    scenario: &Scenario,
+    designs: &[Design],
+    replicate: u64,
+    group: Option<&GroupRef>,
+    from: u32,
+    find: TraceFind,
+) -> Result<Option<Landing>, String> {
+    check_week(scenario, from)?;
+    let groups: Vec<GroupRef> = match group {
+        Some(g) => vec![g.clone()],
+        None => {
+            let total: usize = designs.iter().map(|d| d.activity.groups as usize).sum();
+            (0..total).map(GroupRef::Index).collect()
+        }
+    };
+    let mut best: Option<Landing> = None;
+    for g in &groups {
+        let (di, gi, global) = resolve(designs, g)?;
+        let last = best.as_ref().map_or(scenario.weeks, |b| b.week - 1);
+        let mut w = Watch::new(&designs[di], scenario.seed, replicate, gi);
+        for week in 1..=last {
+            let tally = w.step();
+            if week < from {
+                continue;
+            }
+            if let Some(hit) = w.hit(find, &tally) {
+                best = Some(Landing {
+                    group: global,
+                    week,
+                    hit: Some(hit),
+                });
+                break;
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// What `--find` looks for, in words ("a sentence finished by someone else").
+pub fn find_noun(find: TraceFind) -> &'static str {
+    match find {
+        TraceFind::Usurp => "a sentence finished by someone else",
+        TraceFind::Subtype => "a host counting a participant as an exception to the stereotype",
+        TraceFind::Limbo => "someone in limbo",
+        TraceFind::Door => "a door opened (housing or a job through a contact)",
+        TraceFind::StepUp => {
+            "someone stepping up (participant to co-organizer, co-organizer to volunteer)"
+        }
+    }
+}
+
+/// The note a transcript found by `--find` opens with: what happened first, where and to whom.
+pub fn describe(find: TraceFind, hit: &Hit, t: &Trace, all_groups: bool) -> String {
+    let name = |i: usize| {
+        t.cast
+            .get(i)
+            .map(|m| m.name.clone())
+            .unwrap_or_else(|| format!("#{i}"))
+    };
+    let what = match *hit {
+        Hit::Usurp {
+            meeting,
+            turn,
+            speaker,
+            by,
+        } => format!(
+            "meeting {meeting}, turn {turn}: {} finishes {}'s sentence",
+            name(by),
+            name(speaker)
+        ),
+        Hit::Subtype {
+            meeting,
+            volunteer,
+            participant,
+        } => format!(
+            "meeting {meeting}: {} comes to count {} as an exception to the stereotype (see the end of the week)",
+            name(volunteer),
+            name(participant)
+        ),
+        Hit::Limbo { count } => format!(
+            "at the end of the week {count:.0} {} in limbo — valued as an exception by the hosts who met them, yet not counted as \"us\"",
+            if count == 1.0 { "person is" } else { "people are" }
+        ),
+        Hit::Door { person, job } => format!(
+            "at the end of the week {} finds {} through a contact",
+            name(person),
+            if job { "a job" } else { "housing" }
+        ),
+        Hit::StepUp { person, to } => format!(
+            "at the end of the week {} is invited to become {}",
+            name(person),
+            role_phrase(to)
+        ),
+    };
+    let place = if all_groups && t.groups_total > 1 {
+        format!(
+            " (group {} is the first of the {} groups where it happens)",
+            t.group, t.groups_total
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "--find {}: the first week with {}{place} — {what}.",
+        find_name(find),
+        find_noun(find)
+    )
+}
+
+/// The flag value of `find` (`step-up`), as `--find` spells it.
+pub fn find_name(find: TraceFind) -> String {
+    use clap::ValueEnum;
+    find.to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}
+
+/// "a volunteer", "a co-organizer", ...
+fn role_phrase(role: Status) -> &'static str {
+    match role {
+        Status::CoOrganizer => "a co-organizer",
+        Status::Volunteer => "a volunteer",
+        Status::Staff => "staff",
+        Status::Participant => "a participant",
+    }
+}
+
 /// Simulates weeks 1..=W of one group and keeps week W's events.
 pub fn simulate(
     scenario: &Scenario,
     designs: &[Design],
     spec: &TraceSpec,
 ) -> Result<Trace, String> {
-    if spec.week == 0 || spec.week > scenario.weeks {
-        return Err(format!(
-            "--week {}: weeks are numbered 1 to {} in this scenario; pick one of them (or raise --weeks)",
-            spec.week, scenario.weeks
-        ));
-    }
+    check_week(scenario, spec.week)?;
     let (di, gi, global) = resolve(designs, &spec.group)?;
     let d = &designs[di];
     let seed = scenario.seed;
-    let mut run = GroupRun::new(d, seed, spec.replicate, gi as u64);
-    let n = run.group.n();
-    let mut rec = Recorder {
-        record: false,
-        events: Vec::new(),
-        joins: vec![0; n],
-    };
+    let mut w = Watch::new(d, seed, spec.replicate, gi);
     for _ in 1..spec.week {
-        run.step(&mut rec);
+        w.step();
     }
-    let before: Vec<Person> = run.group.persons.clone();
-    rec.record = true;
-    let tally = run.step(&mut rec).clone();
-    let after = &run.group.persons;
+    let before: Vec<Person> = w.run.group.persons.clone();
+    let tally = w.step();
+    let after = &w.run.group.persons;
+    let n = before.len();
+    let events = std::mem::take(&mut w.events.0);
     let joined: Vec<bool> = (0..n)
         .map(|i| {
-            rec.events
+            events
                 .iter()
                 .any(|e| matches!(e, Event::Joined { person } if *person == i))
         })
         .collect();
-    let slots: Vec<Slot> = (0..n)
-        .map(|i| {
-            let p = if joined[i] { &after[i] } else { &before[i] };
-            Slot {
-                origin: d
-                    .origins
-                    .get(p.origin as usize)
-                    .map(String::as_str)
-                    .unwrap_or(""),
-                majority: p.majority,
-                generation: rec.joins[i],
-            }
-        })
-        .collect();
-    let names = names::cast(seed, spec.replicate, &d.activity.key, gi as u64, &slots);
+    let names = w.roster.names();
     let cast = (0..n)
         .map(|i| {
             let p = if joined[i] { &after[i] } else { &before[i] };
@@ -240,7 +535,7 @@ pub fn simulate(
                 slot: i,
                 name: names[i].clone(),
                 role,
-                origin: slots[i].origin.to_string(),
+                origin: slot_of(d, p, 0).origin.to_string(),
                 label: label(role, &names[i], p),
                 active: joined[i] || before[i].active,
                 joined: joined[i],
@@ -268,8 +563,9 @@ pub fn simulate(
         meetings_per_week: d.activity.meetings_per_week,
         turns_per_meeting: d.activity.turns_per_meeting,
         cast,
-        events: rec.events,
+        events,
         tally,
+        why: None,
     })
 }
 
@@ -439,6 +735,9 @@ impl<'t> Transcript<'t> {
                 t.scenario, t.week, t.group, t.groups_total, design, t.replicate, t.seed
             ),
         );
+        if let Some(why) = &t.why {
+            self.push("found", why.clone());
+        }
         if !t.description.is_empty() {
             self.push("note", t.description.clone());
         }
@@ -860,13 +1159,11 @@ impl<'t> Transcript<'t> {
                 format!("{} stops coming (drops out).", self.name(person))
             }
             Event::Transition { person, to } => {
-                let role = match to {
-                    Status::CoOrganizer => "a co-organizer",
-                    Status::Volunteer => "a volunteer",
-                    Status::Staff => "staff",
-                    Status::Participant => "a participant",
-                };
-                format!("{} is invited to become {role}.", self.name(person))
+                format!(
+                    "{} is invited to become {}.",
+                    self.name(person),
+                    role_phrase(to)
+                )
             }
             Event::Housing { person } => {
                 format!("{} finds housing through a contact.", self.name(person))
