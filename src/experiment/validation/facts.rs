@@ -171,7 +171,7 @@ pub fn early_interruption_lasts(b: &Bench, off: &[&str]) -> Effect {
             run.design = if week <= 8 { early } else { &open };
             let t = run.step(&mut NoEvents);
             if week > 8 {
-                pooled.add(&t);
+                pooled.add(t);
             }
         }
         layout.row(&pooled)[k]
