@@ -124,8 +124,24 @@ fn the_command_writes_validation_csv_and_a_manifest() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "fact,condition,indicator,effect,ci_low,ci_high,holds"
+        "fact,condition,indicator,lens,effect,ci_low,ci_high,holds"
     );
+    assert!(
+        lines[1].contains(",newcomers,"),
+        "8b is read on the newcomers: {}",
+        lines[1]
+    );
+    // The codebook explains every column of validation.csv, and lists no indicator rows for it
+    // (its indicator column is a measure in words, not an indicator name).
+    let codebook = read(&out.join("codebook.csv"));
+    for column in lines[0].split(',') {
+        let row = codebook
+            .lines()
+            .find(|l| l.starts_with(&format!("validation.csv,{column},")))
+            .unwrap_or_else(|| panic!("codebook lists validation.csv's {column}"));
+        assert!(!row.contains("undocumented"), "{row}");
+    }
+    assert!(!codebook.contains("indicator=voice_share"), "{codebook}");
     assert_eq!(
         lines.len(),
         1 + 2 + 3,

@@ -45,6 +45,10 @@ pub struct Clause {
     pub claim: &'static str,
     /// What the effect measures (the `indicator` column).
     pub indicator: &'static str,
+    /// Whom it is read on (the `lens` column): a lens of the indicator table (`newcomers`,
+    /// `volunteers`, `origin=<label>`), two for a ratio or a difference between lenses, or
+    /// empty where the clause follows persons directly rather than an indicator.
+    pub lens: &'static str,
     pub direction: Direction,
     /// The smallest intact effect (in absolute value) for the fact to hold.
     pub min_effect: f64,
@@ -128,6 +132,7 @@ pub struct Row {
     /// `intact`, or `off: a + b` for the mechanisms switched off.
     pub condition: String,
     pub indicator: &'static str,
+    pub lens: &'static str,
     #[serde(flatten)]
     pub effect: Effect,
     /// The clause's claimed direction and minimum intact effect, and where the minimum comes from.
@@ -180,6 +185,7 @@ pub fn run_matrix(clauses: &[Clause], bench: &Bench, mut progress: impl FnMut(&R
             claim: c.claim,
             condition: condition(&[]),
             indicator: c.indicator,
+            lens: c.lens,
             effect: intact,
             direction: c.direction,
             min_effect: c.min_effect,
@@ -196,6 +202,7 @@ pub fn run_matrix(clauses: &[Clause], bench: &Bench, mut progress: impl FnMut(&R
                 claim: c.claim,
                 condition: condition(off),
                 indicator: c.indicator,
+                lens: c.lens,
                 effect: e,
                 direction: c.direction,
                 min_effect: c.min_effect,
@@ -210,23 +217,28 @@ pub fn run_matrix(clauses: &[Clause], bench: &Bench, mut progress: impl FnMut(&R
     rows
 }
 
-/// The `validation` table: `fact,condition,indicator,effect,ci_low,ci_high,holds`.
+/// The name of the ablation matrix's table (written as `validation.csv`).
+pub const VALIDATION: &str = "validation";
+
+/// The `validation` table: `fact,condition,indicator,lens,effect,ci_low,ci_high,holds`.
 pub fn table(rows: &[Row]) -> Table<'_> {
     let columns = vec![
         Column::text("fact"),
         Column::text("condition"),
         Column::text("indicator"),
+        Column::text("lens"),
         Column::num("effect"),
         Column::num("ci_low"),
         Column::num("ci_high"),
         Column::text("holds"),
     ];
-    Table::new("validation", columns, move |sink| {
+    Table::new(VALIDATION, columns, move |sink| {
         for r in rows {
             sink(&[
                 Cell::Text(r.fact),
                 Cell::Text(&r.condition),
                 Cell::Text(r.indicator),
+                Cell::Text(r.lens),
                 Cell::Num(r.effect.effect),
                 Cell::Num(r.effect.ci_low),
                 Cell::Num(r.effect.ci_high),
@@ -275,15 +287,16 @@ fn requirement(r: &Row) -> String {
 /// The matrix as a Markdown table (docs/calibration.md).
 pub fn markdown(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| fact | claim | condition | indicator | effect [95 % CI] | required | verdict |\n|---|---|---|---|---|---|---|\n",
+        "| fact | claim | condition | indicator | lens | effect [95 % CI] | required | verdict |\n|---|---|---|---|---|---|---|---|\n",
     );
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} [{}, {}] | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} [{}, {}] | {} | {} |\n",
             r.fact,
             if r.expected { r.claim } else { "" },
             r.condition,
             r.indicator,
+            if r.lens.is_empty() { "—" } else { r.lens },
             fmt(r.effect.effect),
             fmt(r.effect.ci_low),
             fmt(r.effect.ci_high),
@@ -329,6 +342,7 @@ mod tests {
             id: "x",
             claim: "a claim",
             indicator: "an indicator",
+            lens: "newcomers",
             direction,
             min_effect,
             source: "",
