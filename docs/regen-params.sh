@@ -1,10 +1,13 @@
 #!/bin/sh
 # Regenerates the generated tables of the docs from the code: the parameter table of
 # docs/model.md (src/scenario/params.rs; between <!-- params:begin --> and <!-- params:end -->,
-# `dugnad params --markdown`) and the indicator reference of docs/indicators.md (the indicator
-# table, src/metrics/indicators.rs; between <!-- indicators:begin --> and <!-- indicators:end -->,
-# `dugnad indicators --markdown`). tests/docs.rs fails until this has been run after a parameter
-# or an indicator changed.
+# `dugnad params --markdown`), the mechanism switches of docs/model.md
+# (src/scenario/mechanisms.rs; between <!-- mechanisms:begin --> and <!-- mechanisms:end -->,
+# `dugnad params --mechanisms --markdown`) and the indicator reference of docs/indicators.md (the
+# indicator table, src/metrics/indicators.rs; between <!-- indicators:begin --> and
+# <!-- indicators:end -->, `dugnad indicators --markdown`). tests/docs.rs fails until this has
+# been run after a parameter, a mechanism (name, default, range, meaning, where inactive) or an
+# indicator changed.
 #
 # Usage: docs/regen-params.sh        (from anywhere inside the repository)
 set -eu
@@ -31,4 +34,5 @@ regen() {
 }
 
 regen docs/model.md params params --markdown
+regen docs/model.md mechanisms params --mechanisms --markdown
 regen docs/indicators.md indicators indicators --markdown

@@ -22,7 +22,8 @@ pub enum Command {
     Check(CheckCmd),
     /// Print the JSON Schema of the scenario file format (for editors).
     Schema,
-    /// Print every model parameter with its default, range and meaning.
+    /// Print every model parameter with its default, range, meaning and where it is inactive;
+    /// with --mechanisms, the mechanism switches of `[mechanisms]` instead.
     Params(ParamsCmd),
     /// Print every indicator with its lenses, unit, range, direction, meaning and formula.
     Indicators(IndicatorsCmd),
@@ -31,6 +32,11 @@ pub enum Command {
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
     /// that docs/calibration.md reports, computed on a calibration scenario.
     Calibrate(CalibrateCmd),
+    /// Run the ablation matrix: every stylized fact intact and with the mechanisms it rests on
+    /// switched off, on common random numbers; prints the table and writes validation.csv and
+    /// manifest.json to output/validation/ (docs/calibration.md). Exits with 1 if a fact fails
+    /// intact or survives its ablation.
+    Validate(ValidateCmd),
     /// Print one week of one group as a readable meeting transcript (for teaching).
     ///
     /// By default the first week in which the group met; --find usurp|subtype|limbo|door|step-up
@@ -188,6 +194,38 @@ pub struct ParamsCmd {
     /// Print as a Markdown table.
     #[arg(long, conflicts_with = "json")]
     pub markdown: bool,
+    /// List the mechanism switches (`[mechanisms]`, for ablation) instead of the parameters.
+    #[arg(long)]
+    pub mechanisms: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateCmd {
+    /// Replicates per arm of each comparison (the one-meeting focus group runs ten times as
+    /// many).
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub replicates: u32,
+    /// Seed of the common random numbers.
+    #[arg(long, value_name = "S", default_value_t = 2019)]
+    pub seed: u64,
+    /// Only these facts (repeatable), e.g. --fact 1a --fact 5d.
+    #[arg(long, value_name = "ID")]
+    pub fact: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/validation/).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the table as Markdown (for docs/calibration.md) instead of text.
+    #[arg(long)]
+    pub markdown: bool,
+    /// No progress on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -83,6 +83,9 @@ const INVOCATIONS: &[&str] = &[
     "check {kc} --set activity.groups=2",
     "params --json",
     "params --markdown",
+    "params --mechanisms",
+    "validate --fact 8b --replicates 4 --seed 7 --threads 1 -o {dir}/v --quiet",
+    "validate --fact 8b --replicates 4 --markdown --output {dir}/v --force -q",
     "schema",
     "calibrate {calibration} --replicates 2 --weeks 2 --seed 1 --threads 1 \
      --set activity.groups=1 --at 2:activity.co_design=0.5 --json",
@@ -400,16 +403,18 @@ const SUGGESTING: &[(&str, i32, &str, &str)] = &[
     ("run {kc} --set activity.language_policy=3 {tiny}", 2, "e.g. --set ", "--set"),
     ("run {kc} --replicates 2 --weeks 0 -o {dir}/w --quiet", 2, "e.g. --weeks ", "--weeks"),
     ("run {kc} --replicates 0 --weeks 2 -o {dir}/p --quiet", 2, "e.g. --replicates ", "--replicates"),
-    ("trace {fg} --find step-up", 3, "(--replicate ", "--replicate"),
+    ("trace {cc} --find step-up", 3, "(--replicate ", "--replicate"),
 ];
 
 #[test]
 fn every_fix_an_error_suggests_runs() {
     let tmp = scratch();
     let dir = tmp.path().display().to_string();
+    // The community centre is the study's two years (the focus group is its one meeting, in
+    // which nobody steps up): replicate 0 has no step-up, replicate 1 has.
     let vars = [
         ("kc", scenario("knitting-cafe")),
-        ("fg", scenario("focus-group")),
+        ("cc", scenario("community-centre")),
     ];
     let line = |l: &str, k: usize| {
         let tiny = format!("--replicates 2 --weeks 2 --quiet --no-charts --force -o {dir}/out{k}");

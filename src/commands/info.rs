@@ -1,6 +1,7 @@
 //! `check`, `schema`, `params`, `indicators`: commands that describe rather than run.
 
 use crate::cli::{CalibrateCmd, CheckCmd, IndicatorsCmd, ParamsCmd};
+use crate::scenario::mechanisms::{holding, MECHANISMS};
 use crate::scenario::params::PARAMS;
 use crate::scenario::{load, to_toml};
 
@@ -22,23 +23,74 @@ pub fn schema() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where a parameter does nothing: its own note and the mechanisms whose off switch holds it.
+pub fn inactive_where(name: &str) -> String {
+    let own = PARAMS
+        .iter()
+        .find(|p| p.name == name)
+        .map_or("", |p| p.inactive);
+    let mut parts: Vec<String> = Vec::new();
+    if !own.is_empty() {
+        parts.push(own.to_string());
+    }
+    for m in holding(name) {
+        parts.push(format!("with mechanisms.{m} = false"));
+    }
+    parts.join("; ")
+}
+
 /// The parameter table as Markdown (also embedded in docs/model.md).
 pub fn params_markdown() -> String {
     let mut out = String::from(
-        "| parameter | mechanism | default | range | meaning |\n|---|---|---|---|---|\n",
+        "| parameter | mechanism | default | range | meaning | inactive |\n|---|---|---|---|---|---|\n",
     );
     for p in PARAMS {
         out.push_str(&format!(
-            "| `{}` | {} | {} | [{}, {}] | {} |\n",
-            p.name, p.mechanism, p.default, p.min, p.max, p.meaning
+            "| `{}` | {} | {} | [{}, {}] | {} | {} |\n",
+            p.name,
+            p.mechanism,
+            p.default,
+            p.min,
+            p.max,
+            p.meaning,
+            inactive_where(p.name)
         ));
     }
     out
 }
 
-/// `dugnad params`: every model parameter with default, range and meaning.
+/// The mechanism table as Markdown (also embedded in docs/model.md).
+pub fn mechanisms_markdown() -> String {
+    let mut out = String::from(
+        "| `[mechanisms]` key | submodel | what it does | switched off (`= false`) |\n|---|---|---|---|\n",
+    );
+    for m in MECHANISMS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            m.name, m.submodel, m.meaning, m.off
+        ));
+    }
+    out
+}
+
+/// `dugnad params`: every model parameter with default, range, meaning and where it is
+/// inactive; with `--mechanisms`, every mechanism switch.
 pub fn params(cmd: &ParamsCmd) -> anyhow::Result<()> {
-    if cmd.json {
+    if cmd.mechanisms {
+        if cmd.json {
+            println!("{}", serde_json::to_string_pretty(MECHANISMS)?);
+        } else if cmd.markdown {
+            print!("{}", mechanisms_markdown());
+        } else {
+            println!("[mechanisms]: every mechanism is on unless the scenario sets it to false");
+            for m in MECHANISMS {
+                println!(
+                    "{:<22} {:<3} {}\n    off: {}",
+                    m.name, m.submodel, m.meaning, m.off
+                );
+            }
+        }
+    } else if cmd.json {
         println!("{}", serde_json::to_string_pretty(PARAMS)?);
     } else if cmd.markdown {
         print!("{}", params_markdown());
@@ -48,7 +100,15 @@ pub fn params(cmd: &ParamsCmd) -> anyhow::Result<()> {
                 "{:<20} {:<3} default {:<9} range [{}, {}]\n    {}",
                 p.name, p.mechanism, p.default, p.min, p.max, p.meaning
             );
+            let inactive = inactive_where(p.name);
+            if !inactive.is_empty() {
+                println!("    inactive: {inactive}");
+            }
         }
+        println!(
+            "\n{} mechanism switches ([mechanisms], for ablation): dugnad params --mechanisms",
+            MECHANISMS.len()
+        );
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod progress;
 pub mod run;
 pub mod sensitivity;
 pub mod teach;
+pub mod validate;
 
 use crate::cli::{Cli, Command, RunArgs};
 use crate::experiment::Refusal;
@@ -79,6 +80,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Indicators(cmd) => info::indicators(&cmd),
         Command::Plot(cmd) => run::plot(&cmd.dir),
         Command::Calibrate(cmd) => info::calibrate(&cmd),
+        Command::Validate(cmd) => validate::validate(&cmd),
         Command::Trace(cmd) => teach::trace(&cmd),
         Command::Serve(cmd) => teach::serve(&cmd),
         Command::Compare(cmd) => experiment::compare(&cmd),

@@ -2,7 +2,8 @@
 //! random numbers (`compare`), parameter sweeps (`grid` turns a sweep design into a list of
 //! cells, `sweep` runs cells, `store` commits them cell by cell to a resumable folder and merges
 //! shard folders, `shard` splits the cells between machines) and sensitivity analyses
-//! (`sensitivity`, Morris and Sobol designs run as sweeps). Each command's plan is built here
+//! (`sensitivity`, Morris and Sobol designs run as sweeps) and the ablation matrix of the
+//! stylized facts (`validation`). Each command's plan is built here
 //! from its arguments (`Plan::from_args`), so a command is parse → plan → run → write.
 //! `docs/experiments.md` documents the commands and file formats.
 
@@ -14,6 +15,7 @@ pub mod sensitivity;
 pub mod shard;
 pub mod store;
 pub mod sweep;
+pub mod validation;
 
 use crate::metrics::aggregate::ReplicateResult;
 use crate::metrics::indicators::headline_lens;

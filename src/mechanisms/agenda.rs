@@ -18,6 +18,8 @@ pub struct Decision {
 
 /// Proposals: every present volunteer, staff member and co-organizer proposes one item; a
 /// present participant proposes with p = co_design·I·A. Adoption ∝ exp(β_e·(1 − co_design)·e) (M6).
+/// With the `shared_agenda` mechanism off, co_design counts as 0 here (participants draw but
+/// never propose; adoption is weighted by full status).
 pub fn decide_agenda<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
@@ -26,6 +28,11 @@ pub fn decide_agenda<R: Rng, E: Events>(
     ev: &mut E,
 ) -> Option<Decision> {
     let p = &d.params;
+    let co_design = if d.mechanisms.shared_agenda {
+        d.activity.co_design
+    } else {
+        0.0
+    };
     s.idx.clear();
     s.buf.clear();
     for &i in &s.present {
@@ -33,7 +40,7 @@ pub fn decide_agenda<R: Rng, E: Events>(
         let proposes = match x.status {
             Status::Participant => {
                 let u = rng.gen::<f64>();
-                u < d.activity.co_design * x.initiative * x.agency
+                u < co_design * x.initiative * x.agency
             }
             _ => true,
         };
@@ -42,7 +49,7 @@ pub fn decide_agenda<R: Rng, E: Events>(
             // Co-design flattens the status weighting of adoption: at co_design = 1 every
             // proposal weighs the same (participants share in setting the agenda).
             s.buf.push(speaking_weight(
-                p.beta_e * (1.0 - d.activity.co_design),
+                p.beta_e * (1.0 - co_design),
                 g.expectation(p, i),
                 1.0,
             ));

@@ -71,8 +71,8 @@ pub fn attend<R: Rng, E: Events>(
 
 /// A meeting held counts as attended for everyone present (meetings_attended, which motives,
 /// burden and transitions read at the week's end); each local present also grows her role
-/// identity and carries the meeting's load (M3: [`retention::grow_role_identity`],
-/// [`retention::carry_load`]). One pass over those present.
+/// identity and carries the meeting's load, participants present per local present (M3:
+/// [`retention::grow_role_identity`], [`retention::carry_load`]). One pass over those present.
 #[inline]
 pub fn count_attendance(g: &mut Group, d: &Design, s: &Scratch) {
     let rate = d.params.role_identity_rate;

@@ -1,9 +1,11 @@
-//! M4 Exemplars, subtyping and limbo, and M5 Contact: what the locals make of what they saw in a
-//! meeting, and what participants take from how they were treated. Observations of one meeting
-//! are applied together at its end (k completed turns act like k sequential updates).
+//! M4 Exemplars and M5 Contact: what the locals make of what they saw in a meeting — evidence
+//! about each person, her perceived competence, subtyping, inclusion and the bookkeeping of
+//! their stereotypes ([`super::stereotypes`]) — and what participants take from how they were
+//! treated. Observations of one meeting are applied together at its end (k completed turns act
+//! like k sequential updates).
 
 use super::events::{Event, Events};
-use super::{gain_k, loss_k, powi, Scratch};
+use super::{gain_k, loss_k, powi, stereotypes, talk, Scratch};
 use crate::model::group::{Design, Group, MET, SUBTYPED};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -12,43 +14,49 @@ use rand_distr::{Distribution, StandardNormal};
 /// once per meeting instead of once per (local, participant) pair; reused across meetings.
 #[derive(Debug, Default, Clone)]
 pub struct Seen {
-    /// Expectation value after the meeting's talk, help and agenda.
-    expectation: Vec<f64>,
     /// 1 − (1 − λ_obs)^k for her k completed turns (0 when k = 0).
     obs_gain: Vec<f64>,
     /// √k (1 when k = 0).
     sqrt_k: Vec<f64>,
+    /// Share of her hesitations that observers put down to missing language (attribution).
+    language_share: Vec<f64>,
     /// Positions of the locals present.
     locals: Vec<usize>,
+    /// Origins of the persons a local saw this meeting (whose stereotypes the bookkeeping
+    /// recomputes), by origin index.
+    touched: Vec<bool>,
+    /// Bookkeeping sums per origin (`stereotypes::keep_books`).
+    books: Vec<[f64; 4]>,
+    /// Stereotypes of one local before the bookkeeping (for the transcript's events).
+    before: Vec<f64>,
 }
 
 impl Seen {
     /// Buffers for up to `n` persons present.
     pub fn with_capacity(n: usize) -> Seen {
         Seen {
-            expectation: Vec::with_capacity(n),
             obs_gain: Vec::with_capacity(n),
             sqrt_k: Vec::with_capacity(n),
+            language_share: Vec::with_capacity(n),
             locals: Vec::with_capacity(n),
+            touched: Vec::with_capacity(n),
+            books: Vec::with_capacity(n),
+            before: Vec::with_capacity(n),
         }
     }
 }
 
-/// Typicality t = exp(−(ĉ − μ_G)² / 2σ²) (Appendix A, M4).
-#[inline]
-pub fn typicality(perceived: f64, mu: f64, sigma: f64) -> f64 {
-    let z = perceived - mu;
-    (-(z * z) / (2.0 * sigma * sigma)).exp()
-}
-
-/// Perception (M4, M5): for each present local v and each present person j who entered as a
-/// participant: completed turns are evidence, ĉ_vj += (1 − (1 − λ)^k)(x̄ − ĉ_vj) with
-/// x̄ = c_j + N(0, σ_obs/√k); an above-stereotype performer with typicality < τ is subtyped
-/// (one-sided, sticky; Weber & Crocker 1983); typical members update μ_G by bookkeeping and
-/// contact (positive a⁺·t·(1 − θ·gap) per completed turn or acknowledged attempt, negative
-/// a⁻ per hesitation or failed attempt, a⁻/a⁺ = 2–3, Barlow et al. 2012); exceptions push
-/// μ_G away (Bless et al. 2001); inclusion grows with positive contact toward a cap set by
-/// diffuse status (majority members: 1; others: cap_base + (1 − cap_base)·equal_status).
+/// Perception (M4, M5): each present local v sees each present person j who entered as a
+/// participant and gathers evidence about her: each completed turn is an observation of her
+/// competence, x̄ = c_j + N(0, σ_obs/√k); each un-usurped hesitation counts as an observation of
+/// no competence only in the share she does not put down to missing language (attribution); an
+/// acknowledged independent attempt is an observation of success (1), a failed one counts
+/// a_neg_ratio observations of failure (0: negative contact weighs more, Barlow et al. 2012).
+/// Completed turns also move ĉ_vj += (1 − (1 − λ)^k)(x̄ − ĉ_vj). Inclusion grows with positive
+/// contact toward a cap set by diffuse status; an exception seen and still kept out of "us" is
+/// one more meeting of exclusion ([`stereotypes::keep_at_arms_length`]). Last, v keeps the books
+/// of her stereotypes of the origins she saw, subtyping whoever stood out
+/// ([`stereotypes::keep_books`]).
 pub fn perceive<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
@@ -57,14 +65,15 @@ pub fn perceive<R: Rng, E: Events>(
     ev: &mut E,
 ) {
     let p = &d.params;
+    let no = g.n_origins;
     let seen = &mut s.seen;
-    seen.expectation.clear();
     seen.obs_gain.clear();
     seen.sqrt_k.clear();
+    seen.language_share.clear();
     seen.locals.clear();
     for (a, &i) in s.present.iter().enumerate() {
-        seen.expectation.push(g.expectation(p, i));
-        let k = g.persons[i].completed;
+        let x = &g.persons[i];
+        let k = x.completed;
         seen.obs_gain.push(if k > 0 {
             1.0 - powi(1.0 - p.lambda_obs, k)
         } else {
@@ -72,96 +81,99 @@ pub fn perceive<R: Rng, E: Events>(
         });
         seen.sqrt_k
             .push(if k > 0 { (k as f64).sqrt() } else { 1.0 });
-        if g.persons[i].status.is_local() {
+        seen.language_share
+            .push(talk::language_share(d, x.language, x.agency));
+        if x.status.is_local() {
             seen.locals.push(a);
         }
     }
-    // A pair: a present local v and a present person j ≠ v who entered as a participant.
-    let pair = |g: &Group, v: usize, j: usize| j != v && g.persons[j].was_participant;
     let present = &s.present;
-    let (e, gain, root) = (&seen.expectation, &seen.obs_gain, &seen.sqrt_k);
     for &a in &seen.locals {
+        let v = present[a];
+        seen.touched.clear();
+        seen.touched.resize(no, false);
         for (b, &j) in present.iter().enumerate() {
-            if pair(g, present[a], j) {
+            if j != v && g.persons[j].was_participant {
                 // One draw per pair, whatever k is (common random numbers).
                 let z: f64 = StandardNormal.sample(rng);
-                perceive_pair(g, d, e, gain, root, a, present[a], b, j, z, ev);
+                let look = Look {
+                    obs_gain: seen.obs_gain[b],
+                    sqrt_k: seen.sqrt_k[b],
+                    language_share: seen.language_share[b],
+                    z,
+                };
+                perceive_pair(g, d, v, j, look, ev);
+                seen.touched[g.persons[j].origin as usize] = true;
+            }
+        }
+        if E::ENABLED {
+            seen.before.clear();
+            seen.before
+                .extend((0..no).map(|o| g.stereotype[v * no + o] as f64));
+        }
+        stereotypes::keep_books(g, d, v, &seen.touched, &mut seen.books);
+        if E::ENABLED {
+            for o in 0..no {
+                let (before, after) = (seen.before[o], g.stereotype[v * no + o] as f64);
+                if (after - before).abs() > 1e-12 {
+                    ev.emit(Event::StereotypeChanged {
+                        volunteer: v,
+                        origin: d.origins[o].clone(),
+                        before,
+                        after,
+                    });
+                }
             }
         }
     }
 }
 
-/// One pair of [`perceive`]: local v (at position `a` of those present) updates her beliefs
-/// about j (at position `b`) from what she saw this meeting; `z` is the pair's N(0, 1) draw.
-#[allow(clippy::too_many_arguments)]
-#[inline]
-fn perceive_pair<E: Events>(
-    g: &mut Group,
-    d: &Design,
-    expectation: &[f64],
-    obs_gain: &[f64],
-    sqrt_k: &[f64],
-    a: usize,
-    v: usize,
-    b: usize,
-    j: usize,
+/// What one local's look at one person reads: the person's meeting quantities and the pair's
+/// N(0, 1) draw.
+#[derive(Clone, Copy)]
+struct Look {
+    obs_gain: f64,
+    sqrt_k: f64,
+    language_share: f64,
     z: f64,
-    ev: &mut E,
-) {
+}
+
+/// One pair of [`perceive`]: local v gathers this meeting's evidence about j, updates ĉ_vj,
+/// inclusion and exclusion (subtyping follows in the bookkeeping).
+#[inline]
+fn perceive_pair<E: Events>(g: &mut Group, d: &Design, v: usize, j: usize, look: Look, ev: &mut E) {
     let p = &d.params;
-    let n = g.n();
-    let no = g.n_origins;
-    let e_v = expectation[a];
+    let cell = v * g.n() + j;
     let x = &g.persons[j];
     let k = x.completed;
     let positive = k + x.acknowledged;
-    let negative = x.hesitations + x.failed_attempts;
-    let origin = x.origin as usize;
-    let gap = (e_v - expectation[b]).clamp(0.0, 1.0);
     let competence = x.competence();
     let majority = x.majority;
-    let cell = v * n + j;
+    // Evidence: (weight, weight × value) of the meeting's observations.
+    let unexplained = x.hesitations as f64 * (1.0 - look.language_share);
+    let mut weight = unexplained + x.acknowledged as f64 + p.a_neg_ratio * x.failed_attempts as f64;
+    let mut value = x.acknowledged as f64;
     let before = g.perceived[cell] as f64;
-    let mu0 = g.stereotype[v * no + origin] as f64;
-    let mut mu = mu0;
     let mut c = before;
     if k > 0 {
-        let xbar = competence + z * p.obs_noise / sqrt_k[b];
-        c += obs_gain[b] * (xbar - c);
+        let xbar = (competence + look.z * p.obs_noise / look.sqrt_k).clamp(0.0, 1.0);
+        c += look.obs_gain * (xbar - c);
         g.flags[cell] |= MET;
-        // Typicality of what v saw this meeting (x̄, not the slowly moving ĉ, which
-        // starts at μ_G and would move with it): a strong disconfirmer is atypical at once.
-        let t = typicality(xbar, mu, p.sigma_typ);
-        if g.flags[cell] & SUBTYPED == 0 && xbar > mu && t < p.tau_subtype {
-            g.flags[cell] |= SUBTYPED;
-        }
-        if g.flags[cell] & SUBTYPED == 0 {
-            // Bookkeeping from a typical member.
-            mu += (1.0 - powi(1.0 - p.lambda_b * t, k)) * (xbar - mu);
-        } else {
-            // Contrast: the exception pushes the stereotype away from her.
-            mu += p.lambda_away * (mu - xbar);
-        }
+        weight += k as f64;
+        value += k as f64 * xbar;
     }
-    if g.flags[cell] & SUBTYPED == 0 {
-        // Without positive contact the gain is ±0 (t is finite: σ ≥ 0.01), so exp is skipped.
-        if positive > 0 {
-            let t = typicality(c, mu, p.sigma_typ);
-            mu += p.a_pos * positive as f64 * t * (1.0 - p.theta_gap * gap);
-        }
-        mu -= p.a_neg() * negative as f64;
-    }
-    let mu = mu.clamp(0.0, 1.0);
+    g.evidence_n[cell] += weight as f32;
+    g.evidence_x[cell] += value as f32;
     g.perceived[cell] = c.clamp(0.0, 1.0) as f32;
-    g.stereotype[v * no + origin] = mu as f32;
     if positive > 0 {
         let cap = if majority { 1.0 } else { d.inclusion_cap };
         let w = g.inclusion[cell] as f64;
         if w < cap {
             g.inclusion[cell] = (w + p.w_us_rate * (cap - w)) as f32;
         }
+        stereotypes::keep_at_arms_length(g, d, v, j);
     }
-    if E::ENABLED && (k > 0 || positive > 0 || negative > 0) {
+    if E::ENABLED && (weight > 0.0 || positive > 0) {
         ev.emit(Event::Perceived {
             volunteer: v,
             participant: j,
@@ -170,14 +182,6 @@ fn perceive_pair<E: Events>(
             subtyped: g.flags[cell] & SUBTYPED != 0,
             inclusion: g.inclusion[cell] as f64,
         });
-        if (mu - mu0).abs() > 1e-12 {
-            ev.emit(Event::StereotypeChanged {
-                volunteer: v,
-                origin: d.origins[origin].clone(),
-                before: mu0,
-                after: mu,
-            });
-        }
     }
 }
 

@@ -24,7 +24,7 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
     let gap = g.expectation(p, v) - g.expectation(p, j);
     sigmoid(
         p.gamma0
-            + p.gamma1 * g.persons[v].need_to_help
+            + p.gamma1 * d.need_to_help(&g.persons[v])
             + p.gamma2 * gap
             + p.gamma3 * threat
             + p.gamma4 * salience * (1.0 - mu)
@@ -36,8 +36,8 @@ pub fn dependency_probability(g: &Group, d: &Design, v: usize, j: usize, unsolic
 /// One help episode from v to j, asked for by j or offered `unsolicited` by v: the type is
 /// drawn, then its effects applied.
 /// Autonomy help: K += η(1 − K), A += κ_A(1 − A). Dependency help: K += ρη(1 − K), A −= κ_D·A,
-/// p_indep −= λ·p_indep,
-/// and the helper's need to help is met 1.5× (dep_weight) (Alvarez & van Leeuwen 2015).
+/// p_indep −= λ·p_indep (Alvarez & van Leeuwen 2015); it gives the helper dep_weight help units
+/// (autonomy help 1) and adds to her burden (M3).
 pub fn give_help<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
@@ -74,6 +74,7 @@ pub fn give_help<R: Rng, E: Events>(
         x.dependency_received = true;
         x.slights += 1;
         g.persons[v].help_units += p.dep_weight;
+        g.persons[v].dependency_given += 1;
     } else {
         x.knowhow = gain_k(x.knowhow, p.eta_k, 1);
         x.agency = gain_k(x.agency, p.kappa_a, 1);
@@ -164,7 +165,8 @@ pub fn offer_help<R: Rng, E: Events>(
             continue;
         };
         let neediness = 1.0 - g.perceived[v * n + j] as f64;
-        let offer = p.u0_offer * g.persons[v].need_to_help * d.activity.service_frame * neediness;
+        let offer =
+            p.u0_offer * d.need_to_help(&g.persons[v]) * d.activity.service_frame * neediness;
         if rng.gen::<f64>() >= offer {
             continue;
         }

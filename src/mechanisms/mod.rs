@@ -9,6 +9,7 @@ pub mod events;
 pub mod help;
 pub mod learning;
 pub mod retention;
+pub mod stereotypes;
 pub mod talk;
 pub mod transitions;
 

@@ -7,15 +7,19 @@ use crate::model::person::event;
 use crate::model::{Person, Status};
 use rand::Rng;
 
-/// Motive match of a volunteer this week: (N·min(1, help units/help_norm) + soc·completed share
-/// heard + purpose·own proposals adopted share) / (1 + soc + purpose); dependency help counts
-/// dep_weight units, sociability is soc_older or soc_younger (Clary et al. 1998).
+/// Motive match of a volunteer this week: the weighted mean of how well help given, the talk
+/// heard and her own proposals met her motives (Clary et al. 1998),
+/// (help_motive·(1 − exp(−help units/help_norm)) + soc·completed share heard + purpose·own
+/// proposals adopted share) / (help_motive + soc + purpose). Dependency help counts dep_weight
+/// units; sociability is soc_older or soc_younger. The need to help is not a weight here: it
+/// acts through the help it makes her give (offers, dependency help), so satisfaction rises with
+/// it only through help actually given (Malkki 2015).
 pub fn motive_match(d: &Design, x: &Person) -> f64 {
     let p = &d.params;
-    let helping = x.need_to_help;
+    let helping = p.help_motive;
     let soc = if x.older { p.soc_older } else { p.soc_younger };
     let purpose = p.purpose_motive;
-    let help_met = (x.help_units / p.help_norm).min(1.0);
+    let help_met = 1.0 - (-x.help_units / p.help_norm).exp();
     let soc_met = if x.heard_total > 0 {
         x.heard_completed as f64 / x.heard_total as f64
     } else {
@@ -26,12 +30,28 @@ pub fn motive_match(d: &Design, x: &Person) -> f64 {
     } else {
         0.0
     };
-    // The helping motive adds satisfaction in proportion to its strength N (Malkki 2015: helping
-    // meets the helper's own need), normalised by the largest possible motive total (N = 1).
-    (helping * help_met + soc * soc_met + purpose * purpose_met) / (1.0 + soc + purpose)
+    let total = helping + soc + purpose;
+    if total > 0.0 {
+        (helping * help_met + soc * soc_met + purpose * purpose_met) / total
+    } else {
+        0.0
+    }
 }
 
-/// Weekly hazard h = h0·W·exp(β_b·B − β_m·S − β_r·R), × staff_hazard for staff (Appendix A).
+/// Burden felt above a manageable load: max(0, B − 1), × younger_burden for younger volunteers
+/// (Herslund & Paulgaard 2021: "a feeling of too much responsibility").
+#[inline]
+pub fn excess_burden(d: &Design, x: &Person) -> f64 {
+    let stage = if x.older {
+        1.0
+    } else {
+        d.params.younger_burden
+    };
+    stage * (x.burden - 1.0).max(0.0)
+}
+
+/// Weekly hazard h = h0·W·exp(β_b·excess burden − β_m·S − β_r·R), × staff_hazard for staff
+/// (Appendix A and D: the hazard rises with burden above a manageable load).
 #[inline]
 pub fn withdrawal_hazard(d: &Design, x: &Person) -> f64 {
     let p = &d.params;
@@ -42,9 +62,21 @@ pub fn withdrawal_hazard(d: &Design, x: &Person) -> f64 {
     };
     (p.h0_withdraw
         * x.withdrawal
-        * (p.beta_b * x.burden - p.beta_m * x.satisfaction - p.beta_r * x.identity).exp()
+        * (p.beta_b * excess_burden(d, x) - p.beta_m * x.satisfaction - p.beta_r * x.identity)
+            .exp()
         * staff)
         .clamp(0.0, 1.0)
+}
+
+/// A local's load of one week, relative to a manageable one: the mean over the meetings she
+/// attended of participants present ÷ (locals present · manageable_load), plus dep_load per
+/// dependency-help episode she gave (Appendix D; Stein 2022: "I couldn't manage 20
+/// participants over time").
+#[inline]
+pub fn weekly_load(d: &Design, x: &Person) -> f64 {
+    let meetings = x.meetings_attended.max(1) as f64;
+    (x.load_sum / d.params.manageable_load + d.params.dep_load * x.dependency_given as f64)
+        / meetings
 }
 
 /// Role identity grows with every meeting a local attends: R += role_identity_rate·(1 − R)
@@ -62,8 +94,8 @@ pub fn carry_load(x: &mut Person, load: f64) {
     x.load_sum += load;
 }
 
-/// Updates satisfaction and burden (moving averages at sat_rate) of locals who met this week.
-/// Burden = max(0, participants per active local − manageable load)/load, × younger_burden.
+/// Updates satisfaction (moving average of the motive match) and burden B (moving average of
+/// the [`weekly_load`]) at sat_rate, for locals who met this week.
 pub fn weigh_motives(g: &mut Group, d: &Design) {
     let p = &d.params;
     for x in g.persons.iter_mut() {
@@ -71,11 +103,7 @@ pub fn weigh_motives(g: &mut Group, d: &Design) {
             continue;
         }
         let m = motive_match(d, x);
-        let load = x.load_sum / x.meetings_attended as f64;
-        let mut b = (load - p.manageable_load).max(0.0) / p.manageable_load;
-        if !x.older {
-            b *= p.younger_burden;
-        }
+        let b = weekly_load(d, x);
         x.satisfaction += p.sat_rate * (m - x.satisfaction);
         x.burden += p.sat_rate * (b - x.burden);
     }
@@ -172,6 +200,7 @@ pub fn recruit<R: Rng, E: Events>(
             _ => life.gen::<f64>() < d.activity.recruitment,
         };
         if refill {
+            super::stereotypes::remember_leaver(g, d, i);
             g.replace(d, i, init, attributes);
             if E::ENABLED {
                 ev.emit(Event::Joined { person: i });

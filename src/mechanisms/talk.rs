@@ -38,6 +38,8 @@ pub struct Floor {
     language: Vec<f64>,
     /// need_to_help · protectiveness of each present person.
     need_protect: Vec<f64>,
+    /// Whether each present person entered as a participant (whom protectiveness is aimed at).
+    protected: Vec<bool>,
 }
 
 impl Floor {
@@ -48,6 +50,7 @@ impl Floor {
             hesitation: Vec::with_capacity(n),
             language: Vec::with_capacity(n),
             need_protect: Vec::with_capacity(n),
+            protected: Vec::with_capacity(n),
         }
     }
 
@@ -129,13 +132,36 @@ pub fn speaking_weight(beta_e: f64, e: f64, talk: f64) -> f64 {
 
 /// Hesitation probability of whoever holds the floor: h_base + h0·(1 − L) + h_agency·(1 − A)
 /// (Appendix C plus confidence: a speaker whose agency was worn down hesitates more, which is
-/// how early interruptions compound, Cannon, Robinson & Smith-Lovin 2019).
+/// how early interruptions compound, Cannon, Robinson & Smith-Lovin 2019). The same rule for
+/// everyone: locals' agency is their entry value, so at equal language and agency a volunteer
+/// and a participant hesitate alike.
 #[inline]
 pub fn hesitation_probability(d: &Design, language: f64, agency: f64) -> f64 {
-    (d.params.h_base + d.h0 * (1.0 - language) + d.params.h_agency * (1.0 - agency)).clamp(0.0, 1.0)
+    (d.params.h_base + language_hesitation(d, language) + d.params.h_agency * (1.0 - agency))
+        .clamp(0.0, 1.0)
 }
 
-/// Usurp probability: σ(α0 + α1(1 + s_f·sf)(e_v − e_j) + α2·N_v·P_v + α3(1 − L_j))·(1 − facilitation) (M1).
+/// The part of the hesitation probability that missing language explains: h0·(1 − L).
+#[inline]
+pub fn language_hesitation(d: &Design, language: f64) -> f64 {
+    d.h0 * (1.0 - language)
+}
+
+/// Attribution (M4): the share of a speaker's hesitations that observers put down to missing
+/// language, h0·(1 − L) ÷ p_hesitate; the rest they read as missing competence.
+#[inline]
+pub fn language_share(d: &Design, language: f64, agency: f64) -> f64 {
+    let total = hesitation_probability(d, language, agency);
+    if total > 0.0 {
+        (language_hesitation(d, language) / total).min(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// Usurp probability: σ(α0 + α1(1 + s_f·sf)(e_v − e_j) + α2·N_v·P_v + α3(1 − L_j))·(1 − facilitation)
+/// (M1); `need_protect_v` is N_v·P_v when the speaker is someone v is protective of (she entered
+/// as a participant), else 0.
 #[inline]
 pub fn usurp_probability(
     d: &Design,
@@ -190,18 +216,14 @@ pub fn take_turns<R: Rng, E: Events>(
     f.hesitation.clear();
     f.language.clear();
     f.need_protect.clear();
+    f.protected.clear();
     for &i in &s.present {
         let x = &g.persons[i];
-        // Locals' agency is not modelled: confidence only weighs on participants.
-        let confidence = if x.status.is_participant() {
-            x.agency
-        } else {
-            1.0
-        };
         f.hesitation
-            .push(hesitation_probability(d, x.language, confidence));
+            .push(hesitation_probability(d, x.language, x.agency));
         f.language.push(x.language);
-        f.need_protect.push(x.need_to_help * x.protectiveness);
+        f.need_protect.push(d.need_to_help(x) * x.protectiveness);
+        f.protected.push(x.was_participant);
     }
     f.sum_from(&s.weight, 0);
     for turn in 0..turns {
@@ -225,7 +247,12 @@ pub fn take_turns<R: Rng, E: Events>(
             total,
         );
         let v = s.present[u];
-        let np = f.need_protect[u];
+        // Protectiveness ("mothering") is aimed at participants, not at fellow locals.
+        let np = if f.protected[k] {
+            f.need_protect[u]
+        } else {
+            0.0
+        };
         let usurp = usurp_probability(d, s.expectation[u], s.expectation[k], np, lang);
         if rng.gen::<f64>() < usurp {
             g.persons[i].usurped_on += 1;

@@ -58,10 +58,14 @@ pub fn open_doors<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev:
     }
 }
 
-/// Invitation probability: pathway × mean ĉ_vj of the active locals (gatekeeping).
+/// Invitation probability: pathway × mean ĉ_vj of the active locals (gatekeeping); with the
+/// `invitation` mechanism off, a pathway invites everyone (1).
 pub fn invitation_probability(g: &Group, d: &Design, j: usize) -> f64 {
     if !d.activity.pathway {
         return 0.0;
+    }
+    if !d.mechanisms.invitation {
+        return 1.0;
     }
     let n = g.n();
     let (mut sum, mut count) = (0.0, 0);

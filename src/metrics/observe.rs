@@ -13,7 +13,8 @@
 //! A newcomer's sums go to her class and to each of her attribute cells ([`Cells`]).
 
 use super::lens::{Cells, Class};
-use crate::model::group::{Design, Group, MET, SUBTYPED};
+use crate::mechanisms::stereotypes::in_limbo;
+use crate::model::group::{Design, Group};
 use crate::model::person::{event, Person};
 use crate::model::Status;
 
@@ -250,8 +251,7 @@ pub struct Beliefs {
     pub us_them: f64,
     /// Number of pairs.
     pub pairs: f64,
-    /// Subtyped by at least half of the hosts who have met her, and mean inclusion below θ_us
-    /// (Appendix C, M4).
+    /// In limbo: the model's one definition, [`in_limbo`] (M4).
     pub limbo: bool,
 }
 
@@ -260,27 +260,19 @@ pub fn beliefs_about(g: &Group, d: &Design, j: usize, hosts: &[usize]) -> Belief
     let n = g.n();
     let no = g.n_origins;
     let x = &g.persons[j];
-    let (mut met, mut subtyped, mut w_sum, mut count) = (0u32, 0u32, 0.0, 0u32);
     let mut b = Beliefs::default();
     let competence = x.competence();
     let origin = x.origin as usize;
     for &v in hosts.iter().filter(|&&v| v != j) {
         let cell = v * n + j;
         let w = g.inclusion[cell] as f64;
-        count += 1;
-        w_sum += w;
         b.gap += competence - g.perceived[cell] as f64;
         b.perceived += g.perceived[cell] as f64;
         b.stereotype += g.stereotype[v * no + origin] as f64;
         b.us_them += 1.0 - w;
         b.pairs += 1.0;
-        if g.flags[cell] & MET != 0 {
-            met += 1;
-            subtyped += (g.flags[cell] & SUBTYPED != 0) as u32;
-        }
     }
-    b.limbo =
-        met > 0 && 2 * subtyped >= met && count > 0 && w_sum / (count as f64) < d.params.theta_us;
+    b.limbo = in_limbo(g, d, j);
     b
 }
 

@@ -6,8 +6,9 @@
 //! are recomputed once per change, never per week.
 
 use super::params::Params;
+use super::person::Person;
 use crate::scenario::{
-    Activity, Change, Label, LanguagePolicy, Population, Scenario, TransitionTraits,
+    Activity, Change, Label, LanguagePolicy, Mechanisms, Population, Scenario, TransitionTraits,
 };
 
 /// An activity design compiled for fast access by the engine: the activity, the parameters, the
@@ -17,7 +18,11 @@ pub struct Design {
     pub activity: Activity,
     /// Index of the activity within the scenario (for seeding).
     pub activity_index: usize,
+    /// The scenario's parameters, with those of every parametric mechanism switched off held at
+    /// their off values ([`Mechanisms::apply`]).
     pub params: Params,
+    /// Which mechanisms are on.
+    pub mechanisms: Mechanisms,
     pub weeks: u32,
     pub origins: Vec<String>,
     pub origin_majority: Vec<bool>,
@@ -54,8 +59,10 @@ pub struct Design {
     pub w_speak: f64,
     /// [`usurp_gap`]: weight of the status gap in the usurp probability.
     pub usurp_gap: f64,
-    /// 1 − facilitation: what facilitation leaves of the usurp probability.
+    /// [`usurp_keep`]: what facilitation leaves of the usurp probability.
     pub usurp_keep: f64,
+    /// [`contact_weight`]: how much contact evidence counts under the design's status conditions.
+    pub contact_weight: f64,
     /// [`acknowledgement_probability`] of an independent attempt.
     pub ack_p: f64,
 }
@@ -85,11 +92,37 @@ pub fn equal_status(a: &Activity) -> f64 {
     ((1.0 - a.service_frame) + a.co_design + if a.mixed { 1.0 } else { 0.0 }) / 3.0
 }
 
-/// Inclusion cap without majority status: cap_base + (1 − cap_base)·equal_status (M4).
+/// Inclusion cap without majority status: cap_base + (1 − cap_base)·equal_status (M4); 1 when
+/// the `status_cap` mechanism is off.
 #[inline]
-pub fn inclusion_cap(p: &Params, equal_status: f64) -> f64 {
-    p.cap_base + (1.0 - p.cap_base) * equal_status
+pub fn inclusion_cap(p: &Params, m: &Mechanisms, equal_status: f64) -> f64 {
+    if m.status_cap {
+        p.cap_base + (1.0 - p.cap_base) * equal_status
+    } else {
+        1.0
+    }
 }
+
+/// What facilitation leaves of the usurp probability: 1 − facilitation (M1), 1 when the
+/// `turn_taking_norm` mechanism is off.
+#[inline]
+pub fn usurp_keep(m: &Mechanisms, facilitation: f64) -> f64 {
+    if m.turn_taking_norm {
+        1.0 - facilitation
+    } else {
+        1.0
+    }
+}
+
+/// Weight of contact evidence about a group: 1 − theta_gap·(1 − equal_status), so evidence gathered
+/// under Allport's conditions counts more (M5; Pettigrew & Tropp 2006).
+#[inline]
+pub fn contact_weight(p: &Params, equal_status: f64) -> f64 {
+    1.0 - p.theta_gap * (1.0 - equal_status)
+}
+
+/// The need to help every volunteer acts with when the `need_drives_help` mechanism is off.
+pub const NEUTRAL_NEED: f64 = 0.5;
 
 /// Weight of the status gap in the usurp probability: α1·(1 + s_frame·service_frame) (M1).
 #[inline]
@@ -176,7 +209,10 @@ impl Design {
         slots: Vec<u16>,
         initial_slots: usize,
     ) -> Design {
-        let p = &s.params;
+        let mut params = s.params.clone();
+        let m = s.mechanisms;
+        m.apply(&mut params);
+        let p = &params;
         let populations: Vec<Population> = s.populations.clone();
         let equal_status = equal_status(a);
         let attributes: Vec<Attribute> = s
@@ -200,6 +236,7 @@ impl Design {
             activity: a.clone(),
             activity_index,
             params: p.clone(),
+            mechanisms: m,
             weeks: s.weeks,
             origins: origins.to_vec(),
             origin_majority: origins
@@ -218,11 +255,12 @@ impl Design {
             switches: Vec::new(),
             transition: s.transition.clone(),
             equal_status,
-            inclusion_cap: inclusion_cap(p, equal_status),
+            inclusion_cap: inclusion_cap(p, &m, equal_status),
             h0: hesitation_slope(p, a.language_policy),
             w_speak: speaking_practice(p, a.language_policy),
             usurp_gap: usurp_gap(p, a.service_frame),
-            usurp_keep: 1.0 - a.facilitation,
+            usurp_keep: usurp_keep(&m, a.facilitation),
+            contact_weight: contact_weight(p, equal_status),
             ack_p: acknowledgement_probability(p, a.service_frame),
         }
     }
@@ -234,6 +272,17 @@ impl Design {
             .rev()
             .find(|sw| sw.week <= week)
             .map_or(self, |sw| &sw.design)
+    }
+
+    /// The need to help a local acts with in offers, help type and speaking for (M1, M2): her
+    /// own, or [`NEUTRAL_NEED`] for everyone when `need_drives_help` is off.
+    #[inline]
+    pub fn need_to_help(&self, x: &Person) -> f64 {
+        if self.mechanisms.need_drives_help {
+            x.need_to_help
+        } else {
+            NEUTRAL_NEED
+        }
     }
 
     /// Index of an origin label in the design's origin table (0 for an unknown label).

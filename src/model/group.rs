@@ -1,6 +1,7 @@
 //! A group: one meeting circle of an activity design, with its persons, the locals' beliefs
-//! about each person (perceived competence, inclusion, subtyping), the ties between persons and
-//! each local's stereotypes by origin. All matrices are flat `n × n` (row = holder, column = target).
+//! about each person (perceived competence, inclusion, subtyping, the evidence she has seen),
+//! the ties between persons and each local's stereotypes by origin. All matrices are flat
+//! `n × n` (row = holder, column = target) or `n × n_origins`.
 
 pub use super::design::Design;
 use super::params::Params;
@@ -23,6 +24,20 @@ pub struct Group {
     pub inclusion: Vec<f32>,
     /// MET / SUBTYPED bits of v about j.
     pub flags: Vec<u8>,
+    /// Evidence v has seen of j (M4): observations (completed turns, hesitations put down to
+    /// missing competence, independent attempts seen), as a weight.
+    pub evidence_n: Vec<f32>,
+    /// Σ weight × observed value of that evidence (its mean is j's observed performance x̄_vj).
+    pub evidence_x: Vec<f32>,
+    /// Meetings in which j's observed performance was strongly atypical for v, above her
+    /// stereotype (subtyping, M4).
+    pub atypical: Vec<u8>,
+    /// Meetings in which v, having subtyped j, saw her and still kept her out of "us" (limbo, M4).
+    pub excluded: Vec<u16>,
+    /// Bookkeeping of members who left (their slot refilled): Σ weight, per v and origin.
+    pub archive_n: Vec<f32>,
+    /// … and Σ weight × value.
+    pub archive_x: Vec<f32>,
     /// Symmetric tie strength.
     pub ties: Vec<f32>,
     /// μ[v·n_origins + g]: v's stereotype (perceived competence) of origin g.
@@ -40,6 +55,12 @@ impl Group {
             perceived: vec![0.0; n * n],
             inclusion: vec![0.0; n * n],
             flags: vec![0; n * n],
+            evidence_n: vec![0.0; n * n],
+            evidence_x: vec![0.0; n * n],
+            atypical: vec![0; n * n],
+            excluded: vec![0; n * n],
+            archive_n: vec![0.0; n * n_origins],
+            archive_x: vec![0.0; n * n_origins],
             ties: vec![0.0; n * n],
             stereotype: vec![0.0; n * n_origins],
         };
@@ -76,6 +97,8 @@ impl Group {
     }
 
     /// Puts a newly drawn person into slot `i` (vacancy filled, waiting list, scheduled arrival).
+    /// What the locals learnt of the one who left is forgotten here: keep it first (the
+    /// bookkeeping does, `mechanisms::stereotypes::remember_leaver`).
     pub fn replace<R: Rng>(&mut self, d: &Design, i: usize, rng: &mut R, attributes: &mut R) {
         let pop = self.persons[i].population;
         self.persons[i] = draw_person(d, pop, rng, attributes);
@@ -88,18 +111,19 @@ impl Group {
         }
     }
 
-    /// Gives person i fresh beliefs (stereotype priors; ĉ of everyone = prior of their origin).
+    /// Gives person i fresh beliefs (stereotype priors, no evidence kept; ĉ of everyone =
+    /// prior of their origin).
     pub fn reset_beliefs_of(&mut self, d: &Design, i: usize) {
         let n = self.n();
         let no = self.n_origins;
         for g in 0..no {
             self.stereotype[i * no + g] = d.priors.get(g).copied().unwrap_or(0.5) as f32;
+            self.archive_n[i * no + g] = 0.0;
+            self.archive_x[i * no + g] = 0.0;
         }
         for j in 0..n {
             let o = self.persons[j].origin as usize;
-            self.perceived[i * n + j] = self.stereotype[i * no + o];
-            self.inclusion[i * n + j] = d.params.w_us0 as f32;
-            self.flags[i * n + j] = 0;
+            self.forget_pair(i * n + j, self.stereotype[i * no + o], d.params.w_us0);
         }
     }
 
@@ -109,10 +133,20 @@ impl Group {
         let no = self.n_origins;
         let o = self.persons[i].origin as usize;
         for v in 0..n {
-            self.perceived[v * n + i] = self.stereotype[v * no + o];
-            self.inclusion[v * n + i] = d.params.w_us0 as f32;
-            self.flags[v * n + i] = 0;
+            self.forget_pair(v * n + i, self.stereotype[v * no + o], d.params.w_us0);
         }
+    }
+
+    /// A pair's beliefs as before any meeting: ĉ = `perceived`, inclusion `w_us0`, no flags,
+    /// no evidence.
+    fn forget_pair(&mut self, cell: usize, perceived: f32, w_us0: f64) {
+        self.perceived[cell] = perceived;
+        self.inclusion[cell] = w_us0 as f32;
+        self.flags[cell] = 0;
+        self.evidence_n[cell] = 0.0;
+        self.evidence_x[cell] = 0.0;
+        self.atypical[cell] = 0;
+        self.excluded[cell] = 0;
     }
 
     /// Expectation value e_i of person i (M1, [`super::StatusCues::expectation`]).
@@ -227,6 +261,7 @@ pub fn draw_person<R: Rng>(d: &Design, pop: u16, rng: &mut R, attributes: &mut R
         unsolicited_help_received: 0,
         meetings_attended: 0,
         help_units: 0.0,
+        dependency_given: 0,
         heard_completed: 0,
         heard_total: 0,
         own_adopted: 0,

@@ -200,6 +200,8 @@ pub struct Person {
     // per-week counters
     pub meetings_attended: u32,
     pub help_units: f64,
+    /// Dependency-help episodes she gave (burden: doing for takes time).
+    pub dependency_given: u32,
     pub heard_completed: u32,
     pub heard_total: u32,
     pub own_adopted: u32,
@@ -269,6 +271,7 @@ impl Person {
         self.events = 0;
         self.meetings_attended = 0;
         self.help_units = 0.0;
+        self.dependency_given = 0;
         self.heard_completed = 0;
         self.heard_total = 0;
         self.own_adopted = 0;

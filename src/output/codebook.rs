@@ -97,6 +97,36 @@ pub fn column_meaning(name: &str) -> Option<Entry> {
     Some(e)
 }
 
+/// Columns whose meaning in one table is its own, not [`column_meaning`]'s: (table, column,
+/// entry). A table that gives `indicator` a meaning of its own holds no indicator names, so the
+/// indicator and lens rows are not written for it.
+const TABLE_COLUMNS: &[(&str, &str, Entry)] = &[
+    // validation.csv (`dugnad validate`, the ablation matrix)
+    ("validation", "fact", ("the stylized fact and its clause (MODEL.md §5; docs/model.md §7.11)", "", "1a … 9c, C1")),
+    ("validation", "condition", ("intact, or off: the [mechanisms] switched off together", "", "intact, off: <mechanism> + …")),
+    ("validation", "indicator", ("what the effect measures, in words: the indicator, the designs compared and the scope", "", "")),
+    ("validation", "lens", (
+        "whom the indicator is read on: newcomers, volunteers, origin=<label>; a / b or a − b for a ratio or difference of two; empty where the clause follows persons directly",
+        "",
+        "",
+    )),
+    ("validation", "effect", ("the clause's effect: mean of the per-replicate paired differences on common random numbers (C1: a correlation r)", "the measure's unit", "")),
+    ("validation", "holds", (
+        "whether the fact holds in this condition: intact, its CI on the claimed side of 0 and at least the minimum effect; ablated, its CI on the claimed side and at least a quarter of the intact effect (a sound mechanism: true intact, false ablated)",
+        "",
+        "true, false",
+    )),
+];
+
+/// The meaning of column `column` of table `table`: its own ([`TABLE_COLUMNS`]), else by name.
+pub fn meaning_in(table: &str, column: &str) -> Option<Entry> {
+    TABLE_COLUMNS
+        .iter()
+        .find(|(t, c, _)| *t == table && *c == column)
+        .map(|(_, _, e)| *e)
+        .or_else(|| column_meaning(column))
+}
+
 /// The codebook of the tables of one folder: every column of every table, written as
 /// `<name>.<extension>` in each format, then every indicator and fixed lens.
 pub fn codebook(tables: &[Table], extension: &str) -> Table<'static> {
@@ -105,7 +135,7 @@ pub fn codebook(tables: &[Table], extension: &str) -> Table<'static> {
         let file = format!("{}.{extension}", t.name);
         for c in &t.columns {
             let (meaning, unit, range) =
-                column_meaning(&c.name).unwrap_or(("(undocumented column)", "", ""));
+                meaning_in(&t.name, &c.name).unwrap_or(("(undocumented column)", "", ""));
             let lens = if c.name == "lens" { "every lens" } else { "" };
             rows.push([
                 file.clone(),
@@ -120,6 +150,11 @@ pub fn codebook(tables: &[Table], extension: &str) -> Table<'static> {
     let with_indicators: Vec<String> = tables
         .iter()
         .filter(|t| t.columns.iter().any(|c| c.name == "indicator"))
+        .filter(|t| {
+            !TABLE_COLUMNS
+                .iter()
+                .any(|(n, c, _)| *n == t.name && *c == "indicator")
+        })
         .map(|t| format!("{}.{extension}", t.name))
         .collect();
     if !with_indicators.is_empty() {

@@ -7,6 +7,7 @@
 
 use super::dist::{Attributes, Dist, Label};
 use super::document::{join, table, valid_name, Class, Ctx, Tbl, R};
+use super::mechanisms::{self, Mechanisms};
 use super::params::{self, Params};
 use super::section::section;
 use super::suggest::did_you_mean;
@@ -25,6 +26,7 @@ pub const TOP_KEYS: &[&str] = &[
     "population",
     "stereotypes",
     "transition",
+    "mechanisms",
     "parameters",
     "output",
     "schedule",
@@ -132,6 +134,7 @@ section! {
         let activities = read_activities(root, &name, &populations)?;
         let stereotypes = read_stereotypes(root)?;
         let transition = read_transition(root)?;
+        let mechanisms = read_mechanisms(root)?;
         let params = read_parameters(root)?;
         let output = read_output(root, &populations)?;
         // Filled in by validation once the scenario itself is read (`super::schedule::read`,
@@ -148,6 +151,8 @@ section! {
         pub stereotypes: Stereotypes,
         /// Traits given to a participant who becomes a volunteer (`[transition]`).
         pub transition: TransitionTraits,
+        /// Which mechanisms are on (all by default), from `[mechanisms]`.
+        pub mechanisms: Mechanisms,
         /// Every model parameter: the table's defaults, overridden by `[parameters]`.
         pub params: Params,
         /// How results are broken down (`[output]`).
@@ -1055,6 +1060,22 @@ fn read_transition(root: &Tbl<'_>) -> R<TransitionTraits> {
     };
     tr.check_keys(TRANSITION_KEYS, "")?;
     TransitionTraits::read(&tr)
+}
+
+/// `[mechanisms]`: any row of the mechanism table, `true` or `false`.
+fn read_mechanisms(root: &Tbl<'_>) -> R<Mechanisms> {
+    match root.item("mechanisms") {
+        None => Ok(Mechanisms::default()),
+        Some(item) => {
+            let mt = table(
+                root.ctx,
+                item,
+                "mechanisms",
+                "[mechanisms] with subtyping = false",
+            )?;
+            mechanisms::read(&mt)
+        }
+    }
 }
 
 /// `[parameters]`: any row of the parameter table, within its range.

@@ -11,15 +11,17 @@
 //! `suggest` ("did you mean"), `toml_text`, `document` (the parsed document with key lines and
 //! `--set` paths), `dist` (trait distributions and labels), `forms` (reading and writing
 //! distributions and labels), `types` (the key types), `section` (the macro that turns a table
-//! declaration into code), `params`, `fields` (the field table), `schema`, `to_toml`,
-//! `overrides`, `schedule` (`[[schedule]]` entries checked and resolved into the scenario in
-//! force from each week), `fit` (the `[fit]` priors, checked against the scenario), `validate`.
+//! declaration into code), `params`, `mechanisms` (the mechanism switches), `fields` (the field
+//! table), `schema`, `to_toml`, `overrides`, `schedule` (`[[schedule]]` entries checked and
+//! resolved into the scenario in force from each week), `fit` (the `[fit]` priors, checked
+//! against the scenario), `validate`.
 
 pub mod dist;
 pub mod error;
 pub mod fields;
 pub mod fit;
 mod forms;
+pub mod mechanisms;
 pub mod overrides;
 pub mod params;
 pub mod schedule;
@@ -39,6 +41,7 @@ pub use fields::{
     Activity, Change, Cohort, Fit, FitSettings, LanguagePolicy, Output, Population, PriorOf, Role,
     Scenario, Setting, Stereotypes, Traits, TransitionTraits,
 };
+pub use mechanisms::{Mechanisms, MECHANISMS};
 pub use overrides::{apply_overrides, parse_override};
 pub use schema::json_schema;
 pub use to_toml::to_toml;

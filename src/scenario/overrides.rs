@@ -13,6 +13,7 @@
 //! | `population.<key>.attributes.<name>` | one attribute of a population (added if absent) |
 //! | `stereotypes.<origin>` | the prior of an origin: `default`, a listed origin or the origin of a population |
 //! | `transition.<field>` | `need_to_help`, `protectiveness`, `withdrawal_propensity` |
+//! | `mechanisms.<name>` | a mechanism switch of `dugnad params` (`true` or `false`) |
 //! | `parameters.<name>` | any parameter of `dugnad params` |
 //! | `output.<field>` | `by` |
 //! | `schedule.<N>.<field>` | `week`, `label`, `recruiting`, `arrive` or `leave` of `[[schedule]]` entry N (from 0); N = the number of entries adds one |
@@ -36,6 +37,7 @@ use super::fields::{
     activity_is_keyed, ACTIVITY_KEYS, CHANGE_KEYS, COHORT_KEYS, FIT_KEYS, OUTPUT_KEYS,
     POPULATION_KEYS, SCENARIO_KEYS, TOP_KEYS, TRANSITION_KEYS,
 };
+use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
 use super::suggest::did_you_mean;
 use std::collections::BTreeSet;
@@ -46,8 +48,8 @@ type R<T> = Result<T, ScenarioError>;
 /// Settable path forms, for messages.
 const PATH_FORMS: &str =
     "scenario.<field>, activity.<field>, activity.<key>.<field>, population.<key>.<field>, \
-     population.<key>.attributes.<name>, stereotypes.<origin>, transition.<field>, parameters.<name>, output.<field>, \
-     schedule.<N>.<field>";
+     population.<key>.attributes.<name>, stereotypes.<origin>, transition.<field>, mechanisms.<name>, \
+     parameters.<name>, output.<field>, schedule.<N>.<field>";
 
 fn bad(file: &str, key: &str, message: String) -> ScenarioError {
     ScenarioError::BadOverride(Located {
@@ -326,7 +328,9 @@ pub(crate) fn resolve(doc: &DocumentMut, segs: &[&str]) -> Result<Targets, Strin
         return Err(format!("no key; settable paths: {PATH_FORMS}"));
     };
     match head {
-        "scenario" | "transition" | "parameters" | "output" => resolve_field(head, rest),
+        "scenario" | "transition" | "mechanisms" | "parameters" | "output" => {
+            resolve_field(head, rest)
+        }
         "stereotypes" => resolve_stereotype(doc, rest),
         "population" => resolve_population(doc, rest),
         "activity" => resolve_activity(doc, rest),
@@ -410,11 +414,12 @@ fn resolve_schedule(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, String>
     }
 }
 
-/// `scenario.<field>`, `transition.<field>` or `parameters.<name>`.
+/// `scenario.<field>`, `transition.<field>`, `mechanisms.<name>` or `parameters.<name>`.
 fn resolve_field(head: &str, rest: &[&str]) -> Result<Targets, String> {
     let allowed: Vec<&str> = match head {
         "scenario" => SCENARIO_KEYS.to_vec(),
         "transition" => TRANSITION_KEYS.to_vec(),
+        "mechanisms" => MECHANISMS.iter().map(|m| m.name).collect(),
         "output" => OUTPUT_KEYS.to_vec(),
         _ => PARAMS.iter().map(|p| p.name).collect(),
     };
@@ -566,6 +571,9 @@ fn not_a_section(other: &str) -> String {
     }
     if PARAMS.iter().any(|p| p.name == other) {
         sections.push(format!("parameters.{other}"));
+    }
+    if MECHANISMS.iter().any(|m| m.name == other) {
+        sections.push(format!("mechanisms.{other}"));
     }
     let hint = if !sections.is_empty() {
         format!("did you mean {}? ", sections.join(" or "))

@@ -3,6 +3,7 @@
 //! forms of [`super::forms`] and the parameter table.
 
 use super::fields::{Activity, Change, Output, Population, Scenario, Traits, TransitionTraits};
+use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
 use super::types::object_schema;
 use schemars::gen::SchemaGenerator;
@@ -43,6 +44,11 @@ struct RawScenario {
     /// Traits of a participant who becomes a volunteer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     transition: Option<RawTransition>,
+    /// Mechanism switches by name (see `dugnad params`): `false` switches a mechanism off, for
+    /// ablation; every mechanism is on unless listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "mechanisms_schema")]
+    mechanisms: Option<BTreeMap<String, bool>>,
     /// Model parameters by name (see `dugnad params`); each value within that parameter's range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "parameters_schema")]
@@ -182,6 +188,32 @@ fn fit_schema(gen: &mut SchemaGenerator) -> Schema {
     schema
 }
 
+/// Schema of `[mechanisms]`: one boolean property per row of the mechanism table.
+fn mechanisms_schema(_gen: &mut SchemaGenerator) -> Schema {
+    let mut properties = BTreeMap::new();
+    for m in MECHANISMS {
+        let schema = SchemaObject {
+            instance_type: Some(InstanceType::Boolean.into()),
+            metadata: Some(Box::new(Metadata {
+                description: Some(format!("{}: {} Off: {}.", m.submodel, m.meaning, m.off)),
+                default: Some(serde_json::Value::Bool(true)),
+                ..Default::default()
+            })),
+            ..Default::default()
+        };
+        properties.insert(m.name.to_string(), Schema::Object(schema));
+    }
+    Schema::Object(SchemaObject {
+        instance_type: Some(InstanceType::Object.into()),
+        object: Some(Box::new(ObjectValidation {
+            properties: properties.into_iter().collect(),
+            additional_properties: Some(Box::new(Schema::Bool(false))),
+            ..Default::default()
+        })),
+        ..Default::default()
+    })
+}
+
 /// Schema of `[stereotypes]`: origin label -> prior in [0, 1].
 fn stereotypes_schema(_gen: &mut SchemaGenerator) -> Schema {
     Schema::Object(SchemaObject {
@@ -237,6 +269,10 @@ mod tests {
         assert_eq!(
             keys(&schema["properties"]["parameters"]).len(),
             PARAMS.len()
+        );
+        assert_eq!(
+            keys(&schema["properties"]["mechanisms"]).len(),
+            MECHANISMS.len()
         );
         assert_eq!(schema["additionalProperties"], Value::Bool(false));
         assert!(defs["RawDist"]["description"]

@@ -3,6 +3,7 @@
 //! field table's `write_keys`, so a declared key cannot be left out.
 
 use super::fields::Scenario;
+use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
 use super::toml_text::{kv, tf64, tkey};
 use std::fmt::Write as _;
@@ -45,6 +46,13 @@ pub fn to_toml(s: &Scenario) -> String {
 
     out.push_str("\n[transition]\n");
     s.transition.write_keys(&mut out);
+
+    out.push_str("\n[mechanisms]\n");
+    for m in MECHANISMS {
+        let on = s.mechanisms.get(m.name).unwrap_or(true);
+        let _ = writeln!(out, "# {}: {} Off: {}.", m.submodel, m.meaning, m.off);
+        kv(&mut out, m.name, if on { "true" } else { "false" });
+    }
 
     out.push_str("\n[parameters]\n");
     for p in PARAMS {
@@ -248,6 +256,11 @@ label = "halfway"
             assert!(s.params.set(p.name, other), "{}", p.name);
             out.push((format!("parameters.{}", p.name), s));
         }
+        for m in MECHANISMS {
+            let mut s = base.clone();
+            assert!(s.mechanisms.set(m.name, false), "{}", m.name);
+            out.push((format!("mechanisms.{}", m.name), s));
+        }
         let mut s = base.clone();
         s.stereotypes.default = 0.6;
         out.push(("stereotypes.default".into(), s));
@@ -307,6 +320,7 @@ label = "halfway"
                 + OUTPUT_KEYS.len()
                 + CHANGE_KEYS.len()
                 + PARAMS.len()
+                + MECHANISMS.len()
                 + 2
         );
     }

@@ -45,6 +45,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "focus-group",
         include_str!("../../scenarios/focus-group.toml"),
     ),
+    (
+        "community-centre",
+        include_str!("../../scenarios/community-centre.toml"),
+    ),
     ("dugnad", include_str!("../../scenarios/dugnad.toml")),
     (
         "municipality",
