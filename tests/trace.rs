@@ -347,11 +347,11 @@ fn the_default_week_is_the_first_in_which_the_group_met() {
         let mut run = GroupRun::new(&designs[0], s.seed, replicate, 0);
         for w in 1..week {
             assert!(
-                !trace::met(&run.step(&mut NoEvents)),
+                !trace::met(run.step(&mut NoEvents)),
                 "{file} replicate {replicate}: the group met in week {w}, before week {week}"
             );
         }
-        assert!(trace::met(&run.step(&mut NoEvents)), "{file}: week {week}");
+        assert!(trace::met(run.step(&mut NoEvents)), "{file}: week {week}");
         assert!(
             text.contains(&format!("The meeting of week {week}")),
             "{text}"
