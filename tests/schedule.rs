@@ -1,8 +1,8 @@
 //! Designs that change over time (`[[schedule]]`, `--at`): a change leaves every week before
 //! it byte-identical (common random numbers) and moves the indicators after it; cohorts arrive
-//! in closed places and leaving places stay closed; bad schedules are refused with the file,
-//! the line and the key, exit code 2 and nothing written; charts, report and manifest show the
-//! schedule.
+//! in closed places and leaving places stay closed; a mechanism switched off from a week on acts
+//! only from then; bad schedules are refused with the file, the line and the key, exit code 2
+//! and nothing written; charts, report and manifest show the schedule.
 
 mod common;
 
@@ -87,6 +87,46 @@ fn a_change_leaves_the_weeks_before_it_byte_identical_and_moves_the_indicator_af
     assert!(
         d.ci_low > 0.05,
         "proposals adopted rise after the change: {} [{}, {}]",
+        d.mean_diff,
+        d.ci_low,
+        d.ci_high
+    );
+}
+
+/// A mechanism switched off from a week on (`--at 21:mechanisms.status_usurping=false`): the
+/// weeks before are byte-identical, and after it the newcomers' floor is spoken for less often.
+#[test]
+fn a_mechanism_switched_off_from_a_week_on_acts_only_from_then() {
+    let dir = scratch();
+    let file = dir.path().join("cafe.toml");
+    std::fs::write(&file, CAFE).unwrap();
+    let (on, off) = (dir.path().join("on"), dir.path().join("off"));
+    run(&file, &on, &[]);
+    run(
+        &file,
+        &off,
+        &["--at", "21:mechanisms.status_usurping=false"],
+    );
+    let a = csv_rows(&on.join("replicates.csv"));
+    let b = csv_rows(&off.join("replicates.csv"));
+    let col = |n: &str| a[0].iter().position(|c| c == n).unwrap();
+    let (week, indicator, lens, value) = (col("week"), col("indicator"), col("lens"), col("value"));
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for (ra, rb) in a[1..].iter().zip(&b[1..]) {
+        let w: u32 = ra[week].parse().unwrap();
+        if w < 21 {
+            assert_eq!(ra, rb, "week {w} is the same");
+        } else if ra[indicator] == "spoken_for_rate" && ra[lens] == "newcomers" {
+            if let (Ok(p), Ok(q)) = (ra[value].parse::<f64>(), rb[value].parse::<f64>()) {
+                x.push(q);
+                y.push(p);
+            }
+        }
+    }
+    let d = paired_difference(&x, &y);
+    assert!(
+        d.ci_high < 0.0,
+        "spoken for less often without the status gap: {} [{}, {}]",
         d.mean_diff,
         d.ci_low,
         d.ci_high
