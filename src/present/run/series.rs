@@ -340,7 +340,7 @@ pub struct SurvivalCurve {
     pub ci95: Vec<BandSegment>,
 }
 
-/// Builds the step curve of `volunteers_retained`. Week 0 = 1.0 (all initial volunteers)
+/// Builds the step curve of `founding_volunteers_retained`. Week 0 = 1.0 (all initial volunteers)
 /// is prepended if the first week is 1; bands need at least 2 replicates. The last value
 /// holds until `end` (the right edge of the axis) if that lies beyond the last week, so the
 /// final step is visible.
