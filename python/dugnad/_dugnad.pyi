@@ -84,7 +84,22 @@ class Scenario:
     def seed(self) -> int:
         """``scenario.seed``."""
 
-class Result:
+class _Tables:
+    """What every result has: its table files as written, their DataFrames, its manifest."""
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the result, by name."""
+    @property
+    def files(self) -> list[str]:
+        """The table files, in the order the CLI writes them."""
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What ``manifest.json`` says: version, call, seed, overrides, resolved scenario."""
+    def csv(self, name: str) -> bytes:
+        """The exact bytes of a table file (``"timeseries"`` or ``"timeseries.csv"``)."""
+
+class Result(_Tables):
     """The result of :func:`run`: the tables ``dugnad run`` writes."""
 
     @property
@@ -109,17 +124,6 @@ class Result:
     @property
     def ties(self) -> Optional[pd.DataFrame]:
         """``ties.csv`` (with ``agents=True``), else None."""
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table of the result, by name."""
-    @property
-    def files(self) -> list[str]:
-        """The table files, in the order the CLI writes them."""
-    @property
-    def manifest(self) -> dict[str, Any]:
-        """What ``manifest.json`` says: version, call, seed, overrides, resolved scenario."""
-    def csv(self, name: str) -> bytes:
-        """The exact bytes of a table file (``"timeseries"`` or ``"timeseries.csv"``)."""
     def save(
         self, dir: Union[str, os.PathLike[str]], *, force: bool = False, charts: bool = True
     ) -> str:
@@ -127,7 +131,7 @@ class Result:
         the charts and report.html); returns its path. An existing folder is replaced only with
         ``force=True``, and only when dugnad wrote it."""
 
-class Comparison:
+class Comparison(_Tables):
     """The result of :func:`compare`."""
 
     @property
@@ -146,24 +150,13 @@ class Comparison:
     @property
     def adaptive(self) -> Optional[str]:
         """How adaptive replication ended, in one sentence (None without ``target_ci``)."""
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table of the result, by name."""
-    @property
-    def files(self) -> list[str]:
-        """The table files, in the order the CLI writes them."""
-    @property
-    def manifest(self) -> dict[str, Any]:
-        """What ``manifest.json`` says: version, call, seed, overrides, resolved scenario."""
-    def csv(self, name: str) -> bytes:
-        """The exact bytes of a table file (``"timeseries"`` or ``"timeseries.csv"``)."""
     def save(
         self, dir: Union[str, os.PathLike[str]], *, force: bool = False, charts: bool = True
     ) -> str:
         """Writes the folder ``dugnad compare`` writes (comparison.csv, manifest.json, and with
         ``charts`` the forest plot and report.html); returns its path."""
 
-class Sweep:
+class Sweep(_Tables):
     """The result of :func:`sweep`."""
 
     @property
@@ -179,22 +172,11 @@ class Sweep:
     @property
     def folder(self) -> Optional[str]:
         """The sweep folder when ``out`` named one (None: it was temporary)."""
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table of the result, by name."""
-    @property
-    def files(self) -> list[str]:
-        """The table files, in the order the CLI writes them."""
-    @property
-    def manifest(self) -> dict[str, Any]:
-        """What ``manifest.json`` says: version, call, seed, overrides, resolved scenario."""
-    def csv(self, name: str) -> bytes:
-        """The exact bytes of a table file (``"timeseries"`` or ``"timeseries.csv"``)."""
     def save(self, dir: Union[str, os.PathLike[str]], *, force: bool = False) -> str:
         """Copies the sweep folder (sweep.json, cells/, tables, charts when drawn,
         manifest.json) to ``dir``; returns its path."""
 
-class Sensitivity:
+class Sensitivity(_Tables):
     """The result of :func:`sensitivity`."""
 
     @property
@@ -219,17 +201,6 @@ class Sensitivity:
     @property
     def folder(self) -> Optional[str]:
         """The analysis folder when ``out`` named one (None: it was temporary)."""
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table of the result, by name."""
-    @property
-    def files(self) -> list[str]:
-        """The table files, in the order the CLI writes them."""
-    @property
-    def manifest(self) -> dict[str, Any]:
-        """What ``manifest.json`` says: version, call, seed, overrides, resolved scenario."""
-    def csv(self, name: str) -> bytes:
-        """The exact bytes of a table file (``"timeseries"`` or ``"timeseries.csv"``)."""
     def save(self, dir: Union[str, os.PathLike[str]], *, force: bool = False) -> str:
         """Copies the analysis folder to ``dir``; returns its path."""
 

@@ -3,7 +3,7 @@
 #![allow(clippy::needless_update)]
 
 use crate::tables::{called, save_folder, started_before, Tables};
-use crate::{interruptible, json, run_args, source_of, unwind_if, OrPy, UsageError};
+use crate::{interruptible, run_args, source_of, unwind_if, OrPy, UsageError};
 use dugnad::cli::CompareCmd;
 use dugnad::commands;
 use dugnad::experiment as ex;
@@ -12,21 +12,18 @@ use dugnad::output::manifest::Provenance;
 use dugnad::scenario::Source;
 use dugnad::sim::replicates::with_threads;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// The result of :func:`compare`.
-#[pyclass(module = "dugnad", frozen)]
+#[pyclass(module = "dugnad", extends = Tables, frozen)]
 struct Comparison {
     plan: ex::compare::Plan,
     comparison: ex::compare::Comparison,
     threads: usize,
     wall: f64,
     provenance: Provenance,
-    manifest: Vec<u8>,
-    tables: Tables,
 }
 
 /// `variants` as `--variant` strings: a dict of names to what `set` takes, or a list of
@@ -76,7 +73,7 @@ fn compare(
     seed: Option<u64>,
     threads: Option<usize>,
     set: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Comparison> {
+) -> PyResult<Py<Comparison>> {
     let started = Instant::now();
     let sources: Vec<Source> = scenarios
         .iter()
@@ -125,15 +122,15 @@ fn compare(
         wall,
         names,
     ));
-    Ok(Comparison {
+    let tables = Tables::new(files, manifest);
+    let result = Comparison {
         plan,
         comparison,
         threads: used,
         wall,
         provenance,
-        manifest,
-        tables: Tables::new(files),
-    })
+    };
+    Py::new(py, PyClassInitializer::from(tables).add_subclass(result))
 }
 
 #[pymethods]
@@ -141,8 +138,8 @@ impl Comparison {
     /// `comparison.csv`: per design and indicator, the design's mean and CI and its paired
     /// difference to the baseline (diff, diff_ci_low, diff_ci_high), Cohen's d_z, pairs n.
     #[getter]
-    fn comparison(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "comparison")
+    fn comparison(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "comparison")
     }
 
     /// The designs' names, in order.
@@ -169,29 +166,6 @@ impl Comparison {
         self.comparison.adaptive.as_ref().map(|a| a.sentence())
     }
 
-    /// Every table of the result, by name.
-    #[getter]
-    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.tables.all(py)
-    }
-
-    /// The table files, in the order the CLI writes them.
-    #[getter]
-    fn files(&self) -> Vec<String> {
-        self.tables.names()
-    }
-
-    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
-    fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
-    }
-
-    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
-    #[getter]
-    fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        json(py, &self.manifest)
-    }
-
     /// Writes the folder `dugnad compare` writes (comparison.csv, manifest.json, and with `charts`
     /// the forest plot and report.html); returns its path.
     #[pyo3(signature = (dir, *, force=false, charts=true))]
@@ -210,12 +184,12 @@ impl Comparison {
         })
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(slf: PyRef<'_, Self>) -> String {
         format!(
             "<dugnad.Comparison {} (baseline {}): {} replicates per design>",
-            self.comparison.names.join(" vs "),
-            self.baseline(),
-            self.comparison.replicates
+            slf.comparison.names.join(" vs "),
+            slf.baseline(),
+            slf.comparison.replicates
         )
     }
 }

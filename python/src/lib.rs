@@ -252,6 +252,7 @@ fn _dugnad(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("UsageError", py.get_type::<UsageError>())?;
     m.add("DugnadError", py.get_type::<DugnadError>())?;
     m.add_class::<scenario::Scenario>()?;
+    m.add_class::<tables::Tables>()?;
     m.add_function(wrap_pyfunction!(scenario::params, m)?)?;
     run::register(m)?;
     compare::register(m)?;

@@ -5,7 +5,7 @@
 #![allow(clippy::needless_update)]
 
 use crate::tables::{called, save_folder, started_before, Tables};
-use crate::{interruptible, json, run_args, source_of, unwind_if, OrPy};
+use crate::{interruptible, run_args, source_of, unwind_if, OrPy};
 use dugnad::cli::RunCmd;
 use dugnad::commands;
 use dugnad::experiment as ex;
@@ -14,20 +14,17 @@ use dugnad::output::formats::export_tables;
 use dugnad::output::manifest::Provenance;
 use dugnad::sim::replicates::with_threads;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// The result of :func:`run`: the tables `dugnad run` writes.
-#[pyclass(name = "Result", module = "dugnad", frozen)]
+#[pyclass(name = "Result", module = "dugnad", extends = Tables, frozen)]
 struct RunResult {
     plan: ex::run::Plan,
     agg: RunAggregate,
     threads: usize,
     wall: f64,
     provenance: Provenance,
-    manifest: Vec<u8>,
-    tables: Tables,
 }
 
 /// Runs a scenario's replicates on all cores (`threads`; results never depend on it) with the GIL
@@ -50,7 +47,7 @@ fn run(
     agents: bool,
     per_group: bool,
     keep_replicates: bool,
-) -> PyResult<RunResult> {
+) -> PyResult<Py<RunResult>> {
     let started = Instant::now();
     let source = source_of(scenario)?;
     let args = run_args(replicates, weeks, seed, threads, set)?;
@@ -88,15 +85,15 @@ fn run(
     let manifest = plan
         .manifest(provenance.clone(), used, wall, names)
         .to_json();
-    Ok(RunResult {
+    let tables = Tables::new(files, manifest);
+    let result = RunResult {
         plan,
         agg,
         threads: used,
         wall,
         provenance,
-        manifest,
-        tables: Tables::new(files),
-    })
+    };
+    Py::new(py, PyClassInitializer::from(tables).add_subclass(result))
 }
 
 #[pymethods]
@@ -104,67 +101,44 @@ impl RunResult {
     /// `timeseries.csv`: per week and indicator, statistics across replicates (mean, sd, ci_low,
     /// ci_high, p05, p95, n).
     #[getter]
-    fn timeseries(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "timeseries")
+    fn timeseries(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "timeseries")
     }
 
     /// `summary.csv`: per scope (final_week, run_mean) and indicator, the statistics.
     #[getter]
-    fn summary(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "summary")
+    fn summary(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "summary")
     }
 
     /// `final.csv`: every replicate's indicators in the final week.
     #[getter]
-    fn r#final(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "final")
+    fn r#final(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "final")
     }
 
     /// `replicates.csv` (with `keep_replicates=True`), else None.
     #[getter]
-    fn replicates(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "replicates")
+    fn replicates(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "replicates")
     }
 
     /// `groups.csv` (with `per_group=True`), else None.
     #[getter]
-    fn groups(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "groups")
+    fn groups(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "groups")
     }
 
     /// `agents.csv` (with `agents=True`), else None.
     #[getter]
-    fn agents(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "agents")
+    fn agents(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "agents")
     }
 
     /// `ties.csv` (with `agents=True`), else None.
     #[getter]
-    fn ties(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "ties")
-    }
-
-    /// Every table of the result, by name.
-    #[getter]
-    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.tables.all(py)
-    }
-
-    /// The table files, in the order the CLI writes them.
-    #[getter]
-    fn files(&self) -> Vec<String> {
-        self.tables.names()
-    }
-
-    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
-    fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
-    }
-
-    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
-    #[getter]
-    fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        json(py, &self.manifest)
+    fn ties(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "ties")
     }
 
     /// Writes the folder `dugnad run` writes (tables, manifest.json, and with `charts` the charts
@@ -186,13 +160,13 @@ impl RunResult {
         })
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(slf: PyRef<'_, Self>) -> String {
         format!(
             "<dugnad.Result '{}': {} replicates × {} weeks; tables {}>",
-            self.plan.loaded.scenario.name,
-            self.agg.replicates(),
-            self.agg.weeks,
-            self.tables.names().join(", ")
+            slf.plan.loaded.scenario.name,
+            slf.agg.replicates(),
+            slf.agg.weeks,
+            slf.as_super().names().join(", ")
         )
     }
 }

@@ -4,7 +4,7 @@
 #![allow(clippy::needless_update)]
 
 use crate::tables::{called, save_folder, Tables};
-use crate::{interruptible, json, run_args, source_of, OrPy, UsageError};
+use crate::{interruptible, run_args, source_of, OrPy, UsageError};
 use dugnad::cli::{RunArgs, SensitivityCmd, SweepCmd};
 use dugnad::commands;
 use dugnad::experiment as ex;
@@ -98,12 +98,10 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// The result of :func:`sweep`.
-#[pyclass(module = "dugnad", frozen)]
+#[pyclass(module = "dugnad", extends = Tables, frozen)]
 struct Sweep {
     folder: Folder,
     complete: bool,
-    manifest: Vec<u8>,
-    tables: Tables,
 }
 
 /// `vary` as `--vary` flags: a dict of dotted paths to a list of values or a `"lo:hi:step"`
@@ -200,7 +198,7 @@ fn sweep(
     seed: Option<u64>,
     threads: Option<usize>,
     set: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Sweep> {
+) -> PyResult<Py<Sweep>> {
     let started = Instant::now();
     let source = source_of(scenario)?;
     let charts = charts.unwrap_or(out.is_some());
@@ -247,12 +245,9 @@ fn sweep(
         .ok()
         .and_then(|m| m["complete"].as_bool())
         .unwrap_or(false);
-    Ok(Sweep {
-        folder,
-        complete,
-        manifest,
-        tables: Tables::new(files),
-    })
+    let tables = Tables::new(files, manifest);
+    let result = Sweep { folder, complete };
+    Py::new(py, PyClassInitializer::from(tables).add_subclass(result))
 }
 
 #[pymethods]
@@ -260,14 +255,14 @@ impl Sweep {
     /// `sweep.csv`: per cell, the swept values and each indicator's mean, sd, ci_low, ci_high and n
     /// (None until every cell is done, e.g. for one shard).
     #[getter]
-    fn sweep(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "sweep")
+    fn sweep(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "sweep")
     }
 
     /// `sweep-replicates.csv` (with `keep_replicates=True`), else None.
     #[getter]
-    fn replicates(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "sweep-replicates")
+    fn replicates(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "sweep-replicates")
     }
 
     /// Whether every cell is done.
@@ -282,29 +277,6 @@ impl Sweep {
         self.folder.kept()
     }
 
-    /// Every table of the result, by name.
-    #[getter]
-    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.tables.all(py)
-    }
-
-    /// The table files, in the order the CLI writes them.
-    #[getter]
-    fn files(&self) -> Vec<String> {
-        self.tables.names()
-    }
-
-    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
-    fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
-    }
-
-    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
-    #[getter]
-    fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        json(py, &self.manifest)
-    }
-
     /// Copies the sweep folder (sweep.json, cells/, tables, charts when drawn, manifest.json) to
     /// `dir`; returns its path.
     #[pyo3(signature = (dir, *, force=false))]
@@ -312,24 +284,22 @@ impl Sweep {
         save_folder(py, dir, force, |out| self.folder.copy_into(out))
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(slf: PyRef<'_, Self>) -> String {
         format!(
             "<dugnad.Sweep{}: tables {}>",
-            if self.complete { "" } else { " (incomplete)" },
-            self.tables.names().join(", ")
+            if slf.complete { "" } else { " (incomplete)" },
+            slf.as_super().names().join(", ")
         )
     }
 }
 
 /// The result of :func:`sensitivity`.
-#[pyclass(module = "dugnad", frozen)]
+#[pyclass(module = "dugnad", extends = Tables, frozen)]
 struct Sensitivity {
     folder: Folder,
     complete: bool,
     ranking: Vec<String>,
     warnings: Vec<String>,
-    manifest: Vec<u8>,
-    tables: Tables,
 }
 
 /// Global sensitivity analysis of the factors in `range` (and every model parameter with
@@ -362,7 +332,7 @@ fn sensitivity(
     seed: Option<u64>,
     threads: Option<usize>,
     set: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Sensitivity> {
+) -> PyResult<Py<Sensitivity>> {
     let started = Instant::now();
     if !matches!(method, "morris" | "sobol") {
         return Err(UsageError::new_err(format!(
@@ -417,14 +387,14 @@ fn sensitivity(
         Ok((done, manifest, files))
     })?
     .or_py()?;
-    Ok(Sensitivity {
+    let tables = Tables::new(files, manifest);
+    let result = Sensitivity {
         folder,
         complete: done.complete,
         ranking: done.ranking,
         warnings: done.warnings,
-        manifest,
-        tables: Tables::new(files),
-    })
+    };
+    Py::new(py, PyClassInitializer::from(tables).add_subclass(result))
 }
 
 #[pymethods]
@@ -432,20 +402,20 @@ impl Sensitivity {
     /// `sensitivity.csv`: per factor, indicator and statistic (mu_star, sigma, ... or S1, ST), the
     /// estimate and its CI.
     #[getter]
-    fn sensitivity(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "sensitivity")
+    fn sensitivity(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "sensitivity")
     }
 
     /// `noise.csv`: per indicator, the share of variance that is replicate noise.
     #[getter]
-    fn noise(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "noise")
+    fn noise(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "noise")
     }
 
     /// `points.csv`: per design point, the factor values and the outputs.
     #[getter]
-    fn points(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.tables.frame(py, "points")
+    fn points(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        slf.as_super().frame(py, "points")
     }
 
     /// Which factors matter most for each indicator, in words.
@@ -472,40 +442,17 @@ impl Sensitivity {
         self.folder.kept()
     }
 
-    /// Every table of the result, by name.
-    #[getter]
-    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.tables.all(py)
-    }
-
-    /// The table files, in the order the CLI writes them.
-    #[getter]
-    fn files(&self) -> Vec<String> {
-        self.tables.names()
-    }
-
-    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
-    fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        Ok(pyo3::types::PyBytes::new(py, &self.tables.bytes(name)?))
-    }
-
-    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
-    #[getter]
-    fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        json(py, &self.manifest)
-    }
-
     /// Copies the analysis folder to `dir`; returns its path.
     #[pyo3(signature = (dir, *, force=false))]
     fn save(&self, py: Python<'_>, dir: PathBuf, force: bool) -> PyResult<String> {
         save_folder(py, dir, force, |out| self.folder.copy_into(out))
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(slf: PyRef<'_, Self>) -> String {
         format!(
             "<dugnad.Sensitivity{}: tables {}>",
-            if self.complete { "" } else { " (incomplete)" },
-            self.tables.names().join(", ")
+            if slf.complete { "" } else { " (incomplete)" },
+            slf.as_super().names().join(", ")
         )
     }
 }

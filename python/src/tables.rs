@@ -1,21 +1,25 @@
 //! What every result has: its tables as the exporters wrote them, DataFrames parsed from them
-//! when first asked for, how the call is recorded in its manifest, and writing its folder.
+//! when first asked for, its manifest, how the call is recorded in that manifest, and writing its
+//! folder. [`Tables`] is the Python base class (`_Tables`) of every result class, which holds the
+//! getters they share (`tables`, `files`, `csv`, `manifest`); each result `extends` it.
 
-use crate::{frame, OrPy, UsageError};
+use crate::{frame, json, OrPy, UsageError};
 use dugnad::output::atomic::ResultDir;
 use dugnad::output::formats::File;
 use dugnad::output::manifest::Provenance;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// A result's table files as the exporters wrote them, and the DataFrames parsed from them.
+/// What every result has: its table files as written, their DataFrames, its manifest.
+#[pyclass(name = "_Tables", module = "dugnad", subclass, frozen)]
 pub struct Tables {
     files: Vec<File>,
     frames: Mutex<BTreeMap<String, Py<PyAny>>>,
+    manifest: Vec<u8>,
 }
 
 /// A table's name without the format's extension (`timeseries.csv` → `timeseries`).
@@ -24,10 +28,12 @@ fn stem(file: &str) -> &str {
 }
 
 impl Tables {
-    pub fn new(files: Vec<File>) -> Tables {
+    /// A result's table files and the `manifest.json` that lists them.
+    pub fn new(files: Vec<File>, manifest: Vec<u8>) -> Tables {
         Tables {
             files,
             frames: Mutex::new(BTreeMap::new()),
+            manifest,
         }
     }
 
@@ -77,6 +83,32 @@ impl Tables {
                 self.names().join(", ")
             ))
         })
+    }
+}
+
+#[pymethods]
+impl Tables {
+    /// Every table of the result, by name.
+    #[getter]
+    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.all(py)
+    }
+
+    /// The table files, in the order the CLI writes them.
+    #[getter]
+    fn files(&self) -> Vec<String> {
+        self.names()
+    }
+
+    /// The exact bytes of a table file (`"timeseries"` or `"timeseries.csv"`).
+    fn csv<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.bytes(name)?))
+    }
+
+    /// What `manifest.json` says: version, call, seed, overrides, resolved scenario.
+    #[getter]
+    fn manifest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        json(py, &self.manifest)
     }
 }
 
