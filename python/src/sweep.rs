@@ -21,7 +21,7 @@ use std::time::Instant;
 /// temporary folder removed with the result.
 struct Folder {
     path: PathBuf,
-    _temporary: Option<tempfile::TempDir>,
+    temporary: Option<tempfile::TempDir>,
 }
 
 impl Folder {
@@ -29,7 +29,7 @@ impl Folder {
         Ok(match out {
             Some(path) => Folder {
                 path,
-                _temporary: None,
+                temporary: None,
             },
             None => {
                 let t = tempfile::Builder::new()
@@ -42,7 +42,7 @@ impl Folder {
                     })?;
                 Folder {
                     path: t.path().join(name),
-                    _temporary: Some(t),
+                    temporary: Some(t),
                 }
             }
         })
@@ -50,13 +50,14 @@ impl Folder {
 
     /// The folder, if the caller named it.
     fn kept(&self) -> Option<String> {
-        self._temporary
+        self.temporary
             .is_none()
             .then(|| self.path.display().to_string())
     }
 
-    /// The folder's manifest and the table files it lists, as written.
-    fn read(&self) -> anyhow::Result<(Vec<u8>, Vec<File>)> {
+    /// The folder's tables and manifest as written (the CSV files the manifest lists), and
+    /// whether the manifest says the folder is complete.
+    fn read(&self) -> anyhow::Result<(Tables, bool)> {
         let manifest = std::fs::read(self.path.join("manifest.json"))?;
         let listed: serde_json::Value = serde_json::from_slice(&manifest)?;
         let mut files = Vec::new();
@@ -73,7 +74,8 @@ impl Folder {
                 bytes,
             });
         }
-        Ok((manifest, files))
+        let complete = listed["complete"].as_bool().unwrap_or(false);
+        Ok((Tables::new(files, manifest), complete))
     }
 
     /// Copies the folder, as it is, into `out`.
@@ -236,16 +238,11 @@ fn sweep(
         &plan.sweep.base.overrides,
         &flags,
     );
-    let (manifest, files) = interruptible(py, |stop| -> anyhow::Result<_> {
+    let (tables, complete) = interruptible(py, |stop| -> anyhow::Result<_> {
         commands::experiment::sweep_planned(&plan, &cmd, provenance, started, Some(stop))?;
         folder.read()
     })?
     .or_py()?;
-    let complete = serde_json::from_slice::<serde_json::Value>(&manifest)
-        .ok()
-        .and_then(|m| m["complete"].as_bool())
-        .unwrap_or(false);
-    let tables = Tables::new(files, manifest);
     let result = Sweep { folder, complete };
     Py::new(py, PyClassInitializer::from(tables).add_subclass(result))
 }
@@ -375,7 +372,7 @@ fn sensitivity(
         &plan.sweep.base.overrides,
         &flags,
     );
-    let (done, manifest, files) = interruptible(py, |stop| -> anyhow::Result<_> {
+    let (done, tables) = interruptible(py, |stop| -> anyhow::Result<_> {
         let done = commands::sensitivity::sensitivity_planned(
             &plan,
             &cmd,
@@ -383,11 +380,10 @@ fn sensitivity(
             started,
             Some(stop),
         )?;
-        let (manifest, files) = folder.read()?;
-        Ok((done, manifest, files))
+        let (tables, _) = folder.read()?;
+        Ok((done, tables))
     })?
     .or_py()?;
-    let tables = Tables::new(files, manifest);
     let result = Sensitivity {
         folder,
         complete: done.complete,
