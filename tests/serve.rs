@@ -155,6 +155,10 @@ fn a_valid_comparison_returns_series_and_paired_differences() {
             "founding_volunteers_retained"
         ]
     );
+    // Each chart says whom it is about, from the lens it was computed at.
+    let whom: Vec<&str> = inds.iter().map(|i| i["whom"].as_str().unwrap()).collect();
+    assert_eq!(whom[0], "newcomers");
+    assert_eq!(whom[5], "volunteers and staff");
     for i in inds {
         for d in ["a", "b"] {
             for s in ["mean", "p05", "p95"] {

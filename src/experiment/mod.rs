@@ -110,6 +110,23 @@ pub fn default_output(name: &str) -> PathBuf {
     PathBuf::from("output").join(name)
 }
 
+/// The JSON file `path` of an experiment folder (`sweep.json`, `fit.json`, a closed
+/// generation), if it exists; one that cannot be read as a `T` is refused with the words
+/// `unreadable` gives (which say what to do).
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    unreadable: impl FnOnce(&std::path::Path, serde_json::Error) -> String,
+) -> anyhow::Result<Option<T>> {
+    use anyhow::Context;
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let value = serde_json::from_str(&text).map_err(|e| Refusal(unreadable(path, e)))?;
+    Ok(Some(value))
+}
+
 /// A stable 128-bit hash of text (FNV-1a 128), as 32 hex digits: sweep identities.
 pub fn hash_hex(text: &str) -> String {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;

@@ -12,7 +12,7 @@
 
 use super::grid::Cells;
 use super::shard::{ranges, Shard};
-use super::{hash_hex, Refusal, Scope};
+use super::{hash_hex, read_json, Refusal, Scope};
 use crate::output::atomic::write_file_atomic;
 use crate::output::csv;
 use crate::output::table::{Column, Table};
@@ -80,10 +80,9 @@ impl SweepDef {
         ))
     }
 
+    /// `sweep.json`'s bytes: pretty JSON with a final newline, as every manifest.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).expect("sweep.json serializes");
-        v.push(b'\n');
-        v
+        crate::output::manifest::to_json(self)
     }
 
     /// What differs between this (the folder's) sweep and `other` (the one asked for), in words.
@@ -172,19 +171,12 @@ fn parse_cell_file(name: &str) -> Option<(usize, bool)> {
 
 /// Reads a folder's `sweep.json`, if it has one.
 pub fn read_def(dir: &Path) -> Result<Option<SweepDef>> {
-    let p = dir.join("sweep.json");
-    if !p.exists() {
-        return Ok(None);
-    }
-    let text =
-        std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
-    let def: SweepDef = serde_json::from_str(&text).map_err(|e| {
-        Refusal(format!(
+    read_json(&dir.join("sweep.json"), |p, e| {
+        format!(
             "{} is not a sweep definition dugnad can read ({e}); pass --force to start over or -o DIR to write elsewhere",
             p.display()
-        ))
-    })?;
-    Ok(Some(def))
+        )
+    })
 }
 
 /// Cells present in a folder: those with a row file, and those that also have a replicates file.

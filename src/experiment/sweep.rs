@@ -352,13 +352,19 @@ mod tests {
     use super::*;
     use crate::experiment::grid::SweepSpec;
 
-    #[test]
-    fn a_cell_equals_a_run_of_the_scenario_with_its_values_set() {
+    /// The knitting café's text and the cells of sweeping `activity.co_design` over `values`.
+    fn knitting_cafe_over_co_design(values: &str) -> (String, Cells) {
         let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
-        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[])
+        let cells = SweepSpec::from_flags(&[format!("activity.co_design={values}")], None, &[])
             .unwrap()
             .cells(1, &|_| false)
             .unwrap();
+        (text, cells)
+    }
+
+    #[test]
+    fn a_cell_equals_a_run_of_the_scenario_with_its_values_set() {
+        let (text, cells) = knitting_cafe_over_co_design("0.2,0.7");
         let overrides = vec![
             "scenario.replicates=4".to_string(),
             "scenario.weeks=6".to_string(),
@@ -411,11 +417,7 @@ mod tests {
 
     #[test]
     fn a_stopped_sweep_starts_no_further_cell() {
-        let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
-        let cells = SweepSpec::from_flags(&["activity.co_design=0.2,0.7".into()], None, &[])
-            .unwrap()
-            .cells(1, &|_| false)
-            .unwrap();
+        let (text, cells) = knitting_cafe_over_co_design("0.2,0.7");
         let overrides = vec!["scenario.replicates=2".into(), "scenario.weeks=3".into()];
         let run = SweepRun {
             text: &text,
@@ -455,11 +457,7 @@ mod tests {
 
     #[test]
     fn an_invalid_cell_is_named_before_anything_runs() {
-        let text = std::fs::read_to_string("scenarios/knitting-cafe.toml").unwrap();
-        let cells = SweepSpec::from_flags(&["activity.co_design=0.5,1.5".into()], None, &[])
-            .unwrap()
-            .cells(1, &|_| false)
-            .unwrap();
+        let (text, cells) = knitting_cafe_over_co_design("0.5,1.5");
         let run = SweepRun {
             text: &text,
             origin: "kc",

@@ -2,16 +2,53 @@
 //! SVG and its PNG come from the same code, and both files are written to a temporary name and
 //! renamed into place (`output::atomic::write_file_atomic`).
 
-use super::style::register_fonts;
+use super::style::{font, register_fonts, AXIS, DESC_SIZE, GRID, MUTED, TICK_SIZE};
 use crate::output::atomic::write_file_atomic;
 use anyhow::{anyhow, Context, Result};
 use image::ImageEncoder;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The drawing area of a chart on a backend.
 pub type Area<DB> = DrawingArea<DB, Shift>;
+
+/// A plotting area with numeric x and y axes.
+pub type Plane<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The axes of a [`Plane`]: their descriptions and how many tick labels each gets.
+pub struct MeshSpec<'s> {
+    pub x_desc: &'s str,
+    pub y_desc: &'s str,
+    pub x_labels: usize,
+    pub y_labels: usize,
+}
+
+/// Draws the house mesh of a [`Plane`]: muted tick labels formatted by `xf` and `yf`, light
+/// grid lines at the labelled ticks only, grey axes.
+pub fn mesh<DB: DrawingBackend>(
+    chart: &mut Plane<DB>,
+    spec: MeshSpec,
+    xf: &dyn Fn(&f64) -> String,
+    yf: &dyn Fn(&f64) -> String,
+) -> Result<()> {
+    chart
+        .configure_mesh()
+        .x_desc(spec.x_desc)
+        .y_desc(spec.y_desc)
+        .x_labels(spec.x_labels)
+        .y_labels(spec.y_labels)
+        .x_label_formatter(xf)
+        .y_label_formatter(yf)
+        .label_style(font(TICK_SIZE, false).color(&MUTED))
+        .axis_desc_style(font(DESC_SIZE, false))
+        .bold_line_style(GRID.stroke_width(1))
+        .max_light_lines(0)
+        .axis_style(AXIS.stroke_width(1))
+        .draw()
+        .dr()
+}
 
 /// Converts plotters' drawing errors (generic over the backend) into `anyhow` errors.
 pub trait Dr<T> {

@@ -3,7 +3,7 @@
 //! posterior, the posterior-predictive chart (observed points over simulated bands) and the
 //! report page.
 
-use super::chart::{write_into, Area, Chart, Dr};
+use super::chart::{mesh, write_into, Area, Chart, Dr, MeshSpec, Plane};
 use super::html::{escape as esc, inline_svg_file, report_start, REPORT_END};
 use super::style::{
     black, decimals_for, fmt_fixed, fmt_week, font, ACCENT, AXIS, BAND90_ALPHA, DESC_SIZE, GRID,
@@ -159,7 +159,7 @@ impl Chart for Pairs {
                         .y_label_area_size(90)
                         .build_cartesian_2d(ranges[j].0..ranges[j].1, ranges[i].0..ranges[i].1)
                         .dr()?;
-                    mesh(&mut chart, &p.names[j], &p.names[i], ranges[j], ranges[i])?;
+                    pair_mesh(&mut chart, &p.names[j], &p.names[i], ranges[j], ranges[i])?;
                     chart
                         .draw_series(p.values[j].iter().zip(&p.values[i]).zip(&p.weights).map(
                             |((x, y), w)| {
@@ -191,14 +191,9 @@ fn description<DB: DrawingBackend>(root: &Area<DB>, lines: &[&str]) -> Result<()
     Ok(())
 }
 
-type Cart<'a, DB> = ChartContext<
-    'a,
-    DB,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
-
-fn mesh<DB: DrawingBackend>(
-    chart: &mut Cart<DB>,
+/// The mesh of a pairs-plot panel: five ticks a side, in smaller type than a full chart's.
+fn pair_mesh<DB: DrawingBackend>(
+    chart: &mut Plane<DB>,
     x: &str,
     y: &str,
     xr: (f64, f64),
@@ -248,7 +243,7 @@ fn histogram<DB: DrawingBackend>(
         .y_label_area_size(90)
         .build_cartesian_2d(r.0..r.1, 0.0..top)
         .dr()?;
-    mesh(&mut chart, name, "posterior share", r, (0.0, top))?;
+    pair_mesh(&mut chart, name, "posterior share", r, (0.0, top))?;
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(prior.0, 0.0), (prior.1, top)],
@@ -277,8 +272,15 @@ struct Predicted {
     post: (f64, f64, f64),
 }
 
+/// The statistics of one observed indicator at one lens, by week.
+struct Panel {
+    indicator: String,
+    lens: String,
+    points: Vec<Predicted>,
+}
+
 /// `predictive.csv` by (lens, indicator), in the data's order.
-fn predictions(dir: &Path) -> Result<Vec<(String, Vec<Predicted>)>> {
+fn predictions(dir: &Path) -> Result<Vec<Panel>> {
     let t = Csv::read(&dir.join("predictive.csv"))?;
     let c = |n: &str| t.col(n);
     let (wk, lens, ind, obs, meas) = (
@@ -294,16 +296,8 @@ fn predictions(dir: &Path) -> Result<Vec<(String, Vec<Predicted>)>> {
         c("posterior_q50")?,
         c("posterior_q95")?,
     );
-    let mut out: Vec<(String, Vec<Predicted>)> = Vec::new();
+    let mut out: Vec<Panel> = Vec::new();
     for r in &t.rows {
-        // The indicator alone at its headline lens (newcomers, or all), else with its lens.
-        let headline =
-            crate::metrics::indicator(&r[ind]).map(crate::metrics::indicators::headline_lens);
-        let key = if headline == Some(r[lens].as_str()) {
-            r[ind].clone()
-        } else {
-            format!("{} ({})", r[ind], r[lens])
-        };
         let v = Csv::num(r, obs);
         let error = match r[meas].split_once('=') {
             Some(("sd", s)) => 1.96 * s.parse::<f64>().unwrap_or(0.0),
@@ -327,13 +321,20 @@ fn predictions(dir: &Path) -> Result<Vec<(String, Vec<Predicted>)>> {
             prior: (Csv::num(r, p5), Csv::num(r, p95)),
             post: (Csv::num(r, q5), Csv::num(r, q50), Csv::num(r, q95)),
         };
-        match out.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(p),
-            None => out.push((key, vec![p])),
+        match out
+            .iter_mut()
+            .find(|q| q.indicator == r[ind] && q.lens == r[lens])
+        {
+            Some(q) => q.points.push(p),
+            None => out.push(Panel {
+                indicator: r[ind].clone(),
+                lens: r[lens].clone(),
+                points: vec![p],
+            }),
         }
     }
-    for (_, v) in &mut out {
-        v.sort_by(|a, b| a.week.total_cmp(&b.week));
+    for q in &mut out {
+        q.points.sort_by(|a, b| a.week.total_cmp(&b.week));
     }
     Ok(out)
 }
@@ -341,7 +342,7 @@ fn predictions(dir: &Path) -> Result<Vec<(String, Vec<Predicted>)>> {
 /// `charts/predictive`: per observed indicator, week by week, the prior predictive (grey band,
 /// 5–95 %), the posterior predictive (coloured band, 5–95 %, and its median) and the observed
 /// values (black dots, with their 95 % measurement interval).
-struct Predictive(Vec<(String, Vec<Predicted>)>);
+struct Predictive(Vec<Panel>);
 
 impl Chart for Predictive {
     fn stem(&self) -> String {
@@ -370,18 +371,20 @@ impl Chart for Predictive {
         )?;
         let body = root.split_vertically(150).1;
         let cells = body.split_evenly((self.0.len().div_ceil(2).max(1), 2));
-        for ((name, points), area) in self.0.iter().zip(&cells) {
-            predictive_panel(area, name, points)?;
+        for (panel, area) in self.0.iter().zip(&cells) {
+            predictive_panel(area, panel)?;
         }
         Ok(())
     }
 }
 
-fn predictive_panel<DB: DrawingBackend>(
-    area: &Area<DB>,
-    name: &str,
-    pts: &[Predicted],
-) -> Result<()> {
+/// One panel of `charts/predictive`, titled by the indicator and whom it is about
+/// ("Belonging — newcomers").
+fn predictive_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &Panel) -> Result<()> {
+    let (name, pts) = (
+        &super::meta::series_title(&panel.indicator, &panel.lens),
+        &panel.points,
+    );
     let ys = pts.iter().flat_map(|p| {
         [
             p.observed - p.error,
@@ -411,21 +414,17 @@ fn predictive_panel<DB: DrawingBackend>(
         .build_cartesian_2d(wlo..whi, ylo..yhi)
         .dr()?;
     let dy = decimals_for(yhi - ylo);
-    chart
-        .configure_mesh()
-        .x_desc("week")
-        .y_desc(name.split(' ').next().unwrap_or(name))
-        .x_labels(10)
-        .y_labels(6)
-        .x_label_formatter(&|v| fmt_week(*v))
-        .y_label_formatter(&|v| fmt_fixed(*v, dy))
-        .label_style(font(TICK_SIZE, false).color(&MUTED))
-        .axis_desc_style(font(DESC_SIZE, false))
-        .bold_line_style(GRID.stroke_width(1))
-        .max_light_lines(0)
-        .axis_style(AXIS.stroke_width(1))
-        .draw()
-        .dr()?;
+    mesh(
+        &mut chart,
+        MeshSpec {
+            x_desc: "week",
+            y_desc: &panel.indicator,
+            x_labels: 10,
+            y_labels: 6,
+        },
+        &|v| fmt_week(*v),
+        &|v| fmt_fixed(*v, dy),
+    )?;
     let band =
         |lo: &dyn Fn(&Predicted) -> f64, hi: &dyn Fn(&Predicted) -> f64| -> Vec<(f64, f64)> {
             let mut v: Vec<(f64, f64)> = pts
@@ -498,7 +497,7 @@ fn predictive_panel<DB: DrawingBackend>(
 
 /// The observed values of a panel: black dots, a line across a range of weeks, a bar for the
 /// 95 % measurement interval.
-fn observed_points<DB: DrawingBackend>(chart: &mut Cart<DB>, pts: &[Predicted]) -> Result<()> {
+fn observed_points<DB: DrawingBackend>(chart: &mut Plane<DB>, pts: &[Predicted]) -> Result<()> {
     for p in pts {
         if p.span > 0.0 {
             // A range of weeks: the observed mean spans them.

@@ -64,10 +64,12 @@ pub enum ScenarioError {
     BadOverride(Located),
 }
 
-impl ScenarioError {
-    /// Where the error is and what it says.
-    pub fn location(&self) -> &Located {
-        match self {
+/// The [`Located`] inside any variant of a [`ScenarioError`] (by reference, shared or
+/// mutable): the one list of the variants that [`ScenarioError::location`] and
+/// [`ScenarioError::given_by`] both read.
+macro_rules! located {
+    ($e:expr) => {
+        match $e {
             ScenarioError::Io(l)
             | ScenarioError::Syntax(l)
             | ScenarioError::UnknownKey(l)
@@ -77,22 +79,20 @@ impl ScenarioError {
             | ScenarioError::EmptyPopulation(l)
             | ScenarioError::BadOverride(l) => l,
         }
+    };
+}
+
+impl ScenarioError {
+    /// Where the error is and what it says.
+    pub fn location(&self) -> &Located {
+        located!(self)
     }
 
     /// The same error told as given by a command-line `flag` (`--weeks`) rather than by
     /// `--set`, its example too (`write e.g. --weeks 104`): the flags that set scenario values
     /// are applied as overrides.
     pub fn given_by(mut self, flag: &str) -> ScenarioError {
-        let loc = match &mut self {
-            ScenarioError::Io(l)
-            | ScenarioError::Syntax(l)
-            | ScenarioError::UnknownKey(l)
-            | ScenarioError::WrongType(l)
-            | ScenarioError::OutOfRange(l)
-            | ScenarioError::Missing(l)
-            | ScenarioError::EmptyPopulation(l)
-            | ScenarioError::BadOverride(l) => l,
-        };
+        let loc = located!(&mut self);
         if let Some(head) = loc.message.strip_suffix(" (this value was given by --set)") {
             let head = head.replace(
                 &format!("write e.g. --set {}=", loc.key),

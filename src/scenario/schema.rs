@@ -147,6 +147,20 @@ fn number_schema(min: f64, max: f64, default: Option<f64>, description: String) 
     })
 }
 
+/// An object of exactly these properties, none required, no other key allowed (the tables
+/// built from a vocabulary: `[parameters]`, `[mechanisms]`).
+fn closed_object(properties: BTreeMap<String, Schema>) -> Schema {
+    Schema::Object(SchemaObject {
+        instance_type: Some(InstanceType::Object.into()),
+        object: Some(Box::new(ObjectValidation {
+            properties: properties.into_iter().collect(),
+            additional_properties: Some(Box::new(Schema::Bool(false))),
+            ..Default::default()
+        })),
+        ..Default::default()
+    })
+}
+
 /// Schema of `[parameters]`: one property per row of the parameter table, with its range.
 fn parameters_schema(_gen: &mut SchemaGenerator) -> Schema {
     let mut properties = BTreeMap::new();
@@ -161,15 +175,7 @@ fn parameters_schema(_gen: &mut SchemaGenerator) -> Schema {
             ),
         );
     }
-    Schema::Object(SchemaObject {
-        instance_type: Some(InstanceType::Object.into()),
-        object: Some(Box::new(ObjectValidation {
-            properties: properties.into_iter().collect(),
-            additional_properties: Some(Box::new(Schema::Bool(false))),
-            ..Default::default()
-        })),
-        ..Default::default()
-    })
+    closed_object(properties)
 }
 
 /// Schema of `[fit]`: the settings of the field table, and any other key a prior (a
@@ -203,15 +209,7 @@ fn mechanisms_schema(_gen: &mut SchemaGenerator) -> Schema {
         };
         properties.insert(m.name.to_string(), Schema::Object(schema));
     }
-    Schema::Object(SchemaObject {
-        instance_type: Some(InstanceType::Object.into()),
-        object: Some(Box::new(ObjectValidation {
-            properties: properties.into_iter().collect(),
-            additional_properties: Some(Box::new(Schema::Bool(false))),
-            ..Default::default()
-        })),
-        ..Default::default()
-    })
+    closed_object(properties)
 }
 
 /// Schema of `[stereotypes]`: origin label -> prior in [0, 1].

@@ -414,6 +414,7 @@ fn compare(body: &[u8]) -> Res<Value> {
         out.push(json!({
             "key": n,
             "lens": lens,
+            "whom": crate::present::meta::lens_short(n, lens),
             "title": title,
             "meaning": meaning,
             "a": series(&agg_a, ka),
@@ -670,7 +671,8 @@ fn scenarios_endpoint() -> Value {
         "charted": charted().into_iter().map(|key| {
             let (title, meaning) = classroom_label(key);
             let lens = indicator(key).map(headline_lens).unwrap_or("all");
-            json!({ "key": key, "lens": lens, "title": title, "meaning": meaning })
+            let whom = crate::present::meta::lens_short(key, lens);
+            json!({ "key": key, "lens": lens, "whom": whom, "title": title, "meaning": meaning })
         }).collect::<Vec<_>>(),
         "subject": crate::present::meta::NEWCOMERS_WORDS,
         "not_a_forecast": crate::present::meta::NOT_A_FORECAST,

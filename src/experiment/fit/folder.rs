@@ -19,7 +19,7 @@ use super::Priors;
 use crate::experiment::grid::Cells;
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, cell_file, Store, SweepDef};
-use crate::experiment::{hash_hex, Refusal, Scope};
+use crate::experiment::{hash_hex, read_json, Refusal, Scope};
 use crate::model::group::Design;
 use crate::output::atomic::write_file_atomic;
 use crate::output::csv;
@@ -180,12 +180,13 @@ pub fn open(dir: &Path, def: &FitDef, force: bool) -> Result<bool> {
     if dir.exists() && force && path.exists() {
         crate::output::atomic::remove_result(dir)?;
     }
-    if path.exists() {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let old: FitDef = serde_json::from_str(&text).map_err(|e| {
-            Refusal(format!("{} is not a fit definition dugnad can read ({e}); pass --force to start over or -o DIR", path.display()))
-        })?;
+    let old: Option<FitDef> = read_json(&path, |p, e| {
+        format!(
+            "{} is not a fit definition dugnad can read ({e}); pass --force to start over or -o DIR",
+            p.display()
+        )
+    })?;
+    if let Some(old) = old {
         if old.identity != def.identity {
             return Err(Refusal(format!(
                 "{} holds a different fit, so it cannot be resumed: {}. Pass --force to start this fit over in it \
@@ -202,9 +203,7 @@ pub fn open(dir: &Path, def: &FitDef, force: bool) -> Result<bool> {
     }
     std::fs::create_dir_all(dir.join("generations"))
         .with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut bytes = serde_json::to_vec_pretty(def)?;
-    bytes.push(b'\n');
-    write_file_atomic(&path, &bytes)?;
+    write_file_atomic(&path, &crate::output::manifest::to_json(def))?;
     Ok(false)
 }
 
@@ -266,19 +265,13 @@ impl From<GenerationFile> for Generation {
 
 /// Closed generation `t` of a fit folder, if it has it.
 pub fn read_generation(dir: &Path, t: u32) -> Result<Option<Generation>> {
-    let p = generation_file(dir, t);
-    if !p.exists() {
-        return Ok(None);
-    }
-    let text =
-        std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
-    let g: GenerationFile = serde_json::from_str(&text).map_err(|e| {
-        Refusal(format!(
+    let g: Option<GenerationFile> = read_json(&generation_file(dir, t), |p, e| {
+        format!(
             "{} is damaged ({e}); delete it to recompute that generation",
             p.display()
-        ))
+        )
     })?;
-    Ok(Some(g.into()))
+    Ok(g.map(Generation::from))
 }
 
 impl Journal for Folder<'_> {

@@ -8,15 +8,12 @@ use super::series::{
     Segment, Trajectory,
 };
 use crate::metrics::indicators::{key_series, View};
-use crate::present::chart::{Area, Dr};
+use crate::present::chart::{mesh, Area, Dr, MeshSpec, Plane};
 use crate::present::meta::{self, Kind};
 use crate::present::style::*;
 use anyhow::Result;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn line_height(size: f64) -> i32 {
     (size * 1.08).ceil() as i32
@@ -186,7 +183,7 @@ fn build_chart<'a, DB: DrawingBackend>(
     x: (f64, f64),
     y: (f64, f64),
     y_label_area: u32,
-) -> Result<Chart<'a, DB>> {
+) -> Result<Plane<'a, DB>> {
     let mut b = ChartBuilder::on(area);
     b.margin(14)
         .margin_right(30)
@@ -198,38 +195,8 @@ fn build_chart<'a, DB: DrawingBackend>(
     b.build_cartesian_2d(x.0..x.1, y.0..y.1).dr()
 }
 
-struct MeshSpec<'s> {
-    x_desc: &'s str,
-    y_desc: &'s str,
-    x_labels: usize,
-    y_labels: usize,
-}
-
-fn mesh<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
-    spec: MeshSpec,
-    xf: &dyn Fn(&f64) -> String,
-    yf: &dyn Fn(&f64) -> String,
-) -> Result<()> {
-    chart
-        .configure_mesh()
-        .x_desc(spec.x_desc)
-        .y_desc(spec.y_desc)
-        .x_labels(spec.x_labels)
-        .y_labels(spec.y_labels)
-        .x_label_formatter(xf)
-        .y_label_formatter(yf)
-        .label_style(font(TICK_SIZE, false).color(&MUTED))
-        .axis_desc_style(font(DESC_SIZE, false))
-        .bold_line_style(GRID.stroke_width(1))
-        .max_light_lines(0)
-        .axis_style(AXIS.stroke_width(1))
-        .draw()
-        .dr()
-}
-
 /// Writes a centred grey note ("no data") in the plotting area.
-fn note<DB: DrawingBackend>(chart: &mut Chart<DB>, text: &str) -> Result<()> {
+fn note<DB: DrawingBackend>(chart: &mut Plane<DB>, text: &str) -> Result<()> {
     let (xr, yr) = (chart.x_range(), chart.y_range());
     let at = ((xr.start + xr.end) / 2.0, (yr.start + yr.end) / 2.0);
     let style = font(NOTE_SIZE, false)
@@ -242,7 +209,7 @@ fn note<DB: DrawingBackend>(chart: &mut Chart<DB>, text: &str) -> Result<()> {
 }
 
 fn draw_bands<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
+    chart: &mut Plane<DB>,
     segs: &[BandSegment],
     colour: RGBColor,
     alpha: f64,
@@ -270,7 +237,7 @@ fn draw_bands<DB: DrawingBackend>(
 }
 
 fn draw_lines<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
+    chart: &mut Plane<DB>,
     segs: &[Segment],
     colour: RGBColor,
     width: u32,
@@ -292,7 +259,7 @@ fn draw_lines<DB: DrawingBackend>(
     Ok(())
 }
 
-fn reference_line<DB: DrawingBackend>(chart: &mut Chart<DB>, y: f64) -> Result<()> {
+fn reference_line<DB: DrawingBackend>(chart: &mut Plane<DB>, y: f64) -> Result<()> {
     let (xr, yr) = (chart.x_range(), chart.y_range());
     if y < yr.start || y > yr.end {
         return Ok(());
@@ -312,7 +279,7 @@ fn reference_line<DB: DrawingBackend>(chart: &mut Chart<DB>, y: f64) -> Result<(
 /// week (x = week − 0.5, between the last week before and the first after), labelled at the top;
 /// `short` labels (small panels) give the week only.
 fn schedule_lines<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
+    chart: &mut Plane<DB>,
     marks: &[Mark],
     short: bool,
 ) -> Result<()> {

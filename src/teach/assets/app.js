@@ -467,7 +467,7 @@ function diffChart(svg, inds, replicates) {
   inds.forEach((ind, r) => {
     const y0 = top + r * rowH;
     const label = svgEl("text", { x: lx, y: y0 + 16, "font-size": 14, "font-weight": 600 }, svg);
-    label.textContent = ind.title;
+    label.textContent = `${ind.title} — ${ind.whom}`;
     const d = ind.diff;
     const value = svgEl("text", { x: rx, y: y0 + 16, "text-anchor": "end", "font-size": 14 }, svg);
     if (d.mean === null) { value.textContent = "not defined"; return; }
@@ -502,8 +502,7 @@ function drawCharts(data) {
     const card = chartCard(`chart-${ind.key}`);
     card.querySelector(".title").textContent = ind.title;
     card.querySelector(".finals").innerHTML = `<span class="fa">A ${show(ind.final.a)}</span> · <span class="fb">B ${show(ind.final.b)}</span>`;
-    const whom = ind.lens === "newcomers" ? ` About ${data.subject}.` : ind.lens === "all" ? " All volunteers and staff." : ` Lens ${ind.lens}.`;
-    card.querySelector(".meaning").textContent = `${ind.meaning}.${whom} Week ${data.weeks}.`;
+    card.querySelector(".meaning").textContent = `${ind.meaning}. About ${ind.whom}. Week ${data.weeks}.`;
     const svg = card.querySelector("svg");
     svg.setAttribute("aria-label", `${ind.title} over ${data.weeks} weeks, designs A and B`);
     lineChart(svg, ind, data.weeks, replayWeek());
