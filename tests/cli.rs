@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bundled, dugnad, png_size, read, scratch, series};
+use common::{bundled, dugnad, png_size, read, scratch, series, stderr_of, SMALL_RUN};
 
 #[test]
 fn every_bundled_scenario_checks_and_runs() {
@@ -29,15 +29,17 @@ fn every_bundled_scenario_checks_and_runs() {
             .arg(&out)
             .assert()
             .success();
-        for f in [
-            "timeseries.csv",
-            "summary.csv",
-            "final.csv",
-            "manifest.json",
-            "report.html",
-        ] {
-            assert!(out.join(f).exists(), "{name}: {f} written");
-        }
+        // timeseries.csv, final.csv, manifest.json and report.html are read below.
+        let summary = read(&out.join("summary.csv"));
+        assert_eq!(
+            summary.lines().count(),
+            1 + 2 * series(&file, &[]),
+            "{name}: summary.csv has a final-week and a run-mean row per indicator and lens"
+        );
+        assert!(
+            summary.starts_with("scope,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n\n"),
+            "{name}: summary.csv's header"
+        );
         for chart in [
             "trajectories",
             "who-talks",
@@ -90,21 +92,11 @@ fn every_bundled_scenario_checks_and_runs() {
 fn run_refuses_to_overwrite_without_force() {
     let tmp = scratch();
     let out = tmp.path().join("kc");
-    let args = [
-        "run",
-        "scenarios/knitting-cafe.toml",
-        "--replicates",
-        "2",
-        "--weeks",
-        "3",
-        "--quiet",
-        "--no-charts",
-        "-o",
-    ];
+    let args = SMALL_RUN;
     dugnad().args(args).arg(&out).assert().success();
     let before = read(&out.join("timeseries.csv"));
     let a = dugnad().args(args).arg(&out).assert().code(2);
-    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    let err = stderr_of(&a);
     assert!(
         err.contains("already exists") && err.contains("--force"),
         "{err}"

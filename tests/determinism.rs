@@ -1,10 +1,11 @@
 //! Same scenario + same seed = byte-identical CSV, whatever the thread count.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dugnad, scratch};
 
 fn run(threads: &str, out: &std::path::Path, scenario: &str) {
-    Command::cargo_bin("dugnad")
-        .unwrap()
+    dugnad()
         .args([
             "run",
             scenario,
@@ -32,7 +33,7 @@ fn run(threads: &str, out: &std::path::Path, scenario: &str) {
 
 #[test]
 fn one_two_and_three_threads_give_identical_bytes() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     for scenario in [
         "scenarios/knitting-cafe.toml",
         "scenarios/co-designed-cafe.toml",
@@ -70,7 +71,7 @@ fn one_two_and_three_threads_give_identical_bytes() {
 
 #[test]
 fn a_different_seed_gives_different_results() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
     let base = [
@@ -83,15 +84,8 @@ fn a_different_seed_gives_different_results() {
         "--quiet",
         "--no-charts",
     ];
-    Command::cargo_bin("dugnad")
-        .unwrap()
-        .args(base)
-        .arg("-o")
-        .arg(&a)
-        .assert()
-        .success();
-    Command::cargo_bin("dugnad")
-        .unwrap()
+    dugnad().args(base).arg("-o").arg(&a).assert().success();
+    dugnad()
         .args(base)
         .args(["--seed", "7", "-o"])
         .arg(&b)

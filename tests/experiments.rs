@@ -250,10 +250,8 @@ fn shards_merge_to_the_unsharded_result_and_merge_refuses_mixed_or_incomplete_se
         read(&whole.join("sweep-replicates.csv")),
         read(&merged.join("sweep-replicates.csv"))
     );
-    assert!(
-        merged.join("charts/heatmap.png").exists(),
-        "charts are redrawn"
-    );
+    let (w, h) = common::png_size(&merged.join("charts/heatmap.png"));
+    assert!(w >= 400 && h >= 300, "charts are redrawn: {w}x{h}");
 
     // An incomplete set names the missing cells and their shard.
     let err = dugnad()
@@ -334,10 +332,8 @@ fn a_sweep_declared_in_the_scenario_file_runs_and_flags_override_it() {
         read(&out.join("sweep.csv")).lines().count(),
         1 + 2 * series(Path::new("scenarios/knitting-cafe.toml"), &[])
     );
-    assert!(
-        out.join("charts/sweep.png").exists(),
-        "one parameter: a line chart"
-    );
+    let (w, h) = common::png_size(&out.join("charts/sweep.png"));
+    assert!(w >= 400 && h >= 300, "one parameter: a line chart: {w}x{h}");
     // Bad values are refused before any work, naming the cell.
     let err = dugnad()
         .args([

@@ -5,31 +5,13 @@
 
 mod common;
 
-use common::dugnad;
+use common::{csv_rows, dugnad, process, scratch, stderr_of as stderr};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn bin() -> std::process::Command {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"))
-}
-
 /// A small, fast run of the knitting café into `out` (extra flags after).
-const SMALL: &[&str] = &[
-    "run",
-    "scenarios/knitting-cafe.toml",
-    "--replicates",
-    "2",
-    "--weeks",
-    "3",
-    "--quiet",
-    "--no-charts",
-    "-o",
-];
-
-fn stderr(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&a.get_output().stderr).to_string()
-}
+const SMALL: &[&str] = common::SMALL_RUN;
 
 /// Hidden entries of `dir` (temporary folders, locks).
 fn hidden(dir: &Path) -> Vec<String> {
@@ -48,7 +30,7 @@ fn hidden(dir: &Path) -> Vec<String> {
 
 #[test]
 fn threads_above_the_cap_are_refused_before_any_work() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let cap = dugnad::limits::max_threads();
     // 40 is above the cap of a machine with up to 9 cores (the cap is at least 16), and safe to
     // start if the cap were missing; 100000 is what the issue tried.
@@ -135,7 +117,7 @@ fn refuses_foreign(args: &[&str], out: &Path) {
 
 #[test]
 fn force_never_deletes_a_folder_dugnad_did_not_write() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let t = tmp.path();
     refuses_foreign(SMALL, &t.join("run"));
     refuses_foreign(
@@ -198,7 +180,11 @@ fn force_never_deletes_a_folder_dugnad_did_not_write() {
         .assert()
         .code(2);
     assert!(stderr(&a).contains("thesis.txt"), "{}", stderr(&a));
-    assert!(f.exists());
+    assert_eq!(
+        common::read(&f),
+        "three years of work\n",
+        "merge left it alone"
+    );
 
     // A dugnad folder to which the user added a file is not replaced either.
     let run = t.join("mine");
@@ -211,7 +197,7 @@ fn force_never_deletes_a_folder_dugnad_did_not_write() {
         .assert()
         .code(2);
     assert!(stderr(&a).contains("notes.txt"), "{}", stderr(&a));
-    assert!(run.join("notes.txt").exists());
+    assert_eq!(common::read(&run.join("notes.txt")), "my notes");
     std::fs::remove_file(run.join("notes.txt")).unwrap();
     // ... but dugnad's own folder is, and so is a swept folder with --force.
     dugnad()
@@ -230,7 +216,10 @@ fn force_never_deletes_a_folder_dugnad_did_not_write() {
     let empty = t.join("empty");
     std::fs::create_dir(&empty).unwrap();
     dugnad().args(SMALL).arg(&empty).assert().success();
-    assert!(empty.join("manifest.json").exists());
+    assert!(
+        common::read(&empty.join("final.csv")).starts_with("replicate,indicator,lens,value\n"),
+        "the run's result is in the empty folder"
+    );
     assert_eq!(hidden(t), Vec::<String>::new(), "nothing left beside them");
 }
 
@@ -240,7 +229,7 @@ fn force_never_deletes_a_folder_dugnad_did_not_write() {
 
 #[test]
 fn simultaneous_force_runs_never_mix_a_folder() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("p");
     // The final.csv every seed gives, to recognise a mixed folder.
     let mut expected = std::collections::BTreeMap::new();
@@ -259,7 +248,7 @@ fn simultaneous_force_runs_never_mix_a_folder() {
     for round in 0..10 {
         let children: Vec<_> = (1..=8u64)
             .map(|seed| {
-                bin()
+                process()
                     .args(SMALL)
                     .arg(&out)
                     .args(["--force", "--seed", &seed.to_string()])
@@ -305,7 +294,7 @@ fn simultaneous_force_runs_never_mix_a_folder() {
 
 /// A run that takes a few seconds, into `out`.
 fn slow_run(out: &Path) -> std::process::Child {
-    bin()
+    process()
         .args([
             "run",
             "scenarios/bench.toml",
@@ -350,7 +339,7 @@ fn signal(child: &std::process::Child, sig: &str) {
 #[test]
 fn an_interrupted_run_removes_its_temporary_folder() {
     for (sig, code) in [("-INT", 130), ("-TERM", 143)] {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = scratch();
         let out = tmp.path().join("p");
         let child = slow_run(&out);
         wait_for_temporary(&out);
@@ -369,7 +358,7 @@ fn an_interrupted_run_removes_its_temporary_folder() {
 
 #[test]
 fn stale_temporary_folders_of_dead_runs_are_removed_by_the_next_run() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("p");
     let child = slow_run(&out);
     wait_for_temporary(&out);
@@ -438,24 +427,16 @@ fn exact(mut v: Vec<f64>, p: f64) -> f64 {
     }
 }
 
+/// A CSV file's header and rows.
 fn csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let rows = lines
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
+    let mut rows = csv_rows(path);
+    let head = rows.remove(0);
     (head, rows)
 }
 
 #[test]
 fn percentiles_are_exact_order_statistics() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch();
     let out = tmp.path().join("p");
     dugnad()
         .args([
@@ -546,7 +527,7 @@ fn long_numbers(dir: &Path) -> (Vec<String>, usize) {
     let mut files = Vec::new();
     csv_files(dir, &mut files);
     for f in &files {
-        for (r, row) in common::csv_rows(f).iter().enumerate() {
+        for (r, row) in csv_rows(f).iter().enumerate() {
             for field in row {
                 let looks_numeric = field.parse::<f64>().is_ok() && !field.contains(['e', 'E']);
                 let decimals = field.split_once('.').map_or(0, |(_, d)| d.len());
@@ -563,7 +544,7 @@ fn long_numbers(dir: &Path) -> (Vec<String>, usize) {
 
 #[test]
 fn every_number_in_every_csv_has_at_most_six_decimals() {
-    let tmp = common::scratch();
+    let tmp = scratch();
     let t = tmp.path();
     let small = [
         "--replicates",

@@ -322,6 +322,23 @@ fn m8_doors_open_through_ties_and_transitions_need_a_pathway() {
     );
     let (_, open) = design(&["activity.pathway=true"]);
     assert!(transitions::invitation_probability(&run.group, &open, j) > 0.0);
+    // The locals gatekeep: she is invited as far as they see her as competent.
+    let invited_at = |g: &mut dugnad::model::group::Group, c: f32| {
+        for v in 0..n {
+            if v != j && g.persons[v].is_active_local() {
+                g.perceived[v * n + j] = c;
+            }
+        }
+        transitions::invitation_probability(g, &open, j)
+    };
+    let (doubted, trusted) = (
+        invited_at(&mut run.group, 0.2),
+        invited_at(&mut run.group, 0.8),
+    );
+    assert!(
+        (doubted - 0.2).abs() < 1e-6 && (trusted - 0.8).abs() < 1e-6,
+        "invitation = the locals' mean perceived competence: {doubted}, {trusted}"
+    );
 }
 
 #[test]
@@ -354,6 +371,10 @@ fn m8_doors_open_through_bridges_to_the_majority_not_through_bonds() {
     );
     g.strengthen(j, peers[0], 0.9);
     let with_peer = transitions::door_opening_hazard(g, &d, j);
+    assert!(
+        with_peer > 2.0 * base,
+        "a bridge opens doors: {base} → {with_peer}"
+    );
     assert!(
         (with_peer - base - d.params.beta_outcome * g.tie(j, peers[0]) * 0.9).abs() < 1e-9,
         "a local peer's network acts: {base} → {with_peer}"

@@ -54,6 +54,7 @@ fn every_clause_names_its_mechanisms_and_a_sourced_minimum() {
         );
     }
     let mut ids: Vec<&str> = CLAUSES.iter().map(|c| c.id).collect();
+    ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), CLAUSES.len(), "fact ids are unique");
 }

@@ -12,6 +12,30 @@ pub fn dugnad() -> Command {
     Command::cargo_bin("dugnad").expect("the dugnad binary is built")
 }
 
+/// The arguments of a small, fast run of the knitting café (2 replicates of 3 weeks, no charts),
+/// ending in `-o`: add the output folder, then any further flags.
+pub const SMALL_RUN: &[&str] = &[
+    "run",
+    "scenarios/knitting-cafe.toml",
+    "--replicates",
+    "2",
+    "--weeks",
+    "3",
+    "--quiet",
+    "--no-charts",
+    "-o",
+];
+
+/// The `dugnad` binary as a plain process, for tests that spawn it and signal or wait on it.
+pub fn process() -> std::process::Command {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"))
+}
+
+/// The stderr of a finished `dugnad` command, as text.
+pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).to_string()
+}
+
 /// Runs `dugnad ARGS`, asserts success and returns its stdout.
 pub fn stdout(args: &[&str]) -> String {
     let out = dugnad()
