@@ -295,7 +295,8 @@ pub struct Observer {
     tally: WeekTally,
     /// Agencies of one lens's members (Gini).
     gini_buf: Vec<f64>,
-    /// Slot indices of the active volunteers and staff, then of the active persons.
+    /// Slot indices of the active volunteers and staff, then of the active persons, then of the
+    /// active participants by agency.
     slots: Vec<usize>,
     /// Per slot: weeks active as volunteer or staff of its current occupant.
     host_weeks: Vec<u32>,
@@ -544,13 +545,22 @@ impl Observer {
 
     /// The within-group Gini of agency of each participant lens and of all participants.
     fn observe_ginis(&mut self, g: &Group) {
+        // The active participants by ascending agency, sorted once: each lens takes its members
+        // in this order, so `gini`'s own sort finds them sorted (same values, same sums).
+        let order = &mut self.slots;
+        order.clear();
+        order.extend(
+            (0..g.n()).filter(|&i| g.persons[i].active && g.persons[i].status.is_participant()),
+        );
+        order.sort_unstable_by(|&a, &b| g.persons[a].agency.total_cmp(&g.persons[b].agency));
         let buf = &mut self.gini_buf;
         let mut weighted = |keep: &dyn Fn(&Person) -> bool| {
             buf.clear();
             buf.extend(
-                g.persons
+                order
                     .iter()
-                    .filter(|x| x.active && x.status.is_participant() && keep(x))
+                    .map(|&i| &g.persons[i])
+                    .filter(|x| keep(x))
                     .map(|x| x.agency),
             );
             crate::stats::gini(buf) * buf.len() as f64
