@@ -263,16 +263,36 @@ pub fn in_limbo(g: &Group, d: &Design, j: usize) -> bool {
     if !x.active || !x.was_participant {
         return false;
     }
-    let n = g.n();
-    let (mut met, mut held) = (0u32, 0u32);
-    for v in 0..n {
-        if v == j || !g.persons[v].is_active_local() || g.flags[v * n + j] & MET == 0 {
-            continue;
-        }
-        met += 1;
-        held += holds_in_limbo(g, d, v, j) as u32;
+    let mut votes = LimboVotes::default();
+    for v in (0..g.n()).filter(|&v| v != j && g.persons[v].is_active_local()) {
+        votes.count(g, d, v, j);
     }
-    met > 0 && 2 * held >= met
+    votes.in_limbo()
+}
+
+/// The tally behind [`in_limbo`]: of the active locals counted so far, how many have met `j`
+/// and how many of those hold her in limbo. Lets a caller that already loops over the active
+/// locals (the per-week observation) decide limbo in the same pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LimboVotes {
+    met: u32,
+    held: u32,
+}
+
+impl LimboVotes {
+    /// Counts active local `v` (≠ `j`): nothing if she has not met `j`.
+    #[inline]
+    pub fn count(&mut self, g: &Group, d: &Design, v: usize, j: usize) {
+        if g.flags[v * g.n() + j] & MET != 0 {
+            self.met += 1;
+            self.held += holds_in_limbo(g, d, v, j) as u32;
+        }
+    }
+
+    /// At least half of those who have met her hold her in limbo (and someone has met her).
+    pub fn in_limbo(self) -> bool {
+        self.met > 0 && 2 * self.held >= self.met
+    }
 }
 
 #[cfg(test)]

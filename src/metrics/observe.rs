@@ -13,7 +13,7 @@
 //! A newcomer's sums go to her class and to each of her attribute cells ([`Cells`]).
 
 use super::lens::{Cells, Class};
-use crate::mechanisms::stereotypes::in_limbo;
+use crate::mechanisms::stereotypes::LimboVotes;
 use crate::model::group::{Design, Group};
 use crate::model::person::{event, Person};
 use crate::model::Status;
@@ -251,7 +251,7 @@ pub struct Beliefs {
     pub us_them: f64,
     /// Number of pairs.
     pub pairs: f64,
-    /// In limbo: the model's one definition, [`in_limbo`] (M4).
+    /// In limbo: the model's one definition, [`in_limbo`](crate::mechanisms::stereotypes::in_limbo) (M4).
     pub limbo: bool,
 }
 
@@ -263,6 +263,7 @@ pub fn beliefs_about(g: &Group, d: &Design, j: usize, hosts: &[usize]) -> Belief
     let mut b = Beliefs::default();
     let competence = x.competence();
     let origin = x.origin as usize;
+    let mut votes = LimboVotes::default();
     for &v in hosts.iter().filter(|&&v| v != j) {
         let cell = v * n + j;
         let w = g.inclusion[cell] as f64;
@@ -271,8 +272,10 @@ pub fn beliefs_about(g: &Group, d: &Design, j: usize, hosts: &[usize]) -> Belief
         b.stereotype += g.stereotype[v * no + origin] as f64;
         b.us_them += 1.0 - w;
         b.pairs += 1.0;
+        votes.count(g, d, v, j);
     }
-    b.limbo = in_limbo(g, d, j);
+    // `hosts` are the active locals, so these are in_limbo's votes, counted in the same pass.
+    b.limbo = x.active && x.was_participant && votes.in_limbo();
     b
 }
 
@@ -292,7 +295,8 @@ pub struct Observer {
     tally: WeekTally,
     /// Agencies of one lens's members (Gini).
     gini_buf: Vec<f64>,
-    /// Slot indices of the active volunteers and staff, then of the active persons.
+    /// Slot indices of the active volunteers and staff, then of the active persons, then of the
+    /// active participants by agency.
     slots: Vec<usize>,
     /// Per slot: weeks active as volunteer or staff of its current occupant.
     host_weeks: Vec<u32>,
@@ -541,13 +545,22 @@ impl Observer {
 
     /// The within-group Gini of agency of each participant lens and of all participants.
     fn observe_ginis(&mut self, g: &Group) {
+        // The active participants by ascending agency, sorted once: each lens takes its members
+        // in this order, so `gini`'s own sort finds them sorted (same values, same sums).
+        let order = &mut self.slots;
+        order.clear();
+        order.extend(
+            (0..g.n()).filter(|&i| g.persons[i].active && g.persons[i].status.is_participant()),
+        );
+        order.sort_unstable_by(|&a, &b| g.persons[a].agency.total_cmp(&g.persons[b].agency));
         let buf = &mut self.gini_buf;
         let mut weighted = |keep: &dyn Fn(&Person) -> bool| {
             buf.clear();
             buf.extend(
-                g.persons
+                order
                     .iter()
-                    .filter(|x| x.active && x.status.is_participant() && keep(x))
+                    .map(|&i| &g.persons[i])
+                    .filter(|x| keep(x))
                     .map(|x| x.agency),
             );
             crate::stats::gini(buf) * buf.len() as f64
