@@ -64,7 +64,7 @@ try {
   }
   const before = await lines();
   const barsBefore = await diffBars();
-  assert.equal(before.length, 10, "five charts × (A, B) mean lines");
+  assert.equal(before.length, 12, "six charts × (A, B) mean lines");
   assert.ok(before.every((d) => d && d.startsWith("M")), "lines have path data");
 
   // The replay panel shows a transcript, and its usurp lines match the engine's count.
