@@ -279,6 +279,15 @@ pub fn beliefs_about(g: &Group, d: &Design, j: usize, hosts: &[usize]) -> Belief
     b
 }
 
+/// An active person as the tie loop of [`Observer::end_week`] reads her.
+#[derive(Debug, Clone, Copy)]
+struct Peer {
+    slot: usize,
+    origin: u16,
+    majority: bool,
+    local: bool,
+}
+
 /// The retention sums of one host class, carried from week to week.
 #[derive(Debug, Clone, Copy, Default)]
 struct Cumulative {
@@ -293,11 +302,14 @@ struct Cumulative {
 pub struct Observer {
     cells: Cells,
     tally: WeekTally,
-    /// Agencies of one lens's members (Gini).
-    gini_buf: Vec<f64>,
-    /// Slot indices of the active volunteers and staff, then of the active persons, then of the
-    /// active participants by agency.
+    /// Agencies of each participant lens's members, ascending (Gini): all participants,
+    /// newcomers, local participants, then each attribute cell.
+    gini_bufs: Vec<Vec<f64>>,
+    /// Slot indices of the active volunteers and staff, then of the active participants by
+    /// agency.
     slots: Vec<usize>,
+    /// The active persons, with what the tie loop reads of each.
+    peers: Vec<Peer>,
     /// Per slot: weeks active as volunteer or staff of its current occupant.
     host_weeks: Vec<u32>,
     /// Per host class (volunteers, staff).
@@ -313,6 +325,7 @@ impl Observer {
     pub fn new(g: &Group, d: &Design) -> Observer {
         let cells = Cells::of(d);
         let n = g.n();
+        let lenses = 3 + cells.len();
         let mut founding = [0.0; 4];
         for x in g.persons.iter().filter(|x| x.founding) {
             founding[Class::of(x) as usize] += 1.0;
@@ -320,8 +333,11 @@ impl Observer {
         Observer {
             tally: WeekTally::sized(cells.len(), g.n_origins),
             cells,
-            gini_buf: Vec::with_capacity(n),
+            gini_bufs: (0..lenses)
+                .map(|_| Vec::with_capacity(n))
+                .collect(),
             slots: Vec::with_capacity(n),
+            peers: Vec::with_capacity(n),
             host_weeks: vec![0; n],
             cumulative: [Cumulative::default(); 2],
             founding,
@@ -493,39 +509,48 @@ impl Observer {
     /// a volunteer or staff member; and each one's share of tie strength to the majority.
     fn observe_ties(&mut self, g: &Group) {
         let n = g.n();
-        let (t, cells, slots) = (&mut self.tally, &self.cells, &mut self.slots);
-        slots.clear();
-        slots.extend((0..n).filter(|&i| g.persons[i].active));
-        for &i in slots.iter() {
+        let (t, cells, peers) = (&mut self.tally, &self.cells, &mut self.peers);
+        peers.clear();
+        peers.extend(
+            g.persons
+                .iter()
+                .enumerate()
+                .filter(|(_, y)| y.active)
+                .map(|(j, y)| Peer {
+                    slot: j,
+                    origin: y.origin,
+                    majority: y.majority,
+                    local: y.status.is_local(),
+                }),
+        );
+        for &Peer { slot: i, .. } in peers.iter() {
             let x = &g.persons[i];
             let class = Class::of(x);
             if !class.is_participant() {
                 continue;
             }
             let row = &g.ties[i * n..(i + 1) * n];
+            let newcomer = class == Class::Newcomer;
             let (mut bonding, mut bonding_pairs) = (0.0, 0.0);
             let (mut bridging, mut bridging_pairs) = (0.0, 0.0);
             let (mut linking, mut linking_pairs) = (0.0, 0.0);
             let (mut to_majority, mut total) = (0.0, 0.0);
-            for &j in slots.iter().filter(|&&j| j != i) {
-                let y = &g.persons[j];
-                let tie = row[j] as f64;
+            // Branch-free over every active person: a term that does not count adds +0.0, which
+            // leaves each sum (never −0.0: ties are ≥ 0) exactly as skipping it would.
+            for y in peers.iter() {
+                let other = y.slot != i;
+                let tie = if other { row[y.slot] as f64 } else { 0.0 };
                 total += tie;
-                if y.majority {
-                    to_majority += tie;
-                }
-                if y.origin == x.origin {
-                    bonding += tie;
-                    bonding_pairs += 1.0;
-                }
-                if y.majority != x.majority {
-                    bridging += tie;
-                    bridging_pairs += 1.0;
-                }
-                if class == Class::Newcomer && y.status.is_local() {
-                    linking += tie;
-                    linking_pairs += 1.0;
-                }
+                to_majority += if y.majority { tie } else { 0.0 };
+                let bond = other && y.origin == x.origin;
+                bonding += if bond { tie } else { 0.0 };
+                bonding_pairs += bond as u8 as f64;
+                let bridge = other && y.majority != x.majority;
+                bridging += if bridge { tie } else { 0.0 };
+                bridging_pairs += bridge as u8 as f64;
+                let link = other && newcomer && y.local;
+                linking += if link { tie } else { 0.0 };
+                linking_pairs += link as u8 as f64;
             }
             let tied = total > 0.0;
             for_lenses(t, cells, class, x, |l| {
@@ -545,36 +570,40 @@ impl Observer {
 
     /// The within-group Gini of agency of each participant lens and of all participants.
     fn observe_ginis(&mut self, g: &Group) {
-        // The active participants by ascending agency, sorted once: each lens takes its members
-        // in this order, so `gini`'s own sort finds them sorted (same values, same sums).
+        // The active participants by ascending agency, sorted once and dealt out to their
+        // lenses in that order, so each lens's values arrive sorted (the values and sums of a
+        // sort per lens). `gini_bufs`: all participants, newcomers, local participants, then one
+        // per attribute cell.
         let order = &mut self.slots;
         order.clear();
         order.extend(
             (0..g.n()).filter(|&i| g.persons[i].active && g.persons[i].status.is_participant()),
         );
         order.sort_unstable_by(|&a, &b| g.persons[a].agency.total_cmp(&g.persons[b].agency));
-        let buf = &mut self.gini_buf;
-        let mut weighted = |keep: &dyn Fn(&Person) -> bool| {
-            buf.clear();
-            buf.extend(
-                order
-                    .iter()
-                    .map(|&i| &g.persons[i])
-                    .filter(|x| keep(x))
-                    .map(|x| x.agency),
-            );
-            crate::stats::gini(buf) * buf.len() as f64
-        };
-        let t = &mut self.tally;
-        t.group.gini_participants = weighted(&|_| true);
-        for c in [Class::Newcomer, Class::LocalParticipant] {
-            t.classes[c as usize].gini_weighted = weighted(&|x| Class::of(x) == c);
+        let bufs = &mut self.gini_bufs;
+        for b in bufs.iter_mut() {
+            b.clear();
         }
-        for k in 0..self.cells.len() {
-            let cells = &self.cells;
-            t.cells[k].gini_weighted = weighted(&|x| {
-                Class::of(x) == Class::Newcomer && cells.of_person(x).any(|c| c == k)
-            });
+        for &i in order.iter() {
+            let x = &g.persons[i];
+            let class = Class::of(x);
+            bufs[0].push(x.agency);
+            bufs[1 + class as usize].push(x.agency);
+            if class == Class::Newcomer {
+                // `of_person` names each cell at most once.
+                for k in self.cells.of_person(x) {
+                    bufs[3 + k].push(x.agency);
+                }
+            }
+        }
+        let weighted = |buf: &[f64]| crate::stats::gini_sorted(buf) * buf.len() as f64;
+        let t = &mut self.tally;
+        t.group.gini_participants = weighted(&bufs[0]);
+        for c in [Class::Newcomer, Class::LocalParticipant] {
+            t.classes[c as usize].gini_weighted = weighted(&bufs[1 + c as usize]);
+        }
+        for (k, cell) in t.cells.iter_mut().enumerate() {
+            cell.gini_weighted = weighted(&bufs[3 + k]);
         }
     }
 

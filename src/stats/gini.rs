@@ -9,11 +9,17 @@
 /// assumed non-negative and finite; a NaN makes the result NaN.
 // Formula: Damgaard & Weiner (2000), Ecology 81(4):1139–1142, eq. 1 (equivalently the mean absolute difference / (2·mean), Gini 1912).
 pub fn gini(values: &mut [f64]) -> f64 {
+    values.sort_unstable_by(f64::total_cmp);
+    gini_sorted(values)
+}
+
+/// [`gini`] of values already in ascending order (by `f64::total_cmp`), without the sort.
+pub fn gini_sorted(values: &[f64]) -> f64 {
     let n = values.len();
     if n == 0 {
         return 0.0;
     }
-    values.sort_unstable_by(f64::total_cmp);
+    debug_assert!(values.windows(2).all(|w| w[0].total_cmp(&w[1]).is_le()));
     if values[0] == values[n - 1] {
         return 0.0;
     }

@@ -11,7 +11,7 @@ pub mod sensitivity;
 mod special;
 
 pub use ci::{mean_ci, normal_quantile, paired_difference, t_quantile, PairedDiff};
-pub use gini::gini;
+pub use gini::{gini, gini_sorted};
 pub use online::{quantile_type7, summarize, OnlineStats, Summary};
 pub use quantile::QuantileSketch;
 pub use sampling::{lhs, sobol, SOBOL_MAX_DIMS};
