@@ -25,8 +25,8 @@ pub struct Seen {
     /// Origins of the persons a local saw this meeting (whose stereotypes the bookkeeping
     /// recomputes), by origin index.
     touched: Vec<bool>,
-    /// Bookkeeping sums per origin (`stereotypes::keep_books`).
-    books: Vec<[f64; 4]>,
+    /// Bookkeeping buffers (`stereotypes::keep_books`).
+    books: stereotypes::Books,
     /// Stereotypes of one local before the bookkeeping (for the transcript's events).
     before: Vec<f64>,
 }
@@ -40,7 +40,7 @@ impl Seen {
             language_share: Vec::with_capacity(n),
             locals: Vec::with_capacity(n),
             touched: Vec::with_capacity(n),
-            books: Vec::with_capacity(n),
+            books: stereotypes::Books::with_capacity(n),
             before: Vec::with_capacity(n),
         }
     }

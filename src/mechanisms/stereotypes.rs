@@ -59,12 +59,23 @@ pub fn expected_member(d: &Design, prior: f64, others: (f64, f64)) -> f64 {
 /// not like her"). With `subtyping` off: ω = contact_weight·r, no contrast.
 #[inline]
 pub fn member_entry(d: &Design, prior: f64, expected: f64, m: Member) -> (f64, f64) {
+    let t = if d.mechanisms.subtyping {
+        typicality(m.mean, expected, d.params.sigma_typ)
+    } else {
+        1.0
+    };
+    member_entry_at(d, prior, m, t)
+}
+
+/// [`member_entry`] given her typicality `t` against the expectation (read only with
+/// `subtyping` on).
+#[inline]
+fn member_entry_at(d: &Design, prior: f64, m: Member, t: f64) -> (f64, f64) {
     let p = &d.params;
     let base = d.contact_weight * reliability(d, m.evidence);
     if !d.mechanisms.subtyping {
         return (base, base * m.mean);
     }
-    let t = typicality(m.mean, expected, p.sigma_typ);
     if m.subtyped {
         let w = base * t * p.w_sub;
         let kappa = base * p.lambda_away;
@@ -129,22 +140,47 @@ fn counts(g: &Group, v: usize, j: usize) -> bool {
     j != v && g.persons[j].was_participant && g.evidence_n[v * g.n() + j] > 0.0
 }
 
+/// The bookkeeping buffers of [`keep_books`], reused across meetings (no allocation).
+#[derive(Debug, Default, Clone)]
+pub struct Books {
+    /// Per origin: Σ r, Σ r·x̄, Σ weight, Σ weight × value.
+    sums: Vec<[f64; 4]>,
+    /// The members of the touched origins one local counts, in slot order.
+    members: Vec<Counted>,
+}
+
+impl Books {
+    /// Buffers for a group of `n` persons (at most `n` origins).
+    pub fn with_capacity(n: usize) -> Books {
+        Books {
+            sums: Vec::with_capacity(n),
+            members: Vec::with_capacity(n),
+        }
+    }
+}
+
+/// A member in one local's bookkeeping: her slot, origin, what the local knows of her and its
+/// reliability.
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    j: usize,
+    origin: usize,
+    m: Member,
+    r: f64,
+}
+
 /// Bookkeeping (M4), after a meeting, for local v and every origin marked in `touched`: first
 /// subtyping ([`subtype`]) of each member who performed in front of her this meeting, against
 /// what the prior and the other members lead her to expect; then the stereotype, recomputed from
 /// her prior, her archive and every member of that origin (active or not, while her slot has not
-/// been refilled). `books` is a buffer of n_origins sums (Σ r, Σ r·x̄, Σ weight, Σ weight × value).
-pub fn keep_books(
-    g: &mut Group,
-    d: &Design,
-    v: usize,
-    touched: &[bool],
-    books: &mut Vec<[f64; 4]>,
-) {
+/// been refilled). Each member's typicality against the expectation is computed once, for
+/// subtyping and for her weight alike.
+pub fn keep_books(g: &mut Group, d: &Design, v: usize, touched: &[bool], books: &mut Books) {
     let n = g.n();
     let no = g.n_origins;
-    books.clear();
-    books.extend((0..no).map(|o| {
+    let Books { sums, members } = books;
+    sums.clear();
+    sums.extend((0..no).map(|o| {
         [
             0.0,
             0.0,
@@ -152,32 +188,35 @@ pub fn keep_books(
             g.archive_x[v * no + o] as f64,
         ]
     }));
+    members.clear();
     for j in 0..n {
-        let o = g.persons[j].origin as usize;
-        if touched[o] && counts(g, v, j) {
+        let origin = g.persons[j].origin as usize;
+        if touched[origin] && counts(g, v, j) {
             let m = member(g, v, j);
             let r = reliability(d, m.evidence);
-            books[o][0] += r;
-            books[o][1] += r * m.mean;
+            sums[origin][0] += r;
+            sums[origin][1] += r * m.mean;
+            members.push(Counted { j, origin, m, r });
         }
     }
-    for j in 0..n {
-        let o = g.persons[j].origin as usize;
-        if !touched[o] || !counts(g, v, j) {
-            continue;
-        }
-        let prior = d.priors.get(o).copied().unwrap_or(0.5);
-        let m = member(g, v, j);
-        let r = reliability(d, m.evidence);
-        let expected = expected_member(d, prior, (books[o][0] - r, books[o][1] - r * m.mean));
+    for &Counted { j, origin, mut m, r } in members.iter() {
+        let prior = d.priors.get(origin).copied().unwrap_or(0.5);
+        let b = &sums[origin];
+        let expected = expected_member(d, prior, (b[0] - r, b[1] - r * m.mean));
+        let t = if d.mechanisms.subtyping {
+            typicality(m.mean, expected, d.params.sigma_typ)
+        } else {
+            1.0
+        };
         if g.persons[j].present && g.persons[j].completed > 0 {
-            subtype(g, d, v, j, expected);
+            subtype_at(g, d, v, j, m, expected, t);
+            m.subtyped = g.flags[v * n + j] & SUBTYPED != 0;
         }
-        let (w, wx) = member_entry(d, prior, expected, member(g, v, j));
-        books[o][2] += w;
-        books[o][3] += wx;
+        let (w, wx) = member_entry_at(d, prior, m, t);
+        sums[origin][2] += w;
+        sums[origin][3] += wx;
     }
-    for (o, b) in books.iter().enumerate() {
+    for (o, b) in sums.iter().enumerate() {
         if touched[o] {
             let prior = d.priors.get(o).copied().unwrap_or(0.5);
             g.stereotype[v * no + o] = stereotype_from(d, prior, (b[2], b[3])) as f32;
@@ -220,13 +259,19 @@ pub fn remember_leaver(g: &mut Group, d: &Design, j: usize) {
 /// nothing with `subtyping` off.
 #[inline]
 pub fn subtype(g: &mut Group, d: &Design, v: usize, j: usize, expected: f64) {
+    let m = member(g, v, j);
+    let t = typicality(m.mean, expected, d.params.sigma_typ);
+    subtype_at(g, d, v, j, m, expected, t);
+}
+
+/// [`subtype`] given what v knows of j (`m`) and j's typicality `t` against `expected`.
+#[inline]
+fn subtype_at(g: &mut Group, d: &Design, v: usize, j: usize, m: Member, expected: f64, t: f64) {
     let cell = v * g.n() + j;
     if !d.mechanisms.subtyping || g.flags[cell] & SUBTYPED != 0 {
         return;
     }
-    let m = member(g, v, j);
-    if m.mean > expected && typicality(m.mean, expected, d.params.sigma_typ) < d.params.tau_subtype
-    {
+    if m.mean > expected && t < d.params.tau_subtype {
         g.atypical[cell] = g.atypical[cell].saturating_add(1);
         if g.atypical[cell] as f64 >= d.params.subtype_meetings {
             g.flags[cell] |= SUBTYPED;
