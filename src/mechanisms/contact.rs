@@ -18,8 +18,11 @@ pub struct Seen {
     obs_gain: Vec<f64>,
     /// √k (1 when k = 0).
     sqrt_k: Vec<f64>,
-    /// Share of her hesitations that observers put down to missing language (attribution).
-    language_share: Vec<f64>,
+    /// Her true competence.
+    competence: Vec<f64>,
+    /// Weight and weight × value of her observations other than completed turns: unexplained
+    /// hesitations, acknowledged and failed attempts.
+    evidence: Vec<(f64, f64)>,
     /// Positions of the locals present.
     locals: Vec<usize>,
     /// Origins of the persons a local saw this meeting (whose stereotypes the bookkeeping
@@ -37,7 +40,8 @@ impl Seen {
         Seen {
             obs_gain: Vec::with_capacity(n),
             sqrt_k: Vec::with_capacity(n),
-            language_share: Vec::with_capacity(n),
+            competence: Vec::with_capacity(n),
+            evidence: Vec::with_capacity(n),
             locals: Vec::with_capacity(n),
             touched: Vec::with_capacity(n),
             books: stereotypes::Books::with_capacity(n),
@@ -69,7 +73,8 @@ pub fn perceive<R: Rng, E: Events>(
     let seen = &mut s.seen;
     seen.obs_gain.clear();
     seen.sqrt_k.clear();
-    seen.language_share.clear();
+    seen.competence.clear();
+    seen.evidence.clear();
     seen.locals.clear();
     for (a, &i) in s.present.iter().enumerate() {
         let x = &g.persons[i];
@@ -81,8 +86,14 @@ pub fn perceive<R: Rng, E: Events>(
         });
         seen.sqrt_k
             .push(if k > 0 { (k as f64).sqrt() } else { 1.0 });
-        seen.language_share
-            .push(talk::language_share(d, x.language, x.agency));
+        let language_share = talk::language_share(d, x.language, x.agency);
+        seen.competence.push(x.competence());
+        // The share of her hesitations observers put down to missing language (attribution).
+        let unexplained = x.hesitations as f64 * (1.0 - language_share);
+        seen.evidence.push((
+            unexplained + x.acknowledged as f64 + p.a_neg_ratio * x.failed_attempts as f64,
+            x.acknowledged as f64,
+        ));
         if x.status.is_local() {
             seen.locals.push(a);
         }
@@ -99,7 +110,8 @@ pub fn perceive<R: Rng, E: Events>(
                 let look = Look {
                     obs_gain: seen.obs_gain[b],
                     sqrt_k: seen.sqrt_k[b],
-                    language_share: seen.language_share[b],
+                    competence: seen.competence[b],
+                    evidence: seen.evidence[b],
                     z,
                 };
                 perceive_pair(g, d, v, j, look, ev);
@@ -128,13 +140,14 @@ pub fn perceive<R: Rng, E: Events>(
     }
 }
 
-/// What one local's look at one person reads: the person's meeting quantities and the pair's
-/// N(0, 1) draw.
+/// What one local's look at one person reads: the person's meeting quantities (see [`Seen`])
+/// and the pair's N(0, 1) draw.
 #[derive(Clone, Copy)]
 struct Look {
     obs_gain: f64,
     sqrt_k: f64,
-    language_share: f64,
+    competence: f64,
+    evidence: (f64, f64),
     z: f64,
 }
 
@@ -147,12 +160,10 @@ fn perceive_pair<E: Events>(g: &mut Group, d: &Design, v: usize, j: usize, look:
     let x = &g.persons[j];
     let k = x.completed;
     let positive = k + x.acknowledged;
-    let competence = x.competence();
+    let competence = look.competence;
     let majority = x.majority;
     // Evidence: (weight, weight × value) of the meeting's observations.
-    let unexplained = x.hesitations as f64 * (1.0 - look.language_share);
-    let mut weight = unexplained + x.acknowledged as f64 + p.a_neg_ratio * x.failed_attempts as f64;
-    let mut value = x.acknowledged as f64;
+    let (mut weight, mut value) = look.evidence;
     let before = g.perceived[cell] as f64;
     let mut c = before;
     if k > 0 {
