@@ -453,7 +453,8 @@ pub struct BenchCmd {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Exit with an error when a target (≤ 50 ns per turn, ≥ 95 % parallel efficiency) is missed.
+    /// Exit with an error when a target (≤ 25 ns per turn on one thread, ≥ 95 % parallel
+    /// efficiency from 1 to 2 threads) is missed.
     #[arg(long)]
     pub check: bool,
 }

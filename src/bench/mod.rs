@@ -11,10 +11,11 @@ use crate::sim::replicates::{run_plan_counted, with_threads, RunPlan, Work};
 use serde::Serialize;
 use std::time::Instant;
 
-/// Targets of issue 6 (docs/performance.md), checked by `dugnad bench --check`, never by a timed test.
-pub const TARGET_NS_PER_TURN: f64 = 50.0;
-/// Stretch target for the single-thread cost of a turn.
-pub const STRETCH_NS_PER_TURN: f64 = 25.0;
+/// Single-thread cost of a turn, every mechanism on (issue 18, docs/performance.md): checked by
+/// `dugnad bench --check`, never by a timed test.
+pub const TARGET_NS_PER_TURN: f64 = 25.0;
+/// The earlier target (issue 6), kept as a ceiling: a run above it is a regression.
+pub const CEILING_NS_PER_TURN: f64 = 50.0;
 /// Parallel efficiency from 1 to 2 threads.
 pub const TARGET_EFFICIENCY: f64 = 0.95;
 
@@ -198,8 +199,9 @@ pub struct Report {
 pub struct Targets {
     pub ns_per_turn_max: f64,
     pub ns_per_turn_met: bool,
-    pub ns_per_turn_stretch: f64,
-    pub ns_per_turn_stretch_met: bool,
+    /// The ceiling of issue 6 ([`CEILING_NS_PER_TURN`]).
+    pub ns_per_turn_ceiling: f64,
+    pub ns_per_turn_ceiling_met: bool,
     pub efficiency_min: f64,
     /// Only judged when the parallel run used 2 or more threads.
     pub efficiency_met: Option<bool>,
@@ -321,8 +323,8 @@ pub fn run(
         targets: Targets {
             ns_per_turn_max: TARGET_NS_PER_TURN,
             ns_per_turn_met: adjusted_ns_per_turn <= TARGET_NS_PER_TURN,
-            ns_per_turn_stretch: STRETCH_NS_PER_TURN,
-            ns_per_turn_stretch_met: adjusted_ns_per_turn <= STRETCH_NS_PER_TURN,
+            ns_per_turn_ceiling: CEILING_NS_PER_TURN,
+            ns_per_turn_ceiling_met: adjusted_ns_per_turn <= CEILING_NS_PER_TURN,
             efficiency_min: TARGET_EFFICIENCY,
             efficiency_met: (threads >= 2).then_some(adjusted_efficiency >= TARGET_EFFICIENCY),
         },
@@ -528,8 +530,8 @@ impl Report {
                 mark(t.ns_per_turn_met),
             ),
             row(
-                format!("stretch ≤ {} ns/turn", t.ns_per_turn_stretch),
-                mark(t.ns_per_turn_stretch_met),
+                format!("ceiling ≤ {} ns/turn", t.ns_per_turn_ceiling),
+                mark(t.ns_per_turn_ceiling_met),
             ),
             row(
                 format!("target efficiency ≥ {:.0} %", 100.0 * t.efficiency_min),
@@ -546,9 +548,29 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 
-    /// True when every judged target is met.
+    /// True when every judged target is met (the ceiling is met whenever the target is).
     pub fn targets_met(&self) -> bool {
-        self.targets.ns_per_turn_met && self.targets.efficiency_met.unwrap_or(true)
+        self.missed_targets().is_empty()
+    }
+
+    /// The judged targets this report missed, in words (empty when all are met).
+    pub fn missed_targets(&self) -> Vec<String> {
+        let t = &self.targets;
+        let mut missed = Vec::new();
+        if !t.ns_per_turn_met {
+            missed.push(format!(
+                "{:.1} ns per turn > {} (less time taken by others)",
+                self.adjusted_ns_per_turn, t.ns_per_turn_max
+            ));
+        }
+        if t.efficiency_met == Some(false) {
+            missed.push(format!(
+                "parallel efficiency {:.1} % < {:.0} %",
+                100.0 * self.adjusted_efficiency,
+                100.0 * t.efficiency_min
+            ));
+        }
+        missed
     }
 }
 

@@ -41,7 +41,10 @@ pub fn bench(cmd: &BenchCmd) -> Result<()> {
         print!("{}", report.table());
     }
     if cmd.check && !report.targets_met() {
-        anyhow::bail!("performance targets missed (see docs/performance.md)");
+        anyhow::bail!(
+            "performance targets missed: {} (see docs/performance.md)",
+            report.missed_targets().join("; ")
+        );
     }
     Ok(())
 }
