@@ -12,6 +12,7 @@ pub mod calibration;
 pub mod cli;
 pub mod commands;
 pub mod experiment;
+pub mod lang;
 pub mod limits;
 pub mod mechanisms;
 pub mod metrics;

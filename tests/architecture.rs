@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// The layer order, lowest first. A top-level module may import (`crate::X`) only modules of a
 /// lower layer or its own. Modules on one line share a layer and must not import each other.
 const LAYERS: &[&[&str]] = &[
-    &["stats", "limits"],
+    &["stats", "limits", "lang"],
     &["cli"],
     &["scenario"],
     &["model"],
