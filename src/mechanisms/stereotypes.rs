@@ -199,7 +199,9 @@ pub fn keep_books(g: &mut Group, d: &Design, v: usize, touched: &[bool], books: 
             members.push(Counted { j, origin, m, r });
         }
     }
-    for &Counted { j, origin, mut m, r } in members.iter() {
+    for c in members.iter() {
+        let Counted { j, origin, r, .. } = *c;
+        let mut m = c.m;
         let prior = d.priors.get(origin).copied().unwrap_or(0.5);
         let b = &sums[origin];
         let expected = expected_member(d, prior, (b[0] - r, b[1] - r * m.mean));

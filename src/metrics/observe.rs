@@ -333,9 +333,7 @@ impl Observer {
         Observer {
             tally: WeekTally::sized(cells.len(), g.n_origins),
             cells,
-            gini_bufs: (0..lenses)
-                .map(|_| Vec::with_capacity(n))
-                .collect(),
+            gini_bufs: (0..lenses).map(|_| Vec::with_capacity(n)).collect(),
             slots: Vec::with_capacity(n),
             peers: Vec::with_capacity(n),
             host_weeks: vec![0; n],
