@@ -10,6 +10,7 @@ use crate::cli::{RunArgs, SweepCmd};
 use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
 use crate::output::csv;
+use crate::output::run::{value_columns, value_rows};
 use crate::output::table::{Cell, Column, Table};
 use crate::scenario::{load_str, to_toml, Scenario, Source};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
@@ -203,11 +204,9 @@ pub fn columns(keys: &[String]) -> Vec<Column> {
 /// Columns of the `sweep-replicates` table (long): `cell`, `replicate`, the swept keys,
 /// `indicator`, `lens`, `value`.
 pub fn replicate_columns(keys: &[String]) -> Vec<Column> {
-    let mut c = vec![Column::int("cell"), Column::int("replicate")];
-    c.extend(keys.iter().map(Column::text));
-    c.extend(["indicator", "lens"].map(Column::text));
-    c.push(Column::num("value"));
-    c
+    let mut leading = vec![Column::int("cell"), Column::int("replicate")];
+    leading.extend(keys.iter().map(Column::text));
+    value_columns(&leading)
 }
 
 /// Cell `c`'s leading cells: its index and its values of the swept keys (as shown).
@@ -250,16 +249,9 @@ pub fn replicates_table<'a>(
         replicate_columns(&cells.keys),
         move |sink| {
             for (r, values) in kept {
-                for (series, x) in layout.series.iter().zip(values) {
-                    let mut row = leading(c, &shown);
-                    row.insert(1, Cell::Int(*r as i64));
-                    row.extend([
-                        Cell::Text(series.name()),
-                        Cell::Text(&series.lens_name),
-                        Cell::Num(*x),
-                    ]);
-                    sink(&row)?;
-                }
+                let mut lead = leading(c, &shown);
+                lead.insert(1, Cell::Int(*r as i64));
+                value_rows(sink, layout, &lead, values)?;
             }
             Ok(())
         },
