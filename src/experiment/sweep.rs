@@ -354,6 +354,21 @@ mod tests {
         (text, cells)
     }
 
+    /// A sweep of `text` (named "kc") over `cells` with `overrides`, kept at the final week.
+    fn final_week_run<'a>(
+        text: &'a str,
+        overrides: &'a [String],
+        cells: &'a Cells,
+    ) -> SweepRun<'a> {
+        SweepRun {
+            text,
+            origin: "kc",
+            overrides,
+            cells,
+            scope: Scope::FinalWeek,
+        }
+    }
+
     #[test]
     fn a_cell_equals_a_run_of_the_scenario_with_its_values_set() {
         let (text, cells) = knitting_cafe_over_co_design("0.2,0.7");
@@ -361,13 +376,7 @@ mod tests {
             "scenario.replicates=4".to_string(),
             "scenario.weeks=6".to_string(),
         ];
-        let run = SweepRun {
-            text: &text,
-            origin: "kc",
-            overrides: &overrides,
-            cells: &cells,
-            scope: Scope::FinalWeek,
-        };
+        let run = final_week_run(&text, &overrides, &cells);
         run.check().unwrap();
         let r = run.run_cell(1, true).unwrap();
         let mut o = overrides.clone();
@@ -411,13 +420,7 @@ mod tests {
     fn a_stopped_sweep_starts_no_further_cell() {
         let (text, cells) = knitting_cafe_over_co_design("0.2,0.7");
         let overrides = vec!["scenario.replicates=2".into(), "scenario.weeks=3".into()];
-        let run = SweepRun {
-            text: &text,
-            origin: "kc",
-            overrides: &overrides,
-            cells: &cells,
-            scope: Scope::FinalWeek,
-        };
+        let run = final_week_run(&text, &overrides, &cells);
         let base = load_str(&text, "kc", &overrides).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let def = SweepDef::new(&base, Scope::FinalWeek, cells.clone());
@@ -450,13 +453,7 @@ mod tests {
     #[test]
     fn an_invalid_cell_is_named_before_anything_runs() {
         let (text, cells) = knitting_cafe_over_co_design("0.5,1.5");
-        let run = SweepRun {
-            text: &text,
-            origin: "kc",
-            overrides: &[],
-            cells: &cells,
-            scope: Scope::FinalWeek,
-        };
+        let run = final_week_run(&text, &[], &cells);
         let e = run.check().unwrap_err();
         assert!(format!("{e:#}").contains("cell 1"), "{e:#}");
         assert!(
