@@ -495,16 +495,7 @@ impl Settings {
                 }
                 other => match other.as_table_like() {
                     Some(sub) => Self::flatten(t, key, sub, &path, out)?,
-                    None => {
-                        return Err(t.err(
-                            Class::WrongType,
-                            &at,
-                            format!(
-                                "must be a value (got {}); write e.g. {SET_EXAMPLE}",
-                                super::document::describe(other)
-                            ),
-                        ))
-                    }
+                    None => return Err(t.wrong_type(&at, other, "a value", SET_EXAMPLE)),
                 },
             }
         }
@@ -518,14 +509,8 @@ impl super::types::FieldType for Settings {
 
     fn parse(&self, t: &Tbl<'_>, key: &str, item: &toml_edit::Item) -> R<Vec<Setting>> {
         let Some(table) = item.as_table_like() else {
-            return Err(t.err(
-                Class::WrongType,
-                key,
-                format!(
-                    "must be a table of dotted paths and values (got {}); write e.g. {SET_EXAMPLE}",
-                    super::document::describe(item)
-                ),
-            ));
+            let what = "a table of dotted paths and values";
+            return Err(t.wrong_type(key, item, what, SET_EXAMPLE));
         };
         let mut out = Vec::new();
         Self::flatten(t, key, table, "", &mut out)?;
@@ -608,14 +593,8 @@ impl super::types::FieldType for Cohorts {
             }),
         };
         let Some(tables) = tables else {
-            return Err(t.err(
-                Class::WrongType,
-                key,
-                format!(
-                    "must be a table or a list of tables (got {}); write e.g. {key} = {{ population = \"newcomers\", count = 4 }}",
-                    super::document::describe(item)
-                ),
-            ));
+            let example = format!("{key} = {{ population = \"newcomers\", count = 4 }}");
+            return Err(t.wrong_type(key, item, "a table or a list of tables", &example));
         };
         tables
             .iter()
@@ -841,17 +820,30 @@ fn attributes_include(t: &Tbl<'_>, pops: &[Population], by: &[String]) -> R<()> 
 
 /// `[output]`, every key it leaves out at its default.
 fn read_output(root: &Tbl<'_>, pops: &[Population]) -> R<Output> {
+    optional_table(root, "output", "[output] with by = [\"origin\"]", |t| {
+        t.check_keys(OUTPUT_KEYS, "")?;
+        Output::read(t, pops)
+    })
+}
+
+/// The top-level table `[name]` (`example` shows one in an error), read by `read`; an empty
+/// table when the file has none, so that every key is at its default.
+fn optional_table<T>(
+    root: &Tbl<'_>,
+    name: &'static str,
+    example: &str,
+    read: impl FnOnce(&Tbl<'_>) -> R<T>,
+) -> R<T> {
     let empty = toml_edit::Table::new();
-    let t = match root.item("output") {
-        Some(item) => table(root.ctx, item, "output", "[output] with by = [\"origin\"]")?,
+    let t = match root.item(name) {
+        Some(item) => table(root.ctx, item, name, example)?,
         None => Tbl {
             ctx: root.ctx,
             t: &empty,
-            path: "output",
+            path: name,
         },
     };
-    t.check_keys(OUTPUT_KEYS, "")?;
-    Output::read(&t, pops)
+    read(&t)
 }
 
 /// Keys of a population (`[population.<key>]`): role, count, origin, life_stage and the traits.
@@ -1044,54 +1036,27 @@ fn read_stereotypes(root: &Tbl<'_>) -> R<Stereotypes> {
 
 /// `[transition]`, every trait it leaves out at its default.
 fn read_transition(root: &Tbl<'_>) -> R<TransitionTraits> {
-    let empty = toml_edit::Table::new();
-    let tr = match root.item("transition") {
-        Some(item) => table(
-            root.ctx,
-            item,
-            "transition",
-            "[transition] with need_to_help = 0.3",
-        )?,
-        None => Tbl {
-            ctx: root.ctx,
-            t: &empty,
-            path: "transition",
-        },
-    };
-    tr.check_keys(TRANSITION_KEYS, "")?;
-    TransitionTraits::read(&tr)
+    let example = "[transition] with need_to_help = 0.3";
+    optional_table(root, "transition", example, |t| {
+        t.check_keys(TRANSITION_KEYS, "")?;
+        TransitionTraits::read(t)
+    })
 }
 
 /// `[mechanisms]`: any row of the mechanism table, `true` or `false`.
 fn read_mechanisms(root: &Tbl<'_>) -> R<Mechanisms> {
-    match root.item("mechanisms") {
-        None => Ok(Mechanisms::default()),
-        Some(item) => {
-            let mt = table(
-                root.ctx,
-                item,
-                "mechanisms",
-                "[mechanisms] with subtyping = false",
-            )?;
-            mechanisms::read(&mt)
-        }
-    }
+    let example = "[mechanisms] with subtyping = false";
+    optional_table(root, "mechanisms", example, mechanisms::read)
 }
 
 /// `[parameters]`: any row of the parameter table, within its range.
 fn read_parameters(root: &Tbl<'_>) -> R<Params> {
-    match root.item("parameters") {
-        None => Ok(Params::default()),
-        Some(item) => {
-            let pt = table(
-                root.ctx,
-                item,
-                "parameters",
-                "[parameters] with alpha1 = 0.3",
-            )?;
-            params::read(&pt)
-        }
-    }
+    optional_table(
+        root,
+        "parameters",
+        "[parameters] with alpha1 = 0.3",
+        params::read,
+    )
 }
 
 /// What an activity design is read against: its key, the kind it takes when it names none, and
