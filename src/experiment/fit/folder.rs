@@ -478,24 +478,16 @@ impl Folder<'_> {
     fn read_round(&self, dirs: &[PathBuf], def: &SweepDef) -> Result<Vec<Evaluated>> {
         let set = store::collect_shards(dirs, &[])?;
         let columns = self.columns();
-        let header = csv::header(&columns);
         let k = self.def.parameters.len();
+        let damaged = |p: &Path, why: String| {
+            Refusal(format!(
+                "{} is damaged ({why}); delete it to recompute it",
+                p.display()
+            ))
+        };
         let mut out: Vec<Evaluated> = Vec::new();
         for (c, src) in set.source.iter().enumerate().take(def.cells.len()) {
-            let p = src.join("cells").join(cell_file(c));
-            let text = std::fs::read_to_string(&p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
-            let damaged = |why: String| {
-                Refusal(format!(
-                    "{} is damaged ({why}); delete it to recompute it",
-                    p.display()
-                ))
-            };
-            if head != header {
-                return Err(damaged("another header".into()).into());
-            }
-            csv::read_rows(body, &columns, &mut |cells| {
+            let mut row = |cells: &[Cell]| {
                 let num = |cell: &Cell| match cell {
                     Cell::Num(x) => *x,
                     Cell::Text(s) => s.parse().unwrap_or(f64::NAN),
@@ -512,8 +504,8 @@ impl Folder<'_> {
                     statistics: cells[k + 1..].iter().map(num).collect(),
                 });
                 Ok(())
-            })
-            .map_err(|e| damaged(e.to_string()))?;
+            };
+            store::read_commit(src, &cell_file(c), &columns, &mut row, damaged)?;
         }
         Ok(out)
     }
