@@ -10,7 +10,7 @@ use super::document::{join, table, valid_name, Class, Ctx, Tbl, R};
 use super::mechanisms::{self, Mechanisms};
 use super::params::{self, Params};
 use super::section::section;
-use super::suggest::did_you_mean;
+use super::suggest::choices;
 use super::types::{
     AttributeTable, Flag, Int, Keyword, LabelOf, Maybe, Names, Num, OptionalInt, Text, TextRule,
     Trait, Word, RESERVED_ATTRIBUTE,
@@ -679,9 +679,8 @@ impl Run<'_> {
                     Class::UnknownKey,
                     &at("population"),
                     format!(
-                        "there is no population '{pop}'; {}populations: {}",
-                        did_you_mean(pop, &keys),
-                        keys.join(", ")
+                        "there is no population '{pop}'; {}",
+                        choices(pop, "populations", &keys)
                     ),
                 ));
             }
@@ -694,9 +693,8 @@ impl Run<'_> {
                             Class::UnknownKey,
                             &at("activity"),
                             format!(
-                                "there is no activity '{a}'; {}activities: {}",
-                                did_you_mean(a, &names),
-                                names.join(", ")
+                                "there is no activity '{a}'; {}",
+                                choices(a, "activities", &names)
                             ),
                         ));
                     };
@@ -809,10 +807,9 @@ fn attributes_include(t: &Tbl<'_>, pops: &[Population], by: &[String]) -> R<()> 
             Class::OutOfRange,
             "by",
             format!(
-                "'{b}' is not an attribute of any population; {}attributes in this scenario: {} \
+                "'{b}' is not an attribute of any population; {} \
                  (declare one with e.g. attributes.{b} = \"...\" in a [population.<key>] table)",
-                did_you_mean(b, &known),
-                known.join(", ")
+                choices(b, "attributes in this scenario", &known)
             ),
         )),
     }
@@ -1085,15 +1082,17 @@ impl Design<'_> {
     /// Every target is the origin of some population.
     fn origins_include(&self, t: &Tbl<'_>, targets: &[String]) -> R<()> {
         let known: Vec<&str> = self.origins.iter().map(String::as_str).collect();
-        match targets.iter().find(|target| !self.origins.contains(*target)) {
+        match targets
+            .iter()
+            .find(|target| !self.origins.contains(*target))
+        {
             None => Ok(()),
             Some(target) => Err(t.err(
                 Class::OutOfRange,
                 "targets",
                 format!(
-                    "'{target}' is not the origin of any population; {}origins in this scenario: {}",
-                    did_you_mean(target, &known),
-                    known.join(", ")
+                    "'{target}' is not the origin of any population; {}",
+                    choices(target, "origins in this scenario", &known)
                 ),
             )),
         }
@@ -1107,9 +1106,8 @@ impl Design<'_> {
                 Class::UnknownKey,
                 "populations",
                 format!(
-                    "there is no population '{p}'; {}defined populations: {}",
-                    did_you_mean(p, &keys),
-                    keys.join(", ")
+                    "there is no population '{p}'; {}",
+                    choices(p, "defined populations", &keys)
                 ),
             ));
         }
