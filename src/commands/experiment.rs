@@ -238,13 +238,31 @@ pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> R
 // sweep
 // ---------------------------------------------------------------------------------------------
 
+/// What the manifest of a sweep folder (`sweep`, `sensitivity`) says after its provenance: the
+/// sweep's identity, the scenario file and the overrides it ran with.
+#[derive(Serialize)]
+pub(super) struct SweepOrigin<'a> {
+    identity: &'a str,
+    scenario_file: String,
+    overrides: &'a [String],
+}
+
+impl<'a> SweepOrigin<'a> {
+    pub(super) fn of(sweep: &'a Sweep, swept: &'a Swept) -> SweepOrigin<'a> {
+        SweepOrigin {
+            identity: &swept.store.def.identity,
+            scenario_file: sweep.base.origin.clone(),
+            overrides: &sweep.base.overrides,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct SweepManifest<'a> {
     #[serde(flatten)]
     provenance: Provenance,
-    identity: &'a str,
-    scenario_file: String,
-    overrides: &'a [String],
+    #[serde(flatten)]
+    origin: SweepOrigin<'a>,
     seed: u64,
     replicates: u32,
     weeks: u32,
@@ -311,9 +329,7 @@ pub fn sweep_planned(
     files.push("manifest.json".into());
     let manifest = SweepManifest {
         provenance,
-        identity: &swept.store.def.identity,
-        scenario_file: sweep.base.origin.clone(),
-        overrides: &sweep.base.overrides,
+        origin: SweepOrigin::of(sweep, &swept),
         seed: base.seed,
         replicates: base.replicates,
         weeks: base.weeks,

@@ -1,6 +1,7 @@
 //! `check`, `schema`, `params`, `indicators`: commands that describe rather than run.
 
 use crate::cli::{CalibrateCmd, CheckCmd, IndicatorsCmd, ParamsCmd};
+use crate::output::markdown;
 use crate::scenario::mechanisms::{holding, MECHANISMS};
 use crate::scenario::params::PARAMS;
 use crate::scenario::{load, to_toml};
@@ -41,36 +42,48 @@ pub fn inactive_where(name: &str) -> String {
 
 /// The parameter table as Markdown (also embedded in docs/model.md).
 pub fn params_markdown() -> String {
-    let mut out = String::from(
-        "| parameter | mechanism | default | range | meaning | inactive |\n|---|---|---|---|---|---|\n",
-    );
-    for p in PARAMS {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | [{}, {}] | {} | {} |\n",
-            p.name,
-            p.mechanism,
-            p.default,
-            p.min,
-            p.max,
-            p.meaning,
-            inactive_where(p.name)
-        ));
-    }
-    out
+    let header = [
+        "parameter",
+        "mechanism",
+        "default",
+        "range",
+        "meaning",
+        "inactive",
+    ];
+    markdown::table(
+        &header,
+        PARAMS.iter().map(|p| {
+            vec![
+                format!("`{}`", p.name),
+                p.mechanism.to_string(),
+                p.default.to_string(),
+                format!("[{}, {}]", p.min, p.max),
+                p.meaning.to_string(),
+                inactive_where(p.name),
+            ]
+        }),
+    )
 }
 
 /// The mechanism table as Markdown (also embedded in docs/model.md).
 pub fn mechanisms_markdown() -> String {
-    let mut out = String::from(
-        "| `[mechanisms]` key | submodel | what it does | switched off (`= false`) |\n|---|---|---|---|\n",
-    );
-    for m in MECHANISMS {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            m.name, m.submodel, m.meaning, m.off
-        ));
-    }
-    out
+    let header = [
+        "`[mechanisms]` key",
+        "submodel",
+        "what it does",
+        "switched off (`= false`)",
+    ];
+    markdown::table(
+        &header,
+        MECHANISMS.iter().map(|m| {
+            vec![
+                format!("`{}`", m.name),
+                m.submodel.to_string(),
+                m.meaning.to_string(),
+                m.off.to_string(),
+            ]
+        }),
+    )
 }
 
 /// `dugnad params`: every model parameter with default, range, meaning and where it is

@@ -1,7 +1,7 @@
 //! `dugnad sensitivity` (docs/sensitivity.md): a Morris or Sobol design run as a resumable,
 //! shardable sweep, then analysed from the committed point files.
 
-use super::experiment::{print_swept, run_cells, CellJob, Swept};
+use super::experiment::{print_swept, run_cells, CellJob, SweepOrigin, Swept};
 use crate::cli::SensitivityCmd;
 use crate::experiment::sensitivity::{self as sa, Analysis, Plan};
 use crate::experiment::Scope;
@@ -18,9 +18,8 @@ use std::time::Instant;
 struct Manifest<'a> {
     #[serde(flatten)]
     provenance: Provenance,
-    identity: &'a str,
-    scenario_file: String,
-    overrides: &'a [String],
+    #[serde(flatten)]
+    origin: SweepOrigin<'a>,
     method: &'static str,
     design: String,
     factors: Vec<FactorEntry<'a>>,
@@ -117,9 +116,7 @@ pub fn sensitivity_planned(
     let base = &sweep.base.scenario;
     let manifest = Manifest {
         provenance,
-        identity: &swept.store.def.identity,
-        scenario_file: sweep.base.origin.clone(),
-        overrides: &sweep.base.overrides,
+        origin: SweepOrigin::of(sweep, &swept),
         method: d.method.name(),
         design: d.design_name(),
         factors: d

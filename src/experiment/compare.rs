@@ -798,6 +798,17 @@ mod tests {
         Layout::union(c.iter().map(|c| &c.layout))
     }
 
+    /// The knitting café as it is ("base") and with facilitation 0.6 ("facil"), and their
+    /// layout.
+    fn base_and_facilitated() -> ([Contender; 2], Layout) {
+        let c = [
+            contender("base", &[]),
+            contender("facil", &["activity.facilitation=0.6"]),
+        ];
+        let l = layout(&c);
+        (c, l)
+    }
+
     #[test]
     fn identical_designs_differ_by_exactly_zero() {
         let c = [contender("a", &[]), contender("b", &[])];
@@ -842,11 +853,7 @@ mod tests {
     fn paired_differences_use_common_random_numbers() {
         // The design matters, the noise is shared: the paired CI is narrower than the two
         // designs' separate CIs would suggest.
-        let c = [
-            contender("base", &[]),
-            contender("facil", &["activity.facilitation=0.6"]),
-        ];
-        let l = layout(&c);
+        let (c, l) = base_and_facilitated();
         let (values, _) = run(&c, &l, Scope::RunMean, 0, 6, None, |_| {}).unwrap();
         let k = l.position("mean_agency", "newcomers").unwrap();
         let d = paired(&values, 1, 0, k);
@@ -872,11 +879,7 @@ mod tests {
 
     #[test]
     fn adaptive_replication_adds_batches_until_the_target_or_the_cap() {
-        let c = [
-            contender("base", &[]),
-            contender("facil", &["activity.facilitation=0.6"]),
-        ];
-        let l = layout(&c);
+        let (c, l) = base_and_facilitated();
         let k = l.position("mean_agency", "newcomers").unwrap();
         let a = Adaptive {
             series: k,

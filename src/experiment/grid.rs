@@ -122,6 +122,17 @@ fn refuse<T>(msg: String) -> Result<T, Refusal> {
     Err(Refusal(msg))
 }
 
+/// `sweep.<k>` (at `at`) as a table of scenario keys, or a refusal showing `example`.
+fn keys_table<'t>(
+    item: &'t Item,
+    at: &str,
+    k: &str,
+    example: &str,
+) -> Result<&'t dyn TableLike, Refusal> {
+    item.as_table_like()
+        .ok_or_else(|| Refusal(format!("{at}: write {k} = {example}")))
+}
+
 /// The canonical text of a TOML value (`scenario::toml_text::canonical_value`).
 fn canonical(v: &Value) -> Result<String, String> {
     crate::scenario::toml_text::canonical_value(v)
@@ -320,12 +331,8 @@ impl SweepSpec {
         for (k, item) in t.iter() {
             match k {
                 "vary" => {
-                    let Some(vary) = item.as_table_like() else {
-                        return refuse(format!(
-                            "{}: write vary = {{ \"activity.co_design\" = [0.0, 0.5, 1.0] }}",
-                            at(k)
-                        ));
-                    };
+                    let example = r#"{ "activity.co_design" = [0.0, 0.5, 1.0] }"#;
+                    let vary = keys_table(item, &at(k), k, example)?;
                     for (key, v) in vary.iter() {
                         let values = match v.as_value() {
                             Some(Value::Array(a)) => a
@@ -376,12 +383,8 @@ impl SweepSpec {
                     }
                 },
                 "range" => {
-                    let Some(range) = item.as_table_like() else {
-                        return refuse(format!(
-                            "{}: write range = {{ \"activity.co_design\" = [0.0, 1.0] }}",
-                            at(k)
-                        ));
-                    };
+                    let example = r#"{ "activity.co_design" = [0.0, 1.0] }"#;
+                    let range = keys_table(item, &at(k), k, example)?;
                     for (key, v) in range.iter() {
                         let r = match v.as_value() {
                             Some(Value::Array(a)) if a.len() == 2 => {

@@ -15,7 +15,7 @@ use super::shard::{ranges, Shard};
 use super::{hash_hex, read_json, Refusal, Scope};
 use crate::output::atomic::write_file_atomic;
 use crate::output::csv;
-use crate::output::table::{Column, Table};
+use crate::output::table::{Cell, Column, Table};
 use crate::scenario::{to_toml, Scenario};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -304,27 +304,40 @@ pub fn assembled<'a>(
     columns: Vec<Column>,
     file: fn(usize) -> String,
 ) -> Table<'a> {
-    let header = csv::header(&columns);
+    let unreadable = |p: &Path, why: String| {
+        Refusal(format!(
+            "{} does not have the columns this sweep writes ({why}; was it written by another dugnad \
+             version?); delete it and run the sweep again to recompute that cell",
+            p.display()
+        ))
+    };
     Table::new(name, columns.clone(), move |sink| {
         for c in 0..def.cells.len() {
-            let p = dir.join("cells").join(file(c));
-            let text = std::fs::read_to_string(&p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
-            let unreadable = |why: String| {
-                Refusal(format!(
-                    "{} does not have the columns this sweep writes ({why}; was it written by another dugnad \
-                     version?); delete it and run the sweep again to recompute that cell",
-                    p.display()
-                ))
-            };
-            if head != header {
-                return Err(unreadable("another header".into()).into());
-            }
-            csv::read_rows(body, &columns, sink).map_err(|e| unreadable(e.to_string()))?;
+            read_commit(dir, &file(c), &columns, sink, unreadable)?;
         }
         Ok(())
     })
+}
+
+/// Reads the commit file `name` of the store in `dir` back, handing each row to `sink`. A file
+/// whose header is not that of `columns`, or whose rows do not fit them, is refused with
+/// `refuse(its path, why)`.
+pub fn read_commit(
+    dir: &Path,
+    name: &str,
+    columns: &[Column],
+    sink: &mut dyn FnMut(&[Cell]) -> Result<()>,
+    refuse: impl Fn(&Path, String) -> Refusal,
+) -> Result<()> {
+    let p = dir.join("cells").join(name);
+    let text =
+        std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+    let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
+    if head != csv::header(columns) {
+        return Err(refuse(&p, "another header".into()).into());
+    }
+    csv::read_rows(body, columns, sink).map_err(|e| refuse(&p, e.to_string()))?;
+    Ok(())
 }
 
 /// Shard folders of one sweep, checked to be complete.

@@ -10,6 +10,7 @@ use crate::cli::{RunArgs, SweepCmd};
 use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
 use crate::output::csv;
+use crate::output::run::{value_columns, value_rows};
 use crate::output::table::{Cell, Column, Table};
 use crate::scenario::{load_str, to_toml, Scenario, Source};
 use crate::sim::replicates::{for_each_replicate, RunPlan};
@@ -203,11 +204,9 @@ pub fn columns(keys: &[String]) -> Vec<Column> {
 /// Columns of the `sweep-replicates` table (long): `cell`, `replicate`, the swept keys,
 /// `indicator`, `lens`, `value`.
 pub fn replicate_columns(keys: &[String]) -> Vec<Column> {
-    let mut c = vec![Column::int("cell"), Column::int("replicate")];
-    c.extend(keys.iter().map(Column::text));
-    c.extend(["indicator", "lens"].map(Column::text));
-    c.push(Column::num("value"));
-    c
+    let mut leading = vec![Column::int("cell"), Column::int("replicate")];
+    leading.extend(keys.iter().map(Column::text));
+    value_columns(&leading)
 }
 
 /// Cell `c`'s leading cells: its index and its values of the swept keys (as shown).
@@ -250,16 +249,9 @@ pub fn replicates_table<'a>(
         replicate_columns(&cells.keys),
         move |sink| {
             for (r, values) in kept {
-                for (series, x) in layout.series.iter().zip(values) {
-                    let mut row = leading(c, &shown);
-                    row.insert(1, Cell::Int(*r as i64));
-                    row.extend([
-                        Cell::Text(series.name()),
-                        Cell::Text(&series.lens_name),
-                        Cell::Num(*x),
-                    ]);
-                    sink(&row)?;
-                }
+                let mut lead = leading(c, &shown);
+                lead.insert(1, Cell::Int(*r as i64));
+                value_rows(sink, layout, &lead, values)?;
             }
             Ok(())
         },
@@ -362,6 +354,21 @@ mod tests {
         (text, cells)
     }
 
+    /// A sweep of `text` (named "kc") over `cells` with `overrides`, kept at the final week.
+    fn final_week_run<'a>(
+        text: &'a str,
+        overrides: &'a [String],
+        cells: &'a Cells,
+    ) -> SweepRun<'a> {
+        SweepRun {
+            text,
+            origin: "kc",
+            overrides,
+            cells,
+            scope: Scope::FinalWeek,
+        }
+    }
+
     #[test]
     fn a_cell_equals_a_run_of_the_scenario_with_its_values_set() {
         let (text, cells) = knitting_cafe_over_co_design("0.2,0.7");
@@ -369,13 +376,7 @@ mod tests {
             "scenario.replicates=4".to_string(),
             "scenario.weeks=6".to_string(),
         ];
-        let run = SweepRun {
-            text: &text,
-            origin: "kc",
-            overrides: &overrides,
-            cells: &cells,
-            scope: Scope::FinalWeek,
-        };
+        let run = final_week_run(&text, &overrides, &cells);
         run.check().unwrap();
         let r = run.run_cell(1, true).unwrap();
         let mut o = overrides.clone();
@@ -419,13 +420,7 @@ mod tests {
     fn a_stopped_sweep_starts_no_further_cell() {
         let (text, cells) = knitting_cafe_over_co_design("0.2,0.7");
         let overrides = vec!["scenario.replicates=2".into(), "scenario.weeks=3".into()];
-        let run = SweepRun {
-            text: &text,
-            origin: "kc",
-            overrides: &overrides,
-            cells: &cells,
-            scope: Scope::FinalWeek,
-        };
+        let run = final_week_run(&text, &overrides, &cells);
         let base = load_str(&text, "kc", &overrides).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let def = SweepDef::new(&base, Scope::FinalWeek, cells.clone());
@@ -458,13 +453,7 @@ mod tests {
     #[test]
     fn an_invalid_cell_is_named_before_anything_runs() {
         let (text, cells) = knitting_cafe_over_co_design("0.5,1.5");
-        let run = SweepRun {
-            text: &text,
-            origin: "kc",
-            overrides: &[],
-            cells: &cells,
-            scope: Scope::FinalWeek,
-        };
+        let run = final_week_run(&text, &[], &cells);
         let e = run.check().unwrap_err();
         assert!(format!("{e:#}").contains("cell 1"), "{e:#}");
         assert!(

@@ -251,6 +251,31 @@ const H: Indicator = Indicator {
     ..P
 };
 
+/// Defaults of a door opened to those who entered as newcomers (housing, a job): persons per
+/// group and week, counted by how they entered.
+const DOOR: Indicator = Indicator {
+    unit: "persons per group per week",
+    kind: Kind::Count,
+    range: "≥ 0",
+    lenses: LensSet::NEWCOMERS_ONLY,
+    basis: Basis::Entry,
+    topic: Topic::Ties,
+    mechanisms: "M8",
+    ..P
+};
+
+/// Defaults of a participant lost to the activity (dropped out, stranded): persons per group
+/// and week.
+const LOSS: Indicator = Indicator {
+    unit: "persons per group per week",
+    kind: Kind::Count,
+    range: "≥ 0",
+    direction: Direction::HigherIsWorse,
+    topic: Topic::Attendance,
+    mechanisms: "M3",
+    ..P
+};
+
 /// Every indicator, in output order. `docs/indicators.md` documents each (its generated
 /// block is [`markdown`]).
 pub const INDICATORS: &[Indicator] = &[
@@ -544,46 +569,26 @@ pub const INDICATORS: &[Indicator] = &[
         name: "doors_opened",
         title: "Doors opened",
         unit: "events per group per week",
-        kind: Kind::Count,
-        range: "≥ 0",
-        lenses: LensSet::NEWCOMERS_ONLY,
-        basis: Basis::Entry,
-        topic: Topic::Ties,
-        mechanisms: "M8",
         formula_text: "(housing + job) / groups (by entry)",
         meaning: "Housing or jobs found in the week by those who entered as newcomers, through their bridging ties to well-networked persons of the majority (linking social capital, Lancee 2010). Per group.",
         formula: |v| per_group(v.lens.housing + v.lens.job, v),
-        ..P
+        ..DOOR
     },
     Indicator {
         name: "housing_events",
         title: "Housing found",
-        unit: "persons per group per week",
-        kind: Kind::Count,
-        range: "≥ 0",
-        lenses: LensSet::NEWCOMERS_ONLY,
-        basis: Basis::Entry,
-        topic: Topic::Ties,
-        mechanisms: "M8",
         formula_text: "housing / groups (by entry)",
         meaning: "Those who entered as newcomers and found housing in the week (once per person), per group.",
         formula: |v| per_group(v.lens.housing, v),
-        ..P
+        ..DOOR
     },
     Indicator {
         name: "job_events",
         title: "Jobs found",
-        unit: "persons per group per week",
-        kind: Kind::Count,
-        range: "≥ 0",
-        lenses: LensSet::NEWCOMERS_ONLY,
-        basis: Basis::Entry,
-        topic: Topic::Ties,
-        mechanisms: "M8",
         formula_text: "job / groups (by entry)",
         meaning: "Those who entered as newcomers and found a job in the week (once per person), per group.",
         formula: |v| per_group(v.lens.job, v),
-        ..P
+        ..DOOR
     },
     // ---- Learning (M7, M2, M5) ----
     Indicator {
@@ -662,30 +667,18 @@ pub const INDICATORS: &[Indicator] = &[
     Indicator {
         name: "dropouts",
         title: "Dropouts",
-        unit: "persons per group per week",
-        kind: Kind::Count,
-        range: "≥ 0",
-        direction: Direction::HigherIsWorse,
-        topic: Topic::Attendance,
-        mechanisms: "M3",
         formula_text: "dropouts / groups",
         meaning: "The lens's members who stopped coming in the week, per group.",
         formula: |v| per_group(v.lens.dropouts, v),
-        ..P
+        ..LOSS
     },
     Indicator {
         name: "stranded",
         title: "Stranded",
-        unit: "persons per group per week",
-        kind: Kind::Count,
-        range: "≥ 0",
-        direction: Direction::HigherIsWorse,
-        topic: Topic::Attendance,
-        mechanisms: "M3",
         formula_text: "stranded / groups",
         meaning: "The lens's members who lost most of their ties to volunteers and staff when one of them withdrew (belonging falls), per group.",
         formula: |v| per_group(v.lens.stranded, v),
-        ..P
+        ..LOSS
     },
     // ---- Transitions (M8) ----
     Indicator {

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod export;
 pub mod formats;
 pub mod manifest;
+pub mod markdown;
 pub mod number;
 pub mod run;
 pub mod table;

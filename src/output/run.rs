@@ -2,7 +2,7 @@
 //! with `--keep-replicates` `replicates`, with `--per-group` `groups`. Every table is long: one
 //! row per (indicator, lens) of the run's layout.
 
-use super::table::{Cell, Column, Table};
+use super::table::{Cell, Column, Sink, Table};
 use crate::metrics::aggregate::RunAggregate;
 use crate::metrics::{Layout, Row};
 use crate::stats::Summary;
@@ -23,7 +23,7 @@ fn long_columns(leading: &[Column]) -> Vec<Column> {
 }
 
 /// Leading columns, `indicator`, `lens`, `value`.
-fn value_columns(leading: &[Column]) -> Vec<Column> {
+pub(crate) fn value_columns(leading: &[Column]) -> Vec<Column> {
     let mut c = leading.to_vec();
     c.extend(SERIES.map(Column::text));
     c.push(Column::num("value"));
@@ -35,9 +35,28 @@ fn push_summary<'a>(row: &mut Vec<Cell<'a>>, s: &Summary) {
     row.push(Cell::Int(s.n as i64));
 }
 
+/// Hands one row per series of `layout` to `sink`: the leading cells, indicator, lens, then the
+/// statistics `summary(k)` of the `k`-th series.
+fn summary_rows(
+    sink: &mut Sink<'_>,
+    layout: &Layout,
+    leading: &[Cell<'_>],
+    summary: impl Fn(usize) -> Summary,
+) -> anyhow::Result<()> {
+    let mut row = Vec::with_capacity(leading.len() + 2 + STATS.len());
+    for (k, s) in layout.series.iter().enumerate() {
+        row.clear();
+        row.extend_from_slice(leading);
+        row.extend([Cell::Text(s.name()), Cell::Text(&s.lens_name)]);
+        push_summary(&mut row, &summary(k));
+        sink(&row)?;
+    }
+    Ok(())
+}
+
 /// Hands one row per series of `values` to `sink`: the leading cells, indicator, lens, value.
-fn value_rows(
-    sink: &mut crate::output::table::Sink<'_>,
+pub(crate) fn value_rows(
+    sink: &mut Sink<'_>,
     layout: &Layout,
     leading: &[Cell<'_>],
     values: &Row,
@@ -60,18 +79,9 @@ fn value_rows(
 pub fn timeseries(agg: &RunAggregate) -> Table<'_> {
     let columns = long_columns(&[Column::int("week")]);
     Table::new("timeseries", columns, move |sink| {
-        let mut row = Vec::new();
         for week in 1..=agg.weeks {
-            for (k, s) in agg.layout.series.iter().enumerate() {
-                row.clear();
-                row.extend([
-                    Cell::Int(week as i64),
-                    Cell::Text(s.name()),
-                    Cell::Text(&s.lens_name),
-                ]);
-                push_summary(&mut row, &agg.week_summary(week, k));
-                sink(&row)?;
-            }
+            let leading = [Cell::Int(week as i64)];
+            summary_rows(sink, &agg.layout, &leading, |k| agg.week_summary(week, k))?;
         }
         Ok(())
     })
@@ -81,18 +91,10 @@ pub fn timeseries(agg: &RunAggregate) -> Table<'_> {
 pub fn summary(agg: &RunAggregate) -> Table<'_> {
     let columns = long_columns(&[Column::text("scope")]);
     Table::new("summary", columns, move |sink| {
-        let mut row = Vec::new();
         for (scope, stats) in [("final_week", &agg.final_week), ("run_mean", &agg.run_mean)] {
-            for (k, s) in agg.layout.series.iter().enumerate() {
-                row.clear();
-                row.extend([
-                    Cell::Text(scope),
-                    Cell::Text(s.name()),
-                    Cell::Text(&s.lens_name),
-                ]);
-                push_summary(&mut row, &stats[k].summary());
-                sink(&row)?;
-            }
+            summary_rows(sink, &agg.layout, &[Cell::Text(scope)], |k| {
+                stats[k].summary()
+            })?;
         }
         Ok(())
     })
@@ -136,22 +138,15 @@ pub fn groups<'a>(agg: &'a RunAggregate, labels: &'a [(String, u32)]) -> Option<
     ]);
     let width = agg.layout.len();
     Some(Table::new("groups", columns, move |sink| {
-        let mut row = Vec::new();
         for ((key, gi), stats) in labels.iter().zip(groups) {
             for week in 1..=agg.weeks {
-                for (k, s) in agg.layout.series.iter().enumerate() {
-                    row.clear();
-                    row.extend([
-                        Cell::Int(*gi as i64),
-                        Cell::Text(key),
-                        Cell::Int(week as i64),
-                        Cell::Text(s.name()),
-                        Cell::Text(&s.lens_name),
-                    ]);
-                    let at = (week as usize - 1) * width + k;
-                    push_summary(&mut row, &stats[at].summary());
-                    sink(&row)?;
-                }
+                let leading = [
+                    Cell::Int(*gi as i64),
+                    Cell::Text(key),
+                    Cell::Int(week as i64),
+                ];
+                let first = (week as usize - 1) * width;
+                summary_rows(sink, &agg.layout, &leading, |k| stats[first + k].summary())?;
             }
         }
         Ok(())

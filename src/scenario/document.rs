@@ -130,6 +130,23 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// The error of a value of the wrong type at `path`: `must be {what} (got {item}); write
+    /// e.g. {example}`.
+    pub(crate) fn wrong_type(
+        &self,
+        path: &str,
+        item: &Item,
+        what: &str,
+        example: &str,
+    ) -> ScenarioError {
+        let got = describe(item);
+        self.err(
+            Class::WrongType,
+            path,
+            format!("must be {what} (got {got}); write e.g. {example}"),
+        )
+    }
+
     fn overridden(&self, path: &str) -> bool {
         self.overridden.iter().any(|o| {
             path == o || (path.starts_with(o.as_str()) && path[o.len()..].starts_with('.'))
@@ -225,6 +242,17 @@ impl<'a> Tbl<'a> {
         self.ctx.err(class, &self.sub(key), message)
     }
 
+    /// [`Ctx::wrong_type`] at `key` of this table.
+    pub(crate) fn wrong_type(
+        &self,
+        key: &str,
+        item: &Item,
+        what: &str,
+        example: &str,
+    ) -> ScenarioError {
+        self.ctx.wrong_type(&self.sub(key), item, what, example)
+    }
+
     /// Refuses the first key that is not in `allowed`, suggesting the closest; `hint` is
     /// appended to the message.
     pub(crate) fn check_keys(&self, allowed: &[&str], hint: &str) -> R<()> {
@@ -246,14 +274,7 @@ impl<'a> Tbl<'a> {
 pub(crate) fn table<'a>(ctx: &'a Ctx, item: &'a Item, path: &'a str, example: &str) -> R<Tbl<'a>> {
     match item.as_table_like() {
         Some(t) => Ok(Tbl { ctx, t, path }),
-        None => Err(ctx.err(
-            Class::WrongType,
-            path,
-            format!(
-                "must be a table (got {}); write e.g. {example}",
-                describe(item)
-            ),
-        )),
+        None => Err(ctx.wrong_type(path, item, "a table", example)),
     }
 }
 

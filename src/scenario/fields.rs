@@ -10,7 +10,7 @@ use super::document::{join, table, valid_name, Class, Ctx, Tbl, R};
 use super::mechanisms::{self, Mechanisms};
 use super::params::{self, Params};
 use super::section::section;
-use super::suggest::did_you_mean;
+use super::suggest::choices;
 use super::types::{
     AttributeTable, Flag, Int, Keyword, LabelOf, Maybe, Names, Num, OptionalInt, Text, TextRule,
     Trait, Word, RESERVED_ATTRIBUTE,
@@ -495,16 +495,7 @@ impl Settings {
                 }
                 other => match other.as_table_like() {
                     Some(sub) => Self::flatten(t, key, sub, &path, out)?,
-                    None => {
-                        return Err(t.err(
-                            Class::WrongType,
-                            &at,
-                            format!(
-                                "must be a value (got {}); write e.g. {SET_EXAMPLE}",
-                                super::document::describe(other)
-                            ),
-                        ))
-                    }
+                    None => return Err(t.wrong_type(&at, other, "a value", SET_EXAMPLE)),
                 },
             }
         }
@@ -518,14 +509,8 @@ impl super::types::FieldType for Settings {
 
     fn parse(&self, t: &Tbl<'_>, key: &str, item: &toml_edit::Item) -> R<Vec<Setting>> {
         let Some(table) = item.as_table_like() else {
-            return Err(t.err(
-                Class::WrongType,
-                key,
-                format!(
-                    "must be a table of dotted paths and values (got {}); write e.g. {SET_EXAMPLE}",
-                    super::document::describe(item)
-                ),
-            ));
+            let what = "a table of dotted paths and values";
+            return Err(t.wrong_type(key, item, what, SET_EXAMPLE));
         };
         let mut out = Vec::new();
         Self::flatten(t, key, table, "", &mut out)?;
@@ -608,14 +593,8 @@ impl super::types::FieldType for Cohorts {
             }),
         };
         let Some(tables) = tables else {
-            return Err(t.err(
-                Class::WrongType,
-                key,
-                format!(
-                    "must be a table or a list of tables (got {}); write e.g. {key} = {{ population = \"newcomers\", count = 4 }}",
-                    super::document::describe(item)
-                ),
-            ));
+            let example = format!("{key} = {{ population = \"newcomers\", count = 4 }}");
+            return Err(t.wrong_type(key, item, "a table or a list of tables", &example));
         };
         tables
             .iter()
@@ -700,9 +679,8 @@ impl Run<'_> {
                     Class::UnknownKey,
                     &at("population"),
                     format!(
-                        "there is no population '{pop}'; {}populations: {}",
-                        did_you_mean(pop, &keys),
-                        keys.join(", ")
+                        "there is no population '{pop}'; {}",
+                        choices(pop, "populations", &keys)
                     ),
                 ));
             }
@@ -715,9 +693,8 @@ impl Run<'_> {
                             Class::UnknownKey,
                             &at("activity"),
                             format!(
-                                "there is no activity '{a}'; {}activities: {}",
-                                did_you_mean(a, &names),
-                                names.join(", ")
+                                "there is no activity '{a}'; {}",
+                                choices(a, "activities", &names)
                             ),
                         ));
                     };
@@ -830,10 +807,9 @@ fn attributes_include(t: &Tbl<'_>, pops: &[Population], by: &[String]) -> R<()> 
             Class::OutOfRange,
             "by",
             format!(
-                "'{b}' is not an attribute of any population; {}attributes in this scenario: {} \
+                "'{b}' is not an attribute of any population; {} \
                  (declare one with e.g. attributes.{b} = \"...\" in a [population.<key>] table)",
-                did_you_mean(b, &known),
-                known.join(", ")
+                choices(b, "attributes in this scenario", &known)
             ),
         )),
     }
@@ -841,17 +817,30 @@ fn attributes_include(t: &Tbl<'_>, pops: &[Population], by: &[String]) -> R<()> 
 
 /// `[output]`, every key it leaves out at its default.
 fn read_output(root: &Tbl<'_>, pops: &[Population]) -> R<Output> {
+    optional_table(root, "output", "[output] with by = [\"origin\"]", |t| {
+        t.check_keys(OUTPUT_KEYS, "")?;
+        Output::read(t, pops)
+    })
+}
+
+/// The top-level table `[name]` (`example` shows one in an error), read by `read`; an empty
+/// table when the file has none, so that every key is at its default.
+fn optional_table<T>(
+    root: &Tbl<'_>,
+    name: &'static str,
+    example: &str,
+    read: impl FnOnce(&Tbl<'_>) -> R<T>,
+) -> R<T> {
     let empty = toml_edit::Table::new();
-    let t = match root.item("output") {
-        Some(item) => table(root.ctx, item, "output", "[output] with by = [\"origin\"]")?,
+    let t = match root.item(name) {
+        Some(item) => table(root.ctx, item, name, example)?,
         None => Tbl {
             ctx: root.ctx,
             t: &empty,
-            path: "output",
+            path: name,
         },
     };
-    t.check_keys(OUTPUT_KEYS, "")?;
-    Output::read(&t, pops)
+    read(&t)
 }
 
 /// Keys of a population (`[population.<key>]`): role, count, origin, life_stage and the traits.
@@ -1044,54 +1033,27 @@ fn read_stereotypes(root: &Tbl<'_>) -> R<Stereotypes> {
 
 /// `[transition]`, every trait it leaves out at its default.
 fn read_transition(root: &Tbl<'_>) -> R<TransitionTraits> {
-    let empty = toml_edit::Table::new();
-    let tr = match root.item("transition") {
-        Some(item) => table(
-            root.ctx,
-            item,
-            "transition",
-            "[transition] with need_to_help = 0.3",
-        )?,
-        None => Tbl {
-            ctx: root.ctx,
-            t: &empty,
-            path: "transition",
-        },
-    };
-    tr.check_keys(TRANSITION_KEYS, "")?;
-    TransitionTraits::read(&tr)
+    let example = "[transition] with need_to_help = 0.3";
+    optional_table(root, "transition", example, |t| {
+        t.check_keys(TRANSITION_KEYS, "")?;
+        TransitionTraits::read(t)
+    })
 }
 
 /// `[mechanisms]`: any row of the mechanism table, `true` or `false`.
 fn read_mechanisms(root: &Tbl<'_>) -> R<Mechanisms> {
-    match root.item("mechanisms") {
-        None => Ok(Mechanisms::default()),
-        Some(item) => {
-            let mt = table(
-                root.ctx,
-                item,
-                "mechanisms",
-                "[mechanisms] with subtyping = false",
-            )?;
-            mechanisms::read(&mt)
-        }
-    }
+    let example = "[mechanisms] with subtyping = false";
+    optional_table(root, "mechanisms", example, mechanisms::read)
 }
 
 /// `[parameters]`: any row of the parameter table, within its range.
 fn read_parameters(root: &Tbl<'_>) -> R<Params> {
-    match root.item("parameters") {
-        None => Ok(Params::default()),
-        Some(item) => {
-            let pt = table(
-                root.ctx,
-                item,
-                "parameters",
-                "[parameters] with alpha1 = 0.3",
-            )?;
-            params::read(&pt)
-        }
-    }
+    optional_table(
+        root,
+        "parameters",
+        "[parameters] with alpha1 = 0.3",
+        params::read,
+    )
 }
 
 /// What an activity design is read against: its key, the kind it takes when it names none, and
@@ -1120,15 +1082,17 @@ impl Design<'_> {
     /// Every target is the origin of some population.
     fn origins_include(&self, t: &Tbl<'_>, targets: &[String]) -> R<()> {
         let known: Vec<&str> = self.origins.iter().map(String::as_str).collect();
-        match targets.iter().find(|target| !self.origins.contains(*target)) {
+        match targets
+            .iter()
+            .find(|target| !self.origins.contains(*target))
+        {
             None => Ok(()),
             Some(target) => Err(t.err(
                 Class::OutOfRange,
                 "targets",
                 format!(
-                    "'{target}' is not the origin of any population; {}origins in this scenario: {}",
-                    did_you_mean(target, &known),
-                    known.join(", ")
+                    "'{target}' is not the origin of any population; {}",
+                    choices(target, "origins in this scenario", &known)
                 ),
             )),
         }
@@ -1142,9 +1106,8 @@ impl Design<'_> {
                 Class::UnknownKey,
                 "populations",
                 format!(
-                    "there is no population '{p}'; {}defined populations: {}",
-                    did_you_mean(p, &keys),
-                    keys.join(", ")
+                    "there is no population '{p}'; {}",
+                    choices(p, "defined populations", &keys)
                 ),
             ));
         }

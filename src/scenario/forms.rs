@@ -362,11 +362,8 @@ pub(crate) fn read_label(
         return Ok(Label::Fixed(s.to_string()));
     }
     let Some(t) = item.as_table_like() else {
-        return Err(ctx.err(
-            Class::WrongType,
-            path,
-            format!("must be a label in quotes or a weighted choice (got {}); write e.g. {example} or {CHOICE_EXAMPLE}", describe(item)),
-        ));
+        let what = "a label in quotes or a weighted choice";
+        return Err(ctx.wrong_type(path, item, what, &format!("{example} or {CHOICE_EXAMPLE}")));
     };
     let tbl = Tbl { ctx, t, path };
     tbl.check_keys(CHOICE_KEYS, "")?;
@@ -379,14 +376,8 @@ pub(crate) fn read_label(
         ));
     };
     let wrong_choice = || {
-        ctx.err(
-            Class::WrongType,
-            &choice_path,
-            format!(
-                "must be a non-empty list of labels (got {}); write e.g. {CHOICE_EXAMPLE}",
-                describe(choice_item)
-            ),
-        )
+        let what = "a non-empty list of labels";
+        ctx.wrong_type(&choice_path, choice_item, what, CHOICE_EXAMPLE)
     };
     let options = read_labels(ctx, choice_item, &choice_path, wrong_choice, |s| {
         check_label(ctx, s, &choice_path, allowed, example)
@@ -405,14 +396,7 @@ pub(crate) fn read_label(
 fn read_weights(ctx: &Ctx, w: &Item, path: &str, n: usize) -> R<Vec<f64>> {
     let out_of_range = |message: String| ctx.err(Class::OutOfRange, path, message);
     let ws = numbers(w).ok_or_else(|| {
-        ctx.err(
-            Class::WrongType,
-            path,
-            format!(
-                "must be a list of numbers, one per choice (got {}); write e.g. {CHOICE_EXAMPLE}",
-                describe(w)
-            ),
-        )
+        ctx.wrong_type(path, w, "a list of numbers, one per choice", CHOICE_EXAMPLE)
     })?;
     if ws.len() != n {
         return Err(out_of_range(format!(

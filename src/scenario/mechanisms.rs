@@ -8,7 +8,7 @@
 //! parameter can turn off (`subtyping = false`: every member's evidence counts in full), read by
 //! the mechanism itself. The model reads the resolved [`Mechanisms`] (all on by default).
 
-use super::document::{describe, Class, Tbl, R};
+use super::document::{Class, Tbl, R};
 use super::params::Params;
 use super::suggest::{did_you_mean, ranked};
 use serde::Serialize;
@@ -191,14 +191,8 @@ pub(crate) fn read(t: &Tbl<'_>) -> R<Mechanisms> {
                 m.set(name, on);
             }
             None => {
-                return Err(t.err(
-                    Class::WrongType,
-                    name,
-                    format!(
-                        "must be true or false, without quotes (got {}); write e.g. {name} = false to switch it off",
-                        describe(item)
-                    ),
-                ))
+                let example = format!("{name} = false to switch it off");
+                return Err(t.wrong_type(name, item, "true or false, without quotes", &example));
             }
         }
     }

@@ -39,7 +39,7 @@ use super::fields::{
 };
 use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
-use super::suggest::did_you_mean;
+use super::suggest::{choices, did_you_mean};
 use std::collections::BTreeSet;
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
@@ -453,9 +453,8 @@ fn resolve_stereotype(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, Strin
     if !known.contains(*label) {
         let names: Vec<&str> = known.iter().map(String::as_str).collect();
         return Err(format!(
-            "'{label}' is not an origin of this scenario; {}allowed: {}",
-            did_you_mean(label, &names),
-            names.join(", ")
+            "'{label}' is not an origin of this scenario; {}",
+            choices(label, "allowed", &names)
         ));
     }
     leaf_only(deeper, || format!("stereotypes.{label}"))?;
@@ -474,9 +473,8 @@ fn resolve_population(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, Strin
     };
     if !names.contains(key) {
         return Err(format!(
-            "there is no population '{key}'; {}populations: {}",
-            did_you_mean(key, &names),
-            names.join(", ")
+            "there is no population '{key}'; {}",
+            choices(key, "populations", &names)
         ));
     }
     let [field, deeper @ ..] = rest else {

@@ -5,7 +5,7 @@
 //! change up to that week applied, validated like a file (so a value out of range is refused at
 //! the entry that sets it, with its line).
 
-use super::document::{describe as describe_item, join, Class, Ctx, Tbl, GIVEN_BY_SET, R};
+use super::document::{join, Class, Ctx, Tbl, GIVEN_BY_SET, R};
 use super::fields::{Change, Run, Scenario, CHANGE_KEYS, MAX_GROUP_SIZE};
 use super::overrides::{insert, resolve, Targets};
 use std::collections::BTreeMap;
@@ -73,15 +73,10 @@ fn entries<'d>(doc: &'d DocumentMut, ctx: &Ctx) -> R<Vec<(&'d dyn TableLike, Str
             .enumerate()
             .map(|(i, t)| with_path(i, t))
             .collect()),
-        None => Err(ctx.err(
-            Class::WrongType,
-            "schedule",
-            format!(
-                "must be [[schedule]] entries (got {}); write e.g. [[schedule]] with week = 26 and \
-                 set = {{ \"activity.co_design\" = 0.6 }}",
-                describe_item(item)
-            ),
-        )),
+        None => {
+            let example = "[[schedule]] with week = 26 and set = { \"activity.co_design\" = 0.6 }";
+            Err(ctx.wrong_type("schedule", item, "[[schedule]] entries", example))
+        }
     }
 }
 

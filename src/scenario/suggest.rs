@@ -48,6 +48,16 @@ pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// The tail of a message that refuses `word`: `did you mean 'X'? ` when one of `names` is
+/// close, then `{heading}: ` and every name.
+pub(crate) fn choices(word: &str, heading: &str, names: &[&str]) -> String {
+    format!(
+        "{}{heading}: {}",
+        did_you_mean(word, names),
+        names.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,13 +125,7 @@ where
                     ),
                 ))
             }
-            other => {
-                return Err(t.err(
-                    Class::WrongType,
-                    key,
-                    format!("must be {allowed} (got {}); write e.g. {key} = {example}", describe(other)),
-                ))
-            }
+            other => return Err(t.wrong_type(key, other, &allowed, &format!("{key} = {example}"))),
         };
         match T::try_from(x) {
             Ok(v) if (self.lo..=self.hi).contains(&x) => Ok(v),
@@ -380,14 +374,10 @@ impl FieldType for Flag {
     fn parse(&self, t: &Tbl<'_>, key: &str, item: &Item) -> R<bool> {
         match item.as_bool() {
             Some(b) => Ok(b),
-            None => Err(t.err(
-                Class::WrongType,
-                key,
-                format!(
-                    "must be true or false, without quotes (got {}); write e.g. {key} = true",
-                    describe(item)
-                ),
-            )),
+            None => {
+                let example = format!("{key} = true");
+                Err(t.wrong_type(key, item, "true or false, without quotes", &example))
+            }
         }
     }
 
@@ -445,14 +435,8 @@ impl FieldType for Text {
     fn parse(&self, t: &Tbl<'_>, key: &str, item: &Item) -> R<String> {
         let example = self.example;
         let Some(s) = item.as_str() else {
-            return Err(t.err(
-                Class::WrongType,
-                key,
-                format!(
-                    "must be a string in quotes (got {}); write e.g. {key} = {example}",
-                    describe(item)
-                ),
-            ));
+            let example = format!("{key} = {example}");
+            return Err(t.wrong_type(key, item, "a string in quotes", &example));
         };
         match self.refusal(s) {
             Some(why) => Err(t.err(
@@ -499,13 +483,11 @@ impl FieldType for Names {
         let example = self.example;
         let path = t.sub(key);
         let wrong = || {
-            t.err(
-                Class::WrongType,
+            t.wrong_type(
                 key,
-                format!(
-                    "must be a list of strings (got {}); write e.g. {key} = {example}",
-                    describe(item)
-                ),
+                item,
+                "a list of strings",
+                &format!("{key} = {example}"),
             )
         };
         let names = forms::read_labels(t.ctx, item, &path, wrong, |s| {
@@ -746,14 +728,8 @@ impl FieldType for AttributeTable {
 
     fn parse(&self, t: &Tbl<'_>, key: &str, item: &Item) -> R<Attributes> {
         let Some(table) = item.as_table_like() else {
-            return Err(t.err(
-                Class::WrongType,
-                key,
-                format!(
-                    "must be a table of attribute names and labels (got {}); write e.g. {ATTRIBUTE_EXAMPLE}",
-                    describe(item)
-                ),
-            ));
+            let what = "a table of attribute names and labels";
+            return Err(t.wrong_type(key, item, what, ATTRIBUTE_EXAMPLE));
         };
         let path = t.sub(key);
         let mut out = Attributes::new();

@@ -14,7 +14,7 @@
 //! every generation is computed from the chunks as read back from their files.
 
 use super::observed::Observed;
-use super::smc::{proposal_seed, Evaluate, Evaluated, Generation, Journal, Proposer};
+use super::smc::{proposal_seed, Evaluate, Evaluated, Generation, Journal, Proposer, Settings};
 use super::Priors;
 use crate::experiment::grid::Cells;
 use crate::experiment::shard::Shard;
@@ -55,21 +55,14 @@ pub struct FitDef {
     pub data_hash: String,
     pub parameters: Vec<String>,
     pub statistics: Vec<String>,
-    pub particles: usize,
-    pub generations: u32,
-    pub quantile: f64,
-    pub min_acceptance: f64,
-    pub max_simulations: u64,
-    pub seed: u64,
+    /// How the sampler runs (written as keys of `fit.json` itself).
+    #[serde(flatten)]
+    pub settings: Settings,
 }
 
 impl FitDef {
     /// The definition of fitting `scenario` (with its `[fit]`) to `observed` with `settings`.
-    pub fn new(
-        scenario: &Scenario,
-        observed: &Observed,
-        settings: &super::smc::Settings,
-    ) -> FitDef {
+    pub fn new(scenario: &Scenario, observed: &Observed, settings: &Settings) -> FitDef {
         let scenario_hash = hash_hex(&crate::scenario::to_toml(scenario));
         let data_hash = hash_hex(&observed.canonical());
         let parameters = scenario
@@ -86,12 +79,7 @@ impl FitDef {
             data_hash,
             parameters,
             statistics: observed.names(),
-            particles: settings.particles,
-            generations: settings.generations,
-            quantile: settings.quantile,
-            min_acceptance: settings.min_acceptance,
-            max_simulations: settings.max_simulations,
-            seed: settings.seed,
+            settings: settings.clone(),
         };
         def.identity = hash_hex(&serde_json::to_string(&def).expect("fit.json serializes"));
         def
@@ -111,25 +99,26 @@ impl FitDef {
                 self.data_file, other.data_file
             ));
         }
+        let (mine, theirs) = (&self.settings, &other.settings);
         for (what, a, b) in [
-            ("particles", self.particles as u64, other.particles as u64),
+            ("particles", mine.particles as u64, theirs.particles as u64),
             (
                 "generations",
-                self.generations as u64,
-                other.generations as u64,
+                mine.generations as u64,
+                theirs.generations as u64,
             ),
             (
                 "max_simulations",
-                self.max_simulations,
-                other.max_simulations,
+                mine.max_simulations,
+                theirs.max_simulations,
             ),
-            ("seed", self.seed, other.seed),
+            ("seed", mine.seed, theirs.seed),
         ] {
             if a != b {
                 d.push(format!("{what} {a} vs {b}"));
             }
         }
-        if self.quantile != other.quantile || self.min_acceptance != other.min_acceptance {
+        if mine.quantile != theirs.quantile || mine.min_acceptance != theirs.min_acceptance {
             d.push("quantile or min_acceptance differ".into());
         }
         if d.is_empty() {
@@ -340,10 +329,10 @@ impl<'a> Folder<'a> {
             })?;
             let s = scenario.expect("a valid proposal has its scenario");
             let designs = Design::compile_all(&s);
-            let seed = proposal_seed(self.def.seed, t, index, "simulate");
+            let seed = proposal_seed(self.def.settings.seed, t, index, "simulate");
             let result = run_replicate(&designs, seed, 0, s.weeks, false);
             let mut noise =
-                Xoshiro::seed_from_u64(proposal_seed(self.def.seed, t, index, "measure"));
+                Xoshiro::seed_from_u64(proposal_seed(self.def.settings.seed, t, index, "measure"));
             let stats = self
                 .source
                 .observed
@@ -489,24 +478,16 @@ impl Folder<'_> {
     fn read_round(&self, dirs: &[PathBuf], def: &SweepDef) -> Result<Vec<Evaluated>> {
         let set = store::collect_shards(dirs, &[])?;
         let columns = self.columns();
-        let header = csv::header(&columns);
         let k = self.def.parameters.len();
+        let damaged = |p: &Path, why: String| {
+            Refusal(format!(
+                "{} is damaged ({why}); delete it to recompute it",
+                p.display()
+            ))
+        };
         let mut out: Vec<Evaluated> = Vec::new();
         for (c, src) in set.source.iter().enumerate().take(def.cells.len()) {
-            let p = src.join("cells").join(cell_file(c));
-            let text = std::fs::read_to_string(&p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
-            let damaged = |why: String| {
-                Refusal(format!(
-                    "{} is damaged ({why}); delete it to recompute it",
-                    p.display()
-                ))
-            };
-            if head != header {
-                return Err(damaged("another header".into()).into());
-            }
-            csv::read_rows(body, &columns, &mut |cells| {
+            let mut row = |cells: &[Cell]| {
                 let num = |cell: &Cell| match cell {
                     Cell::Num(x) => *x,
                     Cell::Text(s) => s.parse().unwrap_or(f64::NAN),
@@ -523,8 +504,8 @@ impl Folder<'_> {
                     statistics: cells[k + 1..].iter().map(num).collect(),
                 });
                 Ok(())
-            })
-            .map_err(|e| damaged(e.to_string()))?;
+            };
+            store::read_commit(src, &cell_file(c), &columns, &mut row, damaged)?;
         }
         Ok(out)
     }

@@ -26,11 +26,11 @@ use crate::stats::abc::{
 };
 use anyhow::{bail, Result};
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// How the sampler runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// Particles per generation.
     pub particles: usize,

@@ -11,6 +11,7 @@
 
 pub mod facts;
 
+use crate::output::markdown;
 use crate::output::table::{Cell, Column, Table};
 use crate::stats::{normal_quantile, summarize};
 use serde::Serialize;
@@ -286,25 +287,32 @@ fn requirement(r: &Row) -> String {
 
 /// The matrix as a Markdown table (docs/calibration.md).
 pub fn markdown(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| fact | claim | condition | indicator | lens | effect [95 % CI] | required | verdict |\n|---|---|---|---|---|---|---|---|\n",
-    );
-    for r in rows {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} [{}, {}] | {} | {} |\n",
-            r.fact,
-            if r.expected { r.claim } else { "" },
-            r.condition,
-            r.indicator,
-            if r.lens.is_empty() { "—" } else { r.lens },
-            fmt(r.effect.effect),
-            fmt(r.effect.ci_low),
-            fmt(r.effect.ci_high),
-            requirement(r),
-            verdict(r)
-        ));
-    }
-    out
+    let header = [
+        "fact",
+        "claim",
+        "condition",
+        "indicator",
+        "lens",
+        "effect [95 % CI]",
+        "required",
+        "verdict",
+    ];
+    markdown::table(
+        &header,
+        rows.iter().map(|r| {
+            let e = &r.effect;
+            vec![
+                r.fact.to_string(),
+                if r.expected { r.claim } else { "" }.to_string(),
+                r.condition.clone(),
+                r.indicator.to_string(),
+                if r.lens.is_empty() { "—" } else { r.lens }.to_string(),
+                format!("{} [{}, {}]", fmt(e.effect), fmt(e.ci_low), fmt(e.ci_high)),
+                requirement(r),
+                verdict(r).to_string(),
+            ]
+        }),
+    )
 }
 
 /// The matrix as plain text for the terminal.
