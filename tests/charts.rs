@@ -25,6 +25,7 @@ fn series() -> Vec<(&'static str, &'static str)> {
 fn names() -> Vec<&'static str> {
     INDICATORS.iter().map(|i| i.name).collect()
 }
+use dugnad::lang::Lang;
 use dugnad::present::run::draw_run_charts;
 use dugnad::present::run::report::{write_report, write_report_with};
 use std::collections::BTreeMap;
@@ -308,7 +309,7 @@ fn every_chart_is_written_as_decodable_png_and_well_formed_svg() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    let written = draw_run_charts(&dir).unwrap();
+    let written = draw_run_charts(&dir, Lang::En).unwrap();
 
     let mut expected: Vec<PathBuf> = expected_stems()
         .iter()
@@ -360,12 +361,12 @@ fn drawing_is_deterministic() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     write_run(&a, &typical());
     write_run(&b, &typical());
-    let fa = draw_run_charts(&a).unwrap();
+    let fa = draw_run_charts(&a, Lang::En).unwrap();
     write_report(&a).unwrap();
     let first_a: Vec<Vec<u8>> = fa.iter().map(|p| std::fs::read(p).unwrap()).collect();
     // Drawing the same folder again, and another folder with the same data, give the same bytes.
-    let fa2 = draw_run_charts(&a).unwrap();
-    let fb = draw_run_charts(&b).unwrap();
+    let fa2 = draw_run_charts(&a, Lang::En).unwrap();
+    let fb = draw_run_charts(&b, Lang::En).unwrap();
     write_report(&b).unwrap();
     assert_eq!(fa, fa2);
     for ((pa, pb), bytes) in fa.iter().zip(&fb).zip(&first_a) {
@@ -388,7 +389,7 @@ fn report_is_self_contained_escaped_and_complete() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    draw_run_charts(&dir).unwrap();
+    draw_run_charts(&dir, Lang::En).unwrap();
     let path = write_report(&dir).unwrap();
     assert_eq!(path, dir.join("report.html"));
     assert!(!dir.join("report.html.tmp").exists());
@@ -442,7 +443,7 @@ fn extra_sections_follow_the_summary_table() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    draw_run_charts(&dir).unwrap();
+    draw_run_charts(&dir, Lang::En).unwrap();
     let extra = vec![(
         "Comparison <with baseline>".to_string(),
         "<p id=\"extra-body\">difference</p>".to_string(),
@@ -499,7 +500,7 @@ fn edge_cases_draw_without_panicking() {
         let tmp = scratch();
         let dir = tmp.path().join(name);
         write_run(&dir, &shape);
-        let written = draw_run_charts(&dir).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        let written = draw_run_charts(&dir, Lang::En).unwrap_or_else(|e| panic!("{name}: {e:#}"));
         assert_eq!(written.len(), expected_stems().len() * 2, "{name}");
         for p in &written {
             if p.extension().is_some_and(|e| e == "png") {
@@ -532,7 +533,7 @@ fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
     std::fs::remove_file(dir.join("manifest.json")).unwrap();
     std::fs::remove_file(dir.join("final.csv")).unwrap();
     std::fs::remove_file(dir.join("summary.csv")).unwrap();
-    draw_run_charts(&dir).unwrap();
+    draw_run_charts(&dir, Lang::En).unwrap();
     let html = std::fs::read_to_string(write_report(&dir).unwrap()).unwrap();
     assert!(html.contains("No manifest.json was found"));
 
@@ -541,12 +542,12 @@ fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
     write_run(&dir2, &typical());
     let sparse = serde_json::json!({"format_version": 2, "seed": 1, "scenario": {"name": "x", "activities": [{}], "populations": [{}]}});
     std::fs::write(dir2.join("manifest.json"), sparse.to_string()).unwrap();
-    draw_run_charts(&dir2).unwrap();
+    draw_run_charts(&dir2, Lang::En).unwrap();
     write_report(&dir2).unwrap();
 
     let empty = tmp.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    assert!(draw_run_charts(&empty).is_err());
+    assert!(draw_run_charts(&empty, Lang::En).is_err());
     assert!(write_report(&empty).is_err());
 }
 
@@ -560,7 +561,7 @@ fn folders_of_an_older_result_format_are_refused_with_what_to_do() {
     let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
     m.as_object_mut().unwrap().remove("format_version");
     std::fs::write(dir.join("manifest.json"), m.to_string()).unwrap();
-    let e = format!("{:#}", draw_run_charts(&dir).unwrap_err());
+    let e = format!("{:#}", draw_run_charts(&dir, Lang::En).unwrap_err());
     assert!(
         e.contains("format 1") && e.contains("rerun the scenario"),
         "{e}"

@@ -104,7 +104,7 @@ fn simulate(plan: &Plan, threads: Option<usize>, quiet: bool) -> Result<(RunAggr
 
 /// Draws charts and report into a run folder.
 pub fn draw(dir: &Path) -> Result<()> {
-    present::run::draw_run_charts(dir)?;
+    present::run::draw_run_charts(dir, crate::lang::Lang::default())?;
     present::run::report::write_report(dir)?;
     Ok(())
 }
@@ -119,7 +119,7 @@ pub fn plot(dir: &Path) -> Result<()> {
         .into());
     }
     if super::fit::is_fit_folder(dir) {
-        crate::present::fit::charts(dir)?;
+        crate::present::fit::charts(dir, crate::lang::Lang::default())?;
         crate::present::fit::write_report(dir)?;
     } else {
         draw(dir)?;

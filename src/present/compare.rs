@@ -1,6 +1,7 @@
 //! The presentation of a comparison: the forest plot of paired differences and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr};
+use super::chart::{write_into, Area, Chart, Dr, Look};
+use crate::lang::Lang;
 use super::html::{escape as esc, inline_svg_file, page};
 use super::style::TICK_SIZE;
 use super::style::{
@@ -161,13 +162,14 @@ fn forest_panel<DB: DrawingBackend>(
 /// below 0 where neither is better, grey: includes 0).
 struct Forest<'a> {
     c: &'a Comparison,
+    look: Look,
     panels: Vec<(usize, Vec<ForestRow>)>,
     /// The x axis runs from −limit to limit.
     limit: f64,
 }
 
 impl<'a> Forest<'a> {
-    fn new(c: &'a Comparison) -> Forest<'a> {
+    fn new(c: &'a Comparison, look: Look) -> Forest<'a> {
         let panels = forest_rows(c);
         let limit = panels
             .iter()
@@ -175,7 +177,12 @@ impl<'a> Forest<'a> {
             .filter(|x| x.is_finite())
             .fold(0.25f64, f64::max)
             * 1.05;
-        Forest { c, panels, limit }
+        Forest {
+            c,
+            look,
+            panels,
+            limit,
+        }
     }
 }
 
@@ -219,9 +226,10 @@ pub fn lens_words(c: &Comparison) -> String {
     }
 }
 
-/// Draws `charts/forest.png` and `.svg` into a comparison's folder; returns the files.
-pub fn charts(dir: &Path, c: &Comparison) -> Result<Vec<String>> {
-    write_into(dir, &Forest::new(c))
+/// Draws `charts/forest.png` and `.svg` into a comparison's folder, its words in `lang`;
+/// returns the files.
+pub fn charts(dir: &Path, c: &Comparison, lang: Lang) -> Result<Vec<String>> {
+    write_into(dir, &Forest::new(c, Look::new(lang)))
 }
 
 /// The comparison section of `report.html`: the forest plot (inlined SVG, when drawn), the

@@ -3,7 +3,8 @@
 //! posterior, the posterior-predictive chart (observed points over simulated bands) and the
 //! report page.
 
-use super::chart::{mesh, write_into, Area, Chart, Dr, MeshSpec, Plane};
+use super::chart::{mesh, write_into, Area, Chart, Dr, Look, MeshSpec, Plane};
+use crate::lang::Lang;
 use super::html::{escape as esc, inline_svg_file, report_start, REPORT_END};
 use super::style::{
     black, decimals_for, fmt_fixed, fmt_week, font, ACCENT, AXIS, BAND90_ALPHA, DESC_SIZE, GRID,
@@ -106,7 +107,7 @@ fn range_of(xs: &[f64], prior: (f64, f64)) -> (f64, f64) {
 /// `charts/pairs`: the posterior of every pair of parameters (dots sized by weight, below the
 /// diagonal) and each parameter's weighted histogram with its prior's central 90 % (shaded) on
 /// the diagonal.
-struct Pairs(Particles);
+struct Pairs(Particles, Look);
 
 impl Chart for Pairs {
     fn stem(&self) -> String {
@@ -342,7 +343,7 @@ fn predictions(dir: &Path) -> Result<Vec<Panel>> {
 /// `charts/predictive`: per observed indicator, week by week, the prior predictive (grey band,
 /// 5–95 %), the posterior predictive (coloured band, 5–95 %, and its median) and the observed
 /// values (black dots, with their 95 % measurement interval).
-struct Predictive(Vec<Panel>);
+struct Predictive(Vec<Panel>, Look);
 
 impl Chart for Predictive {
     fn stem(&self) -> String {
@@ -531,9 +532,10 @@ fn observed_points<DB: DrawingBackend>(chart: &mut Plane<DB>, pts: &[Predicted])
 
 /// Draws `charts/pairs` and `charts/predictive` (SVG and PNG) from a fit folder's files;
 /// returns the files, as the manifest lists them.
-pub fn charts(dir: &Path) -> Result<Vec<String>> {
-    let mut files = write_into(dir, &Pairs(particles(dir)?))?;
-    files.extend(write_into(dir, &Predictive(predictions(dir)?))?);
+pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<String>> {
+    let look = Look::new(lang);
+    let mut files = write_into(dir, &Pairs(particles(dir)?, look))?;
+    files.extend(write_into(dir, &Predictive(predictions(dir)?, look))?);
     Ok(files)
 }
 

@@ -1,7 +1,8 @@
 //! The presentation of a sensitivity analysis: one chart per indicator (Morris: the μ*–σ
 //! plane with the μ* CI; Sobol: S1 and ST bars with CIs) and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr};
+use super::chart::{write_into, Area, Chart, Dr, Look};
+use crate::lang::Lang;
 use super::html::{escape as esc, inline_svg_file, page};
 use super::meta::series_title;
 use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, NEWCOMERS, PANEL_TITLE_SIZE};
@@ -21,6 +22,7 @@ struct IndicesChart<'a> {
     target: &'a Target,
     factors: &'a [String],
     indices: &'a Indices,
+    look: Look,
 }
 
 /// The file stem of an output's chart.
@@ -214,13 +216,14 @@ fn sobol_panel<DB: DrawingBackend>(
 
 /// Draws `charts/sensitivity-<indicator>.png` and `.svg` per analysed indicator. Returns the
 /// files written, relative to `dir`.
-pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
+pub fn charts(dir: &Path, a: &Analysis, lang: Lang) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for (target, _, indices) in &a.per_indicator {
         let chart = IndicesChart {
             target,
             factors: &a.factors,
             indices,
+            look: Look::new(lang),
         };
         files.extend(write_into(dir, &chart)?);
     }

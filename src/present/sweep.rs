@@ -2,7 +2,8 @@
 //! merged files): the headline indicators against one parameter (line with 95 % CI band) or
 //! two (heatmap).
 
-use super::chart::{write_into, Area, Chart, Dr};
+use super::chart::{write_into, Area, Chart, Dr, Look};
+use crate::lang::Lang;
 use super::style::{black, decimals_for, fmt_fixed, heat_colour, lens_colour, MISSING};
 use super::style::{CI95_ALPHA, DESC_SIZE, FAMILY, PANEL_TITLE_SIZE, TEXT, TICK_SIZE};
 use crate::experiment::grid::display_value;
@@ -266,6 +267,7 @@ trait Panels {
 struct Sheet<P> {
     panels: P,
     series: Vec<(&'static str, String)>,
+    look: Look,
 }
 
 impl<P: Panels> Chart for Sheet<P> {
@@ -398,19 +400,39 @@ fn heatmap<'a>(def: &'a SweepDef, t: &SweepTable) -> Heatmap<'a> {
 /// bands); with two grid parameters, `charts/heatmap.png/svg` (headline indicators' means per
 /// cell). The indicators are shown at `lens` where they have it (default: newcomers; volunteer
 /// indicators at all). Other sweeps get no chart. Returns the files written.
-pub fn charts(dir: &Path, def: &SweepDef, lens: Option<&str>) -> Result<Vec<String>> {
+pub fn charts(
+    dir: &Path,
+    def: &SweepDef,
+    lens: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<String>> {
+    let look = Look::new(lang);
     let keys = &def.cells.keys;
     let t = read_sweep(dir, keys.len(), lens)?;
     let series = t.series.clone();
     if keys.len() == 1 {
         return match lines(&keys[0], &t) {
-            Some(panels) => write_into(dir, &Sheet { panels, series }),
+            Some(panels) => write_into(
+                dir,
+                &Sheet {
+                    panels,
+                    series,
+                    look,
+                },
+            ),
             None => Ok(Vec::new()),
         };
     }
     if keys.len() == 2 && def.cells.design.starts_with("grid") {
         let panels = heatmap(def, &t);
-        return write_into(dir, &Sheet { panels, series });
+        return write_into(
+            dir,
+            &Sheet {
+                panels,
+                series,
+                look,
+            },
+        );
     }
     Ok(Vec::new())
 }

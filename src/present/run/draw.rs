@@ -8,7 +8,7 @@ use super::series::{
     Segment, Trajectory,
 };
 use crate::metrics::indicators::{key_series, View};
-use crate::present::chart::{mesh, Area, Dr, MeshSpec, Plane};
+use crate::present::chart::{mesh, Area, Dr, Look, MeshSpec, Plane};
 use crate::present::meta::{self, Kind};
 use crate::present::style::*;
 use anyhow::Result;
@@ -136,6 +136,7 @@ fn text_block<DB: DrawingBackend>(
 /// returns the area left for the plot.
 fn header<DB: DrawingBackend>(
     root: &Area<DB>,
+    look: Look,
     title: &str,
     subtitle: &str,
     legend: &[LegendItem],
@@ -145,16 +146,18 @@ fn header<DB: DrawingBackend>(
     let pad = 28;
     let max_w = w.saturating_sub(2 * pad as u32);
     let mut y = 18;
-    y = text_block(root, title, &font(TITLE_SIZE, true), pad, y, max_w)?;
-    y += 6;
-    y = text_block(
-        root,
-        subtitle,
-        &font(SUBTITLE_SIZE, false).color(&MUTED),
-        pad,
-        y,
-        max_w,
-    )?;
+    if look.title {
+        y = text_block(root, title, &font(TITLE_SIZE, true), pad, y, max_w)?;
+        y += 6;
+        y = text_block(
+            root,
+            subtitle,
+            &font(SUBTITLE_SIZE, false).color(&MUTED),
+            pad,
+            y,
+            max_w,
+        )?;
+    }
     if !legend.is_empty() {
         y += 6;
         y = legend_rows(root, legend, pad, y, max_w as i32)?;
@@ -447,7 +450,11 @@ fn band_legend(colour: RGBColor, n: u64, bands: bool) -> Vec<LegendItem> {
 }
 
 /// The sheet of small multiples: one trajectory panel per key indicator plus a legend cell.
-pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn trajectories_sheet<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let n = data.replicates();
     let weeks = data.timeseries.week_range();
     let span = match weeks {
@@ -457,6 +464,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
     };
     let body = header(
         root,
+        look,
         &format!("Key indicators week by week{}", scenario_suffix(data)),
         &format!(
             "Each panel shows one indicator over the run ({span}), {}. Vermillion = {}, \
@@ -530,6 +538,7 @@ pub fn indicator_chart<DB: DrawingBackend>(
     data: &RunData,
     name: &str,
     lens: &str,
+    look: Look,
 ) -> Result<()> {
     let m = meta::meta(name);
     let n = data.replicates();
@@ -563,6 +572,7 @@ pub fn indicator_chart<DB: DrawingBackend>(
     }
     let body = header(
         root,
+        look,
         &format!(
             "{}, week by week{}",
             meta::series_title(name, lens),
@@ -665,7 +675,11 @@ fn class_legend() -> Vec<LegendItem> {
 }
 
 /// "Who talks": share of turns by class and share of turns taken over by class, side by side.
-pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn who_talks<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let ts = &data.timeseries;
     let presence = presence_share(
         ts.get("voice_share", "newcomers"),
@@ -681,6 +695,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
     }
     let body = header(
         root,
+        look,
         &format!(
             "Who talks, and who speaks for whom{}",
             scenario_suffix(data)
@@ -825,12 +840,17 @@ pub fn fmt_label(kind: Kind, v: f64) -> String {
 
 /// Final-week distributions across replicates of the agency and minoritization measures (of
 /// the newcomers).
-pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn distributions<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let names = key_series(View::Distribution);
     let fw = data.final_week();
     let week = data.final_week_words();
     let body = header(
         root,
+        look,
         &format!(
             "How the final week varies between replicates{}",
             scenario_suffix(data)
@@ -852,7 +872,11 @@ pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res
 
 /// Volunteer retention: share of the founding volunteers (week 0) still active, as a step
 /// curve, with the annual attrition of all volunteers in words.
-pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn retention<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let stats = data
         .timeseries
         .get("founding_volunteers_retained", "volunteers");
@@ -923,6 +947,7 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
     }
     let body = header(
         root,
+        look,
         &format!("Volunteer retention{}", scenario_suffix(data)),
         &subtitle,
         &legend,
@@ -959,7 +984,11 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
 
 /// Scatter of replicates at the final week: the newcomers' agency index vs their
 /// minoritization index.
-pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn agency_vs_minoritization<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let pairs = data
         .final_table
         .pairs("agency_index", "minoritization_index", "newcomers");
@@ -983,6 +1012,7 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunD
     }
     let body = header(
         root,
+        look,
         &format!("Agency against minoritization{}", scenario_suffix(data)),
         &subtitle,
         &if pairs.len() >= 2 {
