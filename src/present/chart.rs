@@ -196,3 +196,32 @@ impl<T: Chart> Render for T {
         to_png_sized(self, size)
     }
 }
+
+/// Writes a [`Render`] into `<result>/charts/` at its own size, as [`write_into`] does a
+/// [`Chart`]; returns the two files, relative to `result`, PNG first.
+pub fn write_rendered_into(result: &Path, chart: &dyn Render) -> Result<Vec<String>> {
+    let dir = result.join("charts");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stem = chart.name();
+    let size = chart.default_size();
+    let (svg, png) = (
+        dir.join(format!("{stem}.svg")),
+        dir.join(format!("{stem}.png")),
+    );
+    let drawing = |p: &Path| format!("drawing {}", p.display());
+    write_file_atomic(
+        &svg,
+        chart
+            .render_svg(size)
+            .with_context(|| drawing(&svg))?
+            .as_bytes(),
+    )?;
+    write_file_atomic(
+        &png,
+        &chart.render_png(size).with_context(|| drawing(&png))?,
+    )?;
+    Ok(vec![
+        format!("charts/{stem}.png"),
+        format!("charts/{stem}.svg"),
+    ])
+}

@@ -33,6 +33,8 @@ pub enum Swatch {
     Fill(RGBColor, f64),
     Point(RGBColor),
     Cross(RGBColor),
+    /// An open circle: a value whose CI includes 0 (within noise).
+    Hollow(RGBColor),
 }
 
 #[derive(Debug, Clone)]
@@ -83,11 +85,14 @@ fn draw_swatch<DB: DrawingBackend>(area: &Area<DB>, s: Swatch, x: i32, y: i32) -
         Swatch::Cross(c) => area
             .draw(&Cross::new((x + SWATCH_W / 2, y), 8, c.stroke_width(3)))
             .dr(),
+        Swatch::Hollow(c) => area
+            .draw(&Circle::new((x + SWATCH_W / 2, y), 6, c.stroke_width(2)))
+            .dr(),
     }
 }
 
 /// Draws legend entries in rows from `(x, y)`, wrapping at `x + max_w`; returns the y below.
-fn legend_rows<DB: DrawingBackend>(
+pub fn legend_rows<DB: DrawingBackend>(
     area: &Area<DB>,
     items: &[LegendItem],
     x: i32,
@@ -132,9 +137,9 @@ fn text_block<DB: DrawingBackend>(
     Ok(y)
 }
 
-/// Fills the figure white and draws its title, subtitle and an optional legend row on top;
-/// returns the area left for the plot.
-fn header<DB: DrawingBackend>(
+/// Fills the figure white and draws its title and subtitle (unless the look has no title) and
+/// an optional legend row on top; returns the area left for the plot.
+pub fn header<DB: DrawingBackend>(
     root: &Area<DB>,
     look: Look,
     title: &str,
@@ -148,15 +153,17 @@ fn header<DB: DrawingBackend>(
     let mut y = 18;
     if look.title {
         y = text_block(root, title, &font(TITLE_SIZE, true), pad, y, max_w)?;
-        y += 6;
-        y = text_block(
-            root,
-            subtitle,
-            &font(SUBTITLE_SIZE, false).color(&MUTED),
-            pad,
-            y,
-            max_w,
-        )?;
+        if !subtitle.is_empty() {
+            y += 6;
+            y = text_block(
+                root,
+                subtitle,
+                &font(SUBTITLE_SIZE, false).color(&MUTED),
+                pad,
+                y,
+                max_w,
+            )?;
+        }
     }
     if !legend.is_empty() {
         y += 6;
@@ -354,6 +361,7 @@ fn trajectory_panel<DB: DrawingBackend>(
     weeks: Option<(u32, u32)>,
     caption: Option<&str>,
     marks: &[Mark],
+    look: Look,
 ) -> Result<()> {
     let m = meta::meta(name);
     let trajectories: Vec<(&str, Trajectory)> = layers
@@ -382,7 +390,7 @@ fn trajectory_panel<DB: DrawingBackend>(
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "week",
+            x_desc: look.tr("chart.week"),
             y_desc: m.unit,
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
@@ -465,7 +473,11 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
     let body = header(
         root,
         look,
-        &format!("Key indicators week by week{}", scenario_suffix(data)),
+        &format!(
+            "{}{}",
+            look.tr("chart.run_trajectories_title"),
+            scenario_suffix(data)
+        ),
         &format!(
             "Each panel shows one indicator over the run ({span}), {}. Vermillion = {}, \
              sky blue = local participants (participants of a majority origin), black = all \
@@ -488,7 +500,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
         } else {
             meta::series_title(name, lens)
         };
-        trajectory_panel(area, name, &layers, weeks, Some(&title), &marks)?;
+        trajectory_panel(area, name, &layers, weeks, Some(&title), &marks, look)?;
     }
     // The last cell explains how to read the panels.
     let cell = &panels[keys.len()];
@@ -588,6 +600,7 @@ pub fn indicator_chart<DB: DrawingBackend>(
         data.timeseries.week_range(),
         None,
         &data.schedule_marks(),
+        look,
     )
 }
 
@@ -600,6 +613,7 @@ fn stacked_panel<DB: DrawingBackend>(
     weeks: Option<(u32, u32)>,
     empty_note: &str,
     reference: Option<&[(f64, Option<f64>)]>,
+    look: Look,
 ) -> Result<()> {
     let stats: Vec<&[WeekStat]> = layers.iter().map(|l| l.1).collect();
     let stacked = stack_layers(&stats);
@@ -611,7 +625,7 @@ fn stacked_panel<DB: DrawingBackend>(
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "week",
+            x_desc: look.tr("chart.week"),
             y_desc,
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
@@ -675,11 +689,7 @@ fn class_legend() -> Vec<LegendItem> {
 }
 
 /// "Who talks": share of turns by class and share of turns taken over by class, side by side.
-pub fn who_talks<DB: DrawingBackend>(
-    root: &Area<DB>,
-    data: &RunData,
-    look: Look,
-) -> Result<()> {
+pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look) -> Result<()> {
     let ts = &data.timeseries;
     let presence = presence_share(
         ts.get("voice_share", "newcomers"),
@@ -697,7 +707,8 @@ pub fn who_talks<DB: DrawingBackend>(
         root,
         look,
         &format!(
-            "Who talks, and who speaks for whom{}",
+            "{}{}",
+            look.tr("chart.run_who_talks_title"),
             scenario_suffix(data)
         ),
         &format!(
@@ -732,6 +743,7 @@ pub fn who_talks<DB: DrawingBackend>(
         weeks,
         "no data",
         has_presence.then_some(presence.as_slice()),
+        look,
     )?;
     stacked_panel(
         &right,
@@ -745,6 +757,7 @@ pub fn who_talks<DB: DrawingBackend>(
             "no data"
         },
         None,
+        look,
     )
 }
 
@@ -852,7 +865,8 @@ pub fn distributions<DB: DrawingBackend>(
         root,
         look,
         &format!(
-            "How the final week varies between replicates{}",
+            "{}{}",
+            look.tr("chart.run_distributions_title"),
             scenario_suffix(data)
         ),
         &format!(
@@ -872,11 +886,7 @@ pub fn distributions<DB: DrawingBackend>(
 
 /// Volunteer retention: share of the founding volunteers (week 0) still active, as a step
 /// curve, with the annual attrition of all volunteers in words.
-pub fn retention<DB: DrawingBackend>(
-    root: &Area<DB>,
-    data: &RunData,
-    look: Look,
-) -> Result<()> {
+pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look) -> Result<()> {
     let stats = data
         .timeseries
         .get("founding_volunteers_retained", "volunteers");
@@ -948,7 +958,11 @@ pub fn retention<DB: DrawingBackend>(
     let body = header(
         root,
         look,
-        &format!("Volunteer retention{}", scenario_suffix(data)),
+        &format!(
+            "{}{}",
+            look.tr("chart.run_retention_title"),
+            scenario_suffix(data)
+        ),
         &subtitle,
         &legend,
     )?;
@@ -966,8 +980,8 @@ pub fn retention<DB: DrawingBackend>(
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "week",
-            y_desc: "share of founding volunteers still active",
+            x_desc: look.tr("chart.week"),
+            y_desc: look.tr("chart.run_retention_axis"),
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
         },
@@ -1013,7 +1027,11 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(
     let body = header(
         root,
         look,
-        &format!("Agency against minoritization{}", scenario_suffix(data)),
+        &format!(
+            "{}{}",
+            look.tr("chart.run_agency_title"),
+            scenario_suffix(data)
+        ),
         &subtitle,
         &if pairs.len() >= 2 {
             vec![
