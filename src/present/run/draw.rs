@@ -202,7 +202,9 @@ fn build_chart<'a, DB: DrawingBackend>(
     if let Some(c) = caption {
         b.caption(c, font(PANEL_TITLE_SIZE, true));
     }
-    b.build_cartesian_2d(x.0..x.1, y.0..y.1).dr()
+    // A little headroom, so the top tick label stays clear of the panel's caption.
+    let top = y.1 + (y.1 - y.0).abs() * 0.04;
+    b.build_cartesian_2d(x.0..x.1, y.0..top).dr()
 }
 
 /// Writes a centred grey note ("no data") in the plotting area.
@@ -605,6 +607,7 @@ pub fn indicator_chart<DB: DrawingBackend>(
 }
 
 /// A stacked-area panel of shares that sum to 1, one layer per class lens.
+#[allow(clippy::too_many_arguments)]
 fn stacked_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     caption: &str,
