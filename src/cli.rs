@@ -27,7 +27,8 @@ pub enum Command {
     Params(ParamsCmd),
     /// Print every indicator with its lenses, unit, range, direction, meaning and formula.
     Indicators(IndicatorsCmd),
-    /// Redraw charts and report of a finished run or fit from its CSVs and manifest.
+    /// Redraw the charts of a finished run, fit or sweep from its files: in place, or with
+    /// --format png|svg|pdf, --width, --height, --dpi, --no-title, --lang as figures for a paper.
     Plot(PlotCmd),
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
     /// that docs/calibration.md reports, computed on a calibration scenario.
@@ -237,8 +238,60 @@ pub struct IndicatorsCmd {
 
 #[derive(Debug, Args)]
 pub struct PlotCmd {
-    /// A run folder written by `dugnad run`.
+    /// A result folder written by `dugnad run`, `fit` or `sweep`.
     pub dir: PathBuf,
+    /// Only this chart (repeatable), by its file name without extension, e.g. --chart
+    /// trajectories --chart heatmap; an unknown name lists the folder's charts.
+    #[arg(long, value_name = "NAME")]
+    pub chart: Vec<String>,
+    /// Write figures in this format (default png), into -o or DIR/figures/, instead of redrawing
+    /// the folder's charts in place.
+    #[arg(long, value_enum)]
+    pub format: Option<FigureFormat>,
+    /// Width in pixels (the height follows in proportion unless --height is given).
+    #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(1..=20_000))]
+    pub width: Option<u32>,
+    /// Height in pixels (the width follows in proportion unless --width is given).
+    #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(1..=20_000))]
+    pub height: Option<u32>,
+    /// Resolution in pixels per inch: recorded in a PNG, sets a PDF's page size (default 96).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=2_400))]
+    pub dpi: Option<u32>,
+    /// Leave out each chart's title and subtitle (a paper's caption says it).
+    #[arg(long)]
+    pub no_title: bool,
+    /// Language of the charts' words: en (default) or nb (Norwegian bokmål).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
+    /// Where the figures go: a folder, or with one --chart a file with the format's extension
+    /// (default: DIR/figures/).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Replace existing figure files.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not list the files written.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The file format of `dugnad plot`'s figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FigureFormat {
+    Png,
+    Svg,
+    Pdf,
+}
+
+impl FigureFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FigureFormat::Png => "png",
+            FigureFormat::Svg => "svg",
+            FigureFormat::Pdf => "pdf",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,7 @@ fn series() -> Vec<(&'static str, &'static str)> {
 fn names() -> Vec<&'static str> {
     INDICATORS.iter().map(|i| i.name).collect()
 }
+use dugnad::lang::Lang;
 use dugnad::present::run::draw_run_charts;
 use dugnad::present::run::report::{write_report, write_report_with};
 use std::collections::BTreeMap;
@@ -308,7 +309,7 @@ fn every_chart_is_written_as_decodable_png_and_well_formed_svg() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    let written = draw_run_charts(&dir).unwrap();
+    let written = draw_run_charts(&dir, Lang::En).unwrap();
 
     let mut expected: Vec<PathBuf> = expected_stems()
         .iter()
@@ -360,12 +361,12 @@ fn drawing_is_deterministic() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     write_run(&a, &typical());
     write_run(&b, &typical());
-    let fa = draw_run_charts(&a).unwrap();
+    let fa = draw_run_charts(&a, Lang::En).unwrap();
     write_report(&a).unwrap();
     let first_a: Vec<Vec<u8>> = fa.iter().map(|p| std::fs::read(p).unwrap()).collect();
     // Drawing the same folder again, and another folder with the same data, give the same bytes.
-    let fa2 = draw_run_charts(&a).unwrap();
-    let fb = draw_run_charts(&b).unwrap();
+    let fa2 = draw_run_charts(&a, Lang::En).unwrap();
+    let fb = draw_run_charts(&b, Lang::En).unwrap();
     write_report(&b).unwrap();
     assert_eq!(fa, fa2);
     for ((pa, pb), bytes) in fa.iter().zip(&fb).zip(&first_a) {
@@ -388,7 +389,7 @@ fn report_is_self_contained_escaped_and_complete() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    draw_run_charts(&dir).unwrap();
+    draw_run_charts(&dir, Lang::En).unwrap();
     let path = write_report(&dir).unwrap();
     assert_eq!(path, dir.join("report.html"));
     assert!(!dir.join("report.html.tmp").exists());
@@ -442,7 +443,7 @@ fn extra_sections_follow_the_summary_table() {
     let tmp = scratch();
     let dir = tmp.path().join("run");
     write_run(&dir, &typical());
-    draw_run_charts(&dir).unwrap();
+    draw_run_charts(&dir, Lang::En).unwrap();
     let extra = vec![(
         "Comparison <with baseline>".to_string(),
         "<p id=\"extra-body\">difference</p>".to_string(),
@@ -499,7 +500,7 @@ fn edge_cases_draw_without_panicking() {
         let tmp = scratch();
         let dir = tmp.path().join(name);
         write_run(&dir, &shape);
-        let written = draw_run_charts(&dir).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        let written = draw_run_charts(&dir, Lang::En).unwrap_or_else(|e| panic!("{name}: {e:#}"));
         assert_eq!(written.len(), expected_stems().len() * 2, "{name}");
         for p in &written {
             if p.extension().is_some_and(|e| e == "png") {
@@ -532,7 +533,7 @@ fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
     std::fs::remove_file(dir.join("manifest.json")).unwrap();
     std::fs::remove_file(dir.join("final.csv")).unwrap();
     std::fs::remove_file(dir.join("summary.csv")).unwrap();
-    draw_run_charts(&dir).unwrap();
+    draw_run_charts(&dir, Lang::En).unwrap();
     let html = std::fs::read_to_string(write_report(&dir).unwrap()).unwrap();
     assert!(html.contains("No manifest.json was found"));
 
@@ -541,12 +542,12 @@ fn missing_optional_files_are_tolerated_and_non_run_folders_refused() {
     write_run(&dir2, &typical());
     let sparse = serde_json::json!({"format_version": 2, "seed": 1, "scenario": {"name": "x", "activities": [{}], "populations": [{}]}});
     std::fs::write(dir2.join("manifest.json"), sparse.to_string()).unwrap();
-    draw_run_charts(&dir2).unwrap();
+    draw_run_charts(&dir2, Lang::En).unwrap();
     write_report(&dir2).unwrap();
 
     let empty = tmp.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    assert!(draw_run_charts(&empty).is_err());
+    assert!(draw_run_charts(&empty, Lang::En).is_err());
     assert!(write_report(&empty).is_err());
 }
 
@@ -560,7 +561,7 @@ fn folders_of_an_older_result_format_are_refused_with_what_to_do() {
     let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
     m.as_object_mut().unwrap().remove("format_version");
     std::fs::write(dir.join("manifest.json"), m.to_string()).unwrap();
-    let e = format!("{:#}", draw_run_charts(&dir).unwrap_err());
+    let e = format!("{:#}", draw_run_charts(&dir, Lang::En).unwrap_err());
     assert!(
         e.contains("format 1") && e.contains("rerun the scenario"),
         "{e}"
@@ -599,4 +600,258 @@ fn na_weeks_are_gaps_not_zeros() {
         .collect();
     assert_eq!(counts[&2], 4);
     assert_eq!(counts[&1], 5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every chart kind, drawn from real results of the binary: the bundled scenarios' runs, a
+// compare, a grid (2 parameters), a one-parameter, an LHS and a Sobol sweep, a Morris and a
+// Sobol sensitivity and a fit, all tiny. Each chart's SVG is parsed and its texts measured with
+// the bundled DejaVu Sans (`dugnad::present::layout`): a title, axis labels and a legend in
+// words, no two texts overlapping, none off the canvas.
+
+use dugnad::present::layout::{layout, Layout};
+use std::sync::OnceLock;
+
+/// The result folders the chart checks read, made once per test process.
+struct Results {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Results {
+    fn dir(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+}
+
+fn run_ok(args: &[&str], out: &Path) {
+    let o = common::dugnad()
+        .args(args)
+        .args(["--quiet", "-o"])
+        .arg(out)
+        .output()
+        .expect("dugnad runs");
+    assert!(
+        o.status.success(),
+        "dugnad {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+const KNIT: &str = "scenarios/knitting-cafe.toml";
+const TINY: &[&str] = &["--replicates", "3", "--weeks", "6"];
+
+fn results() -> &'static Results {
+    static R: OnceLock<Results> = OnceLock::new();
+    R.get_or_init(|| {
+        let tmp = scratch();
+        let root = tmp.path().to_path_buf();
+        let with = |base: &[&str], extra: &[&str]| -> Vec<String> {
+            base.iter().chain(extra).map(|s| s.to_string()).collect()
+        };
+        let mut jobs: Vec<(String, Vec<String>)> = common::bundled()
+            .into_iter()
+            .map(|(name, file)| {
+                let file = file.to_string_lossy().to_string();
+                (
+                    format!("run-{name}"),
+                    with(&["run", &file], &["--replicates", "2", "--weeks", "6"]),
+                )
+            })
+            .collect();
+        jobs.push((
+            "compare".into(),
+            with(
+                &[
+                    "compare",
+                    KNIT,
+                    "--variant",
+                    "co-designed: activity.co_design=0.9, activity.facilitation=0.6",
+                    "--variant",
+                    "staff-led: activity.facilitation=0.0",
+                ],
+                TINY,
+            ),
+        ));
+        jobs.push((
+            "grid".into(),
+            with(
+                &[
+                    "sweep",
+                    KNIT,
+                    "--vary",
+                    "activity.co_design=0.1,0.5,0.9",
+                    "--vary",
+                    "activity.facilitation=0,0.6",
+                ],
+                TINY,
+            ),
+        ));
+        jobs.push((
+            "line".into(),
+            with(
+                &["sweep", KNIT, "--vary", "activity.co_design=0.1,0.5,0.9"],
+                TINY,
+            ),
+        ));
+        for (name, sample) in [("lhs", "lhs:8"), ("sobol-sweep", "sobol:8")] {
+            jobs.push((
+                name.into(),
+                with(
+                    &[
+                        "sweep",
+                        KNIT,
+                        "--sample",
+                        sample,
+                        "--range",
+                        "activity.co_design=0:1",
+                        "--range",
+                        "parameters.alpha1=0:2",
+                    ],
+                    &["--replicates", "2", "--weeks", "6"],
+                ),
+            ));
+        }
+        let factors = [
+            "--range",
+            "parameters.alpha1=0:2",
+            "--range",
+            "activity.co_design=0:1",
+            "--range",
+            "stereotypes.non-western=0:0.6",
+            "--range",
+            "parameters.theta_l=3:5",
+        ];
+        for (name, method) in [
+            ("morris", ["--method", "morris"]),
+            ("sobol", ["--method", "sobol"]),
+        ] {
+            let mut args = with(&["sensitivity", KNIT], &method);
+            args.extend(factors.iter().map(|s| s.to_string()));
+            args.extend(["--samples", "8", "--replicates", "2", "--weeks", "6"].map(String::from));
+            jobs.push((name.into(), args));
+        }
+        jobs.push((
+            "fit".into(),
+            with(
+                &[
+                    "fit",
+                    "scenarios/pilot-cafe.toml",
+                    "--data",
+                    "scenarios/observed-template.csv",
+                ],
+                &["--particles", "20", "--generations", "2"],
+            ),
+        ));
+        for (name, args) in &jobs {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run_ok(&args, &root.join(name));
+        }
+        Results { _tmp: tmp, root }
+    })
+}
+
+/// The SVG charts of a result folder, by file stem.
+fn svgs(dir: &Path) -> Vec<(String, Layout)> {
+    let mut v: Vec<(String, Layout)> = files_in(&dir.join("charts"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+            let svg = std::fs::read_to_string(&p).unwrap();
+            let l = layout(&svg).unwrap_or_else(|| panic!("{}: not a plotters SVG", p.display()));
+            (stem, l)
+        })
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// What is wrong with a chart's words: overlapping texts, texts off the canvas, no title (a
+/// bold text of the largest size in the top tenth of the canvas), no axis description (a
+/// turned text, or for charts with a categorical y axis a text named in `axis`).
+fn problems(name: &str, l: &Layout, words: &[&str]) -> Vec<String> {
+    let mut p: Vec<String> = l
+        .overlaps(1.0)
+        .into_iter()
+        .chain(l.overflows(1.0))
+        .map(|s| format!("{name}: {s}"))
+        .collect();
+    match l.largest() {
+        Some(t) if t.bold && t.y0 < l.height * 0.1 && t.text.split(' ').count() >= 2 => {}
+        t => p.push(format!(
+            "{name}: no title at the top (largest text: {:?})",
+            t.map(|t| &t.text)
+        )),
+    }
+    for w in words {
+        if !l.has(w) {
+            p.push(format!("{name}: no text «{w}»"));
+        }
+    }
+    p
+}
+
+fn assert_clean(all: Vec<String>) {
+    assert!(
+        all.is_empty(),
+        "{} problems:\n{}",
+        all.len(),
+        all.join("\n")
+    );
+}
+
+#[test]
+fn run_charts_of_every_bundled_scenario_are_readable() {
+    let r = results();
+    let mut all = Vec::new();
+    for (name, _) in common::bundled() {
+        let charts = svgs(&r.dir(&format!("run-{name}")));
+        assert!(charts.len() >= 6, "{name}: {} charts", charts.len());
+        for (stem, l) in &charts {
+            all.extend(problems(&format!("{name}/{stem}"), l, &[]));
+            if l.rotated().next().is_none() {
+                all.push(format!("{name}/{stem}: no y-axis description"));
+            }
+        }
+    }
+    assert_clean(all);
+}
+
+/// Checks every chart of the result folders `names`: each is clean and has every text of
+/// `words(stem)`.
+fn check_folders(names: &[&str], words: &dyn Fn(&str) -> Vec<String>) {
+    let r = results();
+    let mut all = Vec::new();
+    for name in names {
+        let charts = svgs(&r.dir(name));
+        assert!(!charts.is_empty(), "{name}: no charts");
+        for (stem, l) in &charts {
+            let w = words(stem);
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
+            all.extend(problems(&format!("{name}/{stem}"), l, &w));
+        }
+    }
+    assert_clean(all);
+}
+
+#[test]
+fn forest_plot_of_a_compare_is_readable() {
+    check_folders(&["compare"], &|_| Vec::new());
+}
+
+#[test]
+fn sweep_charts_of_grid_line_lhs_and_sobol_sweeps_are_readable() {
+    check_folders(&["grid", "line"], &|_| Vec::new());
+}
+
+#[test]
+fn morris_and_sobol_charts_are_readable() {
+    check_folders(&["morris", "sobol"], &|_| Vec::new());
+}
+
+#[test]
+fn fit_charts_are_readable() {
+    check_folders(&["fit"], &|_| Vec::new());
 }

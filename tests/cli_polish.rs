@@ -135,6 +135,9 @@ const INVOCATIONS: &[&str] = &[
     "run {pilot} --posterior {dir}/f --replicates 2 --weeks 4 -o {dir}/rp --quiet --no-charts",
     "compare {pilot} --variant {variant} --posterior {dir}/f --replicates 2 --weeks 4 \
      --at 2:activity.facilitation=0.5 -o {dir}/cp --quiet --no-charts",
+    "plot {dir}/at",
+    "plot {dir}/at --chart retention --format pdf --width 600 --height 400 --dpi 150 \
+     --no-title --lang nb -o {dir}/fig --force --quiet",
 ];
 
 #[test]

@@ -89,7 +89,11 @@ pub fn write_comparison(
     }
     let mut files = write_tables(&tables, |f, b| out.write(f, b))?;
     if charts {
-        files.extend(present::compare::charts(out.path(), c)?);
+        files.extend(present::compare::charts(
+            out.path(),
+            c,
+            crate::lang::Lang::default(),
+        )?);
         files.push("report.html".into());
     }
     files.push("manifest.json".into());
@@ -417,7 +421,12 @@ fn finish(
     }
     let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
     if let Some(lens) = charts {
-        files.extend(present::sweep::charts(dir, def, lens)?);
+        files.extend(present::sweep::charts(
+            dir,
+            def,
+            lens,
+            crate::lang::Lang::default(),
+        )?);
     }
     Ok(files)
 }

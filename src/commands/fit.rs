@@ -146,7 +146,7 @@ fn write_fit(plan: &Plan, out: &Outcome, no_charts: bool) -> Result<Vec<String>>
         write_file_atomic(&dir.join(f), b)
     })?);
     if !no_charts {
-        files.extend(present::fit::charts(dir)?);
+        files.extend(present::fit::charts(dir, crate::lang::Lang::default())?);
         // Written after the manifest, which it reads.
         files.push("report.html".into());
     }

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod experiment;
 pub mod fit;
 pub mod info;
+pub mod plot;
 pub mod progress;
 pub mod run;
 pub mod sensitivity;
@@ -78,7 +79,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Schema => info::schema(),
         Command::Params(cmd) => info::params(&cmd),
         Command::Indicators(cmd) => info::indicators(&cmd),
-        Command::Plot(cmd) => run::plot(&cmd.dir),
+        Command::Plot(cmd) => plot::plot(&cmd),
         Command::Calibrate(cmd) => info::calibrate(&cmd),
         Command::Validate(cmd) => validate::validate(&cmd),
         Command::Trace(cmd) => teach::trace(&cmd),

@@ -2,7 +2,6 @@
 //! charts and report.
 
 use super::progress;
-use super::UsageError;
 use crate::cli::RunCmd;
 use crate::experiment::run::Plan;
 use crate::metrics::aggregate::RunAggregate;
@@ -104,27 +103,8 @@ fn simulate(plan: &Plan, threads: Option<usize>, quiet: bool) -> Result<(RunAggr
 
 /// Draws charts and report into a run folder.
 pub fn draw(dir: &Path) -> Result<()> {
-    present::run::draw_run_charts(dir)?;
+    present::run::draw_run_charts(dir, crate::lang::Lang::default())?;
     present::run::report::write_report(dir)?;
-    Ok(())
-}
-
-/// `dugnad plot DIR`.
-pub fn plot(dir: &Path) -> Result<()> {
-    if !dir.join("manifest.json").exists() {
-        return Err(UsageError(format!(
-            "{} is not a run folder (no manifest.json); pass a folder written by `dugnad run`",
-            dir.display()
-        ))
-        .into());
-    }
-    if super::fit::is_fit_folder(dir) {
-        crate::present::fit::charts(dir)?;
-        crate::present::fit::write_report(dir)?;
-    } else {
-        draw(dir)?;
-    }
-    eprintln!("redrew charts and report in {}", dir.display());
     Ok(())
 }
 

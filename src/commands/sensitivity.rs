@@ -195,7 +195,11 @@ fn analyse(plan: &Plan, charts: bool) -> Result<Analysed> {
     drop(tables);
     let ranking = sa::ranking(&a);
     if charts {
-        files.extend(present::sensitivity::charts(dir, &a)?);
+        files.extend(present::sensitivity::charts(
+            dir,
+            &a,
+            crate::lang::Lang::default(),
+        )?);
         let (name, scope) = (&plan.sweep.base.scenario.name, plan.sweep.scope.name());
         let html = present::sensitivity::report(dir, name, &plan.design, &a, scope, &ranking);
         write_file_atomic(&dir.join("report.html"), html.as_bytes())?;

@@ -3,6 +3,7 @@
 //! renamed into place (`output::atomic::write_file_atomic`).
 
 use super::style::{font, register_fonts, AXIS, DESC_SIZE, GRID, MUTED, TICK_SIZE};
+use crate::lang::Lang;
 use crate::output::atomic::write_file_atomic;
 use anyhow::{anyhow, Context, Result};
 use image::ImageEncoder;
@@ -10,6 +11,32 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
+
+/// How a chart is drawn, beside its data: in which language its words are, and whether it
+/// carries its title (a figure for a paper gets its title from the paper's caption).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Look {
+    pub lang: Lang,
+    pub title: bool,
+}
+
+impl Look {
+    /// Titled, in `lang`: how results write their charts.
+    pub fn new(lang: Lang) -> Look {
+        Look { lang, title: true }
+    }
+
+    /// The string of a `chart.*` key in this look's language.
+    pub fn tr<'k>(&self, key: &'k str) -> &'k str {
+        self.lang.tr(key)
+    }
+}
+
+impl From<Lang> for Look {
+    fn from(lang: Lang) -> Look {
+        Look::new(lang)
+    }
+}
 
 /// The drawing area of a chart on a backend.
 pub type Area<DB> = DrawingArea<DB, Shift>;
@@ -73,10 +100,15 @@ pub trait Chart {
 
 /// The chart as an SVG document.
 pub fn to_svg(chart: &impl Chart) -> Result<String> {
+    to_svg_sized(chart, chart.size())
+}
+
+/// The chart as an SVG document of `size` user units (its layout follows the size).
+pub fn to_svg_sized(chart: &impl Chart, size: (u32, u32)) -> Result<String> {
     register_fonts();
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, chart.size()).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
         chart.draw(&root)?;
         root.present().dr()?;
     }
@@ -85,8 +117,13 @@ pub fn to_svg(chart: &impl Chart) -> Result<String> {
 
 /// The chart as a PNG file's bytes (RGB, encoded as plotters' bitmap backend would).
 pub fn to_png(chart: &impl Chart) -> Result<Vec<u8>> {
+    to_png_sized(chart, chart.size())
+}
+
+/// The chart as a PNG file's bytes, `size` pixels large (its layout follows the size).
+pub fn to_png_sized(chart: &impl Chart, size: (u32, u32)) -> Result<Vec<u8>> {
     register_fonts();
-    let (w, h) = chart.size();
+    let (w, h) = size;
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
@@ -123,6 +160,66 @@ pub fn write(dir: &Path, chart: &impl Chart) -> Result<(PathBuf, PathBuf)> {
 pub fn write_into(result: &Path, chart: &impl Chart) -> Result<Vec<String>> {
     write(&result.join("charts"), chart)?;
     let stem = chart.stem();
+    Ok(vec![
+        format!("charts/{stem}.png"),
+        format!("charts/{stem}.svg"),
+    ])
+}
+
+/// A chart as an object: what `dugnad plot` holds when it redraws charts of several kinds.
+/// Every [`Chart`] is one.
+pub trait Render {
+    /// File name without extension.
+    fn name(&self) -> String;
+    /// The chart's own size in pixels.
+    fn default_size(&self) -> (u32, u32);
+    /// The chart as SVG at `size`.
+    fn render_svg(&self, size: (u32, u32)) -> Result<String>;
+    /// The chart as PNG at `size`.
+    fn render_png(&self, size: (u32, u32)) -> Result<Vec<u8>>;
+}
+
+impl<T: Chart> Render for T {
+    fn name(&self) -> String {
+        self.stem()
+    }
+
+    fn default_size(&self) -> (u32, u32) {
+        self.size()
+    }
+
+    fn render_svg(&self, size: (u32, u32)) -> Result<String> {
+        to_svg_sized(self, size)
+    }
+
+    fn render_png(&self, size: (u32, u32)) -> Result<Vec<u8>> {
+        to_png_sized(self, size)
+    }
+}
+
+/// Writes a [`Render`] into `<result>/charts/` at its own size, as [`write_into`] does a
+/// [`Chart`]; returns the two files, relative to `result`, PNG first.
+pub fn write_rendered_into(result: &Path, chart: &dyn Render) -> Result<Vec<String>> {
+    let dir = result.join("charts");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stem = chart.name();
+    let size = chart.default_size();
+    let (svg, png) = (
+        dir.join(format!("{stem}.svg")),
+        dir.join(format!("{stem}.png")),
+    );
+    let drawing = |p: &Path| format!("drawing {}", p.display());
+    write_file_atomic(
+        &svg,
+        chart
+            .render_svg(size)
+            .with_context(|| drawing(&svg))?
+            .as_bytes(),
+    )?;
+    write_file_atomic(
+        &png,
+        &chart.render_png(size).with_context(|| drawing(&png))?,
+    )?;
     Ok(vec![
         format!("charts/{stem}.png"),
         format!("charts/{stem}.svg"),

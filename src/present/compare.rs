@@ -1,29 +1,58 @@
 //! The presentation of a comparison: the forest plot of paired differences and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr};
+use super::chart::{write_into, Area, Chart, Dr, Look};
 use super::html::{escape as esc, inline_svg_file, page};
-use super::style::TICK_SIZE;
+use super::layout::text_width;
+use super::meta;
+use super::run::draw::{header, LegendItem, Swatch};
 use super::style::{
-    black, DESC_SIZE, DIFF_ABOVE, DIFF_BELOW, DIFF_BETTER, DIFF_WORSE, NEUTRAL, PANEL_TITLE_SIZE,
-    REFERENCE,
+    black, font, DESC_SIZE, DIFF_ABOVE, DIFF_BELOW, DIFF_BETTER, DIFF_WORSE, NEUTRAL,
+    PANEL_TITLE_SIZE, REFERENCE, TICK_SIZE,
 };
 use crate::experiment::compare::Comparison;
-use crate::metrics::indicators::Direction;
+use crate::lang::fill;
+use crate::lang::Lang;
+use crate::metrics::indicators::{Direction, Topic};
 use crate::metrics::INDICATORS;
 use crate::output::number::num;
 use anyhow::Result;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
-/// One row of a forest panel: indicator (at its lens), standardized difference and its CI, and
-/// which way is better.
+/// One row of a forest panel: indicator (at its lens) in words, standardized difference and
+/// its CI, which way is better, and the indicator's topic (the rows' group).
 struct ForestRow {
     label: String,
     diff: f64,
     lo: f64,
     hi: f64,
     direction: Direction,
+    topic: Topic,
+}
+
+/// A line of a forest panel, top to bottom: a group's heading or an indicator's row.
+enum Entry {
+    Group(&'static str),
+    Row(ForestRow),
+}
+
+/// The catalogue key of a topic's short heading.
+fn topic_key(t: Topic) -> &'static str {
+    match t {
+        Topic::Voice => "chart.topic_voice",
+        Topic::Help => "chart.topic_help",
+        Topic::Agenda => "chart.topic_agenda",
+        Topic::Agency => "chart.topic_agency",
+        Topic::Beliefs => "chart.topic_beliefs",
+        Topic::Ties => "chart.topic_ties",
+        Topic::Learning => "chart.topic_learning",
+        Topic::Attendance => "chart.topic_attendance",
+        Topic::Transitions => "chart.topic_transitions",
+        Topic::Volunteers => "chart.topic_volunteers",
+        Topic::Composite => "chart.topic_composite",
+    }
 }
 
 /// Per non-baseline design, the differences to the baseline in pooled SDs of the two designs
@@ -64,20 +93,26 @@ fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
                         }
                     };
                     let series = &c.layout.series[l.series];
+                    let title = meta::title(series.name());
                     let label = if series.lens_name == crate::metrics::lens::ALL
                         || c.lens.as_deref() == Some(series.lens_name.as_str())
                         || (c.lens.is_none() && series.lens_name == "newcomers")
                     {
-                        series.name().to_string()
+                        title
                     } else {
-                        format!("{} ({})", series.name(), series.lens_name)
+                        format!(
+                            "{title} ({})",
+                            meta::lens_short(series.name(), &series.lens_name)
+                        )
                     };
+                    let ind = &INDICATORS[series.indicator];
                     ForestRow {
                         label,
                         diff: scale(l.diff.mean_diff),
                         lo: scale(l.diff.ci_low),
                         hi: scale(l.diff.ci_high),
-                        direction: INDICATORS[series.indicator].direction,
+                        direction: ind.direction,
+                        topic: ind.topic,
                     }
                 })
                 .collect();
@@ -86,28 +121,76 @@ fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
         .collect()
 }
 
+/// The rows grouped by topic (in the topics' order), each group under its heading.
+fn grouped(rows: Vec<ForestRow>) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for topic in Topic::ALL {
+        let mut group: Vec<ForestRow> = Vec::new();
+        for r in rows.iter().filter(|r| r.topic == topic) {
+            group.push(ForestRow {
+                label: r.label.clone(),
+                ..*r
+            });
+        }
+        if !group.is_empty() {
+            out.push(Entry::Group(topic_key(topic)));
+            out.extend(group.into_iter().map(Entry::Row));
+        }
+    }
+    out
+}
+
+/// How a difference is drawn: its colour, and whether it is within noise (hollow, grey).
+fn verdict(r: &ForestRow) -> (RGBColor, bool) {
+    match (r.lo > 0.0, r.hi < 0.0, r.direction) {
+        (false, false, _) => (REFERENCE, true),
+        (true, _, Direction::HigherIsBetter) | (_, true, Direction::HigherIsWorse) => {
+            (DIFF_BETTER, false)
+        }
+        (true, _, Direction::HigherIsWorse) | (_, true, Direction::HigherIsBetter) => {
+            (DIFF_WORSE, false)
+        }
+        (true, _, Direction::Neither) => (DIFF_ABOVE, false),
+        (_, true, Direction::Neither) => (DIFF_BELOW, false),
+    }
+}
+
+/// The width in pixels the row labels need.
+fn label_width(entries: &[Entry], look: Look) -> u32 {
+    entries
+        .iter()
+        .map(|e| match e {
+            Entry::Group(k) => text_width(look.tr(k), TICK_SIZE / 1.24, true),
+            Entry::Row(r) => text_width(&r.label, TICK_SIZE / 1.24, false),
+        })
+        .fold(0.0, f64::max) as u32
+        + 30
+}
+
 fn forest_panel<DB: DrawingBackend>(
     area: &Area<DB>,
+    look: Look,
     title: &str,
     xlabel: &str,
-    rows: &[ForestRow],
+    entries: &[Entry],
     limit: f64,
 ) -> Result<()> {
-    let n = rows.len();
+    let n = entries.len();
+    let label_w = label_width(entries, look);
     let mut chart = ChartBuilder::on(area)
         .caption(title, black(PANEL_TITLE_SIZE))
         .margin(12)
+        .margin_right(30)
         .x_label_area_size(70)
-        .y_label_area_size(300)
+        .y_label_area_size(label_w)
         .build_cartesian_2d(-limit..limit, (0..n.max(1) - 1).into_segmented())
         .dr()?;
     chart
         .configure_mesh()
-        .y_labels(n)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) if *i < n => rows[n - 1 - i].label.clone(),
-            _ => String::new(),
-        })
+        // Row labels are drawn below (groups bold); plotters loops on zero labels of a
+        // segmented axis, so it gets n empty ones.
+        .y_labels(n.max(1))
+        .y_label_formatter(&|_| String::new())
         .x_desc(xlabel)
         .label_style(black(TICK_SIZE))
         .axis_desc_style(black(DESC_SIZE))
@@ -115,67 +198,106 @@ fn forest_panel<DB: DrawingBackend>(
         .draw()
         .dr()?;
     let y = |k: usize| SegmentValue::CenterOf(n - 1 - k);
+    // Row labels, right-aligned against the axis; group headings bold, flush left.
+    let base = area.get_base_pixel();
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    let axis_x = xr.start - base.0 - 10;
+    for (k, e) in entries.iter().enumerate() {
+        let (_, py) = chart.backend_coord(&(0.0, y(k)));
+        let py = py - base.1;
+        let (text, style) = match e {
+            Entry::Group(key) => (
+                look.tr(key).to_string(),
+                font(TICK_SIZE, true).pos(Pos::new(HPos::Left, VPos::Center)),
+            ),
+            Entry::Row(r) => (
+                r.label.clone(),
+                black(TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center)),
+            ),
+        };
+        let x = match e {
+            Entry::Group(_) => 14,
+            Entry::Row(_) => axis_x,
+        };
+        area.draw(&Text::new(text, (x, py), style)).dr()?;
+    }
     chart
         .draw_series(std::iter::once(PathElement::new(
             vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
             NEUTRAL.stroke_width(1),
         )))
         .dr()?;
-    for (k, r) in rows.iter().enumerate() {
+    for (k, e) in entries.iter().enumerate() {
+        let Entry::Row(r) = e else { continue };
         if !(r.diff.is_finite() && r.lo.is_finite() && r.hi.is_finite()) {
             continue;
         }
-        let colour = match (r.lo > 0.0, r.hi < 0.0, r.direction) {
-            (false, false, _) => REFERENCE,
-            (true, _, Direction::HigherIsBetter) | (_, true, Direction::HigherIsWorse) => {
-                DIFF_BETTER
-            }
-            (true, _, Direction::HigherIsWorse) | (_, true, Direction::HigherIsBetter) => {
-                DIFF_WORSE
-            }
-            (true, _, Direction::Neither) => DIFF_ABOVE,
-            (_, true, Direction::Neither) => DIFF_BELOW,
-        };
+        let (colour, noise) = verdict(r);
         let clamp = |x: f64| x.clamp(-limit, limit);
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(clamp(r.lo), y(k)), (clamp(r.hi), y(k))],
-                colour.stroke_width(2),
+                colour.stroke_width(if noise { 1 } else { 2 }),
             )))
             .dr()?;
-        chart
-            .draw_series(std::iter::once(Circle::new(
-                (clamp(r.diff), y(k)),
-                4,
-                colour.filled(),
-            )))
-            .dr()?;
+        let at = (clamp(r.diff), y(k));
+        if noise {
+            chart
+                .draw_series(std::iter::once(Circle::new(at.clone(), 5, WHITE.filled())))
+                .dr()?;
+            chart
+                .draw_series(std::iter::once(Circle::new(at, 5, colour.stroke_width(2))))
+                .dr()?;
+        } else {
+            chart
+                .draw_series(std::iter::once(Circle::new(at, 5, colour.filled())))
+                .dr()?;
+        }
     }
     Ok(())
 }
 
 /// `charts/forest.png` and `.svg`: per indicator (at the comparison's lens: newcomers unless
-/// `--lens`; volunteer indicators at all), each design's paired difference to the baseline with
-/// its 95 % CI, in pooled standard deviations (one panel per design; green: CI on the better
-/// side of 0 by the indicator's direction, vermillion: on the worse side, blue/orange: above/
-/// below 0 where neither is better, grey: includes 0).
+/// `--lens`; volunteer indicators at all), grouped by topic, each design's paired difference to
+/// the baseline with its 95 % CI, in pooled standard deviations of the two designs (one panel
+/// per design). Colour by the indicator's desired direction: green, CI on the better side of
+/// 0; vermillion, on the worse side; blue/orange, above/below 0 where neither is better; a
+/// hollow grey dot and thin line: the CI includes 0 (within noise). A legend says so.
 struct Forest<'a> {
     c: &'a Comparison,
-    panels: Vec<(usize, Vec<ForestRow>)>,
+    look: Look,
+    panels: Vec<(usize, Vec<Entry>)>,
     /// The x axis runs from −limit to limit.
     limit: f64,
 }
 
 impl<'a> Forest<'a> {
-    fn new(c: &'a Comparison) -> Forest<'a> {
-        let panels = forest_rows(c);
-        let limit = panels
+    fn new(c: &'a Comparison, look: Look) -> Forest<'a> {
+        let rows = forest_rows(c);
+        let limit = rows
             .iter()
             .flat_map(|(_, rows)| rows.iter().flat_map(|r| [r.lo.abs(), r.hi.abs()]))
             .filter(|x| x.is_finite())
             .fold(0.25f64, f64::max)
             * 1.05;
-        Forest { c, panels, limit }
+        let panels = rows.into_iter().map(|(d, r)| (d, grouped(r))).collect();
+        Forest {
+            c,
+            look,
+            panels,
+            limit,
+        }
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
+        let t = |k| self.look.tr(k).to_string();
+        vec![
+            LegendItem::new(Swatch::Point(DIFF_BETTER), t("chart.forest_better")),
+            LegendItem::new(Swatch::Point(DIFF_WORSE), t("chart.forest_worse")),
+            LegendItem::new(Swatch::Point(DIFF_ABOVE), t("chart.forest_higher")),
+            LegendItem::new(Swatch::Point(DIFF_BELOW), t("chart.forest_lower")),
+            LegendItem::new(Swatch::Hollow(REFERENCE), t("chart.forest_noise")),
+        ]
     }
 }
 
@@ -186,23 +308,36 @@ impl Chart for Forest<'_> {
 
     fn size(&self) -> (u32, u32) {
         let rows = self.panels.first().map_or(1, |(_, r)| r.len()) as u32;
-        let height = 160 + 26 * rows;
-        (900 * self.panels.len().max(1) as u32, height)
+        let label_w = self
+            .panels
+            .first()
+            .map_or(300, |(_, e)| label_width(e, self.look));
+        let height = 330 + 30 * rows;
+        ((label_w + 560) * self.panels.len().max(1) as u32, height)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
-        root.fill(&WHITE).dr()?;
         let (names, baseline) = (&self.c.names, self.c.baseline);
-        let xlabel = format!(
-            "{}: difference to {} ({}), in pooled SDs",
-            lens_words(self.c),
-            names[baseline],
-            self.c.scope.name()
+        let lang = self.look.lang;
+        let title = fill(
+            lang,
+            "chart.forest_title",
+            &[("baseline", &names[baseline])],
         );
-        let areas = root.split_evenly((1, self.panels.len().max(1)));
-        for ((d, rows), area) in self.panels.iter().zip(&areas) {
+        let subtitle = fill(
+            lang,
+            "chart.forest_subtitle",
+            &[
+                ("whom", &lens_words(self.c)),
+                ("scope", &self.c.scope.name()),
+            ],
+        );
+        let body = header(root, self.look, &title, &subtitle, &self.legend())?;
+        let xlabel = fill(lang, "chart.forest_axis", &[("baseline", &names[baseline])]);
+        let areas = body.split_evenly((1, self.panels.len().max(1)));
+        for ((d, entries), area) in self.panels.iter().zip(&areas) {
             let title = format!("{} − {}", names[*d], names[baseline]);
-            forest_panel(area, &title, &xlabel, rows, self.limit)?;
+            forest_panel(area, self.look, &title, &xlabel, entries, self.limit)?;
         }
         Ok(())
     }
@@ -219,9 +354,10 @@ pub fn lens_words(c: &Comparison) -> String {
     }
 }
 
-/// Draws `charts/forest.png` and `.svg` into a comparison's folder; returns the files.
-pub fn charts(dir: &Path, c: &Comparison) -> Result<Vec<String>> {
-    write_into(dir, &Forest::new(c))
+/// Draws `charts/forest.png` and `.svg` into a comparison's folder, its words in `lang`;
+/// returns the files.
+pub fn charts(dir: &Path, c: &Comparison, lang: Lang) -> Result<Vec<String>> {
+    write_into(dir, &Forest::new(c, Look::new(lang)))
 }
 
 /// The comparison section of `report.html`: the forest plot (inlined SVG, when drawn), the
@@ -248,9 +384,11 @@ pub fn section(dir: &Path, c: &Comparison) -> String {
         h.push_str("<figure>");
         h.push_str(&svg);
         h.push_str(&format!(
-            "<figcaption>Paired differences to {} with 95 % CIs, in standard deviations of the baseline \
-             (blue: above 0, orange: below 0, grey: the CI includes 0). Indicators whose baseline does not \
-             vary are left out unless the difference is 0.</figcaption></figure>\n",
+            "<figcaption>Paired differences to {} with 95 % CIs, in pooled standard deviations of the two \
+             designs (√((SD<sub>baseline</sub>² + SD<sub>design</sub>²)/2)). Green: better, vermillion: worse, by the \
+             indicator's desired direction; blue/orange: higher/lower where neither is better; hollow grey: the CI \
+             includes 0 (within noise). Indicators that vary in neither design are left out unless the difference \
+             is 0.</figcaption></figure>\n",
             esc(&names[baseline])
         ));
     }

@@ -3,12 +3,14 @@
 //! posterior, the posterior-predictive chart (observed points over simulated bands) and the
 //! report page.
 
-use super::chart::{mesh, write_into, Area, Chart, Dr, MeshSpec, Plane};
+use super::chart::{mesh, write_into, Area, Chart, Dr, Look, MeshSpec, Plane, Render};
 use super::html::{escape as esc, inline_svg_file, report_start, REPORT_END};
+use super::run::draw::header;
 use super::style::{
     black, decimals_for, fmt_fixed, fmt_week, font, ACCENT, AXIS, BAND90_ALPHA, DESC_SIZE, GRID,
-    MUTED, NEUTRAL, PANEL_TITLE_SIZE, TICK_SIZE, TITLE_SIZE, VOLUNTEERS,
+    MUTED, NEUTRAL, PANEL_TITLE_SIZE, TICK_SIZE, VOLUNTEERS,
 };
+use crate::lang::Lang;
 use crate::output::number::num;
 use anyhow::{anyhow, Context, Result};
 use plotters::prelude::*;
@@ -106,7 +108,7 @@ fn range_of(xs: &[f64], prior: (f64, f64)) -> (f64, f64) {
 /// `charts/pairs`: the posterior of every pair of parameters (dots sized by weight, below the
 /// diagonal) and each parameter's weighted histogram with its prior's central 90 % (shaded) on
 /// the diagonal.
-struct Pairs(Particles);
+struct Pairs(Particles, Look);
 
 impl Chart for Pairs {
     fn stem(&self) -> String {
@@ -119,23 +121,15 @@ impl Chart for Pairs {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
-        root.fill(&WHITE).dr()?;
         let p = &self.0;
-        root.draw(&Text::new(
-            "Posterior of the fitted parameters",
-            (28, 20),
-            font(TITLE_SIZE, true),
-        ))
-        .dr()?;
-        description(
+        let look = self.1;
+        let body = header(
             root,
-            &[
-                "Diagonal: each parameter's posterior (weighted histogram)",
-                "within its prior's central 90 % (shaded). Below: every pair,",
-                "one dot per particle, larger dots for larger weights.",
-            ],
+            look,
+            look.tr("chart.fit_pairs_title"),
+            look.tr("chart.fit_pairs_subtitle"),
+            &[],
         )?;
-        let body = root.split_vertically(150).1;
         let k = p.names.len();
         let cells = body.split_evenly((k, k));
         let ranges: Vec<(f64, f64)> = (0..k).map(|i| range_of(&p.values[i], p.prior[i])).collect();
@@ -176,19 +170,6 @@ impl Chart for Pairs {
         }
         Ok(())
     }
-}
-
-/// A chart's description under its title, one line per entry.
-fn description<DB: DrawingBackend>(root: &Area<DB>, lines: &[&str]) -> Result<()> {
-    for (i, line) in lines.iter().enumerate() {
-        root.draw(&Text::new(
-            *line,
-            (28, 66 + 28 * i as i32),
-            font(DESC_SIZE - 2.0, false).color(&MUTED),
-        ))
-        .dr()?;
-    }
-    Ok(())
 }
 
 /// The mesh of a pairs-plot panel: five ticks a side, in smaller type than a full chart's.
@@ -342,7 +323,7 @@ fn predictions(dir: &Path) -> Result<Vec<Panel>> {
 /// `charts/predictive`: per observed indicator, week by week, the prior predictive (grey band,
 /// 5–95 %), the posterior predictive (coloured band, 5–95 %, and its median) and the observed
 /// values (black dots, with their 95 % measurement interval).
-struct Predictive(Vec<Panel>);
+struct Predictive(Vec<Panel>, Look);
 
 impl Chart for Predictive {
     fn stem(&self) -> String {
@@ -355,21 +336,14 @@ impl Chart for Predictive {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
-        root.fill(&WHITE).dr()?;
-        root.draw(&Text::new(
-            "Observed data and the fitted model",
-            (28, 20),
-            font(TITLE_SIZE, true),
-        ))
-        .dr()?;
-        description(
+        let look = self.1;
+        let body = header(
             root,
-            &[
-                "Black dots: the observed values (bars: their 95 % measurement interval). Grey band: 90 % of simulations",
-                "under the prior; coloured band and line: 90 % and the median of simulations under the posterior, measured as the data were.",
-            ],
+            look,
+            look.tr("chart.fit_predictive_title"),
+            look.tr("chart.fit_predictive_subtitle"),
+            &[],
         )?;
-        let body = root.split_vertically(150).1;
         let cells = body.split_evenly((self.0.len().div_ceil(2).max(1), 2));
         for (panel, area) in self.0.iter().zip(&cells) {
             predictive_panel(area, panel)?;
@@ -529,11 +503,20 @@ fn observed_points<DB: DrawingBackend>(chart: &mut Plane<DB>, pts: &[Predicted])
     Ok(())
 }
 
+/// The charts of a fit folder (`pairs`, `predictive`), drawn from its files.
+pub fn figures(dir: &Path, look: Look) -> Result<Vec<Box<dyn Render>>> {
+    Ok(vec![
+        Box::new(Pairs(particles(dir)?, look)),
+        Box::new(Predictive(predictions(dir)?, look)),
+    ])
+}
+
 /// Draws `charts/pairs` and `charts/predictive` (SVG and PNG) from a fit folder's files;
 /// returns the files, as the manifest lists them.
-pub fn charts(dir: &Path) -> Result<Vec<String>> {
-    let mut files = write_into(dir, &Pairs(particles(dir)?))?;
-    files.extend(write_into(dir, &Predictive(predictions(dir)?))?);
+pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<String>> {
+    let look = Look::new(lang);
+    let mut files = write_into(dir, &Pairs(particles(dir)?, look))?;
+    files.extend(write_into(dir, &Predictive(predictions(dir)?, look))?);
     Ok(files)
 }
 

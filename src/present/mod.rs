@@ -16,6 +16,7 @@ pub mod chart;
 pub mod compare;
 pub mod fit;
 pub mod html;
+pub mod layout;
 pub mod meta;
 pub mod run;
 pub mod sensitivity;

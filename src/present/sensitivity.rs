@@ -1,18 +1,21 @@
 //! The presentation of a sensitivity analysis: one chart per indicator (Morris: the μ*–σ
 //! plane with the μ* CI; Sobol: S1 and ST bars with CIs) and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr};
+use super::chart::{write_into, Area, Chart, Dr, Look};
 use super::html::{escape as esc, inline_svg_file, page};
+use super::layout::text_width;
 use super::meta::series_title;
-use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, NEWCOMERS, PANEL_TITLE_SIZE};
+use super::run::draw::{header, LegendItem, Swatch};
+use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, MUTED, NEWCOMERS};
 use super::style::{REFERENCE, TEXT, TICK_SIZE, VOLUNTEERS};
-use crate::experiment::sensitivity::{
-    short_name as short, Analysis, Design, Indices, Method, Target,
-};
+use crate::experiment::sensitivity::{Analysis, Design, Indices, Method, Target};
+use crate::lang::fill;
+use crate::lang::Lang;
 use crate::output::number::num;
 use crate::stats::{MorrisIndex, SobolResult};
 use anyhow::Result;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -21,6 +24,7 @@ struct IndicesChart<'a> {
     target: &'a Target,
     factors: &'a [String],
     indices: &'a Indices,
+    look: Look,
 }
 
 /// The file stem of an output's chart.
@@ -38,27 +42,110 @@ impl Chart for IndicesChart<'_> {
     }
 
     fn size(&self) -> (u32, u32) {
-        (900, 640)
+        match self.indices {
+            Indices::Morris(_) => (1100, 800),
+            Indices::Sobol { .. } => {
+                // Every factor's whole key fits under its pair of bars.
+                let widest = self
+                    .factors
+                    .iter()
+                    .map(|f| text_width(f, TICK_SIZE / 1.24, false))
+                    .fold(0.0, f64::max);
+                let n = self.factors.len().max(1) as f64;
+                ((160.0 + n * (widest + 40.0)).max(1000.0) as u32, 760)
+            }
+        }
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
-        root.fill(&WHITE).dr()?;
-        let title = series_title(self.target.indicator, &self.target.lens);
+        let lang = self.look.lang;
+        let indicator = series_title(self.target.indicator, &self.target.lens);
         match self.indices {
-            Indices::Morris(m) => morris_panel(root, &title, self.factors, m),
-            Indices::Sobol { primary, .. } => sobol_panel(root, &title, self.factors, primary),
+            Indices::Morris(m) => {
+                let legend = [
+                    LegendItem::new(Swatch::Point(NEWCOMERS), self.look.tr("chart.morris_point")),
+                    LegendItem::new(Swatch::Line(VOLUNTEERS), self.look.tr("chart.morris_ci")),
+                    LegendItem::new(
+                        Swatch::Dashed(REFERENCE),
+                        self.look.tr("chart.morris_diagonal"),
+                    ),
+                ];
+                let title = fill(lang, "chart.morris_title", &[("indicator", &indicator)]);
+                let body = header(root, self.look, &title, "", &legend)?;
+                morris_panel(&body, self.look, self.factors, m)
+            }
+            Indices::Sobol { primary, .. } => {
+                let legend = [
+                    LegendItem::new(Swatch::Fill(NEWCOMERS, 0.8), self.look.tr("chart.sobol_s1")),
+                    LegendItem::new(
+                        Swatch::Fill(VOLUNTEERS, 0.8),
+                        self.look.tr("chart.sobol_st"),
+                    ),
+                    LegendItem::new(Swatch::Line(TEXT), self.look.tr("chart.sobol_ci")),
+                ];
+                let title = fill(lang, "chart.sobol_title", &[("indicator", &indicator)]);
+                let body = header(root, self.look, &title, "", &legend)?;
+                sobol_panel(&body, self.look, self.factors, primary)
+            }
         }
     }
 }
 
-/// Morris: each factor at (μ*, σ) with the μ* CI, the σ = μ* line, the 10 largest labelled.
+/// A box in pixels: (x0, y0, x1, y1).
+type Rect = (f64, f64, f64, f64);
+
+fn apart(a: &Rect, b: &Rect) -> bool {
+    a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1
+}
+
+/// Where a factor's label goes: the first of the candidate spots around its point and CI bar
+/// (right of the bar, left of it, above, below, then farther above and below) that stays
+/// inside the plot and clear of every label placed before, every CI bar and every point.
+/// `bars` are the CI bars and points as boxes, `inside` the plot. Returns the label's
+/// top-left corner and whether it sits away from its point (then a leader line is drawn).
+fn place_label(
+    (px, py): (f64, f64),
+    (lo, hi): (f64, f64),
+    (w, h): (f64, f64),
+    inside: &Rect,
+    taken: &[Rect],
+    bars: &[Rect],
+) -> Option<((f64, f64), bool)> {
+    let gap = 8.0;
+    let mut spots = vec![
+        ((hi + gap, py - h / 2.0), false),
+        ((lo - gap - w, py - h / 2.0), false),
+        ((px - w / 2.0, py - gap - h), false),
+        ((px - w / 2.0, py + gap), false),
+        ((px + gap, py - gap - h), false),
+        ((px - gap - w, py - gap - h), false),
+    ];
+    for k in 1..=6 {
+        let dy = k as f64 * (h + 4.0);
+        for dx in [-w / 2.0, gap, -gap - w] {
+            spots.push(((px + dx, py - gap - h - dy), true));
+            spots.push(((px + dx, py + gap + dy), true));
+        }
+    }
+    spots.into_iter().find(|((x, y), _)| {
+        let r = (*x, *y, x + w, y + h);
+        r.0 >= inside.0
+            && r.1 >= inside.1
+            && r.2 <= inside.2
+            && r.3 <= inside.3
+            && taken.iter().chain(bars).all(|t| apart(&r, t))
+    })
+}
+
+/// Morris: each factor at (μ*, σ) with the μ* CI, the σ = μ* line, and each factor's whole key
+/// as its label where it finds room (largest μ* first); the ones without room are named under
+/// the plot.
 fn morris_panel<DB: DrawingBackend>(
-    root: &Area<DB>,
-    name: &str,
+    area: &Area<DB>,
+    look: Look,
     factors: &[String],
     m: &[MorrisIndex],
 ) -> Result<()> {
-    let title = name;
     let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
     let xmax = m
         .iter()
@@ -66,21 +153,20 @@ fn morris_panel<DB: DrawingBackend>(
         .fold(0.0, f64::max)
         .max(1e-9)
         * 1.15;
-    let ymax = m.iter().map(|x| fin(x.sigma)).fold(0.0, f64::max).max(1e-9) * 1.15;
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!("{title}: Morris μ* and σ"),
-            font(PANEL_TITLE_SIZE, false),
-        )
+    let ymax = m.iter().map(|x| fin(x.sigma)).fold(0.0, f64::max).max(1e-9) * 1.25;
+    let (w, h) = area.dim_in_pixel();
+    let (plot_area, foot) = area.split_vertically(h.saturating_sub(70));
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+        .margin_right(40)
+        .x_label_area_size(70)
+        .y_label_area_size(90)
         .build_cartesian_2d(0.0..xmax, 0.0..ymax)
         .dr()?;
     chart
         .configure_mesh()
-        .x_desc("μ* (mean |elementary effect|, per full range)")
-        .y_desc("σ of the elementary effects")
+        .x_desc(look.tr("chart.morris_x"))
+        .y_desc(look.tr("chart.morris_y"))
         .label_style(font(TICK_SIZE, false))
         .axis_desc_style(font(DESC_SIZE, false))
         .light_line_style(GRID)
@@ -88,20 +174,15 @@ fn morris_panel<DB: DrawingBackend>(
         .dr()?;
     // σ = μ* line: above it, effects are non-linear or interacting.
     let lim = xmax.min(ymax);
-    chart
-        .draw_series(LineSeries::new(
-            [(0.0, 0.0), (lim, lim)],
-            REFERENCE.stroke_width(1),
-        ))
-        .dr()?;
-    // Only the 10 largest μ* are labelled, so that a screening of many factors stays legible.
-    let mut order: Vec<usize> = (0..m.len()).collect();
-    order.sort_by(|&a, &b| m[b].mu_star.total_cmp(&m[a].mu_star).then(a.cmp(&b)));
-    order.truncate(10);
-    for (f, x) in m.iter().enumerate() {
-        if !x.mu_star.is_finite() {
-            continue;
-        }
+    for k in 0..20 {
+        let (a, b) = (lim * k as f64 / 20.0, lim * (k as f64 + 0.5) / 20.0);
+        chart
+            .draw_series(LineSeries::new([(a, a), (b, b)], REFERENCE.stroke_width(1)))
+            .dr()?;
+    }
+    let shown: Vec<usize> = (0..m.len()).filter(|&f| m[f].mu_star.is_finite()).collect();
+    for &f in &shown {
+        let x = &m[f];
         let y = fin(x.sigma);
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -116,29 +197,96 @@ fn morris_panel<DB: DrawingBackend>(
                 NEWCOMERS.filled(),
             )))
             .dr()?;
-        if !order.contains(&f) || x.mu_star <= 0.0 {
-            continue;
+    }
+    // Labels in pixels of `plot_area`, clear of each other, of the bars and of the points.
+    let base = plot_area.get_base_pixel();
+    let px = |x: f64, y: f64| {
+        let (a, b) = chart.backend_coord(&(x, y));
+        ((a - base.0) as f64, (b - base.1) as f64)
+    };
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let inside: Rect = (
+        (xr.start - base.0) as f64 + 2.0,
+        (yr.start - base.1) as f64 + 2.0,
+        (xr.end - base.0) as f64 - 2.0,
+        (yr.end - base.1) as f64 - 2.0,
+    );
+    let mut bars: Vec<Rect> = Vec::new();
+    for &f in &shown {
+        let x = &m[f];
+        let y = fin(x.sigma);
+        let (lo, py) = px(fin(x.mu_star_ci.0).min(x.mu_star), y);
+        let (hi, _) = px(fin(x.mu_star_ci.1).max(x.mu_star), y);
+        let (cx, _) = px(x.mu_star, y);
+        bars.push((lo - 2.0, py - 4.0, hi + 2.0, py + 4.0));
+        bars.push((cx - 7.0, py - 7.0, cx + 7.0, py + 7.0));
+    }
+    let mut order = shown.clone();
+    order.sort_by(|&a, &b| m[b].mu_star.total_cmp(&m[a].mu_star).then(a.cmp(&b)));
+    let em = LEGEND_SIZE / 1.24;
+    let style = font(LEGEND_SIZE, false).pos(Pos::new(HPos::Left, VPos::Top));
+    let mut taken: Vec<Rect> = Vec::new();
+    let mut unlabelled: Vec<&str> = Vec::new();
+    for &f in &order {
+        let x = &m[f];
+        let y = fin(x.sigma);
+        let label = factors[f].as_str();
+        let (lw, lh) = (text_width(label, em, false) + 2.0, em + 4.0);
+        let (cx, cy) = px(x.mu_star, y);
+        let (lo, _) = px(fin(x.mu_star_ci.0).min(x.mu_star), y);
+        let (hi, _) = px(fin(x.mu_star_ci.1).max(x.mu_star), y);
+        match place_label((cx, cy), (lo, hi), (lw, lh), &inside, &taken, &bars) {
+            Some(((lx, ly), far)) => {
+                if far {
+                    let ty = if ly > cy { ly } else { ly + lh };
+                    plot_area
+                        .draw(&PathElement::new(
+                            vec![(cx as i32, cy as i32), ((lx + lw / 2.0) as i32, ty as i32)],
+                            REFERENCE.stroke_width(1),
+                        ))
+                        .dr()?;
+                }
+                // The em box starts 0.76 em above the baseline; VPos::Top puts it at ly + 2.
+                plot_area
+                    .draw(&Text::new(
+                        label.to_string(),
+                        (lx as i32 + 1, ly as i32 + 2),
+                        style.clone(),
+                    ))
+                    .dr()?;
+                taken.push((lx, ly, lx + lw, ly + lh));
+            }
+            None => unlabelled.push(label),
         }
-        let label = short(&factors[f]).to_string();
-        chart
-            .draw_series(std::iter::once(Text::new(
-                label,
-                (x.mu_star, y),
-                font(LEGEND_SIZE, false),
-            )))
+    }
+    if !unlabelled.is_empty() {
+        let note = fill(
+            look.lang,
+            "chart.morris_unlabelled",
+            &[("names", &unlabelled.join(", "))],
+        );
+        let lines = super::style::wrap(&note, w.saturating_sub(60), |s| {
+            text_width(s, em, false) as u32
+        });
+        for (k, line) in lines.iter().take(2).enumerate() {
+            foot.draw(&Text::new(
+                line.clone(),
+                (30, 8 + k as i32 * (em as i32 + 8)),
+                font(LEGEND_SIZE, false).color(&MUTED),
+            ))
             .dr()?;
+        }
     }
     Ok(())
 }
 
 /// Sobol: per factor the S1 (orange) and ST (blue) bars with their 95 % CIs.
 fn sobol_panel<DB: DrawingBackend>(
-    root: &Area<DB>,
-    name: &str,
+    area: &Area<DB>,
+    look: Look,
     factors: &[String],
     primary: &SobolResult,
 ) -> Result<()> {
-    let title = name;
     let ix = &primary.indices;
     let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
     let ymax = ix
@@ -152,17 +300,14 @@ fn sobol_panel<DB: DrawingBackend>(
         .fold(0.0f64, f64::min)
         .max(-1.0);
     let n = ix.len();
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!("{title}: Sobol S1 (orange) and ST (blue), 95 % CI"),
-            font(PANEL_TITLE_SIZE, false),
-        )
+    let mut chart = ChartBuilder::on(area)
         .margin(20)
-        .x_label_area_size(70)
-        .y_label_area_size(70)
+        .margin_right(40)
+        .x_label_area_size(80)
+        .y_label_area_size(90)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), ymin..ymax)
         .dr()?;
-    let labels: Vec<String> = factors.iter().map(|f| short(f).to_string()).collect();
+    let labels: Vec<String> = factors.to_vec();
     chart
         .configure_mesh()
         .x_labels(n.max(1))
@@ -174,7 +319,8 @@ fn sobol_panel<DB: DrawingBackend>(
                 String::new()
             }
         })
-        .y_desc("share of output variance")
+        .x_desc(look.tr("chart.sobol_x"))
+        .y_desc(look.tr("chart.sobol_y"))
         .label_style(font(TICK_SIZE, false))
         .axis_desc_style(font(DESC_SIZE, false))
         .light_line_style(GRID)
@@ -214,13 +360,14 @@ fn sobol_panel<DB: DrawingBackend>(
 
 /// Draws `charts/sensitivity-<indicator>.png` and `.svg` per analysed indicator. Returns the
 /// files written, relative to `dir`.
-pub fn charts(dir: &Path, a: &Analysis) -> Result<Vec<String>> {
+pub fn charts(dir: &Path, a: &Analysis, lang: Lang) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for (target, _, indices) in &a.per_indicator {
         let chart = IndicesChart {
             target,
             factors: &a.factors,
             indices,
+            look: Look::new(lang),
         };
         files.extend(write_into(dir, &chart)?);
     }

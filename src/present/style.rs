@@ -41,6 +41,17 @@ pub const DIFF_BELOW: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 pub const DIFF_BETTER: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 /// A difference whose CI lies on the worse side of zero (Okabe–Ito vermillion).
 pub const DIFF_WORSE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// The range an indicator's values are declared to lie in, by its kind: shares and levels in
+/// [0, 1], signed differences in [−1, 1]; counts, rates and ratios have no upper bound (None).
+pub fn declared_range(kind: crate::metrics::indicators::Kind) -> Option<(f64, f64)> {
+    use crate::metrics::indicators::Kind;
+    match kind {
+        Kind::Share | Kind::Level => Some((0.0, 1.0)),
+        Kind::Signed => Some((-1.0, 1.0)),
+        Kind::Ratio | Kind::Count | Kind::Rate => None,
+    }
+}
+
 /// A heatmap cell without a value.
 pub const MISSING: RGBColor = RGBColor(230, 230, 230);
 

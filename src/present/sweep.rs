@@ -2,17 +2,22 @@
 //! merged files): the headline indicators against one parameter (line with 95 % CI band) or
 //! two (heatmap).
 
-use super::chart::{write_into, Area, Chart, Dr};
-use super::style::{black, decimals_for, fmt_fixed, heat_colour, lens_colour, MISSING};
-use super::style::{CI95_ALPHA, DESC_SIZE, FAMILY, PANEL_TITLE_SIZE, TEXT, TICK_SIZE};
+use super::chart::{write_rendered_into, Area, Chart, Dr, Look, Render};
+use super::meta;
+use super::run::draw::{header, LegendItem, Swatch};
+use super::style::{black, decimals_for, declared_range, fmt_fixed, heat_colour, lens_colour};
+use super::style::{font, MUTED, TICK_SIZE};
+use super::style::{CI95_ALPHA, DESC_SIZE, FAMILY, MISSING, NEUTRAL, PANEL_TITLE_SIZE, TEXT};
 use crate::experiment::grid::display_value;
 use crate::experiment::store::SweepDef;
+use crate::lang::fill;
+use crate::lang::Lang;
 use crate::metrics::indicators::{key_series, View};
-use crate::output::number::num;
 use crate::present::meta::series_title;
 use anyhow::{anyhow, Context, Result};
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
 /// A sweep.csv read back: per cell, the parameter values (as shown) and each headline series'
@@ -108,9 +113,24 @@ fn line_panel<DB: DrawingBackend>(
     pts: &[(f64, f64, f64, f64)],
 ) -> Result<()> {
     let colour = lens_colour(lens);
+    let m = meta::meta(name);
+    let range = declared_range(m.kind);
+    // A CI never runs past what the indicator can be (a share's band stays below 1).
+    let clamp = |v: f64| match range {
+        Some((lo, hi)) if v.is_finite() => v.clamp(lo, hi),
+        _ => v,
+    };
+    let pts: Vec<(f64, f64, f64, f64)> = pts
+        .iter()
+        .map(|p| (p.0, p.1, clamp(p.2), clamp(p.3)))
+        .collect();
+    let pts = &pts[..];
     let name = &series_title(name, lens);
     let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
-    let (y0, y1) = finite_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]));
+    let (mut y0, mut y1) = finite_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]));
+    if let Some((lo, hi)) = range {
+        (y0, y1) = (y0.max(lo), y1.min(hi));
+    }
     let mut chart = ChartBuilder::on(area)
         .caption(name, black(PANEL_TITLE_SIZE))
         .margin(12)
@@ -121,6 +141,7 @@ fn line_panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_desc(key)
+        .y_desc(m.unit)
         .label_style(black(TICK_SIZE))
         .axis_desc_style(black(DESC_SIZE))
         .x_labels(6)
@@ -156,15 +177,13 @@ fn line_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn heat_panel<DB: DrawingBackend>(
-    area: &Area<DB>,
-    name: &str,
-    keys: (&str, &str),
-    xs: &[String],
-    ys: &[String],
-    cells: &[(usize, usize, f64)],
-) -> Result<()> {
+/// The colour scale of one indicator's heatmap: its declared range where it has one (so noise
+/// within a narrow band is painted in nearly one colour), else the range of its cells; and
+/// which of the two it is.
+fn heat_scale(indicator: &str, cells: &[(usize, usize, f64)]) -> ((f64, f64), bool) {
+    if let Some(r) = declared_range(meta::meta(indicator).kind) {
+        return (r, true);
+    }
     let (lo, hi) = cells
         .iter()
         .map(|c| c.2)
@@ -172,16 +191,86 @@ fn heat_panel<DB: DrawingBackend>(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
             (a.min(v), b.max(v))
         });
+    if !lo.is_finite() {
+        ((0.0, 1.0), false)
+    } else if hi - lo < 1e-12 {
+        ((lo - 0.5, hi + 0.5), false)
+    } else {
+        ((lo, hi), false)
+    }
+}
+
+/// The colour bar of a heatmap panel, in `area`: the gradient from `lo` (light) to `hi` (dark),
+/// its ends and middle labelled, and what the scale is from.
+fn colour_bar<DB: DrawingBackend>(
+    area: &Area<DB>,
+    look: Look,
+    (lo, hi): (f64, f64),
+    declared: bool,
+    (top, bottom): (i32, i32),
+) -> Result<()> {
+    let (x0, x1) = (14, 38);
+    let steps = 60;
+    let span = (bottom - top).max(1);
+    for k in 0..steps {
+        let t = 1.0 - (k as f64 + 0.5) / steps as f64;
+        let (a, b) = (top + span * k / steps, top + span * (k + 1) / steps);
+        area.draw(&Rectangle::new([(x0, a), (x1, b)], heat_colour(t).filled()))
+            .dr()?;
+    }
+    area.draw(&Rectangle::new(
+        [(x0, top), (x1, bottom)],
+        MUTED.stroke_width(1),
+    ))
+    .dr()?;
+    let decimals = decimals_for(hi - lo).max(1);
+    let style = black(TICK_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+    for (v, y) in [
+        (hi, top),
+        ((lo + hi) / 2.0, (top + bottom) / 2),
+        (lo, bottom),
+    ] {
+        area.draw(&Text::new(
+            fmt_fixed(v, decimals),
+            (x1 + 6, y),
+            style.clone(),
+        ))
+        .dr()?;
+    }
+    let key = if declared {
+        "chart.colour_bar_declared"
+    } else {
+        "chart.colour_bar_pooled"
+    };
+    let (w, _) = area.dim_in_pixel();
+    area.draw(&Text::new(
+        look.tr(key).to_string(),
+        (w as i32 - 8, (top + bottom) / 2),
+        font(TICK_SIZE, false)
+            .color(&MUTED)
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Bottom)),
+    ))
+    .dr()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn heat_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    look: Look,
+    (indicator, name): (&str, &str),
+    keys: (&str, &str),
+    xs: &[String],
+    ys: &[String],
+    cells: &[(usize, usize, f64)],
+) -> Result<()> {
+    let ((lo, hi), declared) = heat_scale(indicator, cells);
     let (nx, ny) = (xs.len(), ys.len());
     let annotate = nx * ny <= 64;
-    // Without numbers in the cells, the caption gives the colour scale's ends.
-    let caption = if annotate {
-        name.to_string()
-    } else {
-        format!("{name}: light {} → dark {}", num(lo), num(hi))
-    };
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, black(PANEL_TITLE_SIZE))
+    let (w, _) = area.dim_in_pixel();
+    let (area, bar) = area.split_horizontally(w.saturating_sub(130));
+    let mut chart = ChartBuilder::on(&area)
+        .caption(name, black(PANEL_TITLE_SIZE))
         .margin(12)
         .x_label_area_size(64)
         .y_label_area_size(90)
@@ -207,7 +296,22 @@ fn heat_panel<DB: DrawingBackend>(
         .axis_desc_style(black(DESC_SIZE))
         .draw()
         .dr()?;
-    let t = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+    let t = |v: f64| {
+        if hi > lo {
+            ((v - lo) / (hi - lo)).clamp(0.0, 1.0)
+        } else {
+            0.5
+        }
+    };
+    let (_, yr) = chart.plotting_area().get_pixel_range();
+    let base = bar.get_base_pixel().1;
+    colour_bar(
+        &bar,
+        look,
+        (lo, hi),
+        declared,
+        (yr.start - base, yr.end - base),
+    )?;
     chart
         .draw_series(cells.iter().map(|&(i, j, v)| {
             let colour = if v.is_finite() {
@@ -225,7 +329,14 @@ fn heat_panel<DB: DrawingBackend>(
         }))
         .dr()?;
     if annotate {
-        let decimals = decimals_for(hi - lo).max(2);
+        let (vlo, vhi) = cells
+            .iter()
+            .map(|c| c.2)
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        let decimals = decimals_for(vhi - vlo).max(2);
         chart
             .draw_series(cells.iter().map(|&(i, j, v)| {
                 let colour = if t(v) > 0.6 { WHITE } else { TEXT };
@@ -253,10 +364,13 @@ fn heat_panel<DB: DrawingBackend>(
 trait Panels {
     /// File stem of the sheet.
     const STEM: &'static str;
+    /// The sheet's title, subtitle and legend.
+    fn words(&self, look: Look) -> (String, String, Vec<LegendItem>);
     /// Draws panel `k`, of headline series (indicator, lens).
     fn draw<DB: DrawingBackend>(
         &self,
         area: &Area<DB>,
+        look: Look,
         series: (&str, &str),
         k: usize,
     ) -> Result<()>;
@@ -266,6 +380,7 @@ trait Panels {
 struct Sheet<P> {
     panels: P,
     series: Vec<(&'static str, String)>,
+    look: Look,
 }
 
 impl<P: Panels> Chart for Sheet<P> {
@@ -274,14 +389,15 @@ impl<P: Panels> Chart for Sheet<P> {
     }
 
     fn size(&self) -> (u32, u32) {
-        (3000, 1100)
+        (3000, 1300)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
-        root.fill(&WHITE).dr()?;
-        let areas = root.split_evenly((2, 5));
+        let (title, subtitle, legend) = self.panels.words(self.look);
+        let body = header(root, self.look, &title, &subtitle, &legend)?;
+        let areas = body.split_evenly((2, 5));
         for (k, ((name, lens), area)) in self.series.iter().zip(&areas).enumerate() {
-            self.panels.draw(area, (name, lens), k)?;
+            self.panels.draw(area, self.look, (name, lens), k)?;
         }
         Ok(())
     }
@@ -297,9 +413,21 @@ struct Lines<'a> {
 impl Panels for Lines<'_> {
     const STEM: &'static str = "sweep";
 
+    fn words(&self, look: Look) -> (String, String, Vec<LegendItem>) {
+        (
+            fill(look.lang, "chart.sweep_title", &[("param", &self.key)]),
+            look.tr("chart.sweep_subtitle").to_string(),
+            vec![
+                LegendItem::new(Swatch::Line(NEUTRAL), look.tr("chart.mean_line")),
+                LegendItem::new(Swatch::Fill(NEUTRAL, CI95_ALPHA), look.tr("chart.ci_band")),
+            ],
+        )
+    }
+
     fn draw<DB: DrawingBackend>(
         &self,
         area: &Area<DB>,
+        _look: Look,
         series: (&str, &str),
         k: usize,
     ) -> Result<()> {
@@ -319,14 +447,31 @@ struct Heatmap<'a> {
 impl Panels for Heatmap<'_> {
     const STEM: &'static str = "heatmap";
 
+    fn words(&self, look: Look) -> (String, String, Vec<LegendItem>) {
+        (
+            look.tr("chart.heat_title").to_string(),
+            look.tr("chart.heat_subtitle").to_string(),
+            Vec::new(),
+        )
+    }
+
     fn draw<DB: DrawingBackend>(
         &self,
         area: &Area<DB>,
+        look: Look,
         (name, lens): (&str, &str),
         k: usize,
     ) -> Result<()> {
         let title = series_title(name, lens);
-        heat_panel(area, &title, self.keys, &self.xs, &self.ys, &self.panels[k])
+        heat_panel(
+            area,
+            look,
+            (name, &title),
+            self.keys,
+            &self.xs,
+            &self.ys,
+            &self.panels[k],
+        )
     }
 }
 
@@ -393,24 +538,48 @@ fn heatmap<'a>(def: &'a SweepDef, t: &SweepTable) -> Heatmap<'a> {
     }
 }
 
-/// Draws a finished sweep folder's charts from its `sweep.csv`: with one numeric parameter,
-/// `charts/sweep.png/svg` (headline indicators' means against the parameter with 95 % CI
-/// bands); with two grid parameters, `charts/heatmap.png/svg` (headline indicators' means per
-/// cell). The indicators are shown at `lens` where they have it (default: newcomers; volunteer
-/// indicators at all). Other sweeps get no chart. Returns the files written.
-pub fn charts(dir: &Path, def: &SweepDef, lens: Option<&str>) -> Result<Vec<String>> {
+/// A finished sweep folder's charts, drawn from its `sweep.csv` (see [`charts`]); none for a
+/// sweep that is neither one numeric parameter nor a two-parameter grid.
+pub fn figures<'a>(
+    dir: &Path,
+    def: &'a SweepDef,
+    lens: Option<&str>,
+    look: Look,
+) -> Result<Vec<Box<dyn Render + 'a>>> {
     let keys = &def.cells.keys;
     let t = read_sweep(dir, keys.len(), lens)?;
     let series = t.series.clone();
     if keys.len() == 1 {
-        return match lines(&keys[0], &t) {
-            Some(panels) => write_into(dir, &Sheet { panels, series }),
-            None => Ok(Vec::new()),
-        };
+        return Ok(match lines(&keys[0], &t) {
+            Some(panels) => vec![Box::new(Sheet {
+                panels,
+                series,
+                look,
+            })],
+            None => Vec::new(),
+        });
     }
     if keys.len() == 2 && def.cells.design.starts_with("grid") {
         let panels = heatmap(def, &t);
-        return write_into(dir, &Sheet { panels, series });
+        return Ok(vec![Box::new(Sheet {
+            panels,
+            series,
+            look,
+        })]);
     }
     Ok(Vec::new())
+}
+
+/// Draws a finished sweep folder's charts from its `sweep.csv`: with one numeric parameter,
+/// `charts/sweep.png/svg` (headline indicators' means against the parameter with 95 % CI
+/// bands); with two grid parameters, `charts/heatmap.png/svg` (headline indicators' means per
+/// cell, one colour scale per indicator). The indicators are shown at `lens` where they have it
+/// (default: newcomers; volunteer indicators at all), their words in `lang`. Other sweeps get no
+/// chart. Returns the files written.
+pub fn charts(dir: &Path, def: &SweepDef, lens: Option<&str>, lang: Lang) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for f in figures(dir, def, lens, Look::new(lang))? {
+        files.extend(write_rendered_into(dir, f.as_ref())?);
+    }
+    Ok(files)
 }

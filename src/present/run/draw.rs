@@ -8,7 +8,7 @@ use super::series::{
     Segment, Trajectory,
 };
 use crate::metrics::indicators::{key_series, View};
-use crate::present::chart::{mesh, Area, Dr, MeshSpec, Plane};
+use crate::present::chart::{mesh, Area, Dr, Look, MeshSpec, Plane};
 use crate::present::meta::{self, Kind};
 use crate::present::style::*;
 use anyhow::Result;
@@ -33,6 +33,8 @@ pub enum Swatch {
     Fill(RGBColor, f64),
     Point(RGBColor),
     Cross(RGBColor),
+    /// An open circle: a value whose CI includes 0 (within noise).
+    Hollow(RGBColor),
 }
 
 #[derive(Debug, Clone)]
@@ -83,11 +85,14 @@ fn draw_swatch<DB: DrawingBackend>(area: &Area<DB>, s: Swatch, x: i32, y: i32) -
         Swatch::Cross(c) => area
             .draw(&Cross::new((x + SWATCH_W / 2, y), 8, c.stroke_width(3)))
             .dr(),
+        Swatch::Hollow(c) => area
+            .draw(&Circle::new((x + SWATCH_W / 2, y), 6, c.stroke_width(2)))
+            .dr(),
     }
 }
 
 /// Draws legend entries in rows from `(x, y)`, wrapping at `x + max_w`; returns the y below.
-fn legend_rows<DB: DrawingBackend>(
+pub fn legend_rows<DB: DrawingBackend>(
     area: &Area<DB>,
     items: &[LegendItem],
     x: i32,
@@ -132,10 +137,11 @@ fn text_block<DB: DrawingBackend>(
     Ok(y)
 }
 
-/// Fills the figure white and draws its title, subtitle and an optional legend row on top;
-/// returns the area left for the plot.
-fn header<DB: DrawingBackend>(
+/// Fills the figure white and draws its title and subtitle (unless the look has no title) and
+/// an optional legend row on top; returns the area left for the plot.
+pub fn header<DB: DrawingBackend>(
     root: &Area<DB>,
+    look: Look,
     title: &str,
     subtitle: &str,
     legend: &[LegendItem],
@@ -145,16 +151,20 @@ fn header<DB: DrawingBackend>(
     let pad = 28;
     let max_w = w.saturating_sub(2 * pad as u32);
     let mut y = 18;
-    y = text_block(root, title, &font(TITLE_SIZE, true), pad, y, max_w)?;
-    y += 6;
-    y = text_block(
-        root,
-        subtitle,
-        &font(SUBTITLE_SIZE, false).color(&MUTED),
-        pad,
-        y,
-        max_w,
-    )?;
+    if look.title {
+        y = text_block(root, title, &font(TITLE_SIZE, true), pad, y, max_w)?;
+        if !subtitle.is_empty() {
+            y += 6;
+            y = text_block(
+                root,
+                subtitle,
+                &font(SUBTITLE_SIZE, false).color(&MUTED),
+                pad,
+                y,
+                max_w,
+            )?;
+        }
+    }
     if !legend.is_empty() {
         y += 6;
         y = legend_rows(root, legend, pad, y, max_w as i32)?;
@@ -192,7 +202,9 @@ fn build_chart<'a, DB: DrawingBackend>(
     if let Some(c) = caption {
         b.caption(c, font(PANEL_TITLE_SIZE, true));
     }
-    b.build_cartesian_2d(x.0..x.1, y.0..y.1).dr()
+    // A little headroom, so the top tick label stays clear of the panel's caption.
+    let top = y.1 + (y.1 - y.0).abs() * 0.04;
+    b.build_cartesian_2d(x.0..x.1, y.0..top).dr()
 }
 
 /// Writes a centred grey note ("no data") in the plotting area.
@@ -351,6 +363,7 @@ fn trajectory_panel<DB: DrawingBackend>(
     weeks: Option<(u32, u32)>,
     caption: Option<&str>,
     marks: &[Mark],
+    look: Look,
 ) -> Result<()> {
     let m = meta::meta(name);
     let trajectories: Vec<(&str, Trajectory)> = layers
@@ -379,7 +392,7 @@ fn trajectory_panel<DB: DrawingBackend>(
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "week",
+            x_desc: look.tr("chart.week"),
             y_desc: m.unit,
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
@@ -447,7 +460,11 @@ fn band_legend(colour: RGBColor, n: u64, bands: bool) -> Vec<LegendItem> {
 }
 
 /// The sheet of small multiples: one trajectory panel per key indicator plus a legend cell.
-pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn trajectories_sheet<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let n = data.replicates();
     let weeks = data.timeseries.week_range();
     let span = match weeks {
@@ -457,7 +474,12 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
     };
     let body = header(
         root,
-        &format!("Key indicators week by week{}", scenario_suffix(data)),
+        look,
+        &format!(
+            "{}{}",
+            look.tr("chart.run_trajectories_title"),
+            scenario_suffix(data)
+        ),
         &format!(
             "Each panel shows one indicator over the run ({span}), {}. Vermillion = {}, \
              sky blue = local participants (participants of a majority origin), black = all \
@@ -480,7 +502,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -
         } else {
             meta::series_title(name, lens)
         };
-        trajectory_panel(area, name, &layers, weeks, Some(&title), &marks)?;
+        trajectory_panel(area, name, &layers, weeks, Some(&title), &marks, look)?;
     }
     // The last cell explains how to read the panels.
     let cell = &panels[keys.len()];
@@ -530,6 +552,7 @@ pub fn indicator_chart<DB: DrawingBackend>(
     data: &RunData,
     name: &str,
     lens: &str,
+    look: Look,
 ) -> Result<()> {
     let m = meta::meta(name);
     let n = data.replicates();
@@ -563,6 +586,7 @@ pub fn indicator_chart<DB: DrawingBackend>(
     }
     let body = header(
         root,
+        look,
         &format!(
             "{}, week by week{}",
             meta::series_title(name, lens),
@@ -578,10 +602,12 @@ pub fn indicator_chart<DB: DrawingBackend>(
         data.timeseries.week_range(),
         None,
         &data.schedule_marks(),
+        look,
     )
 }
 
 /// A stacked-area panel of shares that sum to 1, one layer per class lens.
+#[allow(clippy::too_many_arguments)]
 fn stacked_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     caption: &str,
@@ -590,6 +616,7 @@ fn stacked_panel<DB: DrawingBackend>(
     weeks: Option<(u32, u32)>,
     empty_note: &str,
     reference: Option<&[(f64, Option<f64>)]>,
+    look: Look,
 ) -> Result<()> {
     let stats: Vec<&[WeekStat]> = layers.iter().map(|l| l.1).collect();
     let stacked = stack_layers(&stats);
@@ -601,7 +628,7 @@ fn stacked_panel<DB: DrawingBackend>(
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "week",
+            x_desc: look.tr("chart.week"),
             y_desc,
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
@@ -665,7 +692,7 @@ fn class_legend() -> Vec<LegendItem> {
 }
 
 /// "Who talks": share of turns by class and share of turns taken over by class, side by side.
-pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look) -> Result<()> {
     let ts = &data.timeseries;
     let presence = presence_share(
         ts.get("voice_share", "newcomers"),
@@ -681,8 +708,10 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
     }
     let body = header(
         root,
+        look,
         &format!(
-            "Who talks, and who speaks for whom{}",
+            "{}{}",
+            look.tr("chart.run_who_talks_title"),
             scenario_suffix(data)
         ),
         &format!(
@@ -717,6 +746,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
         weeks,
         "no data",
         has_presence.then_some(presence.as_slice()),
+        look,
     )?;
     stacked_panel(
         &right,
@@ -730,6 +760,7 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
             "no data"
         },
         None,
+        look,
     )
 }
 
@@ -825,14 +856,20 @@ pub fn fmt_label(kind: Kind, v: f64) -> String {
 
 /// Final-week distributions across replicates of the agency and minoritization measures (of
 /// the newcomers).
-pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn distributions<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let names = key_series(View::Distribution);
     let fw = data.final_week();
     let week = data.final_week_words();
     let body = header(
         root,
+        look,
         &format!(
-            "How the final week varies between replicates{}",
+            "{}{}",
+            look.tr("chart.run_distributions_title"),
             scenario_suffix(data)
         ),
         &format!(
@@ -852,7 +889,7 @@ pub fn distributions<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res
 
 /// Volunteer retention: share of the founding volunteers (week 0) still active, as a step
 /// curve, with the annual attrition of all volunteers in words.
-pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look) -> Result<()> {
     let stats = data
         .timeseries
         .get("founding_volunteers_retained", "volunteers");
@@ -923,7 +960,12 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
     }
     let body = header(
         root,
-        &format!("Volunteer retention{}", scenario_suffix(data)),
+        look,
+        &format!(
+            "{}{}",
+            look.tr("chart.run_retention_title"),
+            scenario_suffix(data)
+        ),
         &subtitle,
         &legend,
     )?;
@@ -941,8 +983,8 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "week",
-            y_desc: "share of founding volunteers still active",
+            x_desc: look.tr("chart.week"),
+            y_desc: look.tr("chart.run_retention_axis"),
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
         },
@@ -959,7 +1001,11 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<
 
 /// Scatter of replicates at the final week: the newcomers' agency index vs their
 /// minoritization index.
-pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Result<()> {
+pub fn agency_vs_minoritization<DB: DrawingBackend>(
+    root: &Area<DB>,
+    data: &RunData,
+    look: Look,
+) -> Result<()> {
     let pairs = data
         .final_table
         .pairs("agency_index", "minoritization_index", "newcomers");
@@ -983,7 +1029,12 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(root: &Area<DB>, data: &RunD
     }
     let body = header(
         root,
-        &format!("Agency against minoritization{}", scenario_suffix(data)),
+        look,
+        &format!(
+            "{}{}",
+            look.tr("chart.run_agency_title"),
+            scenario_suffix(data)
+        ),
         &subtitle,
         &if pairs.len() >= 2 {
             vec![

@@ -11,7 +11,8 @@ pub mod draw;
 pub mod report;
 pub mod series;
 
-use super::chart::{self, Area, Chart};
+use super::chart::{self, Area, Chart, Look};
+use crate::lang::Lang;
 use crate::metrics::indicators::{key_series, View};
 use anyhow::{Context, Result};
 use data::RunData;
@@ -116,14 +117,19 @@ impl Figure {
     }
 
     /// Draws the figure on any backend.
-    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, data: &RunData) -> Result<()> {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        data: &RunData,
+        look: Look,
+    ) -> Result<()> {
         match self {
-            Figure::Trajectories => draw::trajectories_sheet(root, data),
-            Figure::Indicator(name, lens) => draw::indicator_chart(root, data, name, lens),
-            Figure::WhoTalks => draw::who_talks(root, data),
-            Figure::Distributions => draw::distributions(root, data),
-            Figure::Retention => draw::retention(root, data),
-            Figure::AgencyVsMinoritization => draw::agency_vs_minoritization(root, data),
+            Figure::Trajectories => draw::trajectories_sheet(root, data, look),
+            Figure::Indicator(name, lens) => draw::indicator_chart(root, data, name, lens, look),
+            Figure::WhoTalks => draw::who_talks(root, data, look),
+            Figure::Distributions => draw::distributions(root, data, look),
+            Figure::Retention => draw::retention(root, data, look),
+            Figure::AgencyVsMinoritization => draw::agency_vs_minoritization(root, data, look),
         }
     }
 }
@@ -132,6 +138,7 @@ impl Figure {
 pub struct RunChart<'a> {
     pub figure: Figure,
     pub data: &'a RunData,
+    pub look: Look,
 }
 
 impl Chart for RunChart<'_> {
@@ -144,13 +151,13 @@ impl Chart for RunChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
-        self.figure.draw(root, self.data)
+        self.figure.draw(root, self.data, self.look)
     }
 }
 
-/// Draws every chart of a run folder into `<dir>/charts/` (SVG and PNG), reading only the
-/// folder's files. Returns the written paths, sorted.
-pub fn draw_run_charts(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Draws every chart of a run folder into `<dir>/charts/` (SVG and PNG) with its words in
+/// `lang`, reading only the folder's files. Returns the written paths, sorted.
+pub fn draw_run_charts(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
     let data = RunData::load(dir)?;
     let out = dir.join("charts");
     let mut written = Vec::new();
@@ -160,6 +167,7 @@ pub fn draw_run_charts(dir: &Path) -> Result<Vec<PathBuf>> {
             &RunChart {
                 figure,
                 data: &data,
+                look: Look::new(lang),
             },
         )
         .with_context(|| format!("drawing the charts of {}", dir.display()))?;
