@@ -135,6 +135,14 @@ const INVOCATIONS: &[&str] = &[
     "run {pilot} --posterior {dir}/f --replicates 2 --weeks 4 -o {dir}/rp --quiet --no-charts",
     "compare {pilot} --variant {variant} --posterior {dir}/f --replicates 2 --weeks 4 \
      --at 2:activity.facilitation=0.5 -o {dir}/cp --quiet --no-charts",
+    "run {kc} --replicates 2 --weeks 2 --set activity.groups=1 -o {dir}/rn --quiet --lang nb",
+    "compare {kc} --variant {variant} --replicates 2 --weeks 2 --set activity.groups=1 \
+     -o {dir}/cn --quiet --lang nb",
+    "sweep {kc} --vary activity.co_design=0,0.5 --replicates 2 --weeks 2 \
+     --set activity.groups=1 -o {dir}/sn --quiet --lang nb",
+    "merge {dir}/s0 {dir}/s1 -o {dir}/mn --quiet --lang nb",
+    "sensitivity {kc} --method morris --range parameters.beta_e=1:3 --trajectories 2 \
+     --replicates 2 --weeks 2 --set activity.groups=1 -o {dir}/xn --quiet --lang nb",
 ];
 
 #[test]
