@@ -750,6 +750,7 @@ pub fn sensitivity(
     seed: u64,
     weeks: u32,
     charts: &[String],
+    ranking: &[String],
     lang: Lang,
 ) -> String {
     let method = design.method.name();
@@ -793,7 +794,7 @@ pub fn sensitivity(
         &nav,
     );
     let statistic = if morris { "mu_star" } else { "ST" };
-    sensitivity_findings(&mut h, a, statistic, lang);
+    sensitivity_findings(&mut h, a, statistic, ranking, lang);
     section_start(&mut h, "charts", lang.tr("report.charts_title"));
     for svg in charts.iter().filter(|f| f.ends_with(".svg")) {
         let target = a.per_indicator.iter().find(|(t, _, _)| {
@@ -832,8 +833,15 @@ pub fn sensitivity(
 }
 
 /// The analysis' findings: per indicator the factor that matters most, the next, and a note
-/// where replicate noise dominates; then the warnings.
-fn sensitivity_findings(h: &mut String, a: &Analysis, statistic: &str, lang: Lang) {
+/// where replicate noise dominates; in English also the analysis' own sentences (`ranking`,
+/// not in the catalogue yet); then the warnings.
+fn sensitivity_findings(
+    h: &mut String,
+    a: &Analysis,
+    statistic: &str,
+    ranking: &[String],
+    lang: Lang,
+) {
     section_start(h, "findings", lang.tr("report.findings_title"));
     h.push_str("<ul>\n");
     for (t, share, _) in &a.per_indicator {
@@ -893,6 +901,17 @@ fn sensitivity_findings(h: &mut String, a: &Analysis, statistic: &str, lang: Lan
         let _ = writeln!(h, "<li><b>{}</b>: {}{noise}</li>", esc(&title), esc(&line));
     }
     h.push_str("</ul>\n");
+    if lang == Lang::En && !ranking.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<ul>",
+            esc(lang.tr("report.sensitivity_details"))
+        );
+        for r in ranking {
+            let _ = writeln!(h, "<li>{}</li>", esc(r));
+        }
+        h.push_str("</ul>\n");
+    }
     if !a.warnings.is_empty() {
         let _ = writeln!(
             h,
