@@ -173,6 +173,11 @@ pub struct RunCmd {
     /// `dugnad fit` folder (docs/fitting.md).
     #[arg(long, value_name = "DIR")]
     pub posterior: Option<PathBuf>,
+    /// Language of the report and of the terminal summary: en (default) or nb (Norwegian
+    /// bokmål); when not given, the DUGNAD_LANG environment variable, if set. The CSVs are the
+    /// same in every language.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -433,6 +438,10 @@ pub struct CompareCmd {
     pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
+    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -468,6 +477,10 @@ pub struct SweepCmd {
     pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
+    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -487,6 +500,10 @@ pub struct MergeCmd {
     /// No summary on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
+    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -557,6 +574,10 @@ pub struct SensitivityCmd {
     pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
+    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 // `fit` simulates one replicate per proposal: --replicates is refused and not shown in --help.
@@ -598,4 +619,18 @@ pub struct FitCmd {
     pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// The language of a command's report and summary: `--lang` when given, else the
+/// `DUGNAD_LANG` environment variable when set (and not empty), else English.
+pub fn resolve_lang(flag: Option<crate::lang::Lang>) -> Result<crate::lang::Lang, String> {
+    if let Some(l) = flag {
+        return Ok(l);
+    }
+    match std::env::var("DUGNAD_LANG") {
+        Ok(v) if !v.trim().is_empty() => v
+            .parse()
+            .map_err(|e: crate::lang::UnknownLang| format!("DUGNAD_LANG: {e}")),
+        _ => Ok(crate::lang::Lang::En),
+    }
 }

@@ -138,6 +138,14 @@ const INVOCATIONS: &[&str] = &[
     "plot {dir}/at",
     "plot {dir}/at --chart retention --format pdf --width 600 --height 400 --dpi 150 \
      --no-title --lang nb -o {dir}/fig --force --quiet",
+    "run {kc} --replicates 2 --weeks 2 --set activity.groups=1 -o {dir}/rn --quiet --lang nb",
+    "compare {kc} --variant {variant} --replicates 2 --weeks 2 --set activity.groups=1 \
+     -o {dir}/cn --quiet --lang nb",
+    "sweep {kc} --vary activity.co_design=0,0.5 --replicates 2 --weeks 2 \
+     --set activity.groups=1 -o {dir}/sn --quiet --lang nb",
+    "merge {dir}/s0 {dir}/s1 -o {dir}/mn --quiet --lang nb",
+    "sensitivity {kc} --method morris --range parameters.beta_e=1:3 --trajectories 2 \
+     --replicates 2 --weeks 2 --set activity.groups=1 -o {dir}/xn --quiet --lang nb",
 ];
 
 #[test]

@@ -28,6 +28,7 @@ use std::time::Instant;
 /// `dugnad compare`.
 pub fn compare(cmd: &CompareCmd) -> Result<()> {
     let started = Instant::now();
+    let lang = crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
     let plan = compare::Plan::from_args(cmd)?;
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (comparison, threads) = run_comparison(&plan, &cmd.run)?;
@@ -39,7 +40,7 @@ pub fn compare(cmd: &CompareCmd) -> Result<()> {
         threads,
         provenance,
         started,
-        !cmd.no_charts,
+        (!cmd.no_charts).then_some(lang),
     )?;
     let dir = out.commit()?;
     if let Some(o) = &comparison.adaptive {
@@ -72,7 +73,7 @@ fn run_comparison(plan: &compare::Plan, run: &RunArgs) -> Result<(Comparison, us
 }
 
 /// Writes `c` (a comparison of `plan` on `threads` threads, started at `started`): its table,
-/// charts and report (`charts`), and manifest into `out`.
+/// charts and report (`charts`: in that language), and manifest into `out`.
 pub fn write_comparison(
     out: &ResultDir,
     plan: &compare::Plan,
@@ -80,7 +81,7 @@ pub fn write_comparison(
     threads: usize,
     provenance: Provenance,
     started: Instant,
-    charts: bool,
+    charts: Option<crate::lang::Lang>,
 ) -> Result<()> {
     let drawn = plan.contenders[0].drawn.as_ref();
     let mut tables = vec![compare::table(c)];
@@ -88,19 +89,15 @@ pub fn write_comparison(
         tables.push(d.table());
     }
     let mut files = write_tables(&tables, |f, b| out.write(f, b))?;
-    if charts {
-        files.extend(present::compare::charts(
-            out.path(),
-            c,
-            crate::lang::Lang::default(),
-        )?);
+    if let Some(lang) = charts {
+        files.extend(present::compare::charts(out.path(), c, lang)?);
         files.push("report.html".into());
     }
     files.push("manifest.json".into());
     let wall = started.elapsed().as_secs_f64();
     let manifest = plan.manifest(c, provenance, threads, wall, files);
-    if charts {
-        let html = present::compare::report(out.path(), c);
+    if let Some(lang) = charts {
+        let html = present::reports::compare(out.path(), plan, c, lang);
         out.write("report.html", html.as_bytes())?;
     }
     out.write("manifest.json", &to_json(&manifest))
@@ -286,6 +283,7 @@ struct SweepManifest<'a> {
 /// `dugnad sweep`.
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
+    crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
     let plan = sweep::Plan::from_args(cmd)?;
     sweep_planned(&plan, cmd, Provenance::now(), started, None)
 }
@@ -328,6 +326,7 @@ pub fn sweep_planned(
             &swept.store.def,
             plan.keep,
             (!cmd.no_charts).then_some(cmd.lens.as_deref()),
+            crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?,
         )?);
     }
     files.push("manifest.json".into());
@@ -394,13 +393,14 @@ pub fn print_swept(
 }
 
 /// Assembles a complete sweep folder's `sweep` (and `sweep-replicates`) tables from its cell
-/// files, and with `charts` (`Some(lens)`) draws its charts at that lens. Returns the files
-/// written.
+/// files, and with `charts` (`Some(lens)`) draws its charts at that lens and writes its report
+/// in `lang`. Returns the files written.
 fn finish(
     dir: &Path,
     def: &SweepDef,
     replicates: bool,
     charts: Option<Option<&str>>,
+    lang: crate::lang::Lang,
 ) -> Result<Vec<String>> {
     let keys = &def.cells.keys;
     let mut tables = vec![store::assembled(
@@ -421,12 +421,8 @@ fn finish(
     }
     let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
     if let Some(lens) = charts {
-        files.extend(present::sweep::charts(
-            dir,
-            def,
-            lens,
-            crate::lang::Lang::default(),
-        )?);
+        files.extend(present::sweep::charts(dir, def, lens, lang)?);
+        files.extend(present::reports::sweep(dir, def, lens, lang)?);
     }
     Ok(files)
 }
@@ -463,6 +459,7 @@ fn shard_count(dir: &Path) -> Option<usize> {
 /// `dugnad merge`.
 pub fn merge(cmd: &MergeCmd) -> Result<()> {
     let started = Instant::now();
+    let lang = crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
     let counts: Vec<usize> = cmd.dirs.iter().filter_map(|d| shard_count(d)).collect();
     let set = store::collect_shards(&cmd.dirs, &counts)?;
     let def = &set.def;
@@ -487,6 +484,7 @@ pub fn merge(cmd: &MergeCmd) -> Result<()> {
         def,
         set.replicates,
         (!cmd.no_charts).then_some(None),
+        lang,
     )?);
     files.push("manifest.json".into());
     let manifest = MergeManifest {

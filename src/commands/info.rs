@@ -137,8 +137,8 @@ pub fn indicators(cmd: &IndicatorsCmd) -> anyhow::Result<()> {
         println!(
             "{:<30} {} ({}), {}, {}\n    lenses: {}\n    {}\n    formula: {}",
             i.name,
-            i.title,
-            i.unit,
+            i.title(),
+            i.unit(),
             i.range,
             i.direction.words(),
             lens_list(i),

@@ -159,19 +159,17 @@ pub fn plot(cmd: &PlotCmd) -> Result<()> {
     Ok(())
 }
 
-/// Redraws a folder's charts (and a run's or fit's report) in place, as it was written.
+/// Redraws a folder's charts (and a run's, sweep's or fit's report) in place, as it was written.
 fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
     match kind {
         Folder::Fit => {
             crate::present::fit::charts(dir, lang)?;
             crate::present::fit::write_report(dir)?;
         }
-        Folder::Run(_) => {
-            crate::present::run::draw_run_charts(dir, lang)?;
-            crate::present::run::report::write_report(dir)?;
-        }
+        Folder::Run(_) => super::run::draw(dir, lang)?,
         Folder::Sweep(def) => {
             crate::present::sweep::charts(dir, def, None, lang)?;
+            crate::present::reports::sweep(dir, def, None, lang)?;
         }
     }
     eprintln!("redrew the charts in {}", dir.display());

@@ -2,8 +2,10 @@
 //! charts and report.
 
 use super::progress;
+use super::UsageError;
 use crate::cli::RunCmd;
 use crate::experiment::run::Plan;
+use crate::lang::{fill, Lang};
 use crate::metrics::aggregate::RunAggregate;
 use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::ResultDir;
@@ -22,6 +24,7 @@ pub use crate::experiment::run::{load, Loaded};
 /// `dugnad run`.
 pub fn run(cmd: &RunCmd) -> Result<()> {
     let started = Instant::now();
+    let lang = crate::cli::resolve_lang(cmd.lang).map_err(UsageError)?;
     let plan = Plan::from_args(cmd)?;
     // Refuse early, before spending the simulation time.
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
@@ -33,17 +36,17 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
         threads,
         Provenance::now(),
         started,
-        !cmd.no_charts,
+        (!cmd.no_charts).then_some(lang),
     )?;
     let dir = out.commit()?;
     if !cmd.run.quiet {
-        print_summary(&agg, &dir, started.elapsed().as_secs_f64());
+        print_summary(&agg, &dir, started.elapsed().as_secs_f64(), lang);
     }
     Ok(())
 }
 
 /// Writes the tables of `agg` (a run of `plan` on `threads` threads, started at `started`),
-/// its manifest, and with `charts` its charts and report, into `out`.
+/// its manifest, and with `charts` (`Some(language)`) its charts and report, into `out`.
 pub fn write_run(
     out: &ResultDir,
     plan: &Plan,
@@ -51,7 +54,7 @@ pub fn write_run(
     threads: usize,
     provenance: Provenance,
     started: Instant,
-    charts: bool,
+    charts: Option<Lang>,
 ) -> Result<()> {
     let mut files = plan.with_tables(agg, |t| write_tables(t, |f, b| out.write(f, b)))?;
     if plan.network {
@@ -79,8 +82,8 @@ pub fn write_run(
         )?,
         None => out.write("manifest.json", &manifest.to_json())?,
     }
-    if charts {
-        draw(out.path())?;
+    if let Some(lang) = charts {
+        draw(out.path(), lang)?;
     }
     Ok(())
 }
@@ -101,31 +104,43 @@ fn simulate(plan: &Plan, threads: Option<usize>, quiet: bool) -> Result<(RunAggr
     Ok(result)
 }
 
-/// Draws charts and report into a run folder.
-pub fn draw(dir: &Path) -> Result<()> {
-    present::run::draw_run_charts(dir, crate::lang::Lang::default())?;
-    present::run::report::write_report(dir)?;
+/// Draws charts and report (in `lang`) into a run folder.
+pub fn draw(dir: &Path, lang: Lang) -> Result<()> {
+    present::run::draw_run_charts(dir, lang)?;
+    present::run::report::write_report_in(dir, lang, &[])?;
     Ok(())
 }
 
 /// The run's size, time and folder, and the headline indicators' final-week means with CIs:
 /// of the newcomers, beside the local participants' where the scenario has any, each with the
-/// replicates it rests on when fewer than ran.
-fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64) {
+/// replicates it rests on when fewer than ran; in `lang`.
+fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64, lang: Lang) {
     eprintln!(
-        "{} replicates × {} weeks in {:.2} s → {}",
-        agg.replicates(),
-        agg.weeks,
-        secs,
-        dir.display()
+        "{}",
+        fill(
+            lang,
+            "summary.head",
+            &[
+                ("replicates", &agg.replicates()),
+                ("weeks", &agg.weeks),
+                ("seconds", &format!("{secs:.2}")),
+                ("dir", &dir.display()),
+            ]
+        )
     );
-    for line in summary_lines(agg) {
+    for line in summary_lines_in(agg, lang) {
         eprintln!("{line}");
     }
 }
 
-/// The lines of the terminal summary (see [`print_summary`]).
+/// The lines of the terminal summary in English (see [`summary_lines_in`]).
 pub fn summary_lines(agg: &RunAggregate) -> Vec<String> {
+    summary_lines_in(agg, Lang::En)
+}
+
+/// The lines of the terminal summary (see [`print_summary`]) in `lang`; indicator and lens
+/// keys stay as the CSVs write them.
+pub fn summary_lines_in(agg: &RunAggregate, lang: Lang) -> Vec<String> {
     let runs = agg.replicates() as u64;
     let cell = |k: Option<usize>| -> String {
         let Some(s) = k.map(|k| agg.final_week[k].summary()) else {
@@ -141,14 +156,18 @@ pub fn summary_lines(agg: &RunAggregate) -> Vec<String> {
     let any_locals = key_series(View::Headline).iter().any(|(name, lens)| {
         *lens == "newcomers" && locals(name).is_some_and(|k| agg.final_week[k].summary().n > 0)
     });
-    let mut out = vec![format!(
-        "  final week, mean [95 % CI]; about {}{}",
-        crate::present::meta::NEWCOMERS_WORDS,
-        if any_locals {
-            ", then local participants (of a majority origin)"
-        } else {
-            ""
-        }
+    let then_locals = if any_locals {
+        lang.tr("summary.then_locals")
+    } else {
+        ""
+    };
+    let mut out = vec![fill(
+        lang,
+        "summary.about",
+        &[
+            ("newcomers", &crate::present::meta::newcomers_words(lang)),
+            ("locals", &then_locals),
+        ],
     )];
     for (name, lens) in key_series(View::Headline) {
         let k = agg.layout.position(name, lens);
@@ -159,7 +178,11 @@ pub fn summary_lines(agg: &RunAggregate) -> Vec<String> {
         };
         let mut line = format!("  {label:<32} {:<34}", cell(k));
         if any_locals && lens == "newcomers" {
-            line.push_str(&format!(" local: {}", cell(locals(name))));
+            line.push_str(&fill(
+                lang,
+                "summary.local",
+                &[("value", &cell(locals(name)))],
+            ));
         }
         out.push(line.trim_end().to_string());
     }

@@ -50,6 +50,7 @@ struct FactorEntry<'a> {
 /// `dugnad sensitivity`.
 pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
+    crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
     let plan = Plan::from_args(cmd)?;
     let done = sensitivity_planned(&plan, cmd, Provenance::now(), started, None)?;
     for w in &done.warnings {
@@ -105,7 +106,8 @@ pub fn sensitivity_planned(
     let complete = swept.complete(true);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
     let (warnings, ranking) = if complete {
-        let done = analyse(plan, !cmd.no_charts)?;
+        let lang = crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
+        let done = analyse(plan, (!cmd.no_charts).then_some(lang))?;
         files.extend(done.files);
         (done.analysis.warnings, done.ranking)
     } else {
@@ -183,7 +185,7 @@ struct Analysed {
 }
 
 /// Analyses a complete folder: writes its tables, and with `charts` its charts and report.
-fn analyse(plan: &Plan, charts: bool) -> Result<Analysed> {
+fn analyse(plan: &Plan, charts: Option<crate::lang::Lang>) -> Result<Analysed> {
     let dir = &plan.sweep.target;
     let (a, outputs) = plan.analyze()?;
     let tables = [
@@ -194,14 +196,23 @@ fn analyse(plan: &Plan, charts: bool) -> Result<Analysed> {
     let mut files = write_tables(&tables, |f, b| write_file_atomic(&dir.join(f), b))?;
     drop(tables);
     let ranking = sa::ranking(&a);
-    if charts {
-        files.extend(present::sensitivity::charts(
+    if let Some(lang) = charts {
+        let drawn = present::sensitivity::charts(dir, &a, lang)?;
+        files.extend(drawn.iter().cloned());
+        let base = &plan.sweep.base.scenario;
+        let (name, scope) = (&base.name, plan.sweep.scope.name());
+        let html = present::reports::sensitivity(
             dir,
+            name,
+            &plan.design,
             &a,
-            crate::lang::Lang::default(),
-        )?);
-        let (name, scope) = (&plan.sweep.base.scenario.name, plan.sweep.scope.name());
-        let html = present::sensitivity::report(dir, name, &plan.design, &a, scope, &ranking);
+            scope,
+            base.seed,
+            base.weeks,
+            &drawn,
+            &ranking,
+            lang,
+        );
         write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
         files.push("report.html".into());
     }

@@ -9,6 +9,7 @@
 
 use super::lens::{Basis, LensSet, Subject};
 use super::observe::{LensTally, OriginTally, WeekTally};
+use crate::lang::Lang;
 
 /// How an indicator's values are scaled; decides axis range, tick format and reference lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,10 +110,6 @@ pub struct Sums<'a> {
 #[derive(Clone, Copy)]
 pub struct Indicator {
     pub name: &'static str,
-    /// Short title for charts, without the lens ("Voice parity").
-    pub title: &'static str,
-    /// Axis label with unit.
-    pub unit: &'static str,
     pub kind: Kind,
     /// The range of its values, as text.
     pub range: &'static str,
@@ -135,6 +132,31 @@ pub struct Indicator {
 }
 
 impl Indicator {
+    /// Short title for charts, without the lens ("Voice parity"), in English: the catalogue's
+    /// `indicator.<name>.title` (`src/lang/en.toml`, the one declaration of the words; other
+    /// languages in theirs).
+    pub fn title(&self) -> &'static str {
+        self.words(Lang::En, "title")
+    }
+
+    /// Axis label with unit, in English: the catalogue's `indicator.<name>.unit`.
+    pub fn unit(&self) -> &'static str {
+        self.words(Lang::En, "unit")
+    }
+
+    /// The indicator's `field` (`title`, `unit`) in `lang`; "" when no catalogue has it.
+    pub fn words(&self, lang: Lang, field: &str) -> &'static str {
+        let key = format!("indicator.{}.{field}", self.name);
+        match lang
+            .catalogue()
+            .get(&key)
+            .or_else(|| Lang::En.catalogue().get(&key))
+        {
+            Some(s) => s,
+            None => "",
+        }
+    }
+
     /// The value at one lens.
     pub fn value(&self, v: &Sums) -> f64 {
         (self.formula)(v)
@@ -226,8 +248,6 @@ fn limbo_share(v: &Sums) -> f64 {
 /// Defaults of a participant indicator.
 const P: Indicator = Indicator {
     name: "",
-    title: "",
-    unit: "",
     kind: Kind::Level,
     range: "[0, 1]",
     lenses: LensSet::PARTICIPANTS,
@@ -254,7 +274,6 @@ const H: Indicator = Indicator {
 /// Defaults of a door opened to those who entered as newcomers (housing, a job): persons per
 /// group and week, counted by how they entered.
 const DOOR: Indicator = Indicator {
-    unit: "persons per group per week",
     kind: Kind::Count,
     range: "≥ 0",
     lenses: LensSet::NEWCOMERS_ONLY,
@@ -267,7 +286,6 @@ const DOOR: Indicator = Indicator {
 /// Defaults of a participant lost to the activity (dropped out, stranded): persons per group
 /// and week.
 const LOSS: Indicator = Indicator {
-    unit: "persons per group per week",
     kind: Kind::Count,
     range: "≥ 0",
     direction: Direction::HigherIsWorse,
@@ -282,8 +300,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Voice (M1) ----
     Indicator {
         name: "voice_share",
-        title: "Share of the talk",
-        unit: "share of turns",
         kind: Kind::Share,
         lenses: LensSet::TALK,
         topic: Topic::Voice,
@@ -295,8 +311,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "voice_parity",
-        title: "Voice parity",
-        unit: "ratio (1 = parity)",
         kind: Kind::Ratio,
         range: "[0, ∞)",
         lenses: LensSet::TALK,
@@ -310,8 +324,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "spoken_for_rate",
-        title: "Spoken for",
-        unit: "share of their turns",
         kind: Kind::Share,
         lenses: LensSet::TALK,
         direction: Direction::HigherIsWorse,
@@ -325,8 +337,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "spoken_for_ratio",
-        title: "Speaking-for ratio",
-        unit: "ratio (1 = equal)",
         kind: Kind::Ratio,
         range: "[0, ∞)",
         direction: Direction::HigherIsWorse,
@@ -339,8 +349,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "takeover_share",
-        title: "Turns taken over",
-        unit: "share of turns taken over",
         kind: Kind::Share,
         lenses: LensSet::TALK,
         direction: Direction::Neither,
@@ -356,8 +364,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "completed_turn_share",
-        title: "Turns completed by the speaker",
-        unit: "share of their turns",
         kind: Kind::Share,
         topic: Topic::Voice,
         mechanisms: "M1",
@@ -369,8 +375,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Help (M2) ----
     Indicator {
         name: "dependency_help_share",
-        title: "Help that does it for them",
-        unit: "share of help received",
         kind: Kind::Share,
         direction: Direction::HigherIsWorse,
         topic: Topic::Help,
@@ -383,8 +387,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "unsolicited_help_share",
-        title: "Unsolicited help",
-        unit: "share of help received",
         kind: Kind::Share,
         direction: Direction::HigherIsWorse,
         topic: Topic::Help,
@@ -396,8 +398,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "help_episodes",
-        title: "Help received",
-        unit: "episodes per group per week",
         kind: Kind::Count,
         range: "≥ 0",
         direction: Direction::Neither,
@@ -411,8 +411,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Agenda (M6) ----
     Indicator {
         name: "proposals_adopted_share",
-        title: "Agenda decisions won",
-        unit: "share of decisions",
         kind: Kind::Share,
         lenses: LensSet::TALK,
         topic: Topic::Agenda,
@@ -425,8 +423,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Agency ----
     Indicator {
         name: "mean_agency",
-        title: "Agency",
-        unit: "agency (0–1)",
         topic: Topic::Agency,
         mechanisms: "M1, M2, M6, M8",
         formula_text: "agency / members",
@@ -437,8 +433,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "agency_gini",
-        title: "Inequality of agency",
-        unit: "Gini coefficient (0–1)",
         range: "[0, 1)",
         direction: Direction::HigherIsWorse,
         topic: Topic::Agency,
@@ -450,8 +444,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "mean_p_indep",
-        title: "Readiness to try alone",
-        unit: "probability (0–1)",
         topic: Topic::Agency,
         mechanisms: "M2",
         formula_text: "p_indep / members",
@@ -462,8 +454,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Beliefs (M4, M5) ----
     Indicator {
         name: "perceived_competence_gap",
-        title: "Underestimation",
-        unit: "true − perceived (0–1)",
         kind: Kind::Signed,
         range: "[−1, 1]",
         direction: Direction::HigherIsWorse,
@@ -476,8 +466,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "stereotype",
-        title: "Stereotype",
-        unit: "perceived competence (0–1)",
         lenses: LensSet::PARTICIPANTS.with_origins(),
         topic: Topic::Beliefs,
         mechanisms: "M4, M5",
@@ -491,8 +479,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "limbo_count",
-        title: "In limbo",
-        unit: "persons per group",
         kind: Kind::Count,
         range: "≥ 0",
         basis: Basis::Entry,
@@ -506,8 +492,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "us_them_distance",
-        title: "Us/them distance",
-        unit: "distance (0–1)",
         direction: Direction::HigherIsWorse,
         topic: Topic::Beliefs,
         mechanisms: "M4, M5",
@@ -519,8 +503,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Ties (M8) ----
     Indicator {
         name: "bonding_tie_strength",
-        title: "Bonding ties",
-        unit: "tie strength (0–1)",
         topic: Topic::Ties,
         mechanisms: "M8",
         formula_text: "bonding / bonding_pairs",
@@ -530,8 +512,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "bridging_tie_strength",
-        title: "Bridging ties",
-        unit: "tie strength (0–1)",
         topic: Topic::Ties,
         mechanisms: "M8",
         formula_text: "bridging / bridging_pairs",
@@ -542,8 +522,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "linking_tie_strength",
-        title: "Linking ties",
-        unit: "tie strength (0–1)",
         lenses: LensSet::NEWCOMERS_ONLY,
         topic: Topic::Ties,
         mechanisms: "M8",
@@ -554,8 +532,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "tie_share_to_locals",
-        title: "Share of ties to locals",
-        unit: "share of tie strength",
         kind: Kind::Share,
         direction: Direction::Neither,
         topic: Topic::Ties,
@@ -567,8 +543,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "doors_opened",
-        title: "Doors opened",
-        unit: "events per group per week",
         formula_text: "(housing + job) / groups (by entry)",
         meaning: "Housing or jobs found in the week by those who entered as newcomers, through their bridging ties to well-networked persons of the majority (linking social capital, Lancee 2010). Per group.",
         formula: |v| per_group(v.lens.housing + v.lens.job, v),
@@ -576,7 +550,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "housing_events",
-        title: "Housing found",
         formula_text: "housing / groups (by entry)",
         meaning: "Those who entered as newcomers and found housing in the week (once per person), per group.",
         formula: |v| per_group(v.lens.housing, v),
@@ -584,7 +557,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "job_events",
-        title: "Jobs found",
         formula_text: "job / groups (by entry)",
         meaning: "Those who entered as newcomers and found a job in the week (once per person), per group.",
         formula: |v| per_group(v.lens.job, v),
@@ -593,8 +565,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Learning (M7, M2, M5) ----
     Indicator {
         name: "mean_language",
-        title: "Local language",
-        unit: "proficiency (0–1)",
         topic: Topic::Learning,
         mechanisms: "M7",
         formula_text: "language / members",
@@ -604,8 +574,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "language_gain",
-        title: "Language learned",
-        unit: "gain since entry (0–1)",
         kind: Kind::Signed,
         range: "[−1, 1]",
         topic: Topic::Learning,
@@ -617,8 +585,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "mean_knowhow",
-        title: "Local know-how",
-        unit: "know-how (0–1)",
         topic: Topic::Learning,
         mechanisms: "M2",
         formula_text: "knowhow / members",
@@ -628,8 +594,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "mean_belonging",
-        title: "Belonging",
-        unit: "belonging (0–1)",
         topic: Topic::Learning,
         mechanisms: "M5, M3",
         formula_text: "belonging / members",
@@ -640,8 +604,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Attendance (M8, M3) ----
     Indicator {
         name: "attendance_rate",
-        title: "Attendance",
-        unit: "share of meetings",
         kind: Kind::Share,
         topic: Topic::Attendance,
         mechanisms: "M8",
@@ -652,8 +614,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "participants_active",
-        title: "Active participants",
-        unit: "persons per group",
         kind: Kind::Count,
         range: "≥ 0",
         direction: Direction::Neither,
@@ -666,7 +626,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "dropouts",
-        title: "Dropouts",
         formula_text: "dropouts / groups",
         meaning: "The lens's members who stopped coming in the week, per group.",
         formula: |v| per_group(v.lens.dropouts, v),
@@ -674,7 +633,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "stranded",
-        title: "Stranded",
         formula_text: "stranded / groups",
         meaning: "The lens's members who lost most of their ties to volunteers and staff when one of them withdrew (belonging falls), per group.",
         formula: |v| per_group(v.lens.stranded, v),
@@ -683,8 +641,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Transitions (M8) ----
     Indicator {
         name: "role_transitions",
-        title: "Stepping up",
-        unit: "moves per group per week",
         kind: Kind::Count,
         range: "≥ 0",
         basis: Basis::Entry,
@@ -697,8 +653,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "co_organizers",
-        title: "Co-organizers",
-        unit: "persons per group",
         kind: Kind::Count,
         range: "≥ 0",
         topic: Topic::Transitions,
@@ -711,8 +665,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Volunteers and staff (M3) ----
     Indicator {
         name: "volunteers_active",
-        title: "Active volunteers",
-        unit: "persons per group",
         kind: Kind::Count,
         range: "≥ 0",
         formula_text: "members / groups",
@@ -722,8 +674,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "founding_volunteers_retained",
-        title: "Founding volunteers retained",
-        unit: "share of the week-0 cohort",
         kind: Kind::Share,
         formula_text: "founding_active / founding",
         meaning: "Share of the volunteers (staff) active at week 0 who are still active: the founding cohort's retention curve. Refills and newcomers who stepped up are not in it.",
@@ -733,8 +683,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "annual_attrition",
-        title: "Annual attrition",
-        unit: "withdrawals per volunteer-year",
         kind: Kind::Rate,
         range: "≥ 0",
         direction: Direction::HigherIsWorse,
@@ -745,8 +693,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "mean_tenure_weeks",
-        title: "Tenure of leavers",
-        unit: "weeks",
         kind: Kind::Rate,
         range: "≥ 1",
         formula_text: "cum_tenure / cum_withdrawals",
@@ -756,8 +702,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "satisfaction",
-        title: "Satisfaction",
-        unit: "satisfaction (0–1)",
         formula_text: "satisfaction / members",
         meaning: "Average satisfaction of the lens's motives (helping, company, purpose).",
         formula: |v| ratio(v.lens.satisfaction, v.lens.members),
@@ -765,8 +709,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "burden",
-        title: "Burden",
-        unit: "burden",
         kind: Kind::Rate,
         range: "≥ 0",
         direction: Direction::HigherIsWorse,
@@ -777,8 +719,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "withdrawals",
-        title: "Withdrawals",
-        unit: "persons per group per week",
         kind: Kind::Count,
         range: "≥ 0",
         direction: Direction::HigherIsWorse,
@@ -790,8 +730,6 @@ pub const INDICATORS: &[Indicator] = &[
     // ---- Composite ----
     Indicator {
         name: "agency_index",
-        title: "Agency index",
-        unit: "index (0–1)",
         topic: Topic::Composite,
         mechanisms: "M1, M2, M6",
         formula_text: "mean of the defined among: mean_agency, mean_p_indep, completed_turn_share, min(voice_parity, 1), proposals_adopted_share (of the lens)",
@@ -809,8 +747,6 @@ pub const INDICATORS: &[Indicator] = &[
     },
     Indicator {
         name: "minoritization_index",
-        title: "Minoritization index",
-        unit: "index (0–1)",
         direction: Direction::HigherIsWorse,
         topic: Topic::Composite,
         mechanisms: "M1, M2, M4, M5",
@@ -902,7 +838,7 @@ pub fn markdown() -> String {
                 lens_list(i),
                 i.direction.words(),
                 i.meaning,
-                i.unit,
+                i.unit(),
                 basis,
                 i.mechanisms
             ));
@@ -1053,8 +989,8 @@ mod tests {
     fn every_indicator_is_declared_completely() {
         for i in INDICATORS {
             for (what, text) in [
-                ("title", i.title),
-                ("unit", i.unit),
+                ("title", i.title()),
+                ("unit", i.unit()),
                 ("range", i.range),
                 ("mechanisms", i.mechanisms),
                 ("formula", i.formula_text),

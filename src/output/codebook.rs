@@ -163,8 +163,8 @@ pub fn codebook(tables: &[Table], extension: &str) -> Table<'static> {
             rows.push([
                 files.clone(),
                 format!("indicator={}", i.name),
-                format!("{} — {} Higher is {}.", i.title, i.meaning, direction(i)),
-                i.unit.to_string(),
+                format!("{} — {} Higher is {}.", i.title(), i.meaning, direction(i)),
+                i.unit().to_string(),
                 i.range.to_string(),
                 lens_list(i),
             ]);
@@ -264,7 +264,7 @@ mod tests {
         assert!(at("final.csv", "value")[2].contains("NA where the lens had nobody"));
         for i in INDICATORS {
             let row = at("final.csv", &format!("indicator={}", i.name));
-            assert_eq!((row[3].as_str(), row[4].as_str()), (i.unit, i.range));
+            assert_eq!((row[3].as_str(), row[4].as_str()), (i.unit(), i.range));
             assert!(row[5].contains("all"), "{}: lenses", i.name);
         }
         assert!(at("final.csv", "lens=newcomers")[2].contains("non-majority origin"));

@@ -2,6 +2,7 @@
 //! the page shells. Pages are self-contained: no external CSS, scripts, fonts or images.
 
 use super::style::{PAGE_CSS, REPORT_CSS};
+use crate::lang::Lang;
 use std::path::Path;
 
 /// Escapes text for HTML content and attributes. A "://" is written with an encoded colon
@@ -122,11 +123,18 @@ pub fn inline_svg_file(path: &Path) -> Option<String> {
 }
 
 /// The page of an experiment (comparison, sensitivity): a title and (title, html) sections,
-/// in the compact experiment style. Titles are escaped; the html is inserted as given.
+/// in the compact experiment style, in English. Titles are escaped; the html is inserted as
+/// given.
 pub fn page(title: &str, sections: &[(String, String)]) -> String {
+    page_in(Lang::En, title, sections)
+}
+
+/// [`page`] in `lang` (the `lang` attribute of `<html>`).
+pub fn page_in(lang: Lang, title: &str, sections: &[(String, String)]) -> String {
     let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\n\
          <style>{PAGE_CSS}</style></head><body>\n<h1>{}</h1>\n",
+        lang.code(),
         escape(title),
         escape(title)
     );
@@ -137,12 +145,19 @@ pub fn page(title: &str, sections: &[(String, String)]) -> String {
     h
 }
 
-/// The opening of a run report, up to its `<main>`; [`report_end`] closes it.
+/// The opening of an English report, up to its `<main>`; [`REPORT_END`] closes it.
 pub fn report_start(title: &str) -> String {
+    report_start_in(Lang::En, title)
+}
+
+/// The opening of a report in `lang` (run, comparison, sweep, sensitivity), up to its
+/// `<main>`; [`REPORT_END`] closes it.
+pub fn report_start_in(lang: Lang, title: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n<main>\n",
+        lang.code(),
         escape(title)
     )
 }

@@ -2,7 +2,8 @@
 //! and the reports: drawn from the indicator table (`metrics::indicators`), never declared
 //! twice. Pure data, no drawing.
 
-use crate::metrics::lens::{Class, ALL};
+use crate::lang::{fill, Lang};
+use crate::metrics::lens::{Class, Subject, ALL};
 use crate::metrics::INDICATORS;
 
 pub use crate::metrics::indicators::Kind;
@@ -27,8 +28,8 @@ pub fn meta(name: &str) -> IndicatorMeta {
         .find(|i| i.name == name)
         .map(|i| IndicatorMeta {
             name: i.name,
-            title: i.title,
-            unit: i.unit,
+            title: i.title(),
+            unit: i.unit(),
             meaning: i.meaning,
             kind: i.kind,
         })
@@ -104,6 +105,100 @@ pub const NOT_A_FORECAST: &str = "These numbers come from a model: they compare 
     after Stein (2022), \u{201c}Minoritizing Processes and Power Relations between Volunteers and \
     Immigrant Participants\u{201d}, Nordic Journal of Migration Research 12(1), doi 10.33134/njmr.436. \
     They are what-if comparisons, not forecasts or measurements of any real café, dugnad or group.";
+
+/// The catalogue key of an indicator's `field` (`title`, `unit`): every language declares them
+/// in its `[indicator]` table (the English one is also what the indicator table reads).
+pub fn indicator_key(name: &str, field: &str) -> String {
+    format!("indicator.{name}.{field}")
+}
+
+/// An indicator's `field` in `lang`, or None for an indicator the catalogue does not know.
+fn indicator_words(lang: Lang, name: &str, field: &str) -> Option<&'static str> {
+    let key = indicator_key(name, field);
+    lang.catalogue()
+        .get(&key)
+        .or_else(|| Lang::En.catalogue().get(&key))
+        .map(String::as_str)
+}
+
+/// [`title`] in `lang`.
+pub fn title_in(lang: Lang, name: &str) -> String {
+    indicator_words(lang, name, "title")
+        .map(str::to_string)
+        .unwrap_or_else(|| title(name))
+}
+
+/// The axis label with unit of an indicator in `lang` ("value" for an unknown one).
+pub fn unit_in(lang: Lang, name: &str) -> String {
+    indicator_words(lang, name, "unit")
+        .unwrap_or_else(|| lang.tr("common.value"))
+        .to_string()
+}
+
+/// The one-line meaning of an indicator in `lang` where the catalogue has it, else the
+/// indicator table's English ("" for an unknown indicator).
+pub fn meaning_in(lang: Lang, name: &str) -> String {
+    match lang.catalogue().get(&indicator_key(name, "meaning")) {
+        Some(m) => m.clone(),
+        None => meta(name).meaning.to_string(),
+    }
+}
+
+/// [`lens_short`] in `lang`.
+pub fn lens_short_in(lang: Lang, name: &str, lens: &str) -> String {
+    if lang == Lang::En {
+        return lens_short(name, lens);
+    }
+    match lens {
+        "newcomers" => return lang.tr("common.lens_newcomers").into(),
+        "local_participants" => return lang.tr("common.lens_local_participants").into(),
+        "volunteers" => return lang.tr("common.lens_volunteers").into(),
+        "staff" => return lang.tr("common.lens_staff").into(),
+        _ => {}
+    }
+    if lens == ALL {
+        return match crate::metrics::indicator(name).map(|i| i.all) {
+            Some(Subject::Hosts) => lang.tr("common.lens_all_hosts").into(),
+            _ => lang.tr("common.lens_all_participants").into(),
+        };
+    }
+    if let Some(rest) = lens.strip_prefix("newcomers|") {
+        return format!(
+            "{}, {}",
+            lang.tr("common.lens_newcomers"),
+            rest.replace('=', " = ")
+        );
+    }
+    lens.replace('=', " ")
+}
+
+/// [`series_title`] in `lang`.
+pub fn series_title_in(lang: Lang, name: &str, lens: &str) -> String {
+    format!(
+        "{} \u{2014} {}",
+        title_in(lang, name),
+        lens_short_in(lang, name, lens)
+    )
+}
+
+/// The headline's subject in words, in `lang` ([`NEWCOMERS_WORDS`] in English).
+pub fn newcomers_words(lang: Lang) -> &'static str {
+    lang.tr("common.newcomers_words")
+}
+
+/// What the numbers are and are not ([`NOT_A_FORECAST`] in English), in `lang`.
+pub fn not_a_forecast(lang: Lang) -> &'static str {
+    lang.tr("common.not_a_forecast")
+}
+
+/// "final week" / "run mean", the scope of a per-replicate value, in `lang`.
+pub fn scope_words(lang: Lang, scope: &str) -> String {
+    match scope {
+        "final_week" => lang.tr("common.scope_final_week").into(),
+        "run_mean" => lang.tr("common.scope_run_mean").into(),
+        other => fill(lang, "common.scope_other", &[("scope", &other)]),
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,12 @@
 //!   and PNG, each atomically;
 //! - [`html`]: escaping, sanitized inline SVG, page shells;
 //! - [`meta`]: what each indicator means, in words and units;
-//! - [`run`], [`compare`], [`sweep`], [`sensitivity`], [`fit`]: the charts and report of each result.
+//! - [`run`], [`compare`], [`sweep`], [`sensitivity`], [`fit`]: the charts and report of each result;
+//! - [`scatter`]: what each parameter of a sweep does (scatter with binned means and CIs, and
+//!   a ranking of the parameters by standardized regression coefficient);
+//! - [`reports`]: the `report.html` of a comparison, a sweep and a sensitivity analysis.
+//!
+//! Every word of a report comes from the language catalogue (`crate::lang`).
 //!
 //! Text is rendered with the bundled DejaVu Sans (`assets/fonts/`), never a system font.
 
@@ -18,7 +23,9 @@ pub mod fit;
 pub mod html;
 pub mod layout;
 pub mod meta;
+pub mod reports;
 pub mod run;
+pub mod scatter;
 pub mod sensitivity;
 pub mod style;
 pub mod sweep;

@@ -106,7 +106,7 @@ fn classroom_label(name: &str) -> (String, String) {
     match indicator(name) {
         Some(i) => match i.classroom {
             Some((title, meaning)) => (title.to_string(), meaning.to_string()),
-            None => (i.title.to_string(), i.meaning.to_string()),
+            None => (i.title().to_string(), i.meaning.to_string()),
         },
         None => (name.replace('_', " "), String::new()),
     }

@@ -36,44 +36,14 @@ pub enum Figure {
     AgencyVsMinoritization,
 }
 
-/// The run's charts in report order, with a title and a how-to-read caption each.
-pub const SHEETS: &[(Figure, &str, &str)] = &[
-    (
-        Figure::Trajectories,
-        "Key indicators week by week",
-        "Each panel is one indicator. The line is the mean over replicates; the light band \
-         holds the middle 90 % of replicates and the darker band is the 95 % confidence \
-         interval of the mean. A narrow dark band means the mean is well pinned down; a wide \
-         light band means single runs differ a lot. Breaks are weeks without data.",
-    ),
-    (
-        Figure::WhoTalks,
-        "Who talks, and who speaks for whom",
-        "Left: how the speaking turns are shared between newcomers, local participants, \
-         volunteers and staff. Right: when someone's turn is taken over (\u{201c}speaking \
-         for\u{201d}), who takes it. Compare the newcomers' band with their share of the people \
-         present.",
-    ),
-    (
-        Figure::Retention,
-        "Volunteer retention",
-        "The share of the founding volunteers (present at week 0) who are still active. \
-         Defaults are calibrated to 25\u{2013}40 % of volunteers leaving within a year, \
-         checked on annual_attrition (withdrawals per volunteer-year of all volunteers).",
-    ),
-    (
-        Figure::Distributions,
-        "How the final week varies between replicates",
-        "Every replicate is the same activity with different chance events. These histograms \
-         show how much the final outcome depends on chance.",
-    ),
-    (
-        Figure::AgencyVsMinoritization,
-        "Agency against minoritization",
-        "Each dot is one replicate at the final week, the newcomers' two indices. Runs in the \
-         lower right went well for them (more agency, less minoritization); runs in the upper \
-         left went badly.",
-    ),
+/// The run's charts in report order; each one's title and how-to-read caption are in the
+/// catalogue (`report::sheet_words`).
+pub const SHEETS: &[Figure] = &[
+    Figure::Trajectories,
+    Figure::WhoTalks,
+    Figure::Retention,
+    Figure::Distributions,
+    Figure::AgencyVsMinoritization,
 ];
 
 impl Figure {
@@ -107,7 +77,7 @@ impl Figure {
 
     /// Every figure of a run, sheets first, then one per key indicator.
     pub fn all() -> Vec<Figure> {
-        let mut v: Vec<Figure> = SHEETS.iter().map(|s| s.0).collect();
+        let mut v: Vec<Figure> = SHEETS.to_vec();
         v.extend(
             key_series(View::Trajectory)
                 .into_iter()

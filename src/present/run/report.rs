@@ -1,16 +1,19 @@
-//! The run report: one self-contained `report.html` beside the CSVs.
+//! The run report: one self-contained `report.html` beside the CSVs, in the language asked for
+//! (`--lang`; every word from the catalogue, `src/lang/`).
 //!
 //! It opens with what was run, in words (scenario, activity designs, who takes part), shows
 //! the charts (the SVGs from `charts/`, inlined), then every indicator with its meaning and
 //! confidence intervals, and ends with how the run was made (seed, version, command line).
 //! Nothing is loaded from outside the file: no external CSS, JS, fonts or images. All text
-//! taken from the folder's files is HTML-escaped.
+//! taken from the folder's files is HTML-escaped; catalogue keys ending in `_html` hold
+//! markup of our own and are inserted as they are.
 
 use super::data::{RunData, SummaryRow, WeekStat};
 use super::{Figure, SHEETS};
+use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::write_file_atomic;
-use crate::present::html::{escape as esc, inline_svg_file, report_start, REPORT_END};
+use crate::present::html::{escape as esc, inline_svg_file, report_start_in, REPORT_END};
 use crate::present::meta::{self, Kind};
 use crate::present::style::{
     fmt_fixed, lens_colour, LOCAL_PARTICIPANTS, NEWCOMERS, STAFF, VOLUNTEERS,
@@ -20,21 +23,33 @@ use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Renders `<dir>/report.html` from the folder's CSVs, manifest and the SVGs in charts/ (inline), self-contained.
-pub fn write_report(dir: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
-    write_report_with(dir, &[])
+/// Renders `<dir>/report.html` in English from the folder's CSVs, manifest and the SVGs in
+/// charts/ (inline), self-contained.
+pub fn write_report(dir: &Path) -> anyhow::Result<std::path::PathBuf> {
+    write_report_in(dir, Lang::En, &[])
 }
 
-/// Hook so later features (comparison, sweep, sensitivity) can add sections: each (title, html) pair is appended after the summary table.
+/// Hook so later features can add sections: each (title, html) pair is appended after the
+/// summary table (English report).
 ///
 /// The titles are escaped; the html is inserted as given, so callers must escape any text
 /// they take from files (see [`crate::present::html::escape`]).
 pub fn write_report_with(
-    dir: &std::path::Path,
+    dir: &Path,
+    extra_sections: &[(String, String)],
+) -> anyhow::Result<std::path::PathBuf> {
+    write_report_in(dir, Lang::En, extra_sections)
+}
+
+/// Renders `<dir>/report.html` in `lang`, with `extra_sections` after the summary table (see
+/// [`write_report_with`]).
+pub fn write_report_in(
+    dir: &Path,
+    lang: Lang,
     extra_sections: &[(String, String)],
 ) -> anyhow::Result<std::path::PathBuf> {
     let data = RunData::load(dir)?;
-    let html = render(&data, dir, extra_sections);
+    let html = render(&data, dir, lang, extra_sections);
     let path = dir.join("report.html");
     write_file_atomic(&path, html.as_bytes())?;
     Ok(path)
@@ -44,18 +59,21 @@ fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
-fn render(data: &RunData, dir: &Path, extra: &[(String, String)]) -> String {
+fn render(data: &RunData, dir: &Path, lang: Lang, extra: &[(String, String)]) -> String {
     let m = data.manifest.as_ref().unwrap_or(&Value::Null);
     let scen = m.get("scenario").unwrap_or(&Value::Null);
     let name = str_at(scen, "name")
         .or_else(|| dir.file_name().map(|f| f.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "run".into());
-    let mut h = report_start(&format!("dugnad report: {name}"));
-    intro(&mut h, data, scen, &name);
-    glance(&mut h, data);
-    design(&mut h, scen);
-    charts(&mut h, dir);
-    summary_table(&mut h, data);
+    let mut h = report_start_in(
+        lang,
+        &fill(lang, "report.run_page_title", &[("name", &name)]),
+    );
+    intro(&mut h, data, scen, &name, lang);
+    glance(&mut h, data, lang);
+    design(&mut h, scen, lang);
+    charts(&mut h, dir, lang);
+    summary_table(&mut h, data, lang);
     for (title, body) in extra {
         let _ = write!(
             h,
@@ -64,7 +82,7 @@ fn render(data: &RunData, dir: &Path, extra: &[(String, String)]) -> String {
             body
         );
     }
-    manifest(&mut h, m);
+    manifest(&mut h, m, lang);
     h.push_str(REPORT_END);
     h
 }
@@ -182,40 +200,50 @@ pub fn fmt_value(kind: Kind, v: Option<f64>) -> String {
 
 /// "n = 46 of 200 replicates" when a statistic rests on fewer replicates than ran, else "".
 pub fn fewer_replicates(n: u32, replicates: u64) -> String {
+    fewer_replicates_in(Lang::En, n, replicates)
+}
+
+/// [`fewer_replicates`] in `lang`.
+pub fn fewer_replicates_in(lang: Lang, n: u32, replicates: u64) -> String {
     if (n as u64) < replicates {
-        format!("n = {n} of {replicates} replicates")
+        fill(
+            lang,
+            "report.n_of_replicates",
+            &[("n", &n), ("of", &replicates)],
+        )
     } else {
         String::new()
     }
 }
 
-fn level_word(v: f64) -> &'static str {
-    match v {
-        v if v < 0.15 => "very low",
-        v if v < 0.35 => "low",
-        v if v < 0.65 => "moderate",
-        v if v < 0.85 => "high",
-        _ => "very high",
-    }
+/// A 0–1 level in words: very low … very high.
+pub fn level_word(lang: Lang, v: f64) -> &'static str {
+    lang.tr(match v {
+        v if v < 0.15 => "report.level_very_low",
+        v if v < 0.35 => "report.level_low",
+        v if v < 0.65 => "report.level_moderate",
+        v if v < 0.85 => "report.level_high",
+        _ => "report.level_very_high",
+    })
 }
 
-fn plural(n: f64, one: &str, many: &str) -> String {
-    if (n - 1.0).abs() < 1e-9 {
-        format!("1 {one}")
-    } else {
-        format!("{} {many}", fmt_num(n))
-    }
+/// `n` things: `1 group`, `3 groups`; `one` and `many` are catalogue keys of strings with
+/// `{n}`.
+fn plural(lang: Lang, n: f64, one: &str, many: &str) -> String {
+    let key = if (n - 1.0).abs() < 1e-9 { one } else { many };
+    lang.tr(key).replace("{n}", &fmt_num(n))
 }
 
-fn fmt_duration(secs: f64) -> String {
+fn fmt_duration(lang: Lang, secs: f64) -> String {
     if secs < 60.0 {
         format!("{} s", fmt_fixed(secs, if secs < 10.0 { 2 } else { 1 }))
     } else if secs < 3600.0 {
         format!("{} min {} s", (secs / 60.0).floor(), (secs % 60.0).round())
     } else {
         format!(
-            "{} h {} min",
+            "{} {} {} min",
             (secs / 3600.0).floor(),
+            lang.tr("report.hours_abbr"),
             ((secs % 3600.0) / 60.0).round()
         )
     }
@@ -240,49 +268,64 @@ pub fn shell_join(args: &[String]) -> String {
 
 // ---------------------------------------------------------------- sections
 
-fn intro(h: &mut String, data: &RunData, scen: &Value, name: &str) {
+fn intro(h: &mut String, data: &RunData, scen: &Value, name: &str, lang: Lang) {
     let desc = str_at(scen, "description").unwrap_or_default();
     let reps = data.replicates();
     let weeks = data.final_week();
     let _ = write!(
         h,
-        "<header>\n<p class=\"kicker\">dugnad run report</p>\n<h1>{}</h1>\n",
+        "<header>\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n",
+        esc(lang.tr("report.run_kicker")),
         esc(name)
     );
     if !desc.trim().is_empty() {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(&desc));
     }
-    let mut facts = vec![plural(reps as f64, "replicate", "replicates")];
+    let mut facts = vec![plural(
+        lang,
+        reps as f64,
+        "report.replicates_one",
+        "report.replicates_many",
+    )];
     if let Some(w) = weeks {
-        facts.push(format!("{} each", plural(w as f64, "week", "weeks")));
+        facts.push(fill(
+            lang,
+            "report.weeks_each",
+            &[(
+                "weeks",
+                &plural(lang, w as f64, "report.weeks_one", "report.weeks_many"),
+            )],
+        ));
     }
     if let Some(seed) = data.manifest.as_ref().and_then(|m| m.get("seed")) {
-        facts.push(format!("seed {}", esc(&seed.to_string())));
+        facts.push(fill(
+            lang,
+            "report.seed_fact",
+            &[("seed", &esc(&seed.to_string()))],
+        ));
     }
     let _ = writeln!(h, "<p class=\"facts\">{}</p>", facts.join(" \u{b7} "));
+    let _ = writeln!(h, "<p>{}</p>", lang.tr("report.run_intro_html"));
     let _ = writeln!(
         h,
-        "<p>This report shows one run of the <em>dugnad</em> simulator: a model of how \
-         volunteers and immigrant participants interact in a voluntary integration activity \
-         \u{2014} who gets to speak, who is spoken for, what kind of help is given, and whether \
-         participants gain agency or are held in a dependent position. Each <em>replicate</em> \
-         is the same activity run again with different chance events; the results below are \
-         averages over the replicates, with uncertainty ranges.</p>"
+        "<p>{}</p>\n<p class=\"caveat\"><b>{}</b> {}</p>",
+        fill(
+            lang,
+            "report.run_headline_html",
+            &[("newcomers", &meta::newcomers_words(lang))]
+        ),
+        esc(lang.tr("report.not_a_forecast_title")),
+        esc(meta::not_a_forecast(lang))
     );
     let _ = writeln!(
         h,
-        "<p>The headline figures are about the <b>{}</b>: the study's immigrant participants. \
-         Local participants (participants of a majority origin, such as a dugnad's neighbours), \
-         volunteers and staff have figures of their own (the <code>lens</code> column of every \
-         CSV); <i>all</i> pools a figure's whole subject.</p>\n<p class=\"caveat\"><b>A model, not a \
-         forecast.</b> {}</p>",
-        meta::NEWCOMERS_WORDS,
-        esc(meta::NOT_A_FORECAST)
-    );
-    h.push_str(
-        "<nav><a href=\"#glance\">At a glance</a><a href=\"#design\">What was simulated</a>\
-         <a href=\"#charts\">Charts</a><a href=\"#summary\">All indicators</a>\
-         <a href=\"#manifest\">How this was run</a></nav>\n</header>\n",
+        "<nav><a href=\"#glance\">{}</a><a href=\"#design\">{}</a><a href=\"#charts\">{}</a>\
+         <a href=\"#summary\">{}</a><a href=\"#manifest\">{}</a></nav>\n</header>",
+        esc(lang.tr("report.glance_title")),
+        esc(lang.tr("report.design_title")),
+        esc(lang.tr("report.charts_title")),
+        esc(lang.tr("report.summary_title")),
+        esc(lang.tr("report.manifest_title")),
     );
 }
 
@@ -294,16 +337,29 @@ fn first_last(stats: &[WeekStat]) -> Option<((u32, f64), (u32, f64))> {
     Some((first, last))
 }
 
-fn glance(h: &mut String, data: &RunData) {
-    h.push_str("<section id=\"glance\">\n<h2>At a glance</h2>\n");
-    let week = data.final_week_words();
+/// "week 52" (or "the final week" when the folder holds no weeks), in `lang`.
+fn final_week_words(data: &RunData, lang: Lang) -> String {
+    match data.final_week() {
+        Some(w) => fill(lang, "report.week_n", &[("n", &w)]),
+        None => lang.tr("report.the_final_week").to_string(),
+    }
+}
+
+fn glance(h: &mut String, data: &RunData, lang: Lang) {
     let _ = writeln!(
         h,
-        "<p>Values in {week} (the last week) for the {}, as the mean over replicates with its \
-         95 % confidence interval, and how the weekly mean moved over the run; volunteer \
-         indicators are of all volunteers and staff. Where fewer replicates than ran define a \
-         value (a lens with nobody in it in some replicates), the card says on how many it rests.</p>",
-        meta::NEWCOMERS_WORDS
+        "<section id=\"glance\">\n<h2>{}</h2>",
+        esc(lang.tr("report.glance_title"))
+    );
+    let week = final_week_words(data, lang);
+    let _ = writeln!(
+        h,
+        "<p>{}</p>",
+        esc(&fill(
+            lang,
+            "report.glance_intro",
+            &[("week", &week), ("newcomers", &meta::newcomers_words(lang))]
+        ))
     );
     h.push_str("<div class=\"cards\">\n");
     let mut any = false;
@@ -324,73 +380,98 @@ fn glance(h: &mut String, data: &RunData) {
         let ci = row
             .and_then(|r| Some((r.stats.ci_low?, r.stats.ci_high?)))
             .map(|(lo, hi)| {
-                format!(
-                    "95 % CI {} \u{2013} {}",
-                    fmt_value(m.kind, Some(lo)),
-                    fmt_value(m.kind, Some(hi))
+                fill(
+                    lang,
+                    "report.ci_range",
+                    &[
+                        ("low", &fmt_value(m.kind, Some(lo))),
+                        ("high", &fmt_value(m.kind, Some(hi))),
+                    ],
                 )
             })
             .unwrap_or_default();
         let moved = match traj {
-            Some(((w0, v0), (w1, v1))) if w1 > w0 => format!(
-                "week {w0}: {} \u{2192} week {w1}: {}",
-                fmt_value(m.kind, Some(v0)),
-                fmt_value(m.kind, Some(v1))
+            Some(((w0, v0), (w1, v1))) if w1 > w0 => fill(
+                lang,
+                "report.moved",
+                &[
+                    ("w0", &w0),
+                    ("v0", &fmt_value(m.kind, Some(v0))),
+                    ("w1", &w1),
+                    ("v1", &fmt_value(m.kind, Some(v1))),
+                ],
             ),
             _ => String::new(),
         };
         let n = row
-            .map(|r| fewer_replicates(r.stats.n, replicates))
+            .map(|r| fewer_replicates_in(lang, r.stats.n, replicates))
             .unwrap_or_default();
         let locals = data
             .summary_row("final_week", name, "local_participants")
             .filter(|_| lens == "newcomers")
             .and_then(|r| r.stats.mean)
-            .map(|v| format!("local participants: {}", fmt_value(m.kind, Some(v))))
+            .map(|v| {
+                fill(
+                    lang,
+                    "report.locals_value",
+                    &[("value", &fmt_value(m.kind, Some(v)))],
+                )
+            })
             .unwrap_or_default();
         let _ = writeln!(
             h,
             "<div class=\"card\" style=\"--bar:{colour}\"><div class=\"t\">{}</div>\
              <div class=\"v\">{}</div><div class=\"s\">{}</div><div class=\"s\">{}</div>\
              <div class=\"s\">{}</div><div class=\"s\">{}</div><div class=\"m\">{}</div></div>",
-            esc(&meta::series_title(name, lens)),
+            esc(&meta::series_title_in(lang, name, lens)),
             esc(&value),
             esc(&ci),
             esc(&n),
             esc(&locals),
             esc(&moved),
-            esc(m.meaning)
+            esc(&meta::meaning_in(lang, name))
         );
     }
     h.push_str("</div>\n");
     if !any {
-        h.push_str("<p class=\"missing\">No indicator values were found in this folder.</p>\n");
+        let _ = writeln!(
+            h,
+            "<p class=\"missing\">{}</p>",
+            esc(lang.tr("report.no_values"))
+        );
     }
     h.push_str("</section>\n");
 }
 
-fn design(h: &mut String, scen: &Value) {
-    h.push_str("<section id=\"design\">\n<h2>What was simulated</h2>\n");
+fn design(h: &mut String, scen: &Value, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section id=\"design\">\n<h2>{}</h2>",
+        esc(lang.tr("report.design_title"))
+    );
     if scen.is_null() {
-        h.push_str(
-            "<p class=\"missing\">The manifest holds no scenario, so the design cannot be \
-             described.</p>\n</section>\n",
+        let _ = writeln!(
+            h,
+            "<p class=\"missing\">{}</p>\n</section>",
+            esc(lang.tr("report.no_scenario"))
         );
         return;
     }
     let pops = arr_at(scen, "populations");
     for act in arr_at(scen, "activities") {
-        activity(h, act, pops);
+        activity(h, act, pops, lang);
     }
-    populations(h, pops);
-    stereotypes(h, scen);
-    schedule(h, scen);
+    populations(h, pops, lang);
+    stereotypes(h, scen, lang);
+    schedule(h, scen, lang);
     if let Some(params) = scen.get("params").and_then(Value::as_object) {
         let _ = write!(
             h,
-            "<details><summary>All {} model parameters</summary>\n<div class=\"wide\"><table>\
-             <tr><th>parameter</th><th class=\"num\">value</th></tr>\n",
-            params.len()
+            "<details><summary>{}</summary>\n<div class=\"wide\"><table>\
+             <tr><th>{}</th><th class=\"num\">{}</th></tr>\n",
+            esc(&fill(lang, "report.all_params", &[("n", &params.len())])),
+            esc(lang.tr("report.col_parameter")),
+            esc(lang.tr("report.col_value")),
         );
         for (k, v) in params {
             let _ = writeln!(
@@ -406,17 +487,22 @@ fn design(h: &mut String, scen: &Value) {
 }
 
 /// The schedule: what changes, week by week (the charts mark each change with a dashed line).
-fn schedule(h: &mut String, scen: &Value) {
+fn schedule(h: &mut String, scen: &Value, lang: Lang) {
     let entries = arr_at(scen, "schedule");
     if entries.is_empty() {
         return;
     }
     let mut rows: Vec<&Value> = entries.iter().collect();
     rows.sort_by_key(|e| num_at(e, "week").unwrap_or(0.0) as u64);
-    h.push_str(
-        "<h3>Changes over time</h3>\n<p>The design changes during the run: each change holds from the \
-         start of its week (a dashed line in the charts).</p>\n<div class=\"wide\"><table>\
-         <tr><th class=\"num\">week</th><th>label</th><th>what changes</th></tr>\n",
+    let _ = write!(
+        h,
+        "<h3>{}</h3>\n<p>{}</p>\n<div class=\"wide\"><table>\
+         <tr><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr>\n",
+        esc(lang.tr("report.schedule_title")),
+        esc(lang.tr("report.schedule_intro")),
+        esc(lang.tr("report.col_week")),
+        esc(lang.tr("report.col_label")),
+        esc(lang.tr("report.col_what_changes")),
     );
     for e in rows {
         let mut what: Vec<String> = arr_at(e, "set")
@@ -429,21 +515,28 @@ fn schedule(h: &mut String, scen: &Value) {
                 )
             })
             .collect();
-        for (key, verb) in [("arrive", "arrive"), ("leave", "leave")] {
+        for (key, verb) in [
+            ("arrive", "report.schedule_arrive"),
+            ("leave", "report.schedule_leave"),
+        ] {
             for c in arr_at(e, key) {
                 let whose = str_at(c, "activity")
-                    .map(|a| format!(" (activity {})", esc(&a)))
+                    .map(|a| fill(lang, "report.schedule_activity", &[("activity", &esc(&a))]))
                     .unwrap_or_default();
-                what.push(format!(
-                    "{} {} {verb} in each group{whose}",
-                    num_at(c, "count").unwrap_or(0.0),
-                    esc(&str_at(c, "population").unwrap_or_default())
-                ));
+                what.push(
+                    lang.tr(verb)
+                        .replace("{count}", &fmt_num(num_at(c, "count").unwrap_or(0.0)))
+                        .replace(
+                            "{population}",
+                            &esc(&str_at(c, "population").unwrap_or_default()),
+                        )
+                        + &whose,
+                );
             }
         }
         match bool_at(e, "recruiting") {
-            Some(false) => what.push("vacancies are no longer refilled".into()),
-            Some(true) => what.push("vacancies are refilled again".into()),
+            Some(false) => what.push(esc(lang.tr("report.schedule_recruiting_off"))),
+            Some(true) => what.push(esc(lang.tr("report.schedule_recruiting_on"))),
             None => {}
         }
         let _ = writeln!(
@@ -457,18 +550,22 @@ fn schedule(h: &mut String, scen: &Value) {
     h.push_str("</table></div>\n");
 }
 
-fn activity(h: &mut String, act: &Value, pops: &[Value]) {
+fn activity(h: &mut String, act: &Value, pops: &[Value], lang: Lang) {
     let key = str_at(act, "key").unwrap_or_else(|| "activity".into());
     let kind = str_at(act, "kind").unwrap_or_default();
-    let _ = write!(h, "<h3>Activity \u{201c}{}\u{201d}", esc(&key));
+    let _ = write!(
+        h,
+        "<h3>{}",
+        esc(&fill(lang, "report.activity_heading", &[("key", &key)]))
+    );
     if !kind.is_empty() && kind != key {
         let _ = write!(h, " ({})", esc(&kind));
     }
     h.push_str("</h3>\n");
-    let mut s = meetings(act);
-    s.push_str(&composition(act, pops));
+    let mut s = meetings(act, lang);
+    s.push_str(&composition(act, pops, lang));
     let _ = writeln!(h, "<p>{}</p>", esc(s.trim()));
-    let items = design_items(act);
+    let items = design_items(act, lang);
     if !items.is_empty() {
         h.push_str("<ul>\n");
         for it in items {
@@ -479,30 +576,33 @@ fn activity(h: &mut String, act: &Value, pops: &[Value]) {
 }
 
 /// How many groups a replicate runs and how often, how long and how talkatively they meet.
-fn meetings(act: &Value) -> String {
+fn meetings(act: &Value, lang: Lang) -> String {
     let mut s = String::new();
     if let Some(g) = num_at(act, "groups") {
-        let _ = write!(
-            s,
-            "Each replicate runs {} of this activity. ",
-            plural(g, "group", "independent groups")
-        );
+        let groups = plural(lang, g, "report.groups_one", "report.groups_many");
+        s.push_str(&fill(
+            lang,
+            "report.groups_sentence",
+            &[("groups", &groups)],
+        ));
+        s.push(' ');
     }
     let mpw = num_at(act, "meetings_per_week");
     let hours = num_at(act, "hours_per_meeting");
     let turns = num_at(act, "turns_per_meeting");
     if let Some(m) = mpw {
         let times = match m as i64 {
-            1 => "once".to_string(),
-            2 => "twice".to_string(),
-            _ => format!("{} times", fmt_num(m)),
+            1 => lang.tr("report.once").to_string(),
+            2 => lang.tr("report.twice").to_string(),
+            _ => fill(lang, "report.n_times", &[("n", &fmt_num(m))]),
         };
-        let _ = write!(s, "A group meets {times} a week");
+        s.push_str(&fill(lang, "report.meets", &[("times", &times)]));
         if let Some(hh) = hours {
-            let _ = write!(s, " for {}", plural(hh, "hour", "hours"));
+            let hours = plural(lang, hh, "report.hours_one", "report.hours_many");
+            s.push_str(&fill(lang, "report.meets_for", &[("hours", &hours)]));
         }
         if let Some(t) = turns {
-            let _ = write!(s, ", with about {} speaking turns per meeting", fmt_num(t));
+            s.push_str(&fill(lang, "report.meets_turns", &[("n", &fmt_num(t))]));
         }
         s.push_str(". ");
     }
@@ -510,8 +610,7 @@ fn meetings(act: &Value) -> String {
 }
 
 /// Who a group starts with, by role, from the populations the activity draws on.
-fn composition(act: &Value, pops: &[Value]) -> String {
-    let mut s = String::new();
+fn composition(act: &Value, pops: &[Value], lang: Lang) -> String {
     let keys = strings_at(act, "populations");
     let mut by_role: Vec<(String, f64)> = Vec::new();
     for p in pops {
@@ -526,113 +625,144 @@ fn composition(act: &Value, pops: &[Value]) -> String {
             None => by_role.push((role, n)),
         }
     }
-    if !by_role.is_empty() {
-        let rank = |r: &str| match r {
-            "participant" => 0,
-            "volunteer" => 1,
-            "staff" => 2,
-            _ => 3,
-        };
-        by_role.sort_by_key(|r| rank(&r.0));
-        let parts: Vec<String> = by_role
-            .iter()
-            .map(|(role, n)| match role.as_str() {
-                "staff" => plural(*n, "staff member", "staff members"),
-                r => plural(*n, r, &format!("{r}s")),
-            })
-            .collect();
-        let _ = write!(s, "Each group starts with {}.", parts.join(", "));
+    if by_role.is_empty() {
+        return String::new();
     }
-    s
+    let rank = |r: &str| match r {
+        "participant" => 0,
+        "volunteer" => 1,
+        "staff" => 2,
+        _ => 3,
+    };
+    by_role.sort_by_key(|r| rank(&r.0));
+    let parts: Vec<String> = by_role
+        .iter()
+        .map(|(role, n)| match role.as_str() {
+            "participant" => plural(
+                lang,
+                *n,
+                "report.participant_one",
+                "report.participant_many",
+            ),
+            "volunteer" => plural(lang, *n, "report.volunteer_one", "report.volunteer_many"),
+            "staff" => plural(lang, *n, "report.staff_one", "report.staff_many"),
+            r => format!("{} {r}", fmt_num(*n)),
+        })
+        .collect();
+    fill(lang, "report.starts_with", &[("who", &parts.join(", "))])
+}
+
+/// One design level in words: "<b>Co-design</b> 0.6 (moderate): participants share …".
+fn level_item(
+    lang: Lang,
+    act: &Value,
+    key: &str,
+    what: &str,
+    high: &str,
+    low: &str,
+) -> Option<String> {
+    let v = num_at(act, key)?;
+    let gloss = if v >= 0.5 { high } else { low };
+    Some(format!(
+        "<b>{}</b> {} ({}): {}",
+        esc(lang.tr(what)),
+        esc(&fmt_num(v)),
+        esc(level_word(lang, v)),
+        esc(lang.tr(gloss))
+    ))
 }
 
 /// The activity's design, one list item each: levels in words, switches, policies.
-fn design_items(act: &Value) -> Vec<String> {
+fn design_items(act: &Value, lang: Lang) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
-    let lvl = |key: &str, what: &str, high: &str, low: &str| -> Option<String> {
-        let v = num_at(act, key)?;
-        let gloss = if v >= 0.5 { high } else { low };
-        Some(format!(
-            "<b>{what}</b> {} ({}): {}",
-            esc(&fmt_num(v)),
-            level_word(v),
-            esc(gloss)
-        ))
-    };
-    items.extend(lvl(
-        "service_frame",
-        "Service frame",
-        "volunteers mostly provide and participants mostly receive.",
-        "little split between providers and receivers.",
-    ));
-    items.extend(lvl(
-        "co_design",
-        "Co-design",
-        "participants share in setting the agenda.",
-        "participants have little say in the agenda.",
-    ));
-    items.extend(lvl(
-        "facilitation",
-        "Facilitation",
-        "a turn-taking norm mostly stops people from taking over others' turns.",
-        "little stops people from taking over others' turns.",
-    ));
+    for (key, what, high, low) in [
+        (
+            "service_frame",
+            "report.service_frame",
+            "report.service_frame_high",
+            "report.service_frame_low",
+        ),
+        (
+            "co_design",
+            "report.co_design",
+            "report.co_design_high",
+            "report.co_design_low",
+        ),
+        (
+            "facilitation",
+            "report.facilitation",
+            "report.facilitation_high",
+            "report.facilitation_low",
+        ),
+    ] {
+        items.extend(level_item(lang, act, key, what, high, low));
+    }
     if let Some(p) = bool_at(act, "pathway") {
-        items.push(if p {
-            "<b>Pathway</b>: participants can move into co-organizer and volunteer roles.".into()
-        } else {
-            "<b>No pathway</b>: participants cannot move into organizing or volunteer roles.".into()
-        });
+        items.push(
+            lang.tr(if p {
+                "report.pathway_html"
+            } else {
+                "report.no_pathway_html"
+            })
+            .into(),
+        );
     }
     if let Some(m) = bool_at(act, "mixed") {
-        items.push(if m {
-            "<b>Mixed</b>: locals also take part as peers, not only as helpers.".into()
-        } else {
-            "<b>Not mixed</b>: locals take part only as helpers.".into()
-        });
+        items.push(
+            lang.tr(if m {
+                "report.mixed_html"
+            } else {
+                "report.not_mixed_html"
+            })
+            .into(),
+        );
     }
     if let Some(lp) = str_at(act, "language_policy") {
         items.push(match lp.as_str() {
-            "local-only" => "<b>Language</b>: only the local language is used.".into(),
-            "multilingual" => "<b>Language</b>: other languages are welcome (less hesitation, \
-                               but less practice of the local language)."
-                .into(),
-            other => format!("<b>Language policy</b>: {}.", esc(other)),
+            "local-only" => lang.tr("report.language_local_html").into(),
+            "multilingual" => lang.tr("report.language_multi_html").into(),
+            other => fill(
+                lang,
+                "report.language_other_html",
+                &[("policy", &esc(other))],
+            ),
         });
     }
     let targets = strings_at(act, "targets");
     if act.get("targets").is_some() {
         items.push(if targets.is_empty() {
-            "<b>Targeting</b>: not aimed at any particular origin.".into()
+            lang.tr("report.targeting_none_html").into()
         } else {
-            format!(
-                "<b>Targeting</b>: aimed at participants from {} (which makes origin salient \
-                 when volunteers help).",
-                esc(&targets.join(", "))
+            fill(
+                lang,
+                "report.targeting_html",
+                &[("origins", &esc(&targets.join(", ")))],
             )
         });
     }
     match act.get("capacity") {
-        Some(Value::Null) => items.push("<b>Capacity</b>: no cap on participants.".into()),
-        Some(c) if c.as_f64().is_some() => items.push(format!(
-            "<b>Capacity</b>: at most {} participants per group; a waiting list refills places.",
-            esc(&fmt_num(c.as_f64().unwrap_or(0.0)))
+        Some(Value::Null) => items.push(lang.tr("report.capacity_none_html").into()),
+        Some(c) if c.as_f64().is_some() => items.push(fill(
+            lang,
+            "report.capacity_html",
+            &[("n", &esc(&fmt_num(c.as_f64().unwrap_or(0.0))))],
         )),
         _ => {}
     }
     if let Some(r) = num_at(act, "recruitment") {
         let every = if r > 0.0 {
-            format!(
-                " (about one new volunteer every {} weeks)",
-                fmt_fixed(1.0 / r, 0)
+            fill(
+                lang,
+                "report.recruitment_every",
+                &[("n", &fmt_fixed(1.0 / r, 0))],
             )
         } else {
-            " (no new volunteers)".into()
+            lang.tr("report.recruitment_none").to_string()
         };
-        items.push(format!(
-            "<b>Recruitment</b>: a volunteer vacancy is filled with probability {} a week{}.",
-            esc(&fmt_num(r)),
-            every
+        items.push(fill(
+            lang,
+            "report.recruitment_html",
+            &[("p", &esc(&fmt_num(r))), ("every", &esc(&every))],
         ));
     }
     if let (Some(sf), Some(cd), Some(mx)) = (
@@ -641,36 +771,43 @@ fn design_items(act: &Value) -> Vec<String> {
         bool_at(act, "mixed"),
     ) {
         let es = ((1.0 - sf) + cd + if mx { 1.0 } else { 0.0 }) / 3.0;
-        items.push(format!(
-            "<b>Equal-status conditions</b> (Allport; mean of 1 \u{2212} service frame, \
-             co-design and mixed): {} ({}).",
-            fmt_fixed(es, 2),
-            level_word(es)
+        items.push(fill(
+            lang,
+            "report.equal_status_html",
+            &[
+                ("value", &fmt_fixed(es, 2)),
+                ("level", &level_word(lang, es)),
+            ],
         ));
     }
     items
 }
 
+/// The traits shown per population: (scenario key, catalogue key of its name).
 const TRAITS: &[(&str, &str)] = &[
-    ("need_to_help", "need to help"),
-    ("protectiveness", "protectiveness"),
-    ("withdrawal_propensity", "propensity to withdraw"),
-    ("talkativeness", "talkativeness"),
-    ("network", "network"),
-    ("initiative", "initiative"),
-    ("care_load", "care load (children at home)"),
-    ("resources", "resources (education, support)"),
-    ("language", "local language"),
+    ("need_to_help", "report.trait_need_to_help"),
+    ("protectiveness", "report.trait_protectiveness"),
+    (
+        "withdrawal_propensity",
+        "report.trait_withdrawal_propensity",
+    ),
+    ("talkativeness", "report.trait_talkativeness"),
+    ("network", "report.trait_network"),
+    ("initiative", "report.trait_initiative"),
+    ("care_load", "report.trait_care_load"),
+    ("resources", "report.trait_resources"),
+    ("language", "report.trait_language"),
 ];
 
-fn populations(h: &mut String, pops: &[Value]) {
+fn populations(h: &mut String, pops: &[Value], lang: Lang) {
     if pops.is_empty() {
         return;
     }
-    h.push_str(
-        "<h3>Who takes part</h3>\n<p>Counts are per group. Trait values are on a 0\u{2013}1 \
-         scale; each cell is the mean of the distribution the persons' traits are drawn from \
-         (hover for the distribution).</p>\n<div class=\"wide\"><table>\n<tr><th></th>",
+    let _ = write!(
+        h,
+        "<h3>{}</h3>\n<p>{}</p>\n<div class=\"wide\"><table>\n<tr><th></th>",
+        esc(lang.tr("report.populations_title")),
+        esc(lang.tr("report.populations_intro")),
     );
     for p in pops {
         let _ = write!(
@@ -697,50 +834,41 @@ fn populations(h: &mut String, pops: &[Value]) {
         }
         h.push_str("</tr>\n");
     };
-    row(h, "role", &|p| {
+    let dash = || "\u{2014}".to_string();
+    row(h, lang.tr("report.row_role"), &|p| {
+        (str_at(p, "role").unwrap_or_else(dash), String::new())
+    });
+    row(h, lang.tr("report.row_count"), &|p| {
         (
-            str_at(p, "role").unwrap_or_else(|| "\u{2014}".into()),
+            num_at(p, "count").map(fmt_num).unwrap_or_else(dash),
             String::new(),
         )
     });
-    row(h, "count per group", &|p| {
+    row(h, lang.tr("report.row_origin"), &|p| {
         (
-            num_at(p, "count")
-                .map(fmt_num)
-                .unwrap_or_else(|| "\u{2014}".into()),
+            p.get("origin").map(label_text).unwrap_or_else(dash),
             String::new(),
         )
     });
-    row(h, "origin", &|p| {
+    row(h, lang.tr("report.row_life_stage"), &|p| {
         (
-            p.get("origin")
-                .map(label_text)
-                .unwrap_or_else(|| "\u{2014}".into()),
-            String::new(),
-        )
-    });
-    row(h, "life stage", &|p| {
-        (
-            p.get("life_stage")
-                .map(label_text)
-                .unwrap_or_else(|| "\u{2014}".into()),
+            p.get("life_stage").map(label_text).unwrap_or_else(dash),
             String::new(),
         )
     });
     for (key, label) in TRAITS {
-        row(
-            h,
-            label,
-            &|p| match p.pointer(&format!("/traits/{key}")).and_then(dist_summary) {
-                Some((mean, spec)) => (fmt_fixed(mean, 2), spec),
-                None => ("\u{2014}".into(), String::new()),
-            },
-        );
+        row(h, lang.tr(label), &|p| match p
+            .pointer(&format!("/traits/{key}"))
+            .and_then(dist_summary)
+        {
+            Some((mean, spec)) => (fmt_fixed(mean, 2), spec),
+            None => (dash(), String::new()),
+        });
     }
     h.push_str("</table></div>\n");
 }
 
-fn stereotypes(h: &mut String, scen: &Value) {
+fn stereotypes(h: &mut String, scen: &Value, lang: Lang) {
     let Some(st) = scen.get("stereotypes") else {
         return;
     };
@@ -756,58 +884,92 @@ fn stereotypes(h: &mut String, scen: &Value) {
         })
         .collect();
     if let Some(d) = num_at(st, "default") {
-        parts.push(format!(
-            "{} {}",
-            if parts.is_empty() {
-                "everyone"
-            } else {
-                "any other origin"
-            },
-            fmt_fixed(d, 2)
-        ));
+        let who = if parts.is_empty() {
+            lang.tr("report.stereotype_everyone")
+        } else {
+            lang.tr("report.stereotype_other")
+        };
+        parts.push(format!("{who} {}", fmt_fixed(d, 2)));
     }
     if parts.is_empty() {
         return;
     }
     let _ = writeln!(
         h,
-        "<p><b>Stereotypes.</b> Before meeting anyone, volunteers believe participants' \
-         competence (0\u{2013}1) is: {}. They then update these beliefs from what they see.</p>",
-        esc(&parts.join("; "))
+        "<p>{}</p>",
+        fill(
+            lang,
+            "report.stereotypes_html",
+            &[("beliefs", &esc(&parts.join("; ")))]
+        )
     );
     let majority = strings_at(scen, "majority_origins");
     if !majority.is_empty() {
         let _ = writeln!(
             h,
-            "<p><b>Majority.</b> Origins counted as the majority (higher diffuse status): {}.</p>",
-            esc(&majority.join(", "))
+            "<p>{}</p>",
+            fill(
+                lang,
+                "report.majority_html",
+                &[("origins", &esc(&majority.join(", ")))]
+            )
         );
     }
 }
 
-fn charts(h: &mut String, dir: &Path) {
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    let _ = writeln!(
-        h,
-        "<p>Colours are the same in every chart: <span class=\"swatch\" style=\"background:{}\">\
-         </span>newcomers (participants of a non-majority origin), <span class=\"swatch\" \
-         style=\"background:{}\"></span>local participants (of a majority origin), \
-         <span class=\"swatch\" style=\"background:{}\"></span>volunteers, \
-         <span class=\"swatch\" style=\"background:{}\"></span>staff; black lines are \
-         pooled figures (lens <i>all</i>).</p>",
-        hex(NEWCOMERS),
-        hex(LOCAL_PARTICIPANTS),
-        hex(VOLUNTEERS),
-        hex(STAFF)
-    );
-    for (fig, title, how) in SHEETS {
-        figure(h, dir, fig, title, how);
+/// A run figure's title and how-to-read caption in `lang`.
+pub fn sheet_words(fig: &Figure, lang: Lang) -> (&'static str, &'static str) {
+    match fig {
+        Figure::Trajectories => (
+            lang.tr("report.fig_trajectories"),
+            lang.tr("report.fig_trajectories_how"),
+        ),
+        Figure::WhoTalks => (
+            lang.tr("report.fig_who_talks"),
+            lang.tr("report.fig_who_talks_how"),
+        ),
+        Figure::Retention => (
+            lang.tr("report.fig_retention"),
+            lang.tr("report.fig_retention_how"),
+        ),
+        Figure::Distributions => (
+            lang.tr("report.fig_distributions"),
+            lang.tr("report.fig_distributions_how"),
+        ),
+        Figure::AgencyVsMinoritization => (
+            lang.tr("report.fig_agency_vs_minoritization"),
+            lang.tr("report.fig_agency_vs_minoritization_how"),
+        ),
+        Figure::Indicator(..) => (lang.tr("report.fig_indicator"), ""),
     }
+}
+
+fn charts(h: &mut String, dir: &Path, lang: Lang) {
     let _ = writeln!(
         h,
-        "<p>Each key indicator also has a chart of its own in <code>charts/indicator-&lt;name&gt;-&lt;lens&gt;.png</code> \
-         and <code>.svg</code>; all charts are in the <code>charts/</code> folder beside this report.</p>"
+        "<section id=\"charts\">\n<h2>{}</h2>",
+        esc(lang.tr("report.charts_title"))
     );
+    let sw = |c: RGBColor| {
+        format!(
+            "<span class=\"swatch\" style=\"background:{}\"></span>",
+            hex(c)
+        )
+    };
+    let _ = writeln!(
+        h,
+        "<p>{}</p>",
+        lang.tr("report.colours_html")
+            .replace("{newcomers}", &sw(NEWCOMERS))
+            .replace("{locals}", &sw(LOCAL_PARTICIPANTS))
+            .replace("{volunteers}", &sw(VOLUNTEERS))
+            .replace("{staff}", &sw(STAFF))
+    );
+    for fig in SHEETS {
+        let (title, how) = sheet_words(fig, lang);
+        figure(h, dir, fig, title, how, lang);
+    }
+    let _ = writeln!(h, "<p>{}</p>", lang.tr("report.charts_files_html"));
     h.push_str("</section>\n");
 }
 
@@ -820,7 +982,7 @@ fn figure_class(fig: &Figure) -> &'static str {
     }
 }
 
-fn figure(h: &mut String, dir: &Path, fig: &Figure, title: &str, how: &str) {
+fn figure(h: &mut String, dir: &Path, fig: &Figure, title: &str, how: &str, lang: Lang) {
     let stem = fig.stem();
     let path = dir.join("charts").join(format!("{stem}.svg"));
     let _ = writeln!(
@@ -840,9 +1002,8 @@ fn figure(h: &mut String, dir: &Path, fig: &Figure, title: &str, how: &str) {
         None => {
             let _ = writeln!(
                 h,
-                "<p class=\"missing\">Chart not available (<code>charts/{}.svg</code> is missing \
-                 or not a plain chart); <code>dugnad plot</code> redraws the charts.</p>",
-                esc(&stem)
+                "<p class=\"missing\">{}</p>",
+                fill(lang, "report.chart_missing_html", &[("stem", &esc(&stem))])
             );
         }
     }
@@ -854,19 +1015,17 @@ fn figure(h: &mut String, dir: &Path, fig: &Figure, title: &str, how: &str) {
     );
 }
 
-fn summary_table(h: &mut String, data: &RunData) {
-    h.push_str("<section id=\"summary\">\n<h2>All indicators</h2>\n");
-    let week = data.final_week_words();
+fn summary_table(h: &mut String, data: &RunData, lang: Lang) {
     let _ = writeln!(
         h,
-        "<p><b>Final week</b> is the value in {week}; <b>run mean</b> is each replicate's \
-         average over all weeks, then averaged over replicates. <b>95 % CI</b> is the \
-         confidence interval of the mean (where the true average most likely lies); \
-         <b>90 % of replicates</b> is the range from the 5th to the 95th percentile of single \
-         replicates. <b>n</b> is the number of replicates in which the value was defined; NA \
-         means undefined (for example a ratio in a week without any meeting, or a lens with \
-         nobody in it). Each indicator is shown for every <b>lens</b>: whom the figure is about. \
-         Counts are per group.</p>"
+        "<section id=\"summary\">\n<h2>{}</h2>",
+        esc(lang.tr("report.summary_title"))
+    );
+    let week = final_week_words(data, lang);
+    let _ = writeln!(
+        h,
+        "<p>{}</p>",
+        fill(lang, "report.summary_intro_html", &[("week", &esc(&week))])
     );
     // Series order: as in the time series (the fixed output order), then any others.
     let mut names: Vec<(String, String)> = data.timeseries.indicators.clone();
@@ -878,16 +1037,32 @@ fn summary_table(h: &mut String, data: &RunData) {
     }
     let replicates = data.replicates();
     if names.is_empty() {
-        h.push_str("<p class=\"missing\">No summary was found in this folder.</p>\n</section>\n");
+        let _ = writeln!(
+            h,
+            "<p class=\"missing\">{}</p>\n</section>",
+            esc(lang.tr("report.no_summary"))
+        );
         return;
     }
-    h.push_str(
-        "<div class=\"wide\"><table class=\"summary\">\n<tr><th rowspan=\"2\">indicator</th>\
-         <th rowspan=\"2\">lens</th><th rowspan=\"2\">what it means</th><th colspan=\"3\" class=\"num\">final week</th>\
-         <th colspan=\"2\" class=\"num\">run mean</th><th rowspan=\"2\" class=\"num\">n</th></tr>\n\
-         <tr><th class=\"num\">mean</th><th class=\"num\">95 % CI</th>\
-         <th class=\"num\">90 % of replicates</th><th class=\"num\">mean</th>\
-         <th class=\"num\">95 % CI</th></tr>\n",
+    let t = |k: &str| esc(lang.tr(k));
+    let _ = writeln!(
+        h,
+        "<div class=\"wide\"><table class=\"summary\">\n<tr><th rowspan=\"2\">{}</th>\
+         <th rowspan=\"2\">{}</th><th rowspan=\"2\">{}</th><th colspan=\"3\" class=\"num\">{}</th>\
+         <th colspan=\"2\" class=\"num\">{}</th><th rowspan=\"2\" class=\"num\">n</th></tr>\n\
+         <tr><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th></tr>",
+        t("report.col_indicator"),
+        t("report.col_lens"),
+        t("report.col_meaning"),
+        t("report.col_final_week"),
+        t("report.col_run_mean"),
+        t("report.col_mean"),
+        t("report.col_ci95"),
+        t("report.col_p90"),
+        t("report.col_mean"),
+        t("report.col_ci95"),
     );
     let range = |kind: Kind, a: Option<f64>, b: Option<f64>| match (a, b) {
         (Some(_), Some(_)) => format!("{} \u{2013} {}", fmt_value(kind, a), fmt_value(kind, b)),
@@ -903,15 +1078,22 @@ fn summary_table(h: &mut String, data: &RunData) {
                 .iter()
                 .position(|k| k == &(name.clone(), lens.clone()));
         let meaning = if !first {
-            ""
-        } else if m.meaning.is_empty() {
-            "\u{2014}"
+            String::new()
         } else {
-            m.meaning
+            let m = meta::meaning_in(lang, name);
+            if m.is_empty() {
+                "\u{2014}".to_string()
+            } else {
+                m
+            }
         };
         let n = fw.map(|r| {
             if (r.stats.n as u64) < replicates {
-                format!("{} of {replicates}", r.stats.n)
+                fill(
+                    lang,
+                    "report.n_of",
+                    &[("n", &r.stats.n), ("of", &replicates)],
+                )
             } else {
                 r.stats.n.to_string()
             }
@@ -921,10 +1103,10 @@ fn summary_table(h: &mut String, data: &RunData) {
             "<tr><td><b>{}</b><br><code>{}</code></td><td>{}</td><td class=\"meaning\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(&meta::title(name)),
+            esc(&meta::title_in(lang, name)),
             esc(name),
-            esc(&meta::lens_short(name, lens)),
-            esc(meaning),
+            esc(&meta::lens_short_in(lang, name, lens)),
+            esc(&meaning),
             esc(&fmt_value(m.kind, fw.and_then(|r| r.stats.mean))),
             esc(&range(
                 m.kind,
@@ -948,11 +1130,17 @@ fn summary_table(h: &mut String, data: &RunData) {
     h.push_str("</table></div>\n</section>\n");
 }
 
-fn manifest(h: &mut String, m: &Value) {
-    h.push_str("<section id=\"manifest\">\n<h2>How this was run</h2>\n");
+fn manifest(h: &mut String, m: &Value, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section id=\"manifest\">\n<h2>{}</h2>",
+        esc(lang.tr("report.manifest_title"))
+    );
     if m.is_null() {
-        h.push_str(
-            "<p class=\"missing\">No manifest.json was found in this folder.</p>\n</section>\n",
+        let _ = writeln!(
+            h,
+            "<p class=\"missing\">{}</p>\n</section>",
+            esc(lang.tr("report.no_manifest"))
         );
         return;
     }
@@ -968,41 +1156,47 @@ fn manifest(h: &mut String, m: &Value) {
         }
     };
     if let Some(s) = scalar("seed") {
-        item("seed", format!("<code>{}</code>", esc(&s)));
+        item(
+            lang.tr("report.dt_seed"),
+            format!("<code>{}</code>", esc(&s)),
+        );
     }
     for (key, label) in [
-        ("replicates", "replicates"),
-        ("weeks", "weeks"),
-        ("threads", "threads"),
+        ("replicates", "report.dt_replicates"),
+        ("weeks", "report.dt_weeks"),
+        ("threads", "report.dt_threads"),
     ] {
         if let Some(s) = scalar(key) {
-            item(label, esc(&s));
+            item(lang.tr(label), esc(&s));
         }
     }
     if let Some(s) = scalar("dugnad_version") {
-        item("dugnad version", esc(&s));
+        item(lang.tr("report.dt_version"), esc(&s));
     }
     item(
-        "git commit",
+        lang.tr("report.dt_git_commit"),
         scalar("git_commit")
             .map(|c| format!("<code>{}</code>", esc(&c)))
-            .unwrap_or_else(|| "unknown (not built from a git checkout)".into()),
+            .unwrap_or_else(|| esc(lang.tr("report.git_unknown"))),
     );
     let cmd = strings_at(m, "command_line");
     if !cmd.is_empty() {
         item(
-            "command line",
+            lang.tr("report.dt_command_line"),
             format!("<code>{}</code>", esc(&shell_join(&cmd))),
         );
     }
     if let Some(f) = scalar("scenario_file") {
-        item("scenario file", format!("<code>{}</code>", esc(&f)));
+        item(
+            lang.tr("report.dt_scenario_file"),
+            format!("<code>{}</code>", esc(&f)),
+        );
     }
     let ov = strings_at(m, "overrides");
     item(
-        "overrides",
+        lang.tr("report.dt_overrides"),
         if ov.is_empty() {
-            "none".into()
+            esc(lang.tr("report.none"))
         } else {
             ov.iter()
                 .map(|o| format!("<code>{}</code>", esc(o)))
@@ -1011,14 +1205,14 @@ fn manifest(h: &mut String, m: &Value) {
         },
     );
     if let Some(t) = num_at(m, "wall_time_seconds") {
-        item("wall time", esc(&fmt_duration(t)));
+        item(lang.tr("report.dt_wall_time"), esc(&fmt_duration(lang, t)));
     }
     h.push_str("</dl>\n");
     let pretty = serde_json::to_string_pretty(m).unwrap_or_default();
     let _ = writeln!(
         h,
-        "<details><summary>The full manifest.json (with the resolved scenario)</summary>\
-         <pre>{}</pre></details>",
+        "<details><summary>{}</summary><pre>{}</pre></details>",
+        esc(lang.tr("report.full_manifest")),
         esc(&pretty)
     );
     h.push_str("</section>\n");
@@ -1057,14 +1251,18 @@ mod tests {
         assert_eq!(fmt_value(Kind::Share, Some(0.1234)), "12.3 %");
         assert_eq!(fmt_value(Kind::Level, Some(0.1234)), "0.123");
         assert_eq!(fmt_value(Kind::Count, None), "NA");
-        assert_eq!(fmt_duration(3.25), "3.25 s");
-        assert_eq!(fmt_duration(125.0), "2 min 5 s");
+        assert_eq!(fmt_duration(Lang::En, 3.25), "3.25 s");
+        assert_eq!(fmt_duration(Lang::En, 125.0), "2 min 5 s");
         assert_eq!(
             shell_join(&["dugnad".into(), "run".into(), "a b".into(), "it's".into()]),
             "dugnad run 'a b' 'it'\\''s'"
         );
-        assert_eq!(level_word(0.8), "high");
-        assert_eq!(plural(1.0, "group", "groups"), "1 group");
-        assert_eq!(plural(3.0, "group", "groups"), "3 groups");
+        assert_eq!(level_word(Lang::En, 0.8), "high");
+        assert_eq!(level_word(Lang::Nb, 0.8), "høy");
+        let groups = |l, n| plural(l, n, "report.groups_one", "report.groups_many");
+        assert_eq!(groups(Lang::En, 1.0), "1 group");
+        assert_eq!(groups(Lang::En, 3.0), "3 independent groups");
+        assert_eq!(groups(Lang::Nb, 3.0), "3 uavhengige grupper");
+        assert_eq!(fewer_replicates_in(Lang::Nb, 3, 4), "n = 3 av 4 replikater");
     }
 }
