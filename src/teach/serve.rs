@@ -588,7 +588,7 @@ fn network_json(w: &trace::WeekState) -> Value {
             }
         }
     }
-    json!({ "week": w.week, "edges": edges, "threshold": TIE_DRAWN })
+    json!({ "week": w.week, "edges": edges, "threshold": r4(TIE_DRAWN as f64) })
 }
 
 /// The active volunteers and staff (the hosts whose beliefs count, M4).

@@ -53,7 +53,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-mkdir -p "$here/out"
-BASE_URL="http://127.0.0.1:$port/" DUGNAD_BIN="$bin" OUT_DIR="$here/out" node "$here/classroom.mjs"
+mkdir -p "$here/out" "$root/output/screenshots"
+BASE_URL="http://127.0.0.1:$port/" DUGNAD_BIN="$bin" OUT_DIR="$here/out" SHOTS_DIR="$root/output/screenshots" \
+  node "$here/classroom.mjs"
 echo "server log:"
 cat "$log"

@@ -780,15 +780,22 @@ function attemptWord(o) {
 
 // ---------------------------------------------------------------- replay: the table
 
-// Seats around an oval table: (x, y) of slot i of n.
-function seats(n, W, H, pad) {
-  const cx = W / 2, cy = H / 2, rx = W / 2 - pad, ry = H / 2 - pad;
+// Seats around an oval table: (x, y, angle) of slot i of n, with padding (px, py) to the edge.
+function seats(n, W, H, padX, padY) {
+  const cx = W / 2, cy = H / 2, rx = W / 2 - padX, ry = H / 2 - (padY === undefined ? padX : padY);
   const out = [];
   for (let i = 0; i < n; i++) {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, n);
-    out.push([cx + rx * Math.cos(a), cy + ry * Math.sin(a)]);
+    out.push([cx + rx * Math.cos(a), cy + ry * Math.sin(a), a]);
   }
   return out;
+}
+// Where a seat's words go: beside it on the table's flanks, above or below it at the ends,
+// always away from the table, so that neighbours' words do not collide.
+function labelPlace(x, y, a, r) {
+  const c = Math.cos(a), s = Math.sin(a);
+  if (Math.abs(c) > 0.55) return { x: x + Math.sign(c) * (r + 8), y: y - 2, anchor: c > 0 ? "start" : "end" };
+  return s < 0 ? { x, y: y - r - 24, anchor: "middle" } : { x, y: y + r + 18, anchor: "middle" };
 }
 function roleClass(m, people) {
   const p = people && people[m.slot];
@@ -817,13 +824,13 @@ function arrow(svg, a, b, cls, marker, r) {
 function drawMeeting() {
   const data = state.trace, svg = $("table-svg");
   if (!data) return;
-  const W = 760, H = 470, R = 25;
+  const W = 900, H = 500, R = 24;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.textContent = "";
   arrowDefs(svg);
   const n = data.cast.length;
-  const pos = seats(n, W, H - 20, 70);
-  svgEl("ellipse", { cx: W / 2, cy: (H - 20) / 2, rx: W / 2 - 150, ry: (H - 20) / 2 - 120, class: "table-top" }, svg);
+  const pos = seats(n, W, H, 200, 62);
+  svgEl("ellipse", { cx: W / 2, cy: H / 2, rx: W / 2 - 262, ry: H / 2 - 122, class: "table-top" }, svg);
   const cur = state.step > 0 ? state.steps[state.step - 1] : null;
   const present = cur ? cur.present : new Set(data.cast.filter((m) => m.active).map((m) => m.slot));
   const exceptions = cur ? cur.exceptions : new Set();
@@ -834,7 +841,7 @@ function drawMeeting() {
   if (cur && cur.kind === "help-autonomy") arrow(svg, pos[cur.from], pos[cur.to], "help-autonomy", "ah-auto", R);
   if (cur && cur.kind === "exception") arrow(svg, pos[cur.from], pos[cur.to], "exception", "ah-exc", R);
   for (const m of data.cast) {
-    const [x, y] = pos[m.slot];
+    const [x, y, a] = pos[m.slot];
     const here = m.active && (cur === null || cur.kind === "end" || present.has(m.slot));
     const g = svgEl("g", { class: `seat ${roleClass(m, data.people)}${here ? "" : " away"}`, "data-slot": m.slot, "data-name": m.name, tabindex: 0 }, svg);
     const speaking = cur && cur.speaker === m.slot;
@@ -845,20 +852,19 @@ function drawMeeting() {
     svgEl("circle", { cx: x, cy: y, r: R, class: "disc" }, g);
     const ini = svgEl("text", { x, y: y + 6, "text-anchor": "middle", "font-size": 17, "font-weight": 700, class: "initial" }, g);
     ini.textContent = m.name.slice(0, 2);
-    const below = y > (H - 20) / 2 - 5;
-    const ny = below ? y + R + 19 : y - R - 24;
-    const nm = svgEl("text", { x, y: ny, "text-anchor": "middle", "font-size": 15, "font-weight": 700, class: "who" }, g);
+    const lp = labelPlace(x, y, a, R);
+    const nm = svgEl("text", { x: lp.x, y: lp.y, "text-anchor": lp.anchor, "font-size": 15, "font-weight": 700, class: "who" }, g);
     nm.textContent = m.name;
-    const meta = svgEl("text", { x, y: ny + 15, "text-anchor": "middle", "font-size": 12, class: "meta" }, g);
+    const meta = svgEl("text", { x: lp.x, y: lp.y + 15, "text-anchor": lp.anchor, "font-size": 12, class: "meta" }, g);
     meta.textContent = `${roleWord(m.role)} · ${m.origin}`;
-    if (excTo.has(m.slot)) {
-      const b = svgEl("text", { x: x + R + 4, y: y - R + 4, "font-size": 12, "font-weight": 700, class: "badge exception" }, g);
-      b.textContent = "★ " + t("badge_exception");
-    }
-    if (cur && cur.kind === "end" && cur.limbo.has(m.slot)) {
-      const b = svgEl("text", { x: x + R + 4, y: y + R, "font-size": 12, "font-weight": 700, class: "badge limbo" }, g);
-      b.textContent = "◌ " + t("badge_limbo");
-    }
+    // Marks go on the line under her words: an exception (subtyped), limbo at the week's end.
+    const marks = [];
+    if (excTo.has(m.slot)) marks.push(["exception", "★ " + t("badge_exception")]);
+    if (cur && cur.kind === "end" && cur.limbo.has(m.slot)) marks.push(["limbo", "◌ " + t("badge_limbo")]);
+    marks.forEach(([cls, word], k) => {
+      const b = svgEl("text", { x: lp.x, y: lp.y + 30 + 14 * k, "text-anchor": lp.anchor, "font-size": 12, "font-weight": 700, class: `badge ${cls}` }, g);
+      b.textContent = word;
+    });
     if (!m.active) {
       const tt = svgEl("title", {}, g);
       tt.textContent = t("not_taking_part");
@@ -924,10 +930,10 @@ function tieWord(k) {
 function drawNetwork() {
   const data = state.trace, svg = $("network-svg");
   if (!data) return;
-  const W = 560, H = 430, R = 17;
+  const W = 560, H = 470, R = 17, plot = H - 104;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.textContent = "";
-  const pos = seats(data.cast.length, W, H - 70, 50);
+  const pos = seats(data.cast.length, W, plot, 60, 40);
   const edges = data.network.edges;
   for (const e of edges) {
     const [x1, y1] = pos[e.a], [x2, y2] = pos[e.b];
@@ -937,16 +943,16 @@ function drawNetwork() {
     const [x, y] = pos[m.slot];
     const g = svgEl("g", { class: `node ${roleClass(m, data.people)}${m.active ? "" : " away"}${state.follow === m.name ? " followed" : ""}` }, svg);
     svgEl("circle", { cx: x, cy: y, r: R, class: "disc" }, g);
-    const nm = svgEl("text", { x, y: y + (y > (H - 70) / 2 ? R + 15 : -R - 6), "text-anchor": "middle", "font-size": 13, "font-weight": 600 }, g);
+    const nm = svgEl("text", { x, y: y + (y > plot / 2 ? R + 15 : -R - 6), "text-anchor": "middle", "font-size": 13, "font-weight": 600 }, g);
     nm.textContent = m.name;
   }
   // Legend: the stroke of each tie kind, drawn as it is drawn above, with its count.
-  const ly = H - 52;
+  const ly = plot + 16;
   const counts = {};
   for (const e of edges) counts[e.kind] = (counts[e.kind] || 0) + 1;
   const lg = svgEl("g", { class: "tie-legend" }, svg);
   TIE_KINDS.forEach((k, i) => {
-    const x = 10 + (i % 2) * 275, y = ly + Math.floor(i / 2) * 24;
+    const x = 10, y = ly + i * 22;
     svgEl("line", { x1: x, x2: x + 38, y1: y, y2: y, class: `tie t-${k}`, "stroke-width": 4, "data-kind": k }, lg);
     const lab = svgEl("text", { x: x + 46, y: y + 5, "font-size": 13 }, lg);
     lab.textContent = `${tieWord(k)} (${counts[k] || 0})`;
