@@ -794,8 +794,8 @@ function seats(n, W, H, padX, padY) {
 // always away from the table, so that neighbours' words do not collide.
 function labelPlace(x, y, a, r) {
   const c = Math.cos(a), s = Math.sin(a);
-  if (Math.abs(c) > 0.55) return { x: x + Math.sign(c) * (r + 8), y: y - 2, anchor: c > 0 ? "start" : "end" };
-  return s < 0 ? { x, y: y - r - 24, anchor: "middle" } : { x, y: y + r + 18, anchor: "middle" };
+  if (Math.abs(c) > 0.55) return { x: x + Math.sign(c) * (r + 13), y: y - 8, anchor: c > 0 ? "start" : "end" };
+  return s < 0 ? { x, y: y - r - 38, anchor: "middle" } : { x, y: y + r + 20, anchor: "middle" };
 }
 function roleClass(m, people) {
   const p = people && people[m.slot];
@@ -824,13 +824,13 @@ function arrow(svg, a, b, cls, marker, r) {
 function drawMeeting() {
   const data = state.trace, svg = $("table-svg");
   if (!data) return;
-  const W = 900, H = 500, R = 24;
+  const W = 900, H = 540, R = 24;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.textContent = "";
   arrowDefs(svg);
   const n = data.cast.length;
-  const pos = seats(n, W, H, 200, 62);
-  svgEl("ellipse", { cx: W / 2, cy: H / 2, rx: W / 2 - 262, ry: H / 2 - 122, class: "table-top" }, svg);
+  const pos = seats(n, W, H, 200, 80);
+  svgEl("ellipse", { cx: W / 2, cy: H / 2, rx: W / 2 - 262, ry: H / 2 - 140, class: "table-top" }, svg);
   const cur = state.step > 0 ? state.steps[state.step - 1] : null;
   const present = cur ? cur.present : new Set(data.cast.filter((m) => m.active).map((m) => m.slot));
   const exceptions = cur ? cur.exceptions : new Set();
@@ -855,14 +855,17 @@ function drawMeeting() {
     const lp = labelPlace(x, y, a, R);
     const nm = svgEl("text", { x: lp.x, y: lp.y, "text-anchor": lp.anchor, "font-size": 15, "font-weight": 700, class: "who" }, g);
     nm.textContent = m.name;
-    const meta = svgEl("text", { x: lp.x, y: lp.y + 15, "text-anchor": lp.anchor, "font-size": 12, class: "meta" }, g);
-    meta.textContent = `${roleWord(m.role)} · ${m.origin}`;
+    // Role and origin on lines of their own, so that neighbours' words stay apart.
+    const role = svgEl("text", { x: lp.x, y: lp.y + 14, "text-anchor": lp.anchor, "font-size": 12, class: "meta" }, g);
+    role.textContent = roleWord(m.role);
+    const origin = svgEl("text", { x: lp.x, y: lp.y + 27, "text-anchor": lp.anchor, "font-size": 12, class: "meta" }, g);
+    origin.textContent = m.origin;
     // Marks go on the line under her words: an exception (subtyped), limbo at the week's end.
     const marks = [];
     if (excTo.has(m.slot)) marks.push(["exception", "★ " + t("badge_exception")]);
     if (cur && cur.kind === "end" && cur.limbo.has(m.slot)) marks.push(["limbo", "◌ " + t("badge_limbo")]);
     marks.forEach(([cls, word], k) => {
-      const b = svgEl("text", { x: lp.x, y: lp.y + 30 + 14 * k, "text-anchor": lp.anchor, "font-size": 12, "font-weight": 700, class: `badge ${cls}` }, g);
+      const b = svgEl("text", { x: lp.x, y: lp.y + 41 + 14 * k, "text-anchor": lp.anchor, "font-size": 12, "font-weight": 700, class: `badge ${cls}` }, g);
       b.textContent = word;
     });
     if (!m.active) {
