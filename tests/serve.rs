@@ -765,8 +765,7 @@ fn the_replay_carries_the_events_the_people_the_ties_and_each_person_over_the_we
             .as_array()
             .unwrap()
             .iter()
-            .filter(|n| n[0].as_u64().unwrap() <= 4)
-            .last()
+            .rfind(|n| n[0].as_u64().unwrap() <= 4)
             .unwrap();
         assert_eq!(held[1], cast[j]["name"], "slot {j}: who held it in week 4");
         if people[j]["active"] == true {
