@@ -1,6 +1,6 @@
 // dugnad classroom page. No libraries: the sliders become `--set` style overrides, the server
 // runs both designs on the same seed, and the charts are plain SVG drawn here. Every word on the
-// page comes from the catalogue's [page] table (/api/strings?lang=..), looked up with t("key").
+// page comes from the catalogue's [page] table (/api/strings?lang=..), looked up by key with t().
 "use strict";
 
 const SVGNS = "http://www.w3.org/2000/svg";
