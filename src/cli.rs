@@ -389,6 +389,9 @@ pub struct ServeCmd {
     /// Worker threads answering requests.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub workers: usize,
+    /// Language the page opens in: en or nb (the page has a switch too).
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    pub lang: crate::lang::Lang,
 }
 
 #[derive(Debug, Args, Default)]

@@ -223,6 +223,8 @@ fn serve_with_every_flag() -> Vec<(String, String)> {
         "127.0.0.1",
         "--workers",
         "2",
+        "--lang",
+        "nb",
     ];
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dugnad"))
         .args(args)

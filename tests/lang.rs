@@ -30,15 +30,21 @@ fn literal_keys(text: &str, marker: &str) -> Vec<String> {
         {
             continue;
         }
-        // The literal starts within the call's first 40 characters (after `lang, ` in `fill`).
-        let window = &rest[..rest.len().min(40)];
-        let Some(open) = window.find('"') else {
-            continue;
+        // A marker that ends in the opening quote (`.tr("`, `t("`) is followed by the key itself;
+        // otherwise the literal starts within the call's first 40 characters (after `lang, ` in
+        // `fill`).
+        let after = if marker.ends_with('"') {
+            rest
+        } else {
+            let window = &rest[..rest.len().min(40)];
+            let Some(open) = window.find('"') else {
+                continue;
+            };
+            if window[..open].contains(')') {
+                continue;
+            }
+            &rest[open + 1..]
         };
-        if window[..open].contains(')') {
-            continue;
-        }
-        let after = &rest[open + 1..];
         if let Some(close) = after.find('"') {
             let key = &after[..close];
             if !key.is_empty() && !key.contains(['{', ' ', '/']) {

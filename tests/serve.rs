@@ -158,7 +158,8 @@ fn a_valid_comparison_returns_series_and_paired_differences() {
     // Each chart says whom it is about, from the lens it was computed at.
     let whom: Vec<&str> = inds.iter().map(|i| i["whom"].as_str().unwrap()).collect();
     assert_eq!(whom[0], "newcomers");
-    assert_eq!(whom[5], "volunteers and staff");
+    // Neither café has staff: the chart does not name any.
+    assert_eq!(whom[5], "volunteers");
     for i in inds {
         for d in ["a", "b"] {
             for s in ["mean", "p05", "p95"] {
@@ -697,4 +698,216 @@ fn request_heads_and_host_names_are_parsed_strictly() {
         allowed_hosts("0.0.0.0:8750".parse().unwrap()).is_none(),
         "--host 0.0.0.0 answers to any name"
     );
+}
+
+#[test]
+fn the_replay_carries_the_events_the_people_the_ties_and_each_person_over_the_weeks() {
+    let (status, v) = post(
+        "/api/trace",
+        &json!({ "design": { "scenario": "knitting-cafe", "overrides": [] }, "week": 4, "replicate": 0, "group": 0 }),
+    );
+    assert_eq!(status, 200, "{v}");
+    let cast = v["cast"].as_array().unwrap();
+    let events = v["events"].as_array().unwrap();
+    // The per-turn events are the transcript's: as many usurps as the engine counts.
+    let usurps = events.iter().filter(|e| e["event"] == "usurped").count();
+    assert_eq!(usurps as f64, v["usurped"].as_f64().unwrap());
+    let turns: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e["event"].as_str(), Some("turn" | "hesitated" | "usurped")))
+        .map(|e| e["turn"].as_u64().unwrap())
+        .collect();
+    assert!(!turns.is_empty() && turns.windows(2).all(|w| w[0] < w[1] || w[1] == 1));
+    for e in events.iter().filter(|e| e["event"] == "usurped") {
+        for k in ["speaker", "by"] {
+            let slot = e[k]["slot"].as_u64().unwrap() as usize;
+            assert_eq!(e[k]["name"], cast[slot]["name"], "{e}");
+        }
+    }
+    // People at the end of the week: one per seat, hosts have no perceived competence.
+    let people = v["people"].as_array().unwrap();
+    assert_eq!(people.len(), cast.len());
+    for p in people {
+        let host = matches!(p["role"].as_str(), Some("volunteer" | "staff"));
+        assert_eq!(host, p["perceived"].is_null(), "{p}");
+        let a = p["agency"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&a));
+    }
+    // Ties: between active people, typed, at least the drawing threshold.
+    let edges = v["network"]["edges"].as_array().unwrap();
+    assert!(!edges.is_empty(), "a group that met four times has ties");
+    let threshold = v["network"]["threshold"].as_f64().unwrap();
+    for e in edges {
+        assert!(e["w"].as_f64().unwrap() >= threshold - 1e-4);
+        let kind = e["kind"].as_str().unwrap();
+        assert!(["bonding", "bridging", "linking", "other"].contains(&kind));
+        let (a, b) = (
+            &people[e["a"].as_u64().unwrap() as usize],
+            &people[e["b"].as_u64().unwrap() as usize],
+        );
+        if a["role"] == "volunteer" && b["role"] == "volunteer" {
+            assert_eq!(kind, "bonding", "two local volunteers: {e}");
+        }
+        if (a["role"] == "volunteer") != (b["role"] == "volunteer") {
+            assert_eq!(kind, "linking", "a newcomer and a volunteer: {e}");
+        }
+    }
+    // History: every week of the run for every seat; the week shown agrees with `people`.
+    let h = &v["history"];
+    let weeks = h["weeks"].as_u64().unwrap() as usize;
+    assert_eq!(weeks as u64, v["weeks"].as_u64().unwrap());
+    let slots = h["slots"].as_array().unwrap();
+    assert_eq!(slots.len(), cast.len());
+    for (j, s) in slots.iter().enumerate() {
+        assert_eq!(s["agency"].as_array().unwrap().len(), weeks);
+        assert_eq!(s["roles"].as_str().unwrap().chars().count(), weeks);
+        let held = s["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rfind(|n| n[0].as_u64().unwrap() <= 4)
+            .unwrap();
+        assert_eq!(held[1], cast[j]["name"], "slot {j}: who held it in week 4");
+        if people[j]["active"] == true {
+            assert_eq!(s["agency"][3], people[j]["agency"], "slot {j}");
+            assert_eq!(s["perceived"][3], people[j]["perceived"], "slot {j}");
+        }
+    }
+}
+
+#[test]
+fn the_replay_and_the_transcript_are_the_same_week() {
+    // Watching every week to the end changes nothing in the week shown.
+    let body = json!({ "design": { "scenario": "knitting-cafe", "overrides": [] }, "week": 3 });
+    let (status, v) = post("/api/trace", &body);
+    assert_eq!(status, 200, "{v}");
+    let scenario =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/knitting-cafe.toml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
+        .args(["trace", scenario.to_str().unwrap(), "--week", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        v["text"].as_str().unwrap().trim_end(),
+        text.trim_end(),
+        "the page's transcript is `dugnad trace`'s"
+    );
+}
+
+#[test]
+fn one_activity_of_a_scenario_runs_alone() {
+    let design = |activity: Value| json!({ "scenario": "municipality", "overrides": ["activity.groups=2"], "activity": activity });
+    let info: Value = serde_json::from_slice(&get("/api/scenarios").1).unwrap();
+    let acts: Vec<String> = info["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "municipality")
+        .unwrap()["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap().to_string())
+        .collect();
+    assert!(acts.len() >= 2);
+    let (status, v) = compare(
+        design(json!(acts[0])),
+        design(json!(acts[1])),
+        json!({ "replicates": 4, "weeks": 12 }),
+    );
+    assert_eq!(status, 200, "{v}");
+    // Two different activities: their curves differ; the same one twice: identical.
+    let (_, same) = compare(
+        design(json!(acts[0])),
+        design(json!(acts[0])),
+        json!({ "replicates": 4, "weeks": 12 }),
+    );
+    let mean = |v: &Value, w: &str| v["indicators"][3][w]["mean"].clone();
+    assert_eq!(mean(&same, "a"), mean(&same, "b"));
+    assert_ne!(mean(&v, "a"), mean(&v, "b"));
+    let (status, v) = compare(
+        design(json!("nonesuch")),
+        design(json!(acts[0])),
+        json!({ "replicates": 4, "weeks": 12 }),
+    );
+    assert_eq!(status, 400);
+    let msg = v["error"].as_str().unwrap();
+    assert!(
+        msg.contains("no activity 'nonesuch'") && msg.contains(&acts[0]),
+        "{msg}"
+    );
+    // The replay of one activity: its group 0.
+    let (status, v) = post(
+        "/api/trace",
+        &json!({ "design": design(json!(acts[1])), "week": 2, "weeks": 6 }),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["activity"], json!(acts[1]));
+}
+
+#[test]
+fn no_chart_names_staff_when_there_are_none() {
+    let kc = json!({ "scenario": "knitting-cafe", "overrides": [] });
+    let (status, v) = compare(
+        kc.clone(),
+        kc,
+        json!({ "replicates": 2, "weeks": 4, "indicators": ["founding_volunteers_retained"] }),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["indicators"][0]["whom"], "volunteers");
+    let cc = json!({ "scenario": "community-centre", "overrides": [] });
+    let (status, v) = compare(
+        cc.clone(),
+        cc,
+        json!({ "replicates": 2, "weeks": 4, "indicators": ["founding_volunteers_retained"] }),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["indicators"][0]["whom"], "volunteers and staff");
+}
+
+#[test]
+fn the_page_speaks_english_and_norwegian() {
+    let (status, body, _) = get("/api/strings?lang=nb");
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["lang"], "nb");
+    assert_eq!(v["default"], "en", "this test server opens in English");
+    assert_eq!(v["strings"]["watch_title"], "Se et møte");
+    let codes: Vec<&str> = v["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["en", "nb"]);
+    let (_, body, _) = get("/api/strings");
+    let en: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(en["strings"]["watch_title"], "Watch a meeting");
+    let (status, body, _) = get("/api/strings?lang=de");
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("en, nb"));
+    // Every word index.html asks for (data-t, data-t-title, data-t-aria) is in the catalogue.
+    let (_, html, _) = get("/");
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("<html lang=\"en\" data-lang=\"en\">"));
+    let page = dugnad::lang::Lang::En.section("page");
+    let mut asked = 0;
+    for marker in ["data-t=\"", "data-t-title=\"", "data-t-aria=\""] {
+        for part in html.split(marker).skip(1) {
+            let key = &part[..part.find('"').unwrap()];
+            assert!(page.contains_key(key), "index.html asks for page.{key}");
+            asked += 1;
+        }
+    }
+    assert!(asked > 40, "{asked}");
+    // A server started in Norwegian opens the page in Norwegian.
+    let nb = serve::handle_in(dugnad::lang::Lang::Nb, "GET", "/", b"");
+    assert!(String::from_utf8(nb.body)
+        .unwrap()
+        .contains("<html lang=\"nb\""));
+    let s = serve::handle_in(dugnad::lang::Lang::Nb, "GET", "/api/strings", b"");
+    let v: Value = serde_json::from_slice(&s.body).unwrap();
+    assert_eq!(v["lang"], "nb");
 }

@@ -93,7 +93,7 @@ fn not_found(cmd: &TraceCmd, find: TraceFind, from: u32, weeks: u32) -> String {
 
 /// `dugnad serve`: runs until interrupted.
 pub fn serve(cmd: &ServeCmd) -> Result<()> {
-    let running = server::start(&cmd.host, cmd.port, cmd.workers, true)?;
+    let running = server::start_in(&cmd.host, cmd.port, cmd.workers, true, cmd.lang)?;
     let shown = if running.addr.ip().is_unspecified() {
         format!("http://127.0.0.1:{}/", running.addr.port())
     } else {

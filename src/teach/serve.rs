@@ -16,6 +16,7 @@
 //! never take the server down.
 
 use super::trace::{self, GroupRef, TraceSpec};
+use crate::lang::Lang;
 use crate::metrics::indicators::{headline_lens, key_indicators, View};
 use crate::metrics::{indicator, indicator_names, INDICATORS};
 use crate::model::group::Design;
@@ -112,6 +113,17 @@ fn classroom_label(name: &str) -> (String, String) {
     }
 }
 
+/// Whose figures a chart shows, in words ("newcomers", "volunteers and staff"); "volunteers"
+/// alone when neither design has staff, so that no chart names people who are not there.
+fn whom(name: &str, lens: &str, any_staff: bool) -> String {
+    let w = crate::present::meta::lens_short(name, lens);
+    if any_staff {
+        w
+    } else {
+        w.replace("volunteers and staff", "volunteers")
+    }
+}
+
 /// The indicators the page charts by default: the key indicators of [`View::Classroom`].
 pub fn charted() -> Vec<&'static str> {
     key_indicators(View::Classroom)
@@ -166,6 +178,10 @@ struct DesignReq {
     scenario: String,
     #[serde(default)]
     overrides: Vec<String>,
+    /// One activity design of a scenario that has several (municipality): the design runs alone,
+    /// so that its curve is its own and not a pool of every design in the file.
+    #[serde(default)]
+    activity: Option<String>,
 }
 
 /// Settings shared by both designs (common random numbers: one seed).
@@ -267,7 +283,18 @@ fn load_design(which: &str, d: &DesignReq, run: &RunReq) -> Res<(Scenario, Vec<D
     let origin = format!("scenarios/{}.toml", d.scenario);
     let s = scenario::load_str(text, &origin, &overrides)
         .map_err(|e| bad(format!("design {which}: {e}")))?;
-    let designs = Design::compile_all(&s);
+    let mut designs = Design::compile_all(&s);
+    if let Some(key) = &d.activity {
+        if !designs.iter().any(|x| &x.activity.key == key) {
+            let keys: Vec<&str> = designs.iter().map(|x| x.activity.key.as_str()).collect();
+            return Err(bad(format!(
+                "design {which}: scenario '{}' has no activity '{key}'; its activities are: {}",
+                d.scenario,
+                keys.join(", ")
+            )));
+        }
+        designs.retain(|x| &x.activity.key == key);
+    }
     Ok((s, designs))
 }
 
@@ -403,6 +430,14 @@ fn compare(body: &[u8]) -> Res<Value> {
     };
     let final_mean =
         |agg: &Agg, k: Option<usize>| r4(k.map_or(f64::NAN, |k| agg.final_week[k].summary().mean));
+    let staffed = |designs: &[Design]| {
+        designs.iter().any(|d| {
+            d.slots
+                .iter()
+                .any(|&p| d.populations[p as usize].role == Role::Staff)
+        })
+    };
+    let any_staff = staffed(&a_d) || staffed(&b_d);
     let mut out = Vec::new();
     for (n, lens) in names.iter().zip(&lenses) {
         let (ka, kb) = (
@@ -414,7 +449,7 @@ fn compare(body: &[u8]) -> Res<Value> {
         out.push(json!({
             "key": n,
             "lens": lens,
-            "whom": crate::present::meta::lens_short(n, lens),
+            "whom": whom(n, lens, any_staff),
             "title": title,
             "meaning": meaning,
             "a": series(&agg_a, ka),
@@ -469,7 +504,7 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
                 * d.activity.meetings_per_week as f64
         })
         .fold(0.0, f64::max)
-        * week as f64;
+        * s.weeks.max(week) as f64;
     if one_group > LIMITS.work {
         return Err(over_budget(one_group));
     }
@@ -478,21 +513,215 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
         week,
         group,
     };
-    let t = trace::simulate(&s, &designs, &spec)
-        .map_err(|m| bad(m.replace("--week", "week").replace("--group", "group")))?;
+    let mut history = History::default();
+    let mut network = Value::Null;
+    let mut people = Value::Null;
+    let mut people_before = json!([]);
+    let t = trace::simulate_watching(&s, &designs, &spec, s.weeks, |w| {
+        history.record(w);
+        if w.week + 1 == week {
+            people_before = people_json(w);
+        }
+        if w.week == week {
+            network = network_json(w);
+            people = people_json(w);
+        }
+    })
+    .map_err(|m| bad(m.replace("--week", "week").replace("--group", "group")))?;
     let usurped: f64 = t.tally.classes.iter().map(|c| c.spoken_for).sum();
     Ok(json!({
         "scenario": t.scenario,
+        "activity": t.activity,
         "week": t.week,
         "weeks": s.weeks,
         "replicate": t.replicate,
         "group": t.group,
         "groups_total": t.groups_total,
         "seed": t.seed,
+        "meetings_per_week": t.meetings_per_week,
+        "turns_per_meeting": t.turns_per_meeting,
         "usurped": usurped,
+        "met": trace::met(&t.tally),
         "lines": trace::lines(&t),
         "text": trace::render_text(&t),
+        "cast": t.cast,
+        "events": trace::events_json(&t),
+        "people": people,
+        "people_before": people_before,
+        "network": network,
+        "history": history.json(),
     }))
+}
+
+/// The kind of the tie between persons `a` and `b`, as the tie indicators type it (Appendix D):
+/// linking from a newcomer to a volunteer or staff member, else bridging across the majority
+/// line, else bonding within an origin; "other" for a tie between participants of two
+/// different minority origins.
+fn tie_kind(x: &crate::model::Person, y: &crate::model::Person) -> &'static str {
+    use crate::metrics::lens::Class;
+    let newcomer = |p: &crate::model::Person| Class::of(p) == Class::Newcomer;
+    if (newcomer(x) && y.status.is_local()) || (newcomer(y) && x.status.is_local()) {
+        "linking"
+    } else if x.majority != y.majority {
+        "bridging"
+    } else if x.origin == y.origin {
+        "bonding"
+    } else {
+        "other"
+    }
+}
+
+/// Ties weaker than this are not drawn (a tie starts at 0 and grows with shared meetings).
+const TIE_DRAWN: f32 = 0.05;
+
+/// The group's tie network at the end of a week: the active persons' ties, typed.
+fn network_json(w: &trace::WeekState) -> Value {
+    let g = w.group;
+    let n = g.n();
+    let mut edges = Vec::new();
+    for a in 0..n {
+        for b in a + 1..n {
+            let (x, y) = (&g.persons[a], &g.persons[b]);
+            let tie = g.ties[a * n + b];
+            if x.active && y.active && tie >= TIE_DRAWN {
+                edges.push(json!({ "a": a, "b": b, "w": r4(tie as f64), "kind": tie_kind(x, y) }));
+            }
+        }
+    }
+    json!({ "week": w.week, "edges": edges, "threshold": r4(TIE_DRAWN as f64) })
+}
+
+/// The active volunteers and staff (the hosts whose beliefs count, M4).
+fn hosts(g: &crate::model::group::Group) -> Vec<usize> {
+    (0..g.n())
+        .filter(|&v| g.persons[v].active && g.persons[v].status.is_local())
+        .collect()
+}
+
+/// Each person at the end of a week: her agency, true and perceived competence (the mean of the
+/// active hosts' views), whether she is in limbo, and which hosts count her as an exception
+/// (subtyped, M4).
+fn people_json(w: &trace::WeekState) -> Value {
+    let g = w.group;
+    let n = g.n();
+    let hosts = hosts(g);
+    let out: Vec<Value> = (0..n)
+        .map(|j| {
+            let x = &g.persons[j];
+            let b = crate::metrics::observe::beliefs_about(g, w.design, j, &hosts);
+            let exception_for: Vec<usize> = hosts
+                .iter()
+                .copied()
+                .filter(|&v| v != j && g.flags[v * n + j] & crate::model::group::SUBTYPED != 0)
+                .collect();
+            let participant = x.status.is_participant();
+            json!({
+                "slot": j,
+                "name": w.names.get(j),
+                "role": x.status,
+                "majority": x.majority,
+                "active": x.active,
+                "agency": r4(x.agency),
+                "competence": r4(x.competence()),
+                "perceived": if participant && b.pairs > 0.0 { r4(b.perceived / b.pairs) } else { Value::Null },
+                "limbo": b.limbo,
+                "exception_for": if participant { exception_for } else { Vec::new() },
+            })
+        })
+        .collect();
+    Value::Array(out)
+}
+
+/// Every slot of the group, week by week: who held it, her role, agency, true and perceived
+/// competence, and the strength of her bonding, bridging and linking ties (the classroom page
+/// follows one person with it).
+#[derive(Default)]
+struct History {
+    weeks: u32,
+    slots: Vec<SlotHistory>,
+}
+
+#[derive(Default)]
+struct SlotHistory {
+    /// (first week, name) each time the slot's holder changes.
+    names: Vec<(u32, String)>,
+    /// One letter a week: p participant, c co-organizer, v volunteer, s staff, - not active.
+    roles: String,
+    agency: Vec<Value>,
+    competence: Vec<Value>,
+    perceived: Vec<Value>,
+    bonding: Vec<Value>,
+    bridging: Vec<Value>,
+    linking: Vec<Value>,
+}
+
+impl History {
+    fn record(&mut self, w: &trace::WeekState) {
+        use crate::model::Status;
+        let g = w.group;
+        let n = g.n();
+        if self.slots.len() < n {
+            self.slots.resize_with(n, SlotHistory::default);
+        }
+        self.weeks = w.week;
+        let hosts = hosts(g);
+        for (j, h) in self.slots.iter_mut().enumerate().take(n) {
+            let x = &g.persons[j];
+            let name = w.names.get(j).cloned().unwrap_or_default();
+            if h.names.last().is_none_or(|(_, last)| *last != name) {
+                h.names.push((w.week, name));
+            }
+            h.roles.push(if !x.active {
+                '-'
+            } else {
+                match x.status {
+                    Status::Participant => 'p',
+                    Status::CoOrganizer => 'c',
+                    Status::Volunteer => 'v',
+                    Status::Staff => 's',
+                }
+            });
+            let b = crate::metrics::observe::beliefs_about(g, w.design, j, &hosts);
+            let on = x.active;
+            let v = |y: f64| if on { r4(y) } else { Value::Null };
+            h.agency.push(v(x.agency));
+            h.competence.push(v(x.competence()));
+            h.perceived
+                .push(if on && x.status.is_participant() && b.pairs > 0.0 {
+                    r4(b.perceived / b.pairs)
+                } else {
+                    Value::Null
+                });
+            let (mut bo, mut br, mut li) = (0.0, 0.0, 0.0);
+            for k in (0..n).filter(|&k| k != j && g.persons[k].active) {
+                let tie = g.ties[j * n + k] as f64;
+                match tie_kind(x, &g.persons[k]) {
+                    "bonding" => bo += tie,
+                    "bridging" => br += tie,
+                    "linking" => li += tie,
+                    _ => {}
+                }
+            }
+            h.bonding.push(v(bo));
+            h.bridging.push(v(br));
+            h.linking.push(v(li));
+        }
+    }
+
+    fn json(&self) -> Value {
+        let slots: Vec<Value> = self
+            .slots
+            .iter()
+            .map(|h| {
+                json!({
+                    "names": h.names, "roles": h.roles, "agency": h.agency,
+                    "competence": h.competence, "perceived": h.perceived,
+                    "bonding": h.bonding, "bridging": h.bridging, "linking": h.linking,
+                })
+            })
+            .collect();
+        json!({ "weeks": self.weeks, "slots": slots })
+    }
 }
 
 fn toml_endpoint(body: &[u8]) -> Res<Reply> {
@@ -679,15 +908,57 @@ fn scenarios_endpoint() -> Value {
     })
 }
 
-/// Answers one request. Never panics on any input (the HTTP layer also catches panics).
+/// The page's strings in one language (the catalogue's `[page]` table), with the languages the
+/// switch offers: `GET /api/strings?lang=nb`; without `lang`, the server's language.
+fn strings_endpoint(url: &str, default: Lang) -> Res<Value> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split('#').next().unwrap_or("");
+    let mut lang = default;
+    for pair in query.split('&') {
+        if let Some(code) = pair.strip_prefix("lang=") {
+            lang = code.parse::<Lang>().map_err(|e| bad(e.to_string()))?;
+        }
+    }
+    let languages: Vec<Value> = Lang::ALL
+        .iter()
+        .map(|l| json!({ "code": l.code(), "name": l.tr("common.language") }))
+        .collect();
+    Ok(json!({
+        "lang": lang.code(),
+        "default": default.code(),
+        "languages": languages,
+        "strings": lang.section("page"),
+    }))
+}
+
+/// The page itself, opening in the server's language (`<html lang>` and `data-lang`; app.js
+/// fetches that language's strings before it draws anything).
+fn index_html(lang: Lang) -> String {
+    INDEX_HTML.replacen(
+        "<html lang=\"en\">",
+        &format!("<html lang=\"{0}\" data-lang=\"{0}\">", lang.code()),
+        1,
+    )
+}
+
+/// Answers one request for a server in English. Never panics on any input (the HTTP layer also
+/// catches panics).
 pub fn handle(method: &str, url: &str, body: &[u8]) -> Reply {
+    handle_in(Lang::En, method, url, body)
+}
+
+/// Answers one request for a server whose page opens in `lang` (`serve --lang`).
+pub fn handle_in(lang: Lang, method: &str, url: &str, body: &[u8]) -> Reply {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let api = |r: Res<Value>| match r {
         Ok(v) => Reply::json(200, &v),
         Err(Fail(status, m)) => Reply::error(status, m),
     };
     match (method, path) {
-        ("GET", "/") | ("GET", "/index.html") => Reply::asset("text/html; charset=utf-8", INDEX_HTML),
+        ("GET", "/") | ("GET", "/index.html") => {
+            Reply::asset("text/html; charset=utf-8", &index_html(lang))
+        }
+        ("GET", "/api/strings") => api(strings_endpoint(url, lang)),
         ("GET", "/app.js") => Reply::asset("text/javascript; charset=utf-8", APP_JS),
         ("GET", "/style.css") => Reply::asset("text/css; charset=utf-8", STYLE_CSS),
         ("GET", "/api/scenarios") => Reply::json(200, &scenarios_endpoint()),
@@ -697,13 +968,13 @@ pub fn handle(method: &str, url: &str, body: &[u8]) -> Reply {
             Ok(r) => r,
             Err(Fail(status, m)) => Reply::error(status, m),
         },
-        (_, "/" | "/index.html" | "/app.js" | "/style.css" | "/api/scenarios") => {
+        (_, "/" | "/index.html" | "/app.js" | "/style.css" | "/api/scenarios" | "/api/strings") => {
             Reply::error(405, format!("{method} {path}: use GET"))
         }
         (_, "/api/compare" | "/api/trace" | "/api/scenario.toml") => {
             Reply::error(405, format!("{method} {path}: use POST with a JSON body"))
         }
-        _ => Reply::error(404, format!("no page {path}; the page is at /, the API at /api/scenarios, /api/compare, /api/trace, /api/scenario.toml")),
+        _ => Reply::error(404, format!("no page {path}; the page is at /, the API at /api/scenarios, /api/strings, /api/compare, /api/trace, /api/scenario.toml")),
     }
 }
 
@@ -942,6 +1213,7 @@ impl Permits {
 
 struct Shared {
     limits: ServerLimits,
+    lang: Lang,
     allowed: Option<Vec<String>>,
     log: bool,
     stopping: AtomicBool,
@@ -1182,13 +1454,14 @@ fn connection(shared: &Shared, id: u64, mut s: TcpStream) {
     };
     shared.set_phase(id, Phase::Working);
     shared.permits.acquire();
-    let reply = std::panic::catch_unwind(|| handle(&head.method, &head.target, &body))
-        .unwrap_or_else(|_| {
-            Reply::error(
-                500,
-                "internal error while answering this request; the server keeps running",
-            )
-        });
+    let reply =
+        std::panic::catch_unwind(|| handle_in(shared.lang, &head.method, &head.target, &body))
+            .unwrap_or_else(|_| {
+                Reply::error(
+                    500,
+                    "internal error while answering this request; the server keeps running",
+                )
+            });
     shared.permits.release();
     if shared.log && head.target.starts_with("/api/") {
         eprintln!(
@@ -1209,6 +1482,17 @@ pub fn start(host: &str, port: u16, workers: usize, log: bool) -> anyhow::Result
     start_with(host, port, workers, log, SERVER)
 }
 
+/// [`start`] with the page opening in `lang` (`serve --lang nb`).
+pub fn start_in(
+    host: &str,
+    port: u16,
+    workers: usize,
+    log: bool,
+    lang: Lang,
+) -> anyhow::Result<Running> {
+    start_full(host, port, workers, log, SERVER, lang)
+}
+
 /// [`start`] with other connection bounds (tests use short timeouts).
 pub fn start_with(
     host: &str,
@@ -1216,6 +1500,17 @@ pub fn start_with(
     workers: usize,
     log: bool,
     limits: ServerLimits,
+) -> anyhow::Result<Running> {
+    start_full(host, port, workers, log, limits, Lang::En)
+}
+
+fn start_full(
+    host: &str,
+    port: u16,
+    workers: usize,
+    log: bool,
+    limits: ServerLimits,
+    lang: Lang,
 ) -> anyhow::Result<Running> {
     let listener = TcpListener::bind((host, port))
         .map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))?;
@@ -1225,6 +1520,7 @@ pub fn start_with(
             connections: limits.connections.max(1),
             ..limits
         },
+        lang,
         allowed: allowed_hosts(addr),
         log,
         stopping: AtomicBool::new(false),

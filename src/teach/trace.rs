@@ -20,6 +20,7 @@ use crate::cli::TraceFind;
 use crate::mechanisms::events::{AttemptOutcome, Event, EventLog};
 use crate::metrics::WeekTally;
 use crate::model::group::Design;
+use crate::model::group::Group;
 use crate::model::{Person, Status};
 use crate::scenario::Scenario;
 use crate::sim::engine::GroupRun;
@@ -505,16 +506,53 @@ pub fn simulate(
     designs: &[Design],
     spec: &TraceSpec,
 ) -> Result<Trace, String> {
+    simulate_watching(scenario, designs, spec, spec.week, |_| {})
+}
+
+/// The group's state at the end of one simulated week, as [`simulate_watching`] shows it.
+pub struct WeekState<'a> {
+    /// 1-based week.
+    pub week: u32,
+    /// The design in force that week (a schedule may switch it).
+    pub design: &'a Design,
+    pub group: &'a Group,
+    /// Each slot's name (stable across weeks and roles, see [`Roster`]).
+    pub names: &'a [String],
+    pub tally: &'a WeekTally,
+}
+
+/// [`simulate`], continuing to week `through` (at least W) and showing the group's state at the
+/// end of every week 1..=through to `each_week`: the classroom page follows one person over the
+/// weeks and draws the tie network from it. The trace is the same as [`simulate`]'s: only the
+/// events and the cast of week W are kept, and watching draws no random numbers.
+pub fn simulate_watching(
+    scenario: &Scenario,
+    designs: &[Design],
+    spec: &TraceSpec,
+    through: u32,
+    mut each_week: impl FnMut(&WeekState),
+) -> Result<Trace, String> {
     check_week(scenario, spec.week)?;
     let (di, gi, global) = resolve(designs, &spec.group)?;
     let d = &designs[di];
     let seed = scenario.seed;
     let mut w = Watch::new(d, seed, spec.replicate, gi);
-    for _ in 1..spec.week {
-        w.step();
+    let show = |w: &Watch, week: u32, tally: &WeekTally, each_week: &mut dyn FnMut(&WeekState)| {
+        each_week(&WeekState {
+            week,
+            design: w.run.design,
+            group: &w.run.group,
+            names: w.roster.names(),
+            tally,
+        })
+    };
+    for week in 1..spec.week {
+        let tally = w.step();
+        show(&w, week, &tally, &mut each_week);
     }
     let before: Vec<Person> = w.run.group.persons.clone();
     let tally = w.step();
+    show(&w, spec.week, &tally, &mut each_week);
     let after = &w.run.group.persons;
     let n = before.len();
     let events = std::mem::take(&mut w.events.0);
@@ -552,7 +590,7 @@ pub fn simulate(
             }
         })
         .collect();
-    Ok(Trace {
+    let trace = Trace {
         scenario: scenario.name.clone(),
         description: scenario.description.clone(),
         activity: d.activity.key.clone(),
@@ -570,7 +608,12 @@ pub fn simulate(
         events,
         tally,
         why: None,
-    })
+    };
+    for week in spec.week + 1..=through.min(scenario.weeks) {
+        let tally = w.step();
+        show(&w, week, &tally, &mut each_week);
+    }
+    Ok(trace)
 }
 
 /// "Volunteer Liv (need to help 0.82)" and the like.

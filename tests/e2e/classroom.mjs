@@ -1,5 +1,6 @@
 // Drives the classroom page of `dugnad serve` in Debian's chromium (started by run.sh).
-// Env: BASE_URL (the page), DUGNAD_BIN (the binary, for `dugnad check`), OUT_DIR (screenshot).
+// Env: BASE_URL (the page), DUGNAD_BIN (the binary, for `dugnad check`), OUT_DIR (test
+// screenshots), SHOTS_DIR (the screenshots kept as CI artifacts: output/screenshots/).
 import { chromium } from "playwright-core";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +11,7 @@ import assert from "node:assert/strict";
 const base = process.env.BASE_URL;
 const bin = process.env.DUGNAD_BIN;
 const out = process.env.OUT_DIR || ".";
+const shots = process.env.SHOTS_DIR || out;
 assert.ok(base && bin, "BASE_URL and DUGNAD_BIN must be set (run through run.sh)");
 
 const profile = mkdtempSync(join(tmpdir(), "dugnad-chromium-"));
@@ -150,6 +152,155 @@ try {
   assert.equal(check.status, 0, "`dugnad check` accepts the downloaded scenario");
   const again = spawnSync(bin, ["check", file], { encoding: "utf8" });
   assert.equal(again.stdout, check.stdout, "the check is stable");
+
+  // ---- Watch a meeting: play, pause, step, the turn counter, what is drawn.
+  const counter = () => page.$eval("#turn-counter", (c) => ({ step: Number(c.dataset.step), turn: Number(c.dataset.turn), meeting: Number(c.dataset.meeting), kind: c.dataset.kind, text: c.textContent }));
+  const replays = () => page.evaluate(() => Number(document.body.dataset.replays || 0));
+  // Design A, knitting café, week 4 (a week with sentences finished by others, see tests/serve.rs).
+  {
+    const r = await replays();
+    await page.check("input[name=replay-design][value=a]");
+    await page.locator("#replay-week").fill("4");
+    await page.waitForFunction((r) => Number(document.body.dataset.replays || 0) > r && document.querySelector("#transcript").dataset.design === "a" && window.dugnad.trace.week === 4, r, { timeout: 20000 });
+  }
+  const seated = await page.$$eval("#table-svg g.seat", (gs) => gs.length);
+  const cast = await page.evaluate(() => window.dugnad.trace.cast.length);
+  assert.equal(seated, cast, "one seat per person of the group");
+  assert.equal((await counter()).step, 0, "the replay starts before the first event");
+  // Step: one event at a time; the counter follows; the speaker is marked.
+  await page.click("#step");
+  let c = await counter();
+  assert.equal(c.step, 1, "one step forward");
+  assert.ok(c.meeting >= 1 && c.turn >= 1, `the counter shows a meeting and a turn: ${c.text}`);
+  assert.equal(await page.$$eval("#table-svg g.seat.speaking, #table-svg g.seat.hesitating, #table-svg g.seat.cut-off", (g) => g.length), 1, "the speaker is marked");
+  await page.click("#step");
+  await page.click("#step");
+  assert.equal((await counter()).step, 3, "three steps");
+  // Play: the counter runs on its own at 4×; pause stops it.
+  await page.selectOption("#speed", "4");
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.querySelector("#turn-counter").dataset.step) >= 8, null, { timeout: 10000 });
+  await page.click("#play"); // pause
+  const paused = (await counter()).step;
+  await page.waitForTimeout(800);
+  assert.equal((await counter()).step, paused, "pause stops the replay");
+  assert.ok(paused >= 8, `play advanced the replay (step ${paused})`);
+  // The next sentence finished by someone else: an arrow from the one who finishes it to her.
+  const usurpsInWeek = await page.evaluate(() => window.dugnad.steps.filter((s) => s.kind === "usurped").length);
+  const engineUsurps = await page.$eval("#transcript", (t) => Number(t.dataset.usurped));
+  assert.equal(usurpsInWeek, engineUsurps, "one usurp step per sentence the engine counts as finished by another");
+  assert.ok(usurpsInWeek > 0, "week 4 of the knitting café has a sentence finished by another");
+  await page.click("#restart");
+  await page.click("#next-usurp");
+  c = await counter();
+  assert.equal(c.kind, "usurped", "next cut-off lands on a usurp");
+  assert.equal(await page.$$eval("#table-svg path.arrow.usurp", (p) => p.length), 1, "an arrow is drawn on a usurp");
+  assert.equal(await page.$$eval("#table-svg g.seat.cut-off", (g) => g.length), 1, "the one cut off is marked");
+  assert.equal(await page.$$eval("#table-svg g.seat.usurper", (g) => g.length), 1, "the one who finishes her sentence is marked");
+  const caption = await page.textContent("#step-caption");
+  const u = await page.evaluate(() => window.dugnad.steps[window.dugnad.step - 1]);
+  const pair = await page.evaluate((u) => [window.dugnad.trace.cast[u.by].name, window.dugnad.trace.cast[u.speaker].name], u);
+  assert.ok(caption.includes(pair[0]) && caption.includes(pair[1]), `the caption names both: ${caption}`);
+  console.log(`replay: ${seated} seats, step ${c.step}: ${caption}`);
+  await page.locator("#watch").scrollIntoViewIfNeeded();
+  await page.locator("#watch").screenshot({ path: join(shots, "replay-mid-meeting.png") });
+  // The end of the week: limbo marked where the engine counts it.
+  const steps = await page.evaluate(() => window.dugnad.steps.length);
+  for (let i = c.step; i < steps; i++) await page.click("#step");
+  assert.equal((await counter()).kind, "end", "the last step is the week's end");
+  const limboDrawn = await page.$$eval("#table-svg .badge.limbo", (b) => b.length);
+  const limboEngine = await page.evaluate(() => window.dugnad.trace.people.filter((p) => p.limbo).length);
+  assert.equal(limboDrawn, limboEngine, "a limbo mark per person in limbo");
+
+  // ---- The tie network at a chosen week: edges drawn, three stroke kinds in the legend.
+  {
+    const r = await replays();
+    await page.locator("#replay-week").fill("40");
+    await page.waitForFunction((r) => Number(document.body.dataset.replays || 0) > r && window.dugnad.trace.week === 40, r, { timeout: 20000 });
+  }
+  const edges = await page.$$eval("#network-svg > line.tie", (ls) => ls.map((l) => l.dataset.kind));
+  const served = await page.evaluate(() => window.dugnad.trace.network.edges.length);
+  assert.ok(edges.length > 0, "ties are drawn");
+  assert.equal(edges.length, served, "one line per tie the server sends");
+  const legend = await page.$$eval("#network-svg .tie-legend line", (ls) => ls.map((l) => [l.dataset.kind, getComputedStyle(l).strokeDasharray, getComputedStyle(l).stroke]));
+  const kinds = legend.map((l) => l[0]);
+  for (const k of ["bonding", "bridging", "linking"]) assert.ok(kinds.includes(k), `the legend shows ${k}`);
+  const strokes = new Set(legend.filter((l) => l[0] !== "other").map((l) => `${l[1]} ${l[2]}`));
+  assert.equal(strokes.size, 3, `three different strokes for bonding, bridging, linking: ${[...strokes].join(" | ")}`);
+  console.log(`network: ${edges.length} ties in week 40 (${[...new Set(edges)].join(", ")})`);
+  await page.locator(".network-card").screenshot({ path: join(shots, "network.png") });
+
+  // ---- Follow one person: choose her, her lines are drawn over the weeks.
+  const person = await page.evaluate(() => window.dugnad.trace.cast.find((m) => m.role === "participant" && !window.dugnad.trace.people[m.slot].majority).name);
+  await page.selectOption("#follow-person", person);
+  await page.waitForFunction((p) => document.querySelector("#follow-svg").dataset.person === p, person, { timeout: 5000 });
+  const followLines = await page.$$eval("#follow-svg path.fl", (ps) => ps.map((p) => [p.dataset.series, (p.getAttribute("d") || "").length]));
+  for (const k of ["agency", "competence", "perceived", "bonding", "bridging", "linking"]) {
+    assert.ok(followLines.some(([s, n]) => s === k && n > 0), `following ${person}: ${k} drawn`);
+  }
+  assert.ok(await page.$eval(`#table-svg g.seat[data-name="${person}"]`, (g) => g.classList.contains("followed")), "the followed person is marked at the table");
+  console.log(`follow: ${person} (${followLines.length} lines)`);
+  await page.locator(".follow-card").screenshot({ path: join(shots, "follow.png") });
+
+  // ---- The charts: the replayed week's label sits above the plot, not on the curves.
+  {
+    const clear = await page.$$eval("#charts .chart svg", (svgs) => svgs.filter((s) => s.querySelector(".mark-label")).map((s) => {
+      const label = s.querySelector(".mark-label").getBBox();
+      const grid = [...s.querySelectorAll("line.grid")].map((l) => Number(l.getAttribute("y1")));
+      return label.y + label.height <= Math.min(...grid) + 1;
+    }));
+    assert.ok(clear.length >= 6 && clear.every(Boolean), "the replayed-week label is above every plot");
+    const overlaps = await page.$eval("#chart-diff svg", (s) => {
+      const ls = [...s.querySelectorAll(".diff-label")].map((t) => t.getBBox());
+      const vs = [...s.querySelectorAll(".diff-value")].map((t) => t.getBBox());
+      return ls.filter((l, i) => { const v = vs[i]; return v && l.x + l.width > v.x && Math.abs(l.y - v.y) < l.height; }).length;
+    });
+    assert.equal(overlaps, 0, "no indicator name runs into its value");
+  }
+
+  // ---- The language switch: Norwegian labels, <html lang>, and back to English.
+  await page.selectOption("#lang", "nb");
+  await page.waitForFunction(() => document.documentElement.lang === "nb", null, { timeout: 5000 });
+  const nb = {
+    play: await page.textContent("#play"),
+    watch: await page.textContent("#watch h2"),
+    chart: await page.textContent("#chart-spoken_for_rate .title"),
+    slider: await page.textContent("#sliders .row .name"),
+    legend: await page.textContent("#network-svg .tie-legend"),
+  };
+  console.log(`nb: ${JSON.stringify(nb)}`);
+  assert.equal(nb.watch, "Se et møte");
+  assert.equal(nb.chart, "Setninger fullført av andre");
+  assert.match(nb.play, /Spill av|Pause/);
+  assert.match(nb.legend, /sammenbindende/);
+  assert.equal(nb.slider, "Tjenesteramme");
+  assert.match(await page.textContent("#chart-spoken_for_rate .meaning"), /nyankomne/);
+  assert.match(page.url(), /lang=nb/, "the address keeps the language");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, "norwegian.png") });
+  await page.selectOption("#lang", "en");
+  await page.waitForFunction(() => document.documentElement.lang === "en", null, { timeout: 5000 });
+  assert.equal(await page.textContent("#watch h2"), "Watch a meeting", "back in English");
+  assert.equal(await page.textContent("#chart-spoken_for_rate .title"), "Sentences finished by others");
+  assert.equal(await page.textContent("#sliders .row .name"), "Service frame");
+
+  // ---- One activity per design: municipality's designs are charted one at a time.
+  {
+    const n = await updates();
+    await page.selectOption("#scenario-a", "municipality");
+    await waitUpdateOrError(n + 1, "municipality (a)");
+    assert.equal(await page.isVisible("#activity-a"), true, "municipality offers a choice of activity");
+    const acts = await page.$$eval("#activity-a option", (os) => os.map((o) => o.value));
+    assert.ok(acts.length >= 2, "several activities");
+    const n2 = await updates();
+    await page.selectOption("#activity-a", acts[1]);
+    await waitUpdateOrError(n2 + 1, `municipality / ${acts[1]}`);
+    assert.match(await page.textContent("#overrides-a"), new RegExp(`municipality / ${acts[1]}`));
+    await page.click("#reset");
+    const n3 = await updates();
+    await page.selectOption("#scenario-a", "knitting-cafe");
+    await waitUpdateOrError(n3 + 1, "back to knitting-cafe");
+  }
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(out, "classroom.png"), fullPage: true });

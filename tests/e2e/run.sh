@@ -4,8 +4,12 @@
 # Installs what it needs (Debian's chromium via apt-get when missing, playwright-core via npm
 # into tests/e2e/node_modules), builds the release binary, starts `dugnad serve` on a free port,
 # and runs classroom.mjs against it: load the page, move a slider, check that the charts
-# changed, replay a meeting, download a scenario and check it with `dugnad check`. The server
-# is stopped at exit whatever happens. A screenshot is left in tests/e2e/out/classroom.png.
+# changed, watch a meeting (play, pause, step, the arrow of a sentence finished by another), the
+# tie network, one person over the weeks, the language switch, download a scenario and check it
+# with `dugnad check`. The server is stopped at exit whatever happens. Then a small `dugnad
+# compare` and `dugnad sweep` are run and their SVG charts opened in chromium (charts.mjs).
+# Screenshots kept as CI artifacts go to output/screenshots/ (git-ignored): replay-mid-meeting,
+# network, follow, norwegian, forest, heatmap; tests/e2e/out/ has the whole page.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -38,6 +42,7 @@ cleanup() {
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   rm -f "$log"
+  if [ -n "${charts:-}" ]; then rm -rf "$charts"; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -53,7 +58,17 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-mkdir -p "$here/out"
-BASE_URL="http://127.0.0.1:$port/" DUGNAD_BIN="$bin" OUT_DIR="$here/out" node "$here/classroom.mjs"
+mkdir -p "$here/out" "$root/output/screenshots"
+BASE_URL="http://127.0.0.1:$port/" DUGNAD_BIN="$bin" OUT_DIR="$here/out" SHOTS_DIR="$root/output/screenshots" \
+  node "$here/classroom.mjs"
 echo "server log:"
 cat "$log"
+
+# A forest plot and a sweep heatmap, as the command line draws them, seen in the browser.
+charts="$(mktemp -d)"
+"$bin" compare scenarios/knitting-cafe.toml scenarios/co-designed-cafe.toml \
+  --replicates 20 --weeks 52 -o "$charts/compare" -q
+"$bin" sweep scenarios/knitting-cafe.toml --vary activity.facilitation=0,0.5,1 \
+  --vary activity.co_design=0,0.5,1 --replicates 6 --weeks 26 -o "$charts/sweep" -q
+node "$here/charts.mjs" "$root/output/screenshots" \
+  "forest=$charts/compare/charts/forest.svg" "heatmap=$charts/sweep/charts/heatmap.svg"
