@@ -173,11 +173,10 @@ fn morris_panel<DB: DrawingBackend>(
         .draw()
         .dr()?;
     // σ = μ* line: above it, effects are non-linear or interacting.
-    let lim = xmax.min(ymax);
     for k in 0..20 {
-        let (a, b) = (lim * k as f64 / 20.0, lim * (k as f64 + 0.5) / 20.0);
+        let dash = dash_of_diagonal(xmax.min(ymax), k);
         chart
-            .draw_series(LineSeries::new([(a, a), (b, b)], REFERENCE.stroke_width(1)))
+            .draw_series(LineSeries::new(dash, REFERENCE.stroke_width(1)))
             .dr()?;
     }
     let shown: Vec<usize> = (0..m.len()).filter(|&f| m[f].mu_star.is_finite()).collect();
@@ -259,23 +258,41 @@ fn morris_panel<DB: DrawingBackend>(
             None => unlabelled.push(label),
         }
     }
-    if !unlabelled.is_empty() {
-        let note = fill(
-            look.lang,
-            "chart.morris_unlabelled",
-            &[("names", &unlabelled.join(", "))],
-        );
-        let lines = super::style::wrap(&note, w.saturating_sub(60), |s| {
-            text_width(s, em, false) as u32
-        });
-        for (k, line) in lines.iter().take(2).enumerate() {
-            foot.draw(&Text::new(
-                line.clone(),
-                (30, 8 + k as i32 * (em as i32 + 8)),
-                font(LEGEND_SIZE, false).color(&MUTED),
-            ))
-            .dr()?;
-        }
+    name_unlabelled(&foot, look, w, em, &unlabelled)
+}
+
+/// The `k`-th of 20 dashes of the diagonal σ = μ* up to `lim`.
+fn dash_of_diagonal(lim: f64, k: usize) -> [(f64, f64); 2] {
+    let (a, b) = (lim * k as f64 / 20.0, lim * (k as f64 + 0.5) / 20.0);
+    [(a, a), (b, b)]
+}
+
+/// Names under the Morris plot the factors whose labels found no room in it (two lines at most).
+fn name_unlabelled<DB: DrawingBackend>(
+    foot: &Area<DB>,
+    look: Look,
+    width: u32,
+    em: f64,
+    unlabelled: &[&str],
+) -> Result<()> {
+    if unlabelled.is_empty() {
+        return Ok(());
+    }
+    let note = fill(
+        look.lang,
+        "chart.morris_unlabelled",
+        &[("names", &unlabelled.join(", "))],
+    );
+    let lines = super::style::wrap(&note, width.saturating_sub(60), |s| {
+        text_width(s, em, false) as u32
+    });
+    for (k, line) in lines.iter().take(2).enumerate() {
+        foot.draw(&Text::new(
+            line.clone(),
+            (30, 8 + k as i32 * (em as i32 + 8)),
+            font(LEGEND_SIZE, false).color(&MUTED),
+        ))
+        .dr()?;
     }
     Ok(())
 }
