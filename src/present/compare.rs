@@ -1,7 +1,6 @@
 //! The presentation of a comparison: the forest plot of paired differences and the report page.
 
 use super::chart::{write_into, Area, Chart, Dr, Look};
-use super::html::{escape as esc, inline_svg_file, page};
 use super::layout::text_width;
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
@@ -14,7 +13,6 @@ use crate::lang::fill;
 use crate::lang::Lang;
 use crate::metrics::indicators::{Direction, Topic};
 use crate::metrics::INDICATORS;
-use crate::output::number::num;
 use anyhow::Result;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -358,70 +356,4 @@ pub fn lens_words(c: &Comparison) -> String {
 /// returns the files.
 pub fn charts(dir: &Path, c: &Comparison, lang: Lang) -> Result<Vec<String>> {
     write_into(dir, &Forest::new(c, Look::new(lang)))
-}
-
-/// The comparison section of `report.html`: the forest plot (inlined SVG, when drawn), the
-/// adaptive-replication note and a table of every indicator.
-pub fn section(dir: &Path, c: &Comparison) -> String {
-    let (names, baseline) = (&c.names, c.baseline);
-    let mut h = String::new();
-    h.push_str(&format!(
-        "<p>{} designs compared on common random numbers: replicate r of every design uses the same seed streams, \
-         {} replicates each. Baseline: <b>{}</b>. Scope: {}. Differences are paired (design − baseline) \
-         with a 95 % Student-t CI; d<sub>z</sub> = mean difference / SD of the differences (Cohen). \
-         Shown: <b>{}</b>; <code>comparison.csv</code> has every lens. <i>n</i> is the number of replicate \
-         pairs in which both values are defined.</p>\n",
-        names.len(),
-        c.replicates,
-        esc(&names[baseline]),
-        c.scope.name(),
-        esc(&lens_words(c))
-    ));
-    if let Some(a) = &c.adaptive {
-        h.push_str(&format!("<p><b>{}</b></p>\n", esc(&a.sentence())));
-    }
-    if let Some(svg) = inline_svg_file(&dir.join("charts/forest.svg")) {
-        h.push_str("<figure>");
-        h.push_str(&svg);
-        h.push_str(&format!(
-            "<figcaption>Paired differences to {} with 95 % CIs, in pooled standard deviations of the two \
-             designs (√((SD<sub>baseline</sub>² + SD<sub>design</sub>²)/2)). Green: better, vermillion: worse, by the \
-             indicator's desired direction; blue/orange: higher/lower where neither is better; hollow grey: the CI \
-             includes 0 (within noise). Indicators that vary in neither design are left out unless the difference \
-             is 0.</figcaption></figure>\n",
-            esc(&names[baseline])
-        ));
-    }
-    h.push_str(
-        "<table><tr><th>design</th><th>indicator</th><th>lens</th><th>mean</th><th>95 % CI</th><th>difference</th>\
-         <th>95 % CI</th><th>d<sub>z</sub></th><th>n</th></tr>\n",
-    );
-    for l in c.shown() {
-        let (s, d) = (&l.summary, &l.diff);
-        let series = &c.layout.series[l.series];
-        h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&names[l.design]),
-            series.name(),
-            esc(&series.lens_name),
-            num(s.mean),
-            num(s.ci_low),
-            num(s.ci_high),
-            num(d.mean_diff),
-            num(d.ci_low),
-            num(d.ci_high),
-            num(d.effect_size),
-            d.n
-        ));
-    }
-    h.push_str("</table>\n");
-    h
-}
-
-/// `report.html` of a comparison.
-pub fn report(dir: &Path, c: &Comparison) -> String {
-    page(
-        &format!("Comparison: {}", c.names.join(" vs ")),
-        &[("Design comparison".into(), section(dir, c))],
-    )
 }

@@ -1,7 +1,7 @@
 //! The HTML toolkit of every report page: escaping, inlining a chart's SVG (sanitized), and
 //! the page shells. Pages are self-contained: no external CSS, scripts, fonts or images.
 
-use super::style::{PAGE_CSS, REPORT_CSS};
+use super::style::REPORT_CSS;
 use crate::lang::Lang;
 use std::path::Path;
 
@@ -122,29 +122,6 @@ pub fn inline_svg_file(path: &Path) -> Option<String> {
     inline_svg(&std::fs::read_to_string(path).ok()?)
 }
 
-/// The page of an experiment (comparison, sensitivity): a title and (title, html) sections,
-/// in the compact experiment style, in English. Titles are escaped; the html is inserted as
-/// given.
-pub fn page(title: &str, sections: &[(String, String)]) -> String {
-    page_in(Lang::En, title, sections)
-}
-
-/// [`page`] in `lang` (the `lang` attribute of `<html>`).
-pub fn page_in(lang: Lang, title: &str, sections: &[(String, String)]) -> String {
-    let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\n\
-         <style>{PAGE_CSS}</style></head><body>\n<h1>{}</h1>\n",
-        lang.code(),
-        escape(title),
-        escape(title)
-    );
-    for (t, body) in sections {
-        h.push_str(&format!("<h2>{}</h2>\n{body}", escape(t)));
-    }
-    h.push_str("</body></html>\n");
-    h
-}
-
 /// The opening of an English report, up to its `<main>`; [`REPORT_END`] closes it.
 pub fn report_start(title: &str) -> String {
     report_start_in(Lang::En, title)
@@ -194,8 +171,6 @@ mod tests {
 
     #[test]
     fn pages_escape_their_titles() {
-        let p = page("a <b>", &[("s & t".into(), "<p>x</p>".into())]);
-        assert!(p.contains("<h1>a &lt;b&gt;</h1>") && p.contains("<h2>s &amp; t</h2>\n<p>x</p>"));
         assert!(report_start("<x>").contains("<title>&lt;x&gt;</title>"));
     }
 }

@@ -10,7 +10,7 @@ use super::run::report::fmt_value;
 use super::scatter::{self, Cells, Ranking};
 use super::style::fmt_fixed;
 use crate::experiment::compare::{Comparison, Plan as ComparePlan};
-use crate::experiment::sensitivity::{Analysis, Design, Indices};
+use crate::experiment::sensitivity::{Analysis, Design, Indices, Method};
 use crate::experiment::store::SweepDef;
 use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_indicators, Direction, View};
@@ -738,6 +738,30 @@ fn ranking_section(
 
 // ---------------------------------------------------------------- sensitivity
 
+/// How a sensitivity design was analysed: method, estimators and their sources, in `lang`.
+fn method_words(design: &Design, lang: Lang) -> String {
+    let points = design.len();
+    match design.method {
+        Method::Morris {
+            trajectories,
+            levels,
+        } => fill(
+            lang,
+            "report.sensitivity_method_morris_html",
+            &[
+                ("trajectories", &trajectories),
+                ("levels", &levels),
+                ("points", &points),
+            ],
+        ),
+        Method::Sobol { samples } => fill(
+            lang,
+            "report.sensitivity_method_sobol_html",
+            &[("samples", &samples), ("points", &points)],
+        ),
+    }
+}
+
 /// The `report.html` of a sensitivity analysis of `scenario` (folder `dir`, `charts` the chart
 /// files written, relative to `dir`), in `lang`.
 #[allow(clippy::too_many_arguments)]
@@ -771,13 +795,15 @@ pub fn sensitivity(
         a.per_indicator.first().map(|p| &p.2),
         Some(Indices::Morris(_))
     );
-    let intro = lang
-        .tr(if morris {
+    let intro = format!(
+        "{} {}",
+        lang.tr(if morris {
             "report.sensitivity_intro_morris_html"
         } else {
             "report.sensitivity_intro_sobol_html"
-        })
-        .to_string();
+        }),
+        method_words(design, lang)
+    );
     let nav = [
         ("findings", lang.tr("report.findings_title")),
         ("charts", lang.tr("report.charts_title")),

@@ -2,21 +2,18 @@
 //! plane with the μ* CI; Sobol: S1 and ST bars with CIs) and the report page.
 
 use super::chart::{write_into, Area, Chart, Dr, Look};
-use super::html::{escape as esc, inline_svg_file, page};
 use super::layout::text_width;
 use super::meta::series_title;
 use super::run::draw::{header, LegendItem, Swatch};
 use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, MUTED, NEWCOMERS};
 use super::style::{REFERENCE, TEXT, TICK_SIZE, VOLUNTEERS};
-use crate::experiment::sensitivity::{Analysis, Design, Indices, Method, Target};
+use crate::experiment::sensitivity::{Analysis, Indices, Target};
 use crate::lang::fill;
 use crate::lang::Lang;
-use crate::output::number::num;
 use crate::stats::{MorrisIndex, SobolResult};
 use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::fmt::Write;
 use std::path::Path;
 
 /// One output's indices as a chart, `charts/sensitivity-<indicator>-<lens>`.
@@ -389,126 +386,4 @@ pub fn charts(dir: &Path, a: &Analysis, lang: Lang) -> Result<Vec<String>> {
         files.extend(write_into(dir, &chart)?);
     }
     Ok(files)
-}
-
-/// How the design was analysed, in words.
-fn method_note(design: &Design) -> String {
-    match design.method {
-        Method::Morris { trajectories, levels } => format!(
-            "Morris elementary effects (Morris 1991; μ* of Campolongo et al. 2007): {trajectories} trajectories on a \
-             {levels}-level grid, {} points. Effects are per full range of a factor, computed on the replicate means; \
-             95 % CIs of μ* bootstrap the trajectories.",
-            design.len()
-        ),
-        Method::Sobol { samples } => format!(
-            "Sobol indices on a Saltelli (2010) design with N = {samples} ({} points): S1 by the Saltelli et al. (2010) \
-             estimator, ST by Jansen (1999), 95 % CIs by bootstrapping the N rows, computed on the replicate means. \
-             Because every point runs on the same seeds (common random numbers), most replicate noise is shared by all \
-             points and cancels in the differences the estimators use; the alternative correction that subtracts the \
-             noise variance σ²/R of a mean (Iooss &amp; Ribatet 2009; Marrel et al. 2012) assumes independent noise per \
-             point and over-corrects here, so it is only reported alongside (sensitivity.csv, statistics \
-             *_noise_corrected).",
-            design.len()
-        ),
-    }
-}
-
-/// A bulleted list of escaped lines, each wrapped in `wrap` (e.g. `<b>{}</b>`).
-fn list(items: &[String], bold: bool) -> String {
-    let mut h = String::from("<ul>\n");
-    for i in items {
-        let _ = if bold {
-            writeln!(h, "<li><b>{}</b></li>", esc(i))
-        } else {
-            writeln!(h, "<li>{}</li>", esc(i))
-        };
-    }
-    h.push_str("</ul>\n");
-    h
-}
-
-/// "What drives the outcomes": the ranking and how it was computed.
-fn drivers_section(design: &Design, a: &Analysis, scope: &str, ranking: &[String]) -> String {
-    let mut h = list(ranking, false);
-    let _ = writeln!(
-        h,
-        "<p>{} Every point runs {} replicates on the same seed (common random numbers); outputs are each \
-         replicate's {scope} value.</p>",
-        method_note(design),
-        a.replicates
-    );
-    h
-}
-
-/// "Indices": the charts (inlined) and a table of every estimate.
-fn indices_section(dir: &Path, a: &Analysis) -> String {
-    let mut h = String::new();
-    for (target, _, _) in &a.per_indicator {
-        let path = dir.join(format!("charts/{}.svg", stem(target)));
-        if let Some(svg) = inline_svg_file(&path) {
-            let _ = writeln!(h, "<figure>{svg}</figure>");
-        }
-    }
-    h.push_str("<table><tr><th>factor</th><th>indicator</th><th>lens</th><th>statistic</th><th>value</th><th>95 % CI</th></tr>\n");
-    for e in &a.estimates {
-        let ci =
-            e.ci.map(|(l, h)| format!("[{}, {}]", num(l), num(h)))
-                .unwrap_or_default();
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
-            esc(&e.factor),
-            e.indicator,
-            esc(&e.lens),
-            e.statistic,
-            num(e.value)
-        );
-    }
-    h.push_str("</table>\n");
-    h
-}
-
-/// "Replicate noise": each indicator's noise share and how to read it.
-fn noise_section(a: &Analysis) -> String {
-    let mut h = String::from(
-        "<p>Share of the variance of the per-point replicate means that is replicate noise (mean within-point variance / R \
-         over the variance of the point means; Iooss &amp; Ribatet 2009). Near 0: the means are essentially deterministic; \
-         near or above 1: the factors move the indicator little next to the replicate noise. Above 1 is possible under \
-         common random numbers: the noise is shared by all points, so it spreads the point means less than \
-         independent noise would, which is also why the estimates can still be precise — judge them by their CIs.</p>\n<table><tr><th>indicator</th><th>lens</th><th>noise share</th></tr>\n",
-    );
-    for (t, share, _) in &a.per_indicator {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            t.indicator,
-            esc(&t.lens),
-            num(*share)
-        );
-    }
-    h.push_str("</table>\n");
-    h
-}
-
-/// `report.html` of a sensitivity analysis of `scenario` (a complete folder `dir`, its charts
-/// drawn): what drives the outcomes, warnings, the indices and the replicate noise.
-pub fn report(
-    dir: &Path,
-    scenario: &str,
-    design: &Design,
-    a: &Analysis,
-    scope: &str,
-    ranking: &[String],
-) -> String {
-    let mut sections = vec![(
-        "What drives the outcomes".to_string(),
-        drivers_section(design, a, scope, ranking),
-    )];
-    if !a.warnings.is_empty() {
-        sections.push(("Warnings".to_string(), list(&a.warnings, true)));
-    }
-    sections.push(("Indices".to_string(), indices_section(dir, a)));
-    sections.push(("Replicate noise".to_string(), noise_section(a)));
-    let title = format!("Sensitivity of {scenario} ({})", design.method.name());
-    page(&title, &sections)
 }

@@ -118,12 +118,6 @@ dd { margin: 0; }
 @media print { figure { break-inside: avoid; } }
 "#;
 
-/// The style sheet of an experiment's page (comparison, sensitivity).
-pub const PAGE_CSS: &str = "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
-     table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}\
-     td:first-child,td:nth-child(2){text-align:left}svg{max-width:100%;height:auto}\
-     figcaption{font-size:13px;color:#555}";
-
 static FONTS: Once = Once::new();
 
 /// Registers the bundled font as "sans-serif" (normal and bold) once per process, so no
