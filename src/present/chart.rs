@@ -225,3 +225,21 @@ pub fn write_rendered_into(result: &Path, chart: &dyn Render) -> Result<Vec<Stri
         format!("charts/{stem}.svg"),
     ])
 }
+
+/// The axis range of the finite `values`, widened by `pad` (a share of the span) on each side;
+/// a single value gets ±0.5 around it, no finite value gives 0–1.
+pub fn padded_range(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if hi - lo < 1e-12 {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        let pad = (hi - lo) * pad;
+        (lo - pad, hi + pad)
+    }
+}

@@ -12,13 +12,13 @@
 //! the binned means are the better guide). The spread of the binned means (largest − smallest,
 //! in the indicator's unit) is given beside it.
 
-use super::chart::{mesh, write_into, Area, Chart, Dr, MeshSpec};
+use super::chart::{mesh, padded_range, write_into, Area, Chart, Dr, MeshSpec};
 use super::meta::{self, Kind};
 use super::style::REFERENCE;
 use super::style::{decimals_for, fmt_fixed, font, lens_colour, wrap, CI95_ALPHA, MUTED};
 use super::style::{DESC_SIZE, LEGEND_SIZE, PANEL_TITLE_SIZE, SUBTITLE_SIZE, TITLE_SIZE};
+use super::sweep::headline_series;
 use crate::lang::{fill, Lang};
-use crate::metrics::indicators::{key_series, View};
 use crate::stats::ci::t_quantile;
 use anyhow::{anyhow, Context, Result};
 use plotters::prelude::*;
@@ -75,18 +75,7 @@ pub fn read_cells(dir: &Path, keys: &[String], lens: Option<&str>) -> Result<Cel
     let (ci_low, ci_high) = (col("ci_low")?, col("ci_high")?);
     let key_cols: Vec<usize> = keys.iter().map(|k| col(k)).collect::<Result<_>>()?;
     let records: Vec<::csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
-    let has = |name: &str, l: &str| {
-        records
-            .iter()
-            .any(|rec| &rec[ind] == name && &rec[lens_col] == l)
-    };
-    let series: Vec<(&'static str, String)> = key_series(View::Headline)
-        .into_iter()
-        .map(|(name, headline)| match lens {
-            Some(l) if has(name, l) => (name, l.to_string()),
-            _ => (name, headline.to_string()),
-        })
-        .collect();
+    let series = headline_series(&records, (ind, lens_col), lens);
     let num = |s: &str| s.trim().parse::<f64>().unwrap_or(f64::NAN);
     let mut cells: Vec<String> = Vec::new();
     let mut out = Cells {
@@ -418,22 +407,6 @@ impl Chart for ScatterSheet<'_> {
     }
 }
 
-fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
-    if !lo.is_finite() {
-        (0.0, 1.0)
-    } else if hi - lo < 1e-12 {
-        (lo - 0.5, hi + 0.5)
-    } else {
-        let pad = (hi - lo) * 0.06;
-        (lo - pad, hi + pad)
-    }
-}
-
 fn scatter_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     lang: Lang,
@@ -458,13 +431,14 @@ fn scatter_panel<DB: DrawingBackend>(
             v
         }
     };
-    let (x0, x1) = span(xs.iter().copied());
-    let (y0, y1) = span(
+    let (x0, x1) = padded_range(xs.iter().copied(), 0.06);
+    let (y0, y1) = padded_range(
         ys.iter().copied().chain(
             bins.iter()
                 .filter_map(|b| b.ci)
                 .flat_map(|(l, h)| [clamp(l), clamp(h)]),
         ),
+        0.06,
     );
     let title = meta::series_title_in(lang, name, lens);
     let mut chart = ChartBuilder::on(area)

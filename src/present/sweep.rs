@@ -2,7 +2,7 @@
 //! merged files): the headline indicators against one parameter (line with 95 % CI band) or
 //! two (heatmap).
 
-use super::chart::{write_rendered_into, Area, Chart, Dr, Look, Render};
+use super::chart::{padded_range, write_rendered_into, Area, Chart, Dr, Look, Render};
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
 use super::style::{black, decimals_for, declared_range, fmt_fixed, heat_colour, lens_colour};
@@ -47,18 +47,7 @@ fn read_sweep(dir: &Path, keys: usize, lens: Option<&str>) -> Result<SweepTable>
         ["cell", "indicator", "lens", "mean", "ci_low", "ci_high"].map(col);
     let (cell, ind, lens_col, mean, lo, hi) = (cell?, ind?, lens_col?, mean?, lo?, hi?);
     let records: Vec<::csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
-    let has = |name: &str, l: &str| {
-        records
-            .iter()
-            .any(|rec| &rec[ind] == name && &rec[lens_col] == l)
-    };
-    let series: Vec<(&'static str, String)> = key_series(View::Headline)
-        .into_iter()
-        .map(|(name, headline)| match lens {
-            Some(l) if has(name, l) => (name, l.to_string()),
-            _ => (name, headline.to_string()),
-        })
-        .collect();
+    let series = headline_series(&records, (ind, lens_col), lens);
     let mut t = SweepTable {
         stats: vec![Vec::new(); series.len()],
         series,
@@ -90,20 +79,25 @@ fn read_sweep(dir: &Path, keys: usize, lens: Option<&str>) -> Result<SweepTable>
     Ok(t)
 }
 
-fn finite_range(xs: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = xs
-        .filter(|x| x.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(x), b.max(x))
-        });
-    if !lo.is_finite() {
-        (0.0, 1.0)
-    } else if hi - lo < 1e-12 {
-        (lo - 0.5, hi + 0.5)
-    } else {
-        let pad = (hi - lo) * 0.05;
-        (lo - pad, hi + pad)
-    }
+/// The headline series of a sweep's rows (`sweep.csv`, columns `ind` and `lens_col`): each key
+/// indicator at `lens` where the rows have it, else at its headline lens.
+pub(super) fn headline_series(
+    records: &[::csv::StringRecord],
+    (ind, lens_col): (usize, usize),
+    lens: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let has = |name: &str, l: &str| {
+        records
+            .iter()
+            .any(|rec| &rec[ind] == name && &rec[lens_col] == l)
+    };
+    key_series(View::Headline)
+        .into_iter()
+        .map(|(name, headline)| match lens {
+            Some(l) if has(name, l) => (name, l.to_string()),
+            _ => (name, headline.to_string()),
+        })
+        .collect()
 }
 
 fn line_panel<DB: DrawingBackend>(
@@ -126,8 +120,8 @@ fn line_panel<DB: DrawingBackend>(
         .collect();
     let pts = &pts[..];
     let name = &series_title(name, lens);
-    let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
-    let (mut y0, mut y1) = finite_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]));
+    let (x0, x1) = padded_range(pts.iter().map(|p| p.0), 0.05);
+    let (mut y0, mut y1) = padded_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]), 0.05);
     if let Some((lo, hi)) = range {
         (y0, y1) = (y0.max(lo), y1.min(hi));
     }
