@@ -179,7 +179,7 @@ impl Comparison {
                 self.threads,
                 self.provenance.clone(),
                 started,
-                charts,
+                charts.then(dugnad::lang::Lang::default),
             )
         })
     }

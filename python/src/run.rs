@@ -155,7 +155,7 @@ impl RunResult {
                 self.threads,
                 self.provenance.clone(),
                 started,
-                charts,
+                charts.then(dugnad::lang::Lang::default),
             )
         })
     }
