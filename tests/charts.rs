@@ -843,7 +843,7 @@ fn forest_plot_of_a_compare_is_readable() {
 
 #[test]
 fn sweep_charts_of_grid_line_lhs_and_sobol_sweeps_are_readable() {
-    check_folders(&["grid", "line"], &|_| Vec::new());
+    check_folders(&["grid", "line", "lhs", "sobol-sweep"], &|_| Vec::new());
 }
 
 #[test]
