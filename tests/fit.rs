@@ -265,20 +265,8 @@ fn bad_observed_data_are_refused_with_exit_2_and_nothing_written() {
         let data = dir.path().join(format!("bad-{i}.csv"));
         std::fs::write(&data, text).unwrap();
         let out = dir.path().join(format!("out-{i}"));
-        let e = dugnad()
-            .arg("fit")
-            .arg(pilot())
-            .arg("--data")
-            .arg(&data)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let msg = String::from_utf8(e.stderr).unwrap();
+        let msg = fit_refused(&pilot(), &data, &out);
         assert!(msg.contains(&format!("bad-{i}.csv{words}")), "{msg}");
-        assert!(!out.exists());
     }
     let data = dir.path().join("ok.csv");
     std::fs::write(
@@ -287,21 +275,30 @@ fn bad_observed_data_are_refused_with_exit_2_and_nothing_written() {
     )
     .unwrap();
     let out = dir.path().join("nofit");
+    let msg = fit_refused(&root().join("scenarios/knitting-cafe.toml"), &data, &out);
+    assert!(msg.contains("has no [fit] table"), "{msg}");
+}
+
+/// `dugnad fit SCENARIO --data DATA -o OUT`, which must be refused with exit 2 and write
+/// nothing; its stderr.
+fn fit_refused(
+    scenario: &std::path::Path,
+    data: &std::path::Path,
+    out: &std::path::Path,
+) -> String {
     let e = dugnad()
         .arg("fit")
-        .arg(root().join("scenarios/knitting-cafe.toml"))
+        .arg(scenario)
         .arg("--data")
-        .arg(&data)
+        .arg(data)
         .arg("-o")
-        .arg(&out)
+        .arg(out)
         .assert()
         .code(2)
         .get_output()
         .clone();
-    assert!(String::from_utf8(e.stderr)
-        .unwrap()
-        .contains("has no [fit] table"));
-    assert!(!out.exists());
+    assert!(!out.exists(), "{} was written", out.display());
+    String::from_utf8(e.stderr).unwrap()
 }
 
 /// `run --posterior` gives each replicate the values of a particle drawn by weight (draws.csv,

@@ -243,3 +243,11 @@ pub fn padded_range(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
         (lo - pad, hi + pad)
     }
 }
+
+/// The outline of a CI band through `(x, low, high)` points: along the lows, back along the
+/// highs (a polygon to fill).
+pub fn band_outline(points: &[(f64, f64, f64)]) -> Vec<(f64, f64)> {
+    let lows = points.iter().map(|&(x, l, _)| (x, l));
+    lows.chain(points.iter().rev().map(|&(x, _, h)| (x, h)))
+        .collect()
+}

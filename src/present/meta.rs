@@ -95,17 +95,6 @@ pub fn lens_words(name: &str, lens: &str) -> String {
     }
 }
 
-/// The headline's subject in words, as every summary says it.
-pub const NEWCOMERS_WORDS: &str = "newcomers (participants of a non-majority origin)";
-
-/// What the numbers are and are not, in two sentences, with the study (README, report,
-/// classroom page).
-pub const NOT_A_FORECAST: &str = "These numbers come from a model: they compare designs of an \
-    activity under the stated assumptions and parameter values, averaged over many simulated runs, \
-    after Stein (2022), \u{201c}Minoritizing Processes and Power Relations between Volunteers and \
-    Immigrant Participants\u{201d}, Nordic Journal of Migration Research 12(1), doi 10.33134/njmr.436. \
-    They are what-if comparisons, not forecasts or measurements of any real café, dugnad or group.";
-
 /// The catalogue key of an indicator's `field` (`title`, `unit`): every language declares them
 /// in its `[indicator]` table (the English one is also what the indicator table reads).
 pub fn indicator_key(name: &str, field: &str) -> String {
@@ -181,12 +170,13 @@ pub fn series_title_in(lang: Lang, name: &str, lens: &str) -> String {
     )
 }
 
-/// The headline's subject in words, in `lang` ([`NEWCOMERS_WORDS`] in English).
+/// The headline's subject in words, as every summary says it, in `lang`.
 pub fn newcomers_words(lang: Lang) -> &'static str {
     lang.tr("common.newcomers_words")
 }
 
-/// What the numbers are and are not ([`NOT_A_FORECAST`] in English), in `lang`.
+/// What the numbers are and are not, in two sentences, with the study (report, classroom
+/// page), in `lang`.
 pub fn not_a_forecast(lang: Lang) -> &'static str {
     lang.tr("common.not_a_forecast")
 }

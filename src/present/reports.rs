@@ -29,7 +29,7 @@ fn header(
     title: &str,
     facts: &[String],
     intro_html: &str,
-    nav: &[(&str, &str)],
+    nav: &[&str],
 ) -> String {
     let mut h = report_start_in(lang, &format!("dugnad: {title}"));
     let _ = writeln!(
@@ -47,15 +47,49 @@ fn header(
         esc(meta::not_a_forecast(lang)),
     );
     h.push_str("<nav>");
-    for (id, label) in nav {
-        let _ = write!(h, "<a href=\"#{id}\">{}</a>", esc(label));
+    for id in nav {
+        let _ = write!(h, "<a href=\"#{id}\">{}</a>", esc(section_title(lang, id)));
     }
     h.push_str("</nav>\n</header>\n");
     h
 }
 
-fn section_start(h: &mut String, id: &str, title: &str) {
-    let _ = writeln!(h, "<section id=\"{id}\">\n<h2>{}</h2>", esc(title));
+/// The sections a report may hold: the anchor id and the catalogue key of the title, which the
+/// navigation bar and the section's heading share.
+const SECTIONS: &[(&str, &str)] = &[
+    ("findings", "report.findings_title"),
+    ("params", "report.params_title"),
+    ("charts", "report.charts_title"),
+    ("ranking", "report.ranking_section"),
+    ("table", "report.table_title"),
+    ("files", "report.files_title"),
+    ("run", "report.manifest_title"),
+];
+
+/// The title of section `id` in `lang`.
+fn section_title(lang: Lang, id: &str) -> &'static str {
+    let key = SECTIONS
+        .iter()
+        .find(|(s, _)| *s == id)
+        .map_or("report.findings_title", |(_, k)| *k);
+    lang.tr(key)
+}
+
+/// The facts every report's header ends with: weeks, seed and the scope of the values.
+fn how_run(lang: Lang, weeks: u32, seed: u64, scope: &str) -> [String; 3] {
+    [
+        fill(lang, "report.weeks_many", &[("n", &weeks)]),
+        fill(lang, "report.seed_fact", &[("seed", &seed)]),
+        meta::scope_words(lang, scope),
+    ]
+}
+
+fn section_start(h: &mut String, lang: Lang, id: &str) {
+    let _ = writeln!(
+        h,
+        "<section id=\"{id}\">\n<h2>{}</h2>",
+        esc(section_title(lang, id))
+    );
 }
 
 /// A chart of the folder, inlined, with its caption; a note when the file is missing.
@@ -88,7 +122,7 @@ fn figure(h: &mut String, dir: &Path, svg: &str, title: &str, how: &str, lang: L
 
 /// The files of the folder with what each holds (the ones this report knows), then charts/.
 fn files_section(h: &mut String, dir: &Path, lang: Lang) {
-    section_start(h, "files", lang.tr("report.files_title"));
+    section_start(h, lang, "files");
     let _ = writeln!(h, "<p>{}</p>\n<dl>", lang.tr("report.files_intro_html"));
     let known: [(&str, &str); 13] = [
         ("comparison.csv", "report.file_comparison"),
@@ -126,7 +160,7 @@ fn files_section(h: &mut String, dir: &Path, lang: Lang) {
 
 /// "How this was run": (label, value) pairs; the values are escaped.
 fn run_section(h: &mut String, lang: Lang, items: &[(&str, String)]) {
-    section_start(h, "run", lang.tr("report.manifest_title"));
+    section_start(h, lang, "run");
     h.push_str("<dl>\n");
     for (k, v) in items {
         let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
@@ -215,13 +249,11 @@ pub fn compare(dir: &Path, plan: &ComparePlan, c: &Comparison, lang: Lang) -> St
     let (names, baseline) = (&c.names, c.baseline);
     let first = &plan.contenders[0].scenario;
     let title = names.join(" \u{2194} ");
-    let facts = vec![
+    let mut facts = vec![
         fill(lang, "report.designs_fact", &[("n", &names.len())]),
         fill(lang, "report.replicates_each", &[("n", &c.replicates)]),
-        fill(lang, "report.weeks_many", &[("n", &first.weeks)]),
-        fill(lang, "report.seed_fact", &[("seed", &first.seed)]),
-        meta::scope_words(lang, c.scope.name()),
     ];
+    facts.extend(how_run(lang, first.weeks, first.seed, c.scope.name()));
     let intro = fill(
         lang,
         "report.compare_intro_html",
@@ -230,13 +262,7 @@ pub fn compare(dir: &Path, plan: &ComparePlan, c: &Comparison, lang: Lang) -> St
             ("replicates", &c.replicates),
         ],
     );
-    let nav = [
-        ("findings", lang.tr("report.findings_title")),
-        ("charts", lang.tr("report.charts_title")),
-        ("table", lang.tr("report.table_title")),
-        ("files", lang.tr("report.files_title")),
-        ("run", lang.tr("report.manifest_title")),
-    ];
+    let nav = ["findings", "charts", "table", "files", "run"];
     let mut h = header(
         lang,
         lang.tr("report.compare_kicker"),
@@ -246,7 +272,7 @@ pub fn compare(dir: &Path, plan: &ComparePlan, c: &Comparison, lang: Lang) -> St
         &nav,
     );
     compare_findings(&mut h, c, lang);
-    section_start(&mut h, "charts", lang.tr("report.charts_title"));
+    section_start(&mut h, lang, "charts");
     figure(
         &mut h,
         dir,
@@ -282,7 +308,7 @@ pub fn compare(dir: &Path, plan: &ComparePlan, c: &Comparison, lang: Lang) -> St
 fn compare_findings(h: &mut String, c: &Comparison, lang: Lang) {
     let (names, baseline) = (&c.names, c.baseline);
     // Findings: the headline indicators of each design against the baseline.
-    section_start(h, "findings", lang.tr("report.findings_title"));
+    section_start(h, lang, "findings");
     let _ = writeln!(
         h,
         "<p>{}</p>",
@@ -354,7 +380,7 @@ fn compare_findings(h: &mut String, c: &Comparison, lang: Lang) {
 fn compare_table(h: &mut String, c: &Comparison, lang: Lang) {
     let names = &c.names;
     // Every indicator shown, each design.
-    section_start(h, "table", lang.tr("report.table_title"));
+    section_start(h, lang, "table");
     let _ = writeln!(
         h,
         "<p>{}</p>\n<div class=\"wide\"><table>\n<tr><th>{}</th><th>{}</th><th>{}</th>\
@@ -498,7 +524,7 @@ fn sweep_page(
     lang: Lang,
 ) -> String {
     let design = &def.cells.design;
-    let facts = vec![
+    let mut facts = vec![
         fill(lang, "report.design_fact", &[("design", design)]),
         fill(lang, "report.cells_fact", &[("n", &def.cells.len())]),
         fill(
@@ -506,10 +532,8 @@ fn sweep_page(
             "report.replicates_each_cell",
             &[("n", &def.replicates)],
         ),
-        fill(lang, "report.weeks_many", &[("n", &def.weeks)]),
-        fill(lang, "report.seed_fact", &[("seed", &def.seed)]),
-        meta::scope_words(lang, def.scope.name()),
     ];
+    facts.extend(how_run(lang, def.weeks, def.seed, def.scope.name()));
     let sampled = !design.starts_with("grid");
     let intro = fill(
         lang,
@@ -524,14 +548,7 @@ fn sweep_page(
             ("replicates", &def.replicates),
         ],
     );
-    let nav = [
-        ("findings", lang.tr("report.findings_title")),
-        ("params", lang.tr("report.params_title")),
-        ("charts", lang.tr("report.charts_title")),
-        ("ranking", lang.tr("report.ranking_section")),
-        ("files", lang.tr("report.files_title")),
-        ("run", lang.tr("report.manifest_title")),
-    ];
+    let nav = ["findings", "params", "charts", "ranking", "files", "run"];
     let mut h = header(
         lang,
         lang.tr("report.sweep_kicker"),
@@ -540,7 +557,7 @@ fn sweep_page(
         &intro,
         &nav,
     );
-    section_start(&mut h, "findings", lang.tr("report.findings_title"));
+    section_start(&mut h, lang, "findings");
     let _ = writeln!(
         h,
         "<p>{}</p>\n<ul>",
@@ -582,7 +599,7 @@ fn sweep_page(
 /// The parameters swept: each one's lowest and highest value and how many values it took.
 fn params_section(h: &mut String, cells: &Cells, lang: Lang) {
     // The parameters swept.
-    section_start(h, "params", lang.tr("report.params_title"));
+    section_start(h, lang, "params");
     let _ = writeln!(
         h,
         "<table><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
@@ -615,7 +632,7 @@ fn params_section(h: &mut String, cells: &Cells, lang: Lang) {
 /// The sweep's charts: its own (lines or heatmap), then one sheet per numeric parameter.
 fn sweep_charts(h: &mut String, dir: &Path, def: &SweepDef, cells: &Cells, lang: Lang) {
     // Charts: the sweep's own (lines or heatmap), then one sheet per numeric parameter.
-    section_start(h, "charts", lang.tr("report.charts_title"));
+    section_start(h, lang, "charts");
     let mut any = false;
     for (svg, title, how) in [
         (
@@ -668,7 +685,7 @@ fn ranking_section(
     rankings: &[Option<Ranking>],
     lang: Lang,
 ) {
-    section_start(h, "ranking", lang.tr("report.ranking_section"));
+    section_start(h, lang, "ranking");
     let _ = writeln!(h, "<p>{}</p>", lang.tr("report.ranking_intro_html"));
     if rankings.iter().all(Option::is_none) {
         let _ = writeln!(
@@ -778,7 +795,7 @@ pub fn sensitivity(
     lang: Lang,
 ) -> String {
     let method = design.method.name();
-    let facts = vec![
+    let mut facts = vec![
         fill(lang, "report.method_fact", &[("method", &method)]),
         fill(lang, "report.factors_fact", &[("n", &a.factors.len())]),
         fill(lang, "report.points_fact", &[("n", &design.len())]),
@@ -787,10 +804,8 @@ pub fn sensitivity(
             "report.replicates_each_point",
             &[("n", &a.replicates)],
         ),
-        fill(lang, "report.weeks_many", &[("n", &weeks)]),
-        fill(lang, "report.seed_fact", &[("seed", &seed)]),
-        meta::scope_words(lang, scope),
     ];
+    facts.extend(how_run(lang, weeks, seed, scope));
     let morris = matches!(
         a.per_indicator.first().map(|p| &p.2),
         Some(Indices::Morris(_))
@@ -804,13 +819,7 @@ pub fn sensitivity(
         }),
         method_words(design, lang)
     );
-    let nav = [
-        ("findings", lang.tr("report.findings_title")),
-        ("charts", lang.tr("report.charts_title")),
-        ("table", lang.tr("report.table_title")),
-        ("files", lang.tr("report.files_title")),
-        ("run", lang.tr("report.manifest_title")),
-    ];
+    let nav = ["findings", "charts", "table", "files", "run"];
     let mut h = header(
         lang,
         lang.tr("report.sensitivity_kicker"),
@@ -821,7 +830,7 @@ pub fn sensitivity(
     );
     let statistic = if morris { "mu_star" } else { "ST" };
     sensitivity_findings(&mut h, a, statistic, ranking, lang);
-    section_start(&mut h, "charts", lang.tr("report.charts_title"));
+    section_start(&mut h, lang, "charts");
     for svg in charts.iter().filter(|f| f.ends_with(".svg")) {
         let target = a.per_indicator.iter().find(|(t, _, _)| {
             svg.contains(&format!("-{}-", t.indicator))
@@ -868,7 +877,7 @@ fn sensitivity_findings(
     ranking: &[String],
     lang: Lang,
 ) {
-    section_start(h, "findings", lang.tr("report.findings_title"));
+    section_start(h, lang, "findings");
     h.push_str("<ul>\n");
     for (t, share, _) in &a.per_indicator {
         let mut est: Vec<_> = a
@@ -954,7 +963,7 @@ fn sensitivity_findings(
 
 /// Every index of the analysis with its CI.
 fn sensitivity_table(h: &mut String, a: &Analysis, lang: Lang) {
-    section_start(h, "table", lang.tr("report.table_title"));
+    section_start(h, lang, "table");
     let _ = writeln!(
         h,
         "<div class=\"wide\"><table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\

@@ -12,7 +12,7 @@
 //! the binned means are the better guide). The spread of the binned means (largest − smallest,
 //! in the indicator's unit) is given beside it.
 
-use super::chart::{mesh, padded_range, write_into, Area, Chart, Dr, MeshSpec};
+use super::chart::{band_outline, mesh, padded_range, write_into, Area, Chart, Dr, MeshSpec};
 use super::meta::{self, Kind};
 use super::style::REFERENCE;
 use super::style::{decimals_for, fmt_fixed, font, lens_colour, wrap, CI95_ALPHA, MUTED};
@@ -469,13 +469,12 @@ fn scatter_panel<DB: DrawingBackend>(
                 .map(|(x, y)| Circle::new((*x, *y), 4, colour.mix(0.45).filled())),
         )
         .dr()?;
-    let with_ci: Vec<(f64, (f64, f64))> = bins
+    let with_ci: Vec<(f64, f64, f64)> = bins
         .iter()
-        .filter_map(|b| b.ci.map(|(l, h)| (b.x_mean, (clamp(l), clamp(h)))))
+        .filter_map(|b| b.ci.map(|(l, h)| (b.x_mean, clamp(l), clamp(h))))
         .collect();
     if with_ci.len() >= 2 {
-        let mut band: Vec<(f64, f64)> = with_ci.iter().map(|(x, (l, _))| (*x, *l)).collect();
-        band.extend(with_ci.iter().rev().map(|(x, (_, h))| (*x, *h)));
+        let band = band_outline(&with_ci);
         chart
             .draw_series(std::iter::once(Polygon::new(
                 band,

@@ -2,7 +2,9 @@
 //! merged files): the headline indicators against one parameter (line with 95 % CI band) or
 //! two (heatmap).
 
-use super::chart::{padded_range, write_rendered_into, Area, Chart, Dr, Look, Render};
+use super::chart::{
+    band_outline, padded_range, write_rendered_into, Area, Chart, Dr, Look, Render,
+};
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
 use super::style::{black, decimals_for, declared_range, fmt_fixed, heat_colour, lens_colour};
@@ -146,8 +148,7 @@ fn line_panel<DB: DrawingBackend>(
         .iter()
         .filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
         .collect();
-    let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, p.2)).collect();
-    band.extend(ok.iter().rev().map(|p| (p.0, p.3)));
+    let band = band_outline(&ok.iter().map(|p| (p.0, p.2, p.3)).collect::<Vec<_>>());
     if band.len() >= 3 {
         chart
             .draw_series(std::iter::once(Polygon::new(

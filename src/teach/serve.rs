@@ -466,7 +466,7 @@ fn compare(body: &[u8]) -> Res<Value> {
         "work": total,
         "budget": LIMITS.work,
         "simulate_ms": (sim_ms * 10.0).round() / 10.0,
-        "subject": crate::present::meta::NEWCOMERS_WORDS,
+        "subject": crate::present::meta::newcomers_words(Lang::En),
         "indicators": out,
     }))
 }
@@ -903,8 +903,8 @@ fn scenarios_endpoint() -> Value {
             let whom = crate::present::meta::lens_short(key, lens);
             json!({ "key": key, "lens": lens, "whom": whom, "title": title, "meaning": meaning })
         }).collect::<Vec<_>>(),
-        "subject": crate::present::meta::NEWCOMERS_WORDS,
-        "not_a_forecast": crate::present::meta::NOT_A_FORECAST,
+        "subject": crate::present::meta::newcomers_words(Lang::En),
+        "not_a_forecast": crate::present::meta::not_a_forecast(Lang::En),
     })
 }
 

@@ -485,7 +485,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
              sky blue = local participants (participants of a majority origin), black = all \
              volunteers and staff.",
             averaged_phrase(n),
-            meta::NEWCOMERS_WORDS
+            meta::newcomers_words(crate::lang::Lang::En)
         ),
         &[],
     )?;
@@ -1019,7 +1019,7 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(
     let mut subtitle = format!(
         "Each dot is one replicate in {week} ({counted}), the indices of its {}. Further \
          right = more agency; higher up = more minoritization.",
-        meta::NEWCOMERS_WORDS
+        meta::newcomers_words(crate::lang::Lang::En)
     );
     if let Some(r) = pearson(&pairs) {
         subtitle.push_str(&format!(
