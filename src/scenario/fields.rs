@@ -10,7 +10,7 @@ use super::document::{join, table, valid_name, Class, Ctx, Tbl, R};
 use super::mechanisms::{self, Mechanisms};
 use super::params::{self, Params};
 use super::section::section;
-use super::suggest::choices;
+use super::suggest::{choices, no_such};
 use super::types::{
     AttributeTable, Flag, Int, Keyword, LabelOf, Maybe, Names, Num, OptionalInt, Text, TextRule,
     Trait, Word, RESERVED_ATTRIBUTE,
@@ -678,10 +678,7 @@ impl Run<'_> {
                 return Err(t.err(
                     Class::UnknownKey,
                     &at("population"),
-                    format!(
-                        "there is no population '{pop}'; {}",
-                        choices(pop, "populations", &keys)
-                    ),
+                    no_such("population", pop, "populations", &keys),
                 ));
             }
             let holds = |a: &Activity| a.populations.iter().any(|p| p == pop);
@@ -692,10 +689,7 @@ impl Run<'_> {
                         return Err(t.err(
                             Class::UnknownKey,
                             &at("activity"),
-                            format!(
-                                "there is no activity '{a}'; {}",
-                                choices(a, "activities", &names)
-                            ),
+                            no_such("activity", a, "activities", &names),
                         ));
                     };
                     if !holds(act) {
@@ -1105,10 +1099,7 @@ impl Design<'_> {
             return Err(t.err(
                 Class::UnknownKey,
                 "populations",
-                format!(
-                    "there is no population '{p}'; {}",
-                    choices(p, "defined populations", &keys)
-                ),
+                no_such("population", p, "defined populations", &keys),
             ));
         }
         if listed.is_empty() {

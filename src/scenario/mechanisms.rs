@@ -9,8 +9,9 @@
 //! the mechanism itself. The model reads the resolved [`Mechanisms`] (all on by default).
 
 use super::document::{Class, Tbl, R};
+use super::named::named_values;
 use super::params::Params;
-use super::suggest::{did_you_mean, ranked};
+use super::suggest::unknown_name;
 use serde::Serialize;
 
 /// One row of the mechanism table.
@@ -30,30 +31,18 @@ pub struct MechanismSpec {
 
 macro_rules! mechanisms {
     ($( $name:ident : $sub:literal, [$( ($p:literal, $v:expr) ),*], $meaning:literal, $off:literal; )*) => {
-        /// Which mechanisms are switched on (all by default).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-        pub struct Mechanisms { $( #[doc = $meaning] pub $name: bool, )* }
+        named_values! {
+            /// Which mechanisms are switched on (all by default).
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+            pub struct Mechanisms: bool { $( $name = true, $meaning; )* }
+            "mechanism switch"
+        }
 
         /// The mechanism table, in documentation order.
         pub const MECHANISMS: &[MechanismSpec] = &[ $( MechanismSpec {
             name: stringify!($name), submodel: $sub, meaning: $meaning, off: $off,
             holds: &[ $( ($p, $v) ),* ],
         }, )* ];
-
-        impl Default for Mechanisms {
-            fn default() -> Self { Mechanisms { $( $name: true, )* } }
-        }
-
-        impl Mechanisms {
-            /// Whether a mechanism is on, by name.
-            pub fn get(&self, name: &str) -> Option<bool> {
-                match name { $( stringify!($name) => Some(self.$name), )* _ => None }
-            }
-            /// Switches a mechanism by name; false if the name is unknown.
-            pub fn set(&mut self, name: &str, on: bool) -> bool {
-                match name { $( stringify!($name) => { self.$name = on; true } )* _ => false }
-            }
-        }
     };
 }
 
@@ -174,16 +163,10 @@ pub(crate) fn read(t: &Tbl<'_>) -> R<Mechanisms> {
     let names: Vec<&str> = MECHANISMS.iter().map(|m| m.name).collect();
     for (name, item) in t.t.iter() {
         if spec(name).is_none() {
-            let near: Vec<&str> = ranked(name, &names).into_iter().take(5).collect();
             return Err(t.err(
                 Class::UnknownKey,
                 name,
-                format!(
-                    "unknown mechanism; {}closest names: {} (`dugnad params` lists all {} under 'mechanisms')",
-                    did_you_mean(name, &names),
-                    near.join(", "),
-                    names.len()
-                ),
+                unknown_name("mechanism", name, &names, " under 'mechanisms'"),
             ));
         }
         match item.as_bool() {

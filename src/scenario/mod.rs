@@ -22,6 +22,7 @@ pub mod fields;
 pub mod fit;
 mod forms;
 pub mod mechanisms;
+mod named;
 pub mod overrides;
 pub mod params;
 pub mod schedule;

@@ -39,7 +39,7 @@ use super::fields::{
 };
 use super::mechanisms::MECHANISMS;
 use super::params::PARAMS;
-use super::suggest::{choices, did_you_mean};
+use super::suggest::{choices, did_you_mean, no_such};
 use std::collections::BTreeSet;
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
@@ -472,10 +472,7 @@ fn resolve_population(doc: &DocumentMut, rest: &[&str]) -> Result<Targets, Strin
         ));
     };
     if !names.contains(key) {
-        return Err(format!(
-            "there is no population '{key}'; {}",
-            choices(key, "populations", &names)
-        ));
+        return Err(no_such("population", key, "populations", &names));
     }
     let [field, deeper @ ..] = rest else {
         return Err(format!(

@@ -4,7 +4,8 @@
 //! read it; the model reads the resolved [`Params`] (also as `crate::model::params`).
 
 use super::document::{as_f64, describe, num, range_text, Class, Tbl, R};
-use super::suggest::{did_you_mean, ranked};
+use super::named::named_values;
+use super::suggest::unknown_name;
 use serde::Serialize;
 
 /// One row of the parameter table.
@@ -30,30 +31,18 @@ pub struct ParamSpec {
 
 macro_rules! params {
     ($( $name:ident : $mech:literal, $default:expr, [$min:expr, $max:expr], [$plo:expr, $phi:expr], $meaning:literal $(, inactive $inactive:literal)?; )*) => {
-        /// Every model constant, resolved from defaults and the scenario's `[parameters]`.
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        pub struct Params { $( #[doc = $meaning] pub $name: f64, )* }
+        named_values! {
+            /// Every model constant, resolved from defaults and the scenario's `[parameters]`.
+            #[derive(Debug, Clone, PartialEq, Serialize)]
+            pub struct Params: f64 { $( $name = $default, $meaning; )* }
+            "parameter"
+        }
 
         /// The parameter table, in documentation order.
         pub const PARAMS: &[ParamSpec] = &[ $( ParamSpec {
             name: stringify!($name), mechanism: $mech, default: $default, min: $min, max: $max,
             plausible: ($plo, $phi), meaning: $meaning, inactive: concat!("" $(, $inactive)?),
         }, )* ];
-
-        impl Default for Params {
-            fn default() -> Self { Params { $( $name: $default, )* } }
-        }
-
-        impl Params {
-            /// Value of a parameter by name.
-            pub fn get(&self, name: &str) -> Option<f64> {
-                match name { $( stringify!($name) => Some(self.$name), )* _ => None }
-            }
-            /// Sets a parameter by name; returns false if the name is unknown (range is checked by the caller).
-            pub fn set(&mut self, name: &str, value: f64) -> bool {
-                match name { $( stringify!($name) => { self.$name = value; true } )* _ => false }
-            }
-        }
     };
 }
 
@@ -170,16 +159,10 @@ pub(crate) fn read(t: &Tbl<'_>) -> R<Params> {
     let names: Vec<&str> = PARAMS.iter().map(|p| p.name).collect();
     for (name, value) in t.t.iter() {
         let Some(spec) = spec(name) else {
-            let near: Vec<&str> = ranked(name, &names).into_iter().take(5).collect();
             return Err(t.err(
                 Class::UnknownKey,
                 name,
-                format!(
-                    "unknown parameter; {}closest names: {} (`dugnad params` lists all {})",
-                    did_you_mean(name, &names),
-                    near.join(", "),
-                    names.len()
-                ),
+                unknown_name("parameter", name, &names, ""),
             ));
         };
         let (class, got) = match as_f64(value) {

@@ -58,6 +58,28 @@ pub(crate) fn choices(word: &str, heading: &str, names: &[&str]) -> String {
     )
 }
 
+/// The message that refuses `word` where one of `names` (a `what`) is wanted: `there is no
+/// {what} '{word}'; ` and then [`choices`] under `heading`.
+pub(crate) fn no_such(what: &str, word: &str, heading: &str, names: &[&str]) -> String {
+    format!(
+        "there is no {what} '{word}'; {}",
+        choices(word, heading, names)
+    )
+}
+
+/// The message that refuses a name of a declared table (`what`: a parameter, a mechanism):
+/// `unknown {what}; `, `did you mean 'X'? ` when one of `names` is close, the five closest
+/// names, and that `dugnad params` lists them all (`listed_under`, e.g. ` under 'mechanisms'`).
+pub(crate) fn unknown_name(what: &str, word: &str, names: &[&str], listed_under: &str) -> String {
+    let near: Vec<&str> = ranked(word, names).into_iter().take(5).collect();
+    format!(
+        "unknown {what}; {}closest names: {} (`dugnad params` lists all {}{listed_under})",
+        did_you_mean(word, names),
+        near.join(", "),
+        names.len()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
