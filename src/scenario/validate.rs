@@ -210,6 +210,11 @@ role = "participant"
 count = 5
 "#;
 
+    /// MINIMAL with `from` replaced by `to`, loaded.
+    fn edited(from: &str, to: &str) -> Scenario {
+        load_str(&MINIMAL.replace(from, to), "x.toml", &[]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     fn load_err(text: &str) -> ScenarioError {
         load_str(text, "x.toml", &[]).expect_err("should fail")
     }
@@ -308,11 +313,10 @@ count = 5
 
     #[test]
     fn staff_defaults_differ_from_volunteers() {
-        let text = MINIMAL.replace(
+        let s = edited(
             "[population.new]",
             "[population.head]\nrole = \"staff\"\n\n[population.new]",
         );
-        let s = load_str(&text, "x.toml", &[]).unwrap();
         let traits = |key: &str| &s.populations.iter().find(|p| p.key == key).unwrap().traits;
         let (staff, volunteer) = (traits("head"), traits("vol"));
         assert!(staff.need_to_help.mean() < volunteer.need_to_help.mean());
@@ -356,11 +360,10 @@ count = 5
         let again = load_str(&to_toml(&s), "r.toml", &[]).unwrap();
         assert_eq!(json(&s), json(&again));
         // A distribution may also be written as a sub-table.
-        let text = MINIMAL.replace(
+        let s = edited(
             "count = 5",
             "count = 5\n[population.new.language]\nbeta = [3, 3]",
         );
-        let s = load_str(&text, "x.toml", &[]).unwrap();
         assert_eq!(s.populations[0].traits.language, Dist::Beta(3.0, 3.0));
     }
 
@@ -414,200 +417,145 @@ count = 5
         assert_eq!(e.line(), Some(3));
     }
 
+    /// One edit of [`MINIMAL`] that must be refused: MINIMAL with `from` replaced by `to`
+    /// (`to` appended when `from` is empty); the error is at `key` (when not empty) and `line`
+    /// (when given), and its message contains `says`.
+    type Refusal<'a> = (&'a str, &'a str, &'a str, Option<usize>, &'a str);
+
+    /// Checks that each edit is refused with an error of the class `is` accepts.
+    fn assert_refused(is: fn(&ScenarioError) -> bool, cases: &[Refusal<'_>]) {
+        for &(from, to, key, line, says) in cases {
+            let text = if from.is_empty() {
+                format!("{MINIMAL}{to}")
+            } else {
+                MINIMAL.replace(from, to)
+            };
+            let e = load_err(&text);
+            assert!(is(&e), "{to:?}: {e:?}");
+            if !key.is_empty() {
+                assert_eq!(e.key(), key, "{to:?}");
+            }
+            if line.is_some() {
+                assert_eq!(e.line(), line, "{to:?}");
+            }
+            assert!(e.message().contains(says), "{to:?}: {e}");
+        }
+    }
+
+    const COUNT: &str = "count = 5";
+    const GROUPS: &str = "groups = 2";
+    const NAME: &str = "name = \"mini\"";
+
     #[test]
     fn unknown_keys_suggest_the_closest() {
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nco_desing = 0.2"));
-        assert!(matches!(e, ScenarioError::UnknownKey(_)));
-        assert_eq!((e.key(), e.line()), ("activity.co_desing", Some(7)));
-        assert!(e.message().contains("did you mean 'co_design'?"), "{e}");
+        let e = load_err(&MINIMAL.replace(GROUPS, "groups = 2\nco_desing = 0.2"));
         assert!(e.message().contains("allowed here: kind, groups"), "{e}");
-
-        let e = load_err(&format!("{MINIMAL}\n[activities]\nx = 1\n"));
-        assert_eq!(e.key(), "activities");
-        assert!(e.message().contains("did you mean 'activity'?"), "{e}");
-
-        let e = load_err(&MINIMAL.replace("count = 2", "count = 2\nneed_to_hlep = 0.5"));
-        assert_eq!(
-            (e.key(), e.line()),
-            ("population.vol.need_to_hlep", Some(11))
-        );
-        assert!(e.message().contains("did you mean 'need_to_help'?"), "{e}");
-
-        let e = load_err(&format!("{MINIMAL}\n[parameters]\nalpha_1 = 0.3\n"));
-        assert!(matches!(e, ScenarioError::UnknownKey(_)));
-        assert_eq!((e.key(), e.line()), ("parameters.alpha_1", Some(17)));
-        assert!(e.message().contains("did you mean 'alpha1'?"), "{e}");
-
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { betta = [2, 2] }"));
-        assert!(matches!(e, ScenarioError::UnknownKey(_)));
-        assert_eq!(e.key(), "population.new.language.betta");
-        assert!(e.message().contains("did you mean 'beta'?"), "{e}");
-
-        let e = load_err(
-            &MINIMAL.replace("groups = 2", "groups = 2\npopulations = [\"vol\", \"nwe\"]"),
-        );
-        assert!(matches!(e, ScenarioError::UnknownKey(_)));
-        assert!(e.message().contains("did you mean 'new'?"), "{e}");
+        #[rustfmt::skip]
+        let cases: &[Refusal<'_>] = &[
+            (GROUPS, "groups = 2\nco_desing = 0.2", "activity.co_desing", Some(7), "did you mean 'co_design'?"),
+            ("", "\n[activities]\nx = 1\n", "activities", None, "did you mean 'activity'?"),
+            ("count = 2", "count = 2\nneed_to_hlep = 0.5", "population.vol.need_to_hlep", Some(11), "did you mean 'need_to_help'?"),
+            ("", "\n[parameters]\nalpha_1 = 0.3\n", "parameters.alpha_1", Some(17), "did you mean 'alpha1'?"),
+            (COUNT, "count = 5\nlanguage = { betta = [2, 2] }", "population.new.language.betta", None, "did you mean 'beta'?"),
+            (GROUPS, "groups = 2\npopulations = [\"vol\", \"nwe\"]", "", None, "did you mean 'new'?"),
+        ];
+        assert_refused(|e| matches!(e, ScenarioError::UnknownKey(_)), cases);
     }
 
     #[test]
     fn wrong_types_say_what_is_allowed() {
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = \"two\""));
-        assert!(matches!(e, ScenarioError::WrongType(_)));
-        assert_eq!((e.key(), e.line()), ("activity.groups", Some(6)));
+        let e = load_err(&MINIMAL.replace(GROUPS, "groups = \"two\""));
         assert_eq!(
             e.to_string(),
             "x.toml:6: activity.groups: must be a whole number from 1 to 10000 (got the string \"two\"); write e.g. groups = 10"
         );
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 2.5"));
-        assert!(matches!(e, ScenarioError::WrongType(_)));
-        assert!(e.message().contains("without a decimal point"), "{e}");
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\npathway = \"yes\""));
-        assert!(matches!(e, ScenarioError::WrongType(_)));
-        assert_eq!(e.key(), "activity.pathway");
-        let e = load_err(&MINIMAL.replace("role = \"volunteer\"", "role = 1"));
-        assert!(matches!(e, ScenarioError::WrongType(_)));
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = \"high\""));
-        assert!(matches!(e, ScenarioError::WrongType(_)));
-        assert!(e.message().contains("{ beta = [2.0, 5.0] }"), "{e}");
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { beta = [2] }"));
-        assert!(matches!(e, ScenarioError::WrongType(_)));
-        assert!(e.message().contains("beta needs 2 numbers [a, b]"), "{e}");
-        let e = load_err(&MINIMAL.replace(
-            "count = 5",
-            "count = 5\nlanguage = { beta = [2, 2], uniform = [0, 1] }",
-        ));
-        assert!(matches!(e, ScenarioError::WrongType(_)));
-        assert!(e.message().contains("exactly one key"), "{e}");
-        let e = load_err(
-            &MINIMAL
-                .replace("[activity]\ngroups = 2", "")
-                .replace("[scenario]", "activity = 3\n[scenario]"),
-        );
+        let no_activity = MINIMAL.replace("[activity]\ngroups = 2", "");
+        let e = load_err(&no_activity.replace("[scenario]", "activity = 3\n[scenario]"));
         assert!(matches!(e, ScenarioError::WrongType(_)));
         assert_eq!(e.key(), "activity");
-        let e = load_err(&format!("{MINIMAL}\n[[transition]]\nx = 1\n"));
-        assert!(matches!(e, ScenarioError::WrongType(_)), "{e}");
+        #[rustfmt::skip]
+        let cases: &[Refusal<'_>] = &[
+            (GROUPS, "groups = \"two\"", "activity.groups", Some(6), ""),
+            (COUNT, "count = 2.5", "", None, "without a decimal point"),
+            (GROUPS, "groups = 2\npathway = \"yes\"", "activity.pathway", None, ""),
+            ("role = \"volunteer\"", "role = 1", "", None, ""),
+            (COUNT, "count = 5\nlanguage = \"high\"", "", None, "{ beta = [2.0, 5.0] }"),
+            (COUNT, "count = 5\nlanguage = { beta = [2] }", "", None, "beta needs 2 numbers [a, b]"),
+            (COUNT, "count = 5\nlanguage = { beta = [2, 2], uniform = [0, 1] }", "", None, "exactly one key"),
+            ("", "\n[[transition]]\nx = 1\n", "", None, ""),
+        ];
+        assert_refused(|e| matches!(e, ScenarioError::WrongType(_)), cases);
     }
 
     #[test]
     fn out_of_range_values_are_refused() {
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nservice_frame = 1.3"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace(GROUPS, "groups = 2\nservice_frame = 1.3"));
         assert_eq!(
             e.to_string(),
             "x.toml:7: activity.service_frame: must be a probability in [0, 1] (got 1.3); write e.g. service_frame = 0.8"
         );
-        let e = load_err(&MINIMAL.replace("count = 2", "count = -1"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert_eq!((e.key(), e.line()), ("population.vol.count", Some(10)));
-        assert!(e.message().contains("from 0 to 60 (got -1)"), "{e}");
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { beta = [0, 5] }"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
+        let e = load_err(&MINIMAL.replace(COUNT, "count = 5\nlanguage = { beta = [0, 5] }"));
         assert_eq!(
             e.to_string(),
             "x.toml:15: population.new.language: beta parameters must be > 0 (got a = 0); write e.g. { beta = [2.0, 5.0] }"
         );
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = { beta = [2, -1] }"));
-        assert!(e.message().contains("got b = -1"), "{e}");
-        let e = load_err(&MINIMAL.replace(
-            "count = 5",
-            "count = 5\nlanguage = { uniform = [0.9, 0.2] }",
-        ));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert!(e.message().contains("lo = 0.9, hi = 0.2"), "{e}");
-        let e = load_err(&MINIMAL.replace(
-            "count = 5",
-            "count = 5\nlanguage = { normal = [0.5, -0.1] }",
-        ));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace(
-            "count = 5",
-            "count = 5\nlanguage = { triangular = [0.1, 0.9, 0.5] }",
-        ));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = 1.5"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlanguage = nan"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace(
-            "count = 5",
-            "count = 5\norigin = { choice = [\"a\", \"b\"], weights = [0, 0] }",
-        ));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert_eq!(e.key(), "population.new.origin.weights");
-        assert!(e.message().contains("sum to more than 0"), "{e}");
-        let e = load_err(&MINIMAL.replace(
-            "count = 5",
-            "count = 5\norigin = { choice = [\"a\", \"b\"], weights = [1] }",
-        ));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\nlife_stage = \"old\""));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert!(e.message().contains("did you mean 'older'?"), "{e}");
-        let e = load_err(&MINIMAL.replace("name = \"mini\"", "name = \"Mini Cafe\""));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert_eq!(e.key(), "scenario.name");
-        let e = load_err(&MINIMAL.replace("name = \"mini\"", "name = \"mini\"\nweeks = 0"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("name = \"mini\"", "name = \"mini\"\nseed = -5"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&format!("{MINIMAL}\n[parameters]\nbeta_e = 12\n"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert!(e.message().contains("[0, 10] (got 12)"), "{e}");
-        let e = load_err(&format!("{MINIMAL}\n[stereotypes]\nsyria = 2\n"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nhours_per_meeting = 0"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\ncapacity = 3"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert_eq!(e.key(), "activity.capacity");
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 59"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert!(e.message().contains("at most 60 persons"), "{e}");
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\ntargets = [\"non-westen\"]"));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\nlanguage_policy = \"multi\""));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        let e = load_err(&MINIMAL.replace("role = \"volunteer\"", "role = \"volunter\""));
-        assert!(matches!(e, ScenarioError::OutOfRange(_)));
-        assert!(e.message().contains("did you mean 'volunteer'?"), "{e}");
+        #[rustfmt::skip]
+        let cases: &[Refusal<'_>] = &[
+            (GROUPS, "groups = 2\nservice_frame = 1.3", "", None, ""),
+            ("count = 2", "count = -1", "population.vol.count", Some(10), "from 0 to 60 (got -1)"),
+            (COUNT, "count = 5\nlanguage = { beta = [0, 5] }", "", None, ""),
+            (COUNT, "count = 5\nlanguage = { beta = [2, -1] }", "", None, "got b = -1"),
+            (COUNT, "count = 5\nlanguage = { uniform = [0.9, 0.2] }", "", None, "lo = 0.9, hi = 0.2"),
+            (COUNT, "count = 5\nlanguage = { normal = [0.5, -0.1] }", "", None, ""),
+            (COUNT, "count = 5\nlanguage = { triangular = [0.1, 0.9, 0.5] }", "", None, ""),
+            (COUNT, "count = 5\nlanguage = 1.5", "", None, ""),
+            (COUNT, "count = 5\nlanguage = nan", "", None, ""),
+            (COUNT, "count = 5\norigin = { choice = [\"a\", \"b\"], weights = [0, 0] }", "population.new.origin.weights", None, "sum to more than 0"),
+            (COUNT, "count = 5\norigin = { choice = [\"a\", \"b\"], weights = [1] }", "", None, ""),
+            (COUNT, "count = 5\nlife_stage = \"old\"", "", None, "did you mean 'older'?"),
+            (NAME, "name = \"Mini Cafe\"", "scenario.name", None, ""),
+            (NAME, "name = \"mini\"\nweeks = 0", "", None, ""),
+            (NAME, "name = \"mini\"\nseed = -5", "", None, ""),
+            ("", "\n[parameters]\nbeta_e = 12\n", "", None, "[0, 10] (got 12)"),
+            ("", "\n[stereotypes]\nsyria = 2\n", "", None, ""),
+            (GROUPS, "groups = 2\nhours_per_meeting = 0", "", None, ""),
+            (GROUPS, "groups = 2\ncapacity = 3", "activity.capacity", None, ""),
+            (COUNT, "count = 59", "", None, "at most 60 persons"),
+            (GROUPS, "groups = 2\ntargets = [\"non-westen\"]", "", None, ""),
+            (GROUPS, "groups = 2\nlanguage_policy = \"multi\"", "", None, ""),
+            ("role = \"volunteer\"", "role = \"volunter\"", "", None, "did you mean 'volunteer'?"),
+        ];
+        assert_refused(|e| matches!(e, ScenarioError::OutOfRange(_)), cases);
     }
 
     #[test]
     fn missing_keys_are_named() {
-        let e = load_err(&MINIMAL.replace("name = \"mini\"", "weeks = 3"));
-        assert!(matches!(e, ScenarioError::Missing(_)));
-        assert_eq!((e.key(), e.line()), ("scenario.name", Some(2)));
-        let e = load_err(&MINIMAL.replace("role = \"volunteer\"\n", ""));
-        assert!(matches!(e, ScenarioError::Missing(_)));
-        assert_eq!((e.key(), e.line()), ("population.vol.role", Some(8)));
-        let e = load_err(&MINIMAL.replace("[activity]\ngroups = 2\n", ""));
-        assert!(matches!(e, ScenarioError::Missing(_)));
-        assert_eq!(e.key(), "activity");
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 5\norigin = { weights = [1] }"));
-        assert!(matches!(e, ScenarioError::Missing(_)));
-        assert_eq!(e.key(), "population.new.origin.choice");
+        #[rustfmt::skip]
+        let cases: &[Refusal<'_>] = &[
+            (NAME, "weeks = 3", "scenario.name", Some(2), ""),
+            ("role = \"volunteer\"\n", "", "population.vol.role", Some(8), ""),
+            ("[activity]\ngroups = 2\n", "", "activity", None, ""),
+            (COUNT, "count = 5\norigin = { weights = [1] }", "population.new.origin.choice", None, ""),
+        ];
+        assert_refused(|e| matches!(e, ScenarioError::Missing(_)), cases);
     }
 
     #[test]
     fn empty_populations_are_refused() {
-        let e = load_err(&MINIMAL.replace("count = 5", "count = 0"));
-        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
-        assert_eq!((e.key(), e.line()), ("population.new.count", Some(14)));
-        assert!(e.message().contains("at least one participant"), "{e}");
-        let e = load_err(&MINIMAL.replace("count = 2", "count = 0"));
-        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
-        assert_eq!(e.key(), "population.vol.count");
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\npopulations = [\"new\"]"));
-        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
-        assert_eq!((e.key(), e.line()), ("activity.populations", Some(7)));
-        let e = load_err(&MINIMAL.replace("groups = 2", "groups = 2\npopulations = []"));
-        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
-        let e = load_err("[scenario]\nname = \"x\"\n[activity]\n");
-        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
-        let e = load_err("[scenario]\nname = \"x\"\n[activity]\n[population]\n");
-        assert!(matches!(e, ScenarioError::EmptyPopulation(_)));
+        #[rustfmt::skip]
+        let cases: &[Refusal<'_>] = &[
+            (COUNT, "count = 0", "population.new.count", Some(14), "at least one participant"),
+            ("count = 2", "count = 0", "population.vol.count", None, ""),
+            (GROUPS, "groups = 2\npopulations = [\"new\"]", "activity.populations", Some(7), ""),
+            (GROUPS, "groups = 2\npopulations = []", "", None, ""),
+        ];
+        assert_refused(|e| matches!(e, ScenarioError::EmptyPopulation(_)), cases);
+        for text in [
+            "[scenario]\nname = \"x\"\n[activity]\n",
+            "[scenario]\nname = \"x\"\n[activity]\n[population]\n",
+        ] {
+            assert!(matches!(load_err(text), ScenarioError::EmptyPopulation(_)));
+        }
         // A population of count 0 is fine while the group still has both sides.
         let text = MINIMAL.replace(
             "[population.new]",
@@ -887,11 +835,10 @@ count = 5
 
     #[test]
     fn numbers_format_without_loss() {
-        let text = MINIMAL.replace(
+        let s = edited(
             "count = 5",
             "count = 5\nlanguage = 0.1234567890123\ninitiative = 1e-7",
         );
-        let s = load_str(&text, "x.toml", &[]).unwrap();
         let again = load_str(&to_toml(&s), "r.toml", &[]).unwrap();
         assert_eq!(json(&s), json(&again));
     }
