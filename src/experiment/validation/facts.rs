@@ -59,6 +59,15 @@ impl Bench {
             .unwrap_or_else(|e| panic!("a bundled scenario with {all:?} loads: {e}"))
     }
 
+    /// The two arms of a contrast: the bundled scenario with each arm's `sets` (the first arm
+    /// is the one the effect is measured against).
+    pub fn arms(&self, file: Bundled, sets: [&[&str]; 2], off: &[&str]) -> (Scenario, Scenario) {
+        (
+            self.scenario(file, sets[0], off),
+            self.scenario(file, sets[1], off),
+        )
+    }
+
     /// [`Bench::scenario_with`] at the bench's size.
     pub fn scenario(&self, file: Bundled, sets: &[&str], off: &[&str]) -> Scenario {
         self.scenario_with(file, sets, off, self.size.replicates)
@@ -93,6 +102,20 @@ impl Bench {
         );
         y.iter().zip(&x).map(|(y, x)| y - x).collect()
     }
+}
+
+/// Clauses measured as the mean paired difference of one indicator between two arms on common
+/// random numbers (the second arm minus the first): each `name: arms, indicator, lens, scope;`
+/// declares the clause function `name(b, off)` comparing the two scenarios `arms(b, off)`.
+macro_rules! contrasts {
+    ($( $(#[$doc:meta])*
+        $name:ident: $arms:ident, $indicator:literal, $lens:expr, $scope:ident; )*) => {$(
+        $(#[$doc])*
+        pub fn $name(b: &Bench, off: &[&str]) -> Effect {
+            let (a, z) = $arms(b, off);
+            Effect::mean_of(&b.contrast(&a, &z, $indicator, $lens, Scope::$scope))
+        }
+    )*};
 }
 
 /// `f(r)` for every replicate r of `s`, in replicate order (in parallel).
@@ -183,74 +206,38 @@ pub fn early_interruption_lasts(b: &Bench, off: &[&str]) -> Effect {
 
 /// The knitting café with volunteers of low and of high need to help.
 fn need_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
-    (
-        b.scenario(
-            KNITTING,
-            &["population.volunteers.need_to_help={beta=[2.0,6.0]}"],
-            off,
-        ),
-        b.scenario(
-            KNITTING,
-            &["population.volunteers.need_to_help={beta=[8.0,2.0]}"],
-            off,
-        ),
-    )
+    let low = "population.volunteers.need_to_help={beta=[2.0,6.0]}";
+    let high = "population.volunteers.need_to_help={beta=[8.0,2.0]}";
+    b.arms(KNITTING, [&[low], &[high]], off)
 }
 
-/// 3a: volunteers with a high need to help give more dependency-oriented help.
-pub fn need_to_help_breeds_dependency(b: &Bench, off: &[&str]) -> Effect {
-    let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(
-        &low,
-        &high,
-        "dependency_help_share",
-        NEWCOMERS,
-        Scope::RunMean,
-    ))
-}
-
-/// 3b: … which lowers the newcomers' agency.
-pub fn need_to_help_lowers_agency(b: &Bench, off: &[&str]) -> Effect {
-    let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(&low, &high, "mean_agency", NEWCOMERS, Scope::FinalWeek))
-}
-
-/// 3c: … and their propensity for independent attempts.
-pub fn need_to_help_lowers_p_indep(b: &Bench, off: &[&str]) -> Effect {
-    let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(&low, &high, "mean_p_indep", NEWCOMERS, Scope::FinalWeek))
-}
-
-/// 3d: … while the volunteers' satisfaction rises, through the help they give.
-pub fn need_to_help_satisfies_the_helper(b: &Bench, off: &[&str]) -> Effect {
-    let (low, high) = need_arms(b, off);
-    Effect::mean_of(&b.contrast(&low, &high, "satisfaction", VOLUNTEERS, Scope::RunMean))
+contrasts! {
+    /// 3a: volunteers with a high need to help give more dependency-oriented help.
+    need_to_help_breeds_dependency: need_arms, "dependency_help_share", NEWCOMERS, RunMean;
+    /// 3b: … which lowers the newcomers' agency.
+    need_to_help_lowers_agency: need_arms, "mean_agency", NEWCOMERS, FinalWeek;
+    /// 3c: … and their propensity for independent attempts.
+    need_to_help_lowers_p_indep: need_arms, "mean_p_indep", NEWCOMERS, FinalWeek;
+    /// 3d: … while the volunteers' satisfaction rises, through the help they give.
+    need_to_help_satisfies_the_helper: need_arms, "satisfaction", VOLUNTEERS, RunMean;
 }
 
 // ---------------------------------------------------------------- fact 4
 
-/// 4: targeting by origin with a neediness stereotype raises dependency help to that group.
-pub fn targeting_breeds_dependency(b: &Bench, off: &[&str]) -> Effect {
-    let open = b.scenario(
-        KNITTING,
-        &["activity.targets=[]", "stereotypes.non-western=0.6"],
-        off,
-    );
-    let targeted = b.scenario(
-        KNITTING,
-        &[
-            "activity.targets=[\"non-western\"]",
-            "stereotypes.non-western=0.3",
-        ],
-        off,
-    );
-    Effect::mean_of(&b.contrast(
-        &open,
-        &targeted,
-        "dependency_help_share",
-        NEWCOMERS,
-        Scope::RunMean,
-    ))
+/// The knitting café open to every origin with a moderate stereotype (0.6), and targeted at
+/// non-western origins with a neediness stereotype (0.3).
+fn targeting_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
+    let open = ["activity.targets=[]", "stereotypes.non-western=0.6"];
+    let targeted = [
+        "activity.targets=[\"non-western\"]",
+        "stereotypes.non-western=0.3",
+    ];
+    b.arms(KNITTING, [&open, &targeted], off)
+}
+
+contrasts! {
+    /// 4: targeting by origin with a neediness stereotype raises dependency help to that group.
+    targeting_breeds_dependency: targeting_arms, "dependency_help_share", NEWCOMERS, RunMean;
 }
 
 // ---------------------------------------------------------------- fact 5
@@ -419,34 +406,15 @@ fn design_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
     (service, co)
 }
 
-/// 6a: co-design and facilitation raise voice parity.
-pub fn co_design_raises_voice(b: &Bench, off: &[&str]) -> Effect {
-    let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(&service, &co, "voice_parity", NEWCOMERS, Scope::RunMean))
-}
-
-/// 6b: … adopted proposals.
-pub fn co_design_raises_adopted_proposals(b: &Bench, off: &[&str]) -> Effect {
-    let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(
-        &service,
-        &co,
-        "proposals_adopted_share",
-        NEWCOMERS,
-        Scope::RunMean,
-    ))
-}
-
-/// 6c: … agency.
-pub fn co_design_raises_agency(b: &Bench, off: &[&str]) -> Effect {
-    let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(&service, &co, "mean_agency", NEWCOMERS, Scope::FinalWeek))
-}
-
-/// 6d: … and role transitions, both designs having a pathway.
-pub fn co_design_raises_transitions(b: &Bench, off: &[&str]) -> Effect {
-    let (service, co) = design_arms(b, off);
-    Effect::mean_of(&b.contrast(&service, &co, "role_transitions", NEWCOMERS, Scope::RunMean))
+contrasts! {
+    /// 6a: co-design and facilitation raise voice parity.
+    co_design_raises_voice: design_arms, "voice_parity", NEWCOMERS, RunMean;
+    /// 6b: … adopted proposals.
+    co_design_raises_adopted_proposals: design_arms, "proposals_adopted_share", NEWCOMERS, RunMean;
+    /// 6c: … agency.
+    co_design_raises_agency: design_arms, "mean_agency", NEWCOMERS, FinalWeek;
+    /// 6d: … and role transitions, both designs having a pathway.
+    co_design_raises_transitions: design_arms, "role_transitions", NEWCOMERS, RunMean;
 }
 
 // ---------------------------------------------------------------- fact 7
@@ -517,40 +485,28 @@ pub fn load_drives_out_the_young(b: &Bench, off: &[&str]) -> Effect {
 
 // ---------------------------------------------------------------- fact 8
 
-/// 8a: bridging ties raise the newcomers' housing and job events (`doors_opened`, credited to
-/// those who entered as newcomers): strong − weak ties from talk.
-pub fn bridges_open_doors(b: &Bench, off: &[&str]) -> Effect {
-    let weak = b.scenario(
-        CALIBRATION,
-        &["scenario.weeks=104", "parameters.tie_talk=0.005"],
-        off,
-    );
-    let strong = b.scenario(
-        CALIBRATION,
-        &["scenario.weeks=104", "parameters.tie_talk=0.04"],
-        off,
-    );
-    Effect::mean_of(&b.contrast(&weak, &strong, "doors_opened", NEWCOMERS, Scope::RunMean))
+/// The calibration café over two years with weak and with strong ties from talk.
+fn tie_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
+    let weeks = "scenario.weeks=104";
+    let (weak, strong) = ("parameters.tie_talk=0.005", "parameters.tie_talk=0.04");
+    b.arms(CALIBRATION, [&[weeks, weak], &[weeks, strong]], off)
 }
 
 /// The calibration café with a light and a heavy care load.
 fn care_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
-    (
-        b.scenario(CALIBRATION, &["population.participants.care_load=0.1"], off),
-        b.scenario(CALIBRATION, &["population.participants.care_load=0.9"], off),
-    )
+    let light = "population.participants.care_load=0.1";
+    let heavy = "population.participants.care_load=0.9";
+    b.arms(CALIBRATION, [&[light], &[heavy]], off)
 }
 
-/// 8b: newcomers with a heavy care load attend less.
-pub fn care_load_keeps_mothers_home(b: &Bench, off: &[&str]) -> Effect {
-    let (light, heavy) = care_arms(b, off);
-    Effect::mean_of(&b.contrast(&light, &heavy, "attendance_rate", NEWCOMERS, Scope::RunMean))
-}
-
-/// 8c: … and gain less language (`language_gain`: within-person, so not who left).
-pub fn care_load_slows_language(b: &Bench, off: &[&str]) -> Effect {
-    let (light, heavy) = care_arms(b, off);
-    Effect::mean_of(&b.contrast(&light, &heavy, "language_gain", NEWCOMERS, Scope::FinalWeek))
+contrasts! {
+    /// 8a: bridging ties raise the newcomers' housing and job events (`doors_opened`, credited
+    /// to those who entered as newcomers): strong − weak ties from talk.
+    bridges_open_doors: tie_arms, "doors_opened", NEWCOMERS, RunMean;
+    /// 8b: newcomers with a heavy care load attend less.
+    care_load_keeps_mothers_home: care_arms, "attendance_rate", NEWCOMERS, RunMean;
+    /// 8c: … and gain less language (`language_gain`: within-person, so not who left).
+    care_load_slows_language: care_arms, "language_gain", NEWCOMERS, FinalWeek;
 }
 
 // ---------------------------------------------------------------- fact 9
@@ -566,33 +522,31 @@ fn pathway_cafe(b: &Bench, sets: &[&str], off: &[&str]) -> Scenario {
     b.scenario(CALIBRATION, &all, off)
 }
 
-/// 9a: stepping up is gated by language: transitions, fluent − beginning participants.
-pub fn stepping_up_is_gated_by_language(b: &Bench, off: &[&str]) -> Effect {
-    let low = pathway_cafe(
-        b,
-        &["population.participants.language={beta=[1.5,6.0]}"],
-        off,
-    );
-    let high = pathway_cafe(
-        b,
-        &["population.participants.language={beta=[6.0,2.0]}"],
-        off,
-    );
-    Effect::mean_of(&b.contrast(&low, &high, "role_transitions", NEWCOMERS, Scope::RunMean))
+/// The pathway café with beginning and with fluent participants.
+fn language_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
+    let beginning = "population.participants.language={beta=[1.5,6.0]}";
+    let fluent = "population.participants.language={beta=[6.0,2.0]}";
+    (
+        pathway_cafe(b, &[beginning], off),
+        pathway_cafe(b, &[fluent], off),
+    )
 }
 
-/// 9b: … and by invitation: transitions when the locals think them competent (stereotype 0.7)
-/// − when they doubt them (0.15).
-pub fn stepping_up_is_gated_by_invitation(b: &Bench, off: &[&str]) -> Effect {
-    let doubted = pathway_cafe(b, &["stereotypes.newcomer=0.15"], off);
-    let trusted = pathway_cafe(b, &["stereotypes.newcomer=0.7"], off);
-    Effect::mean_of(&b.contrast(
-        &doubted,
-        &trusted,
-        "role_transitions",
-        NEWCOMERS,
-        Scope::RunMean,
-    ))
+/// The pathway café where the locals doubt the newcomers' competence (stereotype 0.15) and
+/// where they trust it (0.7).
+fn invitation_arms(b: &Bench, off: &[&str]) -> (Scenario, Scenario) {
+    (
+        pathway_cafe(b, &["stereotypes.newcomer=0.15"], off),
+        pathway_cafe(b, &["stereotypes.newcomer=0.7"], off),
+    )
+}
+
+contrasts! {
+    /// 9a: stepping up is gated by language: transitions, fluent − beginning participants.
+    stepping_up_is_gated_by_language: language_arms, "role_transitions", NEWCOMERS, RunMean;
+    /// 9b: … and by invitation: transitions when the locals think them competent (stereotype
+    /// 0.7) − when they doubt them (0.15).
+    stepping_up_is_gated_by_invitation: invitation_arms, "role_transitions", NEWCOMERS, RunMean;
 }
 
 /// Agency change of each participant in the week she becomes a co-organizer.
