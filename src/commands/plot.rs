@@ -11,17 +11,21 @@ use super::UsageError;
 use crate::cli::{FigureFormat, PlotCmd};
 use crate::lang::Lang;
 use crate::output::atomic::write_file_atomic;
-use crate::present::chart::{Look, Render};
+use crate::present::chart::{write_rendered_into, Look, Render};
+use crate::present::compare::Compared;
+use crate::present::sensitivity;
 use crate::present::run::data::RunData;
 use crate::present::run::{Figure, RunChart};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
-/// What kind of result a folder holds, as far as `plot` can redraw it.
+/// What kind of result a folder holds, read back from its written files.
 enum Folder {
     Run(Box<RunData>),
     Fit,
     Sweep(Box<crate::experiment::store::SweepDef>),
+    Compare(Box<Compared>),
+    Sensitivity(Box<sensitivity::Written>),
 }
 
 fn usage(msg: String) -> anyhow::Error {
@@ -32,7 +36,8 @@ fn usage(msg: String) -> anyhow::Error {
 fn folder(dir: &Path) -> Result<Folder> {
     if !dir.is_dir() {
         return Err(usage(format!(
-            "{} is not a folder; pass a result folder written by `dugnad run`, `fit` or `sweep`",
+            "{} is not a folder; pass a result folder written by `dugnad run`, `compare`, `sweep`, \
+             `sensitivity` or `fit`",
             dir.display()
         )));
     }
@@ -45,30 +50,33 @@ fn folder(dir: &Path) -> Result<Folder> {
             ))),
         };
     }
-    for (file, what) in [
-        ("comparison.csv", "compare"),
-        ("sensitivity.csv", "sensitivity"),
-    ] {
-        if dir.join(file).exists() {
-            return Err(usage(format!(
-                "{} is a {what} folder: its charts are drawn when it runs (see {}); `plot` redraws \
-                 run, fit and sweep folders",
-                dir.display(),
-                dir.join("charts").display()
-            )));
-        }
-    }
     if !dir.join("manifest.json").exists() {
         return Err(usage(format!(
             "{} is not a result folder (no manifest.json); pass a folder written by `dugnad run`, \
-             `fit` or `sweep`",
+             `compare`, `sweep`, `sensitivity` or `fit`",
             dir.display()
         )));
+    }
+    if dir.join("comparison.csv").exists() {
+        return Ok(Folder::Compare(Box::new(Compared::load(dir)?)));
+    }
+    if dir.join("sweep.json").exists() && is_sensitivity(dir) {
+        crate::present::run::data::check_format(dir)?;
+        return Ok(Folder::Sensitivity(Box::new(sensitivity::Written::read(dir)?)));
     }
     if super::fit::is_fit_folder(dir) {
         return Ok(Folder::Fit);
     }
     Ok(Folder::Run(Box::new(RunData::load(dir)?)))
+}
+
+/// Whether a folder with a `sweep.json` is a sensitivity analysis (its manifest names a
+/// `method`) rather than a sweep that has not been assembled.
+fn is_sensitivity(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|m| m.get("method").is_some() && m.get("design").is_some())
 }
 
 /// Whether any flag asks for figures rather than a redraw in place.
@@ -101,6 +109,8 @@ pub fn plot(cmd: &PlotCmd) -> Result<()> {
             .collect(),
         Folder::Fit => crate::present::fit::figures(dir, look)?,
         Folder::Sweep(def) => crate::present::sweep::figures(dir, def, None, look)?,
+        Folder::Compare(c) => crate::present::compare::figures(c, look),
+        Folder::Sensitivity(w) => sensitivity::figures(&w.analysis, look),
     };
     let names: Vec<String> = charts.iter().map(|c| c.name()).collect();
     for want in &cmd.chart {
@@ -159,7 +169,9 @@ pub fn plot(cmd: &PlotCmd) -> Result<()> {
     Ok(())
 }
 
-/// Redraws a folder's charts (and a run's, sweep's or fit's report) in place, as it was written.
+/// Redraws a folder's charts (and a run's, sweep's, sensitivity analysis' or fit's report) in
+/// place, as it was written. A comparison's report is left as it is: it is written from the
+/// designs' scenarios as they ran, which the folder holds only as the manifest's record.
 fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
     match kind {
         Folder::Fit => {
@@ -170,6 +182,31 @@ fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
         Folder::Sweep(def) => {
             crate::present::sweep::charts(dir, def, None, lang)?;
             crate::present::reports::sweep(dir, def, None, lang)?;
+        }
+        Folder::Compare(c) => {
+            for chart in crate::present::compare::figures(c, Look::new(lang)) {
+                write_rendered_into(dir, chart.as_ref())?;
+            }
+        }
+        Folder::Sensitivity(w) => {
+            let mut drawn = Vec::new();
+            for chart in sensitivity::figures(&w.analysis, Look::new(lang)) {
+                drawn.extend(write_rendered_into(dir, chart.as_ref())?);
+            }
+            let ranking = crate::experiment::sensitivity::ranking(&w.analysis);
+            let html = crate::present::reports::sensitivity(
+                dir,
+                &w.scenario,
+                &w.design,
+                &w.analysis,
+                w.scope.name(),
+                w.seed,
+                w.weeks,
+                &drawn,
+                &ranking,
+                lang,
+            );
+            write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
         }
     }
     eprintln!("redrew the charts in {}", dir.display());
