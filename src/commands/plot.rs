@@ -13,9 +13,9 @@ use crate::lang::Lang;
 use crate::output::atomic::write_file_atomic;
 use crate::present::chart::{write_rendered_into, Look, Render};
 use crate::present::compare::Compared;
-use crate::present::sensitivity;
 use crate::present::run::data::RunData;
 use crate::present::run::{Figure, RunChart};
+use crate::present::sensitivity;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -57,12 +57,15 @@ fn folder(dir: &Path) -> Result<Folder> {
             dir.display()
         )));
     }
-    if dir.join("comparison.csv").exists() {
-        return Ok(Folder::Compare(Box::new(Compared::load(dir)?)));
-    }
-    if dir.join("sweep.json").exists() && is_sensitivity(dir) {
-        crate::present::run::data::check_format(dir)?;
-        return Ok(Folder::Sensitivity(Box::new(sensitivity::Written::read(dir)?)));
+    match written_by(dir) {
+        Some("compare") => return Ok(Folder::Compare(Box::new(Compared::load(dir)?))),
+        Some("sensitivity") => {
+            crate::present::run::data::check_format(dir)?;
+            return Ok(Folder::Sensitivity(Box::new(sensitivity::Written::read(
+                dir,
+            )?)));
+        }
+        _ => {}
     }
     if super::fit::is_fit_folder(dir) {
         return Ok(Folder::Fit);
@@ -70,13 +73,23 @@ fn folder(dir: &Path) -> Result<Folder> {
     Ok(Folder::Run(Box::new(RunData::load(dir)?)))
 }
 
-/// Whether a folder with a `sweep.json` is a sensitivity analysis (its manifest names a
-/// `method`) rather than a sweep that has not been assembled.
-fn is_sensitivity(dir: &Path) -> bool {
-    std::fs::read_to_string(dir.join("manifest.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .is_some_and(|m| m.get("method").is_some() && m.get("design").is_some())
+/// Which command wrote a folder, as far as its files tell: `compare` (a `comparison.csv`, or
+/// a manifest with `designs`) or `sensitivity` (a manifest with a `method` or `factors`); None
+/// for any other folder, or a manifest that does not read.
+fn written_by(dir: &Path) -> Option<&'static str> {
+    if dir.join("comparison.csv").exists() {
+        return Some("compare");
+    }
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let has = |k: &str| m.get(k).is_some();
+    if has("designs") {
+        Some("compare")
+    } else if has("method") || has("factors") {
+        Some("sensitivity")
+    } else {
+        None
+    }
 }
 
 /// Whether any flag asks for figures rather than a redraw in place.

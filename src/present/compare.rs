@@ -10,11 +10,11 @@ use super::style::{
 };
 use crate::experiment::compare::Comparison;
 use crate::experiment::{Refusal, Scope};
-use crate::stats::t_quantile;
 use crate::lang::fill;
 use crate::lang::Lang;
 use crate::metrics::indicators::{Direction, Topic};
 use crate::metrics::INDICATORS;
+use crate::stats::t_quantile;
 use anyhow::Result;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -106,7 +106,8 @@ impl Compared {
         lens: Option<String>,
     ) -> Result<Compared> {
         let path = dir.join("comparison.csv");
-        let refuse = |msg: String| anyhow::Error::new(Refusal(format!("{}: {msg}", path.display())));
+        let refuse =
+            |msg: String| anyhow::Error::new(Refusal(format!("{}: {msg}", path.display())));
         let mut rdr = csv::Reader::from_path(&path)
             .map_err(|e| refuse(format!("cannot read it ({e}); rerun the comparison")))?;
         let headers = rdr.headers().map_err(|e| refuse(e.to_string()))?.clone();
@@ -157,7 +158,9 @@ impl Compared {
                 match field(i) {
                     "NA" | "" => Ok(f64::NAN),
                     s => s.parse().map_err(|_| {
-                        refuse(format!("line {line}, column `{name}`: '{s}' is not a number"))
+                        refuse(format!(
+                            "line {line}, column `{name}`: '{s}' is not a number"
+                        ))
                     }),
                 }
             };
@@ -188,9 +191,10 @@ impl Compared {
     pub fn load(dir: &Path) -> Result<Compared> {
         crate::present::run::data::check_format(dir)?;
         let path = dir.join("manifest.json");
-        let refuse = |msg: String| anyhow::Error::new(Refusal(format!("{}: {msg}", path.display())));
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| refuse(format!("cannot read it ({e})")))?;
+        let refuse =
+            |msg: String| anyhow::Error::new(Refusal(format!("{}: {msg}", path.display())));
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| refuse(format!("cannot read it ({e})")))?;
         let m: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| refuse(format!("not valid JSON ({e})")))?;
         let str_of = |v: &serde_json::Value, name: &str| -> Result<String> {
@@ -213,8 +217,8 @@ impl Compared {
                 names.join(", ")
             ))
         })?;
-        let scope =
-            Scope::parse(&str_of(&m, "scope")?).map_err(|e| refuse(format!("field `scope`: {}", e.0)))?;
+        let scope = Scope::parse(&str_of(&m, "scope")?)
+            .map_err(|e| refuse(format!("field `scope`: {}", e.0)))?;
         // `lens` is written when --lens was given; a folder from before it was recorded has
         // the flag in its command line.
         let lens = match m.get("lens").and_then(serde_json::Value::as_str) {
@@ -260,11 +264,13 @@ fn lens_in_command_line(line: Option<&serde_json::Value>) -> Option<String> {
         .iter()
         .filter_map(serde_json::Value::as_str)
         .collect();
-    args.iter().enumerate().find_map(|(k, a)| match a.strip_prefix("--lens") {
-        Some("") => args.get(k + 1).map(|s| s.to_string()),
-        Some(rest) => rest.strip_prefix('=').map(str::to_string),
-        None => None,
-    })
+    args.iter()
+        .enumerate()
+        .find_map(|(k, a)| match a.strip_prefix("--lens") {
+            Some("") => args.get(k + 1).map(|s| s.to_string()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        })
 }
 
 /// Per non-baseline design, the differences to the baseline in pooled SDs of the two designs
@@ -294,8 +300,8 @@ fn forest_rows(c: &Compared) -> Vec<(usize, Vec<ForestRow>)> {
                 .iter()
                 .filter(|l| l.design == d)
                 .map(|l| {
-                    let sd = ((base_sd(l.indicator, &l.lens).powi(2) + l.sd().powi(2)) / 2.0)
-                        .sqrt();
+                    let sd =
+                        ((base_sd(l.indicator, &l.lens).powi(2) + l.sd().powi(2)) / 2.0).sqrt();
                     let scale = |x: f64| {
                         if sd > 0.0 {
                             x / sd

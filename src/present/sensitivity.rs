@@ -458,17 +458,33 @@ impl Written {
             ));
         }
         let design_name = str_of("design")?;
-        let method = method_of(str_of("method")?, design_name)
-            .ok_or_else(|| refuse(&path, format!("field `design`: cannot read '{design_name}'")))?;
+        let method = method_of(str_of("method")?, design_name).ok_or_else(|| {
+            refuse(
+                &path,
+                format!("field `design`: cannot read '{design_name}'"),
+            )
+        })?;
         let factors: Vec<Factor> = field("factors")?
             .as_array()
             .ok_or_else(|| refuse(&path, "field `factors` is not a list".into()))?
             .iter()
             .enumerate()
             .map(|(k, f)| {
-                let bad = || refuse(&path, format!("field `factors`, entry {}: needs key, lo, hi, integer", k + 1));
+                let bad = || {
+                    refuse(
+                        &path,
+                        format!(
+                            "field `factors`, entry {}: needs key, lo, hi, integer",
+                            k + 1
+                        ),
+                    )
+                };
                 Ok(Factor {
-                    key: f.get("key").and_then(Value::as_str).ok_or_else(bad)?.to_string(),
+                    key: f
+                        .get("key")
+                        .and_then(Value::as_str)
+                        .ok_or_else(bad)?
+                        .to_string(),
                     lo: f.get("lo").and_then(Value::as_f64).ok_or_else(bad)?,
                     hi: f.get("hi").and_then(Value::as_f64).ok_or_else(bad)?,
                     integer: f.get("integer").and_then(Value::as_bool).ok_or_else(bad)?,
@@ -489,12 +505,17 @@ impl Written {
                 })
             })
             .collect::<Result<_>>()?;
-        let scope = Scope::parse(str_of("scope")?).map_err(|e| refuse(&path, format!("field `scope`: {}", e.0)))?;
+        let scope = Scope::parse(str_of("scope")?)
+            .map_err(|e| refuse(&path, format!("field `scope`: {}", e.0)))?;
         let seed = u64_of("seed")?;
         let weeks = u64_of("weeks")? as u32;
         let design = Design::new(method, factors, seed).map_err(|e| refuse(&path, e.0))?;
-        let def = crate::experiment::store::read_def(dir)?
-            .ok_or_else(|| refuse(&dir.join("sweep.json"), "missing; is this a sensitivity folder?".into()))?;
+        let def = crate::experiment::store::read_def(dir)?.ok_or_else(|| {
+            refuse(
+                &dir.join("sweep.json"),
+                "missing; is this a sensitivity folder?".into(),
+            )
+        })?;
         if design.design_name() != design_name || design.cells().values != def.cells.values {
             return Err(refuse(
                 &dir.join("sweep.json"),
@@ -503,6 +524,22 @@ impl Written {
                      was the folder written by another dugnad? Rerun the sensitivity command"
                 ),
             ));
+        }
+        for c in 0..design.len() {
+            let file = dir
+                .join("cells")
+                .join(crate::experiment::store::replicates_file(c));
+            if !file.is_file() {
+                return Err(refuse(
+                    &file,
+                    format!(
+                        "missing: the analysis reads every point's replicates ({} points); rerun the \
+                         sensitivity command with -o {} to recompute the missing ones",
+                        design.len(),
+                        dir.display()
+                    ),
+                ));
+            }
         }
         let outputs = read_outputs(dir, design.len(), &targets)?;
         let analysis = analyze(&design, &targets, &outputs);
