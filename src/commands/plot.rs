@@ -15,6 +15,7 @@ use crate::present::chart::{write_rendered_into, Look, Render};
 use crate::present::compare::Compared;
 use crate::present::run::data::RunData;
 use crate::present::run::{Figure, RunChart};
+use crate::present::scatter;
 use crate::present::sensitivity;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -23,13 +24,21 @@ use std::path::{Path, PathBuf};
 enum Folder {
     Run(Box<RunData>),
     Fit,
-    Sweep(Box<crate::experiment::store::SweepDef>),
+    Sweep(Box<Swept>),
     Compare(Box<Compared>),
     Sensitivity(Box<sensitivity::Written>),
 }
 
 fn usage(msg: String) -> anyhow::Error {
     UsageError(msg).into()
+}
+
+/// A finished sweep: its definition, and its cells against the parameters with the ranking
+/// of the parameters per key series (the parameter charts' data).
+struct Swept {
+    def: crate::experiment::store::SweepDef,
+    cells: scatter::Cells,
+    rankings: Vec<Option<scatter::Ranking>>,
 }
 
 /// Which result `dir` is; a clear usage error when it is none `plot` can redraw.
@@ -43,7 +52,15 @@ fn folder(dir: &Path) -> Result<Folder> {
     }
     if dir.join("sweep.csv").exists() {
         return match crate::experiment::store::read_def(dir)? {
-            Some(def) => Ok(Folder::Sweep(Box::new(def))),
+            Some(def) => {
+                let cells = scatter::read_cells(dir, &def.cells.keys, None)?;
+                let rankings = scatter::rankings(&cells);
+                Ok(Folder::Sweep(Box::new(Swept {
+                    def,
+                    cells,
+                    rankings,
+                })))
+            }
             None => Err(usage(format!(
                 "{} has a sweep.csv but no sweep definition: is it a finished sweep folder?",
                 dir.display()
@@ -121,7 +138,16 @@ pub fn plot(cmd: &PlotCmd) -> Result<()> {
             .map(|figure| Box::new(RunChart { figure, data, look }) as Box<dyn Render>)
             .collect(),
         Folder::Fit => crate::present::fit::figures(dir, look)?,
-        Folder::Sweep(def) => crate::present::sweep::figures(dir, def, None, look)?,
+        Folder::Sweep(s) => {
+            let mut charts = crate::present::sweep::figures(dir, &s.def, None, look)?;
+            charts.extend(scatter::figures(
+                &s.cells,
+                &s.rankings,
+                s.def.replicates,
+                look,
+            ));
+            charts
+        }
         Folder::Compare(c) => crate::present::compare::figures(c, look),
         Folder::Sensitivity(w) => sensitivity::figures(&w.analysis, look),
     };
@@ -192,9 +218,9 @@ fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
             crate::present::fit::write_report(dir)?;
         }
         Folder::Run(_) => super::run::draw(dir, lang)?,
-        Folder::Sweep(def) => {
-            crate::present::sweep::charts(dir, def, None, lang)?;
-            crate::present::reports::sweep(dir, def, None, lang)?;
+        Folder::Sweep(s) => {
+            crate::present::sweep::charts(dir, &s.def, None, lang)?;
+            crate::present::reports::sweep(dir, &s.def, None, lang)?;
         }
         Folder::Compare(c) => {
             for chart in crate::present::compare::figures(c, Look::new(lang)) {
