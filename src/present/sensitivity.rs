@@ -464,47 +464,8 @@ impl Written {
                 format!("field `design`: cannot read '{design_name}'"),
             )
         })?;
-        let factors: Vec<Factor> = field("factors")?
-            .as_array()
-            .ok_or_else(|| refuse(&path, "field `factors` is not a list".into()))?
-            .iter()
-            .enumerate()
-            .map(|(k, f)| {
-                let bad = || {
-                    refuse(
-                        &path,
-                        format!(
-                            "field `factors`, entry {}: needs key, lo, hi, integer",
-                            k + 1
-                        ),
-                    )
-                };
-                Ok(Factor {
-                    key: f
-                        .get("key")
-                        .and_then(Value::as_str)
-                        .ok_or_else(bad)?
-                        .to_string(),
-                    lo: f.get("lo").and_then(Value::as_f64).ok_or_else(bad)?,
-                    hi: f.get("hi").and_then(Value::as_f64).ok_or_else(bad)?,
-                    integer: f.get("integer").and_then(Value::as_bool).ok_or_else(bad)?,
-                })
-            })
-            .collect::<Result<_>>()?;
-        let targets: Vec<Target> = field("indicators")?
-            .as_array()
-            .ok_or_else(|| refuse(&path, "field `indicators` is not a list".into()))?
-            .iter()
-            .map(|v| {
-                let label = v.as_str().unwrap_or_default();
-                target_of(label).ok_or_else(|| {
-                    refuse(
-                        &path,
-                        format!("field `indicators`: '{label}' is not `indicator (lens)` of a known indicator"),
-                    )
-                })
-            })
-            .collect::<Result<_>>()?;
+        let factors = factors_of(field("factors")?).map_err(|e| refuse(&path, e))?;
+        let targets = targets_of(field("indicators")?).map_err(|e| refuse(&path, e))?;
         let scope = Scope::parse(str_of("scope")?)
             .map_err(|e| refuse(&path, format!("field `scope`: {}", e.0)))?;
         let seed = u64_of("seed")?;
@@ -525,22 +486,7 @@ impl Written {
                 ),
             ));
         }
-        for c in 0..design.len() {
-            let file = dir
-                .join("cells")
-                .join(crate::experiment::store::replicates_file(c));
-            if !file.is_file() {
-                return Err(refuse(
-                    &file,
-                    format!(
-                        "missing: the analysis reads every point's replicates ({} points); rerun the \
-                         sensitivity command with -o {} to recompute the missing ones",
-                        design.len(),
-                        dir.display()
-                    ),
-                ));
-            }
-        }
+        all_points_present(dir, design.len())?;
         let outputs = read_outputs(dir, design.len(), &targets)?;
         let analysis = analyze(&design, &targets, &outputs);
         Ok(Written {
@@ -552,6 +498,66 @@ impl Written {
             weeks,
         })
     }
+}
+
+/// The factors a manifest's `factors` field lists (`key`, `lo`, `hi`, `integer` each).
+fn factors_of(v: &Value) -> Result<Vec<Factor>, String> {
+    let list = v.as_array().ok_or("field `factors` is not a list")?;
+    list.iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let bad = || {
+                format!(
+                    "field `factors`, entry {}: needs key, lo, hi, integer",
+                    k + 1
+                )
+            };
+            Ok(Factor {
+                key: f
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .ok_or_else(bad)?
+                    .to_string(),
+                lo: f.get("lo").and_then(Value::as_f64).ok_or_else(bad)?,
+                hi: f.get("hi").and_then(Value::as_f64).ok_or_else(bad)?,
+                integer: f.get("integer").and_then(Value::as_bool).ok_or_else(bad)?,
+            })
+        })
+        .collect()
+}
+
+/// The analysed outputs a manifest's `indicators` field lists as `indicator (lens)`.
+fn targets_of(v: &Value) -> Result<Vec<Target>, String> {
+    let list = v.as_array().ok_or("field `indicators` is not a list")?;
+    list.iter()
+        .map(|v| {
+            let label = v.as_str().unwrap_or_default();
+            target_of(label).ok_or_else(|| {
+                format!(
+                    "field `indicators`: '{label}' is not `indicator (lens)` of a known indicator"
+                )
+            })
+        })
+        .collect()
+}
+
+/// Refuses a folder that lacks one of its `points` points' replicate files, naming it.
+fn all_points_present(dir: &Path, points: usize) -> Result<()> {
+    for c in 0..points {
+        let file = dir
+            .join("cells")
+            .join(crate::experiment::store::replicates_file(c));
+        if !file.is_file() {
+            return Err(Refusal(format!(
+                "{}: missing: the analysis reads every point's replicates ({points} points); rerun \
+                 the sensitivity command with -o {} to recompute the missing ones",
+                file.display(),
+                dir.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The method a manifest's `method` and `design` fields name: `morris` with
