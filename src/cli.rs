@@ -27,8 +27,9 @@ pub enum Command {
     Params(ParamsCmd),
     /// Print every indicator with its lenses, unit, range, direction, meaning and formula.
     Indicators(IndicatorsCmd),
-    /// Redraw the charts of a finished run, fit or sweep from its files: in place, or with
-    /// --format png|svg|pdf, --width, --height, --dpi, --no-title, --lang as figures for a paper.
+    /// Redraw the charts of a finished run, compare, sweep, sensitivity analysis or fit from its
+    /// files: in place, or with --format png|svg|pdf, --width, --height, --dpi, --no-title,
+    /// --lang as figures for a paper.
     Plot(PlotCmd),
     /// Print the calibration figures (attrition, interruption odds ratio, language growth)
     /// that docs/calibration.md reports, computed on a calibration scenario.
@@ -243,7 +244,7 @@ pub struct IndicatorsCmd {
 
 #[derive(Debug, Args)]
 pub struct PlotCmd {
-    /// A result folder written by `dugnad run`, `fit` or `sweep`.
+    /// A result folder written by `dugnad run`, `compare`, `sweep`, `sensitivity` or `fit`.
     pub dir: PathBuf,
     /// Only this chart (repeatable), by its file name without extension, e.g. --chart
     /// trajectories --chart heatmap; an unknown name lists the folder's charts.

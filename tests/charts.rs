@@ -748,6 +748,22 @@ fn results() -> &'static Results {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             run_ok(&args, &root.join(name));
         }
+        // Every folder's charts again in bokmål, redrawn by `plot` into <folder>/nb/charts.
+        for (name, _) in &jobs {
+            let dir = root.join(name);
+            let o = common::dugnad()
+                .arg("plot")
+                .arg(&dir)
+                .args(["--format", "svg", "--lang", "nb", "--quiet", "-o"])
+                .arg(dir.join("nb").join("charts"))
+                .output()
+                .expect("dugnad runs");
+            assert!(
+                o.status.success(),
+                "plot {name} --lang nb: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
         Results { _tmp: tmp, root }
     })
 }
@@ -854,4 +870,530 @@ fn morris_and_sobol_charts_are_readable() {
 #[test]
 fn fit_charts_are_readable() {
     check_folders(&["fit"], &|_| Vec::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The named words of every chart kind: its title, its axis labels and its legend (or colour
+// bar, or the subtitle that is its key), each found in the SVG where it belongs, as the
+// catalogue words of the chart's language (English and bokmål).
+
+/// Where a word of a chart belongs.
+#[derive(Clone, Copy, Debug)]
+enum Role {
+    /// The title: the largest bold texts at the top, joined in order (a long title wraps).
+    Title,
+    /// The subtitle or key under the title: the regular texts joined in order.
+    Subtitle,
+    /// A text that is not turned: an x-axis description, a row heading.
+    X,
+    /// A turned text: a y-axis description or a colour bar's caption.
+    Y,
+    /// A legend entry (not turned).
+    Legend,
+}
+
+/// A word a chart must show.
+#[derive(Clone, Copy, Debug)]
+enum Word {
+    /// A catalogue key, in the chart's language (placeholders are left out: each literal part
+    /// between them must be there).
+    Key(Role, &'static str),
+    /// A text that is the same in every language (a scenario key such as activity.co_design).
+    Same(Role, &'static str),
+    /// An English text the chart writes as a Rust literal, not (yet) from the catalogue:
+    /// checked in English only.
+    En(Role, &'static str),
+}
+
+/// The literal parts of a catalogue string between its `{placeholders}`.
+fn fragments(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        let (head, tail) = match rest.find('{') {
+            Some(i) => (&rest[..i], Some(&rest[i..])),
+            None => (rest, None),
+        };
+        let head = head.trim();
+        if head.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+            out.push(head.to_string());
+        }
+        match tail.and_then(|t| t.find('}').map(|j| &t[j + 1..])) {
+            Some(t) => rest = t,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Whether `s` is drawn in role `role`.
+fn found(l: &Layout, role: Role, s: &str) -> bool {
+    let joined = |keep: &dyn Fn(&dugnad::present::layout::TextBox) -> bool| {
+        l.texts
+            .iter()
+            .filter(|t| keep(t))
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match role {
+        Role::Title => {
+            let size = l.largest().map_or(0.0, |t| t.size);
+            joined(&|t| t.bold && t.size >= size * 0.99).contains(s)
+        }
+        Role::Subtitle => joined(&|t| !t.bold && !t.rotated).contains(s),
+        Role::X | Role::Legend => l.texts.iter().any(|t| !t.rotated && t.text.contains(s)),
+        Role::Y => l.texts.iter().any(|t| t.rotated && t.text.contains(s)),
+    }
+}
+
+/// Every word of `words` that `l`, drawn in `lang`, lacks, in words.
+fn missing_words(name: &str, l: &Layout, words: &[Word], lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words {
+        let (role, texts) = match *w {
+            Word::Key(role, key) => (role, fragments(lang.tr(key))),
+            Word::Same(role, text) => (role, vec![text.to_string()]),
+            Word::En(_, _) if lang != Lang::En => continue,
+            Word::En(role, text) => (role, vec![text.to_string()]),
+        };
+        for t in texts {
+            if !found(l, role, &t) {
+                out.push(format!("{name}: no {role:?} «{t}» ({w:?})"));
+            }
+        }
+    }
+    out
+}
+
+/// The parameter a scatter sheet of the fixture's sweeps is about, by its stem.
+fn param_of_scatter(stem: &str) -> &'static str {
+    [
+        "activity.co_design",
+        "activity.facilitation",
+        "parameters.alpha1",
+    ]
+    .into_iter()
+    .find(|k| dugnad::present::scatter::scatter_stem(k) == stem)
+    .unwrap_or_else(|| panic!("{stem}: a parameter the fixture does not vary"))
+}
+
+/// The words every chart of a kind shows, by result folder and chart stem.
+fn words_of(folder: &str, stem: &str) -> Vec<Word> {
+    use Role::*;
+    use Word::*;
+    let band = En(Legend, "95 % confidence interval of the mean");
+    match (folder, stem) {
+        ("compare", "forest") => vec![
+            Key(Title, "chart.forest_title"),
+            Key(X, "chart.forest_axis"),
+            Key(Legend, "chart.forest_better"),
+            Key(Legend, "chart.forest_worse"),
+            Key(Legend, "chart.forest_higher"),
+            Key(Legend, "chart.forest_lower"),
+            Key(Legend, "chart.forest_noise"),
+            Key(X, "chart.topic_voice"),
+            Key(X, "chart.topic_agency"),
+        ],
+        ("grid", "heatmap") => vec![
+            Key(Title, "chart.heat_title"),
+            Same(X, "activity.co_design"),
+            Same(Y, "activity.facilitation"),
+            Key(Y, "chart.colour_bar_declared"),
+            Key(Y, "chart.colour_bar_pooled"),
+        ],
+        ("line", "sweep") => vec![
+            Key(Title, "chart.sweep_title"),
+            Same(Title, "activity.co_design"),
+            Same(X, "activity.co_design"),
+            En(Y, "ratio (1 = parity)"),
+            Key(Legend, "chart.mean_line"),
+            Key(Legend, "chart.ci_band"),
+        ],
+        (_, "ranking") => vec![
+            Key(Title, "report.ranking_title"),
+            Key(X, "report.src_axis"),
+            Key(Subtitle, "report.ranking_legend"),
+        ],
+        (_, s) if s.starts_with("scatter-") => vec![
+            Key(Title, "report.scatter_title"),
+            Same(X, param_of_scatter(s)),
+            En(Y, "ratio (1 = parity)"),
+            Key(Legend, "report.scatter_legend_dot"),
+            Key(Legend, "report.scatter_legend_bins"),
+        ],
+        ("morris", _) => vec![
+            Key(Title, "chart.morris_title"),
+            Key(X, "chart.morris_x"),
+            Key(Y, "chart.morris_y"),
+            Key(Legend, "chart.morris_point"),
+            Key(Legend, "chart.morris_ci"),
+            Key(Legend, "chart.morris_diagonal"),
+        ],
+        ("sobol", _) => vec![
+            Key(Title, "chart.sobol_title"),
+            Key(X, "chart.sobol_x"),
+            Key(Y, "chart.sobol_y"),
+            Key(Legend, "chart.sobol_s1"),
+            Key(Legend, "chart.sobol_st"),
+            Key(Legend, "chart.sobol_ci"),
+        ],
+        ("fit", "pairs") => vec![
+            Key(Title, "chart.fit_pairs_title"),
+            Key(Subtitle, "chart.fit_pairs_subtitle"),
+            Same(X, "parameters.alpha1"),
+            Same(Y, "parameters.p0_attend"),
+            En(Y, "posterior share"),
+        ],
+        ("fit", "predictive") => vec![
+            Key(Title, "chart.fit_predictive_title"),
+            Key(Subtitle, "chart.fit_predictive_subtitle"),
+            Key(X, "chart.week"),
+            Same(Y, "attendance_rate"),
+        ],
+        (_, "trajectories") => vec![
+            Key(Title, "chart.run_trajectories_title"),
+            Key(X, "chart.week"),
+            En(Y, "agency (0–1)"),
+            band,
+            En(Legend, "parity (ratio 1) or no gap (0)"),
+        ],
+        (_, "who-talks") => vec![
+            Key(Title, "chart.run_who_talks_title"),
+            Key(X, "chart.week"),
+            En(Y, "share of turns"),
+            En(Y, "share of turns taken over"),
+            En(Legend, "newcomers"),
+            En(Legend, "volunteers"),
+        ],
+        (_, "retention") => vec![
+            Key(Title, "chart.run_retention_title"),
+            Key(X, "chart.week"),
+            Key(Y, "chart.run_retention_axis"),
+            En(Legend, "mean over"),
+        ],
+        (_, "distributions") => vec![
+            Key(Title, "chart.run_distributions_title"),
+            En(X, "in week"),
+            En(Y, "replicates"),
+        ],
+        (_, "agency-vs-minoritization") => vec![
+            Key(Title, "chart.run_agency_title"),
+            En(X, "newcomers' agency index"),
+            En(Y, "newcomers' minoritization index"),
+            En(Legend, "one replicate"),
+        ],
+        (_, s) if s.starts_with("indicator-") => {
+            vec![En(Title, "week by week"), Key(X, "chart.week"), band]
+        }
+        _ => panic!("{folder}/{stem}: a chart kind without its words in words_of()"),
+    }
+}
+
+/// Every chart folder of the fixture and the charts' language: English as the commands drew
+/// them, bokmål as `plot --lang nb` redrew them.
+const KINDS: &[&str] = &[
+    "run-knitting-cafe",
+    "compare",
+    "grid",
+    "line",
+    "lhs",
+    "sobol-sweep",
+    "morris",
+    "sobol",
+    "fit",
+];
+
+fn check_words(lang: Lang) {
+    let r = results();
+    let mut all = Vec::new();
+    let mut checked = 0;
+    for folder in KINDS {
+        let dir = match lang {
+            Lang::En => r.dir(folder),
+            _ => r.dir(folder).join("nb"),
+        };
+        let charts = svgs(&dir);
+        assert!(!charts.is_empty(), "{folder}: no charts");
+        for (stem, l) in &charts {
+            let kind = if folder.starts_with("run-") {
+                "run"
+            } else {
+                folder
+            };
+            let words = words_of(kind, stem);
+            checked += words.len();
+            all.extend(missing_words(&format!("{folder}/{stem}"), l, &words, lang));
+        }
+    }
+    assert!(checked > 100, "only {checked} words checked");
+    assert_clean(all);
+}
+
+#[test]
+fn every_chart_kind_has_its_title_axis_labels_and_legend_in_english() {
+    check_words(Lang::En);
+}
+
+#[test]
+fn every_chart_kind_has_its_title_axis_labels_and_legend_in_bokmal() {
+    check_words(Lang::Nb);
+}
+
+/// An SVG without the `<text>` elements whose text contains `s`.
+fn without_text(svg: &str, s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = svg;
+    while let Some(at) = rest.find("<text") {
+        let end = rest[at..].find("</text>").map(|e| at + e + "</text>".len());
+        let Some(end) = end else { break };
+        let element = &rest[at..end];
+        let body = element[element.find('>').unwrap() + 1..].replace("&apos;", "'");
+        out.push_str(&rest[..at]);
+        if !body.contains(s) {
+            out.push_str(element);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn each_word_check_fails_on_a_chart_that_drops_that_word() {
+    // For every chart kind and every word it must show, the same chart with that word's text
+    // deleted from the SVG is reported as lacking it: no word check passes vacuously.
+    let r = results();
+    let mut shown = 0;
+    for folder in KINDS {
+        for lang in [Lang::En, Lang::Nb] {
+            let dir = match lang {
+                Lang::En => r.dir(folder),
+                _ => r.dir(folder).join("nb"),
+            };
+            // One chart per kind: the first of each stem pattern.
+            for p in files_in(&dir.join("charts")) {
+                if p.extension().is_none_or(|e| e != "svg") {
+                    continue;
+                }
+                let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+                let kind = if folder.starts_with("run-") {
+                    "run"
+                } else {
+                    folder
+                };
+                let svg = std::fs::read_to_string(&p).unwrap();
+                for w in words_of(kind, &stem) {
+                    let (role, texts) = match w {
+                        Word::Key(role, key) => (role, fragments(lang.tr(key))),
+                        Word::Same(role, t) => (role, vec![t.to_string()]),
+                        Word::En(_, _) if lang != Lang::En => continue,
+                        Word::En(role, t) => (role, vec![t.to_string()]),
+                    };
+                    for t in texts {
+                        // A title or key that wraps: drop the line that holds its first word.
+                        let cut = match role {
+                            Role::Title | Role::Subtitle => {
+                                t.split(' ').find(|x| x.len() > 3).unwrap_or(&t).to_string()
+                            }
+                            _ => t.clone(),
+                        };
+                        let broken = layout(&without_text(&svg, &cut)).unwrap();
+                        let name = format!("{folder}/{stem}");
+                        let missing = missing_words(&name, &broken, &[w], lang);
+                        assert!(
+                            missing.iter().any(|m| m.contains(&format!("«{t}»"))),
+                            "{name} ({lang:?}): dropping «{cut}» went unnoticed by {w:?}"
+                        );
+                        shown += 1;
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("{shown} words dropped from charts, each one reported missing");
+    assert!(shown > 200, "only {shown} broken charts");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Morris: no factor label on another label, on a CI bar or on a point marker (boxes measured
+// from the bundled font, the marks read from the SVG).
+
+const MORRIS_FACTORS: [&str; 4] = [
+    "parameters.alpha1",
+    "activity.co_design",
+    "stereotypes.non-western",
+    "parameters.theta_l",
+];
+/// The colours and sizes `present::sensitivity` draws a factor's point (NEWCOMERS, r 5) and its
+/// μ* CI bar (VOLUNTEERS, 2 px) with; the legend's swatches are larger.
+const POINT: (&str, f64) = ("#D55E00", 5.0);
+const BAR: (&str, f64) = ("#0072B2", 2.0);
+
+/// What is wrong with the labels of a Morris chart: a label overlapping another label, a CI
+/// bar or a point by more than half a pixel, or a factor neither labelled nor named under the
+/// plot.
+fn morris_problems(name: &str, svg: &str) -> Vec<String> {
+    use dugnad::present::layout::marks;
+    let l = layout(svg).unwrap();
+    let labels: Vec<_> = l
+        .texts
+        .iter()
+        .filter(|t| MORRIS_FACTORS.contains(&t.text.as_str()))
+        .collect();
+    let marks = marks(svg);
+    let points: Vec<_> = marks
+        .iter()
+        .filter(|m| m.circle && m.colour == POINT.0 && m.size == POINT.1)
+        .collect();
+    let bars: Vec<_> = marks
+        .iter()
+        .filter(|m| !m.circle && m.colour == BAR.0 && m.size == BAR.1)
+        .collect();
+    let mut p = Vec::new();
+    if points.is_empty() || bars.is_empty() {
+        p.push(format!("{name}: no points or CI bars found"));
+    }
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            let o = a.overlap(b);
+            if o > 0.5 {
+                p.push(format!(
+                    "{name}: label «{}» overlaps label «{}» by {o:.1} px",
+                    a.text, b.text
+                ));
+            }
+        }
+        for (what, ms) in [("CI bar", &bars), ("point", &points)] {
+            for m in ms.iter() {
+                let o = m.overlap(a);
+                if o > 0.5 {
+                    p.push(format!(
+                        "{name}: label «{}» overlaps a {what} at ({:.0}, {:.0}) by {o:.1} px",
+                        a.text, m.x0, m.y0
+                    ));
+                }
+            }
+        }
+    }
+    for f in MORRIS_FACTORS {
+        let named = l.texts.iter().any(|t| t.text != f && t.text.contains(f));
+        if !labels.iter().any(|t| t.text == f) && !named {
+            p.push(format!(
+                "{name}: factor «{f}» is neither labelled nor named under the plot"
+            ));
+        }
+    }
+    p
+}
+
+fn morris_svgs() -> Vec<(String, String)> {
+    let r = results();
+    let mut v = Vec::new();
+    for dir in [r.dir("morris"), r.dir("morris").join("nb")] {
+        for p in files_in(&dir.join("charts")) {
+            if p.extension().is_some_and(|e| e == "svg") {
+                v.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn morris_labels_clear_each_other_the_ci_bars_and_the_points() {
+    let charts = morris_svgs();
+    assert!(charts.len() >= 12, "{} Morris charts", charts.len());
+    let mut all = Vec::new();
+    let mut labelled = 0;
+    for (name, svg) in &charts {
+        all.extend(morris_problems(name, svg));
+        labelled += layout(svg)
+            .unwrap()
+            .texts
+            .iter()
+            .filter(|t| MORRIS_FACTORS.contains(&t.text.as_str()))
+            .count();
+    }
+    assert!(
+        labelled >= charts.len() * 2,
+        "only {labelled} labels placed"
+    );
+    assert_clean(all);
+}
+
+/// `svg` with the first `<text>` whose text is `label` moved so its box starts at (x, y).
+fn moved(svg: &str, label: &str, (x, y): (f64, f64)) -> String {
+    let end = svg
+        .find(&format!(">\n{label}\n</text>"))
+        .or_else(|| svg.find(&format!(">{label}</text>")));
+    let end = end.unwrap_or_else(|| panic!("no label «{label}»"));
+    let start = svg[..end].rfind("<text").unwrap();
+    let tag = &svg[start..end];
+    // The label is drawn with its top at y (dy 0.76em, anchored at its start).
+    let tag2 = {
+        let xs = tag.find(" x=\"").unwrap();
+        let ys = tag.find(" y=\"").unwrap();
+        let ye = ys + 4 + tag[ys + 4..].find('"').unwrap();
+        format!("{} x=\"{x}\" y=\"{y}\"{}", &tag[..xs], &tag[ye + 1..])
+    };
+    format!("{}{}{}", &svg[..start], tag2, &svg[end..])
+}
+
+#[test]
+fn morris_checks_fail_on_a_label_moved_onto_a_label_a_bar_or_a_point() {
+    use dugnad::present::layout::marks;
+    let (name, svg) = morris_svgs()
+        .into_iter()
+        .find(|(_, s)| {
+            layout(s)
+                .unwrap()
+                .texts
+                .iter()
+                .filter(|t| MORRIS_FACTORS.contains(&t.text.as_str()))
+                .count()
+                >= 2
+        })
+        .expect("a Morris chart with two labels");
+    assert!(morris_problems(&name, &svg).is_empty());
+    let l = layout(&svg).unwrap();
+    let labels: Vec<_> = l
+        .texts
+        .iter()
+        .filter(|t| MORRIS_FACTORS.contains(&t.text.as_str()))
+        .collect();
+    let (a, b) = (labels[0], labels[1]);
+    let ms = marks(&svg);
+    let point = ms
+        .iter()
+        .find(|m| m.circle && m.colour == POINT.0 && m.size == POINT.1)
+        .unwrap();
+    let bar = ms
+        .iter()
+        .find(|m| !m.circle && m.colour == BAR.0 && m.size == BAR.1)
+        .unwrap();
+    for (what, at, expect) in [
+        ("another label", (b.x0 + 3.0, b.y0 + 2.0), "overlaps label"),
+        (
+            "a point",
+            (point.x0 - 2.0, point.y0 - 2.0),
+            "overlaps a point",
+        ),
+        (
+            "a CI bar",
+            ((bar.x0 + bar.x1) / 2.0, bar.y0 - 4.0),
+            "overlaps a CI bar",
+        ),
+    ] {
+        let broken = moved(&svg, &a.text, at);
+        let p = morris_problems(&name, &broken);
+        assert!(
+            p.iter().any(|m| m.contains(expect) && m.contains(&a.text)),
+            "moving «{}» onto {what} went unnoticed: {p:?}",
+            a.text
+        );
+    }
 }

@@ -191,3 +191,273 @@ fn bad_input_is_refused_with_exit_2() {
     plot(&["--format", "gif"]).code(2);
     plot(&["--lang", "xx"]).code(2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Compare and sensitivity folders: redrawn from their written files, byte for byte.
+
+/// A tiny compare, Morris and Sobol sensitivity folder, made once per test process.
+fn experiment_dirs() -> &'static (tempfile::TempDir, Vec<PathBuf>) {
+    static DIRS: OnceLock<(tempfile::TempDir, Vec<PathBuf>)> = OnceLock::new();
+    DIRS.get_or_init(|| {
+        let tmp = scratch();
+        let small = ["--replicates", "3", "--weeks", "6", "--quiet"];
+        let ranges = [
+            "--range",
+            "parameters.alpha1=0.1:0.8",
+            "--range",
+            "activity.co_design=0:1",
+        ];
+        let jobs: Vec<(&str, Vec<&str>)> = vec![
+            (
+                "compare",
+                vec![
+                    "compare",
+                    "scenarios/knitting-cafe.toml",
+                    "scenarios/co-designed-cafe.toml",
+                    "--variant",
+                    "facil: activity.facilitation=0.8",
+                ],
+            ),
+            (
+                "morris",
+                [
+                    &[
+                        "sensitivity",
+                        "scenarios/knitting-cafe.toml",
+                        "--method",
+                        "morris",
+                    ][..],
+                    &["--trajectories", "3"],
+                    &ranges,
+                ]
+                .concat(),
+            ),
+            (
+                "sobol",
+                [
+                    &[
+                        "sensitivity",
+                        "scenarios/knitting-cafe.toml",
+                        "--method",
+                        "sobol",
+                    ][..],
+                    &["--samples", "8"],
+                    &ranges,
+                ]
+                .concat(),
+            ),
+        ];
+        let mut dirs = Vec::new();
+        for (name, args) in jobs {
+            let dir = tmp.path().join(name);
+            dugnad()
+                .args(&args)
+                .args(small)
+                .arg("-o")
+                .arg(&dir)
+                .assert()
+                .success();
+            dirs.push(dir);
+        }
+        (tmp, dirs)
+    })
+}
+
+/// The SVG files of a folder, by name, with their bytes.
+fn svg_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn compare_and_sensitivity_folders_redraw_byte_for_byte() {
+    let (_, dirs) = experiment_dirs();
+    for dir in dirs {
+        let drawn = svg_files(&dir.join("charts"));
+        assert!(!drawn.is_empty(), "{}: no charts", dir.display());
+        let out = scratch();
+        dugnad()
+            .arg("plot")
+            .arg(dir)
+            .args(["--format", "svg", "--quiet", "-o"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let redrawn = svg_files(out.path());
+        let names = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&redrawn),
+            names(&drawn),
+            "{}: the same charts",
+            dir.display()
+        );
+        for ((name, a), (_, b)) in drawn.iter().zip(&redrawn) {
+            assert!(
+                a == b,
+                "{}: {name} differs from the command's",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn compare_and_sensitivity_folders_redraw_in_place_and_as_figures() {
+    let (_, dirs) = experiment_dirs();
+    // In place: the charts (and a sensitivity report) come out as the command wrote them.
+    for dir in &dirs[1..2] {
+        let report = std::fs::read(dir.join("report.html")).unwrap();
+        let before = svg_files(&dir.join("charts"));
+        dugnad().arg("plot").arg(dir).assert().success();
+        assert!(
+            svg_files(&dir.join("charts")) == before,
+            "{}",
+            dir.display()
+        );
+        assert!(std::fs::read(dir.join("report.html")).unwrap() == report);
+    }
+    // Figures: one chart by name, as PDF, untitled, in bokmål.
+    let out = scratch();
+    let file = out.path().join("forest.pdf");
+    dugnad()
+        .arg("plot")
+        .arg(&dirs[0])
+        .args(["--chart", "forest", "--format", "pdf", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
+    let svg = out.path().join("morris.svg");
+    dugnad()
+        .arg("plot")
+        .arg(&dirs[1])
+        .args([
+            "--chart",
+            "sensitivity-mean_agency-newcomers",
+            "--format",
+            "svg",
+            "--lang",
+            "nb",
+            "--no-title",
+            "-o",
+        ])
+        .arg(&svg)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let en = std::fs::read_to_string(dirs[1].join("charts/sensitivity-mean_agency-newcomers.svg"))
+        .unwrap();
+    assert_ne!(
+        text, en,
+        "bokmål and untitled differ from the command's chart"
+    );
+    assert!(!text.contains("Morris"), "--no-title drops the title");
+}
+
+/// A copy of `src` (files and one level of folders) in a new scratch folder.
+fn copy_of(src: &Path) -> tempfile::TempDir {
+    let tmp = scratch();
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        let to = tmp.path().join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir(&to).unwrap();
+            for f in std::fs::read_dir(&p).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+            }
+        } else {
+            std::fs::copy(&p, &to).unwrap();
+        }
+    }
+    tmp
+}
+
+fn refused(dir: &Path) -> String {
+    let e = dugnad()
+        .arg("plot")
+        .arg(dir)
+        .args(["--format", "svg", "-o"])
+        .arg(dir.join("figs"))
+        .assert()
+        .code(2);
+    stderr_of(&e)
+}
+
+#[test]
+fn broken_compare_and_sensitivity_folders_are_refused_naming_file_and_field() {
+    let (_, dirs) = experiment_dirs();
+    let (compare, morris) = (&dirs[0], &dirs[1]);
+    let edit = |dir: &Path, file: &str, from: &str, to: &str| {
+        let p = dir.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{file} has {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    for dir in [compare, morris] {
+        // An older result format.
+        let c = copy_of(dir);
+        edit(
+            c.path(),
+            "manifest.json",
+            "\"format_version\": 2",
+            "\"format_version\": 1",
+        );
+        let err = refused(c.path());
+        assert!(err.contains("format 1") && err.contains("rerun"), "{err}");
+    }
+    // A compare without its table, or whose table names a design the manifest does not.
+    let c = copy_of(compare);
+    std::fs::remove_file(c.path().join("comparison.csv")).unwrap();
+    let err = refused(c.path());
+    assert!(err.contains("comparison.csv"), "{err}");
+    let c = copy_of(compare);
+    edit(c.path(), "comparison.csv", "\nfacil,", "\nfacill,");
+    let err = refused(c.path());
+    assert!(
+        err.contains("comparison.csv") && err.contains("column `design`") && err.contains("facill"),
+        "{err}"
+    );
+    let c = copy_of(compare);
+    edit(c.path(), "manifest.json", "\"baseline\"", "\"base\"");
+    let err = refused(c.path());
+    assert!(err.contains("manifest.json"), "{err}");
+    // A sensitivity folder missing a point, a field, or incomplete.
+    let c = copy_of(morris);
+    std::fs::remove_file(c.path().join("cells/cell-000002-replicates.csv")).unwrap();
+    let err = refused(c.path());
+    assert!(
+        err.contains("cell-000002-replicates.csv") && err.contains("missing"),
+        "{err}"
+    );
+    let c = copy_of(morris);
+    edit(
+        c.path(),
+        "manifest.json",
+        "\"indicators\"",
+        "\"indicator_list\"",
+    );
+    let err = refused(c.path());
+    assert!(
+        err.contains("manifest.json") && err.contains("`indicators`"),
+        "{err}"
+    );
+    let c = copy_of(morris);
+    edit(
+        c.path(),
+        "manifest.json",
+        "\"complete\": true",
+        "\"complete\": false",
+    );
+    let err = refused(c.path());
+    assert!(err.contains("`complete`") && err.contains("merge"), "{err}");
+}

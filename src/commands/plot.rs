@@ -11,64 +11,102 @@ use super::UsageError;
 use crate::cli::{FigureFormat, PlotCmd};
 use crate::lang::Lang;
 use crate::output::atomic::write_file_atomic;
-use crate::present::chart::{Look, Render};
+use crate::present::chart::{write_rendered_into, Look, Render};
+use crate::present::compare::Compared;
 use crate::present::run::data::RunData;
 use crate::present::run::{Figure, RunChart};
+use crate::present::scatter;
+use crate::present::sensitivity;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
-/// What kind of result a folder holds, as far as `plot` can redraw it.
+/// What kind of result a folder holds, read back from its written files.
 enum Folder {
     Run(Box<RunData>),
     Fit,
-    Sweep(Box<crate::experiment::store::SweepDef>),
+    Sweep(Box<Swept>),
+    Compare(Box<Compared>),
+    Sensitivity(Box<sensitivity::Written>),
 }
 
 fn usage(msg: String) -> anyhow::Error {
     UsageError(msg).into()
 }
 
+/// A finished sweep: its definition, and its cells against the parameters with the ranking
+/// of the parameters per key series (the parameter charts' data).
+struct Swept {
+    def: crate::experiment::store::SweepDef,
+    cells: scatter::Cells,
+    rankings: Vec<Option<scatter::Ranking>>,
+}
+
 /// Which result `dir` is; a clear usage error when it is none `plot` can redraw.
 fn folder(dir: &Path) -> Result<Folder> {
     if !dir.is_dir() {
         return Err(usage(format!(
-            "{} is not a folder; pass a result folder written by `dugnad run`, `fit` or `sweep`",
+            "{} is not a folder; pass a result folder written by `dugnad run`, `compare`, `sweep`, \
+             `sensitivity` or `fit`",
             dir.display()
         )));
     }
     if dir.join("sweep.csv").exists() {
         return match crate::experiment::store::read_def(dir)? {
-            Some(def) => Ok(Folder::Sweep(Box::new(def))),
+            Some(def) => {
+                let cells = scatter::read_cells(dir, &def.cells.keys, None)?;
+                let rankings = scatter::rankings(&cells);
+                Ok(Folder::Sweep(Box::new(Swept {
+                    def,
+                    cells,
+                    rankings,
+                })))
+            }
             None => Err(usage(format!(
                 "{} has a sweep.csv but no sweep definition: is it a finished sweep folder?",
                 dir.display()
             ))),
         };
     }
-    for (file, what) in [
-        ("comparison.csv", "compare"),
-        ("sensitivity.csv", "sensitivity"),
-    ] {
-        if dir.join(file).exists() {
-            return Err(usage(format!(
-                "{} is a {what} folder: its charts are drawn when it runs (see {}); `plot` redraws \
-                 run, fit and sweep folders",
-                dir.display(),
-                dir.join("charts").display()
-            )));
-        }
-    }
     if !dir.join("manifest.json").exists() {
         return Err(usage(format!(
             "{} is not a result folder (no manifest.json); pass a folder written by `dugnad run`, \
-             `fit` or `sweep`",
+             `compare`, `sweep`, `sensitivity` or `fit`",
             dir.display()
         )));
+    }
+    match written_by(dir) {
+        Some("compare") => return Ok(Folder::Compare(Box::new(Compared::load(dir)?))),
+        Some("sensitivity") => {
+            crate::present::run::data::check_format(dir)?;
+            return Ok(Folder::Sensitivity(Box::new(sensitivity::Written::read(
+                dir,
+            )?)));
+        }
+        _ => {}
     }
     if super::fit::is_fit_folder(dir) {
         return Ok(Folder::Fit);
     }
     Ok(Folder::Run(Box::new(RunData::load(dir)?)))
+}
+
+/// Which command wrote a folder, as far as its files tell: `compare` (a `comparison.csv`, or
+/// a manifest with `designs`) or `sensitivity` (a manifest with a `method` or `factors`); None
+/// for any other folder, or a manifest that does not read.
+fn written_by(dir: &Path) -> Option<&'static str> {
+    if dir.join("comparison.csv").exists() {
+        return Some("compare");
+    }
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let has = |k: &str| m.get(k).is_some();
+    if has("designs") {
+        Some("compare")
+    } else if has("method") || has("factors") {
+        Some("sensitivity")
+    } else {
+        None
+    }
 }
 
 /// Whether any flag asks for figures rather than a redraw in place.
@@ -100,7 +138,18 @@ pub fn plot(cmd: &PlotCmd) -> Result<()> {
             .map(|figure| Box::new(RunChart { figure, data, look }) as Box<dyn Render>)
             .collect(),
         Folder::Fit => crate::present::fit::figures(dir, look)?,
-        Folder::Sweep(def) => crate::present::sweep::figures(dir, def, None, look)?,
+        Folder::Sweep(s) => {
+            let mut charts = crate::present::sweep::figures(dir, &s.def, None, look)?;
+            charts.extend(scatter::figures(
+                &s.cells,
+                &s.rankings,
+                s.def.replicates,
+                look,
+            ));
+            charts
+        }
+        Folder::Compare(c) => crate::present::compare::figures(c, look),
+        Folder::Sensitivity(w) => sensitivity::figures(&w.analysis, look),
     };
     let names: Vec<String> = charts.iter().map(|c| c.name()).collect();
     for want in &cmd.chart {
@@ -159,7 +208,9 @@ pub fn plot(cmd: &PlotCmd) -> Result<()> {
     Ok(())
 }
 
-/// Redraws a folder's charts (and a run's, sweep's or fit's report) in place, as it was written.
+/// Redraws a folder's charts (and a run's, sweep's, sensitivity analysis' or fit's report) in
+/// place, as it was written. A comparison's report is left as it is: it is written from the
+/// designs' scenarios as they ran, which the folder holds only as the manifest's record.
 fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
     match kind {
         Folder::Fit => {
@@ -167,9 +218,34 @@ fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
             crate::present::fit::write_report(dir)?;
         }
         Folder::Run(_) => super::run::draw(dir, lang)?,
-        Folder::Sweep(def) => {
-            crate::present::sweep::charts(dir, def, None, lang)?;
-            crate::present::reports::sweep(dir, def, None, lang)?;
+        Folder::Sweep(s) => {
+            crate::present::sweep::charts(dir, &s.def, None, lang)?;
+            crate::present::reports::sweep(dir, &s.def, None, lang)?;
+        }
+        Folder::Compare(c) => {
+            for chart in crate::present::compare::figures(c, Look::new(lang)) {
+                write_rendered_into(dir, chart.as_ref())?;
+            }
+        }
+        Folder::Sensitivity(w) => {
+            let mut drawn = Vec::new();
+            for chart in sensitivity::figures(&w.analysis, Look::new(lang)) {
+                drawn.extend(write_rendered_into(dir, chart.as_ref())?);
+            }
+            let ranking = crate::experiment::sensitivity::ranking(&w.analysis);
+            let html = crate::present::reports::sensitivity(
+                dir,
+                &w.scenario,
+                &w.design,
+                &w.analysis,
+                w.scope.name(),
+                w.seed,
+                w.weeks,
+                &drawn,
+                &ranking,
+                lang,
+            );
+            write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
         }
     }
     eprintln!("redrew the charts in {}", dir.display());

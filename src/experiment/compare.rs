@@ -329,6 +329,9 @@ pub struct Manifest<'a> {
     pub wall_time_seconds: f64,
     pub files: Vec<String>,
     pub adaptive: Option<&'a AdaptiveOutcome>,
+    /// With --lens: the lens the summary and the forest plot show (what `dugnad plot` redraws).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lens: Option<&'a str>,
     /// With --posterior: the fit each replicate drew its parameters from (draws.csv).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posterior: Option<&'a Posterior>,
@@ -358,6 +361,7 @@ impl Plan {
             wall_time_seconds,
             files,
             adaptive: c.adaptive.as_ref(),
+            lens: c.lens.as_deref(),
             posterior: self.contenders[0].drawn.as_ref().map(|d| &d.posterior),
             designs: self
                 .contenders

@@ -1,6 +1,6 @@
 //! The presentation of a comparison: the forest plot of paired differences and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr, Look};
+use super::chart::{write_into, Area, Chart, Dr, Look, Render};
 use super::layout::text_width;
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
@@ -9,10 +9,12 @@ use super::style::{
     PANEL_TITLE_SIZE, REFERENCE, TICK_SIZE,
 };
 use crate::experiment::compare::Comparison;
+use crate::experiment::{Refusal, Scope};
 use crate::lang::fill;
 use crate::lang::Lang;
 use crate::metrics::indicators::{Direction, Topic};
 use crate::metrics::INDICATORS;
+use crate::stats::t_quantile;
 use anyhow::Result;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -53,18 +55,236 @@ fn topic_key(t: Topic) -> &'static str {
     }
 }
 
+/// A comparison as its forest plot draws it: the designs, the baseline, the scope and lens, and
+/// the lines of `comparison.csv` **as written** (read back from the file, so that the command
+/// and `dugnad plot` draw from the same bytes and `plot` redraws the forest byte for byte).
+pub struct Compared {
+    /// Design names, in order (the baseline among them).
+    pub names: Vec<String>,
+    pub baseline: usize,
+    pub scope: Scope,
+    /// The lens the forest shows (None: each indicator's headline lens).
+    pub lens: Option<String>,
+    lines: Vec<CsvLine>,
+}
+
+/// One line of `comparison.csv`, as the forest needs it.
+struct CsvLine {
+    design: usize,
+    /// Index into [`INDICATORS`].
+    indicator: usize,
+    lens: String,
+    ci_low: f64,
+    ci_high: f64,
+    diff: f64,
+    diff_lo: f64,
+    diff_hi: f64,
+    n: u64,
+}
+
+impl CsvLine {
+    /// The design's standard deviation, recovered from its 95 % CI (mean ± t·sd/√n) and the
+    /// number of pairs n (the replicates where the indicator is defined); NaN below 2.
+    fn sd(&self) -> f64 {
+        if self.n < 2 {
+            return f64::NAN;
+        }
+        let n = self.n as f64;
+        (self.ci_high - self.ci_low) / 2.0 * n.sqrt() / t_quantile(0.975, n - 1.0)
+    }
+}
+
+impl Compared {
+    /// Reads `dir/comparison.csv` of a comparison of `names` (against `names[baseline]`, in
+    /// `scope`, shown at `lens`). Refuses, naming the file, line and column, a file that lacks
+    /// a column, names a design or an indicator it does not know, or holds an unreadable number.
+    pub fn read(
+        dir: &Path,
+        names: Vec<String>,
+        baseline: usize,
+        scope: Scope,
+        lens: Option<String>,
+    ) -> Result<Compared> {
+        let path = dir.join("comparison.csv");
+        let refuse =
+            |msg: String| anyhow::Error::new(Refusal(format!("{}: {msg}", path.display())));
+        let mut rdr = csv::Reader::from_path(&path)
+            .map_err(|e| refuse(format!("cannot read it ({e}); rerun the comparison")))?;
+        let headers = rdr.headers().map_err(|e| refuse(e.to_string()))?.clone();
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| refuse(format!("no column `{name}`")))
+        };
+        let cols = [
+            "design",
+            "indicator",
+            "lens",
+            "ci_low",
+            "ci_high",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+            "n",
+        ]
+        .map(col);
+        let mut at = [0usize; 9];
+        for (k, c) in cols.into_iter().enumerate() {
+            at[k] = c?;
+        }
+        let mut lines = Vec::new();
+        for (k, rec) in rdr.records().enumerate() {
+            let line = k + 2;
+            let rec = rec.map_err(|e| refuse(format!("line {line}: {e}")))?;
+            let field = |i: usize| rec.get(at[i]).unwrap_or("");
+            let design = names.iter().position(|n| n == field(0)).ok_or_else(|| {
+                refuse(format!(
+                    "line {line}, column `design`: '{}' is none of the designs in manifest.json ({})",
+                    field(0),
+                    names.join(", ")
+                ))
+            })?;
+            let indicator = INDICATORS
+                .iter()
+                .position(|i| i.name == field(1))
+                .ok_or_else(|| {
+                    refuse(format!(
+                        "line {line}, column `indicator`: unknown indicator '{}'",
+                        field(1)
+                    ))
+                })?;
+            let num = |i: usize, name: &str| -> Result<f64> {
+                match field(i) {
+                    "NA" | "" => Ok(f64::NAN),
+                    s => s.parse().map_err(|_| {
+                        refuse(format!(
+                            "line {line}, column `{name}`: '{s}' is not a number"
+                        ))
+                    }),
+                }
+            };
+            lines.push(CsvLine {
+                design,
+                indicator,
+                lens: field(2).to_string(),
+                ci_low: num(3, "ci_low")?,
+                ci_high: num(4, "ci_high")?,
+                diff: num(5, "diff")?,
+                diff_lo: num(6, "diff_ci_low")?,
+                diff_hi: num(7, "diff_ci_high")?,
+                n: num(8, "n")?.max(0.0) as u64,
+            });
+        }
+        Ok(Compared {
+            names,
+            baseline,
+            scope,
+            lens,
+            lines,
+        })
+    }
+
+    /// Reads a comparison folder back: `manifest.json` (the designs, the baseline, the scope
+    /// and the lens shown) and `comparison.csv`. Refuses, naming the file and the field, a
+    /// folder of another result format or a manifest that lacks one of them.
+    pub fn load(dir: &Path) -> Result<Compared> {
+        crate::present::run::data::check_format(dir)?;
+        let path = dir.join("manifest.json");
+        let refuse =
+            |msg: String| anyhow::Error::new(Refusal(format!("{}: {msg}", path.display())));
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| refuse(format!("cannot read it ({e})")))?;
+        let m: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| refuse(format!("not valid JSON ({e})")))?;
+        let str_of = |v: &serde_json::Value, name: &str| -> Result<String> {
+            v.get(name)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| refuse(format!("no text field `{name}`")))
+        };
+        let names: Vec<String> = m
+            .get("designs")
+            .and_then(serde_json::Value::as_array)
+            .ok_or_else(|| refuse("no field `designs`".into()))?
+            .iter()
+            .map(|d| str_of(d, "name"))
+            .collect::<Result<_>>()?;
+        let base = str_of(&m, "baseline")?;
+        let baseline = names.iter().position(|n| *n == base).ok_or_else(|| {
+            refuse(format!(
+                "field `baseline`: '{base}' is none of the designs ({})",
+                names.join(", ")
+            ))
+        })?;
+        let scope = Scope::parse(&str_of(&m, "scope")?)
+            .map_err(|e| refuse(format!("field `scope`: {}", e.0)))?;
+        // `lens` is written when --lens was given; a folder from before it was recorded has
+        // the flag in its command line.
+        let lens = match m.get("lens").and_then(serde_json::Value::as_str) {
+            Some(l) => Some(l.to_string()),
+            None => lens_in_command_line(m.get("command_line")),
+        };
+        Compared::read(dir, names, baseline, scope, lens)
+    }
+
+    /// The lens names an indicator has in the file, in order.
+    fn lenses_of(&self, indicator: usize) -> Vec<&str> {
+        self.lines
+            .iter()
+            .filter(|l| l.design == self.baseline && l.indicator == indicator)
+            .map(|l| l.lens.as_str())
+            .collect()
+    }
+
+    /// The lines the forest shows, as [`Comparison::shown`] chooses them: each indicator once,
+    /// at the lens asked for where it has that lens, else at its headline lens (`all` when a
+    /// lens was asked for that the indicator lacks).
+    fn shown(&self) -> Vec<&CsvLine> {
+        self.lines
+            .iter()
+            .filter(|l| {
+                let want = match &self.lens {
+                    Some(lens) if !self.lenses_of(l.indicator).contains(&lens.as_str()) => {
+                        crate::metrics::lens::ALL
+                    }
+                    Some(lens) => lens.as_str(),
+                    None => crate::metrics::indicators::headline_lens(&INDICATORS[l.indicator]),
+                };
+                l.lens == want
+            })
+            .collect()
+    }
+}
+
+/// The value of `--lens` in a manifest's `command_line` (`--lens X` or `--lens=X`), if any.
+fn lens_in_command_line(line: Option<&serde_json::Value>) -> Option<String> {
+    let args: Vec<&str> = line?
+        .as_array()?
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    args.iter()
+        .enumerate()
+        .find_map(|(k, a)| match a.strip_prefix("--lens") {
+            Some("") => args.get(k + 1).map(|s| s.to_string()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        })
+}
+
 /// Per non-baseline design, the differences to the baseline in pooled SDs of the two designs
 /// (√((sd_base² + sd_design²)/2), Cohen's d scale, so an indicator that never varies under the
 /// baseline still shows), of the lines the comparison shows (each indicator at its lens), in
 /// indicator order; an indicator with no variance in either design is shown only when the
 /// difference is 0.
-fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
+fn forest_rows(c: &Compared) -> Vec<(usize, Vec<ForestRow>)> {
     let (baseline, shown) = (c.baseline, c.shown());
-    let base_sd = |series: usize| {
+    let base_sd = |indicator: usize, lens: &str| {
         shown
             .iter()
-            .find(|l| l.design == baseline && l.series == series)
-            .map_or(f64::NAN, |l| l.summary.sd)
+            .find(|l| l.design == baseline && l.indicator == indicator && l.lens == lens)
+            .map_or(f64::NAN, |l| l.sd())
     };
     let lines = &shown;
     let mut designs: Vec<usize> = lines
@@ -80,7 +300,8 @@ fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
                 .iter()
                 .filter(|l| l.design == d)
                 .map(|l| {
-                    let sd = ((base_sd(l.series).powi(2) + l.summary.sd.powi(2)) / 2.0).sqrt();
+                    let sd =
+                        ((base_sd(l.indicator, &l.lens).powi(2) + l.sd().powi(2)) / 2.0).sqrt();
                     let scale = |x: f64| {
                         if sd > 0.0 {
                             x / sd
@@ -90,25 +311,21 @@ fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
                             f64::NAN
                         }
                     };
-                    let series = &c.layout.series[l.series];
-                    let title = meta::title(series.name());
-                    let label = if series.lens_name == crate::metrics::lens::ALL
-                        || c.lens.as_deref() == Some(series.lens_name.as_str())
-                        || (c.lens.is_none() && series.lens_name == "newcomers")
+                    let ind = &INDICATORS[l.indicator];
+                    let title = meta::title(ind.name);
+                    let label = if l.lens == crate::metrics::lens::ALL
+                        || c.lens.as_deref() == Some(l.lens.as_str())
+                        || (c.lens.is_none() && l.lens == "newcomers")
                     {
                         title
                     } else {
-                        format!(
-                            "{title} ({})",
-                            meta::lens_short(series.name(), &series.lens_name)
-                        )
+                        format!("{title} ({})", meta::lens_short(ind.name, &l.lens))
                     };
-                    let ind = &INDICATORS[series.indicator];
                     ForestRow {
                         label,
-                        diff: scale(l.diff.mean_diff),
-                        lo: scale(l.diff.ci_low),
-                        hi: scale(l.diff.ci_high),
+                        diff: scale(l.diff),
+                        lo: scale(l.diff_lo),
+                        hi: scale(l.diff_hi),
                         direction: ind.direction,
                         topic: ind.topic,
                     }
@@ -262,7 +479,7 @@ fn forest_panel<DB: DrawingBackend>(
 /// 0; vermillion, on the worse side; blue/orange, above/below 0 where neither is better; a
 /// hollow grey dot and thin line: the CI includes 0 (within noise). A legend says so.
 struct Forest<'a> {
-    c: &'a Comparison,
+    c: &'a Compared,
     look: Look,
     panels: Vec<(usize, Vec<Entry>)>,
     /// The x axis runs from −limit to limit.
@@ -270,7 +487,7 @@ struct Forest<'a> {
 }
 
 impl<'a> Forest<'a> {
-    fn new(c: &'a Comparison, look: Look) -> Forest<'a> {
+    fn new(c: &'a Compared, look: Look) -> Forest<'a> {
         let rows = forest_rows(c);
         let limit = rows
             .iter()
@@ -326,7 +543,7 @@ impl Chart for Forest<'_> {
             lang,
             "chart.forest_subtitle",
             &[
-                ("whom", &lens_words(self.c)),
+                ("whom", &lens_phrase(self.c.lens.as_deref())),
                 ("scope", &self.c.scope.name()),
             ],
         );
@@ -343,7 +560,12 @@ impl Chart for Forest<'_> {
 
 /// Whom the comparison's shown lines are about, in words.
 pub fn lens_words(c: &Comparison) -> String {
-    match c.lens.as_deref() {
+    lens_phrase(c.lens.as_deref())
+}
+
+/// Whom the lines shown at `lens` (None: each indicator's headline lens) are about, in words.
+fn lens_phrase(lens: Option<&str>) -> String {
+    match lens {
         None | Some("newcomers") => {
             "newcomers (participants of a non-majority origin); volunteer indicators: all volunteers and staff"
                 .to_string()
@@ -352,8 +574,15 @@ pub fn lens_words(c: &Comparison) -> String {
     }
 }
 
-/// Draws `charts/forest.png` and `.svg` into a comparison's folder, its words in `lang`;
-/// returns the files.
+/// The charts of a comparison, read back from its folder (the forest plot), as objects
+/// `dugnad plot` can draw at any size.
+pub fn figures(c: &Compared, look: Look) -> Vec<Box<dyn Render + '_>> {
+    vec![Box::new(Forest::new(c, look))]
+}
+
+/// Draws `charts/forest.png` and `.svg` into a comparison's folder, from its `comparison.csv`
+/// as written there (see [`Compared`]), its words in `lang`; returns the files.
 pub fn charts(dir: &Path, c: &Comparison, lang: Lang) -> Result<Vec<String>> {
-    write_into(dir, &Forest::new(c, Look::new(lang)))
+    let written = Compared::read(dir, c.names.clone(), c.baseline, c.scope, c.lens.clone())?;
+    write_into(dir, &Forest::new(&written, Look::new(lang)))
 }

@@ -346,7 +346,7 @@ impl Chart for Predictive {
         )?;
         let cells = body.split_evenly((self.0.len().div_ceil(2).max(1), 2));
         for (panel, area) in self.0.iter().zip(&cells) {
-            predictive_panel(area, panel)?;
+            predictive_panel(area, panel, look)?;
         }
         Ok(())
     }
@@ -354,7 +354,7 @@ impl Chart for Predictive {
 
 /// One panel of `charts/predictive`, titled by the indicator and whom it is about
 /// ("Belonging — newcomers").
-fn predictive_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &Panel) -> Result<()> {
+fn predictive_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &Panel, look: Look) -> Result<()> {
     let (name, pts) = (
         &super::meta::series_title(&panel.indicator, &panel.lens),
         &panel.points,
@@ -391,7 +391,7 @@ fn predictive_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &Panel) -> Resul
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "week",
+            x_desc: look.tr("chart.week"),
             y_desc: &panel.indicator,
             x_labels: 10,
             y_labels: 6,

@@ -250,6 +250,87 @@ impl Layout {
     }
 }
 
+/// One drawn shape of a chart that is not text: a circle (a point marker) or a polyline (a
+/// line, a CI bar, a dash), as the box it covers (a line's box widened by half its stroke).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub circle: bool,
+    /// Fill of a circle, stroke of a line (`#RRGGBB`).
+    pub colour: String,
+    /// A circle's radius; a line's stroke width.
+    pub size: f64,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl Mark {
+    /// How far a text's box overlaps this mark's box: the smaller of the overlaps along x and
+    /// y (0 if apart).
+    pub fn overlap(&self, t: &TextBox) -> f64 {
+        let dx = self.x1.min(t.x1) - self.x0.max(t.x0);
+        let dy = self.y1.min(t.y1) - self.y0.max(t.y0);
+        dx.min(dy).max(0.0)
+    }
+}
+
+/// Every `<circle>` and `<polyline>` of an SVG written by plotters, as boxes.
+pub fn marks(svg: &str) -> Vec<Mark> {
+    let mut out = Vec::new();
+    for (open, circle) in [("<circle", true), ("<polyline", false)] {
+        let mut rest = svg;
+        while let Some(at) = rest.find(open) {
+            rest = &rest[at..];
+            let Some(close) = rest.find('>') else { break };
+            let tag = &rest[..close];
+            rest = &rest[close..];
+            let num = |n: &str| attr(tag, n).and_then(|v| v.parse::<f64>().ok());
+            if circle {
+                let (Some(x), Some(y), Some(r)) = (num("cx"), num("cy"), num("r")) else {
+                    continue;
+                };
+                out.push(Mark {
+                    circle,
+                    colour: attr(tag, "fill").unwrap_or("").to_string(),
+                    size: r,
+                    x0: x - r,
+                    y0: y - r,
+                    x1: x + r,
+                    y1: y + r,
+                });
+            } else {
+                let width = num("stroke-width").unwrap_or(1.0);
+                let points: Vec<(f64, f64)> = attr(tag, "points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .filter_map(|p| {
+                        let (a, b) = p.split_once(',')?;
+                        Some((a.parse().ok()?, b.parse().ok()?))
+                    })
+                    .collect();
+                if points.is_empty() {
+                    continue;
+                }
+                let fold = |f: fn(f64, f64) -> f64, init: f64, pick: fn(&(f64, f64)) -> f64| {
+                    points.iter().map(pick).fold(init, f)
+                };
+                let h = width / 2.0;
+                out.push(Mark {
+                    circle,
+                    colour: attr(tag, "stroke").unwrap_or("").to_string(),
+                    size: width,
+                    x0: fold(f64::min, f64::INFINITY, |p| p.0) - h,
+                    y0: fold(f64::min, f64::INFINITY, |p| p.1) - h,
+                    x1: fold(f64::max, f64::NEG_INFINITY, |p| p.0) + h,
+                    y1: fold(f64::max, f64::NEG_INFINITY, |p| p.1) + h,
+                });
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +366,33 @@ mod tests {
         assert!(l.overlaps(0.5).is_empty());
         assert_eq!(l.overflows(0.5).len(), 1, "«off» runs off the right edge");
         assert!(l.texts[2].overflow(400.0, 300.0) > 30.0);
+    }
+
+    #[test]
+    fn circles_and_lines_are_boxes() {
+        let svg = r##"<svg width="400" height="300">
+<circle cx="100" cy="50" r="5" opacity="1" fill="#D55E00" stroke="none" stroke-width="1"/>
+<polyline fill="none" opacity="1" stroke="#0072B2" stroke-width="2" points="20,80 60,80 "/>
+<text x="96" y="48" dy="0.76em" text-anchor="start" font-size="10">a</text>
+</svg>"##;
+        let m = marks(svg);
+        assert_eq!(m.len(), 2);
+        assert!(m[0].circle && m[0].colour == "#D55E00" && m[0].size == 5.0);
+        assert_eq!(
+            (m[0].x0, m[0].y0, m[0].x1, m[0].y1),
+            (95.0, 45.0, 105.0, 55.0)
+        );
+        assert!(!m[1].circle && m[1].colour == "#0072B2");
+        assert_eq!(
+            (m[1].x0, m[1].y0, m[1].x1, m[1].y1),
+            (19.0, 79.0, 61.0, 81.0)
+        );
+        let l = layout(svg).unwrap();
+        assert!(
+            m[0].overlap(&l.texts[0]) > 3.0,
+            "the text sits on the point"
+        );
+        assert_eq!(m[1].overlap(&l.texts[0]), 0.0);
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //! the binned means are the better guide). The spread of the binned means (largest − smallest,
 //! in the indicator's unit) is given beside it.
 
-use super::chart::{band_outline, mesh, padded_range, write_into, Area, Chart, Dr, MeshSpec};
+use super::chart::{band_outline, mesh, padded_range, write_rendered_into, Area, Chart, Dr, Look};
+use super::chart::{MeshSpec, Render};
 use super::meta::{self, Kind};
 use super::style::REFERENCE;
 use super::style::{decimals_for, fmt_fixed, font, lens_colour, wrap, CI95_ALPHA, MUTED};
@@ -342,7 +343,7 @@ pub struct ScatterSheet<'a> {
     pub cells: &'a Cells,
     pub param: usize,
     pub replicates: u32,
-    pub lang: Lang,
+    pub look: Look,
 }
 
 impl Chart for ScatterSheet<'_> {
@@ -357,15 +358,17 @@ impl Chart for ScatterSheet<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
         root.fill(&WHITE).dr()?;
-        let lang = self.lang;
+        let lang = self.look.lang;
         let key = &self.cells.keys[self.param];
         let (head, body) = root.split_vertically(HEAD);
-        head.draw(&Text::new(
-            fill(lang, "report.scatter_title", &[("param", key)]),
-            (24, 14),
-            font(TITLE_SIZE, true),
-        ))
-        .dr()?;
+        if self.look.title {
+            head.draw(&Text::new(
+                fill(lang, "report.scatter_title", &[("param", key)]),
+                (24, 14),
+                font(TITLE_SIZE, true),
+            ))
+            .dr()?;
+        }
         // The legend: a dot, a line over a band, in words.
         let y = 80;
         head.draw(&Circle::new((34, y), 6, MUTED.mix(0.55).filled()))
@@ -504,7 +507,7 @@ fn scatter_panel<DB: DrawingBackend>(
 pub struct RankingSheet<'a> {
     pub cells: &'a Cells,
     pub rankings: &'a [Option<Ranking>],
-    pub lang: Lang,
+    pub look: Look,
 }
 
 impl Chart for RankingSheet<'_> {
@@ -520,14 +523,16 @@ impl Chart for RankingSheet<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
         root.fill(&WHITE).dr()?;
-        let lang = self.lang;
+        let lang = self.look.lang;
         let (head, body) = root.split_vertically(HEAD);
-        head.draw(&Text::new(
-            lang.tr("report.ranking_title").to_string(),
-            (24, 14),
-            font(TITLE_SIZE, true),
-        ))
-        .dr()?;
+        if self.look.title {
+            head.draw(&Text::new(
+                lang.tr("report.ranking_title").to_string(),
+                (24, 14),
+                font(TITLE_SIZE, true),
+            ))
+            .dr()?;
+        }
         head.draw(&Text::new(
             lang.tr("report.ranking_legend").to_string(),
             (24, 72),
@@ -636,39 +641,56 @@ fn ranking_panel<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The ranking of the parameters for each key series of `cells` (None where there are too
+/// few cells or nothing varies).
+pub fn rankings(cells: &Cells) -> Vec<Option<Ranking>> {
+    let params = cells.numeric_params();
+    cells.y.iter().map(|ys| rank(cells, &params, ys)).collect()
+}
+
+/// A sweep's parameter sheets (one per numeric parameter) and its ranking (when any series
+/// has one), as objects `dugnad plot` can draw at any size.
+pub fn figures<'a>(
+    cells: &'a Cells,
+    rankings: &'a [Option<Ranking>],
+    replicates: u32,
+    look: Look,
+) -> Vec<Box<dyn Render + 'a>> {
+    let mut out: Vec<Box<dyn Render + 'a>> = cells
+        .numeric_params()
+        .into_iter()
+        .map(|param| {
+            Box::new(ScatterSheet {
+                cells,
+                param,
+                replicates,
+                look,
+            }) as Box<dyn Render + 'a>
+        })
+        .collect();
+    if rankings.iter().any(Option::is_some) {
+        out.push(Box::new(RankingSheet {
+            cells,
+            rankings,
+            look,
+        }));
+    }
+    out
+}
+
 /// Draws a sweep's parameter sheets and its ranking into `<dir>/charts/` when the sweep has
-/// numeric parameters (LHS and Sobol sweeps always; grids too). Returns the cells, the
-/// rankings per key series and the files written, relative to `dir`.
+/// numeric parameters (LHS and Sobol sweeps always; grids too). Returns the rankings per key
+/// series and the files written, relative to `dir`.
 pub fn charts(
     dir: &Path,
     cells: &Cells,
     replicates: u32,
     lang: Lang,
 ) -> Result<(Vec<Option<Ranking>>, Vec<String>)> {
-    let params = cells.numeric_params();
-    let rankings: Vec<Option<Ranking>> =
-        cells.y.iter().map(|ys| rank(cells, &params, ys)).collect();
+    let rankings = rankings(cells);
     let mut files = Vec::new();
-    for &param in &params {
-        files.extend(write_into(
-            dir,
-            &ScatterSheet {
-                cells,
-                param,
-                replicates,
-                lang,
-            },
-        )?);
-    }
-    if rankings.iter().any(Option::is_some) {
-        files.extend(write_into(
-            dir,
-            &RankingSheet {
-                cells,
-                rankings: &rankings,
-                lang,
-            },
-        )?);
+    for chart in figures(cells, &rankings, replicates, Look::new(lang)) {
+        files.extend(write_rendered_into(dir, chart.as_ref())?);
     }
     Ok((rankings, files))
 }

@@ -1,19 +1,23 @@
 //! The presentation of a sensitivity analysis: one chart per indicator (Morris: the μ*–σ
 //! plane with the μ* CI; Sobol: S1 and ST bars with CIs) and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr, Look};
+use super::chart::{Area, Chart, Dr, Look, Render};
 use super::layout::text_width;
 use super::meta::series_title;
 use super::run::draw::{header, LegendItem, Swatch};
 use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, MUTED, NEWCOMERS};
 use super::style::{REFERENCE, TEXT, TICK_SIZE, VOLUNTEERS};
-use crate::experiment::sensitivity::{Analysis, Indices, Target};
+use crate::experiment::sensitivity::{
+    analyze, read_outputs, Analysis, Design, Factor, Indices, Method, Target,
+};
+use crate::experiment::{Refusal, Scope};
 use crate::lang::fill;
 use crate::lang::Lang;
 use crate::stats::{MorrisIndex, SobolResult};
 use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde_json::Value;
 use std::path::Path;
 
 /// One output's indices as a chart, `charts/sensitivity-<indicator>-<lens>`.
@@ -376,14 +380,213 @@ fn sobol_panel<DB: DrawingBackend>(
 /// files written, relative to `dir`.
 pub fn charts(dir: &Path, a: &Analysis, lang: Lang) -> Result<Vec<String>> {
     let mut files = Vec::new();
-    for (target, _, indices) in &a.per_indicator {
-        let chart = IndicesChart {
-            target,
-            factors: &a.factors,
-            indices,
-            look: Look::new(lang),
-        };
-        files.extend(write_into(dir, &chart)?);
+    for chart in figures(a, Look::new(lang)) {
+        files.extend(super::chart::write_rendered_into(dir, chart.as_ref())?);
     }
     Ok(files)
+}
+
+/// The charts of an analysis, as objects `dugnad plot` can draw at any size: one per analysed
+/// indicator, in the analysis' order.
+pub fn figures(a: &Analysis, look: Look) -> Vec<Box<dyn Render + '_>> {
+    a.per_indicator
+        .iter()
+        .map(|(target, _, indices)| {
+            Box::new(IndicesChart {
+                target,
+                factors: &a.factors,
+                indices,
+                look,
+            }) as Box<dyn Render>
+        })
+        .collect()
+}
+
+/// A complete sensitivity folder read back from its written files: the design rebuilt from
+/// `manifest.json` (method, design, factors, seed) and checked against the points of
+/// `sweep.json`, and the analysis recomputed from the committed point files exactly as the
+/// command computed it (same estimators, same bootstrap seeds, same bytes read), so its
+/// charts and report redraw byte for byte.
+pub struct Written {
+    /// The scenario's name.
+    pub scenario: String,
+    pub design: Design,
+    pub analysis: Analysis,
+    pub scope: Scope,
+    pub seed: u64,
+    pub weeks: u32,
+}
+
+impl Written {
+    /// Reads the sensitivity folder `dir`; refuses, naming the file and the field, a folder
+    /// whose manifest lacks what the analysis needs, that is not complete (a shard), or whose
+    /// design does not rebuild to the points it ran.
+    pub fn read(dir: &Path) -> Result<Written> {
+        let path = dir.join("manifest.json");
+        let refuse = |file: &Path, msg: String| {
+            anyhow::Error::new(Refusal(format!("{}: {msg}", file.display())))
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| refuse(&path, format!("cannot read it ({e})")))?;
+        let m: Value = serde_json::from_str(&text)
+            .map_err(|e| refuse(&path, format!("not valid JSON ({e})")))?;
+        let field = |name: &str| {
+            m.get(name)
+                .filter(|v| !v.is_null())
+                .ok_or_else(|| refuse(&path, format!("no field `{name}`")))
+        };
+        let str_of = |name: &str| -> Result<&str> {
+            field(name)?
+                .as_str()
+                .ok_or_else(|| refuse(&path, format!("field `{name}` is not a string")))
+        };
+        let u64_of = |name: &str| -> Result<u64> {
+            field(name)?
+                .as_u64()
+                .ok_or_else(|| refuse(&path, format!("field `{name}` is not a whole number")))
+        };
+        if field("complete")?.as_bool() != Some(true) {
+            return Err(refuse(
+                &path,
+                format!(
+                    "`complete` is false: this folder holds {} of {} points (a shard or an \
+                     interrupted run); join the shards with `dugnad merge DIR... -o OUT --no-charts` and \
+                     rerun the sensitivity command with -o OUT, then plot that folder",
+                    m.get("points_run").and_then(Value::as_u64).unwrap_or(0),
+                    m.get("points").and_then(Value::as_u64).unwrap_or(0)
+                ),
+            ));
+        }
+        let design_name = str_of("design")?;
+        let method = method_of(str_of("method")?, design_name).ok_or_else(|| {
+            refuse(
+                &path,
+                format!("field `design`: cannot read '{design_name}'"),
+            )
+        })?;
+        let factors = factors_of(field("factors")?).map_err(|e| refuse(&path, e))?;
+        let targets = targets_of(field("indicators")?).map_err(|e| refuse(&path, e))?;
+        let scope = Scope::parse(str_of("scope")?)
+            .map_err(|e| refuse(&path, format!("field `scope`: {}", e.0)))?;
+        let seed = u64_of("seed")?;
+        let weeks = u64_of("weeks")? as u32;
+        let design = Design::new(method, factors, seed).map_err(|e| refuse(&path, e.0))?;
+        let def = crate::experiment::store::read_def(dir)?.ok_or_else(|| {
+            refuse(
+                &dir.join("sweep.json"),
+                "missing; is this a sensitivity folder?".into(),
+            )
+        })?;
+        if design.design_name() != design_name || design.cells().values != def.cells.values {
+            return Err(refuse(
+                &dir.join("sweep.json"),
+                format!(
+                    "its points are not those of the design in manifest.json ({design_name}); \
+                     was the folder written by another dugnad? Rerun the sensitivity command"
+                ),
+            ));
+        }
+        all_points_present(dir, design.len())?;
+        let outputs = read_outputs(dir, design.len(), &targets)?;
+        let analysis = analyze(&design, &targets, &outputs);
+        Ok(Written {
+            scenario: def.scenario,
+            design,
+            analysis,
+            scope,
+            seed,
+            weeks,
+        })
+    }
+}
+
+/// The factors a manifest's `factors` field lists (`key`, `lo`, `hi`, `integer` each).
+fn factors_of(v: &Value) -> Result<Vec<Factor>, String> {
+    let list = v.as_array().ok_or("field `factors` is not a list")?;
+    list.iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let bad = || {
+                format!(
+                    "field `factors`, entry {}: needs key, lo, hi, integer",
+                    k + 1
+                )
+            };
+            Ok(Factor {
+                key: f
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .ok_or_else(bad)?
+                    .to_string(),
+                lo: f.get("lo").and_then(Value::as_f64).ok_or_else(bad)?,
+                hi: f.get("hi").and_then(Value::as_f64).ok_or_else(bad)?,
+                integer: f.get("integer").and_then(Value::as_bool).ok_or_else(bad)?,
+            })
+        })
+        .collect()
+}
+
+/// The analysed outputs a manifest's `indicators` field lists as `indicator (lens)`.
+fn targets_of(v: &Value) -> Result<Vec<Target>, String> {
+    let list = v.as_array().ok_or("field `indicators` is not a list")?;
+    list.iter()
+        .map(|v| {
+            let label = v.as_str().unwrap_or_default();
+            target_of(label).ok_or_else(|| {
+                format!(
+                    "field `indicators`: '{label}' is not `indicator (lens)` of a known indicator"
+                )
+            })
+        })
+        .collect()
+}
+
+/// Refuses a folder that lacks one of its `points` points' replicate files, naming it.
+fn all_points_present(dir: &Path, points: usize) -> Result<()> {
+    for c in 0..points {
+        let file = dir
+            .join("cells")
+            .join(crate::experiment::store::replicates_file(c));
+        if !file.is_file() {
+            return Err(Refusal(format!(
+                "{}: missing: the analysis reads every point's replicates ({points} points); rerun \
+                 the sensitivity command with -o {} to recompute the missing ones",
+                file.display(),
+                dir.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The method a manifest's `method` and `design` fields name: `morris` with
+/// `sensitivity morris r=R p=P seed=S`, `sobol` with `sensitivity sobol saltelli N=N skip=0`.
+fn method_of(method: &str, design: &str) -> Option<Method> {
+    let value = |key: &str| -> Option<usize> {
+        design
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(key))
+            .and_then(|v| v.parse().ok())
+    };
+    match method {
+        "morris" => Some(Method::Morris {
+            trajectories: value("r=")?,
+            levels: value("p=")?,
+        }),
+        "sobol" => Some(Method::Sobol {
+            samples: value("N=")?,
+        }),
+        _ => None,
+    }
+}
+
+/// The analysed output a manifest names as `indicator (lens)`.
+fn target_of(label: &str) -> Option<Target> {
+    let (name, lens) = label.strip_suffix(')')?.split_once(" (")?;
+    let ind = crate::metrics::INDICATORS.iter().find(|i| i.name == name)?;
+    Some(Target {
+        indicator: ind.name,
+        lens: lens.to_string(),
+    })
 }
