@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod cohorts;
 pub mod contact;
 pub mod events;
+pub mod exp;
 pub mod help;
 pub mod learning;
 pub mod retention;
@@ -16,7 +17,7 @@ pub mod transitions;
 /// Logistic function σ(x).
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + exp::exp(-x))
 }
 
 /// a^k by binary powering: the same multiplications in the same order as the runtime of

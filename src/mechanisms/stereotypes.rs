@@ -18,7 +18,7 @@ use crate::model::group::{Design, Group, MET, SUBTYPED};
 #[inline]
 pub fn typicality(x: f64, mu: f64, sigma: f64) -> f64 {
     let z = x - mu;
-    (-(z * z) / (2.0 * sigma * sigma)).exp()
+    super::exp::exp(-(z * z) / (2.0 * sigma * sigma))
 }
 
 /// What a local knows of one member of a group: her observed performance (the mean of the

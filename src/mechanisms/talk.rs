@@ -138,7 +138,7 @@ fn pick_other_by_prefix(weights: &[f64], prefix: &[f64], skip: usize, r: f64, m:
 /// Speaking weight: exp(β_e·e)·talkativeness (Appendix A, speaker choice).
 #[inline]
 pub fn speaking_weight(beta_e: f64, e: f64, talk: f64) -> f64 {
-    (beta_e * e).exp() * talk
+    super::exp::exp(beta_e * e) * talk
 }
 
 /// Hesitation probability of whoever holds the floor: h_base + h0·(1 − L) + h_agency·(1 − A)
