@@ -93,26 +93,50 @@ pub fn give_help<R: Rng, E: Events>(
     dependency
 }
 
-/// Whom participant j asks: a present local drawn by tie strength, + 0.05 so that strangers
-/// can be asked.
-#[inline]
-fn choose_helper<R: Rng>(g: &Group, s: &mut Scratch, j: usize, rng: &mut R) -> Option<usize> {
-    s.draw_present(rng, |v| {
-        g.persons[v].status.is_local().then(|| g.tie(v, j) + 0.05)
-    })
-}
-
-/// Whom local v offers help to: a present participant drawn by how needy she looks to v,
-/// 1 − ĉ_vj + 0.01.
-#[inline]
-fn choose_neediest<R: Rng>(g: &Group, s: &mut Scratch, v: usize, rng: &mut R) -> Option<usize> {
-    let n = g.n();
-    s.draw_present(rng, |j| {
-        g.persons[j]
-            .status
-            .is_participant()
-            .then(|| 1.0 - g.perceived[v * n + j] as f64 + 0.01)
-    })
+/// One round of help episodes: each present person on one side (participants when they ask,
+/// locals when they `offer`) may find a partner on the other side, drawn from those present
+/// (gathered once: the round changes no one's status); each pair found is one episode of
+/// [`give_help`]. `partner` decides, for one person, whether she asks or offers and to whom.
+/// Returns (episodes, dependency).
+#[inline(always)]
+fn help_round<R: Rng, E: Events>(
+    g: &mut Group,
+    d: &Design,
+    s: &mut Scratch,
+    rng: &mut R,
+    ev: &mut E,
+    offer: bool,
+    mut partner: impl FnMut(&Group, &mut Scratch, usize, &mut R) -> Option<usize>,
+) -> (u32, u32) {
+    let asks = |g: &Group, i: usize| {
+        let status = g.persons[i].status;
+        if offer {
+            status.is_local()
+        } else {
+            status.is_participant()
+        }
+    };
+    s.among.clear();
+    for k in 0..s.present.len() {
+        let i = s.present[k];
+        if !asks(g, i) {
+            s.among.push(i);
+        }
+    }
+    let mut episodes = (0, 0);
+    for k in 0..s.present.len() {
+        let x = s.present[k];
+        if !asks(g, x) {
+            continue;
+        }
+        let Some(y) = partner(g, s, x, rng) else {
+            continue;
+        };
+        let (v, j) = if offer { (x, y) } else { (y, x) };
+        episodes.0 += 1;
+        episodes.1 += give_help(g, d, v, j, offer, rng, ev) as u32;
+    }
+    episodes
 }
 
 /// Requests: each present participant asks with p = r0·I·(1 − K); a present local answers,
@@ -125,27 +149,18 @@ pub fn ask_for_help<R: Rng, E: Events>(
     ev: &mut E,
 ) -> (u32, u32) {
     let p = &d.params;
-    let mut episodes = (0, 0);
-    for pi in 0..s.present.len() {
-        let j = s.present[pi];
-        if !g.persons[j].status.is_participant() {
-            continue;
-        }
+    help_round(g, d, s, rng, ev, false, |g, s, j, rng| {
         let ask = p.r0_request * g.persons[j].initiative * (1.0 - g.persons[j].knowhow);
         if rng.gen::<f64>() >= ask {
-            continue;
+            return None;
         }
-        let Some(helper) = choose_helper(g, s, j, rng) else {
-            continue;
-        };
-        episodes.0 += 1;
-        episodes.1 += give_help(g, d, helper, j, false, rng, ev) as u32;
-    }
-    episodes
+        s.draw_among(rng, |v| g.tie(v, j) + 0.05)
+    })
 }
 
-/// Unsolicited offers: each present local picks the participant who looks neediest (weight
-/// 1 − ĉ) and offers with p = u0·N_v·service_frame·(1 − ĉ_vj) (Malkki 2015: the need to help).
+/// Unsolicited offers: each present local picks the participant who looks neediest to her
+/// (weight 1 − ĉ_vj + 0.01) and offers with p = u0·N_v·service_frame·(1 − ĉ_vj) (Malkki 2015:
+/// the need to help).
 pub fn offer_help<R: Rng, E: Events>(
     g: &mut Group,
     d: &Design,
@@ -155,25 +170,14 @@ pub fn offer_help<R: Rng, E: Events>(
 ) -> (u32, u32) {
     let p = &d.params;
     let n = g.n();
-    let mut episodes = (0, 0);
-    for vi in 0..s.present.len() {
-        let v = s.present[vi];
-        if !g.persons[v].status.is_local() {
-            continue;
-        }
-        let Some(j) = choose_neediest(g, s, v, rng) else {
-            continue;
-        };
-        let neediness = 1.0 - g.perceived[v * n + j] as f64;
+    help_round(g, d, s, rng, ev, true, |g, s, v, rng| {
+        let row = &g.perceived[v * n..(v + 1) * n];
+        let j = s.draw_among(rng, |j| 1.0 - row[j] as f64 + 0.01)?;
+        let neediness = 1.0 - row[j] as f64;
         let offer =
             p.u0_offer * d.need_to_help(&g.persons[v]) * d.activity.service_frame * neediness;
-        if rng.gen::<f64>() >= offer {
-            continue;
-        }
-        episodes.0 += 1;
-        episodes.1 += give_help(g, d, v, j, true, rng, ev) as u32;
-    }
-    episodes
+        (rng.gen::<f64>() < offer).then_some(j)
+    })
 }
 
 /// Independent attempts: each present participant tries alone with p = p_indep; the attempt

@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod cohorts;
 pub mod contact;
 pub mod events;
+pub mod exp;
 pub mod help;
 pub mod learning;
 pub mod retention;
@@ -16,7 +17,7 @@ pub mod transitions;
 /// Logistic function σ(x).
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + exp::exp(-x))
 }
 
 /// a^k by binary powering: the same multiplications in the same order as the runtime of
@@ -93,6 +94,8 @@ pub struct Scratch {
     /// Generic buffer (helper choice, agenda, Gini).
     pub buf: Vec<f64>,
     pub idx: Vec<usize>,
+    /// The persons present a help round draws partners from (`help`).
+    pub among: Vec<usize>,
     /// State of the turn loop (`talk::take_turns`).
     pub floor: talk::Floor,
     /// What perception reads of those present (`contact::perceive`).
@@ -100,26 +103,20 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Draws one of the persons present ∝ weight, among those `weigh` gives a weight (one
-    /// uniform from `rng`, none when it gives no one a weight). Uses `idx` and `buf`.
+    /// Draws one of the persons in `among` ∝ `weigh` (one uniform from `rng`; none, and no
+    /// draw, when `among` is empty). Uses `buf`.
     #[inline(always)]
-    pub fn draw_present<R: rand::Rng>(
+    pub fn draw_among<R: rand::Rng>(
         &mut self,
         rng: &mut R,
-        mut weigh: impl FnMut(usize) -> Option<f64>,
+        weigh: impl FnMut(usize) -> f64,
     ) -> Option<usize> {
-        self.idx.clear();
-        self.buf.clear();
-        for &i in &self.present {
-            if let Some(w) = weigh(i) {
-                self.idx.push(i);
-                self.buf.push(w);
-            }
-        }
-        if self.idx.is_empty() {
+        if self.among.is_empty() {
             return None;
         }
-        Some(self.idx[draw_weighted(&self.buf, rng)])
+        self.buf.clear();
+        self.buf.extend(self.among.iter().copied().map(weigh));
+        Some(self.among[draw_weighted(&self.buf, rng)])
     }
 
     /// Buffers for a group of `n` persons (so the meetings never allocate).
@@ -133,6 +130,7 @@ impl Scratch {
             expectation: Vec::with_capacity(n),
             buf: Vec::with_capacity(n),
             idx: Vec::with_capacity(n),
+            among: Vec::with_capacity(n),
             floor: talk::Floor::with_capacity(n),
             seen: contact::Seen::with_capacity(n),
         }

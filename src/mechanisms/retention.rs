@@ -2,6 +2,7 @@
 //! (Clary et al. 1998; Chacón, Vecina & Dávila 2007; Herslund & Paulgaard 2021.)
 
 use super::events::{Event, Events};
+use super::exp::exp;
 use crate::model::group::{Design, Group};
 use crate::model::person::event;
 use crate::model::{Person, Status};
@@ -19,7 +20,7 @@ pub fn motive_match(d: &Design, x: &Person) -> f64 {
     let helping = p.help_motive;
     let soc = if x.older { p.soc_older } else { p.soc_younger };
     let purpose = p.purpose_motive;
-    let help_met = 1.0 - (-x.help_units / p.help_norm).exp();
+    let help_met = 1.0 - exp(-x.help_units / p.help_norm);
     let soc_met = if x.heard_total > 0 {
         x.heard_completed as f64 / x.heard_total as f64
     } else {
@@ -62,8 +63,7 @@ pub fn withdrawal_hazard(d: &Design, x: &Person) -> f64 {
     };
     (p.h0_withdraw
         * x.withdrawal
-        * (p.beta_b * excess_burden(d, x) - p.beta_m * x.satisfaction - p.beta_r * x.identity)
-            .exp()
+        * exp(p.beta_b * excess_burden(d, x) - p.beta_m * x.satisfaction - p.beta_r * x.identity)
         * staff)
         .clamp(0.0, 1.0)
 }

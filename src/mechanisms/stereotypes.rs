@@ -18,7 +18,7 @@ use crate::model::group::{Design, Group, MET, SUBTYPED};
 #[inline]
 pub fn typicality(x: f64, mu: f64, sigma: f64) -> f64 {
     let z = x - mu;
-    (-(z * z) / (2.0 * sigma * sigma)).exp()
+    super::exp::exp(-(z * z) / (2.0 * sigma * sigma))
 }
 
 /// What a local knows of one member of a group: her observed performance (the mean of the
@@ -121,15 +121,21 @@ pub fn keep_books_of(d: &Design, prior: f64, members: &[Member]) -> f64 {
 #[inline]
 pub fn member(g: &Group, v: usize, j: usize) -> Member {
     let cell = v * g.n() + j;
-    let n = g.evidence_n[cell] as f64;
+    member_of(g.evidence_n[cell], g.evidence_x[cell], g.flags[cell])
+}
+
+/// A member from her cell of v's rows: evidence weight, Σ weight × value, flags.
+#[inline]
+fn member_of(evidence_n: f32, evidence_x: f32, flags: u8) -> Member {
+    let n = evidence_n as f64;
     Member {
         mean: if n > 0.0 {
-            (g.evidence_x[cell] as f64 / n).clamp(0.0, 1.0)
+            (evidence_x as f64 / n).clamp(0.0, 1.0)
         } else {
             0.0
         },
         evidence: n,
-        subtyped: g.flags[cell] & SUBTYPED != 0,
+        subtyped: flags & SUBTYPED != 0,
     }
 }
 
@@ -189,10 +195,17 @@ pub fn keep_books(g: &mut Group, d: &Design, v: usize, touched: &[bool], books: 
         ]
     }));
     members.clear();
-    for j in 0..n {
-        let origin = g.persons[j].origin as usize;
-        if touched[origin] && counts(g, v, j) {
-            let m = member(g, v, j);
+    // v's row of each pair matrix, read once (the loop then needs no index checks).
+    let row = v * n..(v + 1) * n;
+    let cells = g.evidence_n[row.clone()]
+        .iter()
+        .zip(&g.evidence_x[row.clone()])
+        .zip(&g.flags[row]);
+    for (j, (x, ((&seen_n, &seen_x), &flags))) in g.persons.iter().zip(cells).enumerate() {
+        let origin = x.origin as usize;
+        // As `counts`: someone else, who entered as a participant, of whom v has seen something.
+        if touched[origin] && j != v && x.was_participant && seen_n > 0.0 {
+            let m = member_of(seen_n, seen_x, flags);
             let r = reliability(d, m.evidence);
             sums[origin][0] += r;
             sums[origin][1] += r * m.mean;

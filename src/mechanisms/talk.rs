@@ -40,7 +40,18 @@ pub struct Floor {
     need_protect: Vec<f64>,
     /// Whether each present person entered as a participant (whom protectiveness is aimed at).
     protected: Vec<bool>,
+    /// This meeting's turn counters of each present person, written back to her after the
+    /// turns (so the loop touches no `Person`): floors, completed, usurped on, usurped by,
+    /// hesitations.
+    counts: Vec<[u32; 5]>,
 }
+
+/// Positions in [`Floor::counts`].
+const FLOORS: usize = 0;
+const COMPLETED: usize = 1;
+const USURPED_ON: usize = 2;
+const USURPED_BY: usize = 3;
+const HESITATIONS: usize = 4;
 
 impl Floor {
     /// Buffers for up to `n` persons present.
@@ -51,6 +62,7 @@ impl Floor {
             language: Vec::with_capacity(n),
             need_protect: Vec::with_capacity(n),
             protected: Vec::with_capacity(n),
+            counts: Vec::with_capacity(n),
         }
     }
 
@@ -84,12 +96,12 @@ fn count_le(prefix: &[f64], r: f64) -> usize {
     prefix.iter().map(|&c| (c <= r) as usize).sum()
 }
 
-/// [`weighted_pick`](super::weighted_pick) by the running sums: the same index, without the scan's unpredictable exit branch.
+/// [`weighted_pick`](super::weighted_pick) by the running sums: the same index, without the
+/// scan's unpredictable exit branch; `m` is the [`margin`] of the weights' total.
 #[inline]
-fn pick_by_prefix(weights: &[f64], prefix: &[f64], r: f64, total: f64) -> usize {
+fn pick_by_prefix(weights: &[f64], prefix: &[f64], r: f64, m: f64) -> usize {
     let n = prefix.len();
     let k = count_le(prefix, r);
-    let m = margin(total, n);
     if k < n && prefix[k] - r > m && (k == 0 || r - prefix[k - 1] > m) {
         k
     } else {
@@ -100,9 +112,8 @@ fn pick_by_prefix(weights: &[f64], prefix: &[f64], r: f64, total: f64) -> usize 
 /// [`pick_other`] by the running sums: the skipped weight counts as zero, so sums past it are
 /// lowered by it.
 #[inline]
-fn pick_other_by_prefix(weights: &[f64], prefix: &[f64], skip: usize, r: f64, total: f64) -> usize {
+fn pick_other_by_prefix(weights: &[f64], prefix: &[f64], skip: usize, r: f64, m: f64) -> usize {
     let n = prefix.len();
-    let m = margin(total, n);
     let before = count_le(&prefix[..skip], r);
     if before < skip {
         if prefix[before] - r > m && (before == 0 || r - prefix[before - 1] > m) {
@@ -127,7 +138,7 @@ fn pick_other_by_prefix(weights: &[f64], prefix: &[f64], skip: usize, r: f64, to
 /// Speaking weight: exp(β_e·e)·talkativeness (Appendix A, speaker choice).
 #[inline]
 pub fn speaking_weight(beta_e: f64, e: f64, talk: f64) -> f64 {
-    (beta_e * e).exp() * talk
+    super::exp::exp(beta_e * e) * talk
 }
 
 /// Hesitation probability of whoever holds the floor: h_base + h0·(1 − L) + h_agency·(1 − A)
@@ -217,6 +228,8 @@ pub fn take_turns<R: Rng, E: Events>(
     f.language.clear();
     f.need_protect.clear();
     f.protected.clear();
+    f.counts.clear();
+    f.counts.resize(m, [0; 5]);
     for &i in &s.present {
         let x = &g.persons[i];
         f.hesitation
@@ -226,13 +239,14 @@ pub fn take_turns<R: Rng, E: Events>(
         f.protected.push(x.was_participant);
     }
     f.sum_from(&s.weight, 0);
+    let mut within = margin(total, m);
     for turn in 0..turns {
-        let k = pick_by_prefix(&s.weight, &f.prefix, rng.gen::<f64>() * total, total);
+        let k = pick_by_prefix(&s.weight, &f.prefix, rng.gen::<f64>() * total, within);
         let i = s.present[k];
-        g.persons[i].floors += 1;
-        let lang = f.language[k];
+        let counts = &mut f.counts[k];
+        counts[FLOORS] += 1;
         if rng.gen::<f64>() >= f.hesitation[k] || alone {
-            g.persons[i].completed += 1;
+            counts[COMPLETED] += 1;
             if E::ENABLED {
                 ev.emit(Event::Turn { turn, speaker: i });
             }
@@ -244,7 +258,7 @@ pub fn take_turns<R: Rng, E: Events>(
             &f.prefix,
             k,
             rng.gen::<f64>() * (total - s.weight[k]),
-            total,
+            within,
         );
         let v = s.present[u];
         // Protectiveness ("mothering") is aimed at participants, not at fellow locals.
@@ -253,10 +267,10 @@ pub fn take_turns<R: Rng, E: Events>(
         } else {
             0.0
         };
-        let usurp = usurp_probability(d, s.expectation[u], s.expectation[k], np, lang);
+        let usurp = usurp_probability(d, s.expectation[u], s.expectation[k], np, f.language[k]);
         if rng.gen::<f64>() < usurp {
-            g.persons[i].usurped_on += 1;
-            g.persons[v].usurped_by += 1;
+            f.counts[k][USURPED_ON] += 1;
+            f.counts[u][USURPED_BY] += 1;
             // Being spoken for by someone of higher status costs status in proportion to the gap
             // (it signals incompetence); among equals it is collegial and costs nothing.
             let loss = p.delta_usurp * (s.expectation[u] - s.expectation[k]).clamp(0.0, 1.0);
@@ -265,6 +279,7 @@ pub fn take_turns<R: Rng, E: Events>(
             let w = speaking_weight(p.beta_e, s.expectation[k], g.persons[i].talk_weight());
             total += w - s.weight[k];
             s.weight[k] = w;
+            within = margin(total, m);
             f.sum_from(&s.weight, k);
             if E::ENABLED {
                 ev.emit(Event::Usurped {
@@ -274,8 +289,8 @@ pub fn take_turns<R: Rng, E: Events>(
                 });
             }
         } else {
-            g.persons[i].hesitations += 1;
-            g.persons[i].completed += 1;
+            counts[HESITATIONS] += 1;
+            counts[COMPLETED] += 1;
             if E::ENABLED {
                 ev.emit(Event::Hesitated {
                     turn,
@@ -285,8 +300,18 @@ pub fn take_turns<R: Rng, E: Events>(
             }
         }
     }
-    // Everyone present heard the meeting (sociability motive, M3).
-    let completed: u32 = s.present.iter().map(|&i| g.persons[i].completed).sum();
+    // The turns' counters go to the persons; everyone present heard the meeting (sociability
+    // motive, M3).
+    let mut completed = 0u32;
+    for (&i, c) in s.present.iter().zip(&f.counts) {
+        let x = &mut g.persons[i];
+        x.floors += c[FLOORS];
+        x.completed += c[COMPLETED];
+        x.usurped_on += c[USURPED_ON];
+        x.usurped_by += c[USURPED_BY];
+        x.hesitations += c[HESITATIONS];
+        completed += x.completed;
+    }
     for &i in &s.present {
         g.persons[i].heard_total += turns;
         g.persons[i].heard_completed += completed;
@@ -343,7 +368,7 @@ mod tests {
             draws.push(0.0);
             for &r in &draws {
                 assert_eq!(
-                    pick_by_prefix(&w, &f.prefix, r, total),
+                    pick_by_prefix(&w, &f.prefix, r, margin(total, n)),
                     pick(&w, r),
                     "{w:?} r={r}"
                 );
@@ -353,7 +378,7 @@ mod tests {
                         for r in [r2, r2 - w[skip], r] {
                             let r = r.max(0.0);
                             assert_eq!(
-                                pick_other_by_prefix(&w, &f.prefix, skip, r, total),
+                                pick_other_by_prefix(&w, &f.prefix, skip, r, margin(total, n)),
                                 pick_other(&w, skip, r),
                                 "{w:?} skip={skip} r={r}"
                             );

@@ -37,7 +37,8 @@ pub fn open_doors<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev:
             continue;
         }
         let (uh, uj) = (rng.gen::<f64>(), rng.gen::<f64>());
-        if !doors_can_open(g, j) {
+        // Both doors already open: the hazard would decide nothing.
+        if !doors_can_open(g, j) || (g.persons[j].housing && g.persons[j].job) {
             continue;
         }
         let h = door_opening_hazard(g, d, j);
@@ -103,9 +104,10 @@ pub fn step_up<R: Rng, E: Events>(g: &mut Group, d: &Design, rng: &mut R, ev: &m
             continue;
         }
         let x = &g.persons[j];
-        let prob = sigmoid(p.theta0 + p.theta_l * x.language + p.theta_a * x.agency)
-            * invitation_probability(g, d, j);
-        if u >= prob {
+        let readiness = sigmoid(p.theta0 + p.theta_l * x.language + p.theta_a * x.agency);
+        // The invitation is a probability (≤ 1), so u ≥ readiness already decides u ≥ prob
+        // without the invitation's pass over the locals.
+        if u >= readiness || u >= readiness * invitation_probability(g, d, j) {
             continue;
         }
         let to = if g.persons[j].status == Status::Participant {

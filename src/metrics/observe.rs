@@ -310,6 +310,8 @@ pub struct Observer {
     slots: Vec<usize>,
     /// The active persons, with what the tie loop reads of each.
     peers: Vec<Peer>,
+    /// Per origin: active persons of that origin (the tie loop's bonding pairs).
+    origin_peers: Vec<u32>,
     /// Per slot: weeks active as volunteer or staff of its current occupant.
     host_weeks: Vec<u32>,
     /// Per host class (volunteers, staff).
@@ -336,6 +338,7 @@ impl Observer {
             gini_bufs: (0..lenses).map(|_| Vec::with_capacity(n)).collect(),
             slots: Vec::with_capacity(n),
             peers: Vec::with_capacity(n),
+            origin_peers: vec![0; g.n_origins],
             host_weeks: vec![0; n],
             cumulative: [Cumulative::default(); 2],
             founding,
@@ -508,6 +511,7 @@ impl Observer {
     fn observe_ties(&mut self, g: &Group) {
         let n = g.n();
         let (t, cells, peers) = (&mut self.tally, &self.cells, &mut self.peers);
+        let origin_peers = &mut self.origin_peers;
         peers.clear();
         peers.extend(
             g.persons
@@ -521,6 +525,16 @@ impl Observer {
                     local: y.status.is_local(),
                 }),
         );
+        // What the pair counts read: active persons by origin, of the majority, locals.
+        origin_peers.clear();
+        origin_peers.resize(g.n_origins, 0);
+        let (mut majority, mut locals) = (0u32, 0u32);
+        for y in peers.iter() {
+            origin_peers[y.origin as usize] += 1;
+            majority += y.majority as u32;
+            locals += y.local as u32;
+        }
+        let minority = peers.len() as u32 - majority;
         for &Peer { slot: i, .. } in peers.iter() {
             let x = &g.persons[i];
             let class = Class::of(x);
@@ -529,9 +543,13 @@ impl Observer {
             }
             let row = &g.ties[i * n..(i + 1) * n];
             let newcomer = class == Class::Newcomer;
-            let (mut bonding, mut bonding_pairs) = (0.0, 0.0);
-            let (mut bridging, mut bridging_pairs) = (0.0, 0.0);
-            let (mut linking, mut linking_pairs) = (0.0, 0.0);
+            // The pairs of each type: the others of her origin, across the majority line, the
+            // locals when she is a newcomer (she is active, so counted in her own origin; a
+            // local is never a participant, so never herself). Whole numbers, exact in f64.
+            let bonding_pairs = (origin_peers[x.origin as usize] - 1) as f64;
+            let bridging_pairs = if x.majority { minority } else { majority } as f64;
+            let linking_pairs = if newcomer { locals } else { 0 } as f64;
+            let (mut bonding, mut bridging, mut linking) = (0.0, 0.0, 0.0);
             let (mut to_majority, mut total) = (0.0, 0.0);
             // Branch-free over every active person: a term that does not count adds +0.0, which
             // leaves each sum (never −0.0: ties are ≥ 0) exactly as skipping it would.
@@ -540,15 +558,9 @@ impl Observer {
                 let tie = if other { row[y.slot] as f64 } else { 0.0 };
                 total += tie;
                 to_majority += if y.majority { tie } else { 0.0 };
-                let bond = other && y.origin == x.origin;
-                bonding += if bond { tie } else { 0.0 };
-                bonding_pairs += bond as u8 as f64;
-                let bridge = other && y.majority != x.majority;
-                bridging += if bridge { tie } else { 0.0 };
-                bridging_pairs += bridge as u8 as f64;
-                let link = other && newcomer && y.local;
-                linking += if link { tie } else { 0.0 };
-                linking_pairs += link as u8 as f64;
+                bonding += if y.origin == x.origin { tie } else { 0.0 };
+                bridging += if y.majority != x.majority { tie } else { 0.0 };
+                linking += if newcomer && y.local { tie } else { 0.0 };
             }
             let tied = total > 0.0;
             for_lenses(t, cells, class, x, |l| {
