@@ -62,6 +62,17 @@ impl Lang {
         }
     }
 
+    /// A number written for people (never for a file that is read back) with this language's
+    /// decimal mark: `0.25` stays `0.25` in English and becomes `0,25` in bokmål. Every point
+    /// between two digits of `text` is a decimal point (the formatters write no thousands
+    /// separator), so a label with several numbers ("0.2–0.4 %") is converted whole.
+    pub fn number(self, text: &str) -> String {
+        match self {
+            Lang::En => text.to_string(),
+            Lang::Nb => decimal_comma(text),
+        }
+    }
+
     /// The strings of one section (`page` → every `page.*` key, the prefix removed), for an
     /// interface that takes a whole section at once (the classroom page).
     pub fn section(self, section: &str) -> BTreeMap<&'static str, &'static str> {
@@ -119,6 +130,23 @@ pub fn fill(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String
         out = out.replace(&format!("{{{name}}}"), &value.to_string());
     }
     out
+}
+
+/// `text` with every point between two ASCII digits turned into a comma.
+fn decimal_comma(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let digit_at = |j: usize| chars.get(j).is_some_and(|c| c.is_ascii_digit());
+            if c == '.' && i > 0 && digit_at(i - 1) && digit_at(i + 1) {
+                ','
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The placeholders (`{name}`) of a string, in order of appearance.
@@ -193,6 +221,11 @@ mod tests {
         assert_eq!(
             placeholders("{a} of {b_2} {not a name} {"),
             vec!["a", "b_2"]
+        );
+        assert_eq!(Lang::En.number("0.25 [0.1, 1.5]"), "0.25 [0.1, 1.5]");
+        assert_eq!(
+            Lang::Nb.number("0.25 [0.1, 1.5] in 3. uke."),
+            "0,25 [0,1, 1,5] in 3. uke."
         );
         let s = fill(Lang::Nb, "common.weeks", &[("n", &52)]);
         assert_eq!(s, "52 uker");

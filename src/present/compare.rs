@@ -1,6 +1,6 @@
 //! The presentation of a comparison: the forest plot of paired differences and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr, Look};
+use super::chart::{tick, write_into, Area, Chart, Dr, Look};
 use super::layout::text_width;
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
@@ -58,7 +58,7 @@ fn topic_key(t: Topic) -> &'static str {
 /// baseline still shows), of the lines the comparison shows (each indicator at its lens), in
 /// indicator order; an indicator with no variance in either design is shown only when the
 /// difference is 0.
-fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
+fn forest_rows(c: &Comparison, lang: Lang) -> Vec<(usize, Vec<ForestRow>)> {
     let (baseline, shown) = (c.baseline, c.shown());
     let base_sd = |series: usize| {
         shown
@@ -91,7 +91,7 @@ fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
                         }
                     };
                     let series = &c.layout.series[l.series];
-                    let title = meta::title(series.name());
+                    let title = meta::title_in(lang, series.name());
                     let label = if series.lens_name == crate::metrics::lens::ALL
                         || c.lens.as_deref() == Some(series.lens_name.as_str())
                         || (c.lens.is_none() && series.lens_name == "newcomers")
@@ -100,7 +100,7 @@ fn forest_rows(c: &Comparison) -> Vec<(usize, Vec<ForestRow>)> {
                     } else {
                         format!(
                             "{title} ({})",
-                            meta::lens_short(series.name(), &series.lens_name)
+                            meta::lens_short_in(lang, series.name(), &series.lens_name)
                         )
                     };
                     let ind = &INDICATORS[series.indicator];
@@ -189,6 +189,7 @@ fn forest_panel<DB: DrawingBackend>(
         // segmented axis, so it gets n empty ones.
         .y_labels(n.max(1))
         .y_label_formatter(&|_| String::new())
+        .x_label_formatter(&|v| tick(look.lang, *v))
         .x_desc(xlabel)
         .label_style(black(TICK_SIZE))
         .axis_desc_style(black(DESC_SIZE))
@@ -271,7 +272,7 @@ struct Forest<'a> {
 
 impl<'a> Forest<'a> {
     fn new(c: &'a Comparison, look: Look) -> Forest<'a> {
-        let rows = forest_rows(c);
+        let rows = forest_rows(c, look.lang);
         let limit = rows
             .iter()
             .flat_map(|(_, rows)| rows.iter().flat_map(|r| [r.lo.abs(), r.hi.abs()]))
@@ -326,7 +327,7 @@ impl Chart for Forest<'_> {
             lang,
             "chart.forest_subtitle",
             &[
-                ("whom", &lens_words(self.c)),
+                ("whom", &lens_words_in(lang, self.c)),
                 ("scope", &self.c.scope.name()),
             ],
         );
@@ -341,14 +342,16 @@ impl Chart for Forest<'_> {
     }
 }
 
-/// Whom the comparison's shown lines are about, in words.
+/// Whom the comparison's shown lines are about, in words (English, for the terminal).
 pub fn lens_words(c: &Comparison) -> String {
+    lens_words_in(Lang::En, c)
+}
+
+/// [`lens_words`] in `lang`.
+pub fn lens_words_in(lang: Lang, c: &Comparison) -> String {
     match c.lens.as_deref() {
-        None | Some("newcomers") => {
-            "newcomers (participants of a non-majority origin); volunteer indicators: all volunteers and staff"
-                .to_string()
-        }
-        Some(lens) => format!("lens {lens}; indicators without it: all"),
+        None | Some("newcomers") => lang.tr("chart.forest_whom_default").to_string(),
+        Some(lens) => fill(lang, "chart.forest_whom_lens", &[("lens", &lens)]),
     }
 }
 

@@ -346,7 +346,7 @@ impl Chart for Predictive {
         )?;
         let cells = body.split_evenly((self.0.len().div_ceil(2).max(1), 2));
         for (panel, area) in self.0.iter().zip(&cells) {
-            predictive_panel(area, panel)?;
+            predictive_panel(area, look.lang, panel)?;
         }
         Ok(())
     }
@@ -354,9 +354,9 @@ impl Chart for Predictive {
 
 /// One panel of `charts/predictive`, titled by the indicator and whom it is about
 /// ("Belonging — newcomers").
-fn predictive_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &Panel) -> Result<()> {
+fn predictive_panel<DB: DrawingBackend>(area: &Area<DB>, lang: Lang, panel: &Panel) -> Result<()> {
     let (name, pts) = (
-        &super::meta::series_title(&panel.indicator, &panel.lens),
+        &super::meta::series_title_in(lang, &panel.indicator, &panel.lens),
         &panel.points,
     );
     let ys = pts.iter().flat_map(|p| {

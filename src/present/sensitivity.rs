@@ -1,9 +1,9 @@
 //! The presentation of a sensitivity analysis: one chart per indicator (Morris: the μ*–σ
 //! plane with the μ* CI; Sobol: S1 and ST bars with CIs) and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr, Look};
+use super::chart::{tick, write_into, Area, Chart, Dr, Look};
 use super::layout::text_width;
-use super::meta::series_title;
+use super::meta::series_title_in;
 use super::run::draw::{header, LegendItem, Swatch};
 use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, MUTED, NEWCOMERS};
 use super::style::{REFERENCE, TEXT, TICK_SIZE, VOLUNTEERS};
@@ -56,7 +56,7 @@ impl Chart for IndicesChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
         let lang = self.look.lang;
-        let indicator = series_title(self.target.indicator, &self.target.lens);
+        let indicator = series_title_in(lang, self.target.indicator, &self.target.lens);
         match self.indices {
             Indices::Morris(m) => {
                 let legend = [
@@ -162,6 +162,8 @@ fn morris_panel<DB: DrawingBackend>(
         .dr()?;
     chart
         .configure_mesh()
+        .x_label_formatter(&|v| tick(look.lang, *v))
+        .y_label_formatter(&|v| tick(look.lang, *v))
         .x_desc(look.tr("chart.morris_x"))
         .y_desc(look.tr("chart.morris_y"))
         .label_style(font(TICK_SIZE, false))
@@ -333,6 +335,7 @@ fn sobol_panel<DB: DrawingBackend>(
                 String::new()
             }
         })
+        .y_label_formatter(&|v| tick(look.lang, *v))
         .x_desc(look.tr("chart.sobol_x"))
         .y_desc(look.tr("chart.sobol_y"))
         .label_style(font(TICK_SIZE, false))

@@ -100,14 +100,19 @@ pub const CLASSROOM_REPLICATES: u32 = 40;
 /// Work per design the page aims at when it proposes fewer groups for a large scenario.
 const CLASSROOM_WORK: f64 = 2.5e7;
 
-/// The classroom's (title, meaning) of an indicator: its own shorter, plainer words from the
-/// indicator table where it has them, else the table's title and meaning; an unknown name is
-/// titled by its name. Which indicators are charted is [`View::Classroom`].
+/// The classroom's (title, meaning) of an indicator, in English (the page translates them with
+/// the same keys): its own shorter, plainer words where the catalogue has them
+/// (`page.ind_<name>`, `page.ind_<name>_meaning`), else the indicator's title and meaning; an
+/// unknown name is titled by its name. Which indicators are charted is [`View::Classroom`].
 fn classroom_label(name: &str) -> (String, String) {
+    let own = |key: String| Lang::En.catalogue().get(&key).cloned();
     match indicator(name) {
-        Some(i) => match i.classroom {
-            Some((title, meaning)) => (title.to_string(), meaning.to_string()),
-            None => (i.title().to_string(), i.meaning.to_string()),
+        Some(i) => match (
+            own(format!("page.ind_{name}")),
+            own(format!("page.ind_{name}_meaning")),
+        ) {
+            (Some(title), Some(meaning)) => (title, meaning),
+            _ => (i.title().to_string(), i.meaning().to_string()),
         },
         None => (name.replace('_', " "), String::new()),
     }
@@ -1589,11 +1594,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_charted_indicator_has_classroom_words_from_the_table() {
+    fn every_charted_indicator_has_classroom_words_from_the_catalogue() {
         for name in charted() {
-            let own = indicator(name).and_then(|i| i.classroom);
+            let own = Lang::En.catalogue().get(&format!("page.ind_{name}"));
             assert!(own.is_some(), "{name} has no classroom title");
-            assert_eq!(classroom_label(name).0, own.unwrap().0);
+            assert_eq!(&classroom_label(name).0, own.unwrap());
+            assert_ne!(classroom_label(name).1, indicator(name).unwrap().meaning());
         }
         assert_eq!(classroom_label("new_thing").0, "new thing");
     }

@@ -337,21 +337,13 @@ fn first_last(stats: &[WeekStat]) -> Option<((u32, f64), (u32, f64))> {
     Some((first, last))
 }
 
-/// "week 52" (or "the final week" when the folder holds no weeks), in `lang`.
-fn final_week_words(data: &RunData, lang: Lang) -> String {
-    match data.final_week() {
-        Some(w) => fill(lang, "report.week_n", &[("n", &w)]),
-        None => lang.tr("report.the_final_week").to_string(),
-    }
-}
-
 fn glance(h: &mut String, data: &RunData, lang: Lang) {
     let _ = writeln!(
         h,
         "<section id=\"glance\">\n<h2>{}</h2>",
         esc(lang.tr("report.glance_title"))
     );
-    let week = final_week_words(data, lang);
+    let week = data.final_week_words(lang);
     let _ = writeln!(
         h,
         "<p>{}</p>",
@@ -1021,7 +1013,7 @@ fn summary_table(h: &mut String, data: &RunData, lang: Lang) {
         "<section id=\"summary\">\n<h2>{}</h2>",
         esc(lang.tr("report.summary_title"))
     );
-    let week = final_week_words(data, lang);
+    let week = data.final_week_words(lang);
     let _ = writeln!(
         h,
         "<p>{}</p>",
