@@ -558,22 +558,26 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
     }))
 }
 
-/// The kind of the tie between persons `a` and `b`, as the tie indicators type it (Appendix D):
-/// linking from a newcomer to a volunteer or staff member, else bridging across the majority
-/// line, else bonding within an origin; "other" for a tie between participants of two
-/// different minority origins.
+/// The type of the tie between persons `x` and `y` as `ties.csv` and the GraphML networks write
+/// it (`TieType::of`, Appendix D): bonding within an origin; bridging across the majority line,
+/// whatever the roles; linking between a newcomer and a volunteer or staff member; a tie to a
+/// local volunteer is `bridging+linking`; "other" between two different minority origins.
 fn tie_kind(x: &crate::model::Person, y: &crate::model::Person) -> &'static str {
+    crate::metrics::lens::TieType::of(x, y).name()
+}
+
+/// Which of the three kinds of social capital a tie between `x` and `y` is, as the tie
+/// indicators count them (each on its own, so a tie can be bridging and linking at once):
+/// (bonding: the same origin, bridging: across the majority line, linking: a newcomer and a
+/// volunteer or staff member).
+fn tie_capital(x: &crate::model::Person, y: &crate::model::Person) -> (bool, bool, bool) {
     use crate::metrics::lens::Class;
     let newcomer = |p: &crate::model::Person| Class::of(p) == Class::Newcomer;
-    if (newcomer(x) && y.status.is_local()) || (newcomer(y) && x.status.is_local()) {
-        "linking"
-    } else if x.majority != y.majority {
-        "bridging"
-    } else if x.origin == y.origin {
-        "bonding"
-    } else {
-        "other"
-    }
+    (
+        x.origin == y.origin,
+        x.majority != y.majority,
+        (newcomer(x) && y.status.is_local()) || (newcomer(y) && x.status.is_local()),
+    )
 }
 
 /// Ties weaker than this are not drawn (a tie starts at 0 and grows with shared meetings).
@@ -700,12 +704,10 @@ impl History {
             let (mut bo, mut br, mut li) = (0.0, 0.0, 0.0);
             for k in (0..n).filter(|&k| k != j && g.persons[k].active) {
                 let tie = g.ties[j * n + k] as f64;
-                match tie_kind(x, &g.persons[k]) {
-                    "bonding" => bo += tie,
-                    "bridging" => br += tie,
-                    "linking" => li += tie,
-                    _ => {}
-                }
+                let (bonding, bridging, linking) = tie_capital(x, &g.persons[k]);
+                bo += if bonding { tie } else { 0.0 };
+                br += if bridging { tie } else { 0.0 };
+                li += if linking { tie } else { 0.0 };
             }
             h.bonding.push(v(bo));
             h.bridging.push(v(br));

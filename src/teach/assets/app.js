@@ -921,26 +921,38 @@ function nextOf(kind) {
 
 // ---------------------------------------------------------------- the tie network
 
-const TIE_KINDS = ["bonding", "bridging", "linking", "other"];
+// The tie types as ties.csv writes them (TieType in the model): a tie between a newcomer and a
+// local volunteer or staff member is both bridging and linking.
+const TIE_KINDS = ["bonding", "bridging", "linking", "bridging+linking", "other"];
 function tieWord(k) {
   switch (k) {
     case "bonding": return t("tie_bonding");
     case "bridging": return t("tie_bridging");
     case "linking": return t("tie_linking");
+    case "bridging+linking": return t("tie_bridging_linking");
     default: return t("tie_other");
+  }
+}
+// A tie as drawn: its stroke (a bridging+linking tie has the bridging stroke) and, on a tie that
+// is also linking, the linking mark on top.
+function drawTie(x1, y1, x2, y2, kind, width, parent) {
+  const stroke = kind === "bridging+linking" ? "bridging" : kind;
+  svgEl("line", { x1, y1, x2, y2, class: `tie t-${stroke}`, "stroke-width": width, "data-kind": kind }, parent);
+  if (kind === "bridging+linking") {
+    svgEl("line", { x1, y1, x2, y2, class: "tie-mark t-linking", "stroke-width": Math.max(2, width / 2).toFixed(1), "data-kind": kind }, parent);
   }
 }
 function drawNetwork() {
   const data = state.trace, svg = $("network-svg");
   if (!data) return;
-  const W = 560, H = 470, R = 17, plot = H - 104;
+  const W = 560, H = 492, R = 17, plot = H - 126;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.textContent = "";
   const pos = seats(data.cast.length, W, plot, 60, 40);
   const edges = data.network.edges;
   for (const e of edges) {
     const [x1, y1] = pos[e.a], [x2, y2] = pos[e.b];
-    svgEl("line", { x1, y1, x2, y2, class: `tie t-${e.kind}`, "stroke-width": (1 + 6 * e.w).toFixed(1), "data-kind": e.kind }, svg);
+    drawTie(x1, y1, x2, y2, e.kind, (1 + 6 * e.w).toFixed(1), svg);
   }
   for (const m of data.cast) {
     const [x, y] = pos[m.slot];
@@ -956,8 +968,8 @@ function drawNetwork() {
   const lg = svgEl("g", { class: "tie-legend" }, svg);
   TIE_KINDS.forEach((k, i) => {
     const x = 10, y = ly + i * 22;
-    svgEl("line", { x1: x, x2: x + 38, y1: y, y2: y, class: `tie t-${k}`, "stroke-width": 4, "data-kind": k }, lg);
-    const lab = svgEl("text", { x: x + 46, y: y + 5, "font-size": 13 }, lg);
+    drawTie(x, y, x + 38, y, k, 4, lg);
+    const lab = svgEl("text", { x: x + 46, y: y + 5, "font-size": 13, "data-kind": k, "data-count": counts[k] || 0 }, lg);
     lab.textContent = `${tieWord(k)} (${counts[k] || 0})`;
   });
   $("network-caption").textContent = t("network_caption", { week: data.week, edges: edges.length, threshold: data.network.threshold });
