@@ -4,7 +4,7 @@
 //! CIs, the charts (inlined SVG), every number in a table, where the files are, and how it was
 //! run. Self-contained: nothing is loaded from elsewhere; all text from files is escaped.
 
-use super::html::{escape as esc, inline_svg_file, report_start_in, REPORT_END};
+use super::html::{escape as esc, inline_svg_file, localize_numbers, report_start_in, REPORT_END};
 use super::meta::{self, Kind};
 use super::run::report::fmt_value;
 use super::scatter::{self, Cells, Ranking};
@@ -301,7 +301,7 @@ pub fn compare(dir: &Path, plan: &ComparePlan, c: &Comparison, lang: Lang) -> St
     }
     run_section(&mut h, lang, &items);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 /// The comparison's findings: each design's headline indicators against the baseline.
@@ -593,7 +593,7 @@ fn sweep_page(
     items.push((lang.tr("report.dt_identity"), def.identity.clone()));
     run_section(&mut h, lang, &items);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 /// The parameters swept: each one's lowest and highest value and how many values it took.
@@ -864,7 +864,7 @@ pub fn sensitivity(
     }
     run_section(&mut h, lang, &items);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 /// The analysis' findings: per indicator the factor that matters most, the next, and a note

@@ -13,7 +13,9 @@ use super::{Figure, SHEETS};
 use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::write_file_atomic;
-use crate::present::html::{escape as esc, inline_svg_file, report_start_in, REPORT_END};
+use crate::present::html::{
+    escape as esc, inline_svg_file, localize_numbers, report_start_in, REPORT_END,
+};
 use crate::present::meta::{self, Kind};
 use crate::present::style::{
     fmt_fixed, lens_colour, LOCAL_PARTICIPANTS, NEWCOMERS, STAFF, VOLUNTEERS,
@@ -84,7 +86,7 @@ fn render(data: &RunData, dir: &Path, lang: Lang, extra: &[(String, String)]) ->
     }
     manifest(&mut h, m, lang);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 // ---------------------------------------------------------------- JSON helpers
