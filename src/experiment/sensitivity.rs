@@ -16,15 +16,17 @@ use super::store::replicates_file;
 use super::sweep::{Base, Sweep};
 use super::{default_output, pick_series, Refusal, Scope};
 use crate::cli::SensitivityCmd;
+use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::Layout;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Kind, Table};
 use crate::scenario::Source;
+use crate::stats::sensitivity::{IMPRECISE_HALF_WIDTH, IMPRECISE_NEGATIVE};
 use crate::stats::{
     morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
-    scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
-    SOBOL_MAX_DIMS,
+    scale_points, sobol_indices, sobol_indices_noisy, Imprecision, MorrisIndex, SobolOptions,
+    SobolResult, SobolWarning, SOBOL_MAX_DIMS,
 };
 use anyhow::{Context, Result};
 use std::fmt::Write;
@@ -273,6 +275,139 @@ impl Target {
     pub fn label(&self) -> String {
         format!("{} ({})", self.indicator, self.lens)
     }
+
+    /// [`label`](Self::label) in `lang`: the indicator by key, a class lens in words
+    /// (`mean_agency (nyankomne)`).
+    pub fn label_in(&self, lang: Lang) -> String {
+        let lens = match lang.catalogue().get(&format!("common.lens_{}", self.lens)) {
+            Some(words) if lang != Lang::En => words.as_str(),
+            _ => self.lens.as_str(),
+        };
+        format!("{} ({lens})", self.indicator)
+    }
+}
+
+/// Why an analysis' indices of one output should be read with care.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    pub target: Target,
+    pub kind: WarningKind,
+}
+
+/// What a [`Warning`] is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WarningKind {
+    /// Some Morris elementary effects are undefined (the indicator is NA at some points).
+    UndefinedEffects,
+    /// The Sobol estimator's warning; `factor` names the factor it is about by its key.
+    Sobol {
+        factor: Option<String>,
+        warning: SobolWarning,
+    },
+    /// The replicate noise of a point mean is `share` of the spread of the point means.
+    Noise { share: f64 },
+}
+
+impl Warning {
+    /// The warning in words, in `lang` (English: what the terminal and the manifest say).
+    pub fn words(&self, lang: Lang) -> String {
+        let subject = self.target.label_in(lang);
+        let number = |s: String| lang.number(&s);
+        match &self.kind {
+            WarningKind::UndefinedEffects => fill(
+                lang,
+                "report.warn_undefined_effects",
+                &[("subject", &subject)],
+            ),
+            WarningKind::Noise { share } => fill(
+                lang,
+                "report.warn_noise",
+                &[
+                    ("subject", &subject),
+                    ("share", &number(format!("{:.0}", 100.0 * share))),
+                ],
+            ),
+            WarningKind::Sobol { factor, warning } => match warning {
+                SobolWarning::RowsDropped { dropped, rows } => fill(
+                    lang,
+                    "report.warn_rows_dropped",
+                    &[("subject", &subject), ("dropped", dropped), ("rows", rows)],
+                ),
+                SobolWarning::NoVariance {
+                    variance,
+                    noise_var,
+                } => fill(
+                    lang,
+                    "report.warn_no_variance",
+                    &[
+                        ("subject", &subject),
+                        ("variance", &number(variance.to_string())),
+                        ("noise", &number(noise_var.to_string())),
+                    ],
+                ),
+                SobolWarning::Imprecise {
+                    factor: f,
+                    reasons,
+                    n,
+                } => {
+                    let reasons: Vec<String> = reasons
+                        .iter()
+                        .map(|r| {
+                            let (key, value, limit) = match r {
+                                Imprecision::WideS1(v) => {
+                                    ("report.warn_wide_s1", v, IMPRECISE_HALF_WIDTH)
+                                }
+                                Imprecision::WideSt(v) => {
+                                    ("report.warn_wide_st", v, IMPRECISE_HALF_WIDTH)
+                                }
+                                Imprecision::NegativeS1(v) => {
+                                    ("report.warn_negative_s1", v, IMPRECISE_NEGATIVE)
+                                }
+                                Imprecision::NegativeSt(v) => {
+                                    ("report.warn_negative_st", v, IMPRECISE_NEGATIVE)
+                                }
+                            };
+                            fill(
+                                lang,
+                                key,
+                                &[
+                                    ("value", &number(format!("{value:.3}"))),
+                                    ("limit", &number(limit.to_string())),
+                                ],
+                            )
+                        })
+                        .collect();
+                    let which = factor.clone().unwrap_or_else(|| format!("factor {f}"));
+                    fill(
+                        lang,
+                        "report.warn_imprecise",
+                        &[
+                            ("subject", &subject),
+                            ("factor", &which),
+                            ("reasons", &reasons.join(", ")),
+                            ("n", n),
+                            ("better", &(4 * n)),
+                        ],
+                    )
+                }
+                SobolWarning::Noisy { share } => fill(
+                    lang,
+                    "report.warn_noisy",
+                    &[
+                        ("subject", &subject),
+                        ("share", &number(format!("{:.0}", 100.0 * share))),
+                    ],
+                ),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    /// The warning in English.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Lang::En))
+    }
 }
 
 /// A sensitivity analysis, planned: its design and the outputs analysed, and the design's
@@ -454,7 +589,7 @@ pub struct Analysis {
     /// Per analysed output: the (indicator, lens), its noise share and its indices.
     pub per_indicator: Vec<(Target, f64, Indices)>,
     pub estimates: Vec<Estimate>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Replicates per point (the most any point had).
     pub replicates: usize,
 }
@@ -468,7 +603,6 @@ pub fn analyze(design: &Design, indicators: &[Target], outputs: &[Vec<Vec<f64>>]
     let mut warnings = Vec::new();
     let replicates = outputs.iter().flatten().map(Vec::len).max().unwrap_or(0);
     for (j, target) in indicators.iter().enumerate() {
-        let name = target.label();
         let reps = &outputs[j];
         let share = noise_share(reps);
         let est =
@@ -501,9 +635,10 @@ pub fn analyze(design: &Design, indicators: &[Target], outputs: &[Vec<Vec<f64>>]
                     estimates.push(est(f, "sigma", x.sigma, None));
                 }
                 if m.iter().any(|x| x.mu_star.is_nan()) {
-                    warnings.push(format!(
-                        "{name}: some elementary effects are undefined (the indicator is NA at some points)"
-                    ));
+                    warnings.push(Warning {
+                        target: target.clone(),
+                        kind: WarningKind::UndefinedEffects,
+                    });
                 }
                 Indices::Morris(m)
             }
@@ -537,26 +672,26 @@ pub fn analyze(design: &Design, indicators: &[Target], outputs: &[Vec<Vec<f64>>]
                 ));
                 for w in &primary.warnings {
                     // The estimator names factors by index; name them by key.
-                    let w = match w.strip_prefix("factor ").and_then(|r| r.split_once(':')) {
-                        Some((n, rest)) => match n.parse::<usize>().ok().and_then(|f| names.get(f))
-                        {
-                            Some(key) => format!("{key}:{rest}"),
-                            None => w.clone(),
-                        },
-                        None => w.clone(),
+                    let factor = match w {
+                        SobolWarning::Imprecise { factor, .. } => names.get(*factor).cloned(),
+                        _ => None,
                     };
-                    warnings.push(format!("{name}: {w}"));
+                    warnings.push(Warning {
+                        target: target.clone(),
+                        kind: WarningKind::Sobol {
+                            factor,
+                            warning: w.clone(),
+                        },
+                    });
                 }
                 Indices::Sobol { primary, corrected }
             }
         };
         if share.is_finite() && share > 0.5 {
-            warnings.push(format!(
-                "{name}: the replicate noise of a point mean (s²/R) is {:.0} % of the spread of the point means: \
-                 the factors move {name} little next to replicate-to-replicate noise, and the indices rest on common \
-                 random numbers cancelling that noise; check their CIs, or raise --replicates",
-                100.0 * share
-            ));
+            warnings.push(Warning {
+                target: target.clone(),
+                kind: WarningKind::Noise { share },
+            });
         }
         per_indicator.push((target.clone(), share, indices));
     }

@@ -161,7 +161,11 @@ fn decimal_comma(text: &str) -> String {
         let identifier =
             word(start.checked_sub(1).and_then(|k| chars.get(k))) || word(chars.get(end));
         for &c in run {
-            out.push(if c == '.' && points == 1 && !identifier { ',' } else { c });
+            out.push(if c == '.' && points == 1 && !identifier {
+                ','
+            } else {
+                c
+            });
         }
         out.extend(&chars[end..i]);
     }

@@ -155,11 +155,19 @@ pub fn localize_numbers(lang: Lang, page: &str) -> String {
     let mut rest = page;
     while !rest.is_empty() {
         let Some(open) = rest.find('<') else {
-            out.push_str(&if verbatim.is_some() { rest.to_string() } else { lang.number(rest) });
+            out.push_str(&if verbatim.is_some() {
+                rest.to_string()
+            } else {
+                lang.number(rest)
+            });
             break;
         };
         let text = &rest[..open];
-        out.push_str(&if verbatim.is_some() { text.to_string() } else { lang.number(text) });
+        out.push_str(&if verbatim.is_some() {
+            text.to_string()
+        } else {
+            lang.number(text)
+        });
         let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
         let tag = &rest[open..close];
         let name: String = tag

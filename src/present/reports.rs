@@ -322,7 +322,7 @@ fn compare_findings(h: &mut String, c: &Comparison, lang: Lang) {
         ))
     );
     if let Some(a) = &c.adaptive {
-        let _ = writeln!(h, "<p><b>{}</b></p>", esc(&a.sentence()));
+        let _ = writeln!(h, "<p><b>{}</b></p>", esc(&a.sentence_in(lang)));
     }
     let headline = key_indicators(View::Headline);
     for d in (0..names.len()).filter(|d| *d != baseline) {
@@ -954,7 +954,7 @@ fn sensitivity_findings(
             esc(lang.tr("report.warnings_title"))
         );
         for w in &a.warnings {
-            let _ = writeln!(h, "<li>{}</li>", esc(w));
+            let _ = writeln!(h, "<li>{}</li>", esc(&w.words(lang)));
         }
         h.push_str("</ul>\n");
     }

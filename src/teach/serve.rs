@@ -16,7 +16,7 @@
 //! never take the server down.
 
 use super::trace::{self, GroupRef, TraceSpec};
-use crate::lang::Lang;
+use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{headline_lens, key_indicators, View};
 use crate::metrics::{indicator, indicator_names, INDICATORS};
 use crate::model::group::Design;
@@ -209,6 +209,8 @@ struct CompareReq {
     indicators: Option<Vec<String>>,
     /// Whose figures: a lens (default: newcomers; volunteer indicators: all).
     lens: Option<String>,
+    /// The language of the refusals (`en`, `nb`; default English).
+    lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +222,8 @@ struct TraceReq {
     replicate: Option<u64>,
     week: Option<u32>,
     group: Option<Value>,
+    /// The language of the refusals (`en`, `nb`; default English).
+    lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -320,36 +324,61 @@ fn per_replicate_week(designs: &[Design]) -> f64 {
         .sum()
 }
 
-fn check_limits(which: &str, s: &Scenario, designs: &[Design]) -> Res<()> {
+fn check_limits(which: &str, s: &Scenario, designs: &[Design], lang: Lang) -> Res<()> {
     if s.replicates > LIMITS.replicates {
-        return Err(bad(format!(
-            "design {which}: {} replicates; the classroom server runs at most {} (use `dugnad run` for more)",
-            s.replicates, LIMITS.replicates
+        return Err(bad(fill(
+            lang,
+            "page.err_replicates",
+            &[
+                ("which", &which),
+                ("n", &s.replicates),
+                ("max", &LIMITS.replicates),
+            ],
         )));
     }
     if s.weeks > LIMITS.weeks {
-        return Err(bad(format!(
-            "design {which}: {} weeks; the classroom server runs at most {} (use `dugnad run` for more)",
-            s.weeks, LIMITS.weeks
+        return Err(bad(fill(
+            lang,
+            "page.err_weeks",
+            &[("which", &which), ("n", &s.weeks), ("max", &LIMITS.weeks)],
         )));
     }
     for d in designs {
         if d.activity.groups > LIMITS.groups {
-            return Err(bad(format!(
-                "design {which}: activity '{}' has {} groups; the classroom server runs at most {} per activity: add the override activity.groups={}",
-                d.activity.key, d.activity.groups, LIMITS.groups, LIMITS.groups
+            return Err(bad(fill(
+                lang,
+                "page.err_groups",
+                &[
+                    ("which", &which),
+                    ("activity", &d.activity.key),
+                    ("n", &d.activity.groups),
+                    ("max", &LIMITS.groups),
+                ],
             )));
         }
     }
     Ok(())
 }
 
-fn over_budget(total: f64) -> Fail {
-    bad(format!(
-        "this request asks for {:.0} million person-turns (replicates × weeks × groups × persons × turns), more than the classroom limit of {:.0} million; use fewer replicates, weeks or groups, or run it with `dugnad run`",
-        total / 1e6,
-        LIMITS.work / 1e6
+fn over_budget(total: f64, lang: Lang) -> Fail {
+    bad(fill(
+        lang,
+        "page.err_work",
+        &[
+            ("n", &format!("{:.0}", total / 1e6)),
+            ("max", &format!("{:.0}", LIMITS.work / 1e6)),
+        ],
     ))
+}
+
+/// The language a request asks its refusals in (`lang`; English when not given).
+fn request_lang(lang: &Option<String>) -> Res<Lang> {
+    match lang {
+        None => Ok(Lang::En),
+        Some(code) => code
+            .parse()
+            .map_err(|e: crate::lang::UnknownLang| bad(format!("lang: {e}"))),
+    }
 }
 
 /// NaN-safe rounding for the JSON (NaN and ±∞ become null).
@@ -363,6 +392,7 @@ fn r4(x: f64) -> Value {
 
 fn compare(body: &[u8]) -> Res<Value> {
     let req: CompareReq = parse(body)?;
+    let lang = request_lang(&req.lang)?;
     // Common random numbers: both designs run on one seed (A's unless given), and one length.
     let (probe, _) = load_design("A", &req.a, &RunReq::default())?;
     let run = RunReq {
@@ -372,11 +402,11 @@ fn compare(body: &[u8]) -> Res<Value> {
     };
     let (a_s, a_d) = load_design("A", &req.a, &run)?;
     let (b_s, b_d) = load_design("B", &req.b, &run)?;
-    check_limits("A", &a_s, &a_d)?;
-    check_limits("B", &b_s, &b_d)?;
+    check_limits("A", &a_s, &a_d, lang)?;
+    check_limits("B", &b_s, &b_d, lang)?;
     let total = work(&a_s, &a_d) + work(&b_s, &b_d);
     if total > LIMITS.work {
-        return Err(over_budget(total));
+        return Err(over_budget(total, lang));
     }
     let names: Vec<String> = match &req.indicators {
         Some(list) => list.clone(),
@@ -478,6 +508,7 @@ fn compare(body: &[u8]) -> Res<Value> {
 
 fn trace_endpoint(body: &[u8]) -> Res<Value> {
     let req: TraceReq = parse(body)?;
+    let lang = request_lang(&req.lang)?;
     let run = RunReq {
         replicates: Some(1),
         weeks: req.weeks,
@@ -486,9 +517,10 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
     let (s, designs) = load_design("", &req.design, &run)
         .map_err(|Fail(c, m)| Fail(c, m.replacen("design : ", "", 1)))?;
     if s.weeks > LIMITS.weeks {
-        return Err(bad(format!(
-            "{} weeks; the classroom server runs at most {}",
-            s.weeks, LIMITS.weeks
+        return Err(bad(fill(
+            lang,
+            "page.err_trace_weeks",
+            &[("n", &s.weeks), ("max", &LIMITS.weeks)],
         )));
     }
     let group = match &req.group {
@@ -511,7 +543,7 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
         .fold(0.0, f64::max)
         * s.weeks.max(week) as f64;
     if one_group > LIMITS.work {
-        return Err(over_budget(one_group));
+        return Err(over_budget(one_group, lang));
     }
     let spec = TraceSpec {
         replicate: req.replicate.unwrap_or(0),

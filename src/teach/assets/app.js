@@ -13,7 +13,7 @@ let STR = {};
 function t(key, vars) {
   let s = STR[key];
   if (s === undefined) s = key;
-  if (vars) for (const k in vars) s = s.split(`{${k}}`).join(String(vars[k]));
+  if (vars) for (const k in vars) s = s.split(`{${k}}`).join(typeof vars[k] === "number" ? num(String(vars[k])) : String(vars[k]));
   return s;
 }
 async function loadStrings(lang) {
@@ -109,11 +109,14 @@ window.dugnad = state; // for the browser test and the curious
 // ---------------------------------------------------------------- numbers
 
 const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+// A number as the scenario file writes it (overrides, downloads): always a decimal point.
 const fmt = (x) => String(Number(x.toFixed(3)));
+// A number written for people, in the page's language: a decimal comma in Norwegian.
+const num = (s) => (state.lang === "nb" ? s.replace(/(\d)\.(\d)/g, "$1,$2") : s);
 function show(x, digits) {
   if (x === null || x === undefined || !isFinite(x)) return "–";
   const d = digits !== undefined ? digits : Math.abs(x) < 0.1 && x !== 0 ? 3 : 2;
-  return x.toFixed(d);
+  return num(x.toFixed(d));
 }
 const signed = (x) => (x > 0 ? "+" : x < 0 ? "−" : "±") + show(Math.abs(x));
 
@@ -343,7 +346,7 @@ function refreshControl(which, c) {
   if (disabled) { out.textContent = "–"; ctl.title = t("not_in_scenario"); return; }
   ctl.title = "";
   if (document.activeElement !== input) input.value = v;
-  out.textContent = c.kind === "size" && c.id === "group_size" ? String(Math.round(v)) : c.id === "ratio" ? v.toFixed(1) : v.toFixed(2);
+  out.textContent = num(c.kind === "size" && c.id === "group_size" ? String(Math.round(v)) : c.id === "ratio" ? v.toFixed(1) : v.toFixed(2));
   ctl.classList.toggle("changed", Math.abs(v - b) > 1e-9);
 }
 
@@ -384,7 +387,8 @@ function changed() {
 // ---------------------------------------------------------------- server
 
 async function post(path, body) {
-  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  // The server words its refusals in the page's language.
+  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(Object.assign({ lang: state.lang }, body)) });
   const text = await res.text();
   let data;
   try { data = JSON.parse(text); } catch (e) { data = { error: text }; }
@@ -483,7 +487,7 @@ function chartWidth(svg) {
   const w = svg.getBoundingClientRect().width;
   return Math.max(300, Math.round(w || 600));
 }
-const tick = (v) => String(Number(v.toFixed(4)));
+const tick = (v) => num(String(Number(v.toFixed(4))));
 
 function lineChart(svg, ind, weeks, mark) {
   // The top margin holds the replayed-week label, above the curves.
