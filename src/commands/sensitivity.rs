@@ -211,7 +211,7 @@ fn analyse(plan: &Plan, charts: Option<crate::lang::Lang>) -> Result<Analysed> {
             base.seed,
             base.weeks,
             &drawn,
-            &ranking,
+            &sa::ranking_in(&a, lang),
             lang,
         );
         write_file_atomic(&dir.join("report.html"), html.as_bytes())?;

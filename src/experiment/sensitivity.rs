@@ -29,7 +29,6 @@ use crate::stats::{
     SobolResult, SobolWarning, SOBOL_MAX_DIMS,
 };
 use anyhow::{Context, Result};
-use std::fmt::Write;
 use std::path::Path;
 
 /// Bootstrap resamples of every CI.
@@ -806,110 +805,145 @@ fn pct(x: f64) -> String {
     }
 }
 
-/// The plain-language ranking: per indicator, the factors in order of importance.
+/// The plain-language ranking: per indicator, the factors in order of importance (English:
+/// what the terminal and the manifest say).
 pub fn ranking(a: &Analysis) -> Vec<String> {
-    let mut out = Vec::new();
-    for (target, _, ix) in &a.per_indicator {
-        let name = target.label();
-        match ix {
-            Indices::Morris(m) => {
-                let mut order: Vec<usize> = (0..m.len()).collect();
-                order.sort_by(|&x, &y| m[y].mu_star.total_cmp(&m[x].mu_star).then(x.cmp(&y)));
-                let top = order[0];
-                if m[top].mu_star.is_nan() || m[top].mu_star <= 0.0 {
-                    out.push(format!("No factor changes {name} (μ* = 0 for all)."));
-                    continue;
-                }
-                let dir = if m[top].mu >= 0.0 { "raises" } else { "lowers" };
-                let mut s = format!(
-                    "{} has the largest mean effect on {name}: moving it across its range changes {name} by {} on \
-                     average, and on balance {dir} it (μ = {}, σ = {}{}).",
-                    a.factors[top],
-                    num(m[top].mu_star),
-                    num(m[top].mu),
-                    num(m[top].sigma),
-                    if m[top].sigma > m[top].mu_star {
-                        ", σ > μ*: its effect depends on the other factors or is non-linear"
-                    } else {
-                        ""
-                    }
-                );
-                let rest: Vec<String> = order[1..]
-                    .iter()
-                    .filter(|&&f| m[f].mu_star > 0.0)
-                    .take(3)
-                    .map(|&f| format!("{} (μ* = {})", a.factors[f], num(m[f].mu_star)))
-                    .collect();
-                if !rest.is_empty() {
-                    let _ = write!(s, " Next: {}.", rest.join(", "));
-                }
-                let zero: Vec<&str> = order
-                    .iter()
-                    .filter(|&&f| m[f].mu_star == 0.0)
-                    .map(|&f| a.factors[f].as_str())
-                    .collect();
-                if !zero.is_empty() {
-                    let _ = write!(s, " No effect at all: {}.", zero.join(", "));
-                }
-                out.push(s);
+    ranking_in(a, Lang::En)
+}
+
+/// [`ranking`] in `lang`.
+pub fn ranking_in(a: &Analysis, lang: Lang) -> Vec<String> {
+    a.per_indicator
+        .iter()
+        .map(|(target, _, ix)| {
+            let name = target.label_in(lang);
+            match ix {
+                Indices::Morris(m) => morris_sentence(&a.factors, m, &name, lang),
+                Indices::Sobol { primary, .. } => sobol_sentence(&a.factors, primary, &name, lang),
             }
-            Indices::Sobol { primary, .. } => {
-                let ix = &primary.indices;
-                let mut order: Vec<usize> = (0..ix.len()).collect();
-                order.sort_by(|&x, &y| ix[y].st.total_cmp(&ix[x].st).then(x.cmp(&y)));
-                if !primary.variance.is_finite() || primary.variance <= 1e-24 {
-                    out.push(format!(
-                        "{name} does not vary over these ranges (beyond replicate noise): no factor explains it."
-                    ));
-                    continue;
-                }
-                let t = order[0];
-                let mut s = format!(
-                    "{} explains ~{} of the variance of {name} on its own (S1) and ~{} including its interactions (ST).",
-                    a.factors[t],
-                    pct(ix[t].s1.max(0.0)),
-                    pct(ix[t].st.max(0.0))
-                );
-                let rest: Vec<String> = order[1..]
-                    .iter()
-                    .take(3)
-                    .map(|&f| {
-                        format!(
-                            "{} (S1 ~{}, ST ~{})",
-                            a.factors[f],
-                            pct(ix[f].s1.max(0.0)),
-                            pct(ix[f].st.max(0.0))
-                        )
-                    })
-                    .collect();
-                if !rest.is_empty() {
-                    let _ = write!(s, " Next: {}.", rest.join(", "));
-                }
-                let sum = primary.sum_s1;
-                let _ = if sum > 1.05 {
-                    write!(
-                        s,
-                        " Σ S1 = ~{}, above 100 %: estimation error, try a larger --samples.",
-                        pct(sum)
-                    )
-                } else if sum < 0.95 {
-                    write!(
-                        s,
-                        " Together the first-order effects explain ~{}; the rest is interactions.",
-                        pct(sum)
-                    )
-                } else {
-                    write!(
-                        s,
-                        " The first-order effects explain ~{}: the factors act additively.",
-                        pct(sum)
-                    )
-                };
-                out.push(s);
-            }
-        }
+        })
+        .collect()
+}
+
+/// One output's Morris ranking in words: the factor of largest μ*, its direction and whether
+/// it interacts, the next three, and those of no effect.
+fn morris_sentence(factors: &[String], m: &[MorrisIndex], name: &str, lang: Lang) -> String {
+    let number = |x: f64| lang.number(&num(x));
+    let mut order: Vec<usize> = (0..m.len()).collect();
+    order.sort_by(|&x, &y| m[y].mu_star.total_cmp(&m[x].mu_star).then(x.cmp(&y)));
+    let top = order[0];
+    if m[top].mu_star.is_nan() || m[top].mu_star <= 0.0 {
+        return fill(lang, "report.rank_morris_none", &[("name", &name)]);
     }
-    out
+    let direction = lang.tr(if m[top].mu >= 0.0 {
+        "report.rank_raises"
+    } else {
+        "report.rank_lowers"
+    });
+    let interacts = if m[top].sigma > m[top].mu_star {
+        lang.tr("report.rank_morris_interacts")
+    } else {
+        ""
+    };
+    let mut s = fill(
+        lang,
+        "report.rank_morris_top",
+        &[
+            ("factor", &factors[top]),
+            ("name", &name),
+            ("mu_star", &number(m[top].mu_star)),
+            ("direction", &direction),
+            ("mu", &number(m[top].mu)),
+            ("sigma", &number(m[top].sigma)),
+            ("interacts", &interacts),
+        ],
+    );
+    let rest: Vec<String> = order[1..]
+        .iter()
+        .filter(|&&f| m[f].mu_star > 0.0)
+        .take(3)
+        .map(|&f| {
+            fill(
+                lang,
+                "report.rank_morris_item",
+                &[("factor", &factors[f]), ("mu_star", &number(m[f].mu_star))],
+            )
+        })
+        .collect();
+    if !rest.is_empty() {
+        s.push_str(&fill(
+            lang,
+            "report.rank_next",
+            &[("factors", &rest.join(", "))],
+        ));
+    }
+    let zero: Vec<&str> = order
+        .iter()
+        .filter(|&&f| m[f].mu_star == 0.0)
+        .map(|&f| factors[f].as_str())
+        .collect();
+    if !zero.is_empty() {
+        s.push_str(&fill(
+            lang,
+            "report.rank_no_effect",
+            &[("factors", &zero.join(", "))],
+        ));
+    }
+    s
+}
+
+/// One output's Sobol ranking in words: the factor of largest ST with its S1 and ST, the next
+/// three, and what Σ S1 says (estimation error, interactions, or additive factors).
+fn sobol_sentence(factors: &[String], primary: &SobolResult, name: &str, lang: Lang) -> String {
+    let percent = |x: f64| lang.number(&pct(x));
+    let ix = &primary.indices;
+    let mut order: Vec<usize> = (0..ix.len()).collect();
+    order.sort_by(|&x, &y| ix[y].st.total_cmp(&ix[x].st).then(x.cmp(&y)));
+    if !primary.variance.is_finite() || primary.variance <= 1e-24 {
+        return fill(lang, "report.rank_sobol_none", &[("name", &name)]);
+    }
+    let t = order[0];
+    let mut s = fill(
+        lang,
+        "report.rank_sobol_top",
+        &[
+            ("factor", &factors[t]),
+            ("s1", &percent(ix[t].s1.max(0.0))),
+            ("name", &name),
+            ("st", &percent(ix[t].st.max(0.0))),
+        ],
+    );
+    let rest: Vec<String> = order[1..]
+        .iter()
+        .take(3)
+        .map(|&f| {
+            fill(
+                lang,
+                "report.rank_sobol_item",
+                &[
+                    ("factor", &factors[f]),
+                    ("s1", &percent(ix[f].s1.max(0.0))),
+                    ("st", &percent(ix[f].st.max(0.0))),
+                ],
+            )
+        })
+        .collect();
+    if !rest.is_empty() {
+        s.push_str(&fill(
+            lang,
+            "report.rank_next",
+            &[("factors", &rest.join(", "))],
+        ));
+    }
+    let (sum, words) = (primary.sum_s1, percent(primary.sum_s1));
+    s.push_str(&if sum > 1.05 {
+        fill(lang, "report.rank_sobol_over", &[("sum", &words)])
+    } else if sum < 0.95 {
+        fill(lang, "report.rank_sobol_under", &[("sum", &words)])
+    } else {
+        fill(lang, "report.rank_sobol_additive", &[("sum", &words)])
+    });
+    s
 }
 
 #[cfg(test)]

@@ -868,8 +868,8 @@ pub fn sensitivity(
 }
 
 /// The analysis' findings: per indicator the factor that matters most, the next, and a note
-/// where replicate noise dominates; in English also the analysis' own sentences (`ranking`,
-/// not in the catalogue yet); then the warnings.
+/// where replicate noise dominates; then the analysis' own sentences (`ranking`, in `lang`);
+/// then the warnings.
 fn sensitivity_findings(
     h: &mut String,
     a: &Analysis,
@@ -936,7 +936,7 @@ fn sensitivity_findings(
         let _ = writeln!(h, "<li><b>{}</b>: {}{noise}</li>", esc(&title), esc(&line));
     }
     h.push_str("</ul>\n");
-    if lang == Lang::En && !ranking.is_empty() {
+    if !ranking.is_empty() {
         let _ = writeln!(
             h,
             "<h3>{}</h3>\n<ul>",

@@ -1,7 +1,7 @@
 //! The presentation of a sensitivity analysis: one chart per indicator (Morris: the μ*–σ
 //! plane with the μ* CI; Sobol: S1 and ST bars with CIs) and the report page.
 
-use super::chart::{tick, write_into, Area, Chart, Dr, Look};
+use super::chart::{tick, write_into, Area, Chart, Dr, Look, Plane};
 use super::layout::text_width;
 use super::meta::series_title_in;
 use super::run::draw::{header, LegendItem, Swatch};
@@ -134,6 +134,22 @@ fn place_label(
     })
 }
 
+/// The axes of the μ*–σ plane: ticks in the look's language, the axis descriptions, a light grid.
+fn morris_mesh<DB: DrawingBackend>(chart: &mut Plane<DB>, look: Look) -> Result<()> {
+    let ticks = |v: &f64| tick(look.lang, *v);
+    chart
+        .configure_mesh()
+        .x_label_formatter(&ticks)
+        .y_label_formatter(&ticks)
+        .x_desc(look.tr("chart.morris_x"))
+        .y_desc(look.tr("chart.morris_y"))
+        .label_style(font(TICK_SIZE, false))
+        .axis_desc_style(font(DESC_SIZE, false))
+        .light_line_style(GRID)
+        .draw()
+        .dr()
+}
+
 /// Morris: each factor at (μ*, σ) with the μ* CI, the σ = μ* line, and each factor's whole key
 /// as its label where it finds room (largest μ* first); the ones without room are named under
 /// the plot.
@@ -160,17 +176,7 @@ fn morris_panel<DB: DrawingBackend>(
         .y_label_area_size(90)
         .build_cartesian_2d(0.0..xmax, 0.0..ymax)
         .dr()?;
-    chart
-        .configure_mesh()
-        .x_label_formatter(&|v| tick(look.lang, *v))
-        .y_label_formatter(&|v| tick(look.lang, *v))
-        .x_desc(look.tr("chart.morris_x"))
-        .y_desc(look.tr("chart.morris_y"))
-        .label_style(font(TICK_SIZE, false))
-        .axis_desc_style(font(DESC_SIZE, false))
-        .light_line_style(GRID)
-        .draw()
-        .dr()?;
+    morris_mesh(&mut chart, look)?;
     // σ = μ* line: above it, effects are non-linear or interacting.
     for k in 0..20 {
         let dash = dash_of_diagonal(xmax.min(ymax), k);

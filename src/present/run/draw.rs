@@ -938,27 +938,10 @@ pub fn distributions<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Volunteer retention: share of the founding volunteers (week 0) still active, as a step
-/// curve, with the annual attrition of all volunteers in words.
-pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look) -> Result<()> {
-    let stats = data
-        .timeseries
-        .get("founding_volunteers_retained", "volunteers");
-    let x = match data.timeseries.week_range() {
-        // The curve starts at week 0 (everyone retained) when the data start at week 1, and
-        // the last step is held a little past the last week so that it shows.
-        Some((a, b)) => {
-            let first = if a == 1 { 0.0 } else { a as f64 };
-            let last = b as f64;
-            (first, last + ((last - first) * 0.015).max(0.5))
-        }
-        None => (0.0, 1.0),
-    };
-    let mut curve = survival_curve(stats, x.1);
-    clamp_segments(&mut curve.band90, 0.0, 1.0);
-    clamp_segments(&mut curve.ci95, 0.0, 1.0);
+/// The retention chart's subtitle: what the curve is, the annual attrition of all volunteers,
+/// and the share retained after a year (when the run is longer) and at the end, in `lang`.
+fn retention_subtitle(data: &RunData, stats: &[WeekStat], lang: Lang) -> String {
     let n = data.replicates();
-    let lang = look.lang;
     let mut subtitle = fill(
         lang,
         "chart.run_retention_subtitle",
@@ -1014,6 +997,31 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look
     if let Some(last) = defined.last() {
         subtitle.push_str(&describe(last));
     }
+    subtitle
+}
+
+/// Volunteer retention: share of the founding volunteers (week 0) still active, as a step
+/// curve, with the annual attrition of all volunteers in words.
+pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look) -> Result<()> {
+    let stats = data
+        .timeseries
+        .get("founding_volunteers_retained", "volunteers");
+    let x = match data.timeseries.week_range() {
+        // The curve starts at week 0 (everyone retained) when the data start at week 1, and
+        // the last step is held a little past the last week so that it shows.
+        Some((a, b)) => {
+            let first = if a == 1 { 0.0 } else { a as f64 };
+            let last = b as f64;
+            (first, last + ((last - first) * 0.015).max(0.5))
+        }
+        None => (0.0, 1.0),
+    };
+    let mut curve = survival_curve(stats, x.1);
+    clamp_segments(&mut curve.band90, 0.0, 1.0);
+    clamp_segments(&mut curve.ci95, 0.0, 1.0);
+    let n = data.replicates();
+    let lang = look.lang;
+    let subtitle = retention_subtitle(data, stats, lang);
     let has_bands = !curve.band90.is_empty();
     let mut legend = band_legend(lang, VOLUNTEERS, n, has_bands);
     legend[0].label = if n == 1 {
