@@ -740,7 +740,14 @@ fn the_replay_carries_the_events_the_people_the_ties_and_each_person_over_the_we
     for e in edges {
         assert!(e["w"].as_f64().unwrap() >= threshold - 1e-4);
         let kind = e["kind"].as_str().unwrap();
-        assert!(["bonding", "bridging", "linking", "other"].contains(&kind));
+        assert!([
+            "bonding",
+            "bridging",
+            "linking",
+            "bridging+linking",
+            "other"
+        ]
+        .contains(&kind));
         let (a, b) = (
             &people[e["a"].as_u64().unwrap() as usize],
             &people[e["b"].as_u64().unwrap() as usize],
@@ -749,7 +756,12 @@ fn the_replay_carries_the_events_the_people_the_ties_and_each_person_over_the_we
             assert_eq!(kind, "bonding", "two local volunteers: {e}");
         }
         if (a["role"] == "volunteer") != (b["role"] == "volunteer") {
-            assert_eq!(kind, "linking", "a newcomer and a volunteer: {e}");
+            // The café's volunteers are locals, its participants newcomers: such a tie crosses
+            // the majority line and the power gradient at once.
+            assert_eq!(
+                kind, "bridging+linking",
+                "a newcomer and a local volunteer: {e}"
+            );
         }
     }
     // History: every week of the run for every seat; the week shown agrees with `people`.
@@ -910,4 +922,100 @@ fn the_page_speaks_english_and_norwegian() {
     let s = serve::handle_in(dugnad::lang::Lang::Nb, "GET", "/api/strings", b"");
     let v: Value = serde_json::from_slice(&s.body).unwrap();
     assert_eq!(v["lang"], "nb");
+}
+
+/// The page's tie network at a week is the run's: for the same scenario, seed, replicate and
+/// group, the ties it draws (those of at least the drawing threshold) are the rows of `ties.csv`
+/// of that week, type by type — bridging ties included (a newcomer's tie to a local volunteer is
+/// `bridging+linking`, not linking only).
+#[test]
+fn the_tie_network_counts_each_type_as_ties_csv_does() {
+    let week = 40;
+    let (status, v) = post(
+        "/api/trace",
+        &json!({ "design": { "scenario": "knitting-cafe", "overrides": [] }, "week": week, "replicate": 0, "group": 0 }),
+    );
+    assert_eq!(status, 200, "{v}");
+    let threshold = v["network"]["threshold"].as_f64().unwrap();
+    let mut drawn = std::collections::BTreeMap::<String, usize>::new();
+    for e in v["network"]["edges"].as_array().unwrap() {
+        *drawn
+            .entry(e["kind"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
+        .args([
+            "run",
+            "scenarios/knitting-cafe.toml",
+            "--agents",
+            "--replicates",
+            "1",
+            "-q",
+        ])
+        .args(["--snapshot-weeks", &week.to_string(), "-o"])
+        .arg(&out)
+        .env_remove("DUGNAD_LANG")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let csv = std::fs::read_to_string(out.join("ties.csv")).unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (r, w, g, t, s) = (
+        col("replicate"),
+        col("week"),
+        col("group"),
+        col("type"),
+        col("strength"),
+    );
+    let mut written = std::collections::BTreeMap::<String, usize>::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let strength: f64 = f[s].parse().unwrap();
+        if f[r] == "0" && f[w] == week.to_string() && f[g] == "0" && strength >= threshold {
+            *written.entry(f[t].to_string()).or_default() += 1;
+        }
+    }
+    assert!(!written.is_empty(), "the café has ties in week {week}");
+    assert_eq!(drawn, written, "the page's ties by type vs ties.csv");
+    assert!(
+        drawn.get("bridging+linking").copied().unwrap_or(0) > 0,
+        "a café's newcomer–volunteer ties are bridging (and linking): {drawn:?}"
+    );
+}
+
+/// The page asks in its language, and the server refuses in it: the limits of the classroom
+/// server in bokmål with `"lang": "nb"`, in English without; an unknown language is refused.
+#[test]
+fn refusals_come_in_the_language_of_the_page() {
+    let ok = json!({ "scenario": "knitting-cafe" });
+    for (extra, en, nb) in [
+        (json!({ "replicates": 201 }), "at most 200", "høyst 200"),
+        (json!({ "weeks": 261 }), "at most 260", "høyst 260"),
+    ] {
+        let (status, v) = compare(ok.clone(), ok.clone(), extra.clone());
+        assert_eq!(status, 400, "{v}");
+        assert!(v["error"].as_str().unwrap().contains(en), "{v}");
+        let mut with_nb = extra.clone();
+        with_nb["lang"] = json!("nb");
+        let (status, v) = compare(ok.clone(), ok.clone(), with_nb);
+        assert_eq!(status, 400, "{v}");
+        let m = v["error"].as_str().unwrap();
+        assert!(m.contains(nb) && m.contains("klasseromsserveren"), "{v}");
+    }
+    let (status, v) = post(
+        "/api/trace",
+        &json!({ "design": { "scenario": "knitting-cafe", "overrides": ["scenario.weeks=300"] }, "week": 290, "lang": "nb" }),
+    );
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("høyst 260"), "{v}");
+    let (status, v) = compare(ok.clone(), ok, json!({ "lang": "de" }));
+    assert_eq!(status, 400, "{v}");
+    assert!(
+        v["error"].as_str().unwrap().contains("unknown language"),
+        "{v}"
+    );
 }

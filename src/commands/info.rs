@@ -142,7 +142,7 @@ pub fn indicators(cmd: &IndicatorsCmd) -> anyhow::Result<()> {
             i.range,
             i.direction.words(),
             lens_list(i),
-            i.meaning,
+            i.meaning(),
             i.formula_text
         );
     }

@@ -123,7 +123,7 @@ fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64, lang: Lang) {
             &[
                 ("replicates", &agg.replicates()),
                 ("weeks", &agg.weeks),
-                ("seconds", &format!("{secs:.2}")),
+                ("seconds", &lang.number(&format!("{secs:.2}"))),
                 ("dir", &dir.display()),
             ]
         )
@@ -146,7 +146,12 @@ pub fn summary_lines_in(agg: &RunAggregate, lang: Lang) -> Vec<String> {
         let Some(s) = k.map(|k| agg.final_week[k].summary()) else {
             return String::new();
         };
-        let mut c = format!("{} [{}, {}]", num(s.mean), num(s.ci_low), num(s.ci_high));
+        let mut c = lang.number(&format!(
+            "{} [{}, {}]",
+            num(s.mean),
+            num(s.ci_low),
+            num(s.ci_high)
+        ));
         if s.n < runs {
             c.push_str(&format!(" n={}/{runs}", s.n));
         }

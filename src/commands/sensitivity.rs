@@ -109,7 +109,8 @@ pub fn sensitivity_planned(
         let lang = crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
         let done = analyse(plan, (!cmd.no_charts).then_some(lang))?;
         files.extend(done.files);
-        (done.analysis.warnings, done.ranking)
+        let warnings = done.analysis.warnings.iter().map(ToString::to_string);
+        (warnings.collect(), done.ranking)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -210,7 +211,7 @@ fn analyse(plan: &Plan, charts: Option<crate::lang::Lang>) -> Result<Analysed> {
             base.seed,
             base.weeks,
             &drawn,
-            &ranking,
+            &sa::ranking_in(&a, lang),
             lang,
         );
         write_file_atomic(&dir.join("report.html"), html.as_bytes())?;

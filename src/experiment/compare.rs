@@ -5,6 +5,7 @@
 use super::fit::posterior::{Drawn, Posterior};
 use super::{default_output, pick_series, split_top_level, Refusal, Scope};
 use crate::cli::CompareCmd;
+use crate::lang::{fill, Lang};
 use crate::metrics::{Layout, Row};
 use crate::model::group::Design;
 use crate::output::manifest::Provenance;
@@ -644,32 +645,48 @@ pub struct AdaptiveOutcome {
 }
 
 impl AdaptiveOutcome {
-    /// One sentence for stdout and the report.
+    /// One sentence for stdout and the report, in English.
     pub fn sentence(&self) -> String {
+        self.sentence_in(Lang::En)
+    }
+
+    /// [`sentence`](Self::sentence) in `lang`.
+    pub fn sentence_in(&self, lang: Lang) -> String {
         let widths: Vec<String> = self
             .half_widths
             .iter()
-            .map(|(n, w)| format!("{n} ±{}", num(*w)))
+            .map(|(n, w)| format!("{n} ±{}", lang.number(&num(*w))))
             .collect();
-        if self.reached {
-            format!(
-                "adaptive replication: {} replicates per design were needed for a 95 % CI half-width below {} \
-                 in the paired difference of {} ({})",
-                self.replicates_needed,
-                num(self.target_half_width),
-                self.indicator,
-                widths.join(", ")
-            )
+        // `voice_parity (newcomers)`: a class lens in the language's words.
+        let indicator = match self
+            .indicator
+            .strip_suffix(')')
+            .and_then(|s| s.split_once(" ("))
+        {
+            Some((name, lens)) if lang != Lang::En => {
+                let key = format!("common.lens_{lens}");
+                match lang.catalogue().get(&key) {
+                    Some(words) => format!("{name} ({words})"),
+                    None => self.indicator.clone(),
+                }
+            }
+            _ => self.indicator.clone(),
+        };
+        let key = if self.reached {
+            "report.adaptive_reached"
         } else {
-            format!(
-                "adaptive replication: stopped at --max-replicates {} without a 95 % CI half-width below {} in \
-                 the paired difference of {} ({})",
-                self.replicates_needed,
-                num(self.target_half_width),
-                self.indicator,
-                widths.join(", ")
-            )
-        }
+            "report.adaptive_stopped"
+        };
+        fill(
+            lang,
+            key,
+            &[
+                ("replicates", &self.replicates_needed),
+                ("target", &lang.number(&num(self.target_half_width))),
+                ("indicator", &indicator),
+                ("widths", &widths.join(", ")),
+            ],
+        )
     }
 }
 

@@ -16,18 +16,19 @@ use super::store::replicates_file;
 use super::sweep::{Base, Sweep};
 use super::{default_output, pick_series, Refusal, Scope};
 use crate::cli::SensitivityCmd;
+use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_indicators, View};
 use crate::metrics::Layout;
 use crate::output::number::num;
 use crate::output::table::{Cell, Column, Kind, Table};
 use crate::scenario::Source;
+use crate::stats::sensitivity::{IMPRECISE_HALF_WIDTH, IMPRECISE_NEGATIVE};
 use crate::stats::{
     morris_design, morris_indices_seeded, noise_share, replicate_means, saltelli_design,
-    scale_points, sobol_indices, sobol_indices_noisy, MorrisIndex, SobolOptions, SobolResult,
-    SOBOL_MAX_DIMS,
+    scale_points, sobol_indices, sobol_indices_noisy, Imprecision, MorrisIndex, SobolOptions,
+    SobolResult, SobolWarning, SOBOL_MAX_DIMS,
 };
 use anyhow::{Context, Result};
-use std::fmt::Write;
 use std::path::Path;
 
 /// Bootstrap resamples of every CI.
@@ -273,6 +274,139 @@ impl Target {
     pub fn label(&self) -> String {
         format!("{} ({})", self.indicator, self.lens)
     }
+
+    /// [`label`](Self::label) in `lang`: the indicator by key, a class lens in words
+    /// (`mean_agency (nyankomne)`).
+    pub fn label_in(&self, lang: Lang) -> String {
+        let lens = match lang.catalogue().get(&format!("common.lens_{}", self.lens)) {
+            Some(words) if lang != Lang::En => words.as_str(),
+            _ => self.lens.as_str(),
+        };
+        format!("{} ({lens})", self.indicator)
+    }
+}
+
+/// Why an analysis' indices of one output should be read with care.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    pub target: Target,
+    pub kind: WarningKind,
+}
+
+/// What a [`Warning`] is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WarningKind {
+    /// Some Morris elementary effects are undefined (the indicator is NA at some points).
+    UndefinedEffects,
+    /// The Sobol estimator's warning; `factor` names the factor it is about by its key.
+    Sobol {
+        factor: Option<String>,
+        warning: SobolWarning,
+    },
+    /// The replicate noise of a point mean is `share` of the spread of the point means.
+    Noise { share: f64 },
+}
+
+impl Warning {
+    /// The warning in words, in `lang` (English: what the terminal and the manifest say).
+    pub fn words(&self, lang: Lang) -> String {
+        let subject = self.target.label_in(lang);
+        let number = |s: String| lang.number(&s);
+        match &self.kind {
+            WarningKind::UndefinedEffects => fill(
+                lang,
+                "report.warn_undefined_effects",
+                &[("subject", &subject)],
+            ),
+            WarningKind::Noise { share } => fill(
+                lang,
+                "report.warn_noise",
+                &[
+                    ("subject", &subject),
+                    ("share", &number(format!("{:.0}", 100.0 * share))),
+                ],
+            ),
+            WarningKind::Sobol { factor, warning } => match warning {
+                SobolWarning::RowsDropped { dropped, rows } => fill(
+                    lang,
+                    "report.warn_rows_dropped",
+                    &[("subject", &subject), ("dropped", dropped), ("rows", rows)],
+                ),
+                SobolWarning::NoVariance {
+                    variance,
+                    noise_var,
+                } => fill(
+                    lang,
+                    "report.warn_no_variance",
+                    &[
+                        ("subject", &subject),
+                        ("variance", &number(variance.to_string())),
+                        ("noise", &number(noise_var.to_string())),
+                    ],
+                ),
+                SobolWarning::Imprecise {
+                    factor: f,
+                    reasons,
+                    n,
+                } => {
+                    let reasons: Vec<String> = reasons
+                        .iter()
+                        .map(|r| {
+                            let (key, value, limit) = match r {
+                                Imprecision::WideS1(v) => {
+                                    ("report.warn_wide_s1", v, IMPRECISE_HALF_WIDTH)
+                                }
+                                Imprecision::WideSt(v) => {
+                                    ("report.warn_wide_st", v, IMPRECISE_HALF_WIDTH)
+                                }
+                                Imprecision::NegativeS1(v) => {
+                                    ("report.warn_negative_s1", v, IMPRECISE_NEGATIVE)
+                                }
+                                Imprecision::NegativeSt(v) => {
+                                    ("report.warn_negative_st", v, IMPRECISE_NEGATIVE)
+                                }
+                            };
+                            fill(
+                                lang,
+                                key,
+                                &[
+                                    ("value", &number(format!("{value:.3}"))),
+                                    ("limit", &number(limit.to_string())),
+                                ],
+                            )
+                        })
+                        .collect();
+                    let which = factor.clone().unwrap_or_else(|| format!("factor {f}"));
+                    fill(
+                        lang,
+                        "report.warn_imprecise",
+                        &[
+                            ("subject", &subject),
+                            ("factor", &which),
+                            ("reasons", &reasons.join(", ")),
+                            ("n", n),
+                            ("better", &(4 * n)),
+                        ],
+                    )
+                }
+                SobolWarning::Noisy { share } => fill(
+                    lang,
+                    "report.warn_noisy",
+                    &[
+                        ("subject", &subject),
+                        ("share", &number(format!("{:.0}", 100.0 * share))),
+                    ],
+                ),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    /// The warning in English.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Lang::En))
+    }
 }
 
 /// A sensitivity analysis, planned: its design and the outputs analysed, and the design's
@@ -454,7 +588,7 @@ pub struct Analysis {
     /// Per analysed output: the (indicator, lens), its noise share and its indices.
     pub per_indicator: Vec<(Target, f64, Indices)>,
     pub estimates: Vec<Estimate>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Replicates per point (the most any point had).
     pub replicates: usize,
 }
@@ -468,7 +602,6 @@ pub fn analyze(design: &Design, indicators: &[Target], outputs: &[Vec<Vec<f64>>]
     let mut warnings = Vec::new();
     let replicates = outputs.iter().flatten().map(Vec::len).max().unwrap_or(0);
     for (j, target) in indicators.iter().enumerate() {
-        let name = target.label();
         let reps = &outputs[j];
         let share = noise_share(reps);
         let est =
@@ -501,9 +634,10 @@ pub fn analyze(design: &Design, indicators: &[Target], outputs: &[Vec<Vec<f64>>]
                     estimates.push(est(f, "sigma", x.sigma, None));
                 }
                 if m.iter().any(|x| x.mu_star.is_nan()) {
-                    warnings.push(format!(
-                        "{name}: some elementary effects are undefined (the indicator is NA at some points)"
-                    ));
+                    warnings.push(Warning {
+                        target: target.clone(),
+                        kind: WarningKind::UndefinedEffects,
+                    });
                 }
                 Indices::Morris(m)
             }
@@ -537,26 +671,26 @@ pub fn analyze(design: &Design, indicators: &[Target], outputs: &[Vec<Vec<f64>>]
                 ));
                 for w in &primary.warnings {
                     // The estimator names factors by index; name them by key.
-                    let w = match w.strip_prefix("factor ").and_then(|r| r.split_once(':')) {
-                        Some((n, rest)) => match n.parse::<usize>().ok().and_then(|f| names.get(f))
-                        {
-                            Some(key) => format!("{key}:{rest}"),
-                            None => w.clone(),
-                        },
-                        None => w.clone(),
+                    let factor = match w {
+                        SobolWarning::Imprecise { factor, .. } => names.get(*factor).cloned(),
+                        _ => None,
                     };
-                    warnings.push(format!("{name}: {w}"));
+                    warnings.push(Warning {
+                        target: target.clone(),
+                        kind: WarningKind::Sobol {
+                            factor,
+                            warning: w.clone(),
+                        },
+                    });
                 }
                 Indices::Sobol { primary, corrected }
             }
         };
         if share.is_finite() && share > 0.5 {
-            warnings.push(format!(
-                "{name}: the replicate noise of a point mean (s²/R) is {:.0} % of the spread of the point means: \
-                 the factors move {name} little next to replicate-to-replicate noise, and the indices rest on common \
-                 random numbers cancelling that noise; check their CIs, or raise --replicates",
-                100.0 * share
-            ));
+            warnings.push(Warning {
+                target: target.clone(),
+                kind: WarningKind::Noise { share },
+            });
         }
         per_indicator.push((target.clone(), share, indices));
     }
@@ -671,110 +805,145 @@ fn pct(x: f64) -> String {
     }
 }
 
-/// The plain-language ranking: per indicator, the factors in order of importance.
+/// The plain-language ranking: per indicator, the factors in order of importance (English:
+/// what the terminal and the manifest say).
 pub fn ranking(a: &Analysis) -> Vec<String> {
-    let mut out = Vec::new();
-    for (target, _, ix) in &a.per_indicator {
-        let name = target.label();
-        match ix {
-            Indices::Morris(m) => {
-                let mut order: Vec<usize> = (0..m.len()).collect();
-                order.sort_by(|&x, &y| m[y].mu_star.total_cmp(&m[x].mu_star).then(x.cmp(&y)));
-                let top = order[0];
-                if m[top].mu_star.is_nan() || m[top].mu_star <= 0.0 {
-                    out.push(format!("No factor changes {name} (μ* = 0 for all)."));
-                    continue;
-                }
-                let dir = if m[top].mu >= 0.0 { "raises" } else { "lowers" };
-                let mut s = format!(
-                    "{} has the largest mean effect on {name}: moving it across its range changes {name} by {} on \
-                     average, and on balance {dir} it (μ = {}, σ = {}{}).",
-                    a.factors[top],
-                    num(m[top].mu_star),
-                    num(m[top].mu),
-                    num(m[top].sigma),
-                    if m[top].sigma > m[top].mu_star {
-                        ", σ > μ*: its effect depends on the other factors or is non-linear"
-                    } else {
-                        ""
-                    }
-                );
-                let rest: Vec<String> = order[1..]
-                    .iter()
-                    .filter(|&&f| m[f].mu_star > 0.0)
-                    .take(3)
-                    .map(|&f| format!("{} (μ* = {})", a.factors[f], num(m[f].mu_star)))
-                    .collect();
-                if !rest.is_empty() {
-                    let _ = write!(s, " Next: {}.", rest.join(", "));
-                }
-                let zero: Vec<&str> = order
-                    .iter()
-                    .filter(|&&f| m[f].mu_star == 0.0)
-                    .map(|&f| a.factors[f].as_str())
-                    .collect();
-                if !zero.is_empty() {
-                    let _ = write!(s, " No effect at all: {}.", zero.join(", "));
-                }
-                out.push(s);
+    ranking_in(a, Lang::En)
+}
+
+/// [`ranking`] in `lang`.
+pub fn ranking_in(a: &Analysis, lang: Lang) -> Vec<String> {
+    a.per_indicator
+        .iter()
+        .map(|(target, _, ix)| {
+            let name = target.label_in(lang);
+            match ix {
+                Indices::Morris(m) => morris_sentence(&a.factors, m, &name, lang),
+                Indices::Sobol { primary, .. } => sobol_sentence(&a.factors, primary, &name, lang),
             }
-            Indices::Sobol { primary, .. } => {
-                let ix = &primary.indices;
-                let mut order: Vec<usize> = (0..ix.len()).collect();
-                order.sort_by(|&x, &y| ix[y].st.total_cmp(&ix[x].st).then(x.cmp(&y)));
-                if !primary.variance.is_finite() || primary.variance <= 1e-24 {
-                    out.push(format!(
-                        "{name} does not vary over these ranges (beyond replicate noise): no factor explains it."
-                    ));
-                    continue;
-                }
-                let t = order[0];
-                let mut s = format!(
-                    "{} explains ~{} of the variance of {name} on its own (S1) and ~{} including its interactions (ST).",
-                    a.factors[t],
-                    pct(ix[t].s1.max(0.0)),
-                    pct(ix[t].st.max(0.0))
-                );
-                let rest: Vec<String> = order[1..]
-                    .iter()
-                    .take(3)
-                    .map(|&f| {
-                        format!(
-                            "{} (S1 ~{}, ST ~{})",
-                            a.factors[f],
-                            pct(ix[f].s1.max(0.0)),
-                            pct(ix[f].st.max(0.0))
-                        )
-                    })
-                    .collect();
-                if !rest.is_empty() {
-                    let _ = write!(s, " Next: {}.", rest.join(", "));
-                }
-                let sum = primary.sum_s1;
-                let _ = if sum > 1.05 {
-                    write!(
-                        s,
-                        " Σ S1 = ~{}, above 100 %: estimation error, try a larger --samples.",
-                        pct(sum)
-                    )
-                } else if sum < 0.95 {
-                    write!(
-                        s,
-                        " Together the first-order effects explain ~{}; the rest is interactions.",
-                        pct(sum)
-                    )
-                } else {
-                    write!(
-                        s,
-                        " The first-order effects explain ~{}: the factors act additively.",
-                        pct(sum)
-                    )
-                };
-                out.push(s);
-            }
-        }
+        })
+        .collect()
+}
+
+/// One output's Morris ranking in words: the factor of largest μ*, its direction and whether
+/// it interacts, the next three, and those of no effect.
+fn morris_sentence(factors: &[String], m: &[MorrisIndex], name: &str, lang: Lang) -> String {
+    let number = |x: f64| lang.number(&num(x));
+    let mut order: Vec<usize> = (0..m.len()).collect();
+    order.sort_by(|&x, &y| m[y].mu_star.total_cmp(&m[x].mu_star).then(x.cmp(&y)));
+    let top = order[0];
+    if m[top].mu_star.is_nan() || m[top].mu_star <= 0.0 {
+        return fill(lang, "report.rank_morris_none", &[("name", &name)]);
     }
-    out
+    let direction = lang.tr(if m[top].mu >= 0.0 {
+        "report.rank_raises"
+    } else {
+        "report.rank_lowers"
+    });
+    let interacts = if m[top].sigma > m[top].mu_star {
+        lang.tr("report.rank_morris_interacts")
+    } else {
+        ""
+    };
+    let mut s = fill(
+        lang,
+        "report.rank_morris_top",
+        &[
+            ("factor", &factors[top]),
+            ("name", &name),
+            ("mu_star", &number(m[top].mu_star)),
+            ("direction", &direction),
+            ("mu", &number(m[top].mu)),
+            ("sigma", &number(m[top].sigma)),
+            ("interacts", &interacts),
+        ],
+    );
+    let rest: Vec<String> = order[1..]
+        .iter()
+        .filter(|&&f| m[f].mu_star > 0.0)
+        .take(3)
+        .map(|&f| {
+            fill(
+                lang,
+                "report.rank_morris_item",
+                &[("factor", &factors[f]), ("mu_star", &number(m[f].mu_star))],
+            )
+        })
+        .collect();
+    if !rest.is_empty() {
+        s.push_str(&fill(
+            lang,
+            "report.rank_next",
+            &[("factors", &rest.join(", "))],
+        ));
+    }
+    let zero: Vec<&str> = order
+        .iter()
+        .filter(|&&f| m[f].mu_star == 0.0)
+        .map(|&f| factors[f].as_str())
+        .collect();
+    if !zero.is_empty() {
+        s.push_str(&fill(
+            lang,
+            "report.rank_no_effect",
+            &[("factors", &zero.join(", "))],
+        ));
+    }
+    s
+}
+
+/// One output's Sobol ranking in words: the factor of largest ST with its S1 and ST, the next
+/// three, and what Σ S1 says (estimation error, interactions, or additive factors).
+fn sobol_sentence(factors: &[String], primary: &SobolResult, name: &str, lang: Lang) -> String {
+    let percent = |x: f64| lang.number(&pct(x));
+    let ix = &primary.indices;
+    let mut order: Vec<usize> = (0..ix.len()).collect();
+    order.sort_by(|&x, &y| ix[y].st.total_cmp(&ix[x].st).then(x.cmp(&y)));
+    if !primary.variance.is_finite() || primary.variance <= 1e-24 {
+        return fill(lang, "report.rank_sobol_none", &[("name", &name)]);
+    }
+    let t = order[0];
+    let mut s = fill(
+        lang,
+        "report.rank_sobol_top",
+        &[
+            ("factor", &factors[t]),
+            ("s1", &percent(ix[t].s1.max(0.0))),
+            ("name", &name),
+            ("st", &percent(ix[t].st.max(0.0))),
+        ],
+    );
+    let rest: Vec<String> = order[1..]
+        .iter()
+        .take(3)
+        .map(|&f| {
+            fill(
+                lang,
+                "report.rank_sobol_item",
+                &[
+                    ("factor", &factors[f]),
+                    ("s1", &percent(ix[f].s1.max(0.0))),
+                    ("st", &percent(ix[f].st.max(0.0))),
+                ],
+            )
+        })
+        .collect();
+    if !rest.is_empty() {
+        s.push_str(&fill(
+            lang,
+            "report.rank_next",
+            &[("factors", &rest.join(", "))],
+        ));
+    }
+    let (sum, words) = (primary.sum_s1, percent(primary.sum_s1));
+    s.push_str(&if sum > 1.05 {
+        fill(lang, "report.rank_sobol_over", &[("sum", &words)])
+    } else if sum < 0.95 {
+        fill(lang, "report.rank_sobol_under", &[("sum", &words)])
+    } else {
+        fill(lang, "report.rank_sobol_additive", &[("sum", &words)])
+    });
+    s
 }
 
 #[cfg(test)]

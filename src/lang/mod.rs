@@ -62,6 +62,17 @@ impl Lang {
         }
     }
 
+    /// A number written for people (never for a file that is read back) with this language's
+    /// decimal mark: `0.25` stays `0.25` in English and becomes `0,25` in bokmål. The formatters
+    /// write no thousands separator, so a number's one point is its decimal point, and a label
+    /// with several numbers ("0.2–0.4 %") is converted whole.
+    pub fn number(self, text: &str) -> String {
+        match self {
+            Lang::En => text.to_string(),
+            Lang::Nb => decimal_comma(text),
+        }
+    }
+
     /// The strings of one section (`page` → every `page.*` key, the prefix removed), for an
     /// interface that takes a whole section at once (the classroom page).
     pub fn section(self, section: &str) -> BTreeMap<&'static str, &'static str> {
@@ -117,6 +128,46 @@ pub fn fill(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String
     let mut out = lang.tr(key).to_string();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// `text` with the decimal point of every number turned into a comma. A number is a run of
+/// digits with one point inside; a run with several points (a version `0.1.0`, an address) or
+/// touching a letter, `_` or `/` (a DOI `10.33134/njmr.436`, a name `r0.5`) is not a number
+/// and is left alone.
+fn decimal_comma(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphabetic() || *c == '_' || *c == '/');
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+            i += 1;
+        }
+        // A trailing point ends a sentence, not a number.
+        let mut end = i;
+        while end > start + 1 && chars[end - 1] == '.' {
+            end -= 1;
+        }
+        let run = &chars[start..end];
+        let points = run.iter().filter(|c| **c == '.').count();
+        let identifier =
+            word(start.checked_sub(1).and_then(|k| chars.get(k))) || word(chars.get(end));
+        for &c in run {
+            out.push(if c == '.' && points == 1 && !identifier {
+                ','
+            } else {
+                c
+            });
+        }
+        out.extend(&chars[end..i]);
     }
     out
 }
@@ -193,6 +244,15 @@ mod tests {
         assert_eq!(
             placeholders("{a} of {b_2} {not a name} {"),
             vec!["a", "b_2"]
+        );
+        assert_eq!(Lang::En.number("0.25 [0.1, 1.5]"), "0.25 [0.1, 1.5]");
+        assert_eq!(
+            Lang::Nb.number("0.25 [0.1, 1.5] in 3. uke."),
+            "0,25 [0,1, 1,5] in 3. uke."
+        );
+        assert_eq!(
+            Lang::Nb.number("dugnad 0.1.0, doi 10.33134/njmr.436, r0.5: 2.5."),
+            "dugnad 0.1.0, doi 10.33134/njmr.436, r0.5: 2,5."
         );
         let s = fill(Lang::Nb, "common.weeks", &[("n", &52)]);
         assert_eq!(s, "52 uker");

@@ -1,7 +1,9 @@
-//! The indicator table: one declaration per indicator — name, title, unit, range, the lenses it
-//! applies to, the desired direction, its meaning, its formula (as text and as code) and the
-//! mechanisms it measures. The CSV rows, the codebook, `docs/indicators.md`, chart titles,
-//! report cards and the classroom's labels are all drawn from it.
+//! The indicator table: one declaration per indicator — name, range, the lenses it applies to,
+//! the desired direction, its formula (as text and as code) and the mechanisms it measures; its
+//! words (title, unit, meaning, and the classroom's shorter ones) are the language catalogues'
+//! `[indicator]` and `[page]` keys named after it. The CSV rows, the codebook,
+//! `docs/indicators.md`, chart titles, report cards and the classroom's labels are all drawn
+//! from them.
 //!
 //! A formula is a function of the sums of one lens ([`LensTally`]) and of the week
 //! ([`WeekTally`]), read through [`Sums`]; [`super::series::Layout`] evaluates every (indicator, lens) pair of a
@@ -124,10 +126,6 @@ pub struct Indicator {
     pub mechanisms: &'static str,
     /// The formula in the tally's words (docs/indicators.md).
     pub formula_text: &'static str,
-    /// One-line plain meaning, lens-free.
-    pub meaning: &'static str,
-    /// The classroom page's shorter (title, meaning), if it has its own.
-    pub classroom: Option<(&'static str, &'static str)>,
     pub formula: fn(&Sums) -> f64,
 }
 
@@ -144,7 +142,12 @@ impl Indicator {
         self.words(Lang::En, "unit")
     }
 
-    /// The indicator's `field` (`title`, `unit`) in `lang`; "" when no catalogue has it.
+    /// One-line plain meaning, lens-free, in English: the catalogue's `indicator.<name>.meaning`.
+    pub fn meaning(&self) -> &'static str {
+        self.words(Lang::En, "meaning")
+    }
+
+    /// The indicator's `field` (`title`, `unit`, `meaning`) in `lang`; "" when no catalogue has it.
     pub fn words(&self, lang: Lang, field: &str) -> &'static str {
         let key = format!("indicator.{}.{field}", self.name);
         match lang
@@ -257,8 +260,6 @@ const P: Indicator = Indicator {
     topic: Topic::Agency,
     mechanisms: "",
     formula_text: "",
-    meaning: "",
-    classroom: None,
     formula: |_| f64::NAN,
 };
 
@@ -305,7 +306,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Voice,
         mechanisms: "M1",
         formula_text: "voice / turns",
-        meaning: "Share of all speaking turns that were the lens's own voice: its members' completed turns plus the turns they took over from others. The class lenses sum to 1.",
         formula: voice_share,
         ..P
     },
@@ -317,8 +317,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Voice,
         mechanisms: "M1",
         formula_text: "(voice / turns) / (presence / presence of everyone)",
-        meaning: "Share of the talk divided by share of the people present: 1 = heard in proportion to their numbers, below 1 = under-heard.",
-        classroom: Some(("Voice parity", "newcomers' share of the talk ÷ their share of those present (1 = heard as much as present)")),
         formula: voice_parity,
         ..P
     },
@@ -330,8 +328,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Voice,
         mechanisms: "M1",
         formula_text: "spoken_for / floors",
-        meaning: "Share of the turns the lens's members started that someone else finished or took over (\u{201c}speaking for\u{201d}).",
-        classroom: Some(("Sentences finished by others", "share of newcomers' turns that someone else finished for them")),
         formula: spoken_for_rate,
         ..P
     },
@@ -343,7 +339,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Voice,
         mechanisms: "M1",
         formula_text: "spoken_for_rate of the lens / spoken_for_rate of volunteers and staff together",
-        meaning: "How many times more often the lens's members are spoken for than volunteers and staff (1 = equally often). Often NA in a single week (no volunteer spoken for): prefer run_mean.",
         formula: |v| ratio(spoken_for_rate(v), ratio(v.hosts.spoken_for, v.hosts.floors)),
         ..P
     },
@@ -355,7 +350,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Voice,
         mechanisms: "M1",
         formula_text: "took_over / Σ took_over over the four classes",
-        meaning: "Of all turns taken over in the week, the share the lens's members took over: who speaks for whom.",
         formula: |v| {
             let all: f64 = v.week.classes.iter().map(|c| c.took_over).sum();
             ratio(v.lens.took_over, all)
@@ -368,7 +362,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Voice,
         mechanisms: "M1",
         formula_text: "(floors − spoken_for) / floors",
-        meaning: "Share of the turns the lens's members started that they completed themselves (1 − spoken_for_rate).",
         formula: completed_turn_share,
         ..P
     },
@@ -380,8 +373,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Help,
         mechanisms: "M2",
         formula_text: "help_dependency / help (help received)",
-        meaning: "Share of the help episodes the lens's members received in which the helper did the task for them instead of enabling them to do it.",
-        classroom: Some(("Help that does it for them", "share of the help newcomers received that was dependency-oriented")),
         formula: dependency_help_share,
         ..P
     },
@@ -392,7 +383,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Help,
         mechanisms: "M2",
         formula_text: "help_unsolicited / help",
-        meaning: "Share of the help episodes the lens's members received that nobody asked for (the need to help at work).",
         formula: |v| ratio(v.lens.help_unsolicited, v.lens.help),
         ..P
     },
@@ -404,7 +394,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Help,
         mechanisms: "M2",
         formula_text: "help / groups",
-        meaning: "Help episodes the lens's members received in the week, per group.",
         formula: |v| per_group(v.lens.help, v),
         ..P
     },
@@ -416,7 +405,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Agenda,
         mechanisms: "M6",
         formula_text: "adopted / decisions",
-        meaning: "Share of the agenda decisions that adopted a proposal of the lens's members: who sets the agenda. The class lenses sum to 1; volunteers + staff is who sets the rules.",
         formula: proposals_adopted_share,
         ..P
     },
@@ -426,8 +414,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Agency,
         mechanisms: "M1, M2, M6, M8",
         formula_text: "agency / members",
-        meaning: "Average agency of the lens's active members: their sense of being active participants rather than recipients (0–1).",
-        classroom: Some(("Newcomers' agency", "mean agency of the newcomers (0–1)")),
         formula: mean_agency,
         ..P
     },
@@ -438,7 +424,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Agency,
         mechanisms: "M1, M2",
         formula_text: "gini_weighted / members",
-        meaning: "Member-weighted mean of the within-group Gini of the lens's members' agency (0 = all equal); lens all is the Gini of all participants of a group, not a sum.",
         formula: |v| ratio(v.lens.gini_weighted, v.lens.members),
         ..P
     },
@@ -447,7 +432,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Agency,
         mechanisms: "M2",
         formula_text: "p_indep / members",
-        meaning: "Average readiness to attempt tasks on their own; falls when attempts are pre-empted or ignored (learned dependency).",
         formula: mean_p_indep,
         ..P
     },
@@ -460,7 +444,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Beliefs,
         mechanisms: "M4, M6",
         formula_text: "gap / pairs = mean (c_j − ĉ_vj)",
-        meaning: "The lens's members' true competence minus what volunteers and staff believe it is, over (volunteer or staff, member) pairs: above 0 = underestimated (infantilized).",
         formula: competence_gap,
         ..P
     },
@@ -470,7 +453,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Beliefs,
         mechanisms: "M4, M5",
         formula_text: "participant lenses: stereotype / pairs, μ_v(origin of j) over (volunteer or staff v, member j) pairs; origin=<G>: mean μ_v(G) over active volunteers and staff of the groups a participant of G entered",
-        meaning: "Volunteers' and staff's belief about the competence of an origin group (higher = seen as more able): per non-majority origin (lens origin=<label>, NA in groups no participant of that origin ever entered), or weighted by the lens's members' origins.",
         formula: |v| match v.origin {
             Some(o) => ratio(o.stereotype, o.holders),
             None => ratio(v.lens.stereotype, v.lens.pairs),
@@ -486,7 +468,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Beliefs,
         mechanisms: "M4",
         formula_text: "limbo / groups (by entry)",
-        meaning: "Active persons who entered in the lens (also after stepping up to volunteer) and are subtyped as exceptions by at least half of the volunteers and staff who met them, with mean inclusion below theta_us: valued exceptions who are not \u{201c}us\u{201d}. Per group.",
         formula: |v| per_group(v.lens.limbo, v),
         ..P
     },
@@ -496,7 +477,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Beliefs,
         mechanisms: "M4, M5",
         formula_text: "us_them / pairs = mean (1 − w_vj)",
-        meaning: "How far volunteers and staff are from counting the lens's members as \u{201c}one of us\u{201d} (1 = entirely \u{201c}them\u{201d}).",
         formula: us_them_distance,
         ..P
     },
@@ -506,7 +486,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Ties,
         mechanisms: "M8",
         formula_text: "bonding / bonding_pairs",
-        meaning: "Mean tie strength from the lens's members to the other active persons of their own origin, whatever their roles (zeros included).",
         formula: |v| ratio(v.lens.bonding, v.lens.bonding_pairs),
         ..P
     },
@@ -515,8 +494,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Ties,
         mechanisms: "M8",
         formula_text: "bridging / bridging_pairs",
-        meaning: "Mean tie strength from the lens's members to the active persons on the other side of the majority line, whatever their roles: for newcomers, their ties to locals (majority origin) — a local neighbour as a peer is a bridge.",
-        classroom: Some(("Bridges to locals", "mean tie strength of newcomers to people of the majority origin")),
         formula: |v| ratio(v.lens.bridging, v.lens.bridging_pairs),
         ..P
     },
@@ -526,7 +503,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Ties,
         mechanisms: "M8",
         formula_text: "linking / linking_pairs",
-        meaning: "Mean tie strength from newcomers to the active volunteers and staff, across the power gradient (Szreter & Woolcock 2004); a tie to a local volunteer is bridging and linking at once.",
         formula: |v| ratio(v.lens.linking, v.lens.linking_pairs),
         ..P
     },
@@ -537,28 +513,24 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Ties,
         mechanisms: "M8",
         formula_text: "local_tie_share / tied",
-        meaning: "Mean over the lens's members with any tie of the share of their tie strength that goes to persons of the majority origin.",
         formula: |v| ratio(v.lens.local_tie_share, v.lens.tied),
         ..P
     },
     Indicator {
         name: "doors_opened",
         formula_text: "(housing + job) / groups (by entry)",
-        meaning: "Housing or jobs found in the week by those who entered as newcomers, through their bridging ties to well-networked persons of the majority (linking social capital, Lancee 2010). Per group.",
         formula: |v| per_group(v.lens.housing + v.lens.job, v),
         ..DOOR
     },
     Indicator {
         name: "housing_events",
         formula_text: "housing / groups (by entry)",
-        meaning: "Those who entered as newcomers and found housing in the week (once per person), per group.",
         formula: |v| per_group(v.lens.housing, v),
         ..DOOR
     },
     Indicator {
         name: "job_events",
         formula_text: "job / groups (by entry)",
-        meaning: "Those who entered as newcomers and found a job in the week (once per person), per group.",
         formula: |v| per_group(v.lens.job, v),
         ..DOOR
     },
@@ -568,7 +540,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Learning,
         mechanisms: "M7",
         formula_text: "language / members",
-        meaning: "Average local-language level of the lens's active members (six CEFR steps of 1/6): a level, which also moves when members come and go; see language_gain for learning.",
         formula: |v| ratio(v.lens.language, v.lens.members),
         ..P
     },
@@ -579,7 +550,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Learning,
         mechanisms: "M7",
         formula_text: "language_gain / members = mean (L now − L at entry)",
-        meaning: "Average local-language gain of the lens's active members since each entered: learning within persons, not confused with who left or joined.",
         formula: |v| ratio(v.lens.language_gain, v.lens.members),
         ..P
     },
@@ -588,7 +558,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Learning,
         mechanisms: "M2",
         formula_text: "knowhow / members",
-        meaning: "Average knowledge of how things work locally.",
         formula: |v| ratio(v.lens.knowhow, v.lens.members),
         ..P
     },
@@ -597,7 +566,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Learning,
         mechanisms: "M5, M3",
         formula_text: "belonging / members",
-        meaning: "Average sense of belonging in the activity.",
         formula: |v| ratio(v.lens.belonging, v.lens.members),
         ..P
     },
@@ -608,7 +576,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Attendance,
         mechanisms: "M8",
         formula_text: "attended / attend_possible",
-        meaning: "Meetings the lens's active members came to ÷ meetings they could have come to (a meeting that could not be held still counts as attended by those who came).",
         formula: |v| ratio(v.lens.attended, v.lens.attend_possible),
         ..P
     },
@@ -620,21 +587,18 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Attendance,
         mechanisms: "M3",
         formula_text: "members / groups",
-        meaning: "The lens's members still taking part (participants and co-organizers) at the end of the week, per group.",
         formula: |v| per_group(v.lens.members, v),
         ..P
     },
     Indicator {
         name: "dropouts",
         formula_text: "dropouts / groups",
-        meaning: "The lens's members who stopped coming in the week, per group.",
         formula: |v| per_group(v.lens.dropouts, v),
         ..LOSS
     },
     Indicator {
         name: "stranded",
         formula_text: "stranded / groups",
-        meaning: "The lens's members who lost most of their ties to volunteers and staff when one of them withdrew (belonging falls), per group.",
         formula: |v| per_group(v.lens.stranded, v),
         ..LOSS
     },
@@ -647,7 +611,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Transitions,
         mechanisms: "M8",
         formula_text: "transitions / groups (by entry)",
-        meaning: "Participant → co-organizer and co-organizer → volunteer moves in the week by those who entered in the lens, per group.",
         formula: |v| per_group(v.lens.transitions, v),
         ..P
     },
@@ -658,7 +621,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Transitions,
         mechanisms: "M8",
         formula_text: "co_organizers / groups",
-        meaning: "The lens's members currently co-organizing the activity, per group.",
         formula: |v| per_group(v.lens.co_organizers, v),
         ..P
     },
@@ -668,7 +630,6 @@ pub const INDICATORS: &[Indicator] = &[
         kind: Kind::Count,
         range: "≥ 0",
         formula_text: "members / groups",
-        meaning: "Active volunteers (lens volunteers, including refills and former participants), staff, or both (all), per group.",
         formula: |v| per_group(v.lens.members, v),
         ..H
     },
@@ -676,8 +637,6 @@ pub const INDICATORS: &[Indicator] = &[
         name: "founding_volunteers_retained",
         kind: Kind::Share,
         formula_text: "founding_active / founding",
-        meaning: "Share of the volunteers (staff) active at week 0 who are still active: the founding cohort's retention curve. Refills and newcomers who stepped up are not in it.",
-        classroom: Some(("Founding volunteers still there", "share of the volunteers of week 0 still active")),
         formula: |v| ratio(v.lens.founding_active, v.lens.founding),
         ..H
     },
@@ -687,7 +646,6 @@ pub const INDICATORS: &[Indicator] = &[
         range: "≥ 0",
         direction: Direction::HigherIsWorse,
         formula_text: "52 × cum_withdrawals / cum_weeks",
-        meaning: "Withdrawals per volunteer-year so far: all withdrawals since week 1 ÷ all weeks volunteers (staff) were active, × 52. Counts every volunteer, refills and stepped-up newcomers too; comparable with the literature's 25–40 % a year (a rate r means a share 1 − e^(−r) leaves within a year).",
         formula: |v| 52.0 * ratio(v.lens.cum_withdrawals, v.lens.cum_weeks),
         ..H
     },
@@ -696,14 +654,12 @@ pub const INDICATORS: &[Indicator] = &[
         kind: Kind::Rate,
         range: "≥ 1",
         formula_text: "cum_tenure / cum_withdrawals",
-        meaning: "Mean weeks active of the volunteers (staff) who withdrew so far, counted from week 1 or from when each joined or stepped up. Right-censored: those still active are left out, so early in a run it leans to short spells; NA until someone withdraws.",
         formula: |v| ratio(v.lens.cum_tenure, v.lens.cum_withdrawals),
         ..H
     },
     Indicator {
         name: "satisfaction",
         formula_text: "satisfaction / members",
-        meaning: "Average satisfaction of the lens's motives (helping, company, purpose).",
         formula: |v| ratio(v.lens.satisfaction, v.lens.members),
         ..H
     },
@@ -713,7 +669,6 @@ pub const INDICATORS: &[Indicator] = &[
         range: "≥ 0",
         direction: Direction::HigherIsWorse,
         formula_text: "burden / members",
-        meaning: "Average burden from having too many participants per helper (excess over manageable_load, relative to it).",
         formula: |v| ratio(v.lens.burden, v.lens.members),
         ..H
     },
@@ -723,7 +678,6 @@ pub const INDICATORS: &[Indicator] = &[
         range: "≥ 0",
         direction: Direction::HigherIsWorse,
         formula_text: "withdrawals / groups",
-        meaning: "Volunteers (staff) who withdrew in the week, per group.",
         formula: |v| per_group(v.lens.withdrawals, v),
         ..H
     },
@@ -733,7 +687,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Composite,
         mechanisms: "M1, M2, M6",
         formula_text: "mean of the defined among: mean_agency, mean_p_indep, completed_turn_share, min(voice_parity, 1), proposals_adopted_share (of the lens)",
-        meaning: "One line for agency: the lens's agency, readiness to try alone, completed-turn share, voice parity (capped at 1) and share of agenda decisions won. Higher is better.",
         formula: |v| {
             mean_defined(&[
                 mean_agency(v),
@@ -751,7 +704,6 @@ pub const INDICATORS: &[Indicator] = &[
         topic: Topic::Composite,
         mechanisms: "M1, M2, M4, M5",
         formula_text: "mean of the defined among: spoken_for_rate, dependency_help_share, clamp(2·perceived_competence_gap, 0, 1), min(limbo / entered, 1), us_them_distance (of the lens)",
-        meaning: "One line for minoritization: being spoken for, dependency help, underestimation (×2, capped), the share in limbo and us/them distance. Higher is worse.",
         formula: |v| {
             mean_defined(&[
                 spoken_for_rate(v),
@@ -837,7 +789,7 @@ pub fn markdown() -> String {
                 i.range,
                 lens_list(i),
                 i.direction.words(),
-                i.meaning,
+                i.meaning(),
                 i.unit(),
                 basis,
                 i.mechanisms
@@ -994,7 +946,7 @@ mod tests {
                 ("range", i.range),
                 ("mechanisms", i.mechanisms),
                 ("formula", i.formula_text),
-                ("meaning", i.meaning),
+                ("meaning", i.meaning()),
             ] {
                 assert!(!text.is_empty(), "{}: no {what}", i.name);
             }
@@ -1038,7 +990,9 @@ mod tests {
         }
         for name in key_indicators(Classroom) {
             assert!(
-                indicator(name).unwrap().classroom.is_some(),
+                Lang::En
+                    .catalogue()
+                    .contains_key(&format!("page.ind_{name}_meaning")),
                 "{name}: classroom words"
             );
         }

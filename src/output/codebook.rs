@@ -163,7 +163,12 @@ pub fn codebook(tables: &[Table], extension: &str) -> Table<'static> {
             rows.push([
                 files.clone(),
                 format!("indicator={}", i.name),
-                format!("{} — {} Higher is {}.", i.title(), i.meaning, direction(i)),
+                format!(
+                    "{} — {} Higher is {}.",
+                    i.title(),
+                    i.meaning(),
+                    direction(i)
+                ),
                 i.unit().to_string(),
                 i.range.to_string(),
                 lens_list(i),

@@ -77,6 +77,13 @@ pub fn mesh<DB: DrawingBackend>(
         .dr()
 }
 
+/// A tick label as plotters writes a number by default (up to five decimals, no exponent), in
+/// `lang`'s decimal mark: for axes that have no formatter of their own.
+pub fn tick(lang: Lang, v: f64) -> String {
+    use plotters::coord::ranged1d::ValueFormatter;
+    lang.number(&RangedCoordf64::format(&v))
+}
+
 /// Converts plotters' drawing errors (generic over the backend) into `anyhow` errors.
 pub trait Dr<T> {
     fn dr(self) -> Result<T>;

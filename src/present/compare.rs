@@ -1,6 +1,6 @@
 //! The presentation of a comparison: the forest plot of paired differences and the report page.
 
-use super::chart::{write_into, Area, Chart, Dr, Look, Render};
+use super::chart::{tick, write_into, Area, Chart, Dr, Look, Render};
 use super::layout::text_width;
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
@@ -278,7 +278,7 @@ fn lens_in_command_line(line: Option<&serde_json::Value>) -> Option<String> {
 /// baseline still shows), of the lines the comparison shows (each indicator at its lens), in
 /// indicator order; an indicator with no variance in either design is shown only when the
 /// difference is 0.
-fn forest_rows(c: &Compared) -> Vec<(usize, Vec<ForestRow>)> {
+fn forest_rows(c: &Compared, lang: Lang) -> Vec<(usize, Vec<ForestRow>)> {
     let (baseline, shown) = (c.baseline, c.shown());
     let base_sd = |indicator: usize, lens: &str| {
         shown
@@ -312,14 +312,17 @@ fn forest_rows(c: &Compared) -> Vec<(usize, Vec<ForestRow>)> {
                         }
                     };
                     let ind = &INDICATORS[l.indicator];
-                    let title = meta::title(ind.name);
+                    let title = meta::title_in(lang, ind.name);
                     let label = if l.lens == crate::metrics::lens::ALL
                         || c.lens.as_deref() == Some(l.lens.as_str())
                         || (c.lens.is_none() && l.lens == "newcomers")
                     {
                         title
                     } else {
-                        format!("{title} ({})", meta::lens_short(ind.name, &l.lens))
+                        format!(
+                            "{title} ({})",
+                            meta::lens_short_in(lang, ind.name, &l.lens)
+                        )
                     };
                     ForestRow {
                         label,
@@ -406,6 +409,7 @@ fn forest_panel<DB: DrawingBackend>(
         // segmented axis, so it gets n empty ones.
         .y_labels(n.max(1))
         .y_label_formatter(&|_| String::new())
+        .x_label_formatter(&|v| tick(look.lang, *v))
         .x_desc(xlabel)
         .label_style(black(TICK_SIZE))
         .axis_desc_style(black(DESC_SIZE))
@@ -488,7 +492,7 @@ struct Forest<'a> {
 
 impl<'a> Forest<'a> {
     fn new(c: &'a Compared, look: Look) -> Forest<'a> {
-        let rows = forest_rows(c);
+        let rows = forest_rows(c, look.lang);
         let limit = rows
             .iter()
             .flat_map(|(_, rows)| rows.iter().flat_map(|r| [r.lo.abs(), r.hi.abs()]))
@@ -543,7 +547,7 @@ impl Chart for Forest<'_> {
             lang,
             "chart.forest_subtitle",
             &[
-                ("whom", &lens_phrase(self.c.lens.as_deref())),
+                ("whom", &lens_phrase_in(lang, self.c.lens.as_deref())),
                 ("scope", &self.c.scope.name()),
             ],
         );
@@ -558,19 +562,17 @@ impl Chart for Forest<'_> {
     }
 }
 
-/// Whom the comparison's shown lines are about, in words.
+/// Whom the comparison's shown lines are about, in words (English, for the terminal).
 pub fn lens_words(c: &Comparison) -> String {
-    lens_phrase(c.lens.as_deref())
+    lens_phrase_in(Lang::En, c.lens.as_deref())
 }
 
-/// Whom the lines shown at `lens` (None: each indicator's headline lens) are about, in words.
-fn lens_phrase(lens: Option<&str>) -> String {
+/// Whom the lines shown at `lens` (None: each indicator's headline lens) are about, in words, in
+/// `lang`.
+pub fn lens_phrase_in(lang: Lang, lens: Option<&str>) -> String {
     match lens {
-        None | Some("newcomers") => {
-            "newcomers (participants of a non-majority origin); volunteer indicators: all volunteers and staff"
-                .to_string()
-        }
-        Some(lens) => format!("lens {lens}; indicators without it: all"),
+        None | Some("newcomers") => lang.tr("chart.forest_whom_default").to_string(),
+        Some(lens) => fill(lang, "chart.forest_whom_lens", &[("lens", &lens)]),
     }
 }
 

@@ -356,7 +356,7 @@ impl Chart for Predictive {
 /// ("Belonging — newcomers").
 fn predictive_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &Panel, look: Look) -> Result<()> {
     let (name, pts) = (
-        &super::meta::series_title(&panel.indicator, &panel.lens),
+        &super::meta::series_title_in(look.lang, &panel.indicator, &panel.lens),
         &panel.points,
     );
     let ys = pts.iter().flat_map(|p| {

@@ -142,6 +142,53 @@ pub fn report_start_in(lang: Lang, title: &str) -> String {
 /// The closing of a run report.
 pub const REPORT_END: &str = "</main>\n</body>\n</html>\n";
 
+/// A finished page with the numbers of its text in `lang`'s decimal mark ([`Lang::number`]):
+/// the text between tags, inline charts included, but not tags and their attributes, nor what
+/// is meant to be copied or read by a program (`<code>`, `<pre>`, `<script>`, `<style>`).
+pub fn localize_numbers(lang: Lang, page: &str) -> String {
+    if lang == Lang::En {
+        return page.to_string();
+    }
+    const VERBATIM: [&str; 4] = ["code", "pre", "script", "style"];
+    let mut out = String::with_capacity(page.len());
+    let mut verbatim: Option<&str> = None;
+    let mut rest = page;
+    while !rest.is_empty() {
+        let Some(open) = rest.find('<') else {
+            out.push_str(&if verbatim.is_some() {
+                rest.to_string()
+            } else {
+                lang.number(rest)
+            });
+            break;
+        };
+        let text = &rest[..open];
+        out.push_str(&if verbatim.is_some() {
+            text.to_string()
+        } else {
+            lang.number(text)
+        });
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        let tag = &rest[open..close];
+        let name: String = tag
+            .trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match verbatim {
+            Some(v) if tag.starts_with("</") && name == v => verbatim = None,
+            None if !tag.starts_with("</") && !tag.ends_with("/>") => {
+                verbatim = VERBATIM.iter().find(|v| **v == name).copied();
+            }
+            _ => {}
+        }
+        out.push_str(tag);
+        rest = &rest[close..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +214,16 @@ mod tests {
         assert!(inline_svg("<svg><rect x=\"1\"></svg>").is_none());
         assert!(inline_svg("<svg><image href=\"a.png\"/></svg>").is_none());
         assert!(inline_svg("not svg").is_none());
+    }
+
+    #[test]
+    fn numbers_get_the_decimal_mark_of_the_language_outside_code() {
+        let page = "<p class=\"x0.5\">0.25 <code>--set a=0.6</code> [1.5, 2.0]</p><pre>0.3</pre><text>0.7</text>";
+        assert_eq!(localize_numbers(Lang::En, page), page);
+        assert_eq!(
+            localize_numbers(Lang::Nb, page),
+            "<p class=\"x0.5\">0,25 <code>--set a=0.6</code> [1,5, 2,0]</p><pre>0.3</pre><text>0,7</text>"
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn meta(name: &str) -> IndicatorMeta {
             name: i.name,
             title: i.title(),
             unit: i.unit(),
-            meaning: i.meaning,
+            meaning: i.meaning(),
             kind: i.kind,
         })
         .unwrap_or(IndicatorMeta {
@@ -95,7 +95,7 @@ pub fn lens_words(name: &str, lens: &str) -> String {
     }
 }
 
-/// The catalogue key of an indicator's `field` (`title`, `unit`): every language declares them
+/// The catalogue key of an indicator's `field` (`title`, `unit`, `meaning`): every language declares them
 /// in its `[indicator]` table (the English one is also what the indicator table reads).
 pub fn indicator_key(name: &str, field: &str) -> String {
     format!("indicator.{name}.{field}")
@@ -124,13 +124,11 @@ pub fn unit_in(lang: Lang, name: &str) -> String {
         .to_string()
 }
 
-/// The one-line meaning of an indicator in `lang` where the catalogue has it, else the
-/// indicator table's English ("" for an unknown indicator).
+/// The one-line meaning of an indicator in `lang` ("" for an unknown indicator).
 pub fn meaning_in(lang: Lang, name: &str) -> String {
-    match lang.catalogue().get(&indicator_key(name, "meaning")) {
-        Some(m) => m.clone(),
-        None => meta(name).meaning.to_string(),
-    }
+    indicator_words(lang, name, "meaning")
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// [`lens_short`] in `lang`.
@@ -159,6 +157,38 @@ pub fn lens_short_in(lang: Lang, name: &str, lens: &str) -> String {
         );
     }
     lens.replace('=', " ")
+}
+
+/// [`lens_words`] in `lang`.
+pub fn lens_words_in(lang: Lang, name: &str, lens: &str) -> String {
+    if lang == Lang::En {
+        return lens_words(name, lens);
+    }
+    match lens {
+        "newcomers" => return newcomers_words(lang).into(),
+        "local_participants" | "volunteers" | "staff" => {
+            return lang.tr(&format!("common.words_{lens}")).into()
+        }
+        _ => {}
+    }
+    if lens == ALL {
+        return match crate::metrics::indicator(name).map(|i| i.all) {
+            Some(Subject::Hosts) => lang.tr("common.words_all_hosts").into(),
+            Some(Subject::Participants) => lang.tr("common.words_all_participants").into(),
+            None => lang.tr("common.words_everyone").into(),
+        };
+    }
+    if let Some(rest) = lens.strip_prefix("newcomers|") {
+        return fill(
+            lang,
+            "common.words_newcomers_with",
+            &[("cell", &rest.replace('=', " = "))],
+        );
+    }
+    match lens.strip_prefix("origin=") {
+        Some(o) => fill(lang, "common.words_origin", &[("origin", &o)]),
+        None => lens.to_string(),
+    }
 }
 
 /// [`series_title`] in `lang`.

@@ -4,7 +4,7 @@
 //! CIs, the charts (inlined SVG), every number in a table, where the files are, and how it was
 //! run. Self-contained: nothing is loaded from elsewhere; all text from files is escaped.
 
-use super::html::{escape as esc, inline_svg_file, report_start_in, REPORT_END};
+use super::html::{escape as esc, inline_svg_file, localize_numbers, report_start_in, REPORT_END};
 use super::meta::{self, Kind};
 use super::run::report::fmt_value;
 use super::scatter::{self, Cells, Ranking};
@@ -301,7 +301,7 @@ pub fn compare(dir: &Path, plan: &ComparePlan, c: &Comparison, lang: Lang) -> St
     }
     run_section(&mut h, lang, &items);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 /// The comparison's findings: each design's headline indicators against the baseline.
@@ -322,7 +322,7 @@ fn compare_findings(h: &mut String, c: &Comparison, lang: Lang) {
         ))
     );
     if let Some(a) = &c.adaptive {
-        let _ = writeln!(h, "<p><b>{}</b></p>", esc(&a.sentence()));
+        let _ = writeln!(h, "<p><b>{}</b></p>", esc(&a.sentence_in(lang)));
     }
     let headline = key_indicators(View::Headline);
     for d in (0..names.len()).filter(|d| *d != baseline) {
@@ -593,7 +593,7 @@ fn sweep_page(
     items.push((lang.tr("report.dt_identity"), def.identity.clone()));
     run_section(&mut h, lang, &items);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 /// The parameters swept: each one's lowest and highest value and how many values it took.
@@ -864,12 +864,12 @@ pub fn sensitivity(
     }
     run_section(&mut h, lang, &items);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 /// The analysis' findings: per indicator the factor that matters most, the next, and a note
-/// where replicate noise dominates; in English also the analysis' own sentences (`ranking`,
-/// not in the catalogue yet); then the warnings.
+/// where replicate noise dominates; then the analysis' own sentences (`ranking`, in `lang`);
+/// then the warnings.
 fn sensitivity_findings(
     h: &mut String,
     a: &Analysis,
@@ -936,7 +936,7 @@ fn sensitivity_findings(
         let _ = writeln!(h, "<li><b>{}</b>: {}{noise}</li>", esc(&title), esc(&line));
     }
     h.push_str("</ul>\n");
-    if lang == Lang::En && !ranking.is_empty() {
+    if !ranking.is_empty() {
         let _ = writeln!(
             h,
             "<h3>{}</h3>\n<ul>",
@@ -954,7 +954,7 @@ fn sensitivity_findings(
             esc(lang.tr("report.warnings_title"))
         );
         for w in &a.warnings {
-            let _ = writeln!(h, "<li>{}</li>", esc(w));
+            let _ = writeln!(h, "<li>{}</li>", esc(&w.words(lang)));
         }
         h.push_str("</ul>\n");
     }

@@ -461,8 +461,8 @@ fn scatter_panel<DB: DrawingBackend>(
             x_labels: 6,
             y_labels: 6,
         },
-        &|v| fmt_fixed(*v, dx),
-        &|v| fmt_fixed(*v, dy),
+        &|v| lang.number(&fmt_fixed(*v, dx)),
+        &|v| lang.number(&fmt_fixed(*v, dy)),
     )?;
     chart
         .draw_series(
@@ -580,7 +580,7 @@ fn ranking_panel<DB: DrawingBackend>(
         .fold(0.1f64, f64::max)
         .min(1.5)
         * 1.1;
-    let caption = format!("{title} (R\u{b2} {})", fmt_fixed(r.r2, 2));
+    let caption = format!("{title} (R\u{b2} {})", lang.number(&fmt_fixed(r.r2, 2)));
     let mut chart = ChartBuilder::on(area)
         .caption(caption, font(PANEL_TITLE_SIZE, true))
         .margin(14)
@@ -596,7 +596,7 @@ fn ranking_panel<DB: DrawingBackend>(
             x_labels: 5,
             y_labels: 0,
         },
-        &|v| fmt_fixed(*v, 1),
+        &|v| lang.number(&fmt_fixed(*v, 1)),
         &|_| String::new(),
     )?;
     chart

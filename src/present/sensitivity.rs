@@ -1,9 +1,9 @@
 //! The presentation of a sensitivity analysis: one chart per indicator (Morris: the μ*–σ
 //! plane with the μ* CI; Sobol: S1 and ST bars with CIs) and the report page.
 
-use super::chart::{Area, Chart, Dr, Look, Render};
+use super::chart::{tick, Area, Chart, Dr, Look, Plane, Render};
 use super::layout::text_width;
-use super::meta::series_title;
+use super::meta::series_title_in;
 use super::run::draw::{header, LegendItem, Swatch};
 use super::style::{font, DESC_SIZE, GRID, LEGEND_SIZE, MUTED, NEWCOMERS};
 use super::style::{REFERENCE, TEXT, TICK_SIZE, VOLUNTEERS};
@@ -60,7 +60,7 @@ impl Chart for IndicesChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
         let lang = self.look.lang;
-        let indicator = series_title(self.target.indicator, &self.target.lens);
+        let indicator = series_title_in(lang, self.target.indicator, &self.target.lens);
         match self.indices {
             Indices::Morris(m) => {
                 let legend = [
@@ -138,6 +138,22 @@ fn place_label(
     })
 }
 
+/// The axes of the μ*–σ plane: ticks in the look's language, the axis descriptions, a light grid.
+fn morris_mesh<DB: DrawingBackend>(chart: &mut Plane<DB>, look: Look) -> Result<()> {
+    let ticks = |v: &f64| tick(look.lang, *v);
+    chart
+        .configure_mesh()
+        .x_label_formatter(&ticks)
+        .y_label_formatter(&ticks)
+        .x_desc(look.tr("chart.morris_x"))
+        .y_desc(look.tr("chart.morris_y"))
+        .label_style(font(TICK_SIZE, false))
+        .axis_desc_style(font(DESC_SIZE, false))
+        .light_line_style(GRID)
+        .draw()
+        .dr()
+}
+
 /// Morris: each factor at (μ*, σ) with the μ* CI, the σ = μ* line, and each factor's whole key
 /// as its label where it finds room (largest μ* first); the ones without room are named under
 /// the plot.
@@ -164,15 +180,7 @@ fn morris_panel<DB: DrawingBackend>(
         .y_label_area_size(90)
         .build_cartesian_2d(0.0..xmax, 0.0..ymax)
         .dr()?;
-    chart
-        .configure_mesh()
-        .x_desc(look.tr("chart.morris_x"))
-        .y_desc(look.tr("chart.morris_y"))
-        .label_style(font(TICK_SIZE, false))
-        .axis_desc_style(font(DESC_SIZE, false))
-        .light_line_style(GRID)
-        .draw()
-        .dr()?;
+    morris_mesh(&mut chart, look)?;
     // σ = μ* line: above it, effects are non-linear or interacting.
     for k in 0..20 {
         let dash = dash_of_diagonal(xmax.min(ymax), k);
@@ -337,6 +345,7 @@ fn sobol_panel<DB: DrawingBackend>(
                 String::new()
             }
         })
+        .y_label_formatter(&|v| tick(look.lang, *v))
         .x_desc(look.tr("chart.sobol_x"))
         .y_desc(look.tr("chart.sobol_y"))
         .label_style(font(TICK_SIZE, false))

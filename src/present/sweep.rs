@@ -3,7 +3,7 @@
 //! two (heatmap).
 
 use super::chart::{
-    band_outline, padded_range, write_rendered_into, Area, Chart, Dr, Look, Render,
+    band_outline, padded_range, tick, write_rendered_into, Area, Chart, Dr, Look, Render,
 };
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
@@ -15,7 +15,7 @@ use crate::experiment::store::SweepDef;
 use crate::lang::fill;
 use crate::lang::Lang;
 use crate::metrics::indicators::{key_series, View};
-use crate::present::meta::series_title;
+use crate::present::meta::series_title_in;
 use anyhow::{anyhow, Context, Result};
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -104,6 +104,7 @@ pub(super) fn headline_series(
 
 fn line_panel<DB: DrawingBackend>(
     area: &Area<DB>,
+    look: Look,
     key: &str,
     (name, lens): (&str, &str),
     pts: &[(f64, f64, f64, f64)],
@@ -121,7 +122,8 @@ fn line_panel<DB: DrawingBackend>(
         .map(|p| (p.0, p.1, clamp(p.2), clamp(p.3)))
         .collect();
     let pts = &pts[..];
-    let name = &series_title(name, lens);
+    let unit = meta::unit_in(look.lang, name);
+    let name = &series_title_in(look.lang, name, lens);
     let (x0, x1) = padded_range(pts.iter().map(|p| p.0), 0.05);
     let (mut y0, mut y1) = padded_range(pts.iter().flat_map(|p| [p.2, p.3, p.1]), 0.05);
     if let Some((lo, hi)) = range {
@@ -136,8 +138,10 @@ fn line_panel<DB: DrawingBackend>(
         .dr()?;
     chart
         .configure_mesh()
+        .x_label_formatter(&|v| tick(look.lang, *v))
+        .y_label_formatter(&|v| tick(look.lang, *v))
         .x_desc(key)
-        .y_desc(m.unit)
+        .y_desc(&unit)
         .label_style(black(TICK_SIZE))
         .axis_desc_style(black(DESC_SIZE))
         .x_labels(6)
@@ -226,7 +230,7 @@ fn colour_bar<DB: DrawingBackend>(
         (lo, bottom),
     ] {
         area.draw(&Text::new(
-            fmt_fixed(v, decimals),
+            look.lang.number(&fmt_fixed(v, decimals)),
             (x1 + 6, y),
             style.clone(),
         ))
@@ -275,7 +279,7 @@ fn heat_panel<DB: DrawingBackend>(
         )
         .dr()?;
     let label = |labels: &[String], v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) if *i < labels.len() => labels[*i].clone(),
+        SegmentValue::CenterOf(i) if *i < labels.len() => look.lang.number(&labels[*i]),
         _ => String::new(),
     };
     chart
@@ -337,7 +341,7 @@ fn heat_panel<DB: DrawingBackend>(
                 let colour = if t(v) > 0.6 { WHITE } else { TEXT };
                 Text::new(
                     if v.is_finite() {
-                        fmt_fixed(v, decimals)
+                        look.lang.number(&fmt_fixed(v, decimals))
                     } else {
                         "NA".into()
                     },
@@ -422,11 +426,11 @@ impl Panels for Lines<'_> {
     fn draw<DB: DrawingBackend>(
         &self,
         area: &Area<DB>,
-        _look: Look,
+        look: Look,
         series: (&str, &str),
         k: usize,
     ) -> Result<()> {
-        line_panel(area, self.key, series, &self.panels[k])
+        line_panel(area, look, self.key, series, &self.panels[k])
     }
 }
 
@@ -457,7 +461,7 @@ impl Panels for Heatmap<'_> {
         (name, lens): (&str, &str),
         k: usize,
     ) -> Result<()> {
-        let title = series_title(name, lens);
+        let title = series_title_in(look.lang, name, lens);
         heat_panel(
             area,
             look,

@@ -18,5 +18,6 @@ pub use sampling::{lhs, sobol, SOBOL_MAX_DIMS};
 pub use sensitivity::{
     morris_analyze, morris_delta, morris_design, morris_indices, morris_indices_seeded,
     noise_share, replicate_means, saltelli_design, scale_points, sobol_analyze, sobol_indices,
-    sobol_indices_noisy, MorrisIndex, SaltelliDesign, SobolIndex, SobolOptions, SobolResult,
+    sobol_indices_noisy, Imprecision, MorrisIndex, SaltelliDesign, SobolIndex, SobolOptions,
+    SobolResult, SobolWarning,
 };

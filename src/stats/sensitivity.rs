@@ -331,9 +331,41 @@ pub struct SobolResult {
     pub noise_var: f64,
     /// Number of rows used (rows with a non-finite output are dropped).
     pub n_used: usize,
-    /// Human-readable warnings (CI too wide, negative index, dropped rows, …).
-    pub warnings: Vec<String>,
+    /// Why the indices should not be trusted as they are (the caller words them).
+    pub warnings: Vec<SobolWarning>,
 }
+
+/// Why the Sobol indices of a sample should not be trusted as they are.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub enum SobolWarning {
+    /// `dropped` of the `rows` rows had a non-finite output and were left out.
+    RowsDropped { dropped: usize, rows: usize },
+    /// The output variance, after subtracting `noise_var`, is not positive: no indices.
+    NoVariance { variance: f64, noise_var: f64 },
+    /// The indices of factor `factor` are too imprecise for the base sample size `n` (try 4n).
+    Imprecise {
+        factor: usize,
+        reasons: Vec<Imprecision>,
+        n: usize,
+    },
+    /// Replicate noise is `share` of the variance of the point means.
+    Noisy { share: f64 },
+}
+
+/// Why a factor's Sobol indices are imprecise: a 95 % CI half-width above
+/// [`IMPRECISE_HALF_WIDTH`], or an index below [`IMPRECISE_NEGATIVE`] (the value given).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub enum Imprecision {
+    WideS1(f64),
+    WideSt(f64),
+    NegativeS1(f64),
+    NegativeSt(f64),
+}
+
+/// A CI half-width of an index above this makes the index imprecise.
+pub const IMPRECISE_HALF_WIDTH: f64 = 0.1;
+/// An index below this is estimation error, not a (necessarily ≥ 0) variance share.
+pub const IMPRECISE_NEGATIVE: f64 = -0.05;
 
 /// Options of the Sobol estimators.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -423,10 +455,10 @@ pub fn sobol_indices(outputs: &[f64], k: usize, n: usize, opts: &SobolOptions) -
         .collect();
     let mut warnings = Vec::new();
     if rows.len() < n {
-        warnings.push(format!(
-            "{} of {n} rows had a non-finite output and were dropped",
-            n - rows.len()
-        ));
+        warnings.push(SobolWarning::RowsDropped {
+            dropped: n - rows.len(),
+            rows: n,
+        });
     }
     let m = rows.len();
     let mut s1 = vec![f64::NAN; k];
@@ -437,11 +469,10 @@ pub fn sobol_indices(outputs: &[f64], k: usize, n: usize, opts: &SobolOptions) -
         f64::NAN
     };
     if variance.is_nan() || variance <= 0.0 {
-        warnings.push(format!(
-            "output variance {variance} (after subtracting noise variance {}) is not positive: \
-             indices undefined",
-            opts.noise_var
-        ));
+        warnings.push(SobolWarning::NoVariance {
+            variance,
+            noise_var: opts.noise_var,
+        });
         let nan = (f64::NAN, f64::NAN);
         return SobolResult {
             indices: vec![
@@ -488,24 +519,24 @@ pub fn sobol_indices(outputs: &[f64], k: usize, n: usize, opts: &SobolOptions) -
         let h1 = 0.5 * (ix.s1_ci.1 - ix.s1_ci.0);
         let ht = 0.5 * (ix.st_ci.1 - ix.st_ci.0);
         let mut why = Vec::new();
-        if h1 > 0.1 {
-            why.push(format!("S1 CI half-width {h1:.3} > 0.1"));
+        if h1 > IMPRECISE_HALF_WIDTH {
+            why.push(Imprecision::WideS1(h1));
         }
-        if ht > 0.1 {
-            why.push(format!("ST CI half-width {ht:.3} > 0.1"));
+        if ht > IMPRECISE_HALF_WIDTH {
+            why.push(Imprecision::WideSt(ht));
         }
-        if ix.s1 < -0.05 {
-            why.push(format!("S1 = {:.3} < -0.05", ix.s1));
+        if ix.s1 < IMPRECISE_NEGATIVE {
+            why.push(Imprecision::NegativeS1(ix.s1));
         }
-        if ix.st < -0.05 {
-            why.push(format!("ST = {:.3} < -0.05", ix.st));
+        if ix.st < IMPRECISE_NEGATIVE {
+            why.push(Imprecision::NegativeSt(ix.st));
         }
         if !why.is_empty() {
-            warnings.push(format!(
-                "factor {i}: {}; N = {n} is too small, try N = {}",
-                why.join(", "),
-                4 * n
-            ));
+            warnings.push(SobolWarning::Imprecise {
+                factor: i,
+                reasons: why,
+                n,
+            });
         }
     }
     SobolResult {
@@ -589,10 +620,7 @@ pub fn sobol_indices_noisy(
     let mut res = sobol_indices(&means, k, n, &o);
     let share = noise_var / (res.variance + noise_var);
     if share > 0.5 {
-        res.warnings.push(format!(
-            "replicate noise is {:.0}% of the variance of the point means: add replicates",
-            100.0 * share
-        ));
+        res.warnings.push(SobolWarning::Noisy { share });
     }
     res
 }
@@ -660,7 +688,9 @@ mod tests {
     fn small_n_warns() {
         let res = sobol_analyze(ishigami, 3, 16, 0, &SobolOptions::default());
         assert!(
-            res.warnings.iter().any(|w| w.contains("try N = 64")),
+            res.warnings
+                .iter()
+                .any(|w| matches!(w, SobolWarning::Imprecise { n: 16, .. })),
             "{:?}",
             res.warnings
         );

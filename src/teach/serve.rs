@@ -16,7 +16,7 @@
 //! never take the server down.
 
 use super::trace::{self, GroupRef, TraceSpec};
-use crate::lang::Lang;
+use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{headline_lens, key_indicators, View};
 use crate::metrics::{indicator, indicator_names, INDICATORS};
 use crate::model::group::Design;
@@ -100,14 +100,19 @@ pub const CLASSROOM_REPLICATES: u32 = 40;
 /// Work per design the page aims at when it proposes fewer groups for a large scenario.
 const CLASSROOM_WORK: f64 = 2.5e7;
 
-/// The classroom's (title, meaning) of an indicator: its own shorter, plainer words from the
-/// indicator table where it has them, else the table's title and meaning; an unknown name is
-/// titled by its name. Which indicators are charted is [`View::Classroom`].
+/// The classroom's (title, meaning) of an indicator, in English (the page translates them with
+/// the same keys): its own shorter, plainer words where the catalogue has them
+/// (`page.ind_<name>`, `page.ind_<name>_meaning`), else the indicator's title and meaning; an
+/// unknown name is titled by its name. Which indicators are charted is [`View::Classroom`].
 fn classroom_label(name: &str) -> (String, String) {
+    let own = |key: String| Lang::En.catalogue().get(&key).cloned();
     match indicator(name) {
-        Some(i) => match i.classroom {
-            Some((title, meaning)) => (title.to_string(), meaning.to_string()),
-            None => (i.title().to_string(), i.meaning.to_string()),
+        Some(i) => match (
+            own(format!("page.ind_{name}")),
+            own(format!("page.ind_{name}_meaning")),
+        ) {
+            (Some(title), Some(meaning)) => (title, meaning),
+            _ => (i.title().to_string(), i.meaning().to_string()),
         },
         None => (name.replace('_', " "), String::new()),
     }
@@ -204,6 +209,8 @@ struct CompareReq {
     indicators: Option<Vec<String>>,
     /// Whose figures: a lens (default: newcomers; volunteer indicators: all).
     lens: Option<String>,
+    /// The language of the refusals (`en`, `nb`; default English).
+    lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +222,8 @@ struct TraceReq {
     replicate: Option<u64>,
     week: Option<u32>,
     group: Option<Value>,
+    /// The language of the refusals (`en`, `nb`; default English).
+    lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -315,36 +324,61 @@ fn per_replicate_week(designs: &[Design]) -> f64 {
         .sum()
 }
 
-fn check_limits(which: &str, s: &Scenario, designs: &[Design]) -> Res<()> {
+fn check_limits(which: &str, s: &Scenario, designs: &[Design], lang: Lang) -> Res<()> {
     if s.replicates > LIMITS.replicates {
-        return Err(bad(format!(
-            "design {which}: {} replicates; the classroom server runs at most {} (use `dugnad run` for more)",
-            s.replicates, LIMITS.replicates
+        return Err(bad(fill(
+            lang,
+            "page.err_replicates",
+            &[
+                ("which", &which),
+                ("n", &s.replicates),
+                ("max", &LIMITS.replicates),
+            ],
         )));
     }
     if s.weeks > LIMITS.weeks {
-        return Err(bad(format!(
-            "design {which}: {} weeks; the classroom server runs at most {} (use `dugnad run` for more)",
-            s.weeks, LIMITS.weeks
+        return Err(bad(fill(
+            lang,
+            "page.err_weeks",
+            &[("which", &which), ("n", &s.weeks), ("max", &LIMITS.weeks)],
         )));
     }
     for d in designs {
         if d.activity.groups > LIMITS.groups {
-            return Err(bad(format!(
-                "design {which}: activity '{}' has {} groups; the classroom server runs at most {} per activity: add the override activity.groups={}",
-                d.activity.key, d.activity.groups, LIMITS.groups, LIMITS.groups
+            return Err(bad(fill(
+                lang,
+                "page.err_groups",
+                &[
+                    ("which", &which),
+                    ("activity", &d.activity.key),
+                    ("n", &d.activity.groups),
+                    ("max", &LIMITS.groups),
+                ],
             )));
         }
     }
     Ok(())
 }
 
-fn over_budget(total: f64) -> Fail {
-    bad(format!(
-        "this request asks for {:.0} million person-turns (replicates × weeks × groups × persons × turns), more than the classroom limit of {:.0} million; use fewer replicates, weeks or groups, or run it with `dugnad run`",
-        total / 1e6,
-        LIMITS.work / 1e6
+fn over_budget(total: f64, lang: Lang) -> Fail {
+    bad(fill(
+        lang,
+        "page.err_work",
+        &[
+            ("n", &format!("{:.0}", total / 1e6)),
+            ("max", &format!("{:.0}", LIMITS.work / 1e6)),
+        ],
     ))
+}
+
+/// The language a request asks its refusals in (`lang`; English when not given).
+fn request_lang(lang: &Option<String>) -> Res<Lang> {
+    match lang {
+        None => Ok(Lang::En),
+        Some(code) => code
+            .parse()
+            .map_err(|e: crate::lang::UnknownLang| bad(format!("lang: {e}"))),
+    }
 }
 
 /// NaN-safe rounding for the JSON (NaN and ±∞ become null).
@@ -358,6 +392,7 @@ fn r4(x: f64) -> Value {
 
 fn compare(body: &[u8]) -> Res<Value> {
     let req: CompareReq = parse(body)?;
+    let lang = request_lang(&req.lang)?;
     // Common random numbers: both designs run on one seed (A's unless given), and one length.
     let (probe, _) = load_design("A", &req.a, &RunReq::default())?;
     let run = RunReq {
@@ -367,11 +402,11 @@ fn compare(body: &[u8]) -> Res<Value> {
     };
     let (a_s, a_d) = load_design("A", &req.a, &run)?;
     let (b_s, b_d) = load_design("B", &req.b, &run)?;
-    check_limits("A", &a_s, &a_d)?;
-    check_limits("B", &b_s, &b_d)?;
+    check_limits("A", &a_s, &a_d, lang)?;
+    check_limits("B", &b_s, &b_d, lang)?;
     let total = work(&a_s, &a_d) + work(&b_s, &b_d);
     if total > LIMITS.work {
-        return Err(over_budget(total));
+        return Err(over_budget(total, lang));
     }
     let names: Vec<String> = match &req.indicators {
         Some(list) => list.clone(),
@@ -473,6 +508,7 @@ fn compare(body: &[u8]) -> Res<Value> {
 
 fn trace_endpoint(body: &[u8]) -> Res<Value> {
     let req: TraceReq = parse(body)?;
+    let lang = request_lang(&req.lang)?;
     let run = RunReq {
         replicates: Some(1),
         weeks: req.weeks,
@@ -481,9 +517,10 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
     let (s, designs) = load_design("", &req.design, &run)
         .map_err(|Fail(c, m)| Fail(c, m.replacen("design : ", "", 1)))?;
     if s.weeks > LIMITS.weeks {
-        return Err(bad(format!(
-            "{} weeks; the classroom server runs at most {}",
-            s.weeks, LIMITS.weeks
+        return Err(bad(fill(
+            lang,
+            "page.err_trace_weeks",
+            &[("n", &s.weeks), ("max", &LIMITS.weeks)],
         )));
     }
     let group = match &req.group {
@@ -506,7 +543,7 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
         .fold(0.0, f64::max)
         * s.weeks.max(week) as f64;
     if one_group > LIMITS.work {
-        return Err(over_budget(one_group));
+        return Err(over_budget(one_group, lang));
     }
     let spec = TraceSpec {
         replicate: req.replicate.unwrap_or(0),
@@ -553,22 +590,26 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
     }))
 }
 
-/// The kind of the tie between persons `a` and `b`, as the tie indicators type it (Appendix D):
-/// linking from a newcomer to a volunteer or staff member, else bridging across the majority
-/// line, else bonding within an origin; "other" for a tie between participants of two
-/// different minority origins.
+/// The type of the tie between persons `x` and `y` as `ties.csv` and the GraphML networks write
+/// it (`TieType::of`, Appendix D): bonding within an origin; bridging across the majority line,
+/// whatever the roles; linking between a newcomer and a volunteer or staff member; a tie to a
+/// local volunteer is `bridging+linking`; "other" between two different minority origins.
 fn tie_kind(x: &crate::model::Person, y: &crate::model::Person) -> &'static str {
+    crate::metrics::lens::TieType::of(x, y).name()
+}
+
+/// Which of the three kinds of social capital a tie between `x` and `y` is, as the tie
+/// indicators count them (each on its own, so a tie can be bridging and linking at once):
+/// (bonding: the same origin, bridging: across the majority line, linking: a newcomer and a
+/// volunteer or staff member).
+fn tie_capital(x: &crate::model::Person, y: &crate::model::Person) -> (bool, bool, bool) {
     use crate::metrics::lens::Class;
     let newcomer = |p: &crate::model::Person| Class::of(p) == Class::Newcomer;
-    if (newcomer(x) && y.status.is_local()) || (newcomer(y) && x.status.is_local()) {
-        "linking"
-    } else if x.majority != y.majority {
-        "bridging"
-    } else if x.origin == y.origin {
-        "bonding"
-    } else {
-        "other"
-    }
+    (
+        x.origin == y.origin,
+        x.majority != y.majority,
+        (newcomer(x) && y.status.is_local()) || (newcomer(y) && x.status.is_local()),
+    )
 }
 
 /// Ties weaker than this are not drawn (a tie starts at 0 and grows with shared meetings).
@@ -695,12 +736,10 @@ impl History {
             let (mut bo, mut br, mut li) = (0.0, 0.0, 0.0);
             for k in (0..n).filter(|&k| k != j && g.persons[k].active) {
                 let tie = g.ties[j * n + k] as f64;
-                match tie_kind(x, &g.persons[k]) {
-                    "bonding" => bo += tie,
-                    "bridging" => br += tie,
-                    "linking" => li += tie,
-                    _ => {}
-                }
+                let (bonding, bridging, linking) = tie_capital(x, &g.persons[k]);
+                bo += if bonding { tie } else { 0.0 };
+                br += if bridging { tie } else { 0.0 };
+                li += if linking { tie } else { 0.0 };
             }
             h.bonding.push(v(bo));
             h.bridging.push(v(br));
@@ -1589,11 +1628,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_charted_indicator_has_classroom_words_from_the_table() {
+    fn every_charted_indicator_has_classroom_words_from_the_catalogue() {
         for name in charted() {
-            let own = indicator(name).and_then(|i| i.classroom);
+            let own = Lang::En.catalogue().get(&format!("page.ind_{name}"));
             assert!(own.is_some(), "{name} has no classroom title");
-            assert_eq!(classroom_label(name).0, own.unwrap().0);
+            assert_eq!(&classroom_label(name).0, own.unwrap());
+            assert_ne!(classroom_label(name).1, indicator(name).unwrap().meaning());
         }
         assert_eq!(classroom_label("new_thing").0, "new thing");
     }

@@ -225,9 +225,17 @@ try {
   const legend = await page.$$eval("#network-svg .tie-legend line", (ls) => ls.map((l) => [l.dataset.kind, getComputedStyle(l).strokeDasharray, getComputedStyle(l).stroke]));
   const kinds = legend.map((l) => l[0]);
   for (const k of ["bonding", "bridging", "linking"]) assert.ok(kinds.includes(k), `the legend shows ${k}`);
-  const strokes = new Set(legend.filter((l) => l[0] !== "other").map((l) => `${l[1]} ${l[2]}`));
+  const strokes = new Set(legend.filter((l) => ["bonding", "bridging", "linking"].includes(l[0])).map((l) => `${l[1]} ${l[2]}`));
   assert.equal(strokes.size, 3, `three different strokes for bonding, bridging, linking: ${[...strokes].join(" | ")}`);
-  console.log(`network: ${edges.length} ties in week 40 (${[...new Set(edges)].join(", ")})`);
+  // The legend counts each type as ties.csv does; a newcomer–local-volunteer tie is bridging with
+  // the linking mark on top (the café's cafés used to show 0 bridging ties).
+  const counts = await page.$$eval("#network-svg .tie-legend text", (ts) => Object.fromEntries(ts.map((t) => [t.dataset.kind, Number(t.dataset.count)])));
+  const servedCounts = await page.evaluate(() => window.dugnad.trace.network.edges.reduce((c, e) => ({ ...c, [e.kind]: (c[e.kind] || 0) + 1 }), {}));
+  for (const k of ["bonding", "bridging", "linking", "bridging+linking", "other"]) assert.equal(counts[k], servedCounts[k] || 0, `legend count of ${k}`);
+  assert.ok(counts["bridging+linking"] > 0, "the café's newcomer–volunteer ties are drawn as bridging and linking");
+  const marks = await page.$$eval("#network-svg > line.tie-mark.t-linking", (ls) => ls.length);
+  assert.equal(marks, counts["bridging+linking"], "a linking mark on every bridging+linking tie");
+  console.log(`network: ${edges.length} ties in week 40 (${JSON.stringify(counts)})`);
   await page.locator(".network-card").screenshot({ path: join(shots, "network.png") });
 
   // ---- Follow one person: choose her, her lines are drawn over the weeks.

@@ -257,11 +257,12 @@ impl RunData {
             .or_else(|| self.timeseries.week_range().map(|(_, hi)| hi as u64))
     }
 
-    /// The last week in words: `week 20`, or `the final week` when unknown.
-    pub fn final_week_words(&self) -> String {
-        self.final_week()
-            .map(|w| format!("week {w}"))
-            .unwrap_or_else(|| "the final week".into())
+    /// The last week in words, in `lang`: `week 20`, or `the final week` when unknown.
+    pub fn final_week_words(&self, lang: crate::lang::Lang) -> String {
+        match self.final_week() {
+            Some(w) => crate::lang::fill(lang, "report.week_n", &[("n", &w)]),
+            None => lang.tr("report.the_final_week").to_string(),
+        }
     }
 
     /// A `summary.csv` row.

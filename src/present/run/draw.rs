@@ -7,6 +7,7 @@ use super::series::{
     pearson, presence_share, stack_layers, stack_segments, survival_curve, week_range, BandSegment,
     Segment, Trajectory,
 };
+use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_series, View};
 use crate::present::chart::{mesh, Area, Dr, Look, MeshSpec, Plane};
 use crate::present::meta::{self, Kind};
@@ -178,12 +179,14 @@ fn week_labels(x0: f64, x1: f64) -> usize {
     ((x1 - x0).round() as usize + 1).clamp(2, 12)
 }
 
-fn y_formatter(kind: Kind, span: f64) -> impl Fn(&f64) -> String {
-    move |v: &f64| match kind {
-        Kind::Share => fmt_percent(*v, span),
-        Kind::Count if span >= 4.0 || (*v - v.round()).abs() < 1e-9 => fmt_fixed(*v, 0),
-        Kind::Count => fmt_fixed(*v, 1),
-        _ => fmt_fixed(*v, decimals_for(span)),
+fn y_formatter(lang: Lang, kind: Kind, span: f64) -> impl Fn(&f64) -> String {
+    move |v: &f64| {
+        lang.number(&match kind {
+            Kind::Share => fmt_percent(*v, span),
+            Kind::Count if span >= 4.0 || (*v - v.round()).abs() < 1e-9 => fmt_fixed(*v, 0),
+            Kind::Count => fmt_fixed(*v, 1),
+            _ => fmt_fixed(*v, decimals_for(span)),
+        })
     }
 }
 
@@ -294,6 +297,7 @@ fn schedule_lines<DB: DrawingBackend>(
     chart: &mut Plane<DB>,
     marks: &[Mark],
     short: bool,
+    lang: Lang,
 ) -> Result<()> {
     let (xr, yr) = (chart.x_range(), chart.y_range());
     let size = if short { TICK_SIZE - 3.0 } else { TICK_SIZE };
@@ -310,8 +314,9 @@ fn schedule_lines<DB: DrawingBackend>(
                 SCHEDULE.stroke_width(2),
             ))
             .dr()?;
+        let wk = fill(lang, "chart.run_wk", &[("week", &m.week)]);
         let text = if short {
-            format!("wk {}", m.week)
+            wk
         } else {
             let label: String = m.label.chars().take(48).collect();
             let more = if m.label.chars().count() > 48 {
@@ -319,7 +324,7 @@ fn schedule_lines<DB: DrawingBackend>(
             } else {
                 ""
             };
-            format!("wk {}: {label}{more}", m.week)
+            format!("{wk}: {label}{more}")
         };
         // Labels of nearby changes step down so they do not overlap.
         let y = yr.end - (yr.end - yr.start) * (0.02 + 0.07 * (k % 3) as f64);
@@ -388,12 +393,13 @@ fn trajectory_panel<DB: DrawingBackend>(
             .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))),
     );
     let mut chart = build_chart(area, caption, x, y, 100)?;
-    let yf = y_formatter(m.kind, y.1 - y.0);
+    let yf = y_formatter(look.lang, m.kind, y.1 - y.0);
+    let unit = meta::unit_in(look.lang, name);
     mesh(
         &mut chart,
         MeshSpec {
             x_desc: look.tr("chart.week"),
-            y_desc: m.unit,
+            y_desc: &unit,
             x_labels: week_labels(x.0, x.1),
             y_labels: 6,
         },
@@ -401,7 +407,7 @@ fn trajectory_panel<DB: DrawingBackend>(
         &yf,
     )?;
     if trajectories.iter().all(|(_, t)| t.is_empty()) {
-        return note(&mut chart, "no data (nobody in the lens)");
+        return note(&mut chart, look.tr("chart.run_no_data_lens"));
     }
     match m.kind {
         Kind::Ratio => reference_line(&mut chart, 1.0)?,
@@ -414,20 +420,20 @@ fn trajectory_panel<DB: DrawingBackend>(
         draw_bands(&mut chart, &traj.ci95, colour, CI95_ALPHA, 8)?;
         draw_lines(&mut chart, &traj.mean, colour, 3)?;
     }
-    schedule_lines(&mut chart, marks, caption.is_some())
+    schedule_lines(&mut chart, marks, caption.is_some(), look.lang)
 }
 
-fn replicates_phrase(n: u64) -> String {
+fn replicates_phrase(lang: Lang, n: u64) -> String {
     match n {
-        1 => "1 replicate".to_string(),
-        n => format!("{n} replicates"),
+        1 => lang.tr("chart.run_replicate_one").to_string(),
+        n => fill(lang, "chart.run_replicates", &[("n", &n)]),
     }
 }
 
-fn averaged_phrase(n: u64) -> String {
+fn averaged_phrase(lang: Lang, n: u64) -> String {
     match n {
-        1 => "from a single replicate".to_string(),
-        n => format!("averaged over {n} replicates"),
+        1 => lang.tr("chart.run_averaged_one").to_string(),
+        n => fill(lang, "chart.run_averaged", &[("n", &n)]),
     }
 }
 
@@ -437,23 +443,27 @@ fn scenario_suffix(data: &RunData) -> String {
         .unwrap_or_default()
 }
 
-fn band_legend(colour: RGBColor, n: u64, bands: bool) -> Vec<LegendItem> {
+fn band_legend(lang: Lang, colour: RGBColor, n: u64, bands: bool) -> Vec<LegendItem> {
     let mut items = vec![LegendItem::new(
         Swatch::Line(colour),
         if n == 1 {
-            "value (1 replicate: no band)".to_string()
+            lang.tr("chart.run_value_one").to_string()
         } else {
-            format!("mean over {}", replicates_phrase(n))
+            fill(
+                lang,
+                "chart.run_mean_over",
+                &[("replicates", &replicates_phrase(lang, n))],
+            )
         },
     )];
     if bands {
         items.push(LegendItem::new(
             Swatch::Fill(colour, CI95_ALPHA + BAND90_ALPHA),
-            "95 % confidence interval of the mean",
+            lang.tr("chart.run_ci95"),
         ));
         items.push(LegendItem::new(
             Swatch::Fill(colour, BAND90_ALPHA),
-            "middle 90 % of replicates (5th\u{2013}95th percentile)",
+            lang.tr("chart.run_band90"),
         ));
     }
     items
@@ -467,10 +477,11 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
 ) -> Result<()> {
     let n = data.replicates();
     let weeks = data.timeseries.week_range();
+    let lang = look.lang;
     let span = match weeks {
-        Some((a, b)) if a == b => format!("week {a}"),
-        Some((a, b)) => format!("weeks {a}\u{2013}{b}"),
-        None => "no weeks recorded".to_string(),
+        Some((a, b)) if a == b => fill(lang, "chart.run_span_week", &[("week", &a)]),
+        Some((a, b)) => fill(lang, "chart.run_span_weeks", &[("first", &a), ("last", &b)]),
+        None => lang.tr("chart.run_span_none").to_string(),
     };
     let body = header(
         root,
@@ -480,12 +491,14 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
             look.tr("chart.run_trajectories_title"),
             scenario_suffix(data)
         ),
-        &format!(
-            "Each panel shows one indicator over the run ({span}), {}. Vermillion = {}, \
-             sky blue = local participants (participants of a majority origin), black = all \
-             volunteers and staff.",
-            averaged_phrase(n),
-            meta::newcomers_words(crate::lang::Lang::En)
+        &fill(
+            lang,
+            "chart.run_trajectories_subtitle",
+            &[
+                ("span", &span),
+                ("averaged", &averaged_phrase(lang, n)),
+                ("newcomers", &meta::newcomers_words(lang)),
+            ],
         ),
         &[],
     )?;
@@ -498,9 +511,9 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
     for ((name, lens), area) in keys.iter().zip(&panels) {
         let layers = trajectory_layers(data, name, lens);
         let title = if *lens == "newcomers" {
-            meta::title(name)
+            meta::title_in(lang, name)
         } else {
-            meta::series_title(name, lens)
+            meta::series_title_in(lang, name, lens)
         };
         trajectory_panel(area, name, &layers, weeks, Some(&title), &marks, look)?;
     }
@@ -510,7 +523,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
     let x = 40;
     let mut y = 40;
     cell.draw(&Text::new(
-        "How to read the panels",
+        lang.tr("chart.run_how_to_read"),
         (x, y),
         font(PANEL_TITLE_SIZE, true),
     ))
@@ -519,15 +532,15 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
     let has_bands = keys
         .iter()
         .any(|(k, lens)| Trajectory::from_stats(data.timeseries.get(k, lens)).has_bands());
-    let mut items = band_legend(NEUTRAL, n, has_bands);
+    let mut items = band_legend(lang, NEUTRAL, n, has_bands);
     items.push(LegendItem::new(
         Swatch::Dashed(REFERENCE),
-        "parity (ratio 1) or no gap (0)",
+        lang.tr("chart.run_reference"),
     ));
     if !marks.is_empty() {
         items.push(LegendItem::new(
             Swatch::Dashed(SCHEDULE),
-            "a scheduled change (from the start of that week)",
+            lang.tr("chart.run_schedule_mark"),
         ));
     }
     for it in &items {
@@ -536,7 +549,7 @@ pub fn trajectories_sheet<DB: DrawingBackend>(
     y += 10;
     text_block(
         cell,
-        "Breaks in a line are weeks where the indicator was undefined (NA), e.g. no meeting.",
+        lang.tr("chart.run_breaks"),
         &font(LEGEND_SIZE, false).color(&MUTED),
         x,
         y,
@@ -554,43 +567,60 @@ pub fn indicator_chart<DB: DrawingBackend>(
     lens: &str,
     look: Look,
 ) -> Result<()> {
-    let m = meta::meta(name);
+    let lang = look.lang;
+    let meaning = meta::meaning_in(lang, name);
     let n = data.replicates();
     let layers = trajectory_layers(data, name, lens);
     let traj = Trajectory::from_stats(layers[0].1);
     let who: Vec<String> = layers
         .iter()
-        .map(|(l, _)| meta::lens_words(name, l))
+        .map(|(l, _)| meta::lens_words_in(lang, name, l))
         .collect();
-    let subtitle = if m.meaning.is_empty() {
-        format!("Indicator `{name}`, by week, of {}.", who.join(" and "))
+    let subtitle = if meaning.is_empty() {
+        let and = format!(" {} ", lang.tr("chart.run_and"));
+        fill(
+            lang,
+            "chart.run_indicator_subtitle_plain",
+            &[("name", &name), ("who", &who.join(&and))],
+        )
     } else {
-        format!("{} Shown: {}.", m.meaning, who.join("; "))
+        fill(
+            lang,
+            "chart.run_indicator_subtitle",
+            &[("meaning", &meaning), ("who", &who.join("; "))],
+        )
     };
     let mut legend = Vec::new();
     if !traj.is_empty() {
-        legend = band_legend(lens_colour(lens), n, traj.has_bands());
-        legend[0].label = format!("{}: {}", meta::lens_short(name, lens), legend[0].label);
+        legend = band_legend(lang, lens_colour(lens), n, traj.has_bands());
+        legend[0].label = format!(
+            "{}: {}",
+            meta::lens_short_in(lang, name, lens),
+            legend[0].label
+        );
         if let Some((other, _)) = layers.get(1) {
             legend.push(LegendItem::new(
                 Swatch::Line(lens_colour(other)),
-                meta::lens_short(name, other),
+                meta::lens_short_in(lang, name, other),
             ));
         }
     }
     if !data.schedule_marks().is_empty() {
         legend.push(LegendItem::new(
             Swatch::Dashed(SCHEDULE),
-            "scheduled change",
+            lang.tr("chart.run_schedule_short"),
         ));
     }
     let body = header(
         root,
         look,
-        &format!(
-            "{}, week by week{}",
-            meta::series_title(name, lens),
-            scenario_suffix(data)
+        &fill(
+            lang,
+            "chart.run_indicator_title",
+            &[
+                ("series", &meta::series_title_in(lang, name, lens)),
+                ("scenario", &scenario_suffix(data)),
+            ],
         ),
         &subtitle,
         &legend,
@@ -624,7 +654,7 @@ fn stacked_panel<DB: DrawingBackend>(
     let y1 = top.map(|t| t.1.max(1.0)).unwrap_or(1.0);
     let x = weeks.map(|(a, b)| week_range(a, b)).unwrap_or((0.0, 1.0));
     let mut chart = build_chart(area, Some(caption), x, (0.0, y1), 100)?;
-    let yf = y_formatter(Kind::Share, y1);
+    let yf = y_formatter(look.lang, Kind::Share, y1);
     mesh(
         &mut chart,
         MeshSpec {
@@ -684,10 +714,15 @@ fn stacked_panel<DB: DrawingBackend>(
 /// The four classes, in stacking order.
 const CLASS_LENSES: [&str; 4] = ["newcomers", "local_participants", "volunteers", "staff"];
 
-fn class_legend() -> Vec<LegendItem> {
+fn class_legend(lang: Lang) -> Vec<LegendItem> {
     CLASS_LENSES
         .iter()
-        .map(|r| LegendItem::new(Swatch::Fill(lens_colour(r), 0.9), r.replace('_', " ")))
+        .map(|r| {
+            LegendItem::new(
+                Swatch::Fill(lens_colour(r), 0.9),
+                lang.tr(&format!("common.lens_{r}")),
+            )
+        })
         .collect()
 }
 
@@ -699,11 +734,12 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look
         ts.get("voice_parity", "newcomers"),
     );
     let has_presence = presence.iter().any(|p| p.1.is_some());
-    let mut legend = class_legend();
+    let lang = look.lang;
+    let mut legend = class_legend(lang);
     if has_presence {
         legend.push(LegendItem::new(
             Swatch::Dashed(NEUTRAL),
-            "newcomers' share of the people present (their fair share of turns)",
+            lang.tr("chart.run_presence"),
         ));
     }
     let body = header(
@@ -714,15 +750,16 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look
             look.tr("chart.run_who_talks_title"),
             scenario_suffix(data)
         ),
-        &format!(
-            "Left: of all speaking turns, the share voiced by newcomers, local participants, \
-             volunteers and staff. Right: of the turns someone else took over (\u{201c}speaking \
-             for\u{201d}), the share taken by each. Means {}; blank weeks had no turns (or no \
-             take-overs).",
-            match data.replicates() {
-                1 => "of a single replicate".to_string(),
-                n => format!("over {n} replicates"),
-            }
+        &fill(
+            lang,
+            "chart.run_who_talks_subtitle",
+            &[(
+                "over",
+                &match data.replicates() {
+                    1 => lang.tr("chart.run_means_one").to_string(),
+                    n => fill(lang, "chart.run_means_over", &[("n", &n)]),
+                },
+            )],
         ),
         &legend,
     )?;
@@ -740,24 +777,24 @@ pub fn who_talks<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look
     let weeks = ts.week_range();
     stacked_panel(
         &left,
-        "Who holds the floor",
-        "share of turns",
+        lang.tr("chart.run_floor_title"),
+        lang.tr("chart.run_floor_axis"),
         &voice,
         weeks,
-        "no data",
+        lang.tr("chart.run_no_data"),
         has_presence.then_some(presence.as_slice()),
         look,
     )?;
     stacked_panel(
         &right,
-        "Who takes over others' turns",
-        "share of turns taken over",
+        lang.tr("chart.run_takeover_title"),
+        lang.tr("chart.run_takeover_axis"),
         &takeover,
         weeks,
         if voice_defined {
-            "no turn was taken over"
+            lang.tr("chart.run_no_takeover")
         } else {
-            "no data"
+            lang.tr("chart.run_no_data")
         },
         None,
         look,
@@ -769,8 +806,10 @@ fn histogram_panel<DB: DrawingBackend>(
     (name, lens): (&str, &str),
     values: &[f64],
     final_week: Option<u64>,
+    lang: Lang,
 ) -> Result<()> {
     let m = meta::meta(name);
+    let unit = meta::unit_in(lang, name);
     let hist = histogram(values, 20);
     let x = match &hist {
         // A single bin (all replicates equal) is drawn narrow inside a wider window.
@@ -783,22 +822,22 @@ fn histogram_panel<DB: DrawingBackend>(
     let max_count = hist.as_ref().map(|h| h.max_count()).unwrap_or(0);
     let y1 = (max_count as f64 * 1.18).max(1.0);
     let x_desc = match final_week {
-        Some(w) => format!("{} in week {w}", m.unit),
-        None => m.unit.to_string(),
+        Some(w) => fill(lang, "chart.run_in_week", &[("unit", &unit), ("week", &w)]),
+        None => unit,
     };
     let mut chart = build_chart(
         area,
-        Some(&meta::series_title(name, lens)),
+        Some(&meta::series_title_in(lang, name, lens)),
         x,
         (0.0, y1),
         80,
     )?;
-    let xf = y_formatter(m.kind, x.1 - x.0);
+    let xf = y_formatter(lang, m.kind, x.1 - x.0);
     mesh(
         &mut chart,
         MeshSpec {
             x_desc: &x_desc,
-            y_desc: "replicates",
+            y_desc: lang.tr("chart.run_replicates_axis"),
             x_labels: 6,
             y_labels: (max_count as usize + 1).clamp(2, 8),
         },
@@ -806,7 +845,7 @@ fn histogram_panel<DB: DrawingBackend>(
         &|v| fmt_week(*v),
     )?;
     let Some(h) = hist else {
-        return note(&mut chart, "no data (nobody in the lens)");
+        return note(&mut chart, lang.tr("chart.run_no_data_lens"));
     };
     chart
         .draw_series(
@@ -831,7 +870,11 @@ fn histogram_panel<DB: DrawingBackend>(
             )))
             .dr()?;
         let right_half = mu > (x.0 + x.1) / 2.0;
-        let label = format!("mean {}", fmt_label(m.kind, mu));
+        let label = fill(
+            lang,
+            "chart.run_mean_label",
+            &[("value", &fmt_label(lang, m.kind, mu))],
+        );
         let anchor = if right_half { HPos::Right } else { HPos::Left };
         let dx = (x.1 - x.0) * 0.015 * if right_half { -1.0 } else { 1.0 };
         chart
@@ -845,13 +888,14 @@ fn histogram_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A value as text for labels: percentages for shares, else 2–3 significant decimals.
-pub fn fmt_label(kind: Kind, v: f64) -> String {
-    match kind {
+/// A value as text for labels, in `lang`'s decimal mark: percentages for shares, else 2–3
+/// significant decimals.
+pub fn fmt_label(lang: Lang, kind: Kind, v: f64) -> String {
+    lang.number(&match kind {
         Kind::Share => format!("{} %", fmt_fixed(v * 100.0, 1)),
         Kind::Count => fmt_fixed(v, if v.abs() >= 10.0 { 0 } else { 2 }),
         _ => fmt_fixed(v, if v.abs() >= 10.0 { 1 } else { 2 }),
-    }
+    })
 }
 
 /// Final-week distributions across replicates of the agency and minoritization measures (of
@@ -863,7 +907,8 @@ pub fn distributions<DB: DrawingBackend>(
 ) -> Result<()> {
     let names = key_series(View::Distribution);
     let fw = data.final_week();
-    let week = data.final_week_words();
+    let lang = look.lang;
+    let week = data.final_week_words(lang);
     let body = header(
         root,
         look,
@@ -872,19 +917,87 @@ pub fn distributions<DB: DrawingBackend>(
             look.tr("chart.run_distributions_title"),
             scenario_suffix(data)
         ),
-        &format!(
-            "Histograms of each replicate's value in {week} ({}); the black line marks the \
-             mean. A wide spread means the outcome depends a lot on chance.",
-            replicates_phrase(data.final_table.rows.len() as u64)
+        &fill(
+            lang,
+            "chart.run_distributions_subtitle",
+            &[
+                ("week", &week),
+                (
+                    "replicates",
+                    &replicates_phrase(lang, data.final_table.rows.len() as u64),
+                ),
+            ],
         ),
         &[],
     )?;
     let panels = body.split_evenly((1, names.len()));
     for ((name, lens), area) in names.iter().zip(&panels) {
         let values = data.final_table.values(name, lens);
-        histogram_panel(area, (name, lens), &values, fw)?;
+        histogram_panel(area, (name, lens), &values, fw, lang)?;
     }
     Ok(())
+}
+
+/// The retention chart's subtitle: what the curve is, the annual attrition of all volunteers,
+/// and the share retained after a year (when the run is longer) and at the end, in `lang`.
+fn retention_subtitle(data: &RunData, stats: &[WeekStat], lang: Lang) -> String {
+    let n = data.replicates();
+    let mut subtitle = fill(
+        lang,
+        "chart.run_retention_subtitle",
+        &[(
+            "over",
+            &match n {
+                1 => lang.tr("chart.run_retention_one").to_string(),
+                n => fill(lang, "chart.run_retention_mean", &[("n", &n)]),
+            },
+        )],
+    );
+    if let Some(a) = data
+        .summary_row("final_week", "annual_attrition", "volunteers")
+        .and_then(|r| r.stats.mean)
+    {
+        subtitle.push_str(&fill(
+            lang,
+            "chart.run_retention_attrition",
+            &[("rate", &lang.number(&fmt_fixed(a, 2)))],
+        ));
+    }
+    let describe = |s: &WeekStat| {
+        let mut t = fill(
+            lang,
+            "chart.run_retention_after",
+            &[
+                ("week", &s.week),
+                (
+                    "share",
+                    &fmt_label(lang, Kind::Share, s.stats.mean.unwrap_or(f64::NAN)),
+                ),
+            ],
+        );
+        if let (Some(lo), Some(hi), true) = (s.stats.p05, s.stats.p95, s.stats.n >= 2) {
+            t.push_str(&fill(
+                lang,
+                "chart.run_retention_spread",
+                &[
+                    ("low", &fmt_label(lang, Kind::Share, lo)),
+                    ("high", &fmt_label(lang, Kind::Share, hi)),
+                ],
+            ));
+        }
+        t.push('.');
+        t
+    };
+    let defined: Vec<&WeekStat> = stats.iter().filter(|s| s.stats.mean.is_some()).collect();
+    if let Some(year) = defined.iter().find(|s| s.week == 52) {
+        if defined.last().is_some_and(|l| l.week > 52) {
+            subtitle.push_str(&describe(year));
+        }
+    }
+    if let Some(last) = defined.last() {
+        subtitle.push_str(&describe(last));
+    }
+    subtitle
 }
 
 /// Volunteer retention: share of the founding volunteers (week 0) still active, as a step
@@ -907,53 +1020,18 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look
     clamp_segments(&mut curve.band90, 0.0, 1.0);
     clamp_segments(&mut curve.ci95, 0.0, 1.0);
     let n = data.replicates();
-    let mut subtitle = format!(
-        "Share of the founding volunteers (those present at week 0) who are still active, by week ({}).",
-        match n {
-            1 => "a single replicate".to_string(),
-            n => format!("mean over {n} replicates"),
-        }
-    );
-    if let Some(a) = data
-        .summary_row("final_week", "annual_attrition", "volunteers")
-        .and_then(|r| r.stats.mean)
-    {
-        subtitle.push_str(&format!(
-            " All volunteers, refills included, withdrew at {} per volunteer-year.",
-            fmt_fixed(a, 2)
-        ));
-    }
-    let describe = |s: &WeekStat| {
-        let mut t = format!(
-            " After week {}: {} retained",
-            s.week,
-            fmt_label(Kind::Share, s.stats.mean.unwrap_or(f64::NAN))
-        );
-        if let (Some(lo), Some(hi), true) = (s.stats.p05, s.stats.p95, s.stats.n >= 2) {
-            t.push_str(&format!(
-                " (90 % of replicates between {} and {})",
-                fmt_label(Kind::Share, lo),
-                fmt_label(Kind::Share, hi)
-            ));
-        }
-        t.push('.');
-        t
-    };
-    let defined: Vec<&WeekStat> = stats.iter().filter(|s| s.stats.mean.is_some()).collect();
-    if let Some(year) = defined.iter().find(|s| s.week == 52) {
-        if defined.last().is_some_and(|l| l.week > 52) {
-            subtitle.push_str(&describe(year));
-        }
-    }
-    if let Some(last) = defined.last() {
-        subtitle.push_str(&describe(last));
-    }
+    let lang = look.lang;
+    let subtitle = retention_subtitle(data, stats, lang);
     let has_bands = !curve.band90.is_empty();
-    let mut legend = band_legend(VOLUNTEERS, n, has_bands);
+    let mut legend = band_legend(lang, VOLUNTEERS, n, has_bands);
     legend[0].label = if n == 1 {
-        "share retained (1 replicate: no band)".into()
+        lang.tr("chart.run_retention_value_one").into()
     } else {
-        format!("mean share retained ({})", replicates_phrase(n))
+        fill(
+            lang,
+            "chart.run_retention_legend",
+            &[("replicates", &replicates_phrase(lang, n))],
+        )
     };
     if curve.mean.is_empty() {
         legend.clear();
@@ -979,7 +1057,7 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look
     );
     let y1 = ext.map(|e| e.1.max(1.0) * 1.03).unwrap_or(1.03);
     let mut chart = build_chart(&body, None, x, (0.0, y1), 100)?;
-    let yf = y_formatter(Kind::Share, 1.0);
+    let yf = y_formatter(lang, Kind::Share, 1.0);
     mesh(
         &mut chart,
         MeshSpec {
@@ -992,7 +1070,7 @@ pub fn retention<DB: DrawingBackend>(root: &Area<DB>, data: &RunData, look: Look
         &yf,
     )?;
     if curve.mean.is_empty() {
-        return note(&mut chart, "no data");
+        return note(&mut chart, lang.tr("chart.run_no_data"));
     }
     draw_bands(&mut chart, &curve.band90, VOLUNTEERS, BAND90_ALPHA, 16)?;
     draw_bands(&mut chart, &curve.ci95, VOLUNTEERS, CI95_ALPHA, 8)?;
@@ -1009,22 +1087,32 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(
     let pairs = data
         .final_table
         .pairs("agency_index", "minoritization_index", "newcomers");
-    let week = data.final_week_words();
+    let lang = look.lang;
+    let week = data.final_week_words(lang);
     let total = data.final_table.rows.len();
     let counted = if pairs.len() == total {
-        replicates_phrase(total as u64)
+        replicates_phrase(lang, total as u64)
     } else {
-        format!("{} of {total} replicates have both values", pairs.len())
+        fill(
+            lang,
+            "chart.run_both_values",
+            &[("n", &pairs.len()), ("total", &total)],
+        )
     };
-    let mut subtitle = format!(
-        "Each dot is one replicate in {week} ({counted}), the indices of its {}. Further \
-         right = more agency; higher up = more minoritization.",
-        meta::newcomers_words(crate::lang::Lang::En)
+    let mut subtitle = fill(
+        lang,
+        "chart.run_agency_subtitle",
+        &[
+            ("week", &week),
+            ("counted", &counted),
+            ("newcomers", &meta::newcomers_words(lang)),
+        ],
     );
     if let Some(r) = pearson(&pairs) {
-        subtitle.push_str(&format!(
-            " Correlation across replicates: r = {}.",
-            fmt_fixed(r, 2)
+        subtitle.push_str(&fill(
+            lang,
+            "chart.run_correlation",
+            &[("r", &lang.number(&fmt_fixed(r, 2)))],
         ));
     }
     let body = header(
@@ -1038,23 +1126,29 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(
         &subtitle,
         &if pairs.len() >= 2 {
             vec![
-                LegendItem::new(Swatch::Point(ACCENT), "one replicate"),
-                LegendItem::new(Swatch::Cross(NEUTRAL), "mean of the replicates"),
+                LegendItem::new(Swatch::Point(ACCENT), lang.tr("chart.run_one_replicate")),
+                LegendItem::new(
+                    Swatch::Cross(NEUTRAL),
+                    lang.tr("chart.run_mean_of_replicates"),
+                ),
             ]
         } else {
-            vec![LegendItem::new(Swatch::Point(ACCENT), "one replicate")]
+            vec![LegendItem::new(
+                Swatch::Point(ACCENT),
+                lang.tr("chart.run_one_replicate"),
+            )]
         },
     )?;
     let x = padded_range(extent(pairs.iter().map(|p| p.0)), 0.05);
     let y = padded_range(extent(pairs.iter().map(|p| p.1)), 0.05);
     let mut chart = build_chart(&body, None, x, y, 100)?;
-    let xf = y_formatter(Kind::Level, x.1 - x.0);
-    let yf = y_formatter(Kind::Level, y.1 - y.0);
+    let xf = y_formatter(lang, Kind::Level, x.1 - x.0);
+    let yf = y_formatter(lang, Kind::Level, y.1 - y.0);
     mesh(
         &mut chart,
         MeshSpec {
-            x_desc: "newcomers' agency index (0\u{2013}1, higher = more agency)",
-            y_desc: "newcomers' minoritization index (0\u{2013}1, higher = more)",
+            x_desc: lang.tr("chart.run_agency_x"),
+            y_desc: lang.tr("chart.run_agency_y"),
             x_labels: 8,
             y_labels: 8,
         },
@@ -1062,7 +1156,7 @@ pub fn agency_vs_minoritization<DB: DrawingBackend>(
         &yf,
     )?;
     if pairs.is_empty() {
-        return note(&mut chart, "no data (no newcomers in the final week)");
+        return note(&mut chart, lang.tr("chart.run_no_data_newcomers"));
     }
     chart
         .draw_series(

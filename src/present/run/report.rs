@@ -13,7 +13,9 @@ use super::{Figure, SHEETS};
 use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::write_file_atomic;
-use crate::present::html::{escape as esc, inline_svg_file, report_start_in, REPORT_END};
+use crate::present::html::{
+    escape as esc, inline_svg_file, localize_numbers, report_start_in, REPORT_END,
+};
 use crate::present::meta::{self, Kind};
 use crate::present::style::{
     fmt_fixed, lens_colour, LOCAL_PARTICIPANTS, NEWCOMERS, STAFF, VOLUNTEERS,
@@ -84,7 +86,7 @@ fn render(data: &RunData, dir: &Path, lang: Lang, extra: &[(String, String)]) ->
     }
     manifest(&mut h, m, lang);
     h.push_str(REPORT_END);
-    h
+    localize_numbers(lang, &h)
 }
 
 // ---------------------------------------------------------------- JSON helpers
@@ -337,21 +339,13 @@ fn first_last(stats: &[WeekStat]) -> Option<((u32, f64), (u32, f64))> {
     Some((first, last))
 }
 
-/// "week 52" (or "the final week" when the folder holds no weeks), in `lang`.
-fn final_week_words(data: &RunData, lang: Lang) -> String {
-    match data.final_week() {
-        Some(w) => fill(lang, "report.week_n", &[("n", &w)]),
-        None => lang.tr("report.the_final_week").to_string(),
-    }
-}
-
 fn glance(h: &mut String, data: &RunData, lang: Lang) {
     let _ = writeln!(
         h,
         "<section id=\"glance\">\n<h2>{}</h2>",
         esc(lang.tr("report.glance_title"))
     );
-    let week = final_week_words(data, lang);
+    let week = data.final_week_words(lang);
     let _ = writeln!(
         h,
         "<p>{}</p>",
@@ -1021,7 +1015,7 @@ fn summary_table(h: &mut String, data: &RunData, lang: Lang) {
         "<section id=\"summary\">\n<h2>{}</h2>",
         esc(lang.tr("report.summary_title"))
     );
-    let week = final_week_words(data, lang);
+    let week = data.final_week_words(lang);
     let _ = writeln!(
         h,
         "<p>{}</p>",

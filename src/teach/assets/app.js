@@ -13,7 +13,7 @@ let STR = {};
 function t(key, vars) {
   let s = STR[key];
   if (s === undefined) s = key;
-  if (vars) for (const k in vars) s = s.split(`{${k}}`).join(String(vars[k]));
+  if (vars) for (const k in vars) s = s.split(`{${k}}`).join(typeof vars[k] === "number" ? num(String(vars[k])) : String(vars[k]));
   return s;
 }
 async function loadStrings(lang) {
@@ -109,11 +109,14 @@ window.dugnad = state; // for the browser test and the curious
 // ---------------------------------------------------------------- numbers
 
 const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+// A number as the scenario file writes it (overrides, downloads): always a decimal point.
 const fmt = (x) => String(Number(x.toFixed(3)));
+// A number written for people, in the page's language: a decimal comma in Norwegian.
+const num = (s) => (state.lang === "nb" ? s.replace(/(\d)\.(\d)/g, "$1,$2") : s);
 function show(x, digits) {
   if (x === null || x === undefined || !isFinite(x)) return "–";
   const d = digits !== undefined ? digits : Math.abs(x) < 0.1 && x !== 0 ? 3 : 2;
-  return x.toFixed(d);
+  return num(x.toFixed(d));
 }
 const signed = (x) => (x > 0 ? "+" : x < 0 ? "−" : "±") + show(Math.abs(x));
 
@@ -343,7 +346,7 @@ function refreshControl(which, c) {
   if (disabled) { out.textContent = "–"; ctl.title = t("not_in_scenario"); return; }
   ctl.title = "";
   if (document.activeElement !== input) input.value = v;
-  out.textContent = c.kind === "size" && c.id === "group_size" ? String(Math.round(v)) : c.id === "ratio" ? v.toFixed(1) : v.toFixed(2);
+  out.textContent = num(c.kind === "size" && c.id === "group_size" ? String(Math.round(v)) : c.id === "ratio" ? v.toFixed(1) : v.toFixed(2));
   ctl.classList.toggle("changed", Math.abs(v - b) > 1e-9);
 }
 
@@ -384,7 +387,8 @@ function changed() {
 // ---------------------------------------------------------------- server
 
 async function post(path, body) {
-  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  // The server words its refusals in the page's language.
+  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(Object.assign({ lang: state.lang }, body)) });
   const text = await res.text();
   let data;
   try { data = JSON.parse(text); } catch (e) { data = { error: text }; }
@@ -483,7 +487,7 @@ function chartWidth(svg) {
   const w = svg.getBoundingClientRect().width;
   return Math.max(300, Math.round(w || 600));
 }
-const tick = (v) => String(Number(v.toFixed(4)));
+const tick = (v) => num(String(Number(v.toFixed(4))));
 
 function lineChart(svg, ind, weeks, mark) {
   // The top margin holds the replayed-week label, above the curves.
@@ -921,26 +925,38 @@ function nextOf(kind) {
 
 // ---------------------------------------------------------------- the tie network
 
-const TIE_KINDS = ["bonding", "bridging", "linking", "other"];
+// The tie types as ties.csv writes them (TieType in the model): a tie between a newcomer and a
+// local volunteer or staff member is both bridging and linking.
+const TIE_KINDS = ["bonding", "bridging", "linking", "bridging+linking", "other"];
 function tieWord(k) {
   switch (k) {
     case "bonding": return t("tie_bonding");
     case "bridging": return t("tie_bridging");
     case "linking": return t("tie_linking");
+    case "bridging+linking": return t("tie_bridging_linking");
     default: return t("tie_other");
+  }
+}
+// A tie as drawn: its stroke (a bridging+linking tie has the bridging stroke) and, on a tie that
+// is also linking, the linking mark on top.
+function drawTie(x1, y1, x2, y2, kind, width, parent) {
+  const stroke = kind === "bridging+linking" ? "bridging" : kind;
+  svgEl("line", { x1, y1, x2, y2, class: `tie t-${stroke}`, "stroke-width": width, "data-kind": kind }, parent);
+  if (kind === "bridging+linking") {
+    svgEl("line", { x1, y1, x2, y2, class: "tie-mark t-linking", "stroke-width": Math.max(2, width / 2).toFixed(1), "data-kind": kind }, parent);
   }
 }
 function drawNetwork() {
   const data = state.trace, svg = $("network-svg");
   if (!data) return;
-  const W = 560, H = 470, R = 17, plot = H - 104;
+  const W = 560, H = 492, R = 17, plot = H - 126;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.textContent = "";
   const pos = seats(data.cast.length, W, plot, 60, 40);
   const edges = data.network.edges;
   for (const e of edges) {
     const [x1, y1] = pos[e.a], [x2, y2] = pos[e.b];
-    svgEl("line", { x1, y1, x2, y2, class: `tie t-${e.kind}`, "stroke-width": (1 + 6 * e.w).toFixed(1), "data-kind": e.kind }, svg);
+    drawTie(x1, y1, x2, y2, e.kind, (1 + 6 * e.w).toFixed(1), svg);
   }
   for (const m of data.cast) {
     const [x, y] = pos[m.slot];
@@ -956,8 +972,8 @@ function drawNetwork() {
   const lg = svgEl("g", { class: "tie-legend" }, svg);
   TIE_KINDS.forEach((k, i) => {
     const x = 10, y = ly + i * 22;
-    svgEl("line", { x1: x, x2: x + 38, y1: y, y2: y, class: `tie t-${k}`, "stroke-width": 4, "data-kind": k }, lg);
-    const lab = svgEl("text", { x: x + 46, y: y + 5, "font-size": 13 }, lg);
+    drawTie(x, y, x + 38, y, k, 4, lg);
+    const lab = svgEl("text", { x: x + 46, y: y + 5, "font-size": 13, "data-kind": k, "data-count": counts[k] || 0 }, lg);
     lab.textContent = `${tieWord(k)} (${counts[k] || 0})`;
   });
   $("network-caption").textContent = t("network_caption", { week: data.week, edges: edges.length, threshold: data.network.threshold });
