@@ -900,9 +900,6 @@ enum Word {
     Key(Role, &'static str),
     /// A text that is the same in every language (a scenario key such as activity.co_design).
     Same(Role, &'static str),
-    /// An English text the chart writes as a Rust literal, not (yet) from the catalogue:
-    /// checked in English only.
-    En(Role, &'static str),
 }
 
 /// The literal parts of a catalogue string between its `{placeholders}`.
@@ -954,8 +951,6 @@ fn missing_words(name: &str, l: &Layout, words: &[Word], lang: Lang) -> Vec<Stri
         let (role, texts) = match *w {
             Word::Key(role, key) => (role, fragments(lang.tr(key))),
             Word::Same(role, text) => (role, vec![text.to_string()]),
-            Word::En(_, _) if lang != Lang::En => continue,
-            Word::En(role, text) => (role, vec![text.to_string()]),
         };
         for t in texts {
             if !found(l, role, &t) {
@@ -982,7 +977,7 @@ fn param_of_scatter(stem: &str) -> &'static str {
 fn words_of(folder: &str, stem: &str) -> Vec<Word> {
     use Role::*;
     use Word::*;
-    let band = En(Legend, "95 % confidence interval of the mean");
+    let band = Key(Legend, "chart.run_ci95");
     match (folder, stem) {
         ("compare", "forest") => vec![
             Key(Title, "chart.forest_title"),
@@ -1006,7 +1001,7 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
             Key(Title, "chart.sweep_title"),
             Same(Title, "activity.co_design"),
             Same(X, "activity.co_design"),
-            En(Y, "ratio (1 = parity)"),
+            Key(Y, "indicator.voice_parity.unit"),
             Key(Legend, "chart.mean_line"),
             Key(Legend, "chart.ci_band"),
         ],
@@ -1018,7 +1013,7 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
         (_, s) if s.starts_with("scatter-") => vec![
             Key(Title, "report.scatter_title"),
             Same(X, param_of_scatter(s)),
-            En(Y, "ratio (1 = parity)"),
+            Key(Y, "indicator.voice_parity.unit"),
             Key(Legend, "report.scatter_legend_dot"),
             Key(Legend, "report.scatter_legend_bins"),
         ],
@@ -1043,7 +1038,7 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
             Key(Subtitle, "chart.fit_pairs_subtitle"),
             Same(X, "parameters.alpha1"),
             Same(Y, "parameters.p0_attend"),
-            En(Y, "posterior share"),
+            Key(Y, "chart.fit_posterior_share"),
         ],
         ("fit", "predictive") => vec![
             Key(Title, "chart.fit_predictive_title"),
@@ -1054,37 +1049,41 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
         (_, "trajectories") => vec![
             Key(Title, "chart.run_trajectories_title"),
             Key(X, "chart.week"),
-            En(Y, "agency (0–1)"),
+            Key(Y, "indicator.mean_agency.unit"),
             band,
-            En(Legend, "parity (ratio 1) or no gap (0)"),
+            Key(Legend, "chart.run_reference"),
         ],
         (_, "who-talks") => vec![
             Key(Title, "chart.run_who_talks_title"),
             Key(X, "chart.week"),
-            En(Y, "share of turns"),
-            En(Y, "share of turns taken over"),
-            En(Legend, "newcomers"),
-            En(Legend, "volunteers"),
+            Key(Y, "chart.run_floor_axis"),
+            Key(Y, "chart.run_takeover_axis"),
+            Key(Legend, "common.lens_newcomers"),
+            Key(Legend, "common.lens_volunteers"),
         ],
         (_, "retention") => vec![
             Key(Title, "chart.run_retention_title"),
             Key(X, "chart.week"),
             Key(Y, "chart.run_retention_axis"),
-            En(Legend, "mean over"),
+            Key(Legend, "chart.run_retention_mean"),
         ],
         (_, "distributions") => vec![
             Key(Title, "chart.run_distributions_title"),
-            En(X, "in week"),
-            En(Y, "replicates"),
+            Key(X, "chart.run_in_week"),
+            Key(Y, "chart.run_replicates_axis"),
         ],
         (_, "agency-vs-minoritization") => vec![
             Key(Title, "chart.run_agency_title"),
-            En(X, "newcomers' agency index"),
-            En(Y, "newcomers' minoritization index"),
-            En(Legend, "one replicate"),
+            Key(X, "chart.run_agency_x"),
+            Key(Y, "chart.run_agency_y"),
+            Key(Legend, "chart.run_one_replicate"),
         ],
         (_, s) if s.starts_with("indicator-") => {
-            vec![En(Title, "week by week"), Key(X, "chart.week"), band]
+            vec![
+                Key(Title, "chart.run_indicator_title"),
+                Key(X, "chart.week"),
+                band,
+            ]
         }
         _ => panic!("{folder}/{stem}: a chart kind without its words in words_of()"),
     }
@@ -1187,8 +1186,6 @@ fn each_word_check_fails_on_a_chart_that_drops_that_word() {
                     let (role, texts) = match w {
                         Word::Key(role, key) => (role, fragments(lang.tr(key))),
                         Word::Same(role, t) => (role, vec![t.to_string()]),
-                        Word::En(_, _) if lang != Lang::En => continue,
-                        Word::En(role, t) => (role, vec![t.to_string()]),
                     };
                     for t in texts {
                         // A title or key that wraps: drop the line that holds its first word.

@@ -140,7 +140,7 @@ impl Chart for Pairs {
                 if i == j {
                     histogram(
                         area,
-                        &p.names[i],
+                        (&p.names[i], look.tr("chart.fit_posterior_share")),
                         &p.values[i],
                         &p.weights,
                         ranges[i],
@@ -201,7 +201,7 @@ fn pair_mesh<DB: DrawingBackend>(
 /// A weighted histogram of one parameter (20 bins) over its prior's central 90 % (shaded).
 fn histogram<DB: DrawingBackend>(
     area: &Area<DB>,
-    name: &str,
+    (name, share): (&str, &str),
     xs: &[f64],
     w: &[f64],
     r: (f64, f64),
@@ -224,7 +224,7 @@ fn histogram<DB: DrawingBackend>(
         .y_label_area_size(90)
         .build_cartesian_2d(r.0..r.1, 0.0..top)
         .dr()?;
-    pair_mesh(&mut chart, name, "posterior share", r, (0.0, top))?;
+    pair_mesh(&mut chart, name, share, r, (0.0, top))?;
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(prior.0, 0.0), (prior.1, top)],
