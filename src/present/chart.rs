@@ -236,11 +236,7 @@ pub fn write_rendered_into(result: &Path, chart: &dyn Render) -> Result<Vec<Stri
 /// The axis range of the finite `values`, widened by `pad` (a share of the span) on each side;
 /// a single value gets ±0.5 around it, no finite value gives 0–1.
 pub fn padded_range(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
-    let (lo, hi) = values
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
+    let (lo, hi) = finite_range(values);
     if !lo.is_finite() {
         (0.0, 1.0)
     } else if hi - lo < 1e-12 {
@@ -249,6 +245,38 @@ pub fn padded_range(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
         let pad = (hi - lo) * pad;
         (lo - pad, hi + pad)
     }
+}
+
+/// The finite minimum and maximum of `values` (infinite, low above high, when none is finite).
+pub fn finite_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        })
+}
+
+/// A mean line through `line` over its 95 % CI band through `band`'s `(x, low, high)` points
+/// (drawn when it has two points or more), in `colour`, the line `width` px wide.
+pub fn draw_band_and_line<DB: DrawingBackend>(
+    chart: &mut Plane<DB>,
+    band: &[(f64, f64, f64)],
+    line: impl IntoIterator<Item = (f64, f64)>,
+    colour: RGBColor,
+    width: u32,
+) -> Result<()> {
+    if band.len() >= 2 {
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band_outline(band),
+                colour.mix(super::style::CI95_ALPHA).filled(),
+            )))
+            .dr()?;
+    }
+    chart
+        .draw_series(LineSeries::new(line, colour.stroke_width(width)))
+        .dr()?;
+    Ok(())
 }
 
 /// The outline of a CI band through `(x, low, high)` points: along the lows, back along the

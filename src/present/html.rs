@@ -142,6 +142,16 @@ pub fn report_start_in(lang: Lang, title: &str) -> String {
 /// The closing of a run report.
 pub const REPORT_END: &str = "</main>\n</body>\n</html>\n";
 
+/// A report's navigation bar, closing its header: one link per `(anchor id, catalogue key of
+/// the section's title)`, in `lang`.
+pub fn nav_bar(h: &mut String, lang: Lang, sections: &[(&str, &str)]) {
+    h.push_str("<nav>");
+    for (id, key) in sections {
+        h.push_str(&format!("<a href=\"#{id}\">{}</a>", escape(lang.tr(key))));
+    }
+    h.push_str("</nav>\n</header>\n");
+}
+
 /// A finished page with the numbers of its text in `lang`'s decimal mark ([`Lang::number`]):
 /// the text between tags, inline charts included, but not tags and their attributes, nor what
 /// is meant to be copied or read by a program (`<code>`, `<pre>`, `<script>`, `<style>`).

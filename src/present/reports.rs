@@ -4,7 +4,9 @@
 //! CIs, the charts (inlined SVG), every number in a table, where the files are, and how it was
 //! run. Self-contained: nothing is loaded from elsewhere; all text from files is escaped.
 
-use super::html::{escape as esc, inline_svg_file, localize_numbers, report_start_in, REPORT_END};
+use super::html::{
+    escape as esc, inline_svg_file, localize_numbers, nav_bar, report_start_in, REPORT_END,
+};
 use super::meta::{self, Kind};
 use super::run::report::fmt_value;
 use super::scatter::{self, Cells, Ranking};
@@ -46,11 +48,8 @@ fn header(
         esc(lang.tr("report.not_a_forecast_title")),
         esc(meta::not_a_forecast(lang)),
     );
-    h.push_str("<nav>");
-    for id in nav {
-        let _ = write!(h, "<a href=\"#{id}\">{}</a>", esc(section_title(lang, id)));
-    }
-    h.push_str("</nav>\n</header>\n");
+    let sections: Vec<(&str, &str)> = nav.iter().map(|id| (*id, section_key(id))).collect();
+    nav_bar(&mut h, lang, &sections);
     h
 }
 
@@ -66,13 +65,17 @@ const SECTIONS: &[(&str, &str)] = &[
     ("run", "report.manifest_title"),
 ];
 
-/// The title of section `id` in `lang`.
-fn section_title(lang: Lang, id: &str) -> &'static str {
-    let key = SECTIONS
+/// The catalogue key of section `id`'s title.
+fn section_key(id: &str) -> &'static str {
+    SECTIONS
         .iter()
         .find(|(s, _)| *s == id)
-        .map_or("report.findings_title", |(_, k)| *k);
-    lang.tr(key)
+        .map_or("report.findings_title", |(_, k)| *k)
+}
+
+/// The title of section `id` in `lang`.
+fn section_title(lang: Lang, id: &str) -> &'static str {
+    lang.tr(section_key(id))
 }
 
 /// The facts every report's header ends with: weeks, seed and the scope of the values.

@@ -12,16 +12,18 @@
 //! the binned means are the better guide). The spread of the binned means (largest − smallest,
 //! in the indicator's unit) is given beside it.
 
-use super::chart::{band_outline, mesh, padded_range, write_rendered_into, Area, Chart, Dr, Look};
+use super::chart::{
+    draw_band_and_line, mesh, padded_range, write_rendered_into, Area, Chart, Dr, Look,
+};
 use super::chart::{MeshSpec, Render};
 use super::meta::{self, Kind};
 use super::style::REFERENCE;
 use super::style::{decimals_for, fmt_fixed, font, lens_colour, wrap, CI95_ALPHA, MUTED};
 use super::style::{DESC_SIZE, LEGEND_SIZE, PANEL_TITLE_SIZE, SUBTITLE_SIZE, TITLE_SIZE};
-use super::sweep::headline_series;
+use super::sweep::{headline_series, sweep_rows, STAT_COLUMNS};
 use crate::lang::{fill, Lang};
 use crate::stats::ci::t_quantile;
-use anyhow::{anyhow, Context, Result};
+use anyhow::Result;
 use plotters::prelude::*;
 use std::path::Path;
 
@@ -63,19 +65,14 @@ impl Cells {
 /// and the headline series' means, at `lens` where an indicator has it, else at its headline
 /// lens.
 pub fn read_cells(dir: &Path, keys: &[String], lens: Option<&str>) -> Result<Cells> {
-    let p = dir.join("sweep.csv");
-    let mut r =
-        ::csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
-    let head: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
-    let col = |name: &str| {
-        head.iter()
-            .position(|h| h == name)
-            .ok_or_else(|| anyhow!("{} has no column {name}", p.display()))
-    };
-    let (cell, ind, lens_col, mean) = (col("cell")?, col("indicator")?, col("lens")?, col("mean")?);
-    let (ci_low, ci_high) = (col("ci_low")?, col("ci_high")?);
-    let key_cols: Vec<usize> = keys.iter().map(|k| col(k)).collect::<Result<_>>()?;
-    let records: Vec<::csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
+    let names: Vec<&str> = STAT_COLUMNS
+        .iter()
+        .copied()
+        .chain(keys.iter().map(String::as_str))
+        .collect();
+    let (cols, records) = sweep_rows(dir, &names)?;
+    let [cell, ind, lens_col, mean, ci_low, ci_high] = [0, 1, 2, 3, 4, 5].map(|i| cols[i]);
+    let key_cols = &cols[STAT_COLUMNS.len()..];
     let series = headline_series(&records, (ind, lens_col), lens);
     let num = |s: &str| s.trim().parse::<f64>().unwrap_or(f64::NAN);
     let mut cells: Vec<String> = Vec::new();
@@ -476,21 +473,13 @@ fn scatter_panel<DB: DrawingBackend>(
         .iter()
         .filter_map(|b| b.ci.map(|(l, h)| (b.x_mean, clamp(l), clamp(h))))
         .collect();
-    if with_ci.len() >= 2 {
-        let band = band_outline(&with_ci);
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                band,
-                colour.mix(CI95_ALPHA).filled(),
-            )))
-            .dr()?;
-    }
-    chart
-        .draw_series(LineSeries::new(
-            bins.iter().map(|b| (b.x_mean, b.mean)),
-            colour.stroke_width(4),
-        ))
-        .dr()?;
+    draw_band_and_line(
+        &mut chart,
+        &with_ci,
+        bins.iter().map(|b| (b.x_mean, b.mean)),
+        colour,
+        4,
+    )?;
     if n == 0 {
         area.draw(&Text::new(
             lang.tr("report.no_data").to_string(),

@@ -3,7 +3,8 @@
 //! two (heatmap).
 
 use super::chart::{
-    band_outline, padded_range, tick, write_rendered_into, Area, Chart, Dr, Look, Render,
+    draw_band_and_line, finite_range, padded_range, tick, write_rendered_into, Area, Chart, Dr,
+    Look, Render,
 };
 use super::meta;
 use super::run::draw::{header, LegendItem, Swatch};
@@ -32,23 +33,33 @@ struct SweepTable {
     stats: Vec<Vec<(f64, f64, f64)>>,
 }
 
-/// Reads the long `sweep.csv` (`cell, keys..., indicator, lens, mean, sd, ci_low, ci_high, n`):
-/// per cell (in file order) the headline indicators at `lens` where they have it, else at
-/// their headline lens (newcomers, or all).
-fn read_sweep(dir: &Path, keys: usize, lens: Option<&str>) -> Result<SweepTable> {
+/// The columns of `sweep.csv` a chart reads the statistics from.
+pub const STAT_COLUMNS: [&str; 6] = ["cell", "indicator", "lens", "mean", "ci_low", "ci_high"];
+
+/// The rows of `<dir>/sweep.csv` and the positions of its columns `names`, in that order (an
+/// error naming the file and the first column missing).
+pub fn sweep_rows(dir: &Path, names: &[&str]) -> Result<(Vec<usize>, Vec<::csv::StringRecord>)> {
     let p = dir.join("sweep.csv");
     let mut r =
         ::csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
     let head: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
-    let col = |name: &str| {
-        head.iter()
-            .position(|h| h == name)
-            .ok_or_else(|| anyhow!("{} has no column {name}", p.display()))
-    };
-    let [cell, ind, lens_col, mean, lo, hi] =
-        ["cell", "indicator", "lens", "mean", "ci_low", "ci_high"].map(col);
-    let (cell, ind, lens_col, mean, lo, hi) = (cell?, ind?, lens_col?, mean?, lo?, hi?);
-    let records: Vec<::csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
+    let cols = names
+        .iter()
+        .map(|name| {
+            head.iter()
+                .position(|h| h == name)
+                .ok_or_else(|| anyhow!("{} has no column {name}", p.display()))
+        })
+        .collect::<Result<_>>()?;
+    Ok((cols, r.records().collect::<Result<_, _>>()?))
+}
+
+/// Reads the long `sweep.csv` (`cell, keys..., indicator, lens, mean, sd, ci_low, ci_high, n`):
+/// per cell (in file order) the headline indicators at `lens` where they have it, else at
+/// their headline lens (newcomers, or all).
+fn read_sweep(dir: &Path, keys: usize, lens: Option<&str>) -> Result<SweepTable> {
+    let (cols, records) = sweep_rows(dir, &STAT_COLUMNS)?;
+    let [cell, ind, lens_col, mean, lo, hi] = [0, 1, 2, 3, 4, 5].map(|i| cols[i]);
     let series = headline_series(&records, (ind, lens_col), lens);
     let mut t = SweepTable {
         stats: vec![Vec::new(); series.len()],
@@ -152,21 +163,8 @@ fn line_panel<DB: DrawingBackend>(
         .iter()
         .filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
         .collect();
-    let band = band_outline(&ok.iter().map(|p| (p.0, p.2, p.3)).collect::<Vec<_>>());
-    if band.len() >= 3 {
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                band,
-                colour.mix(CI95_ALPHA).filled(),
-            )))
-            .dr()?;
-    }
-    chart
-        .draw_series(LineSeries::new(
-            ok.iter().map(|p| (p.0, p.1)),
-            colour.stroke_width(3),
-        ))
-        .dr()?;
+    let band: Vec<(f64, f64, f64)> = ok.iter().map(|p| (p.0, p.2, p.3)).collect();
+    draw_band_and_line(&mut chart, &band, ok.iter().map(|p| (p.0, p.1)), colour, 3)?;
     chart
         .draw_series(
             ok.iter()
@@ -183,13 +181,7 @@ fn heat_scale(indicator: &str, cells: &[(usize, usize, f64)]) -> ((f64, f64), bo
     if let Some(r) = declared_range(meta::meta(indicator).kind) {
         return (r, true);
     }
-    let (lo, hi) = cells
-        .iter()
-        .map(|c| c.2)
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
+    let (lo, hi) = finite_range(cells.iter().map(|c| c.2));
     if !lo.is_finite() {
         ((0.0, 1.0), false)
     } else if hi - lo < 1e-12 {
@@ -328,13 +320,7 @@ fn heat_panel<DB: DrawingBackend>(
         }))
         .dr()?;
     if annotate {
-        let (vlo, vhi) = cells
-            .iter()
-            .map(|c| c.2)
-            .filter(|v| v.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(v), b.max(v))
-            });
+        let (vlo, vhi) = finite_range(cells.iter().map(|c| c.2));
         let decimals = decimals_for(vhi - vlo).max(2);
         chart
             .draw_series(cells.iter().map(|&(i, j, v)| {

@@ -14,7 +14,7 @@ use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_series, View};
 use crate::output::atomic::write_file_atomic;
 use crate::present::html::{
-    escape as esc, inline_svg_file, localize_numbers, report_start_in, REPORT_END,
+    escape as esc, inline_svg_file, localize_numbers, nav_bar, report_start_in, REPORT_END,
 };
 use crate::present::meta::{self, Kind};
 use crate::present::style::{
@@ -319,17 +319,18 @@ fn intro(h: &mut String, data: &RunData, scen: &Value, name: &str, lang: Lang) {
         esc(lang.tr("report.not_a_forecast_title")),
         esc(meta::not_a_forecast(lang))
     );
-    let _ = writeln!(
-        h,
-        "<nav><a href=\"#glance\">{}</a><a href=\"#design\">{}</a><a href=\"#charts\">{}</a>\
-         <a href=\"#summary\">{}</a><a href=\"#manifest\">{}</a></nav>\n</header>",
-        esc(lang.tr("report.glance_title")),
-        esc(lang.tr("report.design_title")),
-        esc(lang.tr("report.charts_title")),
-        esc(lang.tr("report.summary_title")),
-        esc(lang.tr("report.manifest_title")),
-    );
+    nav_bar(h, lang, RUN_SECTIONS);
 }
+
+/// The run report's sections: the anchor id and the catalogue key of the title, which the
+/// navigation bar and the section's heading share.
+const RUN_SECTIONS: &[(&str, &str)] = &[
+    ("glance", "report.glance_title"),
+    ("design", "report.design_title"),
+    ("charts", "report.charts_title"),
+    ("summary", "report.summary_title"),
+    ("manifest", "report.manifest_title"),
+];
 
 /// First and last defined weekly mean of an indicator.
 fn first_last(stats: &[WeekStat]) -> Option<((u32, f64), (u32, f64))> {
