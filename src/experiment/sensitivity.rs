@@ -870,26 +870,22 @@ fn morris_sentence(factors: &[String], m: &[MorrisIndex], name: &str, lang: Lang
             )
         })
         .collect();
-    if !rest.is_empty() {
-        s.push_str(&fill(
-            lang,
-            "report.rank_next",
-            &[("factors", &rest.join(", "))],
-        ));
-    }
+    push_factors(&mut s, lang, "report.rank_next", &rest);
     let zero: Vec<&str> = order
         .iter()
         .filter(|&&f| m[f].mu_star == 0.0)
         .map(|&f| factors[f].as_str())
         .collect();
-    if !zero.is_empty() {
-        s.push_str(&fill(
-            lang,
-            "report.rank_no_effect",
-            &[("factors", &zero.join(", "))],
-        ));
-    }
+    push_factors(&mut s, lang, "report.rank_no_effect", &zero);
     s
+}
+
+/// Appends the sentence `key` naming `factors` (nothing when there are none).
+fn push_factors(s: &mut String, lang: Lang, key: &str, factors: &[impl AsRef<str>]) {
+    if !factors.is_empty() {
+        let names: Vec<&str> = factors.iter().map(AsRef::as_ref).collect();
+        s.push_str(&fill(lang, key, &[("factors", &names.join(", "))]));
+    }
 }
 
 /// One output's Sobol ranking in words: the factor of largest ST with its S1 and ST, the next
@@ -928,13 +924,7 @@ fn sobol_sentence(factors: &[String], primary: &SobolResult, name: &str, lang: L
             )
         })
         .collect();
-    if !rest.is_empty() {
-        s.push_str(&fill(
-            lang,
-            "report.rank_next",
-            &[("factors", &rest.join(", "))],
-        ));
-    }
+    push_factors(&mut s, lang, "report.rank_next", &rest);
     let (sum, words) = (primary.sum_s1, percent(primary.sum_s1));
     s.push_str(&if sum > 1.05 {
         fill(lang, "report.rank_sobol_over", &[("sum", &words)])
