@@ -884,7 +884,8 @@ fn morris_sentence(factors: &[String], m: &[MorrisIndex], name: &str, lang: Lang
 fn push_factors(s: &mut String, lang: Lang, key: &str, factors: &[impl AsRef<str>]) {
     if !factors.is_empty() {
         let names: Vec<&str> = factors.iter().map(AsRef::as_ref).collect();
-        s.push_str(&fill(lang, key, &[("factors", &names.join(", "))]));
+        let list = [("factors", &names.join(", ") as &dyn std::fmt::Display)];
+        s.push_str(&fill(lang, key, &list));
     }
 }
 
