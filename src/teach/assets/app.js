@@ -442,6 +442,18 @@ function svgEl(tag, attrs, parent) {
   if (parent) parent.appendChild(e);
   return e;
 }
+// The week axis under a chart: a tick label every nice step of weeks at height `tickY`, and
+// the axis title "week" centred at (labelX, labelY).
+function weekAxis(svg, px, weeks, { tickY, tickSize, labelX, labelY, labelSize }) {
+  const wstep = niceStep(weeks, 6);
+  for (let w = wstep; w <= weeks; w += wstep) {
+    const lab = svgEl("text", { x: px(w), y: tickY, "text-anchor": "middle", "font-size": tickSize }, svg);
+    lab.textContent = String(w);
+  }
+  const xl = svgEl("text", { x: labelX, y: labelY, "text-anchor": "middle", "font-size": labelSize }, svg);
+  xl.textContent = t("axis_week");
+}
+
 function niceStep(range, n) {
   const raw = range / Math.max(1, n);
   const p = Math.pow(10, Math.floor(Math.log10(raw)));
@@ -508,13 +520,7 @@ function lineChart(svg, ind, weeks, mark) {
     const lab = svgEl("text", { x: m.l - 8, y: py(v) + 5, "text-anchor": "end", "font-size": 15 }, svg);
     lab.textContent = tick(v);
   }
-  const wstep = niceStep(weeks, 6);
-  for (let w = wstep; w <= weeks; w += wstep) {
-    const lab = svgEl("text", { x: px(w), y: H - m.b + 20, "text-anchor": "middle", "font-size": 15 }, svg);
-    lab.textContent = String(w);
-  }
-  const xl = svgEl("text", { x: (m.l + W - m.r) / 2, y: H - 4, "text-anchor": "middle", "font-size": 14 }, svg);
-  xl.textContent = t("axis_week");
+  weekAxis(svg, px, weeks, { tickY: H - m.b + 20, tickSize: 15, labelX: (m.l + W - m.r) / 2, labelY: H - 4, labelSize: 14 });
   svgEl("line", { x1: m.l, x2: W - m.r, y1: py(bottom), y2: py(bottom), class: "axis" }, svg);
   svgEl("line", { x1: m.l, x2: m.l, y1: m.t, y2: H - m.b, class: "axis" }, svg);
   if (ind.key === "voice_parity") {
@@ -1046,13 +1052,7 @@ function drawFollow() {
   const tieMax = Math.max(0.5, ...["bonding", "bridging", "linking"].flatMap((k) => only(f.h[k]).filter((v) => v !== null)));
   const topTie = niceCeil(tieMax);
   panel(m.t + topH + gap, botH, topTie, [["bonding", "t-bonding"], ["bridging", "t-bridging"], ["linking", "t-linking"]], t("follow_bottom"));
-  const wstep = niceStep(weeks, 6);
-  for (let w = wstep; w <= weeks; w += wstep) {
-    const lab = svgEl("text", { x: px(w), y: H - m.b + 16, "text-anchor": "middle", "font-size": 12 }, svg);
-    lab.textContent = String(w);
-  }
-  const xl = svgEl("text", { x: (m.l + W - m.r) / 2, y: H - 6, "text-anchor": "middle", "font-size": 13 }, svg);
-  xl.textContent = t("axis_week");
+  weekAxis(svg, px, weeks, { tickY: H - m.b + 16, tickSize: 12, labelX: (m.l + W - m.r) / 2, labelY: H - 6, labelSize: 13 });
   // Legend in words, under the title.
   const items = [["f-agency", t("follow_agency")], ["f-competence", t("follow_competence")], ["f-perceived", t("follow_perceived")]];
   const leg = $("follow-legend");
