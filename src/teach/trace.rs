@@ -476,20 +476,18 @@ pub fn describe(find: TraceFind, hit: &Hit, t: &Trace, all_groups: bool) -> Stri
             ],
         ),
         Hit::Limbo { count } => {
-            let key = if count == 1.0 {
-                "trace.hit_limbo_one"
+            let n = format!("{count:.0}");
+            if count == 1.0 {
+                fill(lang, "trace.hit_limbo_one", &[("count", &n)])
             } else {
-                "trace.hit_limbo_many"
-            };
-            fill(lang, key, &[("count", &format!("{count:.0}"))])
+                fill(lang, "trace.hit_limbo_many", &[("count", &n)])
+            }
         }
-        Hit::Door { person, job } => {
-            let key = if job {
-                "trace.hit_door_job"
-            } else {
-                "trace.hit_door_housing"
-            };
-            fill(lang, key, &[("name", &name(person))])
+        Hit::Door { person, job: true } => {
+            fill(lang, "trace.hit_door_job", &[("name", &name(person))])
+        }
+        Hit::Door { person, job: false } => {
+            fill(lang, "trace.hit_door_housing", &[("name", &name(person))])
         }
         Hit::StepUp { person, to } => fill(
             lang,
@@ -902,7 +900,9 @@ impl<'t> Transcript<'t> {
     /// next event not yet rendered.
     fn event(&mut self, ev: &[Event], i: usize) -> usize {
         match &ev[i] {
-            Event::MeetingStart { week, meeting } => return self.meeting_start(ev, i, *week, *meeting),
+            Event::MeetingStart { week, meeting } => {
+                return self.meeting_start(ev, i, *week, *meeting)
+            }
             Event::MeetingCancelled { .. } => self.push("note", self.tr("trace.no_meeting")),
             Event::Turn { .. } => return self.turns(ev, i),
             Event::Hesitated {
@@ -1161,7 +1161,10 @@ impl<'t> Transcript<'t> {
             "trace.helps",
             &[("h", &h), ("p", &p), ("how", &how), ("what", &what)],
         );
-        self.push(kind, format!("{}{text}", turn_col(self.tr("trace.col_help"))));
+        self.push(
+            kind,
+            format!("{}{text}", turn_col(self.tr("trace.col_help"))),
+        );
     }
 
     /// A run of independent attempts, one line per outcome.
@@ -1189,9 +1192,15 @@ impl<'t> Transcript<'t> {
         }
         const TEXTS: [(&str, &str); 4] = [
             ("trace.attempt_noticed_one", "trace.attempt_noticed_many"),
-            ("trace.attempt_unnoticed_one", "trace.attempt_unnoticed_many"),
+            (
+                "trace.attempt_unnoticed_one",
+                "trace.attempt_unnoticed_many",
+            ),
             ("trace.attempt_failed_one", "trace.attempt_failed_many"),
-            ("trace.attempt_preempted_one", "trace.attempt_preempted_many"),
+            (
+                "trace.attempt_preempted_one",
+                "trace.attempt_preempted_many",
+            ),
         ];
         let col = turn_col(self.tr("trace.col_alone"));
         for (who, (one, many)) in by_outcome.iter().zip(TEXTS) {
@@ -1219,10 +1228,7 @@ impl<'t> Transcript<'t> {
             i += 1;
             let who = &self.t.cast[*adopted];
             let whose = whose_phrase(who.role, self.t.lang);
-            text.push_str(&self.fill(
-                "trace.goes_with",
-                &[("name", &who.name), ("whose", &whose)],
-            ));
+            text.push_str(&self.fill("trace.goes_with", &[("name", &who.name), ("whose", &whose)]));
         } else {
             text.push('.');
         }
@@ -1484,12 +1490,12 @@ impl WeekCounts {
         }
         notes.push(fill(lang, "trace.spoke", &[("n", &self.spoke)]));
         if self.usurped_on > 0 {
-            let key = if self.usurped_on == 1 {
-                "trace.usurped_on_one"
+            let n = [("n", &self.usurped_on as &dyn std::fmt::Display)];
+            notes.push(if self.usurped_on == 1 {
+                fill(lang, "trace.usurped_on_one", &n)
             } else {
-                "trace.usurped_on_many"
-            };
-            notes.push(fill(lang, key, &[("n", &self.usurped_on)]));
+                fill(lang, "trace.usurped_on_many", &n)
+            });
         }
         if self.dependency > 0 {
             notes.push(fill(lang, "trace.done_for", &[("n", &self.dependency)]));
