@@ -319,10 +319,7 @@ fn forest_rows(c: &Compared, lang: Lang) -> Vec<(usize, Vec<ForestRow>)> {
                     {
                         title
                     } else {
-                        format!(
-                            "{title} ({})",
-                            meta::lens_short_in(lang, ind.name, &l.lens)
-                        )
+                        format!("{title} ({})", meta::lens_short_in(lang, ind.name, &l.lens))
                     };
                     ForestRow {
                         label,
