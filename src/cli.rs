@@ -376,6 +376,11 @@ pub struct TraceCmd {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
+    /// Language of the transcript: en (default) or nb (Norwegian bokmål); when not given, the
+    /// DUGNAD_LANG environment variable, if set. The JSON's kinds and numbers are the same in
+    /// every language; only its labels are translated.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 #[derive(Debug, Args)]

@@ -92,6 +92,7 @@ const INVOCATIONS: &[&str] = &[
     "trace {kc} --weeks 10 --seed 3 --set activity.facilitation=0.5 --replicate 1 --week 2 \
      --group 0 --at 2:activity.co_design=0.5 --format json",
     "trace {fg} --find usurp",
+    "trace {kc} --week 2 --lang nb",
     "compare {kc} {co} --variant {variant} --baseline v --scope run_mean --replicates 2 \
      --weeks 2 --seed 1 --threads 1 --set activity.groups=1 -o {dir}/c --quiet --no-charts",
     "compare {kc} --variant {variant} --target-ci 10 --indicator voice_parity \

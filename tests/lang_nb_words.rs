@@ -1,7 +1,8 @@
 //! Under `--lang nb` nothing a reader sees is English, and numbers carry a decimal comma: the
 //! reports of run, compare (with adaptive replication), grid and LHS sweeps and Morris and Sobol
-//! sensitivity (their text, tables and inline charts), the terminal summary, and the classroom
-//! page's strings. A regression guard: each surface is rendered under nb and searched for
+//! sensitivity (their text, tables and inline charts), the terminal summary, the classroom
+//! page's strings, and the meeting transcript of `dugnad trace` (and so of the classroom
+//! replay). A regression guard: each surface is rendered under nb and searched for
 //! common English words outside code, data names (indicator, lens, column and scenario keys)
 //! and proper names (the study's title, the scenario's own description).
 
@@ -342,6 +343,106 @@ fn nothing_a_reader_sees_under_nb_is_english() {
     assert!(
         found.is_empty(),
         "{} English words or decimal points under nb:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// `dugnad trace ARGS --lang nb` from the repository root: its exit code, stdout and stderr.
+fn nb_trace(args: &[&str]) -> (i32, String, String) {
+    let out = dugnad()
+        .arg("trace")
+        .args(args)
+        .args(["--lang", "nb"])
+        .current_dir(root())
+        .env_remove("DUGNAD_LANG")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_transcript_under_nb_is_bokmal() {
+    // Weeks found with --find, so that every family of sentences shows up: usurpation, help,
+    // attempts and the agenda (every meeting), a host's first subtyping, limbo, a step-up, a door.
+    let cases: [(&str, &[&str], &[&str]); 6] = [
+        (
+            "scenarios/knitting-cafe.toml",
+            &["--find", "usurp"],
+            &[
+                "fullfører setningen for",
+                "Hjelp",
+                "Dagsorden",
+                "På egen hånd",
+            ],
+        ),
+        (
+            "scenarios/knitting-cafe.toml",
+            &["--week", "12"],
+            &["Uka i tall"],
+        ),
+        (
+            "scenarios/co-designed-cafe.toml",
+            &["--find", "step-up"],
+            &["invitert til å bli"],
+        ),
+        (
+            "scenarios/co-designed-cafe.toml",
+            &["--find", "subtype"],
+            &["som et unntak fra stereotypien"],
+        ),
+        (
+            "scenarios/municipality.toml",
+            &["--find", "limbo"],
+            &["i limbo"],
+        ),
+        (
+            "scenarios/dugnad.toml",
+            &["--find", "door"],
+            &["gjennom en kontakt"],
+        ),
+    ];
+    let mut found = Vec::new();
+    for (scenario, args, markers) in cases {
+        let (code, text, err) = nb_trace(&[&[scenario][..], args].concat());
+        assert_eq!(code, 0, "{scenario} {args:?}: {err}");
+        for marker in markers {
+            assert!(
+                text.contains(marker),
+                "{scenario} {args:?} lacks {marker:?}:\n{text}"
+            );
+        }
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        found.extend(problems(
+            &format!("trace {scenario} {args:?}"),
+            &lines,
+            &[description(scenario)],
+        ));
+    }
+    // What --find says when it finds nothing.
+    let (code, _, err) = nb_trace(&[
+        "scenarios/knitting-cafe.toml",
+        "--find",
+        "step-up",
+        "--weeks",
+        "3",
+        "--week",
+        "2",
+        "--group",
+        "0",
+    ]);
+    assert_eq!(code, 3, "{err}");
+    let err = err.trim_start_matches("error: ").to_string();
+    // The flags it suggests are the command line's words, the same in every language.
+    let flags = ["--replicate", "--group", "--week"].map(String::from);
+    found.extend(problems("trace --find (nothing)", &[err], &flags));
+    assert!(
+        found.is_empty(),
+        "{} English words or decimal points in the nb transcript:\n{}",
         found.len(),
         found.join("\n")
     );

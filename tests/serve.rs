@@ -789,23 +789,51 @@ fn the_replay_carries_the_events_the_people_the_ties_and_each_person_over_the_we
 
 #[test]
 fn the_replay_and_the_transcript_are_the_same_week() {
-    // Watching every week to the end changes nothing in the week shown.
-    let body = json!({ "design": { "scenario": "knitting-cafe", "overrides": [] }, "week": 3 });
-    let (status, v) = post("/api/trace", &body);
-    assert_eq!(status, 200, "{v}");
+    // Watching every week to the end changes nothing in the week shown, in either language: the
+    // page asks for the transcript in its own language and gets `dugnad trace --lang`'s text.
     let scenario =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/knitting-cafe.toml");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
-        .args(["trace", scenario.to_str().unwrap(), "--week", "3"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(
-        v["text"].as_str().unwrap().trim_end(),
-        text.trim_end(),
-        "the page's transcript is `dugnad trace`'s"
+    let mut texts = Vec::new();
+    for lang in ["en", "nb"] {
+        let body = json!({
+            "design": { "scenario": "knitting-cafe", "overrides": [] },
+            "week": 3,
+            "lang": lang,
+        });
+        let (status, v) = post("/api/trace", &body);
+        assert_eq!(status, 200, "{v}");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
+            .args(["trace", scenario.to_str().unwrap(), "--week", "3"])
+            .args(["--lang", lang])
+            .env_remove("DUGNAD_LANG")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            v["text"].as_str().unwrap().trim_end(),
+            text.trim_end(),
+            "{lang}: the page's transcript is `dugnad trace`'s"
+        );
+        let lines: Vec<String> = v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["text"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            text.contains(&lines[lines.len() - 1]),
+            "{lang}: lines and text agree"
+        );
+        texts.push(text);
+    }
+    assert!(
+        texts[0].contains("── The meeting of week 3 ──"),
+        "{}",
+        texts[0]
     );
+    assert!(texts[1].contains("── Møtet i uke 3 ──"), "{}", texts[1]);
+    assert_ne!(texts[0], texts[1]);
 }
 
 #[test]

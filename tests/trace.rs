@@ -577,3 +577,119 @@ fn a_participant_who_steps_up_to_volunteer_keeps_her_name() {
         from = l.week + 1;
     }
 }
+
+/// Drops every `label` field (the one text in the JSON), recursively.
+fn without_labels(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(o) => {
+            o.remove("label");
+            o.values_mut().for_each(without_labels);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(without_labels),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_transcript_in_bokmal_is_the_same_week_in_other_words() {
+    let args = [
+        "trace",
+        "scenarios/knitting-cafe.toml",
+        "--week",
+        "6",
+        "--replicate",
+        "2",
+    ];
+    let en = stdout(&args);
+    let nb = stdout(&[&args[..], &["--lang", "nb"]].concat());
+    assert!(
+        nb.starts_with("knitting-cafe — uke 6, gruppe 0 av 1, replikat 2, frø 2019"),
+        "{nb}"
+    );
+    for part in [
+        "Hvem som er med i gruppa denne uka",
+        "Frivillig ",
+        "Deltaker ",
+        "(behov for å hjelpe 0,",
+        "(språk 0,",
+        "Slutten av uke 6",
+        "Uka i tall",
+    ] {
+        assert!(nb.contains(part), "nb transcript lacks {part:?}:\n{nb}");
+    }
+    // The same week: line for line, and the same usurped turns.
+    assert_eq!(en.lines().count(), nb.lines().count());
+    let nb_usurps = nb
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Tur ") && l.contains("fullfører setningen for"))
+        .count();
+    assert_eq!(usurp_lines(&en), nb_usurps);
+    assert!(nb_usurps > 0, "week 6 has usurpations to compare:\n{nb}");
+    // DUGNAD_LANG does what --lang does; --lang wins over it.
+    let by_env = dugnad()
+        .args(args)
+        .env("DUGNAD_LANG", "nb")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(by_env).unwrap(), nb);
+    let flag_wins = dugnad()
+        .args(args)
+        .args(["--lang", "en"])
+        .env("DUGNAD_LANG", "nb")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(flag_wins).unwrap(), en);
+    // The JSON keeps its kinds and numbers (with a point) in every language: only labels differ.
+    let json = |lang: &str| -> serde_json::Value {
+        let text = stdout(&[&args[..], &["--format", "json", "--lang", lang]].concat());
+        serde_json::from_str(&text).unwrap()
+    };
+    let (mut je, mut jn) = (json("en"), json("nb"));
+    let label = jn
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|e| e["speaker"]["label"].as_str().map(str::to_string))
+        .unwrap();
+    assert!(
+        label.starts_with("Deltaker ") || label.starts_with("Frivillig "),
+        "{label}"
+    );
+    without_labels(&mut je);
+    without_labels(&mut jn);
+    assert_eq!(je, jn);
+}
+
+#[test]
+fn find_says_in_bokmal_when_nothing_happens() {
+    let out = dugnad()
+        .args([
+            "trace",
+            "scenarios/knitting-cafe.toml",
+            "--find",
+            "usurp",
+            "--set",
+            "activity.facilitation=1",
+            "--weeks",
+            "5",
+            "--group",
+            "0",
+            "--lang",
+            "nb",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--find usurp: i gruppe 0 i replikat 0, uke 1 til 5, finnes aldri en setning som noen andre fullfører; prøv et annet replikat (--replicate 1), eller alle grupper (utelat --group)"),
+        "{err}"
+    );
+}

@@ -3,14 +3,17 @@
 use super::{NothingFound, UsageError};
 use crate::cli::{ServeCmd, TraceCmd, TraceFind, TraceFormat};
 use crate::commands::run;
+use crate::lang::{fill, Lang};
 use crate::teach::{serve as server, trace as tr, trace::GroupRef};
 use anyhow::Result;
 use std::io::Write;
 
 /// `dugnad trace`: the chosen week, the first week the group met, or the first week `--find`
-/// finds (exit code 3 when it finds nothing).
+/// finds (exit code 3 when it finds nothing), in the language of `--lang` (text only: the JSON's
+/// kinds and numbers are the same in every language).
 pub fn trace(cmd: &TraceCmd) -> Result<()> {
     super::refuse_folder_flags(&cmd.run, "trace")?;
+    let lang = crate::cli::resolve_lang(cmd.lang).map_err(UsageError)?;
     if cmd.run.replicates.is_some() {
         return Err(UsageError(
             "trace shows one replicate: choose it with --replicate R (0-based), not --replicates"
@@ -32,7 +35,7 @@ pub fn trace(cmd: &TraceCmd) -> Result<()> {
             let from = from.unwrap_or(1);
             let l = tr::find(s, designs, cmd.replicate, group.as_ref(), from, find)
                 .map_err(UsageError)?
-                .ok_or_else(|| NothingFound(not_found(cmd, find, from, s.weeks)))?;
+                .ok_or_else(|| NothingFound(not_found(cmd, find, from, s.weeks, lang)))?;
             (l.week, Some(l.group), l.hit)
         }
         (None, Some(week)) => (week, None, None),
@@ -49,12 +52,14 @@ pub fn trace(cmd: &TraceCmd) -> Result<()> {
             .clone()
             .unwrap_or(GroupRef::Index(landed.unwrap_or(0))),
     };
-    let mut t = tr::simulate(s, designs, &spec).map_err(UsageError)?;
+    let mut t = tr::simulate(s, designs, &spec)
+        .map_err(UsageError)?
+        .in_lang(lang);
     t.why = match (cmd.find, &hit) {
         (Some(find), Some(hit)) => Some(tr::describe(find, hit, &t, group.is_none())),
-        _ if cmd.week.is_none() && week > 1 => Some(format!(
-            "The group did not meet before week {week}: this is its first meeting (choose another week with --week)."
-        )),
+        _ if cmd.week.is_none() && week > 1 => {
+            Some(fill(lang, "trace.first_meeting", &[("week", &week)]))
+        }
         _ => None,
     };
     let text = match cmd.format {
@@ -70,24 +75,31 @@ pub fn trace(cmd: &TraceCmd) -> Result<()> {
 }
 
 /// What `--find` did not find, where it looked, and what to try instead.
-fn not_found(cmd: &TraceCmd, find: TraceFind, from: u32, weeks: u32) -> String {
+fn not_found(cmd: &TraceCmd, find: TraceFind, from: u32, weeks: u32, lang: Lang) -> String {
     let r = cmd.replicate;
     let place = match &cmd.group {
-        Some(g) => format!("group {g}"),
-        None => "any group".to_string(),
+        Some(g) => fill(lang, "trace.not_found_group", &[("group", g)]),
+        None => lang.tr("trace.not_found_any_group").to_string(),
     };
-    let mut tries = vec![format!("another replicate (--replicate {})", r + 1)];
+    let mut tries = vec![fill(lang, "trace.try_replicate", &[("r", &(r + 1))])];
     if cmd.group.is_some() {
-        tries.push("every group (leave out --group)".into());
+        tries.push(lang.tr("trace.try_every_group").to_string());
     }
     if from > 1 {
-        tries.push("earlier weeks (leave out --week)".into());
+        tries.push(lang.tr("trace.try_earlier").to_string());
     }
-    format!(
-        "--find {}: in {place} of replicate {r}, weeks {from} to {weeks}, there is never {}; try {}",
-        tr::find_name(find),
-        tr::find_noun(find),
-        tries.join(", or ")
+    fill(
+        lang,
+        "trace.not_found",
+        &[
+            ("find", &tr::find_name(find)),
+            ("place", &place),
+            ("r", &r),
+            ("from", &from),
+            ("weeks", &weeks),
+            ("noun", &tr::find_noun(find, lang)),
+            ("tries", &tries.join(lang.tr("trace.or_list"))),
+        ],
     )
 }
 

@@ -564,7 +564,8 @@ fn trace_endpoint(body: &[u8]) -> Res<Value> {
             people = people_json(w);
         }
     })
-    .map_err(|m| bad(m.replace("--week", "week").replace("--group", "group")))?;
+    .map_err(|m| bad(m.replace("--week", "week").replace("--group", "group")))?
+    .in_lang(lang);
     let usurped: f64 = t.tally.classes.iter().map(|c| c.spoken_for).sum();
     Ok(json!({
         "scenario": t.scenario,

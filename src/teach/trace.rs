@@ -17,6 +17,7 @@
 
 use super::names::{Roster, Slot};
 use crate::cli::TraceFind;
+use crate::lang::{fill, Lang};
 use crate::mechanisms::events::{AttemptOutcome, Event, EventLog};
 use crate::metrics::WeekTally;
 use crate::model::group::Design;
@@ -111,6 +112,20 @@ pub struct Trace {
     /// Why this week is shown, when the reader did not choose it (`--find`, or the first week
     /// the group met); the transcript opens with it.
     pub why: Option<String>,
+    /// The language of the transcript's sentences and the cast's labels ([`Trace::in_lang`]).
+    pub lang: Lang,
+}
+
+impl Trace {
+    /// The same week told in `lang`: the cast's labels rewritten, and [`lines`],
+    /// [`render_text`] and [`describe`] speaking it. The events and numbers do not change.
+    pub fn in_lang(mut self, lang: Lang) -> Trace {
+        self.lang = lang;
+        for m in &mut self.cast {
+            m.label = label(lang, m.role, &m.name, m.need_to_help, m.language);
+        }
+        self
+    }
 }
 
 /// Finds the design and the group index within it.
@@ -412,16 +427,14 @@ pub fn find(
 }
 
 /// What `--find` looks for, in words ("a sentence finished by someone else").
-pub fn find_noun(find: TraceFind) -> &'static str {
-    match find {
-        TraceFind::Usurp => "a sentence finished by someone else",
-        TraceFind::Subtype => "a host counting a participant as an exception to the stereotype",
-        TraceFind::Limbo => "someone in limbo",
-        TraceFind::Door => "a door opened (housing or a job through a contact)",
-        TraceFind::StepUp => {
-            "someone stepping up (participant to co-organizer, co-organizer to volunteer)"
-        }
-    }
+pub fn find_noun(find: TraceFind, lang: Lang) -> &'static str {
+    lang.tr(match find {
+        TraceFind::Usurp => "trace.find_usurp",
+        TraceFind::Subtype => "trace.find_subtype",
+        TraceFind::Limbo => "trace.find_limbo",
+        TraceFind::Door => "trace.find_door",
+        TraceFind::StepUp => "trace.find_step_up",
+    })
 }
 
 /// The note a transcript found by `--find` opens with: what happened first, where and to whom.
@@ -432,53 +445,74 @@ pub fn describe(find: TraceFind, hit: &Hit, t: &Trace, all_groups: bool) -> Stri
             .map(|m| m.name.clone())
             .unwrap_or_else(|| format!("#{i}"))
     };
+    let lang = t.lang;
     let what = match *hit {
         Hit::Usurp {
             meeting,
             turn,
             speaker,
             by,
-        } => format!(
-            "meeting {meeting}, turn {turn}: {} finishes {}'s sentence",
-            name(by),
-            name(speaker)
+        } => fill(
+            lang,
+            "trace.hit_usurp",
+            &[
+                ("meeting", &meeting),
+                ("turn", &turn),
+                ("by", &name(by)),
+                ("speaker", &name(speaker)),
+            ],
         ),
         Hit::Subtype {
             meeting,
             volunteer,
             participant,
-        } => format!(
-            "meeting {meeting}: {} comes to count {} as an exception to the stereotype (see the end of the week)",
-            name(volunteer),
-            name(participant)
+        } => fill(
+            lang,
+            "trace.hit_subtype",
+            &[
+                ("meeting", &meeting),
+                ("host", &name(volunteer)),
+                ("participant", &name(participant)),
+            ],
         ),
-        Hit::Limbo { count } => format!(
-            "at the end of the week {count:.0} {} in limbo — valued as an exception by the hosts who met them, yet not counted as \"us\"",
-            if count == 1.0 { "person is" } else { "people are" }
-        ),
-        Hit::Door { person, job } => format!(
-            "at the end of the week {} finds {} through a contact",
-            name(person),
-            if job { "a job" } else { "housing" }
-        ),
-        Hit::StepUp { person, to } => format!(
-            "at the end of the week {} is invited to become {}",
-            name(person),
-            role_phrase(to)
+        Hit::Limbo { count } => {
+            let n = format!("{count:.0}");
+            if count == 1.0 {
+                fill(lang, "trace.hit_limbo_one", &[("count", &n)])
+            } else {
+                fill(lang, "trace.hit_limbo_many", &[("count", &n)])
+            }
+        }
+        Hit::Door { person, job: true } => {
+            fill(lang, "trace.hit_door_job", &[("name", &name(person))])
+        }
+        Hit::Door { person, job: false } => {
+            fill(lang, "trace.hit_door_housing", &[("name", &name(person))])
+        }
+        Hit::StepUp { person, to } => fill(
+            lang,
+            "trace.hit_step_up",
+            &[("name", &name(person)), ("role", &become_phrase(to, lang))],
         ),
     };
     let place = if all_groups && t.groups_total > 1 {
-        format!(
-            " (group {} is the first of the {} groups where it happens)",
-            t.group, t.groups_total
+        fill(
+            lang,
+            "trace.found_place",
+            &[("group", &t.group), ("total", &t.groups_total)],
         )
     } else {
         String::new()
     };
-    format!(
-        "--find {}: the first week with {}{place} — {what}.",
-        find_name(find),
-        find_noun(find)
+    fill(
+        lang,
+        "trace.found",
+        &[
+            ("find", &find_name(find)),
+            ("noun", &find_noun(find, lang)),
+            ("place", &place),
+            ("what", &what),
+        ],
     )
 }
 
@@ -490,14 +524,24 @@ pub fn find_name(find: TraceFind) -> String {
         .unwrap_or_default()
 }
 
-/// "a volunteer", "a co-organizer", ...
-fn role_phrase(role: Status) -> &'static str {
-    match role {
-        Status::CoOrganizer => "a co-organizer",
-        Status::Volunteer => "a volunteer",
-        Status::Staff => "staff",
-        Status::Participant => "a participant",
-    }
+/// What someone is invited to become: "a volunteer", "a co-organizer", ...
+fn become_phrase(role: Status, lang: Lang) -> &'static str {
+    lang.tr(match role {
+        Status::CoOrganizer => "trace.become_co_organizer",
+        Status::Volunteer => "trace.become_volunteer",
+        Status::Staff => "trace.become_staff",
+        Status::Participant => "trace.become_participant",
+    })
+}
+
+/// Whose proposal the group goes with: "a participant", "a volunteer", ...
+fn whose_phrase(role: Status, lang: Lang) -> &'static str {
+    lang.tr(match role {
+        Status::Participant => "trace.whose_participant",
+        Status::CoOrganizer => "trace.whose_co_organizer",
+        Status::Volunteer => "trace.whose_volunteer",
+        Status::Staff => "trace.whose_staff",
+    })
 }
 
 /// Simulates weeks 1..=W of one group and keeps week W's events.
@@ -577,7 +621,7 @@ pub fn simulate_watching(
                 name: names[i].clone(),
                 role,
                 origin: slot_of(d, p, 0).origin.to_string(),
-                label: label(role, &names[i], p),
+                label: label(Lang::En, role, &names[i], p.need_to_help, p.language),
                 active: joined[i] || before[i].active,
                 closed: !joined[i] && after[i].closed,
                 joined: joined[i],
@@ -608,6 +652,7 @@ pub fn simulate_watching(
         events,
         tally,
         why: None,
+        lang: Lang::En,
     };
     for week in spec.week + 1..=through.min(scenario.weeks) {
         let tally = w.step();
@@ -616,14 +661,27 @@ pub fn simulate_watching(
     Ok(trace)
 }
 
-/// "Volunteer Liv (need to help 0.82)" and the like.
-fn label(role: Status, name: &str, p: &Person) -> String {
-    match role {
-        Status::Volunteer => format!("Volunteer {name} (need to help {:.2})", p.need_to_help),
-        Status::Staff => format!("Staff {name}"),
-        Status::Participant => format!("Participant {name} (language {:.2})", p.language),
-        Status::CoOrganizer => format!("Co-organizer {name} (language {:.2})", p.language),
-    }
+/// "Volunteer Liv (need to help 0.82)" and the like, in `lang` (with its decimal mark).
+fn label(lang: Lang, role: Status, name: &str, need_to_help: f64, language: f64) -> String {
+    let text = match role {
+        Status::Volunteer => fill(
+            lang,
+            "trace.label_volunteer",
+            &[("name", &name), ("x", &format!("{need_to_help:.2}"))],
+        ),
+        Status::Staff => fill(lang, "trace.label_staff", &[("name", &name)]),
+        Status::Participant => fill(
+            lang,
+            "trace.label_participant",
+            &[("name", &name), ("x", &format!("{language:.2}"))],
+        ),
+        Status::CoOrganizer => fill(
+            lang,
+            "trace.label_co_organizer",
+            &[("name", &name), ("x", &format!("{language:.2}"))],
+        ),
+    };
+    lang.number(&text)
 }
 
 /// One line of a transcript; `kind` says what it shows (the web page colours by it).
@@ -647,12 +705,19 @@ fn turn_col(s: &str) -> String {
     format!("{s:<TURN_COL$}")
 }
 
-/// "a, b and c".
-fn and_list(items: &[String]) -> String {
+/// "a, b and c" (in `lang`).
+fn and_list(items: &[String], lang: Lang) -> String {
     match items.len() {
         0 => String::new(),
         1 => items[0].clone(),
-        k => format!("{} and {}", items[..k - 1].join(", "), items[k - 1]),
+        k => fill(
+            lang,
+            "trace.and_list",
+            &[
+                ("first", &items[..k - 1].join(", ")),
+                ("last", &items[k - 1]),
+            ],
+        ),
     }
 }
 
@@ -763,45 +828,71 @@ impl<'t> Transcript<'t> {
         slots.iter().map(|&p| self.name(p)).collect()
     }
 
+    /// Adds a line, its numbers written with the language's decimal mark.
     fn push(&mut self, kind: &'static str, text: impl Into<String>) {
+        let text = self.t.lang.number(&text.into());
         self.out.push(line(kind, text));
+    }
+
+    /// The string of `key` in the transcript's language.
+    fn tr(&self, key: &'static str) -> &'static str {
+        self.t.lang.tr(key)
+    }
+
+    /// [`fill`] in the transcript's language.
+    fn fill(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        fill(self.t.lang, key, args)
+    }
+
+    /// [`and_list`] in the transcript's language.
+    fn and_list(&self, items: &[String]) -> String {
+        and_list(items, self.t.lang)
     }
 
     /// The title, the scenario's description and who is in the group.
     fn header(&mut self) {
         let t = self.t;
         let design = if t.keyed {
-            format!(", design '{}'", t.activity)
+            self.fill("trace.title_design", &[("design", &t.activity)])
         } else {
             String::new()
         };
-        self.push(
-            "title",
-            format!(
-                "{} — week {}, group {} of {}{}, replicate {}, seed {}",
-                t.scenario, t.week, t.group, t.groups_total, design, t.replicate, t.seed
-            ),
+        let title = self.fill(
+            "trace.title",
+            &[
+                ("scenario", &t.scenario),
+                ("week", &t.week),
+                ("group", &t.group),
+                ("total", &t.groups_total),
+                ("design", &design),
+                ("replicate", &t.replicate),
+                ("seed", &t.seed),
+            ],
         );
+        self.push("title", title);
         if let Some(why) = &t.why {
             self.push("found", why.clone());
         }
         if !t.description.is_empty() {
             self.push("note", t.description.clone());
         }
-        self.push("heading", "Who is in the group this week");
+        self.push("heading", self.tr("trace.who_heading"));
         for m in t.cast.iter().filter(|m| m.active) {
-            let new = if m.joined { " — new this week" } else { "" };
+            let new = if m.joined {
+                self.tr("trace.new_this_week")
+            } else {
+                ""
+            };
             self.push("cast", format!("{}{new}", m.label));
         }
         let gone = t.cast.iter().filter(|m| !m.active && !m.closed).count();
         if gone > 0 {
-            self.push(
-                "note",
-                format!(
-                    "({gone} place{} left empty by people who stopped coming)",
-                    if gone == 1 { "" } else { "s" }
-                ),
-            );
+            let key = if gone == 1 {
+                "trace.gone_one"
+            } else {
+                "trace.gone_many"
+            };
+            self.push("note", self.fill(key, &[("n", &gone)]));
         }
     }
 
@@ -809,11 +900,10 @@ impl<'t> Transcript<'t> {
     /// next event not yet rendered.
     fn event(&mut self, ev: &[Event], i: usize) -> usize {
         match &ev[i] {
-            Event::MeetingStart { week, meeting } => return self.meeting_start(ev, i, *week, *meeting),
-            Event::MeetingCancelled { .. } => self.push(
-                "note",
-                "No meeting: it takes at least one volunteer or staff member and one participant, and they did not both come.",
-            ),
+            Event::MeetingStart { week, meeting } => {
+                return self.meeting_start(ev, i, *week, *meeting)
+            }
+            Event::MeetingCancelled { .. } => self.push("note", self.tr("trace.no_meeting")),
             Event::Turn { .. } => return self.turns(ev, i),
             Event::Hesitated {
                 turn,
@@ -832,9 +922,9 @@ impl<'t> Transcript<'t> {
             Event::Proposal { .. } => return self.agenda(ev, i),
             Event::Decision { adopted } => {
                 let text = format!(
-                    "{}The group goes with {}'s proposal.",
-                    turn_col("Agenda"),
-                    self.name(*adopted)
+                    "{}{}",
+                    turn_col(self.tr("trace.col_agenda")),
+                    self.fill("trace.decision", &[("name", &self.name(*adopted))])
                 );
                 self.push("agenda", text);
             }
@@ -875,12 +965,15 @@ impl<'t> Transcript<'t> {
     fn meeting_start(&mut self, ev: &[Event], mut i: usize, week: u32, meeting: u32) -> usize {
         let t = self.t;
         let title = if t.meetings_per_week == 1 {
-            format!("The meeting of week {week}")
+            self.fill("trace.meeting_one", &[("week", &week)])
         } else {
-            format!(
-                "Meeting {} of {} in week {week}",
-                meeting + 1,
-                t.meetings_per_week
+            self.fill(
+                "trace.meeting_of",
+                &[
+                    ("meeting", &(meeting + 1)),
+                    ("meetings", &t.meetings_per_week),
+                    ("week", &week),
+                ],
             )
         };
         self.push("heading", title);
@@ -901,11 +994,12 @@ impl<'t> Transcript<'t> {
         }
         let mut groups = Vec::new();
         for (role, plural) in [
-            (Status::Volunteer, "volunteers"),
-            (Status::Staff, "staff"),
-            (Status::CoOrganizer, "co-organizers"),
-            (Status::Participant, "participants"),
+            (Status::Volunteer, "trace.present_volunteers"),
+            (Status::Staff, "trace.present_staff"),
+            (Status::CoOrganizer, "trace.present_co_organizers"),
+            (Status::Participant, "trace.present_participants"),
         ] {
+            let plural = self.tr(plural);
             let who: Vec<usize> = present
                 .iter()
                 .copied()
@@ -915,15 +1009,18 @@ impl<'t> Transcript<'t> {
                 groups.push(format!("{plural}: {}", self.names(&who).join(", ")));
             }
         }
-        self.push(
-            "present",
-            format!("Present ({}) — {}", present.len(), groups.join(" · ")),
+        let text = self.fill(
+            "trace.present",
+            &[("n", &present.len()), ("groups", &groups.join(" · "))],
         );
+        self.push("present", text);
         if !absent.is_empty() {
-            let text = format!(
-                "Absent ({}): {}",
-                absent.len(),
-                self.names(&absent).join(", ")
+            let text = self.fill(
+                "trace.absent",
+                &[
+                    ("n", &absent.len()),
+                    ("names", &self.names(&absent).join(", ")),
+                ],
             );
             self.push("present", text);
         }
@@ -959,9 +1056,12 @@ impl<'t> Transcript<'t> {
             })
             .collect();
         let col = if first == last {
-            format!("Turn {}", first + 1)
+            self.fill("trace.col_turn", &[("n", &(first + 1))])
         } else {
-            format!("Turns {}–{}", first + 1, last + 1)
+            self.fill(
+                "trace.col_turns",
+                &[("first", &(first + 1)), ("last", &(last + 1))],
+            )
         };
         self.push(
             "turns",
@@ -978,23 +1078,25 @@ impl<'t> Transcript<'t> {
         self.counts[speaker].hesitated += 1;
         let s = self.name(speaker);
         let text = match would_be {
-            Some(v) => format!("{s} hesitates; {} lets {s} finish.", self.name(v)),
-            None => format!("{s} hesitates, then finishes."),
+            Some(v) => self.fill(
+                "trace.hesitates_lets",
+                &[("speaker", &s), ("would_be", &self.name(v))],
+            ),
+            None => self.fill("trace.hesitates", &[("speaker", &s)]),
         };
-        self.push(
-            "hesitated",
-            format!("{}{text}", turn_col(&format!("Turn {}", turn + 1))),
-        );
+        let col = self.fill("trace.col_turn", &[("n", &(turn + 1))]);
+        self.push("hesitated", format!("{}{text}", turn_col(&col)));
     }
 
     fn usurped(&mut self, turn: u32, speaker: usize, by: usize) {
         self.counts[speaker].usurped_on += 1;
         self.counts[by].usurped_by += 1;
         let s = self.name(speaker);
+        let col = self.fill("trace.col_turn", &[("n", &(turn + 1))]);
         let text = format!(
-            "{}{s} hesitates — {} finishes {s}'s sentence.",
-            turn_col(&format!("Turn {}", turn + 1)),
-            self.name(by)
+            "{}{}",
+            turn_col(&col),
+            self.fill("trace.usurped", &[("speaker", &s), ("by", &self.name(by))])
         );
         self.push("usurped", text);
     }
@@ -1013,29 +1115,25 @@ impl<'t> Transcript<'t> {
             _ => return i + 1,
         };
         let (p, h) = (self.name(participant), self.name(helper));
+        let who: [(&str, &dyn std::fmt::Display); 2] = [("p", &p), ("h", &h)];
         let opening = if asked {
-            format!("{p} asks {h} for help")
+            self.fill("trace.asks", &who)
         } else {
-            format!("{h} offers {p} help, unasked")
+            self.fill("trace.offers", &who)
         };
+        let col = turn_col(self.tr("trace.col_help"));
         if let Some(Event::Help { dependency, .. }) = ev.get(i + 1) {
             i += 1;
             let (kind, what) = if *dependency {
                 self.counts[participant].dependency += 1;
-                (
-                    "help-dependency",
-                    format!("{h} does it for {p} (dependency-oriented help)"),
-                )
+                ("help-dependency", self.fill("trace.does_it", &who))
             } else {
                 self.counts[participant].autonomy += 1;
-                (
-                    "help-autonomy",
-                    format!("{h} shows {p} how to do it (autonomy-oriented help)"),
-                )
+                ("help-autonomy", self.fill("trace.shows_how", &who))
             };
-            self.push(kind, format!("{}{opening} → {what}.", turn_col("Help")));
+            self.push(kind, format!("{col}{opening} → {what}."));
         } else {
-            self.push("help-autonomy", format!("{}{opening}.", turn_col("Help")));
+            self.push("help-autonomy", format!("{col}{opening}."));
         }
         i + 1
     }
@@ -1049,15 +1147,23 @@ impl<'t> Transcript<'t> {
         dependency: bool,
     ) {
         let (p, h) = (self.name(participant), self.name(helper));
-        let how = if unsolicited { "unasked" } else { "asked" };
-        let (kind, what) = if dependency {
-            ("help-dependency", "dependency-oriented")
+        let how = self.tr(if unsolicited {
+            "trace.unasked"
         } else {
-            ("help-autonomy", "autonomy-oriented")
+            "trace.asked"
+        });
+        let (kind, what) = if dependency {
+            ("help-dependency", self.tr("trace.dependency_oriented"))
+        } else {
+            ("help-autonomy", self.tr("trace.autonomy_oriented"))
         };
+        let text = self.fill(
+            "trace.helps",
+            &[("h", &h), ("p", &p), ("how", &how), ("what", &what)],
+        );
         self.push(
             kind,
-            format!("{}{h} helps {p} ({how}, {what}).", turn_col("Help")),
+            format!("{}{text}", turn_col(self.tr("trace.col_help"))),
         );
     }
 
@@ -1085,30 +1191,23 @@ impl<'t> Transcript<'t> {
             i += 1;
         }
         const TEXTS: [(&str, &str); 4] = [
+            ("trace.attempt_noticed_one", "trace.attempt_noticed_many"),
             (
-                "manages alone — and someone notices",
-                "manage alone — and someone notices",
+                "trace.attempt_unnoticed_one",
+                "trace.attempt_unnoticed_many",
             ),
+            ("trace.attempt_failed_one", "trace.attempt_failed_many"),
             (
-                "manages alone — but nobody notices",
-                "manage alone — but nobody notices",
-            ),
-            (
-                "tries alone and does not manage this time",
-                "try alone and do not manage this time",
-            ),
-            (
-                "tries alone, but someone has already done it for them",
-                "try alone, but someone has already done it for them",
+                "trace.attempt_preempted_one",
+                "trace.attempt_preempted_many",
             ),
         ];
+        let col = turn_col(self.tr("trace.col_alone"));
         for (who, (one, many)) in by_outcome.iter().zip(TEXTS) {
             if !who.is_empty() {
-                let verb = if who.len() == 1 { one } else { many };
-                self.push(
-                    "attempt",
-                    format!("{}{} {verb}.", turn_col("On their own"), and_list(who)),
-                );
+                let key = if who.len() == 1 { one } else { many };
+                let text = self.fill(key, &[("names", &self.and_list(who))]);
+                self.push("attempt", format!("{col}{text}"));
             }
         }
         i
@@ -1121,25 +1220,22 @@ impl<'t> Transcript<'t> {
             props.push(*by);
             i += 1;
         }
-        let mut text = format!("Proposals from {}", and_list(&self.names(&props)));
+        let mut text = self.fill(
+            "trace.proposals",
+            &[("names", &self.and_list(&self.names(&props)))],
+        );
         if let Some(Event::Decision { adopted }) = ev.get(i) {
             i += 1;
             let who = &self.t.cast[*adopted];
-            let whose = match who.role {
-                Status::Participant => "a participant",
-                Status::CoOrganizer => "a co-organizer",
-                Status::Volunteer => "a volunteer",
-                Status::Staff => "staff",
-            };
-            let _ = write!(
-                text,
-                " → the group goes with {}'s proposal ({whose}).",
-                who.name
-            );
+            let whose = whose_phrase(who.role, self.t.lang);
+            text.push_str(&self.fill("trace.goes_with", &[("name", &who.name), ("whose", &whose)]));
         } else {
             text.push('.');
         }
-        self.push("agenda", format!("{}{text}", turn_col("Agenda")));
+        self.push(
+            "agenda",
+            format!("{}{text}", turn_col(self.tr("trace.col_agenda"))),
+        );
         i
     }
 
@@ -1192,68 +1288,53 @@ impl<'t> Transcript<'t> {
     fn life_event(&mut self, e: &Event) {
         let text = match *e {
             Event::Withdrew { person, stranded } => {
-                let extra = if stranded > 0 {
-                    format!(
-                        "; {stranded} participant{} lose{} their main local contact",
-                        if stranded == 1 { "" } else { "s" },
-                        if stranded == 1 { "s" } else { "" }
-                    )
-                } else {
-                    String::new()
+                let extra = match stranded {
+                    0 => String::new(),
+                    1 => self.fill("trace.stranded_one", &[("n", &stranded)]),
+                    _ => self.fill("trace.stranded_many", &[("n", &stranded)]),
                 };
-                format!("{} stops coming (withdraws){extra}.", self.name(person))
+                self.fill(
+                    "trace.withdrew",
+                    &[("name", &self.name(person)), ("extra", &extra)],
+                )
             }
             Event::DroppedOut { person } => {
-                format!("{} stops coming (drops out).", self.name(person))
+                self.fill("trace.dropped_out", &[("name", &self.name(person))])
             }
-            Event::Left { person } => {
-                format!(
-                    "{} leaves as scheduled; the place closes.",
-                    self.name(person)
-                )
-            }
-            Event::Transition { person, to } => {
-                format!(
-                    "{} is invited to become {}.",
-                    self.name(person),
-                    role_phrase(to)
-                )
-            }
+            Event::Left { person } => self.fill("trace.left", &[("name", &self.name(person))]),
+            Event::Transition { person, to } => self.fill(
+                "trace.transition",
+                &[
+                    ("name", &self.name(person)),
+                    ("role", &become_phrase(to, self.t.lang)),
+                ],
+            ),
             Event::Housing { person } => {
-                format!("{} finds housing through a contact.", self.name(person))
+                self.fill("trace.housing", &[("name", &self.name(person))])
             }
-            Event::Job { person } => {
-                format!("{} finds a job through a contact.", self.name(person))
-            }
+            Event::Job { person } => self.fill("trace.job", &[("name", &self.name(person))]),
             _ => return,
         };
-        self.life.push(line("life", text));
+        self.life.push(line("life", self.t.lang.number(&text)));
     }
 
     /// The end-of-week sections: views, stereotypes, agency, comings and goings, numbers.
     fn end_of_week(&mut self) {
-        self.push("heading", format!("End of week {}", self.t.week));
+        let heading = self.fill("trace.end_heading", &[("week", &self.t.week)]);
+        self.push("heading", heading);
         let views = self.view_lines();
-        self.section(
-            "How the hosts' (volunteers' and staff's) view of each participant moved: perceived competence 0–1, actual competence in brackets",
-            "view",
-            views,
-        );
+        self.section(self.tr("trace.views_heading"), "view", views);
         let stereotypes = self.stereotype_lines();
         self.section(
-            "Stereotypes: each host's picture of an origin group (0–1)",
+            self.tr("trace.stereotypes_heading"),
             "stereotype",
             stereotypes,
         );
         let agency = self.agency_lines();
-        self.section(
-            "How each participant's agency moved (0–1)",
-            "agency",
-            agency,
-        );
+        self.section(self.tr("trace.agency_heading"), "agency", agency);
         let life = std::mem::take(&mut self.life);
         if !life.is_empty() {
-            self.push("subheading", "Comings and goings");
+            self.push("subheading", self.tr("trace.life_heading"));
             self.out.extend(life);
         }
         self.numbers_section();
@@ -1300,10 +1381,8 @@ impl<'t> Transcript<'t> {
                     parts.join(" · ")
                 );
                 if !exception.is_empty() {
-                    let _ = write!(
-                        text,
-                        " — an exception to the stereotype for {}",
-                        and_list(&exception)
+                    text.push_str(
+                        &self.fill("trace.exception", &[("names", &self.and_list(&exception))]),
                     );
                 }
                 text
@@ -1315,13 +1394,15 @@ impl<'t> Transcript<'t> {
         self.stereotypes
             .iter()
             .map(|s| {
-                format!(
-                    "{} about '{}': {:.3} → {:.3} {}",
-                    self.name(s.volunteer),
-                    s.origin,
-                    s.before,
-                    s.after,
-                    arrow(s.before, s.after, 3)
+                self.fill(
+                    "trace.stereotype",
+                    &[
+                        ("host", &self.name(s.volunteer)),
+                        ("origin", &s.origin),
+                        ("before", &format!("{:.3}", s.before)),
+                        ("after", &format!("{:.3}", s.after)),
+                        ("arrow", &arrow(s.before, s.after, 3)),
+                    ],
                 )
             })
             .collect()
@@ -1335,7 +1416,7 @@ impl<'t> Transcript<'t> {
                     "{} {b:.2} → {a:.2} {} — {}",
                     self.name(j),
                     arrow(b, a, 2),
-                    self.counts[j].notes().join(", ")
+                    self.counts[j].notes(self.t.lang).join(", ")
                 )
             })
             .collect()
@@ -1350,68 +1431,80 @@ impl<'t> Transcript<'t> {
         if !held {
             return;
         }
-        self.push("subheading", "The week in numbers");
+        self.push("subheading", self.tr("trace.numbers_heading"));
         let mut who = Vec::new();
         for c in [Class::Newcomer, Class::LocalParticipant] {
             let l = t.class(c);
             if l.presence > 0.0 {
-                who.push(format!(
-                    "{} were {} of those present and held the floor {} times; {} of these ({}) were finished by someone else",
-                    if c == Class::Newcomer { "Newcomers" } else { "Local participants" },
-                    pct(l.presence, t.group.presence),
-                    l.floors,
-                    l.spoken_for,
-                    pct(l.spoken_for, l.floors)
+                let class = self.tr(if c == Class::Newcomer {
+                    "trace.class_newcomers"
+                } else {
+                    "trace.class_locals"
+                });
+                who.push(self.fill(
+                    "trace.class_floors",
+                    &[
+                        ("class", &class),
+                        ("share", &pct(l.presence, t.group.presence)),
+                        ("floors", &l.floors),
+                        ("spoken_for", &l.spoken_for),
+                        ("pct", &pct(l.spoken_for, l.floors)),
+                    ],
                 ));
             }
         }
-        self.push(
-            "summary",
-            format!(
-                "{} turns. {}. {} participants' turns ended after a hesitation.",
-                t.group.turns,
-                who.join(". "),
-                self.hesitations
-            ),
+        let turns = self.fill(
+            "trace.turns_summary",
+            &[
+                ("turns", &t.group.turns),
+                ("classes", &who.join(". ")),
+                ("hesitations", &self.hesitations),
+            ],
         );
-        self.push(
-            "summary",
-            format!(
-                "{} help episode{}, {} of them dependency-oriented ({}); {} unasked.",
-                x.help,
-                if x.help == 1.0 { "" } else { "s" },
-                x.help_dependency,
-                pct(x.help_dependency, x.help),
-                x.help_unsolicited
-            ),
+        self.push("summary", turns);
+        let key = if x.help == 1.0 {
+            "trace.help_summary_one"
+        } else {
+            "trace.help_summary_many"
+        };
+        let help = self.fill(
+            key,
+            &[
+                ("n", &x.help),
+                ("dependency", &x.help_dependency),
+                ("pct", &pct(x.help_dependency, x.help)),
+                ("unasked", &x.help_unsolicited),
+            ],
         );
+        self.push("summary", help);
     }
 }
 
 impl WeekCounts {
     /// What the agency line says about a participant's week.
-    fn notes(&self) -> Vec<String> {
+    fn notes(&self, lang: Lang) -> Vec<String> {
         let mut notes = Vec::new();
         if self.meetings == 0 {
-            notes.push("did not come".to_string());
+            notes.push(lang.tr("trace.did_not_come").to_string());
             return notes;
         }
-        notes.push(format!("spoke {}×", self.spoke));
+        notes.push(fill(lang, "trace.spoke", &[("n", &self.spoke)]));
         if self.usurped_on > 0 {
-            notes.push(format!(
-                "{} sentence{} finished by others",
-                self.usurped_on,
-                if self.usurped_on == 1 { "" } else { "s" }
-            ));
+            let n = [("n", &self.usurped_on as &dyn std::fmt::Display)];
+            notes.push(if self.usurped_on == 1 {
+                fill(lang, "trace.usurped_on_one", &n)
+            } else {
+                fill(lang, "trace.usurped_on_many", &n)
+            });
         }
         if self.dependency > 0 {
-            notes.push(format!("had it done for them {}×", self.dependency));
+            notes.push(fill(lang, "trace.done_for", &[("n", &self.dependency)]));
         }
         if self.autonomy > 0 {
-            notes.push(format!("shown how {}×", self.autonomy));
+            notes.push(fill(lang, "trace.shown_how", &[("n", &self.autonomy)]));
         }
         if self.acknowledged > 0 {
-            notes.push(format!("noticed succeeding alone {}×", self.acknowledged));
+            notes.push(fill(lang, "trace.noticed", &[("n", &self.acknowledged)]));
         }
         notes
     }
@@ -1529,7 +1622,8 @@ mod tests {
     #[test]
     fn and_lists_read_naturally() {
         let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(and_list(&v(&["a"])), "a");
-        assert_eq!(and_list(&v(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(and_list(&v(&["a"]), Lang::En), "a");
+        assert_eq!(and_list(&v(&["a", "b", "c"]), Lang::En), "a, b and c");
+        assert_eq!(and_list(&v(&["a", "b", "c"]), Lang::Nb), "a, b og c");
     }
 }

@@ -284,6 +284,10 @@ try {
   assert.equal(nb.slider, "Tjenesteramme");
   assert.match(await page.textContent("#chart-spoken_for_rate .meaning"), /nyankomne/);
   assert.match(page.url(), /lang=nb/, "the address keeps the language");
+  // The replay's transcript is asked for again in bokmål; the end of the week stays on the right.
+  await page.waitForFunction(() => / — uke \d+, gruppe /.test(document.querySelector("#transcript .l-title")?.textContent || ""), null, { timeout: 20000 });
+  assert.match(await page.textContent("#transcript .pane.after .l-heading"), /^Slutten av uke \d+$/);
+  assert.equal(await page.$("#transcript-note"), null, "no note that the transcript is English");
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, "norwegian.png") });
   await page.selectOption("#lang", "en");
@@ -291,6 +295,8 @@ try {
   assert.equal(await page.textContent("#watch h2"), "Watch a meeting", "back in English");
   assert.equal(await page.textContent("#chart-spoken_for_rate .title"), "Sentences finished by others");
   assert.equal(await page.textContent("#sliders .row .name"), "Service frame");
+  await page.waitForFunction(() => / — week \d+, group /.test(document.querySelector("#transcript .l-title")?.textContent || ""), null, { timeout: 20000 });
+  assert.match(await page.textContent("#transcript .pane.after .l-heading"), /^End of week \d+$/);
 
   // ---- One activity per design: municipality's designs are charted one at a time.
   {

@@ -672,21 +672,8 @@ async function replay() {
     const data = await post("/api/trace", body);
     if (seq !== state.replaySeq) return;
     $("replay-group").max = Math.max(0, data.groups_total - 1);
-    box.textContent = "";
-    // The meeting on the left, what it left behind (end of week) on the right.
-    const left = document.createElement("div"), right = document.createElement("div");
-    left.className = "pane meeting";
-    right.className = "pane after";
-    let pane = left;
-    for (const l of data.lines) {
-      if (l.kind === "heading" && l.text.startsWith("End of week")) pane = right;
-      const div = document.createElement("div");
-      div.className = "l-" + l.kind;
-      div.textContent = l.text;
-      pane.appendChild(div);
-    }
-    box.appendChild(left);
-    box.appendChild(right);
+    showTranscript(data.lines);
+    state.traceBody = body;
     box.dataset.usurped = String(data.usurped);
     box.dataset.design = which;
     state.trace = data;
@@ -710,6 +697,43 @@ async function replay() {
     div.className = "pane l-note";
     div.textContent = t("cannot_replay", { message: err.message || err });
     box.appendChild(div);
+  }
+}
+
+// The transcript (the server's text, in the language the page asked for): the meeting on the
+// left, what it left behind on the right (from the last heading on, the end of the week).
+function showTranscript(lines) {
+  const box = $("transcript");
+  box.textContent = "";
+  const left = document.createElement("div"), right = document.createElement("div");
+  left.className = "pane meeting";
+  right.className = "pane after";
+  let end = -1;
+  lines.forEach((l, i) => { if (l.kind === "heading") end = i; });
+  lines.forEach((l, i) => {
+    const div = document.createElement("div");
+    div.className = "l-" + l.kind;
+    div.textContent = l.text;
+    (i >= end ? right : left).appendChild(div);
+  });
+  box.appendChild(left);
+  box.appendChild(right);
+}
+
+// After a language switch: the same week's transcript asked for again in the new language (the
+// replay's steps, the step shown and the person followed stay as they are).
+async function retellTranscript() {
+  if (!state.traceBody) return;
+  const seq = state.replaySeq;
+  try {
+    const data = await post("/api/trace", state.traceBody);
+    if (seq !== state.replaySeq) return;
+    showTranscript(data.lines);
+    state.trace.lines = data.lines;
+    state.trace.text = data.text;
+    state.trace.cast = data.cast;
+  } catch (err) {
+    showError(t("cannot_replay", { message: err.message || err }));
   }
 }
 
@@ -1119,8 +1143,8 @@ function redrawWords() {
     const d = state.lastData;
     $("status").textContent = t("status_updated", { replicates: d.replicates, weeks: d.weeks, seed: d.seed, ms: Math.round(state.lastMs || 0) });
   }
-  $("transcript-note").hidden = state.lang === "en";
   if (state.trace) {
+    retellTranscript();
     buildSteps(state.trace);
     state.step = Math.min(state.step, state.steps.length);
     drawMeeting();
@@ -1166,7 +1190,6 @@ async function start() {
   applyStaticStrings();
   fillLanguages();
   $("lang").addEventListener("change", () => switchLanguage($("lang").value));
-  $("transcript-note").hidden = state.lang === "en";
   buildSliders();
   let info;
   try {
