@@ -71,11 +71,6 @@ pub fn lens_short(name: &str, lens: &str) -> String {
     lens.replace('=', " ")
 }
 
-/// A chart title for an indicator at a lens: "Voice parity — newcomers".
-pub fn series_title(name: &str, lens: &str) -> String {
-    format!("{} \u{2014} {}", title(name), lens_short(name, lens))
-}
-
 /// Who a lens is, in full words for captions and reports.
 pub fn lens_words(name: &str, lens: &str) -> String {
     if let Some(c) = Class::ALL.iter().find(|c| c.lens_name() == lens) {
@@ -191,7 +186,7 @@ pub fn lens_words_in(lang: Lang, name: &str, lens: &str) -> String {
     }
 }
 
-/// [`series_title`] in `lang`.
+/// A chart title for an indicator at a lens in `lang`: "Voice parity — newcomers".
 pub fn series_title_in(lang: Lang, name: &str, lens: &str) -> String {
     format!(
         "{} \u{2014} {}",
@@ -233,7 +228,7 @@ mod tests {
     #[test]
     fn lenses_have_words() {
         assert_eq!(
-            series_title("voice_parity", "newcomers"),
+            series_title_in(Lang::En, "voice_parity", "newcomers"),
             "Voice parity — newcomers"
         );
         assert_eq!(lens_short("mean_agency", "all"), "all participants");
