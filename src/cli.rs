@@ -111,6 +111,27 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Flags shared by every command that writes a report: whether to draw it, and in which
+/// language.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ReportArgs {
+    /// Skip charts and report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Language of the report and its charts (and of `run`'s terminal summary): en (default)
+    /// or nb (Norwegian bokmål); when not given, the DUGNAD_LANG environment variable, if set.
+    /// The CSVs are the same in every language.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
+}
+
+impl ReportArgs {
+    /// The language asked for ([`resolve_lang`]).
+    pub fn lang(&self) -> Result<crate::lang::Lang, String> {
+        resolve_lang(self.lang)
+    }
+}
+
 impl RunArgs {
     /// The flag that gave the scenario value at `path` when a flag did (`--weeks` for
     /// `scenario.weeks`, ...): the flags are applied after `--set`, so a flag given wins.
@@ -147,15 +168,14 @@ pub struct RunCmd {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Also write groups.csv: indicators per group (pooled over replicates).
     #[arg(long)]
     pub per_group: bool,
     /// Also write replicates.csv: every replicate's weekly series.
     #[arg(long)]
     pub keep_replicates: bool,
-    /// Skip charts and report.html.
-    #[arg(long)]
-    pub no_charts: bool,
     /// Also write agents.csv (every person: role, class, origin, attributes, agency, language,
     /// belonging, perceived vs true competence, limbo, transitions) and ties.csv (every tie:
     /// type, strength), for every replicate and group, at the final week and at
@@ -174,11 +194,6 @@ pub struct RunCmd {
     /// `dugnad fit` folder (docs/fitting.md).
     #[arg(long, value_name = "DIR")]
     pub posterior: Option<PathBuf>,
-    /// Language of the report and of the terminal summary: en (default) or nb (Norwegian
-    /// bokmål); when not given, the DUGNAD_LANG environment variable, if set. The CSVs are the
-    /// same in every language.
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<crate::lang::Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -442,15 +457,10 @@ pub struct CompareCmd {
     /// `dugnad fit` folder; replicate r of every design uses the same draw.
     #[arg(long, value_name = "DIR")]
     pub posterior: Option<PathBuf>,
-    /// Skip charts and report.html.
-    #[arg(long)]
-    pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
-    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<crate::lang::Lang>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args, Default)]
@@ -481,15 +491,10 @@ pub struct SweepCmd {
     /// all; volunteer indicators fall back to all. sweep.csv has every lens.
     #[arg(long, value_name = "LENS")]
     pub lens: Option<String>,
-    /// Skip charts.
-    #[arg(long)]
-    pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
-    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<crate::lang::Lang>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -503,16 +508,11 @@ pub struct MergeCmd {
     /// Replace an existing output folder.
     #[arg(long)]
     pub force: bool,
-    /// Skip charts.
-    #[arg(long)]
-    pub no_charts: bool,
     /// No summary on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
-    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<crate::lang::Lang>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -578,15 +578,10 @@ pub struct SensitivityCmd {
     /// Run only shard I of N (0-based): the points p with p mod N = I.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Skip charts and report.html.
-    #[arg(long)]
-    pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Language of the report: en (default) or nb (Norwegian bokmål); when not
-    /// given, the DUGNAD_LANG environment variable, if set. The CSVs are the same in every language.
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<crate::lang::Lang>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 // `fit` simulates one replicate per proposal: --replicates is refused and not shown in --help.
@@ -623,11 +618,10 @@ pub struct FitCmd {
     /// (run the command again to continue).
     #[arg(long)]
     pub no_wait: bool,
-    /// Skip charts and report.html.
-    #[arg(long)]
-    pub no_charts: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// The language of a command's report and summary: `--lang` when given, else the

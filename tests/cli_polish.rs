@@ -132,7 +132,7 @@ const INVOCATIONS: &[&str] = &[
      --max-simulations 400 --seed 1 --threads 1 --weeks 26 --set activity.groups=1 \
      --at 13:activity.co_design=0.5 -o {dir}/f --quiet --no-charts",
     "fit {pilot} --data {observed} --particles 20 --generations 1 --shard 0/1 --no-wait \
-     -o {dir}/f1 --force --quiet",
+     -o {dir}/f1 --force --quiet --lang nb",
     "run {pilot} --posterior {dir}/f --replicates 2 --weeks 4 -o {dir}/rp --quiet --no-charts",
     "compare {pilot} --variant {variant} --posterior {dir}/f --replicates 2 --weeks 4 \
      --at 2:activity.facilitation=0.5 -o {dir}/cp --quiet --no-charts",

@@ -1,6 +1,6 @@
 //! Under `--lang nb` nothing a reader sees is English, and numbers carry a decimal comma: the
 //! reports of run, compare (with adaptive replication), grid and LHS sweeps and Morris and Sobol
-//! sensitivity (their text, tables and inline charts), the terminal summary, the classroom
+//! sensitivity and of a fit (their text, tables and inline charts), the terminal summary, the classroom
 //! page's strings, and the meeting transcript of `dugnad trace` (and so of the classroom
 //! replay). A regression guard: each surface is rendered under nb and searched for
 //! common English words outside code, data names (indicator, lens, column and scenario keys)
@@ -331,6 +331,41 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         &sobol,
     );
     found.extend(problems("Sobol", &report(&sobol), &allowed));
+
+    // A fit's report: fitted under nb, and an English fit redrawn by `plot --lang nb`.
+    let fit_args = [
+        "fit",
+        "scenarios/pilot-cafe.toml",
+        "--data",
+        "scenarios/observed-template.csv",
+        "--particles",
+        "60",
+        "--generations",
+        "2",
+        "--quiet",
+    ];
+    let fit = t("fit");
+    nb(&fit_args, &fit);
+    found.extend(problems("fit", &report(&fit), &allowed));
+    let fit_en = t("fit-en");
+    dugnad()
+        .args(fit_args)
+        .arg("-o")
+        .arg(&fit_en)
+        .current_dir(root())
+        .env_remove("DUGNAD_LANG")
+        .assert()
+        .success();
+    assert!(report(&fit_en)
+        .iter()
+        .any(|l| l.contains("Using the posterior")));
+    dugnad()
+        .args(["plot", "--lang", "nb", "-q"])
+        .arg(&fit_en)
+        .current_dir(root())
+        .assert()
+        .success();
+    found.extend(problems("fit redrawn", &report(&fit_en), &allowed));
 
     // The classroom page's strings.
     let page: Vec<String> = Lang::Nb

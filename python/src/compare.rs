@@ -93,7 +93,10 @@ fn compare(
         indicator,
         max_replicates,
         batch,
-        no_charts: true,
+        report: dugnad::cli::ReportArgs {
+            no_charts: true,
+            ..Default::default()
+        },
         run: run_args(replicates, weeks, seed, threads, set)?,
         ..Default::default()
     };

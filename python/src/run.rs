@@ -57,7 +57,10 @@ fn run(
         per_group,
         keep_replicates,
         agents,
-        no_charts: true,
+        report: dugnad::cli::ReportArgs {
+            no_charts: true,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let plan = ex::run::Plan::from_source(&source, &cmd).or_py()?;

@@ -213,7 +213,10 @@ fn sweep(
         shard,
         scope: scope.to_string(),
         keep_replicates,
-        no_charts: !charts,
+        report: dugnad::cli::ReportArgs {
+            no_charts: !charts,
+            ..Default::default()
+        },
         run: RunArgs {
             output: Some(folder.path.clone()),
             force,
@@ -350,7 +353,10 @@ fn sensitivity(
         indicator: names_of(indicators)?,
         scope: scope.to_string(),
         shard,
-        no_charts: !charts,
+        report: dugnad::cli::ReportArgs {
+            no_charts: !charts,
+            ..Default::default()
+        },
         run: RunArgs {
             output: Some(folder.path.clone()),
             force,

@@ -28,7 +28,7 @@ use std::time::Instant;
 /// `dugnad compare`.
 pub fn compare(cmd: &CompareCmd) -> Result<()> {
     let started = Instant::now();
-    let lang = crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
+    let lang = cmd.report.lang().map_err(super::UsageError)?;
     let plan = compare::Plan::from_args(cmd)?;
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
     let (comparison, threads) = run_comparison(&plan, &cmd.run)?;
@@ -40,7 +40,7 @@ pub fn compare(cmd: &CompareCmd) -> Result<()> {
         threads,
         provenance,
         started,
-        (!cmd.no_charts).then_some(lang),
+        (!cmd.report.no_charts).then_some(lang),
     )?;
     let dir = out.commit()?;
     if let Some(o) = &comparison.adaptive {
@@ -283,7 +283,7 @@ struct SweepManifest<'a> {
 /// `dugnad sweep`.
 pub fn sweep(cmd: &SweepCmd) -> Result<()> {
     let started = Instant::now();
-    crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
+    cmd.report.lang().map_err(super::UsageError)?;
     let plan = sweep::Plan::from_args(cmd)?;
     sweep_planned(&plan, cmd, Provenance::now(), started, None)
 }
@@ -325,8 +325,8 @@ pub fn sweep_planned(
             &sweep.target,
             &swept.store.def,
             plan.keep,
-            (!cmd.no_charts).then_some(cmd.lens.as_deref()),
-            crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?,
+            (!cmd.report.no_charts).then_some(cmd.lens.as_deref()),
+            cmd.report.lang().map_err(super::UsageError)?,
         )?);
     }
     files.push("manifest.json".into());
@@ -459,7 +459,7 @@ fn shard_count(dir: &Path) -> Option<usize> {
 /// `dugnad merge`.
 pub fn merge(cmd: &MergeCmd) -> Result<()> {
     let started = Instant::now();
-    let lang = crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
+    let lang = cmd.report.lang().map_err(super::UsageError)?;
     let counts: Vec<usize> = cmd.dirs.iter().filter_map(|d| shard_count(d)).collect();
     let set = store::collect_shards(&cmd.dirs, &counts)?;
     let def = &set.def;
@@ -483,7 +483,7 @@ pub fn merge(cmd: &MergeCmd) -> Result<()> {
         out.path(),
         def,
         set.replicates,
-        (!cmd.no_charts).then_some(None),
+        (!cmd.report.no_charts).then_some(None),
         lang,
     )?);
     files.push("manifest.json".into());

@@ -7,6 +7,7 @@ use crate::experiment::fit::folder::Waiting;
 use crate::experiment::fit::smc::{Outcome, Stop};
 use crate::experiment::fit::tables::{self, estimate};
 use crate::experiment::fit::Plan;
+use crate::lang::Lang;
 use crate::output::atomic::write_file_atomic;
 use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
@@ -54,6 +55,7 @@ struct ParameterEntry<'a> {
 /// `dugnad fit`.
 pub fn fit(cmd: &FitCmd) -> Result<()> {
     let started = Instant::now();
+    let lang = cmd.report.lang().map_err(super::UsageError)?;
     let plan = Plan::from_args(cmd)?;
     if !cmd.run.quiet {
         let s = &plan.settings;
@@ -90,7 +92,8 @@ pub fn fit(cmd: &FitCmd) -> Result<()> {
         (Err(e), _) => return Err(e),
     };
     let secs = started.elapsed().as_secs_f64();
-    let files = write_fit(&plan, &outcome, cmd.no_charts)?;
+    let charts = (!cmd.report.no_charts).then_some(lang);
+    let files = write_fit(&plan, &outcome, charts)?;
     let def = plan.def();
     let manifest = Manifest {
         provenance: Provenance::now(),
@@ -122,8 +125,8 @@ pub fn fit(cmd: &FitCmd) -> Result<()> {
         scenario: &plan.scenario,
     };
     write_file_atomic(&plan.target.join("manifest.json"), &to_json(&manifest))?;
-    if !cmd.no_charts {
-        present::fit::write_report(&plan.target)?;
+    if let Some(lang) = charts {
+        present::fit::write_report(&plan.target, lang)?;
     }
     if !cmd.run.quiet {
         print_fit(&plan, &outcome, simulated, secs);
@@ -131,9 +134,9 @@ pub fn fit(cmd: &FitCmd) -> Result<()> {
     Ok(())
 }
 
-/// Writes the fit's tables, and with charts its charts and report, into its folder; returns
-/// the files written (manifest.json included).
-fn write_fit(plan: &Plan, out: &Outcome, no_charts: bool) -> Result<Vec<String>> {
+/// Writes the fit's tables, and with charts (in the language given) its charts and report,
+/// into its folder; returns the files written (manifest.json included).
+fn write_fit(plan: &Plan, out: &Outcome, charts: Option<Lang>) -> Result<Vec<String>> {
     let dir = &plan.target;
     let all = [
         tables::posterior(out, &plan.priors),
@@ -145,8 +148,8 @@ fn write_fit(plan: &Plan, out: &Outcome, no_charts: bool) -> Result<Vec<String>>
     files.extend(write_tables(&all, |f, b| {
         write_file_atomic(&dir.join(f), b)
     })?);
-    if !no_charts {
-        files.extend(present::fit::charts(dir, crate::lang::Lang::default())?);
+    if let Some(lang) = charts {
+        files.extend(present::fit::charts(dir, lang)?);
         // Written after the manifest, which it reads.
         files.push("report.html".into());
     }

@@ -215,7 +215,7 @@ fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
     match kind {
         Folder::Fit => {
             crate::present::fit::charts(dir, lang)?;
-            crate::present::fit::write_report(dir)?;
+            crate::present::fit::write_report(dir, lang)?;
         }
         Folder::Run(_) => super::run::draw(dir, lang)?,
         Folder::Sweep(s) => {

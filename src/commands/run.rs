@@ -24,7 +24,7 @@ pub use crate::experiment::run::{load, Loaded};
 /// `dugnad run`.
 pub fn run(cmd: &RunCmd) -> Result<()> {
     let started = Instant::now();
-    let lang = crate::cli::resolve_lang(cmd.lang).map_err(UsageError)?;
+    let lang = cmd.report.lang().map_err(UsageError)?;
     let plan = Plan::from_args(cmd)?;
     // Refuse early, before spending the simulation time.
     let out = ResultDir::create(&plan.target, cmd.run.force)?;
@@ -36,7 +36,7 @@ pub fn run(cmd: &RunCmd) -> Result<()> {
         threads,
         Provenance::now(),
         started,
-        (!cmd.no_charts).then_some(lang),
+        (!cmd.report.no_charts).then_some(lang),
     )?;
     let dir = out.commit()?;
     if !cmd.run.quiet {

@@ -50,7 +50,7 @@ struct FactorEntry<'a> {
 /// `dugnad sensitivity`.
 pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
-    crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
+    cmd.report.lang().map_err(super::UsageError)?;
     let plan = Plan::from_args(cmd)?;
     let done = sensitivity_planned(&plan, cmd, Provenance::now(), started, None)?;
     for w in &done.warnings {
@@ -106,8 +106,8 @@ pub fn sensitivity_planned(
     let complete = swept.complete(true);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
     let (warnings, ranking) = if complete {
-        let lang = crate::cli::resolve_lang(cmd.lang).map_err(super::UsageError)?;
-        let done = analyse(plan, (!cmd.no_charts).then_some(lang))?;
+        let lang = cmd.report.lang().map_err(super::UsageError)?;
+        let done = analyse(plan, (!cmd.report.no_charts).then_some(lang))?;
         files.extend(done.files);
         let warnings = done.analysis.warnings.iter().map(ToString::to_string);
         (warnings.collect(), done.ranking)

@@ -4,14 +4,13 @@
 //! report page.
 
 use super::chart::{mesh, write_into, Area, Chart, Dr, Look, MeshSpec, Plane, Render};
-use super::html::{escape as esc, inline_svg_file, report_start, REPORT_END};
+use super::html::{escape as esc, inline_svg_file, localize_numbers, report_start_in, REPORT_END};
 use super::run::draw::header;
 use super::style::{
     black, decimals_for, fmt_fixed, fmt_week, font, ACCENT, AXIS, BAND90_ALPHA, DESC_SIZE, GRID,
     MUTED, NEUTRAL, PANEL_TITLE_SIZE, TICK_SIZE, VOLUNTEERS,
 };
-use crate::lang::Lang;
-use crate::output::number::num;
+use crate::lang::{fill, Lang};
 use anyhow::{anyhow, Context, Result};
 use plotters::prelude::*;
 use std::path::Path;
@@ -544,68 +543,102 @@ fn table_html(path: &Path) -> Result<String> {
     Ok(h)
 }
 
-/// `report.html` of a fit folder: what was fitted to what, the estimates, the figures, the
-/// generations, and how to carry the posterior into `run` and `compare`.
-pub fn write_report(dir: &Path) -> Result<()> {
+/// `report.html` of a fit folder, in `lang`: what was fitted to what, the estimates, the
+/// figures, the generations, and how to carry the posterior into `run` and `compare`.
+pub fn write_report(dir: &Path, lang: Lang) -> Result<()> {
     let m: serde_json::Value = std::fs::read_to_string(dir.join("manifest.json"))
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or(serde_json::Value::Null);
+    let text = |key: &str| m.get(key).and_then(|v| v.as_str());
     let name = m
         .pointer("/scenario/name")
         .and_then(|v| v.as_str())
-        .unwrap_or("fit")
-        .to_string();
-    let data = m
-        .get("data_file")
-        .and_then(|v| v.as_str())
-        .unwrap_or("the observed data")
-        .to_string();
-    let mut h = report_start(&format!("dugnad fit: {name}"));
+        .unwrap_or("fit");
+    let data = text("data_file").unwrap_or(lang.tr("report.fit_data_default"));
+    let mut h = report_start_in(
+        lang,
+        &fill(lang, "report.fit_title", &[("scenario", &name)]),
+    );
+    let heading = fill(
+        lang,
+        "report.fit_heading",
+        &[("scenario", &esc(name)), ("data", &esc(data))],
+    );
     h.push_str(&format!(
-        "<h1>Fit of {} to {}</h1>\n<p>Which values of the model's parameters make simulations of this \
-         scenario look like the observed data? ABC-SMC (approximate Bayesian computation by sequential Monte \
-         Carlo) starts from the priors and keeps, generation by generation, the values whose simulations come \
-         within a shrinking tolerance of the data. The result is a posterior: values consistent with what was \
-         seen <em>under the model's assumptions</em>, not a measurement of the activity itself.</p>\n",
-        esc(&name),
-        esc(&data)
+        "<h1>{heading}</h1>\n<p>{}</p>\n",
+        lang.tr("report.fit_intro_html")
     ));
-    h.push_str("<section><h2>Estimates</h2>\n<p>Per parameter: its prior and the prior's central 90 %, the posterior mean, \
-        sd and 5 / 50 / 95 % quantiles (the 90 % credible interval), and how many times narrower that interval is \
-        than the prior's.</p>\n");
-    h.push_str(&table_html(&dir.join("parameters.csv"))?);
-    h.push_str("</section>\n");
+    let section = |h: &mut String, title: &str, intro: &str, body: &str| {
+        h.push_str(&format!(
+            "<section><h2>{}</h2>\n<p>{}</p>\n{body}</section>\n",
+            esc(lang.tr(title)),
+            esc(lang.tr(intro))
+        ));
+    };
+    section(
+        &mut h,
+        "report.fit_estimates",
+        "report.fit_estimates_intro",
+        &table_html(&dir.join("parameters.csv"))?,
+    );
     for (stem, title) in [
-        ("predictive", "Does the fitted model reproduce the data?"),
-        ("pairs", "The posterior"),
+        ("predictive", "report.fit_predictive"),
+        ("pairs", "report.fit_posterior"),
     ] {
         if let Some(svg) = inline_svg_file(&dir.join(format!("charts/{stem}.svg"))) {
             h.push_str(&format!(
-                "<section><h2>{title}</h2>\n<figure>{svg}</figure></section>\n"
+                "<section><h2>{}</h2>\n<figure>{svg}</figure></section>\n",
+                esc(lang.tr(title))
             ));
         }
     }
-    h.push_str("<section><h2>Generations</h2>\n<p>Each generation's tolerance (the distance a simulation had to come \
-        within), the share of proposals accepted, the effective sample size of its weights and the simulations it \
-        took.</p>\n");
-    h.push_str(&table_html(&dir.join("fit.csv"))?);
-    h.push_str("</section>\n<section><h2>Using the posterior</h2>\n<p>Run or compare designs with the fitted \
-        uncertainty carried through: each replicate draws its parameter values from this posterior.</p>\n");
-    h.push_str(&format!(
-        "<pre>dugnad run SCENARIO --posterior {0}\ndugnad compare SCENARIO --variant 'NAME: KEY=VALUE' --posterior {0}</pre>\n</section>\n",
-        esc(&dir.display().to_string())
-    ));
-    let run = format!(
-        "<section><h2>How this was run</h2>\n<p><code>{}</code></p>\n<p>{} simulations in all; {} simulations \
-         per second in this invocation on {} threads; {} s.</p></section>\n",
-        esc(&m.get("command_line").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(" ")).unwrap_or_default()),
-        m.get("simulations_total").and_then(|v| v.as_u64()).unwrap_or(0),
-        num(m.get("simulations_per_second").and_then(|v| v.as_f64()).unwrap_or(f64::NAN)),
-        m.get("threads").and_then(|v| v.as_u64()).unwrap_or(0),
-        num(m.get("wall_time_seconds").and_then(|v| v.as_f64()).unwrap_or(f64::NAN)),
+    section(
+        &mut h,
+        "report.fit_generations",
+        "report.fit_generations_intro",
+        &table_html(&dir.join("fit.csv"))?,
     );
-    h.push_str(&run);
+    section(
+        &mut h,
+        "report.fit_using",
+        "report.fit_using_intro",
+        &format!(
+            "<pre>dugnad run SCENARIO --posterior {0}\ndugnad compare SCENARIO --variant 'NAME: KEY=VALUE' --posterior {0}</pre>\n",
+            esc(&dir.display().to_string())
+        ),
+    );
+    let command = m
+        .get("command_line")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let figure = |key: &str, decimals: usize| match m.get(key).and_then(|v| v.as_f64()) {
+        Some(x) => format!("{x:.decimals$}"),
+        None => "NA".to_string(),
+    };
+    let figures = fill(
+        lang,
+        "report.fit_run_figures",
+        &[
+            ("simulations", &figure("simulations_total", 0)),
+            ("rate", &figure("simulations_per_second", 0)),
+            ("threads", &figure("threads", 0)),
+            ("seconds", &figure("wall_time_seconds", 2)),
+        ],
+    );
+    h.push_str(&format!(
+        "<section><h2>{}</h2>\n<p><code>{}</code></p>\n<p>{}</p></section>\n",
+        esc(lang.tr("report.fit_how_run")),
+        esc(&command),
+        esc(&figures)
+    ));
     h.push_str(REPORT_END);
-    crate::output::atomic::write_file_atomic(&dir.join("report.html"), h.as_bytes())
+    let page = localize_numbers(lang, &h);
+    crate::output::atomic::write_file_atomic(&dir.join("report.html"), page.as_bytes())
 }

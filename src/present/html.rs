@@ -122,12 +122,7 @@ pub fn inline_svg_file(path: &Path) -> Option<String> {
     inline_svg(&std::fs::read_to_string(path).ok()?)
 }
 
-/// The opening of an English report, up to its `<main>`; [`REPORT_END`] closes it.
-pub fn report_start(title: &str) -> String {
-    report_start_in(Lang::En, title)
-}
-
-/// The opening of a report in `lang` (run, comparison, sweep, sensitivity), up to its
+/// The opening of a report in `lang` (run, comparison, sweep, sensitivity, fit), up to its
 /// `<main>`; [`REPORT_END`] closes it.
 pub fn report_start_in(lang: Lang, title: &str) -> String {
     format!(
@@ -238,6 +233,6 @@ mod tests {
 
     #[test]
     fn pages_escape_their_titles() {
-        assert!(report_start("<x>").contains("<title>&lt;x&gt;</title>"));
+        assert!(report_start_in(Lang::En, "<x>").contains("<title>&lt;x&gt;</title>"));
     }
 }
