@@ -21,3 +21,9 @@ else
   echo "bench: dugnad bench failed (exit $status)" >&2
   exit "$status"
 fi
+# Where a turn's time goes: the week's fixed work against the turn loop's marginal cost
+# (docs/performance.md, "The cost structure"); printed, never judged.
+if command -v python3 >/dev/null; then
+  python3 scripts/bench-decompose.py target/release/dugnad scenarios/bench.toml \
+    --rounds 1 --replicates 4 --turns 30,120,480 || { echo "bench: bench-decompose failed" >&2; exit 1; }
+fi
