@@ -34,11 +34,14 @@ pub struct TextBox {
 }
 
 impl TextBox {
-    /// How far the two boxes overlap: the smaller of the overlaps along x and y (0 if apart).
+    /// How far the two boxes overlap ([`overlap`]).
     pub fn overlap(&self, other: &TextBox) -> f64 {
-        let dx = self.x1.min(other.x1) - self.x0.max(other.x0);
-        let dy = self.y1.min(other.y1) - self.y0.max(other.y0);
-        dx.min(dy).max(0.0)
+        overlap(self.corners(), other.corners())
+    }
+
+    /// The box as (x0, y0, x1, y1).
+    fn corners(&self) -> [f64; 4] {
+        [self.x0, self.y0, self.x1, self.y1]
     }
 
     /// How far the box runs off a canvas of `w` × `h` (0 if inside).
@@ -266,13 +269,18 @@ pub struct Mark {
 }
 
 impl Mark {
-    /// How far a text's box overlaps this mark's box: the smaller of the overlaps along x and
-    /// y (0 if apart).
+    /// How far a text's box overlaps this mark's box ([`overlap`]).
     pub fn overlap(&self, t: &TextBox) -> f64 {
-        let dx = self.x1.min(t.x1) - self.x0.max(t.x0);
-        let dy = self.y1.min(t.y1) - self.y0.max(t.y0);
-        dx.min(dy).max(0.0)
+        overlap([self.x0, self.y0, self.x1, self.y1], t.corners())
     }
+}
+
+/// How far two boxes given as (x0, y0, x1, y1) overlap: the smaller of the overlaps along x and
+/// y (0 if apart).
+fn overlap(a: [f64; 4], b: [f64; 4]) -> f64 {
+    let dx = a[2].min(b[2]) - a[0].max(b[0]);
+    let dy = a[3].min(b[3]) - a[1].max(b[1]);
+    dx.min(dy).max(0.0)
 }
 
 /// Every `<circle>` and `<polyline>` of an SVG written by plotters, as boxes.

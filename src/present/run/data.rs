@@ -382,27 +382,37 @@ impl StatColumns {
     }
 }
 
-/// Parses `timeseries.csv` content (`week,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n`).
-pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
+/// The rows of a statistics table (`KEY,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n`): each
+/// row's cells of the `key` column, the indicator and the lens, and its statistics.
+fn stat_rows<R: Read>(r: R, key: &str) -> Result<Vec<([String; 3], Stats)>> {
     let (mut rdr, cols) = reader(r)?;
-    let week = cols.need("week")?;
-    let ind = cols.need("indicator")?;
-    let lens = cols.need("lens")?;
+    let at = [cols.need(key)?, cols.need("indicator")?, cols.need("lens")?];
     let stats = StatColumns::find(&cols);
-    let mut ts = TimeSeries::default();
+    let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec?;
-        let Some(w) = parse_num(cell(&rec, Some(week))) else {
+        out.push((
+            at.map(|i| cell(&rec, Some(i)).to_string()),
+            stats.read(&rec),
+        ));
+    }
+    Ok(out)
+}
+
+/// Parses `timeseries.csv` content (`week,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n`).
+pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
+    let mut ts = TimeSeries::default();
+    for ([week, name, lens], stats) in stat_rows(r, "week")? {
+        let Some(w) = parse_num(&week) else {
             continue;
         };
-        let name = cell(&rec, Some(ind)).to_string();
         if name.is_empty() {
             continue;
         }
-        let key = (name, cell(&rec, Some(lens)).to_string());
+        let key = (name, lens);
         let stat = WeekStat {
             week: w.max(0.0) as u32,
-            stats: stats.read(&rec),
+            stats,
         };
         if !ts.by_indicator.contains_key(&key) {
             ts.indicators.push(key.clone());
@@ -417,22 +427,15 @@ pub fn parse_timeseries<R: Read>(r: R) -> Result<TimeSeries> {
 
 /// Parses `summary.csv` content (`scope,indicator,lens,mean,sd,ci_low,ci_high,p05,p95,n`).
 pub fn parse_summary<R: Read>(r: R) -> Result<Vec<SummaryRow>> {
-    let (mut rdr, cols) = reader(r)?;
-    let scope = cols.need("scope")?;
-    let ind = cols.need("indicator")?;
-    let lens = cols.need("lens")?;
-    let stats = StatColumns::find(&cols);
-    let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec?;
-        out.push(SummaryRow {
-            scope: cell(&rec, Some(scope)).to_string(),
-            indicator: cell(&rec, Some(ind)).to_string(),
-            lens: cell(&rec, Some(lens)).to_string(),
-            stats: stats.read(&rec),
-        });
-    }
-    Ok(out)
+    Ok(stat_rows(r, "scope")?
+        .into_iter()
+        .map(|([scope, indicator, lens], stats)| SummaryRow {
+            scope,
+            indicator,
+            lens,
+            stats,
+        })
+        .collect())
 }
 
 /// Parses `final.csv` content (`replicate,indicator,lens,value`, long) into one column per
