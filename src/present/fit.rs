@@ -569,45 +569,43 @@ pub fn write_report(dir: &Path, lang: Lang) -> Result<()> {
         "<h1>{heading}</h1>\n<p>{}</p>\n",
         lang.tr("report.fit_intro_html")
     ));
-    let section = |h: &mut String, title: &str, intro: &str, body: &str| {
-        h.push_str(&format!(
-            "<section><h2>{}</h2>\n<p>{}</p>\n{body}</section>\n",
-            esc(lang.tr(title)),
-            esc(lang.tr(intro))
-        ));
+    let figure = |stem: &str| {
+        inline_svg_file(&dir.join(format!("charts/{stem}.svg")))
+            .map(|svg| format!("<figure>{svg}</figure>"))
     };
-    section(
-        &mut h,
-        "report.fit_estimates",
-        "report.fit_estimates_intro",
-        &table_html(&dir.join("parameters.csv"))?,
+    let using = format!(
+        "<pre>dugnad run SCENARIO --posterior {0}\ndugnad compare SCENARIO --variant 'NAME: KEY=VALUE' --posterior {0}</pre>\n",
+        esc(&dir.display().to_string())
     );
-    for (stem, title) in [
-        ("predictive", "report.fit_predictive"),
-        ("pairs", "report.fit_posterior"),
-    ] {
-        if let Some(svg) = inline_svg_file(&dir.join(format!("charts/{stem}.svg"))) {
-            h.push_str(&format!(
-                "<section><h2>{}</h2>\n<figure>{svg}</figure></section>\n",
-                esc(lang.tr(title))
-            ));
-        }
-    }
-    section(
-        &mut h,
-        "report.fit_generations",
-        "report.fit_generations_intro",
-        &table_html(&dir.join("fit.csv"))?,
-    );
-    section(
-        &mut h,
-        "report.fit_using",
-        "report.fit_using_intro",
-        &format!(
-            "<pre>dugnad run SCENARIO --posterior {0}\ndugnad compare SCENARIO --variant 'NAME: KEY=VALUE' --posterior {0}</pre>\n",
-            esc(&dir.display().to_string())
+    // (title, introduction, body): a section without its body (a chart not drawn) is left out.
+    let sections = [
+        (
+            "report.fit_estimates",
+            Some("report.fit_estimates_intro"),
+            Some(table_html(&dir.join("parameters.csv"))?),
         ),
-    );
+        ("report.fit_predictive", None, figure("predictive")),
+        ("report.fit_posterior", None, figure("pairs")),
+        (
+            "report.fit_generations",
+            Some("report.fit_generations_intro"),
+            Some(table_html(&dir.join("fit.csv"))?),
+        ),
+        (
+            "report.fit_using",
+            Some("report.fit_using_intro"),
+            Some(using),
+        ),
+    ];
+    for (title, intro, body) in sections {
+        let Some(body) = body else { continue };
+        h.push_str(&format!("<section><h2>{}</h2>\n", esc(lang.tr(title))));
+        if let Some(intro) = intro {
+            h.push_str(&format!("<p>{}</p>\n", esc(lang.tr(intro))));
+        }
+        h.push_str(&body);
+        h.push_str("</section>\n");
+    }
     let command = m
         .get("command_line")
         .and_then(|v| v.as_array())
