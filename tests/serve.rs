@@ -1,6 +1,7 @@
 //! `dugnad serve`: the classroom server answers good requests, refuses bad ones with a 4xx and a
 //! message, bounds the work, and keeps answering. Runs the server in-process on a free port.
 
+use dugnad::lang::Lang;
 use dugnad::teach::serve::{self, Running, BUNDLED};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -155,11 +156,11 @@ fn a_valid_comparison_returns_series_and_paired_differences() {
             "founding_volunteers_retained"
         ]
     );
-    // Each chart says whom it is about, from the lens it was computed at.
-    let whom: Vec<&str> = inds.iter().map(|i| i["whom"].as_str().unwrap()).collect();
-    assert_eq!(whom[0], "newcomers");
+    // Each chart says whom it is about by key, from the lens it was computed at.
+    let whom: Vec<&Value> = inds.iter().map(|i| &i["whom"]).collect();
+    assert_eq!(*whom[0], json!({ "key": "newcomers" }));
     // Neither café has staff: the chart does not name any.
-    assert_eq!(whom[5], "volunteers");
+    assert_eq!(*whom[5], json!({ "key": "volunteers" }));
     for i in inds {
         for d in ["a", "b"] {
             for s in ["mean", "p05", "p95"] {
@@ -887,24 +888,155 @@ fn one_activity_of_a_scenario_runs_alone() {
     assert_eq!(v["activity"], json!(acts[1]));
 }
 
+/// The words the page shows for a `whom` the server sent, as app.js's `whomWord` makes them:
+/// the catalogue's `page.whom_<key>` with the other fields filled in.
+fn whom_words(lang: Lang, whom: &Value) -> String {
+    let fields = whom.as_object().expect("whom is an object");
+    let key = fields["key"].as_str().expect("whom has a key");
+    let mut words = lang
+        .catalogue()
+        .get(&format!("page.whom_{key}"))
+        .unwrap_or_else(|| panic!("{lang} has no page.whom_{key}"))
+        .clone();
+    for (name, value) in fields {
+        words = words.replace(&format!("{{{name}}}"), value.as_str().unwrap());
+    }
+    words
+}
+
 #[test]
 fn no_chart_names_staff_when_there_are_none() {
+    let founders =
+        json!({ "replicates": 2, "weeks": 4, "indicators": ["founding_volunteers_retained"] });
     let kc = json!({ "scenario": "knitting-cafe", "overrides": [] });
-    let (status, v) = compare(
-        kc.clone(),
-        kc,
-        json!({ "replicates": 2, "weeks": 4, "indicators": ["founding_volunteers_retained"] }),
-    );
+    let (status, v) = compare(kc.clone(), kc, founders.clone());
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["indicators"][0]["whom"], "volunteers");
+    // Neither design has staff: the volunteers and staff (`all`) are the volunteers alone.
+    assert_eq!(v["indicators"][0]["lens"], "all");
+    let whom = &v["indicators"][0]["whom"];
+    assert_eq!(*whom, json!({ "key": "volunteers" }));
+    assert_eq!(whom_words(Lang::En, whom), "volunteers");
+    assert_eq!(whom_words(Lang::Nb, whom), "frivillige");
     let cc = json!({ "scenario": "community-centre", "overrides": [] });
+    let (status, v) = compare(cc.clone(), cc, founders);
+    assert_eq!(status, 200, "{v}");
+    let whom = &v["indicators"][0]["whom"];
+    assert_eq!(*whom, json!({ "key": "hosts" }));
+    assert_eq!(whom_words(Lang::En, whom), "volunteers and staff");
+    assert_eq!(whom_words(Lang::Nb, whom), "frivillige og ansatte");
+    // An attribute lens: the key and its cell, the cell as data.
     let (status, v) = compare(
-        cc.clone(),
-        cc,
-        json!({ "replicates": 2, "weeks": 4, "indicators": ["founding_volunteers_retained"] }),
+        json!({ "scenario": "knitting-cafe", "overrides": ["output.by=[\"gender\"]"] }),
+        json!({ "scenario": "knitting-cafe", "overrides": ["output.by=[\"gender\"]"] }),
+        json!({ "replicates": 2, "weeks": 4, "indicators": ["mean_agency"], "lens": "newcomers|gender=woman" }),
     );
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["indicators"][0]["whom"], "volunteers and staff");
+    let whom = &v["indicators"][0]["whom"];
+    assert_eq!(
+        *whom,
+        json!({ "key": "newcomers_with", "cell": "gender = woman" })
+    );
+    assert_eq!(whom_words(Lang::Nb, whom), "nyankomne, gender = woman");
+}
+
+#[test]
+fn the_charted_indicators_say_whom_by_key() {
+    let (status, body, _) = get("/api/scenarios");
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    let charted = v["charted"].as_array().unwrap();
+    assert_eq!(charted.len(), serve::charted().len());
+    let en = Lang::En.catalogue();
+    for c in charted {
+        let fields = c.as_object().unwrap();
+        let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["key", "lens", "meaning", "title", "whom"], "{c}");
+        // Whom: a key alone (a headline lens has no cell), worded in both catalogues.
+        let whom = c["whom"].as_object().unwrap();
+        assert_eq!(whom.len(), 1, "{c}");
+        let key = whom["key"].as_str().unwrap();
+        assert!(
+            !key.is_empty() && key.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+            "a key, not words: {c}"
+        );
+        for lang in Lang::ALL {
+            assert!(!whom_words(lang, &c["whom"]).is_empty());
+        }
+        // The key and lens are data; the title and meaning are the catalogue's own English
+        // (the page words them by the indicator's key): no English outside the catalogue.
+        let name = c["key"].as_str().unwrap();
+        assert!(dugnad::metrics::indicator(name).is_some(), "{c}");
+        for field in ["title", "meaning"] {
+            let text = c[field].as_str().unwrap();
+            assert!(
+                en.values().any(|s| s == text),
+                "{name}.{field} {text:?} is not a catalogue string"
+            );
+        }
+    }
+    let whom = |name: &str| {
+        charted
+            .iter()
+            .find(|c| c["key"] == name)
+            .map(|c| c["whom"]["key"].clone())
+            .unwrap()
+    };
+    assert_eq!(whom("voice_parity"), "newcomers");
+    // Before any design is chosen, the volunteer indicator is about volunteers and staff.
+    assert_eq!(whom("founding_volunteers_retained"), "hosts");
+}
+
+#[test]
+fn every_whom_the_server_can_send_has_words_in_both_catalogues() {
+    use dugnad::metrics::INDICATORS;
+    // Every lens of every indicator, the scenario-dependent ones by example, and one of no known
+    // form (a request may name any lens with `|` or `=`), with and without staff.
+    let mut sent = std::collections::BTreeMap::new();
+    for i in INDICATORS {
+        for lens in i.lenses.names() {
+            let lens = match lens {
+                "newcomers|<attribute>=<value>" => "newcomers|gender=woman",
+                "origin=<label>" => "origin=syria",
+                l => l,
+            };
+            for lens in [lens, "region=north"] {
+                for any_staff in [true, false] {
+                    let w = serve::whom(i.name, lens, any_staff);
+                    sent.insert(w["key"].as_str().unwrap().to_string(), w);
+                }
+            }
+        }
+    }
+    let keys: Vec<&str> = sent.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "all_participants",
+            "hosts",
+            "lens",
+            "local_participants",
+            "newcomers",
+            "newcomers_with",
+            "origin",
+            "staff",
+            "volunteers"
+        ]
+    );
+    for (key, whom) in &sent {
+        for lang in Lang::ALL {
+            let words = whom_words(lang, whom);
+            assert!(
+                !words.contains('{') && !words.is_empty(),
+                "{lang} page.whom_{key} fills every placeholder from {whom}: {words:?}"
+            );
+        }
+        // Each placeholder of the words is a field the server sends.
+        let template = Lang::En.tr(&format!("page.whom_{key}")).to_string();
+        for field in whom.as_object().unwrap().keys().filter(|f| *f != "key") {
+            assert!(template.contains(&format!("{{{field}}}")), "{key}: {field}");
+        }
+    }
+    assert_eq!(whom_words(Lang::Nb, &sent["origin"]), "opprinnelse syria");
 }
 
 #[test]

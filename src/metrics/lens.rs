@@ -14,6 +14,7 @@
 //!   `[output] by` (origin among them when listed), and `origin=<label>` for the stereotype of
 //!   each non-majority origin.
 
+use crate::lang::Lang;
 use crate::model::person::{Person, NO_VALUE};
 use crate::model::Design;
 
@@ -74,14 +75,21 @@ impl Class {
         }
     }
 
-    /// Who the class is, in words.
-    pub fn words(self) -> &'static str {
+    /// The catalogue key of who the class is, in full words (`common.words_volunteers`): each
+    /// language declares them (`src/lang/`).
+    pub fn words_key(self) -> &'static str {
         match self {
-            Class::Newcomer => "newcomers (participants of a non-majority origin)",
-            Class::LocalParticipant => "local participants (participants of a majority origin)",
-            Class::Volunteer => "volunteers",
-            Class::Staff => "staff",
+            Class::Newcomer => "common.newcomers_words",
+            Class::LocalParticipant => "common.words_local_participants",
+            Class::Volunteer => "common.words_volunteers",
+            Class::Staff => "common.words_staff",
         }
+    }
+
+    /// Who the class is, in words, in English (the codebook's words): the catalogue's
+    /// [`Class::words_key`].
+    pub fn words(self) -> &'static str {
+        Lang::En.tr(self.words_key())
     }
 }
 
@@ -119,11 +127,11 @@ impl Subject {
         }
     }
 
-    /// `all` in words.
-    pub fn words(self) -> &'static str {
+    /// The catalogue key of `all` in full words (`common.words_all_hosts`).
+    pub fn words_key(self) -> &'static str {
         match self {
-            Subject::Participants => "all participants (newcomers and local participants)",
-            Subject::Hosts => "all volunteers and staff",
+            Subject::Participants => "common.words_all_participants",
+            Subject::Hosts => "common.words_all_hosts",
         }
     }
 }

@@ -344,7 +344,7 @@ fn compare_findings(h: &mut String, c: &Comparison, lang: Lang) {
             .filter(|l| l.design == d && headline.contains(&c.layout.series[l.series].name()))
         {
             let s = &c.layout.series[l.series];
-            let kind = meta::meta(s.name()).kind;
+            let kind = meta::kind(s.name());
             let dd = &l.diff;
             let _ = writeln!(
                 h,
@@ -444,7 +444,7 @@ fn sweep_finding(lang: Lang, cells: &Cells, s: usize, ranking: Option<&Ranking>)
     let defined: Vec<usize> = (0..ys.len()).filter(|&c| ys[c].is_finite()).collect();
     let lo = *defined.iter().min_by(|&&a, &&b| ys[a].total_cmp(&ys[b]))?;
     let hi = *defined.iter().max_by(|&&a, &&b| ys[a].total_cmp(&ys[b]))?;
-    let kind = meta::meta(name).kind;
+    let kind = meta::kind(name);
     let direction = crate::metrics::indicator(name).map(|i| i.direction);
     let (best, worst) = match direction {
         Some(Direction::HigherIsWorse) => (lo, hi),
@@ -718,7 +718,7 @@ fn ranking_section(
     );
     for ((name, lens), r) in cells.series.iter().zip(rankings) {
         let Some(r) = r else { continue };
-        let kind = meta::meta(name).kind;
+        let kind = meta::kind(name);
         for (i, e) in r.effects.iter().enumerate() {
             let head = if i == 0 {
                 format!(

@@ -416,7 +416,7 @@ fn scatter_panel<DB: DrawingBackend>(
     ys: &[f64],
 ) -> Result<()> {
     let colour = lens_colour(lens);
-    let kind = meta::meta(name).kind;
+    let kind = meta::kind(name);
     let n = xs
         .iter()
         .zip(ys)

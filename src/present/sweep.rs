@@ -121,8 +121,8 @@ fn line_panel<DB: DrawingBackend>(
     pts: &[(f64, f64, f64, f64)],
 ) -> Result<()> {
     let colour = lens_colour(lens);
-    let m = meta::meta(name);
-    let range = declared_range(m.kind);
+    let kind = meta::kind(name);
+    let range = declared_range(kind);
     // A CI never runs past what the indicator can be (a share's band stays below 1).
     let clamp = |v: f64| match range {
         Some((lo, hi)) if v.is_finite() => v.clamp(lo, hi),
@@ -178,7 +178,7 @@ fn line_panel<DB: DrawingBackend>(
 /// within a narrow band is painted in nearly one colour), else the range of its cells; and
 /// which of the two it is.
 fn heat_scale(indicator: &str, cells: &[(usize, usize, f64)]) -> ((f64, f64), bool) {
-    if let Some(r) = declared_range(meta::meta(indicator).kind) {
+    if let Some(r) = declared_range(meta::kind(indicator)) {
         return (r, true);
     }
     let (lo, hi) = finite_range(cells.iter().map(|c| c.2));

@@ -20,6 +20,7 @@ use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{headline_lens, key_indicators, View};
 use crate::metrics::{indicator, indicator_names, INDICATORS};
 use crate::model::group::Design;
+use crate::present::meta::Whom;
 use crate::scenario::{self, Dist, Role, Scenario};
 use crate::sim::replicates::{run_plan, RunPlan};
 use crate::stats::paired_difference;
@@ -118,15 +119,19 @@ fn classroom_label(name: &str) -> (String, String) {
     }
 }
 
-/// Whose figures a chart shows, in words ("newcomers", "volunteers and staff"); "volunteers"
-/// alone when neither design has staff, so that no chart names people who are not there.
-fn whom(name: &str, lens: &str, any_staff: bool) -> String {
-    let w = crate::present::meta::lens_short(name, lens);
-    if any_staff {
-        w
-    } else {
-        w.replace("volunteers and staff", "volunteers")
+/// Whose figures a chart shows, by key, for the page to word from its catalogue
+/// (`page.whom_<key>`): `{"key": "newcomers"}`, `{"key": "newcomers_with", "cell": "gender =
+/// woman"}` ([`Whom::key`], [`Whom::arg`]). Where neither design has staff the volunteers and
+/// staff are the volunteers alone ([`Whom::without_staff`]), so that no chart names people who
+/// are not there.
+pub fn whom(name: &str, lens: &str, any_staff: bool) -> Value {
+    let w = Whom::of(name, lens);
+    let w = if any_staff { w } else { w.without_staff() };
+    let mut out = json!({ "key": w.key() });
+    if let Some((placeholder, value)) = w.arg() {
+        out[placeholder] = json!(value);
     }
+    out
 }
 
 /// The indicators the page charts by default: the key indicators of [`View::Classroom`].
@@ -940,8 +945,7 @@ fn scenarios_endpoint() -> Value {
         "charted": charted().into_iter().map(|key| {
             let (title, meaning) = classroom_label(key);
             let lens = indicator(key).map(headline_lens).unwrap_or("all");
-            let whom = crate::present::meta::lens_short(key, lens);
-            json!({ "key": key, "lens": lens, "whom": whom, "title": title, "meaning": meaning })
+            json!({ "key": key, "lens": lens, "whom": whom(key, lens, true), "title": title, "meaning": meaning })
         }).collect::<Vec<_>>(),
         "subject": crate::present::meta::newcomers_words(Lang::En),
         "not_a_forecast": crate::present::meta::not_a_forecast(Lang::En),

@@ -283,6 +283,12 @@ try {
   assert.match(nb.legend, /sammenbindende/);
   assert.equal(nb.slider, "Tjenesteramme");
   assert.match(await page.textContent("#chart-spoken_for_rate .meaning"), /nyankomne/);
+  // Whom each chart is about, worded by the page from the server's key: neither café has staff,
+  // so the volunteer chart is about the volunteers alone, in bokmål.
+  assert.match(await page.textContent("#chart-founding_volunteers_retained .meaning"), /Gjelder frivillige\./);
+  const nbWhom = await page.$$eval("#chart-diff .diff-label", (ls) => ls.map((l) => l.textContent.split(" — ")[1]));
+  console.log(`nb whom: ${JSON.stringify(nbWhom)}`);
+  assert.deepEqual(nbWhom, ["nyankomne", "nyankomne", "nyankomne", "nyankomne", "nyankomne", "frivillige"]);
   assert.match(page.url(), /lang=nb/, "the address keeps the language");
   // The replay's transcript is asked for again in bokmål; the end of the week stays on the right.
   await page.waitForFunction(() => / — uke \d+, gruppe /.test(document.querySelector("#transcript .l-title")?.textContent || ""), null, { timeout: 20000 });
@@ -294,6 +300,7 @@ try {
   await page.waitForFunction(() => document.documentElement.lang === "en", null, { timeout: 5000 });
   assert.equal(await page.textContent("#watch h2"), "Watch a meeting", "back in English");
   assert.equal(await page.textContent("#chart-spoken_for_rate .title"), "Sentences finished by others");
+  assert.match(await page.textContent("#chart-founding_volunteers_retained .meaning"), /About volunteers\./);
   assert.equal(await page.textContent("#sliders .row .name"), "Service frame");
   await page.waitForFunction(() => / — week \d+, group /.test(document.querySelector("#transcript .l-title")?.textContent || ""), null, { timeout: 20000 });
   assert.match(await page.textContent("#transcript .pane.after .l-heading"), /^End of week \d+$/);

@@ -370,11 +370,11 @@ fn trajectory_panel<DB: DrawingBackend>(
     marks: &[Mark],
     look: Look,
 ) -> Result<()> {
-    let m = meta::meta(name);
+    let kind = meta::kind(name);
     let trajectories: Vec<(&str, Trajectory)> = layers
         .iter()
         .map(|(lens, stats)| {
-            let t = match m.kind {
+            let t = match kind {
                 Kind::Share | Kind::Level => Trajectory::from_stats(stats).clamp_bands(0.0, 1.0),
                 Kind::Count | Kind::Ratio | Kind::Rate => {
                     Trajectory::from_stats(stats).clamp_bands(0.0, f64::MAX)
@@ -386,14 +386,14 @@ fn trajectory_panel<DB: DrawingBackend>(
         .collect();
     let x = weeks.map(|(a, b)| week_range(a, b)).unwrap_or((0.0, 1.0));
     let y = axis_range(
-        m.kind,
+        kind,
         trajectories
             .iter()
             .filter_map(|(_, t)| t.y_extent())
             .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))),
     );
     let mut chart = build_chart(area, caption, x, y, 100)?;
-    let yf = y_formatter(look.lang, m.kind, y.1 - y.0);
+    let yf = y_formatter(look.lang, kind, y.1 - y.0);
     let unit = meta::unit_in(look.lang, name);
     mesh(
         &mut chart,
@@ -409,7 +409,7 @@ fn trajectory_panel<DB: DrawingBackend>(
     if trajectories.iter().all(|(_, t)| t.is_empty()) {
         return note(&mut chart, look.tr("chart.run_no_data_lens"));
     }
-    match m.kind {
+    match kind {
         Kind::Ratio => reference_line(&mut chart, 1.0)?,
         Kind::Signed => reference_line(&mut chart, 0.0)?,
         _ => {}
@@ -808,7 +808,7 @@ fn histogram_panel<DB: DrawingBackend>(
     final_week: Option<u64>,
     lang: Lang,
 ) -> Result<()> {
-    let m = meta::meta(name);
+    let kind = meta::kind(name);
     let unit = meta::unit_in(lang, name);
     let hist = histogram(values, 20);
     let x = match &hist {
@@ -832,7 +832,7 @@ fn histogram_panel<DB: DrawingBackend>(
         (0.0, y1),
         80,
     )?;
-    let xf = y_formatter(lang, m.kind, x.1 - x.0);
+    let xf = y_formatter(lang, kind, x.1 - x.0);
     mesh(
         &mut chart,
         MeshSpec {
@@ -873,7 +873,7 @@ fn histogram_panel<DB: DrawingBackend>(
         let label = fill(
             lang,
             "chart.run_mean_label",
-            &[("value", &fmt_label(lang, m.kind, mu))],
+            &[("value", &fmt_label(lang, kind, mu))],
         );
         let anchor = if right_half { HPos::Right } else { HPos::Left };
         let dx = (x.1 - x.0) * 0.015 * if right_half { -1.0 } else { 1.0 };

@@ -360,7 +360,7 @@ fn glance(h: &mut String, data: &RunData, lang: Lang) {
     let mut any = false;
     let replicates = data.replicates();
     for (name, lens) in key_series(View::Glance) {
-        let m = meta::meta(name);
+        let kind = meta::kind(name);
         let row = data.summary_row("final_week", name, lens);
         let traj = first_last(data.timeseries.get(name, lens));
         if row.and_then(|r| r.stats.mean).is_none() && traj.is_none() {
@@ -369,8 +369,8 @@ fn glance(h: &mut String, data: &RunData, lang: Lang) {
         any = true;
         let colour = hex(lens_colour(lens));
         let value = row
-            .map(|r| fmt_value(m.kind, r.stats.mean))
-            .or_else(|| traj.map(|t| fmt_value(m.kind, Some(t.1 .1))))
+            .map(|r| fmt_value(kind, r.stats.mean))
+            .or_else(|| traj.map(|t| fmt_value(kind, Some(t.1 .1))))
             .unwrap_or_else(|| "NA".into());
         let ci = row
             .and_then(|r| Some((r.stats.ci_low?, r.stats.ci_high?)))
@@ -379,8 +379,8 @@ fn glance(h: &mut String, data: &RunData, lang: Lang) {
                     lang,
                     "report.ci_range",
                     &[
-                        ("low", &fmt_value(m.kind, Some(lo))),
-                        ("high", &fmt_value(m.kind, Some(hi))),
+                        ("low", &fmt_value(kind, Some(lo))),
+                        ("high", &fmt_value(kind, Some(hi))),
                     ],
                 )
             })
@@ -391,9 +391,9 @@ fn glance(h: &mut String, data: &RunData, lang: Lang) {
                 "report.moved",
                 &[
                     ("w0", &w0),
-                    ("v0", &fmt_value(m.kind, Some(v0))),
+                    ("v0", &fmt_value(kind, Some(v0))),
                     ("w1", &w1),
-                    ("v1", &fmt_value(m.kind, Some(v1))),
+                    ("v1", &fmt_value(kind, Some(v1))),
                 ],
             ),
             _ => String::new(),
@@ -409,7 +409,7 @@ fn glance(h: &mut String, data: &RunData, lang: Lang) {
                 fill(
                     lang,
                     "report.locals_value",
-                    &[("value", &fmt_value(m.kind, Some(v)))],
+                    &[("value", &fmt_value(kind, Some(v)))],
                 )
             })
             .unwrap_or_default();
@@ -1064,7 +1064,7 @@ fn summary_table(h: &mut String, data: &RunData, lang: Lang) {
         _ => "NA".into(),
     };
     for (name, lens) in &names {
-        let m = meta::meta(name);
+        let kind = meta::kind(name);
         let fw: Option<&SummaryRow> = data.summary_row("final_week", name, lens);
         let rm: Option<&SummaryRow> = data.summary_row("run_mean", name, lens);
         // The meaning once per indicator, at its first lens.
@@ -1102,20 +1102,20 @@ fn summary_table(h: &mut String, data: &RunData, lang: Lang) {
             esc(name),
             esc(&meta::lens_short_in(lang, name, lens)),
             esc(&meaning),
-            esc(&fmt_value(m.kind, fw.and_then(|r| r.stats.mean))),
+            esc(&fmt_value(kind, fw.and_then(|r| r.stats.mean))),
             esc(&range(
-                m.kind,
+                kind,
                 fw.and_then(|r| r.stats.ci_low),
                 fw.and_then(|r| r.stats.ci_high)
             )),
             esc(&range(
-                m.kind,
+                kind,
                 fw.and_then(|r| r.stats.p05),
                 fw.and_then(|r| r.stats.p95)
             )),
-            esc(&fmt_value(m.kind, rm.and_then(|r| r.stats.mean))),
+            esc(&fmt_value(kind, rm.and_then(|r| r.stats.mean))),
             esc(&range(
-                m.kind,
+                kind,
                 rm.and_then(|r| r.stats.ci_low),
                 rm.and_then(|r| r.stats.ci_high)
             )),

@@ -43,15 +43,11 @@ function roleWord(role) {
     default: return t("role_participant");
   }
 }
-// Whose figures a chart shows: the server's English words, in the page's language.
+// Whose figures a chart shows, in the page's language: the server sends a key and the values
+// its words insert ({key: "hosts"}, {key: "newcomers_with", cell: "gender = woman"}), the words
+// are the catalogue's whom_<key>.
 function whomWord(w) {
-  switch (w) {
-    case "newcomers": return t("whom_newcomers");
-    case "volunteers and staff": return t("whom_hosts");
-    case "volunteers": return t("whom_volunteers");
-    case "all participants": return t("whom_all_participants");
-    default: return w;
-  }
+  return t(`whom_${w.key}`, w);
 }
 // The classroom's own title and meaning of a charted indicator (the server's English otherwise).
 function indicatorWords(ind) {
