@@ -200,7 +200,7 @@ pub struct CellJob<'a> {
     pub what: &'a str,
     /// What a cell is called.
     pub unit: Unit,
-    /// The language of the start message and the closing lines.
+    /// The language of the start message's shard and resume notes.
     pub lang: Lang,
     /// Whether each cell's per-replicate rows are kept.
     pub keep: bool,
@@ -275,6 +275,7 @@ pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> R
             job.lang,
         ));
     }
+    // Progress bars stay English (docs/i18n.md): indicatif formats their rate and time left.
     let bar = CellBar::new(
         job.what,
         pending.len(),
