@@ -118,9 +118,9 @@ pub struct ReportArgs {
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
-    /// Language of the report and its charts (and of `run`'s terminal summary): en (default)
-    /// or nb (Norwegian bokmål); when not given, the DUGNAD_LANG environment variable, if set.
-    /// The CSVs are the same in every language.
+    /// Language of the report, its charts and the command's terminal summary: en (default) or
+    /// nb (Norwegian bokmål); when not given, the DUGNAD_LANG environment variable, if set.
+    /// The CSVs and the manifest are the same in every language.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<crate::lang::Lang>,
 }

@@ -1,8 +1,9 @@
 //! Under `--lang nb` nothing a reader sees is English, and numbers carry a decimal comma: the
 //! reports of run, compare (with adaptive replication), grid and LHS sweeps and Morris and Sobol
-//! sensitivity and of a fit (their text, tables and inline charts), the terminal summary, the classroom
-//! page's strings, and the meeting transcript of `dugnad trace` (and so of the classroom
-//! replay). A regression guard: each surface is rendered under nb and searched for
+//! sensitivity and of a fit (their text, tables and inline charts), the terminal summary of each
+//! of those commands (and of sharded, resumed and merged sweeps, a sharded sensitivity analysis
+//! and a fit waiting for its other shards), the classroom page's strings, and the meeting
+//! transcript of `dugnad trace` (and so of the classroom replay). A regression guard: each surface is rendered under nb and searched for
 //! common English words outside code, data names (indicator, lens, column and scenario keys)
 //! and proper names (the study's title, the scenario's own description).
 
@@ -209,6 +210,37 @@ fn nb(args: &[&str], out: &Path) -> String {
     )
 }
 
+/// The lines a command printed on the terminal, its data names removed: words with `_` (indicator
+/// keys, `final_week`), lens names (`voice_parity (volunteers)`) and priors as the scenario writes
+/// them (`{ uniform = [0.0, 1.5] }`). Paths, flags and keys with `.` are left to [`is_data`].
+fn terminal(text: &str) -> Vec<String> {
+    let lenses: Vec<&str> = Lang::En
+        .catalogue()
+        .keys()
+        .filter_map(|k| k.strip_prefix("common.lens_"))
+        .chain(["all"])
+        .collect();
+    text.lines()
+        .map(|l| {
+            let mut l = l.to_string();
+            while let (Some(a), Some(b)) = (l.find("{ "), l.find(" }")) {
+                if b < a {
+                    break;
+                }
+                l.replace_range(a..b + 2, " ");
+            }
+            l.split_whitespace()
+                .filter(|w| {
+                    let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
+                    !w.contains('_') && !lenses.contains(&bare)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 fn report(dir: &Path) -> Vec<String> {
     visible_text(&std::fs::read_to_string(dir.join("report.html")).unwrap())
 }
@@ -224,6 +256,8 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         .map(|s| Lang::Nb.number(&description(s)))
         .collect();
     let small = ["--replicates", "3", "--weeks", "12", "--quiet"];
+    // The commands below are not quiet: their terminal summaries are checked too.
+    let loud = &small[..4];
     let mut found = Vec::new();
 
     // The run report of two scenarios, and the terminal summary.
@@ -245,22 +279,12 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         &t("summary"),
     );
     // The summary names indicators by key (data vocabulary); its words and numbers are checked.
-    let lines: Vec<String> = summary
-        .lines()
-        .map(|l| {
-            l.split_whitespace()
-                .filter(|w| !w.contains('_') && !w.starts_with('('))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|l| !l.contains(" → "))
-        .collect();
-    found.extend(problems("summary", &lines, &allowed));
+    found.extend(problems("summary", &terminal(&summary), &allowed));
 
     // compare, with adaptive replication; a grid and an LHS sweep; Morris and Sobol.
     let other = "scenarios/co-designed-cafe.toml";
     let cmp = t("compare");
-    nb(
+    let said = nb(
         &[
             "compare",
             cafe,
@@ -277,21 +301,42 @@ fn nothing_a_reader_sees_under_nb_is_english() {
             "4",
             "--max-replicates",
             "8",
-            "--quiet",
         ],
         &cmp,
     );
     found.extend(problems("compare", &report(&cmp), &allowed));
+    let said = terminal(&said);
+    // The adaptive sentence, the head, the columns (two lines) and a line per headline indicator.
+    assert!(said.len() > 4, "{said:?}");
+    found.extend(problems("compare (terminal)", &said, &allowed));
     let grid = t("grid");
-    nb(
-        &[
-            &["sweep", cafe, "--vary", "activity.co_design=0,0.5,1"][..],
-            &small[..],
-        ]
-        .concat(),
-        &grid,
-    );
+    let vary = ["sweep", cafe, "--vary", "activity.co_design=0,0.5,1"];
+    let said = nb(&[&vary[..], loud].concat(), &grid);
     found.extend(problems("grid sweep", &report(&grid), &allowed));
+    found.extend(problems(
+        "grid sweep (terminal)",
+        &terminal(&said),
+        &allowed,
+    ));
+    // The same sweep in two shards, merged; then one shard resumed to the whole sweep.
+    let mut sharded = String::new();
+    let (one, two) = (t("shard-0"), t("shard-1"));
+    for (shard, dir) in [("0/2", &one), ("1/2", &two)] {
+        let args = [&vary[..], loud, &["--no-charts", "--shard", shard][..]].concat();
+        sharded.push_str(&nb(&args, dir));
+    }
+    let merge = [
+        "merge",
+        one.to_str().unwrap(),
+        two.to_str().unwrap(),
+        "--no-charts",
+    ];
+    sharded.push_str(&nb(&merge, &t("merged")));
+    let args = [&vary[..], loud, &["--no-charts"][..]].concat();
+    sharded.push_str(&nb(&args, &one));
+    let said = terminal(&sharded);
+    assert_eq!(said.len(), 7, "{said:?}");
+    found.extend(problems("sharded sweep (terminal)", &said, &allowed));
     let lhs = t("lhs");
     let ranges = [
         "--range",
@@ -299,38 +344,52 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         "--range",
         "activity.facilitation=0:1",
     ];
-    nb(
-        &[
-            &["sweep", cafe, "--sample", "lhs:8"][..],
-            &ranges[..],
-            &small[..],
-        ]
-        .concat(),
+    let said = nb(
+        &[&["sweep", cafe, "--sample", "lhs:8"][..], &ranges[..], loud].concat(),
         &lhs,
     );
     found.extend(problems("LHS sweep", &report(&lhs), &allowed));
+    found.extend(problems("LHS sweep (terminal)", &terminal(&said), &allowed));
     let morris = t("morris");
-    nb(
+    let said = nb(
         &[
             &["sensitivity", cafe, "--trajectories", "3"][..],
             &ranges[..],
-            &small[..],
+            loud,
         ]
         .concat(),
         &morris,
     );
     found.extend(problems("Morris", &report(&morris), &allowed));
+    found.extend(problems("Morris (terminal)", &terminal(&said), &allowed));
+    // A shard of it at the scenario's own replicate count: the note that fewer would do.
+    let said = nb(
+        &[
+            &["sensitivity", cafe, "--trajectories", "2", "--weeks", "12"][..],
+            &ranges[..],
+            &["--shard", "0/2", "--no-charts"][..],
+        ]
+        .concat(),
+        &t("morris-shard"),
+    );
+    let said = terminal(&said);
+    assert_eq!(said.len(), 3, "{said:?}");
+    found.extend(problems("Morris shard (terminal)", &said, &allowed));
     let sobol = t("sobol");
-    nb(
+    let said = nb(
         &[
             &["sensitivity", cafe, "--method", "sobol", "--samples", "8"][..],
             &ranges[..],
-            &small[..],
+            loud,
         ]
         .concat(),
         &sobol,
     );
     found.extend(problems("Sobol", &report(&sobol), &allowed));
+    let said = terminal(&said);
+    // The head, warnings (N = 8 is too small), the ranking and the closing line.
+    assert!(said.len() > 8, "{said:?}");
+    found.extend(problems("Sobol (terminal)", &said, &allowed));
 
     // A fit's report: fitted under nb, and an English fit redrawn by `plot --lang nb`.
     let fit_args = [
@@ -342,15 +401,27 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         "60",
         "--generations",
         "2",
-        "--quiet",
     ];
     let fit = t("fit");
-    nb(&fit_args, &fit);
+    let said = nb(&fit_args, &fit);
     found.extend(problems("fit", &report(&fit), &allowed));
+    found.extend(problems("fit (terminal)", &terminal(&said), &allowed));
+    // One shard of a fit that does not wait for the other.
+    let said = nb(
+        &[
+            &fit_args[..],
+            &["--shard", "0/2", "--no-wait", "--no-charts"][..],
+        ]
+        .concat(),
+        &t("fit-shard"),
+    );
+    let said = terminal(&said);
+    assert_eq!(said.len(), 2, "{said:?}");
+    found.extend(problems("fit shard (terminal)", &said, &allowed));
     let fit_en = t("fit-en");
     dugnad()
         .args(fit_args)
-        .arg("-o")
+        .args(["--quiet", "-o"])
         .arg(&fit_en)
         .current_dir(root())
         .env_remove("DUGNAD_LANG")

@@ -8,6 +8,7 @@ use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, Present, Store, SweepDef};
 use crate::experiment::sweep::{self, Sweep};
 use crate::experiment::Scope;
+use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_indicators, View};
 use crate::output::atomic::{write_file_atomic, ResultDir};
 use crate::output::formats::write_tables;
@@ -44,10 +45,10 @@ pub fn compare(cmd: &CompareCmd) -> Result<()> {
     )?;
     let dir = out.commit()?;
     if let Some(o) = &comparison.adaptive {
-        println!("{}", o.sentence());
+        println!("{}", o.sentence_in(lang));
     }
     if !cmd.run.quiet {
-        print_comparison(&comparison, &dir, started);
+        print_comparison(&comparison, &dir, started, lang);
     }
     Ok(())
 }
@@ -81,7 +82,7 @@ pub fn write_comparison(
     threads: usize,
     provenance: Provenance,
     started: Instant,
-    charts: Option<crate::lang::Lang>,
+    charts: Option<Lang>,
 ) -> Result<()> {
     let drawn = plan.contenders[0].drawn.as_ref();
     let mut tables = vec![compare::table(c)];
@@ -103,23 +104,41 @@ pub fn write_comparison(
     out.write("manifest.json", &to_json(&manifest))
 }
 
-/// The comparison's size and folder, and each design's headline differences to the baseline.
-fn print_comparison(c: &Comparison, dir: &Path, started: Instant) {
+/// The comparison's size and folder, and each design's headline differences to the baseline, in
+/// `lang` (design, indicator and lens names as they are).
+fn print_comparison(c: &Comparison, dir: &Path, started: Instant, lang: Lang) {
     let (names, baseline) = (&c.names, c.baseline);
+    let seconds = format!("{:.2}", started.elapsed().as_secs_f64());
     eprintln!(
-        "{} designs × {} replicates on common random numbers in {:.2} s → {}",
-        names.len(),
-        c.replicates,
-        started.elapsed().as_secs_f64(),
-        dir.display()
+        "{}",
+        fill(
+            lang,
+            "summary.compare_head",
+            &[
+                ("designs", &names.len()),
+                ("replicates", &c.replicates),
+                ("seconds", &lang.number(&seconds)),
+                ("dir", &dir.display()),
+            ],
+        )
     );
     eprintln!(
-        "  about {}\n  design − {} ({}), 95 % CI, Cohen's d_z, pairs n:",
-        present::compare::lens_words(c),
-        names[baseline],
-        c.scope.name()
+        "{}",
+        fill(
+            lang,
+            "summary.compare_columns",
+            &[
+                (
+                    "whom",
+                    &present::compare::lens_phrase_in(lang, c.lens.as_deref()),
+                ),
+                ("baseline", &names[baseline]),
+                ("scope", &c.scope.name()),
+            ],
+        )
     );
     let headline = key_indicators(View::Headline);
+    let n = |x: f64| lang.number(&num(x));
     for l in c
         .shown()
         .into_iter()
@@ -135,12 +154,16 @@ fn print_comparison(c: &Comparison, dir: &Path, started: Instant) {
             "  {:<20} {:<32} {:>9} [{}, {}]  d_z {}{}",
             names[l.design],
             label,
-            num(l.diff.mean_diff),
-            num(l.diff.ci_low),
-            num(l.diff.ci_high),
-            num(l.diff.effect_size),
+            n(l.diff.mean_diff),
+            n(l.diff.ci_low),
+            n(l.diff.ci_high),
+            n(l.diff.effect_size),
             if l.diff.n < c.replicates {
-                format!("  n = {} of {}", l.diff.n, c.replicates)
+                fill(
+                    lang,
+                    "summary.compare_pairs",
+                    &[("n", &l.diff.n), ("replicates", &c.replicates)],
+                )
             } else {
                 String::new()
             }
@@ -152,12 +175,33 @@ fn print_comparison(c: &Comparison, dir: &Path, started: Instant) {
 // cells of a sweep or a sensitivity analysis
 // ---------------------------------------------------------------------------------------------
 
+/// What a command calls the cells of its sweep folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A sweep's cells.
+    Cells,
+    /// A sensitivity design's points.
+    Points,
+}
+
+impl Unit {
+    /// The word, in `lang`: `cells`, `points`.
+    pub fn words(self, lang: Lang) -> &'static str {
+        match self {
+            Unit::Cells => lang.tr("summary.cells"),
+            Unit::Points => lang.tr("summary.points"),
+        }
+    }
+}
+
 /// How a command runs the cells of a sweep folder.
 pub struct CellJob<'a> {
     /// The command, for the progress bar: `sweep`, `sensitivity`.
     pub what: &'a str,
-    /// What a cell is called: `cells`, `points`.
-    pub unit: &'a str,
+    /// What a cell is called.
+    pub unit: Unit,
+    /// The language of the start message's shard and resume notes.
+    pub lang: Lang,
     /// Whether each cell's per-replicate rows are kept.
     pub keep: bool,
     pub run: &'a RunArgs,
@@ -184,19 +228,31 @@ impl Swept {
     }
 }
 
-/// The shard and resume parts of a start message: `, shard I/N: M cells, resuming: K done`.
+/// The shard and resume parts of a start message, in `lang`: `, shard I/N: M cells, resuming:
+/// K done`.
 fn start_notes(
     shard: Option<Shard>,
     mine: usize,
     pending: usize,
     resumed: bool,
-    unit: &str,
+    unit: Unit,
+    lang: Lang,
 ) -> String {
     let mut notes = shard
-        .map(|s| format!(", shard {s}: {mine} {unit}"))
+        .map(|s| {
+            fill(
+                lang,
+                "summary.shard",
+                &[("shard", &s), ("n", &mine), ("unit", &unit.words(lang))],
+            )
+        })
         .unwrap_or_default();
     if resumed {
-        notes.push_str(&format!(", resuming: {} done", mine - pending));
+        notes.push_str(&fill(
+            lang,
+            "summary.resuming",
+            &[("done", &(mine - pending))],
+        ));
     }
     notes
 }
@@ -216,9 +272,16 @@ pub fn run_cells(sweep: &Sweep, job: &CellJob, announce: impl FnOnce(&str)) -> R
             pending.len(),
             resumed,
             job.unit,
+            job.lang,
         ));
     }
-    let bar = CellBar::new(job.what, pending.len(), job.unit, job.run.quiet);
+    // Progress bars stay English (docs/i18n.md): indicatif formats their rate and time left.
+    let bar = CellBar::new(
+        job.what,
+        pending.len(),
+        job.unit.words(Lang::En),
+        job.run.quiet,
+    );
     let threads = with_threads(job.run.threads, || {
         sweep
             .runner()
@@ -298,24 +361,33 @@ pub fn sweep_planned(
     started: Instant,
     stop: Option<&AtomicBool>,
 ) -> Result<()> {
+    let lang = cmd.report.lang().map_err(super::UsageError)?;
     let sweep = &plan.sweep;
     let (base, cells) = (&sweep.base.scenario, &sweep.cells);
     let job = CellJob {
         what: "sweep",
-        unit: "cells",
+        unit: Unit::Cells,
+        lang,
         keep: plan.keep,
         run: &cmd.run,
         stop,
     };
     let swept = run_cells(sweep, &job, |notes| {
         eprintln!(
-            "sweep {}: {} cells ({}) × {} replicates × {} weeks{notes} → {}",
-            base.name,
-            cells.len(),
-            cells.design,
-            base.replicates,
-            base.weeks,
-            sweep.target.display()
+            "{}",
+            fill(
+                lang,
+                "summary.sweep_head",
+                &[
+                    ("name", &base.name),
+                    ("cells", &cells.len()),
+                    ("design", &cells.design),
+                    ("replicates", &base.replicates),
+                    ("weeks", &base.weeks),
+                    ("notes", &notes),
+                    ("dir", &sweep.target.display()),
+                ],
+            )
         );
     })?;
     let complete = swept.complete(plan.keep);
@@ -326,7 +398,7 @@ pub fn sweep_planned(
             &swept.store.def,
             plan.keep,
             (!cmd.report.no_charts).then_some(cmd.lens.as_deref()),
-            cmd.report.lang().map_err(super::UsageError)?,
+            lang,
         )?);
     }
     files.push("manifest.json".into());
@@ -349,46 +421,62 @@ pub fn sweep_planned(
     };
     write_file_atomic(&sweep.target.join("manifest.json"), &to_json(&manifest))?;
     if !cmd.run.quiet {
-        let done = format!(
-            "; all {} cells done → {}",
-            cells.len(),
-            sweep.target.join("sweep.csv").display()
+        let done = fill(
+            lang,
+            "summary.swept_all",
+            &[
+                ("cells", &cells.len()),
+                ("path", &sweep.target.join("sweep.csv").display()),
+            ],
         );
         print_swept(
             &swept,
             complete,
             started,
-            "cells",
+            Unit::Cells,
             &done,
             "`dugnad merge DIR... -o OUT`",
+            lang,
         );
     }
     Ok(())
 }
 
 /// How many cells (`unit`) ran in how long, then `done` when the folder is complete, else
-/// what it holds and `rest` (what to do with the other shards).
+/// what it holds and `rest` (what to do with the other shards); in `lang`.
 pub fn print_swept(
     swept: &Swept,
     complete: bool,
     started: Instant,
-    unit: &str,
+    unit: Unit,
     done: &str,
     rest: &str,
+    lang: Lang,
 ) {
-    let head = format!(
-        "{} {unit} run in {:.2} s",
-        swept.cells_run,
-        started.elapsed().as_secs_f64()
+    let seconds = format!("{:.2}", started.elapsed().as_secs_f64());
+    let head = fill(
+        lang,
+        "summary.swept",
+        &[
+            ("n", &swept.cells_run),
+            ("unit", &unit.words(lang)),
+            ("seconds", &lang.number(&seconds)),
+        ],
     );
     if complete {
         eprintln!("{head}{done}");
     } else {
-        eprintln!(
-            "{head}; this folder holds {} of {} {unit}: run the other shards, then {rest}",
-            swept.present.rows.len(),
-            swept.store.def.cells.len()
+        let part = fill(
+            lang,
+            "summary.swept_part",
+            &[
+                ("have", &swept.present.rows.len()),
+                ("total", &swept.store.def.cells.len()),
+                ("unit", &unit.words(lang)),
+                ("rest", &rest),
+            ],
         );
+        eprintln!("{head}{part}");
     }
 }
 
@@ -400,7 +488,7 @@ fn finish(
     def: &SweepDef,
     replicates: bool,
     charts: Option<Option<&str>>,
-    lang: crate::lang::Lang,
+    lang: Lang,
 ) -> Result<Vec<String>> {
     let keys = &def.cells.keys;
     let mut tables = vec![store::assembled(
@@ -504,10 +592,16 @@ pub fn merge(cmd: &MergeCmd) -> Result<()> {
     let dir: PathBuf = out.commit()?;
     if !cmd.quiet {
         eprintln!(
-            "merged {} folders: {} cells → {}",
-            cmd.dirs.len(),
-            def.cells.len(),
-            dir.join("sweep.csv").display()
+            "{}",
+            fill(
+                lang,
+                "summary.merged",
+                &[
+                    ("folders", &cmd.dirs.len()),
+                    ("cells", &def.cells.len()),
+                    ("path", &dir.join("sweep.csv").display()),
+                ],
+            )
         );
     }
     Ok(())

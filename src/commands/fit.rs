@@ -7,7 +7,7 @@ use crate::experiment::fit::folder::Waiting;
 use crate::experiment::fit::smc::{Outcome, Stop};
 use crate::experiment::fit::tables::{self, estimate};
 use crate::experiment::fit::Plan;
-use crate::lang::Lang;
+use crate::lang::{fill, Lang};
 use crate::output::atomic::write_file_atomic;
 use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
@@ -58,18 +58,7 @@ pub fn fit(cmd: &FitCmd) -> Result<()> {
     let lang = cmd.report.lang().map_err(super::UsageError)?;
     let plan = Plan::from_args(cmd)?;
     if !cmd.run.quiet {
-        let s = &plan.settings;
-        eprintln!(
-            "fit {}: {} parameters to {} observed statistics ({}), {} particles, up to {} generations{} → {}",
-            plan.scenario.name,
-            plan.priors.len(),
-            plan.observed.observations.len(),
-            plan.observed.file,
-            s.particles,
-            s.generations,
-            if plan.shard.count > 1 { format!(", shard {}", plan.shard) } else { String::new() },
-            plan.target.display()
-        );
+        print_start(&plan, lang);
     }
     let bar = progress::bar(
         0,
@@ -86,7 +75,9 @@ pub fn fit(cmd: &FitCmd) -> Result<()> {
     let ((outcome, simulated), threads) = match result {
         (Ok(r), threads) => (r, threads),
         (Err(e), _) if e.is::<Waiting>() => {
-            eprintln!("{e}");
+            if let Some(w) = e.downcast_ref::<Waiting>() {
+                eprintln!("{}", w.words(lang));
+            }
             return Ok(());
         }
         (Err(e), _) => return Err(e),
@@ -129,7 +120,7 @@ pub fn fit(cmd: &FitCmd) -> Result<()> {
         present::fit::write_report(&plan.target, lang)?;
     }
     if !cmd.run.quiet {
-        print_fit(&plan, &outcome, simulated, secs);
+        print_fit(&plan, &outcome, simulated, secs, lang);
     }
     Ok(())
 }
@@ -157,33 +148,73 @@ fn write_fit(plan: &Plan, out: &Outcome, charts: Option<Lang>) -> Result<Vec<Str
     Ok(files)
 }
 
-/// The estimates, and how the fit went.
-fn print_fit(plan: &Plan, out: &Outcome, simulated: u64, secs: f64) {
-    let last = out.posterior();
-    let why = match out.stop {
-        Stop::Generations => "the last generation".to_string(),
-        Stop::Acceptance { rate } => format!("acceptance fell to {}", num(rate)),
-        Stop::Simulations { used } => format!("the simulation budget ({used}) was reached"),
+/// The start message, in `lang`: what is fitted to what, how, and where it goes.
+fn print_start(plan: &Plan, lang: Lang) {
+    let s = &plan.settings;
+    let shard = if plan.shard.count > 1 {
+        fill(lang, "summary.fit_shard", &[("shard", &plan.shard)])
+    } else {
+        String::new()
     };
     eprintln!(
-        "{} generations, {} simulations ({} here, {:.0} simulations/s) in {secs:.2} s; stopped: {why}; final tolerance {}",
-        out.generations.len(),
-        out.simulations(),
-        simulated,
-        simulated as f64 / secs.max(1e-9),
-        num(last.epsilon)
+        "{}",
+        fill(
+            lang,
+            "summary.fit_head",
+            &[
+                ("name", &plan.scenario.name),
+                ("parameters", &plan.priors.len()),
+                ("statistics", &plan.observed.observations.len()),
+                ("file", &plan.observed.file),
+                ("particles", &s.particles),
+                ("generations", &s.generations),
+                ("shard", &shard),
+                ("dir", &plan.target.display()),
+            ],
+        )
     );
+}
+
+/// The estimates, and how the fit went, in `lang` (parameter paths and priors as the scenario
+/// writes them).
+fn print_fit(plan: &Plan, out: &Outcome, simulated: u64, secs: f64, lang: Lang) {
+    let last = out.posterior();
+    let n = |x: f64| lang.number(&num(x));
+    let why = match out.stop {
+        Stop::Generations => lang.tr("summary.fit_stop_generations").to_string(),
+        Stop::Acceptance { rate } => {
+            fill(lang, "summary.fit_stop_acceptance", &[("rate", &n(rate))])
+        }
+        Stop::Simulations { used } => {
+            fill(lang, "summary.fit_stop_simulations", &[("used", &used)])
+        }
+    };
+    let rate = format!("{:.0}", simulated as f64 / secs.max(1e-9));
     eprintln!(
-        "  parameter                         posterior mean [90 % credible interval]   prior"
+        "{}",
+        fill(
+            lang,
+            "summary.fit_done",
+            &[
+                ("generations", &out.generations.len()),
+                ("simulations", &out.simulations()),
+                ("here", &simulated),
+                ("rate", &rate),
+                ("seconds", &lang.number(&format!("{secs:.2}"))),
+                ("why", &why),
+                ("tolerance", &n(last.epsilon)),
+            ],
+        )
     );
+    eprintln!("{}", lang.tr("summary.fit_columns"));
     for (k, p) in plan.priors.iter().enumerate() {
         let e = estimate(last, p, k);
         eprintln!(
             "  {:<33} {:>9} [{}, {}]   {}",
             p.path,
-            num(e.mean),
-            num(e.q05),
-            num(e.q95),
+            n(e.mean),
+            n(e.q05),
+            n(e.q95),
             crate::scenario::fit::prior_text(&p.dist)
         );
     }

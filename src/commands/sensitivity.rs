@@ -1,10 +1,11 @@
 //! `dugnad sensitivity` (docs/sensitivity.md): a Morris or Sobol design run as a resumable,
 //! shardable sweep, then analysed from the committed point files.
 
-use super::experiment::{print_swept, run_cells, CellJob, SweepOrigin, Swept};
+use super::experiment::{print_swept, run_cells, CellJob, SweepOrigin, Swept, Unit};
 use crate::cli::SensitivityCmd;
 use crate::experiment::sensitivity::{self as sa, Analysis, Plan};
 use crate::experiment::Scope;
+use crate::lang::{fill, Lang};
 use crate::output::atomic::write_file_atomic;
 use crate::output::formats::write_tables;
 use crate::output::manifest::{to_json, Provenance};
@@ -50,35 +51,41 @@ struct FactorEntry<'a> {
 /// `dugnad sensitivity`.
 pub fn sensitivity(cmd: &SensitivityCmd) -> Result<()> {
     let started = Instant::now();
-    cmd.report.lang().map_err(super::UsageError)?;
+    let lang = cmd.report.lang().map_err(super::UsageError)?;
     let plan = Plan::from_args(cmd)?;
     let done = sensitivity_planned(&plan, cmd, Provenance::now(), started, None)?;
-    for w in &done.warnings {
-        eprintln!("warning: {w}");
-    }
-    for r in &done.ranking {
-        println!("{r}");
+    if let Some(a) = &done.analysis {
+        for w in &a.warnings {
+            let w = w.words(lang);
+            eprintln!("{}", fill(lang, "summary.warning", &[("warning", &w)]));
+        }
+        for r in sa::ranking_in(a, lang) {
+            println!("{r}");
+        }
     }
     if !cmd.run.quiet {
         let done_note = format!(" → {}", plan.sweep.target.join("sensitivity.csv").display());
-        let rest = "`dugnad merge DIR... -o OUT --no-charts` and rerun this command with -o OUT to analyse";
         print_swept(
             &done.swept,
             done.complete,
             started,
-            "points",
+            Unit::Points,
             &done_note,
-            rest,
+            lang.tr("summary.sensitivity_merge"),
+            lang,
         );
     }
     Ok(())
 }
 
 /// A sensitivity folder after a run: the points, whether the folder is complete (and so
-/// analysed), and the analysis' warnings and ranking in words (empty when incomplete).
+/// analysed), and the analysis with its warnings and ranking in words, in English as the
+/// manifest keeps them (empty when incomplete).
 pub struct Done {
     pub swept: Swept,
     pub complete: bool,
+    /// The analysis of a complete folder (for its words in another language).
+    pub analysis: Option<Analysis>,
     pub warnings: Vec<String>,
     pub ranking: Vec<String>,
 }
@@ -95,24 +102,26 @@ pub fn sensitivity_planned(
     stop: Option<&AtomicBool>,
 ) -> Result<Done> {
     let sweep = &plan.sweep;
+    let lang = cmd.report.lang().map_err(super::UsageError)?;
     let job = CellJob {
         what: "sensitivity",
-        unit: "points",
+        unit: Unit::Points,
+        lang,
         keep: true,
         run: &cmd.run,
         stop,
     };
-    let swept = run_cells(sweep, &job, |notes| announce(plan, cmd, notes))?;
+    let swept = run_cells(sweep, &job, |notes| announce(plan, cmd, notes, lang))?;
     let complete = swept.complete(true);
     let mut files = vec!["sweep.json".to_string(), "cells/".to_string()];
-    let (warnings, ranking) = if complete {
-        let lang = cmd.report.lang().map_err(super::UsageError)?;
+    let (analysis, warnings, ranking) = if complete {
         let done = analyse(plan, (!cmd.report.no_charts).then_some(lang))?;
         files.extend(done.files);
         let warnings = done.analysis.warnings.iter().map(ToString::to_string);
-        (warnings.collect(), done.ranking)
+        let warnings = warnings.collect();
+        (Some(done.analysis), warnings, done.ranking)
     } else {
-        (Vec::new(), Vec::new())
+        (None, Vec::new(), Vec::new())
     };
     files.push("manifest.json".into());
     let d = &plan.design;
@@ -150,30 +159,41 @@ pub fn sensitivity_planned(
     Ok(Done {
         swept,
         complete,
+        analysis,
         warnings,
         ranking,
     })
 }
 
-/// The start message: the design's size and where it goes, and a note when the scenario's own
-/// replicate count is larger than a screening needs.
-fn announce(plan: &Plan, cmd: &SensitivityCmd, notes: &str) {
+/// The start message, in `lang`: the design's size and where it goes, and a note when the
+/// scenario's own replicate count is larger than a screening needs.
+fn announce(plan: &Plan, cmd: &SensitivityCmd, notes: &str, lang: Lang) {
     let base = &plan.sweep.base.scenario;
     eprintln!(
-        "sensitivity {} ({}): {} factors, {} points × {} replicates × {} weeks{notes} → {}",
-        base.name,
-        plan.design.method.name(),
-        plan.design.factors.len(),
-        plan.design.len(),
-        base.replicates,
-        base.weeks,
-        plan.sweep.target.display()
+        "{}",
+        fill(
+            lang,
+            "summary.sensitivity_head",
+            &[
+                ("name", &base.name),
+                ("method", &plan.design.method.name()),
+                ("factors", &plan.design.factors.len()),
+                ("points", &plan.design.len()),
+                ("replicates", &base.replicates),
+                ("weeks", &base.weeks),
+                ("notes", &notes),
+                ("dir", &plan.sweep.target.display()),
+            ],
+        )
     );
     if base.replicates > 30 && cmd.run.replicates.is_none() {
         eprintln!(
-            "  note: {} replicates per point (the scenario's); --replicates 10 is usually enough, the noise \
-             share in noise.csv tells whether more are needed",
-            base.replicates
+            "{}",
+            fill(
+                lang,
+                "summary.sensitivity_replicates",
+                &[("replicates", &base.replicates)],
+            )
         );
     }
 }
@@ -186,7 +206,7 @@ struct Analysed {
 }
 
 /// Analyses a complete folder: writes its tables, and with `charts` its charts and report.
-fn analyse(plan: &Plan, charts: Option<crate::lang::Lang>) -> Result<Analysed> {
+fn analyse(plan: &Plan, charts: Option<Lang>) -> Result<Analysed> {
     let dir = &plan.sweep.target;
     let (a, outputs) = plan.analyze()?;
     let tables = [

@@ -559,11 +559,6 @@ impl Chart for Forest<'_> {
     }
 }
 
-/// Whom the comparison's shown lines are about, in words (English, for the terminal).
-pub fn lens_words(c: &Comparison) -> String {
-    lens_phrase_in(Lang::En, c.lens.as_deref())
-}
-
 /// Whom the lines shown at `lens` (None: each indicator's headline lens) are about, in words, in
 /// `lang`.
 pub fn lens_phrase_in(lang: Lang, lens: Option<&str>) -> String {

@@ -20,6 +20,7 @@ use crate::experiment::grid::Cells;
 use crate::experiment::shard::Shard;
 use crate::experiment::store::{self, cell_file, Store, SweepDef};
 use crate::experiment::{hash_hex, read_json, Refusal, Scope};
+use crate::lang::{fill, Lang};
 use crate::model::group::Design;
 use crate::output::atomic::write_file_atomic;
 use crate::output::csv;
@@ -157,10 +158,34 @@ pub struct Folder<'a> {
     round: (u32, u32),
 }
 
-/// The other shards of a round have not finished yet and this process was asked not to wait.
+/// The other shards of a round have not finished yet and this process was asked not to wait: of
+/// generation `generation`'s round `round`, `done` of `total` chunks of proposals are done. Not a
+/// failure (the command exits 0), so it is said in the language asked for ([`Waiting::words`]);
+/// `Display` says it in English.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Waiting(pub String);
+#[error("{}", self.words(Lang::En))]
+pub struct Waiting {
+    pub generation: u32,
+    pub round: u32,
+    pub done: usize,
+    pub total: usize,
+}
+
+impl Waiting {
+    /// What is still running and what to do, in `lang`.
+    pub fn words(&self, lang: Lang) -> String {
+        fill(
+            lang,
+            "summary.fit_waiting",
+            &[
+                ("generation", &self.generation),
+                ("round", &self.round),
+                ("done", &self.done),
+                ("total", &self.total),
+            ],
+        )
+    }
+}
 
 /// Opens `dir` for the fit `def`: creates it (with `fit.json`), resumes it when it holds the same
 /// fit, starts over with `force`, and refuses a folder holding another fit.
@@ -461,10 +486,12 @@ impl Evaluate<Priors<'_>> for Folder<'_> {
                 break dirs;
             }
             if !self.wait {
-                return Err(Waiting(format!(
-                    "generation {t}, round {r}: {have} of {total} chunks of proposals are done; the other shards \
-                     are still running. Run this command again (with the same --shard) to continue once they finish"
-                ))
+                return Err(Waiting {
+                    generation: t,
+                    round: r,
+                    done: have,
+                    total,
+                }
                 .into());
             }
             std::thread::sleep(std::time::Duration::from_secs(2));
