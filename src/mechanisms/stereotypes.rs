@@ -13,6 +13,7 @@
 //! than when concentrated in one, who is subtyped.
 
 use crate::model::group::{Design, Group, MET, SUBTYPED};
+use crate::model::Person;
 
 /// Typicality t = exp(−(x − μ)² / 2σ²) of observed performance x for a stereotype μ (Appendix A).
 #[inline]
@@ -143,7 +144,13 @@ fn member_of(evidence_n: f32, evidence_x: f32, flags: u8) -> Member {
 /// participant, of whom v has seen something.
 #[inline]
 fn counts(g: &Group, v: usize, j: usize) -> bool {
-    j != v && g.persons[j].was_participant && g.evidence_n[v * g.n() + j] > 0.0
+    counts_as_member(v, j, &g.persons[j], g.evidence_n[v * g.n() + j])
+}
+
+/// [`counts`] from what it reads: j's person and v's evidence weight of her.
+#[inline(always)]
+fn counts_as_member(v: usize, j: usize, x: &Person, seen_n: f32) -> bool {
+    j != v && x.was_participant && seen_n > 0.0
 }
 
 /// The bookkeeping buffers of [`keep_books`], reused across meetings (no allocation).
@@ -203,8 +210,7 @@ pub fn keep_books(g: &mut Group, d: &Design, v: usize, touched: &[bool], books: 
         .zip(&g.flags[row]);
     for (j, (x, ((&seen_n, &seen_x), &flags))) in g.persons.iter().zip(cells).enumerate() {
         let origin = x.origin as usize;
-        // As `counts`: someone else, who entered as a participant, of whom v has seen something.
-        if touched[origin] && j != v && x.was_participant && seen_n > 0.0 {
+        if touched[origin] && counts_as_member(v, j, x, seen_n) {
             let m = member_of(seen_n, seen_x, flags);
             let r = reliability(d, m.evidence);
             sums[origin][0] += r;
