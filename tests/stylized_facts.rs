@@ -70,11 +70,14 @@ fn effect_of(d: PairedDiff) -> Effect {
     }
 }
 
-/// Per replicate: spoken-for rate of the newcomers ÷ of the volunteers (run means).
+/// Per replicate: spoken-for rate of the newcomers ÷ of the volunteers (run means, one run).
 fn usurp_ratio(s: &Scenario) -> Vec<f64> {
-    let p = BENCH.values(s, "spoken_for_rate", NEWCOMERS, Scope::RunMean);
-    let v = BENCH.values(s, "spoken_for_rate", VOLUNTEERS, Scope::RunMean);
-    p.iter().zip(&v).map(|(p, v)| p / v).collect()
+    let rates = [
+        ("spoken_for_rate", NEWCOMERS),
+        ("spoken_for_rate", VOLUNTEERS),
+    ];
+    let both = BENCH.values_of(s, &rates, Scope::RunMean);
+    both[0].iter().zip(&both[1]).map(|(p, v)| p / v).collect()
 }
 
 /// Fact 1 (mechanisms `status_usurping`, `protective_usurping`; `language_hesitation`):

@@ -3,7 +3,7 @@
 //! design − baseline over replicates remove the noise the designs share.
 
 use super::fit::posterior::{Drawn, Posterior};
-use super::{default_output, pick_series, split_top_level, Refusal, Scope};
+use super::{default_output, output_label, pick_series, split_top_level, Refusal, Scope};
 use crate::cli::CompareCmd;
 use crate::lang::{fill, Lang};
 use crate::metrics::{Layout, Row};
@@ -621,7 +621,7 @@ impl Adaptive {
         let s = &layout.series[series];
         Ok(Some(Adaptive {
             series,
-            label: format!("{} ({})", s.name(), s.lens_name),
+            label: output_label(Lang::En, s.name(), &s.lens_name),
             target: w,
             batch: cmd.batch,
             max: cmd.max_replicates,
@@ -657,20 +657,14 @@ impl AdaptiveOutcome {
             .iter()
             .map(|(n, w)| format!("{n} ±{}", lang.number(&num(*w))))
             .collect();
-        // `voice_parity (newcomers)`: a class lens in the language's words.
+        // `voice_parity (newcomers)`, as `Adaptive::from_args` labels it.
         let indicator = match self
             .indicator
             .strip_suffix(')')
             .and_then(|s| s.split_once(" ("))
         {
-            Some((name, lens)) if lang != Lang::En => {
-                let key = format!("common.lens_{lens}");
-                match lang.catalogue().get(&key) {
-                    Some(words) => format!("{name} ({words})"),
-                    None => self.indicator.clone(),
-                }
-            }
-            _ => self.indicator.clone(),
+            Some((name, lens)) => output_label(lang, name, lens),
+            None => self.indicator.clone(),
         };
         let key = if self.reached {
             "report.adaptive_reached"

@@ -17,6 +17,7 @@ pub mod store;
 pub mod sweep;
 pub mod validation;
 
+use crate::lang::Lang;
 use crate::metrics::aggregate::ReplicateResult;
 use crate::metrics::indicators::headline_lens;
 use crate::metrics::{indicator, indicator_names, Layout, Row};
@@ -103,6 +104,16 @@ pub fn pick_series(layout: &Layout, name: &str, lens: Option<&str>) -> Result<us
             layout.lenses_of(name).join(", ")
         ))
     })
+}
+
+/// `indicator (lens)`: how summaries, warnings and charts name one output. In a language other
+/// than English a class lens is in that language's words (`mean_agency (nyankomne)`); English,
+/// and a lens without words (`origin=syria`), keep the lens as written.
+pub fn output_label(lang: Lang, indicator: &str, lens: &str) -> String {
+    match lang.catalogue().get(&format!("common.lens_{lens}")) {
+        Some(words) if lang != Lang::En => format!("{indicator} ({words})"),
+        _ => format!("{indicator} ({lens})"),
+    }
 }
 
 /// The default result folder of a run or experiment named `name`: `output/<name>/`.

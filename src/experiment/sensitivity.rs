@@ -14,7 +14,7 @@ use super::grid::{parse_range, Cells, Range};
 use super::shard::Shard;
 use super::store::replicates_file;
 use super::sweep::{Base, Sweep};
-use super::{default_output, pick_series, Refusal, Scope};
+use super::{default_output, output_label, pick_series, Refusal, Scope};
 use crate::cli::SensitivityCmd;
 use crate::lang::{fill, Lang};
 use crate::metrics::indicators::{key_indicators, View};
@@ -272,17 +272,12 @@ pub struct Target {
 impl Target {
     /// `mean_agency (newcomers)`: how sentences, warnings and charts name it.
     pub fn label(&self) -> String {
-        format!("{} ({})", self.indicator, self.lens)
+        self.label_in(Lang::En)
     }
 
-    /// [`label`](Self::label) in `lang`: the indicator by key, a class lens in words
-    /// (`mean_agency (nyankomne)`).
+    /// [`label`](Self::label) in `lang` ([`output_label`]).
     pub fn label_in(&self, lang: Lang) -> String {
-        let lens = match lang.catalogue().get(&format!("common.lens_{}", self.lens)) {
-            Some(words) if lang != Lang::En => words.as_str(),
-            _ => self.lens.as_str(),
-        };
-        format!("{} ({lens})", self.indicator)
+        output_label(lang, self.indicator, &self.lens)
     }
 }
 

@@ -75,16 +75,26 @@ impl Bench {
 
     /// Each replicate's value of an indicator at a lens (the final week or the run mean).
     pub fn values(&self, s: &Scenario, indicator: &str, lens: &str, scope: Scope) -> Vec<f64> {
+        self.values_of(s, &[(indicator, lens)], scope).remove(0)
+    }
+
+    /// [`Bench::values`] of each (indicator, lens) of `wanted`, from one run of `s`.
+    pub fn values_of(&self, s: &Scenario, wanted: &[(&str, &str)], scope: Scope) -> Vec<Vec<f64>> {
         let a = run_scenario(s);
-        let k = a
-            .layout
-            .position(indicator, lens)
-            .unwrap_or_else(|| panic!("{indicator} has a lens {lens}"));
         let rows = match scope {
             Scope::FinalWeek => &a.finals,
             Scope::RunMean => &a.means,
         };
-        rows.iter().map(|(_, r)| r[k]).collect()
+        wanted
+            .iter()
+            .map(|&(indicator, lens)| {
+                let k = a
+                    .layout
+                    .position(indicator, lens)
+                    .unwrap_or_else(|| panic!("{indicator} has a lens {lens}"));
+                rows.iter().map(|(_, r)| r[k]).collect()
+            })
+            .collect()
     }
 
     /// Per replicate b − a of an indicator at a lens, the two arms on the same seed.
@@ -145,11 +155,18 @@ pub const NEWCOMERS: &str = "newcomers";
 /// The lens of facts about the volunteers.
 pub const VOLUNTEERS: &str = "volunteers";
 
-/// ln(the newcomers' spoken-for rate ÷ the volunteers'), run means, per replicate.
+/// ln(the newcomers' spoken-for rate ÷ the volunteers'), run means, per replicate (one run).
 fn log_usurp_ratio(b: &Bench, s: &Scenario) -> Vec<f64> {
-    let p = b.values(s, "spoken_for_rate", NEWCOMERS, Scope::RunMean);
-    let v = b.values(s, "spoken_for_rate", VOLUNTEERS, Scope::RunMean);
-    p.iter().zip(&v).map(|(p, v)| (p / v).ln()).collect()
+    let rates = [
+        ("spoken_for_rate", NEWCOMERS),
+        ("spoken_for_rate", VOLUNTEERS),
+    ];
+    let both = b.values_of(s, &rates, Scope::RunMean);
+    both[0]
+        .iter()
+        .zip(&both[1])
+        .map(|(p, v)| (p / v).ln())
+        .collect()
 }
 
 /// 1a: at equal language and initiative, newcomers are spoken for more than volunteers.
