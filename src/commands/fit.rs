@@ -200,7 +200,7 @@ fn print_fit(plan: &Plan, out: &Outcome, simulated: u64, secs: f64, lang: Lang) 
                 ("simulations", &out.simulations()),
                 ("here", &simulated),
                 ("rate", &rate),
-                ("seconds", &lang.number(&format!("{secs:.2}"))),
+                ("seconds", &super::seconds_in(lang, secs)),
                 ("why", &why),
                 ("tolerance", &n(last.epsilon)),
             ],
