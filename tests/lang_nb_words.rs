@@ -193,10 +193,11 @@ fn description(scenario: &str) -> String {
         .to_string()
 }
 
-/// Runs `dugnad ARGS --lang nb -o OUT` from the repository root; its stdout and stderr.
-fn nb(args: &[&str], out: &Path) -> String {
+/// Runs `dugnad ARGS --lang nb -o OUT` from the repository root, ARGS the `parts` one after the
+/// other; its stdout and stderr.
+fn nb(parts: &[&[&str]], out: &Path) -> String {
     let a = dugnad()
-        .args(args)
+        .args(parts.concat())
         .args(["--lang", "nb", "-o"])
         .arg(out)
         .current_dir(root())
@@ -263,11 +264,11 @@ fn nothing_a_reader_sees_under_nb_is_english() {
     // The run report of two scenarios, and the terminal summary.
     for s in [cafe, "scenarios/focus-group.toml"] {
         let out = t(s.trim_start_matches("scenarios/"));
-        nb(&[&["run", s][..], &small[..]].concat(), &out);
+        nb(&[&["run", s], &small], &out);
         found.extend(problems(s, &report(&out), &allowed));
     }
     let summary = nb(
-        &[
+        &[&[
             "run",
             cafe,
             "--replicates",
@@ -275,7 +276,7 @@ fn nothing_a_reader_sees_under_nb_is_english() {
             "--weeks",
             "12",
             "--no-charts",
-        ],
+        ]],
         &t("summary"),
     );
     // The summary names indicators by key (data vocabulary); its words and numbers are checked.
@@ -285,7 +286,7 @@ fn nothing_a_reader_sees_under_nb_is_english() {
     let other = "scenarios/co-designed-cafe.toml";
     let cmp = t("compare");
     let said = nb(
-        &[
+        &[&[
             "compare",
             cafe,
             other,
@@ -301,7 +302,7 @@ fn nothing_a_reader_sees_under_nb_is_english() {
             "4",
             "--max-replicates",
             "8",
-        ],
+        ]],
         &cmp,
     );
     found.extend(problems("compare", &report(&cmp), &allowed));
@@ -311,7 +312,7 @@ fn nothing_a_reader_sees_under_nb_is_english() {
     found.extend(problems("compare (terminal)", &said, &allowed));
     let grid = t("grid");
     let vary = ["sweep", cafe, "--vary", "activity.co_design=0,0.5,1"];
-    let said = nb(&[&vary[..], loud].concat(), &grid);
+    let said = nb(&[&vary, loud], &grid);
     found.extend(problems("grid sweep", &report(&grid), &allowed));
     found.extend(problems(
         "grid sweep (terminal)",
@@ -322,7 +323,7 @@ fn nothing_a_reader_sees_under_nb_is_english() {
     let mut sharded = String::new();
     let (one, two) = (t("shard-0"), t("shard-1"));
     for (shard, dir) in [("0/2", &one), ("1/2", &two)] {
-        let args = [&vary[..], loud, &["--no-charts", "--shard", shard][..]].concat();
+        let args: [&[&str]; 3] = [&vary, loud, &["--no-charts", "--shard", shard]];
         sharded.push_str(&nb(&args, dir));
     }
     let merge = [
@@ -331,9 +332,8 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         two.to_str().unwrap(),
         "--no-charts",
     ];
-    sharded.push_str(&nb(&merge, &t("merged")));
-    let args = [&vary[..], loud, &["--no-charts"][..]].concat();
-    sharded.push_str(&nb(&args, &one));
+    sharded.push_str(&nb(&[&merge], &t("merged")));
+    sharded.push_str(&nb(&[&vary, loud, &["--no-charts"]], &one));
     let said = terminal(&sharded);
     assert_eq!(said.len(), 7, "{said:?}");
     found.extend(problems("sharded sweep (terminal)", &said, &allowed));
@@ -345,19 +345,14 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         "activity.facilitation=0:1",
     ];
     let said = nb(
-        &[&["sweep", cafe, "--sample", "lhs:8"][..], &ranges[..], loud].concat(),
+        &[&["sweep", cafe, "--sample", "lhs:8"], &ranges, loud],
         &lhs,
     );
     found.extend(problems("LHS sweep", &report(&lhs), &allowed));
     found.extend(problems("LHS sweep (terminal)", &terminal(&said), &allowed));
     let morris = t("morris");
     let said = nb(
-        &[
-            &["sensitivity", cafe, "--trajectories", "3"][..],
-            &ranges[..],
-            loud,
-        ]
-        .concat(),
+        &[&["sensitivity", cafe, "--trajectories", "3"], &ranges, loud],
         &morris,
     );
     found.extend(problems("Morris", &report(&morris), &allowed));
@@ -365,11 +360,10 @@ fn nothing_a_reader_sees_under_nb_is_english() {
     // A shard of it at the scenario's own replicate count: the note that fewer would do.
     let said = nb(
         &[
-            &["sensitivity", cafe, "--trajectories", "2", "--weeks", "12"][..],
-            &ranges[..],
-            &["--shard", "0/2", "--no-charts"][..],
-        ]
-        .concat(),
+            &["sensitivity", cafe, "--trajectories", "2", "--weeks", "12"],
+            &ranges,
+            &["--shard", "0/2", "--no-charts"],
+        ],
         &t("morris-shard"),
     );
     let said = terminal(&said);
@@ -378,11 +372,10 @@ fn nothing_a_reader_sees_under_nb_is_english() {
     let sobol = t("sobol");
     let said = nb(
         &[
-            &["sensitivity", cafe, "--method", "sobol", "--samples", "8"][..],
-            &ranges[..],
+            &["sensitivity", cafe, "--method", "sobol", "--samples", "8"],
+            &ranges,
             loud,
-        ]
-        .concat(),
+        ],
         &sobol,
     );
     found.extend(problems("Sobol", &report(&sobol), &allowed));
@@ -403,16 +396,12 @@ fn nothing_a_reader_sees_under_nb_is_english() {
         "2",
     ];
     let fit = t("fit");
-    let said = nb(&fit_args, &fit);
+    let said = nb(&[&fit_args], &fit);
     found.extend(problems("fit", &report(&fit), &allowed));
     found.extend(problems("fit (terminal)", &terminal(&said), &allowed));
     // One shard of a fit that does not wait for the other.
     let said = nb(
-        &[
-            &fit_args[..],
-            &["--shard", "0/2", "--no-wait", "--no-charts"][..],
-        ]
-        .concat(),
+        &[&fit_args, &["--shard", "0/2", "--no-wait", "--no-charts"]],
         &t("fit-shard"),
     );
     let said = terminal(&said);

@@ -471,8 +471,10 @@ fn find_over_all_groups_takes_the_earliest_week_then_the_lowest_group() {
     }
 }
 
-#[test]
-fn find_says_when_nothing_happens_and_exits_3() {
+/// `dugnad trace --find usurp` over 5 weeks of full facilitation, where no sentence is ever
+/// finished by someone else, with `extra` flags: asserts exit code 3 and no transcript, and
+/// returns what it says on stderr.
+fn nothing_found(extra: &[&str]) -> String {
     let out = dugnad()
         .args([
             "trace",
@@ -484,18 +486,25 @@ fn find_says_when_nothing_happens_and_exits_3() {
             "--weeks",
             "5",
         ])
+        .args(extra)
+        .env_remove("DUGNAD_LANG")
         .assert()
         .code(3)
         .get_output()
         .clone();
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.stdout.is_empty(), "no transcript when nothing is found");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn find_says_when_nothing_happens_and_exits_3() {
+    let err = nothing_found(&[]);
     assert!(
         err.contains("--find usurp")
             && err.contains("weeks 1 to 5")
             && err.contains("there is never a sentence finished by someone else"),
         "{err}"
     );
-    assert!(out.stdout.is_empty(), "no transcript when nothing is found");
 }
 
 #[test]
@@ -626,25 +635,16 @@ fn the_transcript_in_bokmal_is_the_same_week_in_other_words() {
     assert_eq!(usurp_lines(&en), nb_usurps);
     assert!(nb_usurps > 0, "week 6 has usurpations to compare:\n{nb}");
     // DUGNAD_LANG does what --lang does; --lang wins over it.
-    let by_env = dugnad()
-        .args(args)
-        .env("DUGNAD_LANG", "nb")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(String::from_utf8(by_env).unwrap(), nb);
-    let flag_wins = dugnad()
-        .args(args)
-        .args(["--lang", "en"])
-        .env("DUGNAD_LANG", "nb")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(String::from_utf8(flag_wins).unwrap(), en);
+    let under_nb = |args: &[&str]| {
+        let out = dugnad()
+            .args(args)
+            .env("DUGNAD_LANG", "nb")
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    assert_eq!(under_nb(&args), nb);
+    assert_eq!(under_nb(&[&args[..], &["--lang", "en"]].concat()), en);
     // The JSON keeps its kinds and numbers (with a point) in every language: only labels differ.
     let json = |lang: &str| -> serde_json::Value {
         let text = stdout(&[&args[..], &["--format", "json", "--lang", lang]].concat());
@@ -668,26 +668,7 @@ fn the_transcript_in_bokmal_is_the_same_week_in_other_words() {
 
 #[test]
 fn find_says_in_bokmal_when_nothing_happens() {
-    let out = dugnad()
-        .args([
-            "trace",
-            "scenarios/knitting-cafe.toml",
-            "--find",
-            "usurp",
-            "--set",
-            "activity.facilitation=1",
-            "--weeks",
-            "5",
-            "--group",
-            "0",
-            "--lang",
-            "nb",
-        ])
-        .assert()
-        .code(3)
-        .get_output()
-        .clone();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = nothing_found(&["--group", "0", "--lang", "nb"]);
     assert!(
         err.contains("--find usurp: i gruppe 0 i replikat 0, uke 1 til 5, finnes aldri en setning som noen andre fullfører; prøv et annet replikat (--replicate 1), eller alle grupper (utelat --group)"),
         "{err}"

@@ -108,7 +108,7 @@ pub fn write_comparison(
 /// `lang` (design, indicator and lens names as they are).
 fn print_comparison(c: &Comparison, dir: &Path, started: Instant, lang: Lang) {
     let (names, baseline) = (&c.names, c.baseline);
-    let seconds = format!("{:.2}", started.elapsed().as_secs_f64());
+    let seconds = super::seconds_in(lang, started.elapsed().as_secs_f64());
     eprintln!(
         "{}",
         fill(
@@ -117,7 +117,7 @@ fn print_comparison(c: &Comparison, dir: &Path, started: Instant, lang: Lang) {
             &[
                 ("designs", &names.len()),
                 ("replicates", &c.replicates),
-                ("seconds", &lang.number(&seconds)),
+                ("seconds", &seconds),
                 ("dir", &dir.display()),
             ],
         )
@@ -453,14 +453,14 @@ pub fn print_swept(
     rest: &str,
     lang: Lang,
 ) {
-    let seconds = format!("{:.2}", started.elapsed().as_secs_f64());
+    let seconds = super::seconds_in(lang, started.elapsed().as_secs_f64());
     let head = fill(
         lang,
         "summary.swept",
         &[
             ("n", &swept.cells_run),
             ("unit", &unit.words(lang)),
-            ("seconds", &lang.number(&seconds)),
+            ("seconds", &seconds),
         ],
     );
     if complete {

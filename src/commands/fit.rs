@@ -74,13 +74,13 @@ pub fn fit(cmd: &FitCmd) -> Result<()> {
     bar.finish_and_clear();
     let ((outcome, simulated), threads) = match result {
         (Ok(r), threads) => (r, threads),
-        (Err(e), _) if e.is::<Waiting>() => {
-            if let Some(w) = e.downcast_ref::<Waiting>() {
+        (Err(e), _) => match e.downcast_ref::<Waiting>() {
+            Some(w) => {
                 eprintln!("{}", w.words(lang));
+                return Ok(());
             }
-            return Ok(());
-        }
-        (Err(e), _) => return Err(e),
+            None => return Err(e),
+        },
     };
     let secs = started.elapsed().as_secs_f64();
     let charts = (!cmd.report.no_charts).then_some(lang);
@@ -200,7 +200,7 @@ fn print_fit(plan: &Plan, out: &Outcome, simulated: u64, secs: f64, lang: Lang) 
                 ("simulations", &out.simulations()),
                 ("here", &simulated),
                 ("rate", &rate),
-                ("seconds", &lang.number(&format!("{secs:.2}"))),
+                ("seconds", &super::seconds_in(lang, secs)),
                 ("why", &why),
                 ("tolerance", &n(last.epsilon)),
             ],

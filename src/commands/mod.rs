@@ -71,6 +71,12 @@ pub fn refuse_folder_flags(run: &RunArgs, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A wall time in seconds as the terminal summaries say it: two decimals, in `lang`'s decimal
+/// mark (`1.25` in English, `1,25` in bokmål).
+pub fn seconds_in(lang: crate::lang::Lang, secs: f64) -> String {
+    lang.number(&format!("{secs:.2}"))
+}
+
 /// Runs one parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {

@@ -123,7 +123,7 @@ fn print_summary(agg: &RunAggregate, dir: &Path, secs: f64, lang: Lang) {
             &[
                 ("replicates", &agg.replicates()),
                 ("weeks", &agg.weeks),
-                ("seconds", &lang.number(&format!("{secs:.2}"))),
+                ("seconds", &super::seconds_in(lang, secs)),
                 ("dir", &dir.display()),
             ]
         )
