@@ -232,7 +232,7 @@ fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
             for chart in sensitivity::figures(&w.analysis, Look::new(lang)) {
                 drawn.extend(write_rendered_into(dir, chart.as_ref())?);
             }
-            let ranking = crate::experiment::sensitivity::ranking(&w.analysis);
+            let ranking = crate::experiment::sensitivity::ranking_in(&w.analysis, lang);
             let html = crate::present::reports::sensitivity(
                 dir,
                 &w.scenario,
