@@ -439,6 +439,28 @@ fn copy_of(src: &Path) -> tempfile::TempDir {
     tmp
 }
 
+/// Replaces the first `from` in `dir/file` by `to` (which must be there).
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{file} has {from}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Why `plot` refuses a copy of `src` with the first `from` in `file` replaced by `to`.
+fn refused_after_edit(src: &Path, file: &str, from: &str, to: &str) -> String {
+    let c = copy_of(src);
+    edit(c.path(), file, from, to);
+    refused(c.path())
+}
+
+/// Why `plot` refuses a copy of `src` without its file `file`.
+fn refused_without(src: &Path, file: &str) -> String {
+    let c = copy_of(src);
+    std::fs::remove_file(c.path().join(file)).unwrap();
+    refused(c.path())
+}
+
 fn refused(dir: &Path) -> String {
     let e = dugnad()
         .arg("plot")
@@ -454,67 +476,47 @@ fn refused(dir: &Path) -> String {
 fn broken_compare_and_sensitivity_folders_are_refused_naming_file_and_field() {
     let (_, dirs) = experiment_dirs();
     let (compare, morris) = (&dirs[0], &dirs[1]);
-    let edit = |dir: &Path, file: &str, from: &str, to: &str| {
-        let p = dir.join(file);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{file} has {from}");
-        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-    };
     for dir in [compare, morris] {
         // An older result format.
-        let c = copy_of(dir);
-        edit(
-            c.path(),
+        let err = refused_after_edit(
+            dir,
             "manifest.json",
             "\"format_version\": 2",
             "\"format_version\": 1",
         );
-        let err = refused(c.path());
         assert!(err.contains("format 1") && err.contains("rerun"), "{err}");
     }
     // A compare without its table, or whose table names a design the manifest does not.
-    let c = copy_of(compare);
-    std::fs::remove_file(c.path().join("comparison.csv")).unwrap();
-    let err = refused(c.path());
+    let err = refused_without(compare, "comparison.csv");
     assert!(err.contains("comparison.csv"), "{err}");
-    let c = copy_of(compare);
-    edit(c.path(), "comparison.csv", "\nfacil,", "\nfacill,");
-    let err = refused(c.path());
+    let err = refused_after_edit(compare, "comparison.csv", "\nfacil,", "\nfacill,");
     assert!(
         err.contains("comparison.csv") && err.contains("column `design`") && err.contains("facill"),
         "{err}"
     );
-    let c = copy_of(compare);
-    edit(c.path(), "manifest.json", "\"baseline\"", "\"base\"");
-    let err = refused(c.path());
+    let err = refused_after_edit(compare, "manifest.json", "\"baseline\"", "\"base\"");
     assert!(err.contains("manifest.json"), "{err}");
     // A sensitivity folder missing a point, a field, or incomplete.
-    let c = copy_of(morris);
-    std::fs::remove_file(c.path().join("cells/cell-000002-replicates.csv")).unwrap();
-    let err = refused(c.path());
+    let err = refused_without(morris, "cells/cell-000002-replicates.csv");
     assert!(
         err.contains("cell-000002-replicates.csv") && err.contains("missing"),
         "{err}"
     );
-    let c = copy_of(morris);
-    edit(
-        c.path(),
+    let err = refused_after_edit(
+        morris,
         "manifest.json",
         "\"indicators\"",
         "\"indicator_list\"",
     );
-    let err = refused(c.path());
     assert!(
         err.contains("manifest.json") && err.contains("`indicators`"),
         "{err}"
     );
-    let c = copy_of(morris);
-    edit(
-        c.path(),
+    let err = refused_after_edit(
+        morris,
         "manifest.json",
         "\"complete\": true",
         "\"complete\": false",
     );
-    let err = refused(c.path());
     assert!(err.contains("`complete`") && err.contains("merge"), "{err}");
 }
