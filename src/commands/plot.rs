@@ -77,10 +77,9 @@ fn folder(dir: &Path) -> Result<Folder> {
     match written_by(dir) {
         Some("compare") => return Ok(Folder::Compare(Box::new(Compared::load(dir)?))),
         Some("sensitivity") => {
-            crate::present::run::data::check_format(dir)?;
             return Ok(Folder::Sensitivity(Box::new(sensitivity::Written::read(
                 dir,
-            )?)));
+            )?)))
         }
         _ => {}
     }

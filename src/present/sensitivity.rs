@@ -441,10 +441,11 @@ pub struct Written {
 }
 
 impl Written {
-    /// Reads the sensitivity folder `dir`; refuses, naming the file and the field, a folder
-    /// whose manifest lacks what the analysis needs, that is not complete (a shard), or whose
-    /// design does not rebuild to the points it ran.
+    /// Reads the sensitivity folder `dir`; refuses, naming the file and the field, a folder of
+    /// another result format, whose manifest lacks what the analysis needs, that is not
+    /// complete (a shard), or whose design does not rebuild to the points it ran.
     pub fn read(dir: &Path) -> Result<Written> {
+        crate::present::run::data::check_format(dir)?;
         let path = dir.join("manifest.json");
         let refuse = |file: &Path, msg: String| {
             anyhow::Error::new(Refusal(format!("{}: {msg}", file.display())))
