@@ -980,7 +980,32 @@ fn param_of_scatter(stem: &str) -> &'static str {
     .unwrap_or_else(|| panic!("{stem}: a parameter the fixture does not vary"))
 }
 
-/// The words every chart of a kind shows, by result folder and chart stem.
+/// Whom the chart `sensitivity-<indicator>-<lens>` is about, as its title must say it: the
+/// lens's short words (`all`: the indicator's pooled subject).
+fn whom_in_title(stem: &str) -> Word {
+    use dugnad::metrics::lens::Subject;
+    let (name, lens) = stem
+        .strip_prefix("sensitivity-")
+        .and_then(|rest| rest.rsplit_once('-'))
+        .unwrap_or_else(|| panic!("{stem}: not sensitivity-<indicator>-<lens>"));
+    let ind = INDICATORS
+        .iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("{stem}: unknown indicator {name}"));
+    let key = match (lens, ind.all) {
+        ("all", Subject::Hosts) => "common.lens_all_hosts",
+        ("all", Subject::Participants) => "common.lens_all_participants",
+        ("newcomers", _) => "common.lens_newcomers",
+        ("local_participants", _) => "common.lens_local_participants",
+        ("volunteers", _) => "common.lens_volunteers",
+        ("staff", _) => "common.lens_staff",
+        _ => panic!("{stem}: a lens whom_in_title() does not know"),
+    };
+    Word::Key(Role::Title, key)
+}
+
+/// The words every chart of a kind shows, by result folder and chart stem. A chart about one
+/// series says whom in its title; the forest, about many, in its subtitle.
 fn words_of(folder: &str, stem: &str) -> Vec<Word> {
     use Role::*;
     use Word::*;
@@ -988,6 +1013,8 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
     match (folder, stem) {
         ("compare", "forest") => vec![
             Key(Title, "chart.forest_title"),
+            Key(Subtitle, "chart.forest_subtitle"),
+            Key(Subtitle, "chart.forest_whom_default"),
             Key(X, "chart.forest_axis"),
             Key(Legend, "chart.forest_better"),
             Key(Legend, "chart.forest_worse"),
@@ -1024,16 +1051,18 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
             Key(Legend, "report.scatter_legend_dot"),
             Key(Legend, "report.scatter_legend_bins"),
         ],
-        ("morris", _) => vec![
+        ("morris", s) => vec![
             Key(Title, "chart.morris_title"),
+            whom_in_title(s),
             Key(X, "chart.morris_x"),
             Key(Y, "chart.morris_y"),
             Key(Legend, "chart.morris_point"),
             Key(Legend, "chart.morris_ci"),
             Key(Legend, "chart.morris_diagonal"),
         ],
-        ("sobol", _) => vec![
+        ("sobol", s) => vec![
             Key(Title, "chart.sobol_title"),
+            whom_in_title(s),
             Key(X, "chart.sobol_x"),
             Key(Y, "chart.sobol_y"),
             Key(Legend, "chart.sobol_s1"),
