@@ -944,14 +944,21 @@ fn found(l: &Layout, role: Role, s: &str) -> bool {
     }
 }
 
+impl Word {
+    /// Where the word belongs and the texts that must be there, in `lang`.
+    fn texts(self, lang: Lang) -> (Role, Vec<String>) {
+        match self {
+            Word::Key(role, key) => (role, fragments(lang.tr(key))),
+            Word::Same(role, text) => (role, vec![text.to_string()]),
+        }
+    }
+}
+
 /// Every word of `words` that `l`, drawn in `lang`, lacks, in words.
 fn missing_words(name: &str, l: &Layout, words: &[Word], lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     for w in words {
-        let (role, texts) = match *w {
-            Word::Key(role, key) => (role, fragments(lang.tr(key))),
-            Word::Same(role, text) => (role, vec![text.to_string()]),
-        };
+        let (role, texts) = w.texts(lang);
         for t in texts {
             if !found(l, role, &t) {
                 out.push(format!("{name}: no {role:?} «{t}» ({w:?})"));
@@ -973,7 +980,32 @@ fn param_of_scatter(stem: &str) -> &'static str {
     .unwrap_or_else(|| panic!("{stem}: a parameter the fixture does not vary"))
 }
 
-/// The words every chart of a kind shows, by result folder and chart stem.
+/// Whom the chart `sensitivity-<indicator>-<lens>` is about, as its title must say it: the
+/// lens's short words (`all`: the indicator's pooled subject).
+fn whom_in_title(stem: &str) -> Word {
+    use dugnad::metrics::lens::Subject;
+    let (name, lens) = stem
+        .strip_prefix("sensitivity-")
+        .and_then(|rest| rest.rsplit_once('-'))
+        .unwrap_or_else(|| panic!("{stem}: not sensitivity-<indicator>-<lens>"));
+    let ind = INDICATORS
+        .iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("{stem}: unknown indicator {name}"));
+    let key = match (lens, ind.all) {
+        ("all", Subject::Hosts) => "common.lens_all_hosts",
+        ("all", Subject::Participants) => "common.lens_all_participants",
+        ("newcomers", _) => "common.lens_newcomers",
+        ("local_participants", _) => "common.lens_local_participants",
+        ("volunteers", _) => "common.lens_volunteers",
+        ("staff", _) => "common.lens_staff",
+        _ => panic!("{stem}: a lens whom_in_title() does not know"),
+    };
+    Word::Key(Role::Title, key)
+}
+
+/// The words every chart of a kind shows, by result folder and chart stem. A chart about one
+/// series says whom in its title; the forest, about many, in its subtitle.
 fn words_of(folder: &str, stem: &str) -> Vec<Word> {
     use Role::*;
     use Word::*;
@@ -981,6 +1013,8 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
     match (folder, stem) {
         ("compare", "forest") => vec![
             Key(Title, "chart.forest_title"),
+            Key(Subtitle, "chart.forest_subtitle"),
+            Key(Subtitle, "chart.forest_whom_default"),
             Key(X, "chart.forest_axis"),
             Key(Legend, "chart.forest_better"),
             Key(Legend, "chart.forest_worse"),
@@ -1017,16 +1051,18 @@ fn words_of(folder: &str, stem: &str) -> Vec<Word> {
             Key(Legend, "report.scatter_legend_dot"),
             Key(Legend, "report.scatter_legend_bins"),
         ],
-        ("morris", _) => vec![
+        ("morris", s) => vec![
             Key(Title, "chart.morris_title"),
+            whom_in_title(s),
             Key(X, "chart.morris_x"),
             Key(Y, "chart.morris_y"),
             Key(Legend, "chart.morris_point"),
             Key(Legend, "chart.morris_ci"),
             Key(Legend, "chart.morris_diagonal"),
         ],
-        ("sobol", _) => vec![
+        ("sobol", s) => vec![
             Key(Title, "chart.sobol_title"),
+            whom_in_title(s),
             Key(X, "chart.sobol_x"),
             Key(Y, "chart.sobol_y"),
             Key(Legend, "chart.sobol_s1"),
@@ -1103,24 +1139,32 @@ const KINDS: &[&str] = &[
     "fit",
 ];
 
+/// The folder whose `charts/` hold `folder`'s charts in `lang` (English: as the command drew
+/// them; bokmål: as `plot --lang nb` redrew them).
+fn folder_in(folder: &str, lang: Lang) -> PathBuf {
+    match lang {
+        Lang::En => results().dir(folder),
+        _ => results().dir(folder).join("nb"),
+    }
+}
+
+/// The kind of result `folder` holds, as [`words_of`] names it (every run is `run`).
+fn kind_of(folder: &str) -> &str {
+    if folder.starts_with("run-") {
+        "run"
+    } else {
+        folder
+    }
+}
+
 fn check_words(lang: Lang) {
-    let r = results();
     let mut all = Vec::new();
     let mut checked = 0;
     for folder in KINDS {
-        let dir = match lang {
-            Lang::En => r.dir(folder),
-            _ => r.dir(folder).join("nb"),
-        };
-        let charts = svgs(&dir);
+        let charts = svgs(&folder_in(folder, lang));
         assert!(!charts.is_empty(), "{folder}: no charts");
         for (stem, l) in &charts {
-            let kind = if folder.starts_with("run-") {
-                "run"
-            } else {
-                folder
-            };
-            let words = words_of(kind, stem);
+            let words = words_of(kind_of(folder), stem);
             checked += words.len();
             all.extend(missing_words(&format!("{folder}/{stem}"), l, &words, lang));
         }
@@ -1162,31 +1206,18 @@ fn without_text(svg: &str, s: &str) -> String {
 fn each_word_check_fails_on_a_chart_that_drops_that_word() {
     // For every chart kind and every word it must show, the same chart with that word's text
     // deleted from the SVG is reported as lacking it: no word check passes vacuously.
-    let r = results();
     let mut shown = 0;
     for folder in KINDS {
         for lang in [Lang::En, Lang::Nb] {
-            let dir = match lang {
-                Lang::En => r.dir(folder),
-                _ => r.dir(folder).join("nb"),
-            };
-            // One chart per kind: the first of each stem pattern.
-            for p in files_in(&dir.join("charts")) {
+            // Every chart of the folder.
+            for p in files_in(&folder_in(folder, lang).join("charts")) {
                 if p.extension().is_none_or(|e| e != "svg") {
                     continue;
                 }
                 let stem = p.file_stem().unwrap().to_string_lossy().to_string();
-                let kind = if folder.starts_with("run-") {
-                    "run"
-                } else {
-                    folder
-                };
                 let svg = std::fs::read_to_string(&p).unwrap();
-                for w in words_of(kind, &stem) {
-                    let (role, texts) = match w {
-                        Word::Key(role, key) => (role, fragments(lang.tr(key))),
-                        Word::Same(role, t) => (role, vec![t.to_string()]),
-                    };
+                for w in words_of(kind_of(folder), &stem) {
+                    let (role, texts) = w.texts(lang);
                     for t in texts {
                         // A title or key that wraps: drop the line that holds its first word.
                         let cut = match role {
@@ -1285,10 +1316,9 @@ fn morris_problems(name: &str, svg: &str) -> Vec<String> {
 }
 
 fn morris_svgs() -> Vec<(String, String)> {
-    let r = results();
     let mut v = Vec::new();
-    for dir in [r.dir("morris"), r.dir("morris").join("nb")] {
-        for p in files_in(&dir.join("charts")) {
+    for lang in [Lang::En, Lang::Nb] {
+        for p in files_in(&folder_in("morris", lang).join("charts")) {
             if p.extension().is_some_and(|e| e == "svg") {
                 v.push((
                     p.display().to_string(),

@@ -313,18 +313,71 @@ fn compare_and_sensitivity_folders_redraw_byte_for_byte() {
 #[test]
 fn compare_and_sensitivity_folders_redraw_in_place_and_as_figures() {
     let (_, dirs) = experiment_dirs();
-    // In place: the charts (and a sensitivity report) come out as the command wrote them.
-    for dir in &dirs[1..2] {
+    // In place: a copy without its charts (nor, for a sensitivity analysis, its report) gets
+    // them back from `plot` as the command wrote them.
+    for dir in dirs {
+        let c = copy_of(dir);
         let report = std::fs::read(dir.join("report.html")).unwrap();
-        let before = svg_files(&dir.join("charts"));
-        dugnad().arg("plot").arg(dir).assert().success();
+        std::fs::remove_dir_all(c.path().join("charts")).unwrap();
+        if dir.ends_with("morris") || dir.ends_with("sobol") {
+            std::fs::remove_file(c.path().join("report.html")).unwrap();
+        }
+        dugnad().arg("plot").arg(c.path()).assert().success();
         assert!(
-            svg_files(&dir.join("charts")) == before,
-            "{}",
+            svg_files(&c.path().join("charts")) == svg_files(&dir.join("charts")),
+            "{}: the charts differ from the command's",
             dir.display()
         );
-        assert!(std::fs::read(dir.join("report.html")).unwrap() == report);
+        assert!(
+            std::fs::read(c.path().join("report.html")).unwrap() == report,
+            "{}: the report differs from the command's",
+            dir.display()
+        );
     }
+    // In bokmål: a sensitivity analysis written in bokmål is redrawn in bokmål as it was
+    // written, its report's sentences too.
+    let tmp = scratch();
+    let nb = tmp.path().join("nb");
+    dugnad()
+        .args([
+            "sensitivity",
+            "scenarios/knitting-cafe.toml",
+            "--method",
+            "morris",
+        ])
+        .args([
+            "--trajectories",
+            "2",
+            "--range",
+            "parameters.alpha1=0.1:0.8",
+        ])
+        .args([
+            "--range",
+            "activity.co_design=0:1",
+            "--replicates",
+            "2",
+            "--weeks",
+            "4",
+        ])
+        .args(["--quiet", "--lang", "nb", "-o"])
+        .arg(&nb)
+        .assert()
+        .success();
+    let report = std::fs::read(nb.join("report.html")).unwrap();
+    let charts = svg_files(&nb.join("charts"));
+    std::fs::remove_dir_all(nb.join("charts")).unwrap();
+    std::fs::remove_file(nb.join("report.html")).unwrap();
+    dugnad()
+        .arg("plot")
+        .arg(&nb)
+        .args(["--lang", "nb"])
+        .assert()
+        .success();
+    assert!(svg_files(&nb.join("charts")) == charts, "bokmål charts");
+    assert!(
+        std::fs::read(nb.join("report.html")).unwrap() == report,
+        "the bokmål report differs from the command's"
+    );
     // Figures: one chart by name, as PDF, untitled, in bokmål.
     let out = scratch();
     let file = out.path().join("forest.pdf");
@@ -363,15 +416,11 @@ fn compare_and_sensitivity_folders_redraw_in_place_and_as_figures() {
     assert!(!text.contains("Morris"), "--no-title drops the title");
 }
 
-/// A copy of `src` (files and one level of folders) in a new scratch folder. Another test may
-/// redraw `src` in place meanwhile: a temporary file it renames away between the listing and
-/// the copy is left out.
+/// A copy of `src` (files and one level of folders) in a new scratch folder. (The shared
+/// folders are only read: a test that redraws in place or breaks a file does it on a copy.)
 fn copy_of(src: &Path) -> tempfile::TempDir {
-    let copy = |from: &Path, to: &Path| match std::fs::copy(from, to) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        r => {
-            r.unwrap();
-        }
+    let copy = |from: &Path, to: &Path| {
+        std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
     };
     let tmp = scratch();
     for e in std::fs::read_dir(src).unwrap() {
@@ -390,6 +439,28 @@ fn copy_of(src: &Path) -> tempfile::TempDir {
     tmp
 }
 
+/// Replaces the first `from` in `dir/file` by `to` (which must be there).
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{file} has {from}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Why `plot` refuses a copy of `src` with the first `from` in `file` replaced by `to`.
+fn refused_after_edit(src: &Path, file: &str, from: &str, to: &str) -> String {
+    let c = copy_of(src);
+    edit(c.path(), file, from, to);
+    refused(c.path())
+}
+
+/// Why `plot` refuses a copy of `src` without its file `file`.
+fn refused_without(src: &Path, file: &str) -> String {
+    let c = copy_of(src);
+    std::fs::remove_file(c.path().join(file)).unwrap();
+    refused(c.path())
+}
+
 fn refused(dir: &Path) -> String {
     let e = dugnad()
         .arg("plot")
@@ -405,67 +476,47 @@ fn refused(dir: &Path) -> String {
 fn broken_compare_and_sensitivity_folders_are_refused_naming_file_and_field() {
     let (_, dirs) = experiment_dirs();
     let (compare, morris) = (&dirs[0], &dirs[1]);
-    let edit = |dir: &Path, file: &str, from: &str, to: &str| {
-        let p = dir.join(file);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{file} has {from}");
-        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-    };
     for dir in [compare, morris] {
         // An older result format.
-        let c = copy_of(dir);
-        edit(
-            c.path(),
+        let err = refused_after_edit(
+            dir,
             "manifest.json",
             "\"format_version\": 2",
             "\"format_version\": 1",
         );
-        let err = refused(c.path());
         assert!(err.contains("format 1") && err.contains("rerun"), "{err}");
     }
     // A compare without its table, or whose table names a design the manifest does not.
-    let c = copy_of(compare);
-    std::fs::remove_file(c.path().join("comparison.csv")).unwrap();
-    let err = refused(c.path());
+    let err = refused_without(compare, "comparison.csv");
     assert!(err.contains("comparison.csv"), "{err}");
-    let c = copy_of(compare);
-    edit(c.path(), "comparison.csv", "\nfacil,", "\nfacill,");
-    let err = refused(c.path());
+    let err = refused_after_edit(compare, "comparison.csv", "\nfacil,", "\nfacill,");
     assert!(
         err.contains("comparison.csv") && err.contains("column `design`") && err.contains("facill"),
         "{err}"
     );
-    let c = copy_of(compare);
-    edit(c.path(), "manifest.json", "\"baseline\"", "\"base\"");
-    let err = refused(c.path());
+    let err = refused_after_edit(compare, "manifest.json", "\"baseline\"", "\"base\"");
     assert!(err.contains("manifest.json"), "{err}");
     // A sensitivity folder missing a point, a field, or incomplete.
-    let c = copy_of(morris);
-    std::fs::remove_file(c.path().join("cells/cell-000002-replicates.csv")).unwrap();
-    let err = refused(c.path());
+    let err = refused_without(morris, "cells/cell-000002-replicates.csv");
     assert!(
         err.contains("cell-000002-replicates.csv") && err.contains("missing"),
         "{err}"
     );
-    let c = copy_of(morris);
-    edit(
-        c.path(),
+    let err = refused_after_edit(
+        morris,
         "manifest.json",
         "\"indicators\"",
         "\"indicator_list\"",
     );
-    let err = refused(c.path());
     assert!(
         err.contains("manifest.json") && err.contains("`indicators`"),
         "{err}"
     );
-    let c = copy_of(morris);
-    edit(
-        c.path(),
+    let err = refused_after_edit(
+        morris,
         "manifest.json",
         "\"complete\": true",
         "\"complete\": false",
     );
-    let err = refused(c.path());
     assert!(err.contains("`complete`") && err.contains("merge"), "{err}");
 }

@@ -77,10 +77,9 @@ fn folder(dir: &Path) -> Result<Folder> {
     match written_by(dir) {
         Some("compare") => return Ok(Folder::Compare(Box::new(Compared::load(dir)?))),
         Some("sensitivity") => {
-            crate::present::run::data::check_format(dir)?;
             return Ok(Folder::Sensitivity(Box::new(sensitivity::Written::read(
                 dir,
-            )?)));
+            )?)))
         }
         _ => {}
     }
@@ -232,7 +231,7 @@ fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
             for chart in sensitivity::figures(&w.analysis, Look::new(lang)) {
                 drawn.extend(write_rendered_into(dir, chart.as_ref())?);
             }
-            let ranking = crate::experiment::sensitivity::ranking(&w.analysis);
+            let ranking = crate::experiment::sensitivity::ranking_in(&w.analysis, lang);
             let html = crate::present::reports::sensitivity(
                 dir,
                 &w.scenario,

@@ -138,15 +138,26 @@ fn place_label(
     })
 }
 
-/// The axes of the μ*–σ plane: ticks in the look's language, the axis descriptions, a light grid.
-fn morris_mesh<DB: DrawingBackend>(chart: &mut Plane<DB>, look: Look) -> Result<()> {
-    let ticks = |v: &f64| tick(look.lang, *v);
-    chart
-        .configure_mesh()
-        .x_label_formatter(&ticks)
-        .y_label_formatter(&ticks)
-        .x_desc(look.tr("chart.morris_x"))
-        .y_desc(look.tr("chart.morris_y"))
+/// The axes of an indices chart (the μ*–σ plane, the Sobol bars): the descriptions of the
+/// catalogue keys `x_key` and `y_key` in the look's language, x ticks written by `xf`
+/// (`x_labels` of them when given, else plotters' default), y ticks in the look's language, a
+/// light grid.
+fn indices_mesh<DB: DrawingBackend>(
+    chart: &mut Plane<DB>,
+    look: Look,
+    (x_key, y_key): (&str, &str),
+    xf: &dyn Fn(&f64) -> String,
+    x_labels: Option<usize>,
+) -> Result<()> {
+    let yf = |v: &f64| tick(look.lang, *v);
+    let mut mesh = chart.configure_mesh();
+    if let Some(n) = x_labels {
+        mesh.x_labels(n);
+    }
+    mesh.x_label_formatter(xf)
+        .y_label_formatter(&yf)
+        .x_desc(look.tr(x_key))
+        .y_desc(look.tr(y_key))
         .label_style(font(TICK_SIZE, false))
         .axis_desc_style(font(DESC_SIZE, false))
         .light_line_style(GRID)
@@ -180,7 +191,14 @@ fn morris_panel<DB: DrawingBackend>(
         .y_label_area_size(90)
         .build_cartesian_2d(0.0..xmax, 0.0..ymax)
         .dr()?;
-    morris_mesh(&mut chart, look)?;
+    let ticks = |v: &f64| tick(look.lang, *v);
+    indices_mesh(
+        &mut chart,
+        look,
+        ("chart.morris_x", "chart.morris_y"),
+        &ticks,
+        None,
+    )?;
     // σ = μ* line: above it, effects are non-linear or interacting.
     for k in 0..20 {
         let dash = dash_of_diagonal(xmax.min(ymax), k);
@@ -333,26 +351,22 @@ fn sobol_panel<DB: DrawingBackend>(
         .y_label_area_size(90)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), ymin..ymax)
         .dr()?;
-    let labels: Vec<String> = factors.to_vec();
-    chart
-        .configure_mesh()
-        .x_labels(n.max(1))
-        .x_label_formatter(&|v| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                labels[i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
-        .y_label_formatter(&|v| tick(look.lang, *v))
-        .x_desc(look.tr("chart.sobol_x"))
-        .y_desc(look.tr("chart.sobol_y"))
-        .label_style(font(TICK_SIZE, false))
-        .axis_desc_style(font(DESC_SIZE, false))
-        .light_line_style(GRID)
-        .draw()
-        .dr()?;
+    // Each bar pair's position is named by its factor; other ticks are left blank.
+    let factor_at = |v: &f64| {
+        let i = v.round();
+        if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < factors.len() {
+            factors[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    indices_mesh(
+        &mut chart,
+        look,
+        ("chart.sobol_x", "chart.sobol_y"),
+        &factor_at,
+        Some(n.max(1)),
+    )?;
     for (f, x) in ix.iter().enumerate() {
         let c = f as f64;
         for (off, v, ci, colour) in [
@@ -427,10 +441,11 @@ pub struct Written {
 }
 
 impl Written {
-    /// Reads the sensitivity folder `dir`; refuses, naming the file and the field, a folder
-    /// whose manifest lacks what the analysis needs, that is not complete (a shard), or whose
-    /// design does not rebuild to the points it ran.
+    /// Reads the sensitivity folder `dir`; refuses, naming the file and the field, a folder of
+    /// another result format, whose manifest lacks what the analysis needs, that is not
+    /// complete (a shard), or whose design does not rebuild to the points it ran.
     pub fn read(dir: &Path) -> Result<Written> {
+        crate::present::run::data::check_format(dir)?;
         let path = dir.join("manifest.json");
         let refuse = |file: &Path, msg: String| {
             anyhow::Error::new(Refusal(format!("{}: {msg}", file.display())))
