@@ -227,24 +227,7 @@ fn redraw(dir: &Path, kind: &Folder, lang: Lang) -> Result<()> {
             }
         }
         Folder::Sensitivity(w) => {
-            let mut drawn = Vec::new();
-            for chart in sensitivity::figures(&w.analysis, Look::new(lang)) {
-                drawn.extend(write_rendered_into(dir, chart.as_ref())?);
-            }
-            let ranking = crate::experiment::sensitivity::ranking_in(&w.analysis, lang);
-            let html = crate::present::reports::sensitivity(
-                dir,
-                &w.scenario,
-                &w.design,
-                &w.analysis,
-                w.scope.name(),
-                w.seed,
-                w.weeks,
-                &drawn,
-                &ranking,
-                lang,
-            );
-            write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
+            sensitivity::charts_and_report(dir, w.about(), lang)?;
         }
     }
     eprintln!("redrew the charts in {}", dir.display());

@@ -218,24 +218,16 @@ fn analyse(plan: &Plan, charts: Option<Lang>) -> Result<Analysed> {
     drop(tables);
     let ranking = sa::ranking(&a);
     if let Some(lang) = charts {
-        let drawn = present::sensitivity::charts(dir, &a, lang)?;
-        files.extend(drawn.iter().cloned());
         let base = &plan.sweep.base.scenario;
-        let (name, scope) = (&base.name, plan.sweep.scope.name());
-        let html = present::reports::sensitivity(
-            dir,
-            name,
-            &plan.design,
-            &a,
-            scope,
-            base.seed,
-            base.weeks,
-            &drawn,
-            &sa::ranking_in(&a, lang),
-            lang,
-        );
-        write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
-        files.push("report.html".into());
+        let about = present::sensitivity::About {
+            scenario: &base.name,
+            design: &plan.design,
+            analysis: &a,
+            scope: plan.sweep.scope,
+            seed: base.seed,
+            weeks: base.weeks,
+        };
+        files.extend(present::sensitivity::charts_and_report(dir, about, lang)?);
     }
     Ok(Analysed {
         analysis: a,

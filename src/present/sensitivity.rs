@@ -409,6 +409,41 @@ pub fn charts(dir: &Path, a: &Analysis, lang: Lang) -> Result<Vec<String>> {
     Ok(files)
 }
 
+/// What a sensitivity report is about: the scenario's name, the design, its analysis, the
+/// scope, seed and weeks of its runs.
+#[derive(Debug, Clone, Copy)]
+pub struct About<'a> {
+    pub scenario: &'a str,
+    pub design: &'a Design,
+    pub analysis: &'a Analysis,
+    pub scope: Scope,
+    pub seed: u64,
+    pub weeks: u32,
+}
+
+/// Draws an analysis' charts into `dir` and writes its `report.html` beside them, in `lang`:
+/// what `dugnad sensitivity` writes after its points and what `dugnad plot` redraws in place.
+/// Returns the files written (the charts, then report.html).
+pub fn charts_and_report(dir: &Path, about: About<'_>, lang: Lang) -> Result<Vec<String>> {
+    let mut files = charts(dir, about.analysis, lang)?;
+    let ranking = crate::experiment::sensitivity::ranking_in(about.analysis, lang);
+    let html = super::reports::sensitivity(
+        dir,
+        about.scenario,
+        about.design,
+        about.analysis,
+        about.scope.name(),
+        about.seed,
+        about.weeks,
+        &files,
+        &ranking,
+        lang,
+    );
+    crate::output::atomic::write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
+    files.push("report.html".into());
+    Ok(files)
+}
+
 /// The charts of an analysis, as objects `dugnad plot` can draw at any size: one per analysed
 /// indicator, in the analysis' order.
 pub fn figures(a: &Analysis, look: Look) -> Vec<Box<dyn Render + '_>> {
@@ -441,6 +476,18 @@ pub struct Written {
 }
 
 impl Written {
+    /// What its report is about.
+    pub fn about(&self) -> About<'_> {
+        About {
+            scenario: &self.scenario,
+            design: &self.design,
+            analysis: &self.analysis,
+            scope: self.scope,
+            seed: self.seed,
+            weeks: self.weeks,
+        }
+    }
+
     /// Reads the sensitivity folder `dir`; refuses, naming the file and the field, a folder of
     /// another result format, whose manifest lacks what the analysis needs, that is not
     /// complete (a shard), or whose design does not rebuild to the points it ran.
